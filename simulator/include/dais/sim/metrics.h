@@ -1,0 +1,91 @@
+#pragma once
+// Named metrics that models update cheaply in the loop and observers read out.
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "dais/sim/time.h"
+
+namespace dais::sim {
+
+enum class MetricType { Counter, Gauge, Distribution };
+/// What one value of the metric describes (the whole run, one node, a group, a link...).
+enum class MetricScope { Global, Node, Group, Link, Flow };
+
+std::string_view metricTypeName(MetricType t);
+std::string_view metricScopeName(MetricScope s);
+
+/// Streaming summary of a distribution: exact count, mean, variance (Welford), min, max, and
+/// quantiles from a log-linear histogram with a relative error under 0.4%.
+class Summary {
+public:
+    void add(double v);
+    std::uint64_t count() const { return n_; }
+    double mean() const { return n_ ? mean_ : 0.0; }
+    double variance() const { return n_ > 1 ? m2_ / static_cast<double>(n_ - 1) : 0.0; }
+    double stddev() const;
+    double min() const { return n_ ? min_ : 0.0; }
+    double max() const { return n_ ? max_ : 0.0; }
+    double sum() const { return sum_; }
+    /// q in [0, 1]; 0 if empty.
+    double quantile(double q) const;
+    void merge(const Summary& other);
+
+private:
+    static int bucketOf(double v);
+    static double bucketValue(int b);
+    std::uint64_t& bucket(int b);  ///< the count of bucket b, growing the range to hold it
+    std::uint64_t n_ = 0;
+    double mean_ = 0, m2_ = 0, min_ = 0, max_ = 0, sum_ = 0;
+    std::uint64_t nonPositive_ = 0;  // values <= 0 are counted apart from the log buckets
+    int base_ = 0;                   // bucket index of counts_[0]
+    std::vector<std::uint64_t> counts_;
+};
+
+using MetricId = std::uint32_t;
+
+/// One metric's declaration: what it measures and in which unit.
+struct MetricInfo {
+    std::string name;  ///< dotted, e.g. "net.latency" or "traffic.bg.delivered"
+    std::string unit;  ///< "s", "B", "messages", "1" for ratios
+    std::string help;
+    MetricType type = MetricType::Counter;
+    MetricScope scope = MetricScope::Global;
+};
+
+/// A metric's value at one moment, as observers and summaries see it.
+struct MetricValue {
+    const MetricInfo* info = nullptr;
+    double value = 0;  ///< counter total, gauge value, or distribution mean
+    std::uint64_t count = 0;
+    double stddev = 0, min = 0, max = 0, p50 = 0, p95 = 0, p99 = 0;
+};
+
+/// The registry of a run's metrics. Updates are a vector index away; names are resolved once.
+class Metrics {
+public:
+    MetricId define(MetricInfo info);
+    /// The id of a defined metric, or -1 if unknown.
+    std::int64_t find(std::string_view name) const;
+
+    void add(MetricId id, double delta) { values_[id] += delta; }
+    void set(MetricId id, double v) { values_[id] = v; }
+    void observe(MetricId id, double v) { summaries_[id].add(v); }
+
+    double value(MetricId id) const { return values_[id]; }
+    const Summary& summary(MetricId id) const { return summaries_[id]; }
+    const MetricInfo& info(MetricId id) const { return infos_[id]; }
+    std::size_t size() const { return infos_.size(); }
+
+    MetricValue read(MetricId id) const;
+    std::vector<MetricValue> readAll() const;
+
+private:
+    std::vector<MetricInfo> infos_;
+    std::vector<double> values_;
+    std::vector<Summary> summaries_;
+};
+
+}  // namespace dais::sim

@@ -1,0 +1,219 @@
+#pragma once
+// The discrete-event kernel: schedule, cancel, run, step, run-until, stop and real-time pacing
+// over a choice of event queues, with a fingerprint of every run.
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <unordered_set>
+#include <vector>
+
+#include "dais/sim/event.h"
+#include "dais/sim/event_queue.h"
+#include "dais/sim/fingerprint.h"
+#include "dais/sim/heap_queue.h"
+#include "dais/sim/ladder_queue.h"
+#include "dais/sim/metrics.h"
+#include "dais/sim/observer.h"
+#include "dais/sim/rng.h"
+
+namespace dais::sim {
+
+/// Why a run call returned.
+enum class StopReason {
+    QueueEmpty,  ///< no events left
+    Horizon,     ///< the next event lies after the requested time
+    Predicate,   ///< the run-until condition became true
+    Stopped,     ///< stop() was called
+};
+std::string_view stopReasonName(StopReason r);
+
+/// Wall-clock source for real-time pacing; replaceable so tests need not sleep.
+class WallClock {
+public:
+    virtual ~WallClock() = default;
+    virtual std::int64_t nowNs() = 0;
+    virtual void sleepUntilNs(std::int64_t wallNs) = 0;
+};
+
+/// A non-owning reference to a callable `bool(const Simulation&)`, for run-until conditions.
+class ConditionRef {
+public:
+    template <class F>
+    ConditionRef(F& f)  // NOLINT: implicit by design, like std::function_ref
+        : self_(&f), call_([](void* s, const Simulation& sim) { return (*static_cast<F*>(s))(sim); }) {}
+    bool operator()(const Simulation& sim) const { return call_(self_, sim); }
+
+private:
+    void* self_;
+    bool (*call_)(void*, const Simulation&);
+};
+
+/// The simulation kernel. One instance is one run; it is driven from one thread at a time.
+/// stop(), setPacing() and progress() may be called from any thread.
+class Simulation {
+public:
+    struct Config {
+        std::uint64_t seed = 1;
+        QueueKind queue = QueueKind::Heap;
+    };
+    /// An event handler: a plain function with a context pointer, no allocation per event.
+    using Handler = void (*)(void* self, Simulation& sim, const Event& e);
+
+    Simulation();
+    explicit Simulation(Config config);
+    ~Simulation();
+    Simulation(const Simulation&) = delete;
+    Simulation& operator=(const Simulation&) = delete;
+
+    // --- event kinds -------------------------------------------------------------------------
+    /// Registers a handler under a name ("net.deliver"); the returned id goes into events.
+    KindId registerKind(std::string_view name, Handler fn, void* self);
+    /// Registers a member function `void T::method(Simulation&, const Event&)`.
+    template <auto Method, class T>
+    KindId registerKind(std::string_view name, T& self) {
+        return registerKind(
+            name,
+            [](void* p, Simulation& s, const Event& e) { (static_cast<T*>(p)->*Method)(s, e); },
+            &self);
+    }
+    std::string_view kindName(KindId k) const;
+    std::size_t kindCount() const { return kinds_.size(); }
+
+    // --- scheduling --------------------------------------------------------------------------
+    /// Schedules an event at absolute time t >= now().
+    EventId scheduleAt(SimTime t, TargetId target, KindId kind, std::uint64_t data = 0,
+                       std::uint16_t aux = 0);
+    /// Schedules an event delay >= 0 after now().
+    EventId scheduleIn(SimTime delay, TargetId target, KindId kind, std::uint64_t data = 0,
+                       std::uint16_t aux = 0) {
+        return scheduleAt(now_ + delay, target, kind, data, aux);
+    }
+    /// Cancels a pending event. Returns false if it already ran, was cancelled, or is unknown.
+    bool cancel(EventId id);
+
+    // --- running -----------------------------------------------------------------------------
+    /// Runs until no events remain or stop() is called.
+    StopReason run();
+    /// Runs every event with time <= t, then advances now() to t (unless stopped first).
+    StopReason runUntil(SimTime t);
+    /// Runs until cond(sim) is true after an event, no events remain, the next event lies
+    /// after horizon, or stop() is called.
+    StopReason runUntil(ConditionRef cond, SimTime horizon = kTimeNever);
+    /// Executes exactly one event; returns false if there was none.
+    bool step();
+    /// Asks the running loop to return after the current event. Safe from any thread and from
+    /// handlers; a stop requested while idle makes the next run call return at once.
+    void stop() { interrupt(kStopBit); }
+
+    /// Real-time pacing: speed = simulated seconds per wall-clock second, within [0.1, 1000];
+    /// 0 turns pacing off (as fast as possible). Returns false (and changes nothing) for a
+    /// speed outside that range. Safe from any thread, also while running.
+    bool setPacing(double speed);
+    double pacing() const { return speed_.load(std::memory_order_relaxed); }
+    /// Replaces the wall clock used for pacing (not owned). nullptr restores the real one.
+    void setWallClock(WallClock* clock);
+
+    // --- state -------------------------------------------------------------------------------
+    SimTime now() const { return now_; }
+    /// Model events executed so far (internal sampling events are not counted).
+    std::uint64_t executed() const { return executed_; }
+    /// Events scheduled and not yet executed or cancelled.
+    std::size_t pending() const;
+    std::uint64_t seed() const { return config_.seed; }
+    QueueKind queueKind() const { return config_.queue; }
+    const Fingerprint& fingerprint() const { return fingerprint_; }
+    /// Bytes held by the pending-event set (for memory-per-event measurements).
+    std::size_t queueMemoryBytes() const;
+
+    /// A snapshot another thread can read while the run goes on, updated every few thousand
+    /// events and at every return from a run call.
+    struct Progress {
+        SimTime now = 0;
+        std::uint64_t executed = 0;
+    };
+    Progress progress() const {
+        return {publishedNow_.load(std::memory_order_relaxed),
+                publishedExecuted_.load(std::memory_order_relaxed)};
+    }
+
+    /// The named random stream (layer, node, purpose) of this run's seed.
+    RngStream rng(std::string_view layer, std::uint64_t node, std::string_view purpose) const {
+        return RngStream(config_.seed, layer, node, purpose);
+    }
+
+    // --- observation -------------------------------------------------------------------------
+    Metrics& metrics() { return metrics_; }
+    const Metrics& metrics() const { return metrics_; }
+    void addObserver(Observer* o);
+    void removeObserver(Observer* o);
+    /// Turns per-event and trace callbacks on or off; off costs nothing in the loop.
+    void setTracing(bool on);
+    bool tracing() const { return tracing_; }
+    /// Sends a trace record to observers if tracing is on.
+    void trace(TargetId node, std::string_view category, std::string_view text);
+    /// Sends every metric to the observers' onSample each `interval` of simulated time
+    /// (0 = never). Sampling does not change the run: it is not part of the fingerprint.
+    void setSampleInterval(SimTime interval);
+    /// Calls onRunStart on observers (once, before the first event) — run calls do it
+    /// themselves; exposed so a driver can announce a run it has not started yet.
+    void notifyRunStart();
+    /// Calls onRunEnd on observers; the driver decides when a run has ended.
+    void notifyRunEnd();
+
+private:
+    struct KindEntry {
+        Handler fn;
+        void* self;
+        std::string name;
+    };
+    static constexpr std::uint32_t kStopBit = 1;
+    static constexpr std::uint32_t kModeBit = 2;
+    static constexpr KindId kSampleKind = 0;
+
+    void interrupt(std::uint32_t bit) { interrupt_.fetch_or(bit, std::memory_order_relaxed); }
+    StopReason drive(SimTime horizon, const ConditionRef* cond);
+    template <class Q, bool kPaced, bool kTraced>
+    StopReason loop(Q& q, SimTime horizon, const ConditionRef* cond);
+    bool paceUntil(SimTime t);
+    void publish() {
+        publishedNow_.store(now_, std::memory_order_relaxed);
+        publishedExecuted_.store(executed_, std::memory_order_relaxed);
+    }
+    void onSampleEvent();
+    std::size_t queueSize() const;
+
+    Config config_;
+    HeapQueue heap_;
+    LadderQueue ladder_;
+    std::vector<KindEntry> kinds_;
+    std::unordered_set<std::uint64_t> cancelled_;
+    SimTime now_ = 0;
+    SimTime lastTime_ = -1;  // (time, seq) of the last event taken from the queue
+    std::uint64_t lastSeq_ = 0;
+    std::uint64_t nextSeq_ = 1;
+    std::uint64_t executed_ = 0;
+    bool topHeld_ = false;  // the dispatched event is still the queue's top (see scheduleAt)
+    bool running_ = false;
+    bool started_ = false;
+    bool tracing_ = false;
+    Fingerprint fingerprint_;
+    Metrics metrics_;
+    std::vector<Observer*> observers_;
+    SimTime sampleInterval_ = 0;
+    EventId nextSample_{};
+
+    std::atomic<std::uint32_t> interrupt_{0};
+    std::atomic<double> speed_{0.0};
+    std::atomic<SimTime> publishedNow_{0};
+    std::atomic<std::uint64_t> publishedExecuted_{0};
+    std::unique_ptr<WallClock> realClock_;
+    WallClock* clock_ = nullptr;
+    std::int64_t paceWallAnchor_ = 0;
+    SimTime paceSimAnchor_ = 0;
+    double paceSpeed_ = 0;
+};
+
+}  // namespace dais::sim

@@ -1,0 +1,153 @@
+#include "dais/sim/metrics.h"
+
+#include <algorithm>
+#include <cassert>
+#include <cmath>
+
+namespace dais::sim {
+
+std::string_view metricTypeName(MetricType t) {
+    switch (t) {
+        case MetricType::Counter: return "counter";
+        case MetricType::Gauge: return "gauge";
+        case MetricType::Distribution: return "distribution";
+    }
+    return "?";
+}
+
+std::string_view metricScopeName(MetricScope s) {
+    switch (s) {
+        case MetricScope::Global: return "global";
+        case MetricScope::Node: return "node";
+        case MetricScope::Group: return "group";
+        case MetricScope::Link: return "link";
+        case MetricScope::Flow: return "flow";
+    }
+    return "?";
+}
+
+// Log-linear buckets: 128 per power of two, so a bucket spans 1/256 of its value at most.
+namespace {
+constexpr int kSubBuckets = 128;
+}
+
+int Summary::bucketOf(double v) {
+    int e;
+    const double m = std::frexp(v, &e);  // v = m * 2^e, m in [0.5, 1)
+    const int sub = std::min(kSubBuckets - 1, static_cast<int>((m - 0.5) * 2 * kSubBuckets));
+    return e * kSubBuckets + sub;
+}
+
+double Summary::bucketValue(int b) {
+    const int e = b >= 0 ? b / kSubBuckets : -((-b + kSubBuckets - 1) / kSubBuckets);
+    const int sub = b - e * kSubBuckets;
+    return std::ldexp(0.5 + (sub + 0.5) / (2.0 * kSubBuckets), e);
+}
+
+void Summary::add(double v) {
+    if (!std::isfinite(v)) return;  // a NaN or infinity would poison every statistic
+    ++n_;
+    const double d = v - mean_;
+    mean_ += d / static_cast<double>(n_);
+    m2_ += d * (v - mean_);
+    sum_ += v;
+    if (n_ == 1 || v < min_) min_ = v;
+    if (n_ == 1 || v > max_) max_ = v;
+    if (v <= 0) {
+        ++nonPositive_;
+        return;
+    }
+    ++bucket(bucketOf(v));
+}
+
+std::uint64_t& Summary::bucket(int b) {
+    if (counts_.empty()) {
+        base_ = b;
+        counts_.assign(1, 0);
+    } else if (b < base_) {
+        counts_.insert(counts_.begin(), static_cast<std::size_t>(base_ - b), 0);
+        base_ = b;
+    } else if (b - base_ >= static_cast<int>(counts_.size())) {
+        counts_.resize(static_cast<std::size_t>(b - base_ + 1), 0);
+    }
+    return counts_[static_cast<std::size_t>(b - base_)];
+}
+
+double Summary::stddev() const { return std::sqrt(variance()); }
+
+double Summary::quantile(double q) const {
+    if (n_ == 0) return 0.0;
+    q = std::clamp(q, 0.0, 1.0);
+    const auto rank = static_cast<std::uint64_t>(std::llround(q * static_cast<double>(n_ - 1)));
+    if (rank == 0) return min_;  // the extremes are known exactly
+    if (rank == n_ - 1) return max_;
+    if (rank < nonPositive_) return min_ >= 0 ? 0.0 : min_;
+    std::uint64_t seen = nonPositive_;
+    for (std::size_t i = 0; i < counts_.size(); ++i) {
+        seen += counts_[i];
+        if (seen > rank) return std::clamp(bucketValue(base_ + static_cast<int>(i)), min_, max_);
+    }
+    return max_;
+}
+
+void Summary::merge(const Summary& o) {
+    if (o.n_ == 0) return;
+    if (n_ == 0) {
+        *this = o;
+        return;
+    }
+    const double n = static_cast<double>(n_), m = static_cast<double>(o.n_);
+    const double d = o.mean_ - mean_;
+    mean_ += d * m / (n + m);
+    m2_ += o.m2_ + d * d * n * m / (n + m);
+    n_ += o.n_;
+    sum_ += o.sum_;
+    min_ = std::min(min_, o.min_);
+    max_ = std::max(max_, o.max_);
+    nonPositive_ += o.nonPositive_;
+    for (std::size_t i = 0; i < o.counts_.size(); ++i) {
+        if (o.counts_[i] != 0) bucket(o.base_ + static_cast<int>(i)) += o.counts_[i];
+    }
+}
+
+MetricId Metrics::define(MetricInfo info) {
+    assert(find(info.name) < 0 && "metric defined twice");
+    infos_.push_back(std::move(info));
+    values_.push_back(0.0);
+    summaries_.emplace_back();
+    return static_cast<MetricId>(infos_.size() - 1);
+}
+
+std::int64_t Metrics::find(std::string_view name) const {
+    for (std::size_t i = 0; i < infos_.size(); ++i)
+        if (infos_[i].name == name) return static_cast<std::int64_t>(i);
+    return -1;
+}
+
+MetricValue Metrics::read(MetricId id) const {
+    MetricValue v;
+    v.info = &infos_[id];
+    if (infos_[id].type != MetricType::Distribution) {
+        v.value = values_[id];
+        return v;
+    }
+    const Summary& s = summaries_[id];
+    v.value = s.mean();
+    v.count = s.count();
+    v.stddev = s.stddev();
+    v.min = s.min();
+    v.max = s.max();
+    v.p50 = s.quantile(0.50);
+    v.p95 = s.quantile(0.95);
+    v.p99 = s.quantile(0.99);
+    return v;
+}
+
+std::vector<MetricValue> Metrics::readAll() const {
+    std::vector<MetricValue> all;
+    all.reserve(infos_.size());
+    for (MetricId i = 0; i < infos_.size(); ++i) all.push_back(read(i));
+    return all;
+}
+
+}  // namespace dais::sim

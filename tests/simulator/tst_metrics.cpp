@@ -1,0 +1,116 @@
+// Metric summaries and the registry.
+#include <QtTest>
+
+#include <algorithm>
+#include <cmath>
+#include <vector>
+
+#include "dais/sim/metrics.h"
+#include "dais/sim/rng.h"
+
+using namespace dais::sim;
+
+class TestMetrics : public QObject {
+    Q_OBJECT
+private slots:
+    void momentsAreExact() {
+        Summary s;
+        for (double v : {2.0, 4.0, 4.0, 4.0, 5.0, 5.0, 7.0, 9.0}) s.add(v);
+        QCOMPARE(s.count(), std::uint64_t(8));
+        QCOMPARE(s.mean(), 5.0);
+        QCOMPARE(s.variance(), 32.0 / 7.0);  // sample variance
+        QCOMPARE(s.min(), 2.0);
+        QCOMPARE(s.max(), 9.0);
+        QCOMPARE(s.sum(), 40.0);
+    }
+
+    void emptyAndNonFinite() {
+        Summary s;
+        QCOMPARE(s.mean(), 0.0);
+        QCOMPARE(s.quantile(0.5), 0.0);
+        s.add(std::nan(""));
+        s.add(INFINITY);
+        QCOMPARE(s.count(), std::uint64_t(0));
+    }
+
+    void quantilesWithinStatedError() {
+        // Log-normal data over six orders of magnitude against exact order statistics.
+        RngStream rng(1, "t", 0, "q");
+        std::vector<double> v;
+        Summary s;
+        for (int i = 0; i < 100'000; ++i) {
+            const double x = rng.lognormal(0, 3);
+            v.push_back(x);
+            s.add(x);
+        }
+        std::sort(v.begin(), v.end());
+        for (double q : {0.01, 0.1, 0.5, 0.9, 0.95, 0.99, 0.999}) {
+            const double exact = v[static_cast<std::size_t>(std::llround(q * (v.size() - 1)))];
+            const double got = s.quantile(q);
+            QVERIFY2(std::abs(got - exact) <= 0.004 * exact,
+                     qPrintable(QString("q%1: %2 vs %3").arg(q).arg(got).arg(exact)));
+        }
+        QCOMPARE(s.quantile(0), v.front());
+        QCOMPARE(s.quantile(1), v.back());
+    }
+
+    void zerosAndNegatives() {
+        Summary s;
+        for (int i = 0; i < 10; ++i) s.add(0.0);
+        for (int i = 0; i < 10; ++i) s.add(1.0);
+        QCOMPARE(s.quantile(0.25), 0.0);
+        QVERIFY(std::abs(s.quantile(0.9) - 1.0) < 0.004);
+        Summary neg;
+        neg.add(-5.0);
+        neg.add(-1.0);
+        QCOMPARE(neg.quantile(0.0), -5.0);
+        QCOMPARE(neg.min(), -5.0);
+    }
+
+    void mergeEqualsCombined() {
+        RngStream rng(2, "t", 0, "m");
+        Summary a, b, all;
+        for (int i = 0; i < 5000; ++i) {
+            const double x = rng.exponential(3.0);
+            (i % 3 ? a : b).add(x);
+            all.add(x);
+        }
+        a.merge(b);
+        QCOMPARE(a.count(), all.count());
+        QVERIFY(std::abs(a.mean() - all.mean()) < 1e-12 * all.mean());
+        QVERIFY(std::abs(a.variance() - all.variance()) < 1e-9 * all.variance());
+        QCOMPARE(a.min(), all.min());
+        QCOMPARE(a.max(), all.max());
+        for (double q : {0.1, 0.5, 0.99}) QCOMPARE(a.quantile(q), all.quantile(q));
+    }
+
+    void registry() {
+        Metrics m;
+        const MetricId sent = m.define({"net.sent", "messages", "Messages sent", MetricType::Counter, MetricScope::Global});
+        const MetricId lat = m.define({"net.latency", "s", "Latency", MetricType::Distribution, MetricScope::Global});
+        const MetricId util = m.define({"net.util", "1", "Utilisation", MetricType::Gauge, MetricScope::Link});
+        QCOMPARE(m.size(), std::size_t(3));
+        QCOMPARE(m.find("net.latency"), std::int64_t(lat));
+        QCOMPARE(m.find("nope"), std::int64_t(-1));
+        m.add(sent, 2);
+        m.add(sent, 3);
+        m.set(util, 0.25);
+        m.observe(lat, 1.0);
+        m.observe(lat, 3.0);
+        QCOMPARE(m.value(sent), 5.0);
+        const MetricValue v = m.read(lat);
+        QCOMPARE(v.info->name, std::string("net.latency"));
+        QCOMPARE(v.count, std::uint64_t(2));
+        QCOMPARE(v.value, 2.0);
+        QCOMPARE(v.min, 1.0);
+        QCOMPARE(v.max, 3.0);
+        const auto all = m.readAll();
+        QCOMPARE(all.size(), std::size_t(3));
+        QCOMPARE(all[2].value, 0.25);
+        QCOMPARE(metricTypeName(MetricType::Gauge), std::string_view("gauge"));
+        QCOMPARE(metricScopeName(MetricScope::Link), std::string_view("link"));
+    }
+};
+
+QTEST_APPLESS_MAIN(TestMetrics)
+#include "tst_metrics.moc"
