@@ -38,12 +38,6 @@ int Summary::bucketOf(double v) {
     return e * kSubBuckets + sub;
 }
 
-double Summary::bucketValue(int b) {
-    const int e = b >= 0 ? b / kSubBuckets : -((-b + kSubBuckets - 1) / kSubBuckets);
-    const int sub = b - e * kSubBuckets;
-    return std::ldexp(0.5 + (sub + 0.5) / (2.0 * kSubBuckets), e);
-}
-
 void Summary::add(double v) {
     if (!std::isfinite(v)) return;  // a NaN or infinity would poison every statistic
     ++n_;
@@ -57,20 +51,26 @@ void Summary::add(double v) {
         ++nonPositive_;
         return;
     }
-    ++bucket(bucketOf(v));
+    const std::size_t slot = bucket(bucketOf(v));
+    ++counts_[slot];
+    sums_[slot] += v;
 }
 
-std::uint64_t& Summary::bucket(int b) {
+std::size_t Summary::bucket(int b) {
     if (counts_.empty()) {
         base_ = b;
         counts_.assign(1, 0);
+        sums_.assign(1, 0.0);
     } else if (b < base_) {
-        counts_.insert(counts_.begin(), static_cast<std::size_t>(base_ - b), 0);
+        const auto grow = static_cast<std::size_t>(base_ - b);
+        counts_.insert(counts_.begin(), grow, 0);
+        sums_.insert(sums_.begin(), grow, 0.0);
         base_ = b;
     } else if (b - base_ >= static_cast<int>(counts_.size())) {
         counts_.resize(static_cast<std::size_t>(b - base_ + 1), 0);
+        sums_.resize(counts_.size(), 0.0);
     }
-    return counts_[static_cast<std::size_t>(b - base_)];
+    return static_cast<std::size_t>(b - base_);
 }
 
 double Summary::stddev() const { return std::sqrt(variance()); }
@@ -85,7 +85,7 @@ double Summary::quantile(double q) const {
     std::uint64_t seen = nonPositive_;
     for (std::size_t i = 0; i < counts_.size(); ++i) {
         seen += counts_[i];
-        if (seen > rank) return std::clamp(bucketValue(base_ + static_cast<int>(i)), min_, max_);
+        if (seen > rank) return sums_[i] / static_cast<double>(counts_[i]);
     }
     return max_;
 }
@@ -106,7 +106,10 @@ void Summary::merge(const Summary& o) {
     max_ = std::max(max_, o.max_);
     nonPositive_ += o.nonPositive_;
     for (std::size_t i = 0; i < o.counts_.size(); ++i) {
-        if (o.counts_[i] != 0) bucket(o.base_ + static_cast<int>(i)) += o.counts_[i];
+        if (o.counts_[i] == 0) continue;
+        const std::size_t slot = bucket(o.base_ + static_cast<int>(i));
+        counts_[slot] += o.counts_[i];
+        sums_[slot] += o.sums_[i];
     }
 }
 

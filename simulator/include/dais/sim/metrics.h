@@ -18,7 +18,9 @@ std::string_view metricTypeName(MetricType t);
 std::string_view metricScopeName(MetricScope s);
 
 /// Streaming summary of a distribution: exact count, mean, variance (Welford), min, max, and
-/// quantiles from a log-linear histogram with a relative error under 0.4%.
+/// quantiles from a log-linear histogram (128 buckets per power of two). A quantile is the
+/// mean of the values in its bucket: within 0.8% of the exact order statistic, and exact when
+/// the bucket holds one distinct value (integer data such as hop counts).
 class Summary {
 public:
     void add(double v);
@@ -35,13 +37,13 @@ public:
 
 private:
     static int bucketOf(double v);
-    static double bucketValue(int b);
-    std::uint64_t& bucket(int b);  ///< the count of bucket b, growing the range to hold it
+    std::size_t bucket(int b);  ///< the slot of bucket b, growing the range to hold it
     std::uint64_t n_ = 0;
     double mean_ = 0, m2_ = 0, min_ = 0, max_ = 0, sum_ = 0;
     std::uint64_t nonPositive_ = 0;  // values <= 0 are counted apart from the log buckets
     int base_ = 0;                   // bucket index of counts_[0]
     std::vector<std::uint64_t> counts_;
+    std::vector<double> sums_;  // per bucket, so a quantile is the mean of its bucket's values
 };
 
 using MetricId = std::uint32_t;

@@ -1,0 +1,67 @@
+#include "cli.h"
+
+#include <charconv>
+#include <cmath>
+#include <cstdio>
+
+namespace dais::app {
+
+bool Args::option(std::string_view name, std::string& value, std::string& error) {
+    if (done()) return false;
+    const std::string& w = words_[pos_];
+    if (w.size() < 2 + name.size() || w.compare(0, 2, "--") != 0 ||
+        w.compare(2, name.size(), name) != 0)
+        return false;
+    const std::string_view rest = std::string_view(w).substr(2 + name.size());
+    if (rest.empty()) {
+        ++pos_;
+        if (done()) {
+            error = "option --" + std::string(name) + " needs a value";
+            return true;
+        }
+        value = words_[pos_++];
+        return true;
+    }
+    if (rest.front() != '=') return false;
+    value = std::string(rest.substr(1));
+    ++pos_;
+    return true;
+}
+
+bool Args::flag(std::string_view name) {
+    if (done() || words_[pos_] != "--" + std::string(name)) return false;
+    ++pos_;
+    return true;
+}
+
+void printError(std::string_view message) {
+    std::fprintf(stderr, "dais: %.*s\n", static_cast<int>(message.size()), message.data());
+}
+
+std::string groupDigits(std::uint64_t n) {
+    std::string digits = std::to_string(n);
+    for (int i = static_cast<int>(digits.size()) - 3; i > 0; i -= 3)
+        digits.insert(static_cast<std::size_t>(i), ",");
+    return digits;
+}
+
+std::string siNumber(double v) {
+    static constexpr const char* kSuffix[] = {"", " k", " M", " G", " T"};
+    int k = 0;
+    while (std::abs(v) >= 1000 && k < 4) {
+        v /= 1000;
+        ++k;
+    }
+    char buf[32];
+    std::snprintf(buf, sizeof buf, k == 0 ? "%.0f%s" : "%.3g%s", v, kSuffix[k]);
+    return buf;
+}
+
+std::optional<std::uint64_t> parseUnsigned(std::string_view text) {
+    std::uint64_t v = 0;
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+    if (ec != std::errc() || end != text.data() + text.size() || text.empty()) return std::nullopt;
+    return v;
+}
+
+}  // namespace dais::app

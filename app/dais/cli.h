@@ -1,0 +1,47 @@
+#pragma once
+// Shared pieces of the dais command-line tool: exit codes, argument reading, output helpers.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace dais::app {
+
+/// Exit codes, documented in `dais --help`.
+enum ExitCode : int {
+    kExitOk = 0,
+    kExitFailure = 1,    ///< the input was fine but the work failed (a run error, an I/O error)
+    kExitUsage = 2,      ///< the command line is wrong
+    kExitBadInput = 3,   ///< an input file is missing, unreadable or invalid
+};
+
+/// Walks the words of a command line, for commands with their own options.
+class Args {
+public:
+    explicit Args(std::vector<std::string> words) : words_(std::move(words)) {}
+    bool done() const { return pos_ >= words_.size(); }
+    const std::string& peek() const { return words_[pos_]; }
+    std::string take() { return words_[pos_++]; }
+    /// If the next word is `--name` or `--name=VALUE`, consumes it (and VALUE, which may be
+    /// the following word) and returns true. A missing VALUE sets `error`.
+    bool option(std::string_view name, std::string& value, std::string& error);
+    /// If the next word is the flag `--name`, consumes it and returns true.
+    bool flag(std::string_view name);
+
+private:
+    std::vector<std::string> words_;
+    std::size_t pos_ = 0;
+};
+
+/// Prints "dais: MESSAGE" on stderr.
+void printError(std::string_view message);
+/// 1234567 -> "1,234,567".
+std::string groupDigits(std::uint64_t n);
+/// A rate or count with an SI suffix: 12345678 -> "12.3 M".
+std::string siNumber(double v);
+/// Parses a whole non-negative decimal number that fits in 64 bits.
+std::optional<std::uint64_t> parseUnsigned(std::string_view text);
+
+}  // namespace dais::app

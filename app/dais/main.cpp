@@ -1,0 +1,414 @@
+// dais: validate, run and benchmark scenarios from the command line.
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdio>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "bench.h"
+#include "cli.h"
+#include "dais/core/scenario.h"
+#include "dais/core/scenario_run.h"
+#include "dais/core/units.h"
+#include "dais/core/version.h"
+
+namespace dais::app {
+namespace {
+
+constexpr const char* kMainHelp = R"(dais - design, simulate and measure decentralized-AI networks
+
+usage: dais COMMAND [ARGS...]
+
+commands:
+  validate FILE      check a scenario file and report every problem in it
+  run FILE           run a scenario and print a summary
+  bench phold        measure the simulation kernel on the PHOLD benchmark
+  help [COMMAND]     show help for a command
+
+options:
+  --help             show this help
+  --version          print the version
+
+exit codes:
+  0  success
+  1  the work failed (a run error, an I/O error)
+  2  the command line is wrong
+  3  an input file is missing, unreadable or invalid
+)";
+
+constexpr const char* kValidateHelp = R"(usage: dais validate FILE [--set PATH=VALUE]... [--quiet]
+
+Checks a scenario file: JSON syntax, every field against the format's schema, and the
+references between nodes, groups, regions and templates. Every problem is reported with the
+file, the JSON path, what was expected and what was found.
+
+options:
+  --set PATH=VALUE   change a value before validating (see `dais help run`)
+  --quiet            print nothing when the file is valid
+)";
+
+constexpr const char* kRunHelp = R"(usage: dais run FILE [options]
+
+Runs a scenario and prints a summary: events, simulated time, wall time, events per second,
+the run's fingerprint and the scenario's metrics. The same scenario and seed always give the
+same fingerprint, on any machine.
+
+options:
+  --seed N           the run's random seed (default: the scenario's run.seed)
+  --until T          stop at simulated time T, e.g. 30s, 1.5min, 250ms (default: run.until)
+  --set PATH=VALUE   change one value of the scenario; may be repeated. PATH is dotted
+                     (network.groups.0.count) or a JSON pointer (/run/seed); an array
+                     element can be named by its id (network.groups.phones.count). VALUE is
+                     JSON when it parses as JSON, otherwise a string (--set run.until=30s).
+  --queue KIND       event queue: heap or ladder (default: run.queue)
+  --progress         always show the progress bar (default: only on a terminal)
+  --no-progress      never show the progress bar
+  --json             print the summary as JSON on stdout
+)";
+
+constexpr const char* kBenchHelp = R"(usage: dais bench phold [options]
+
+Benchmarks of the simulation kernel. `dais bench phold --help` lists the options.
+)";
+
+bool stderrIsTerminal() { return isatty(fileno(stderr)) != 0; }
+
+/// Draws a one-line progress bar on stderr from another thread while the run goes on.
+class ProgressBar {
+public:
+    ProgressBar(const sim::Simulation& sim, sim::SimTime horizon) : sim_(sim), horizon_(horizon) {
+        thread_ = std::thread([this] { loop(); });
+    }
+    ~ProgressBar() { finish(); }
+    void finish() {
+        {
+            std::lock_guard lock(mutex_);
+            if (done_) return;
+            done_ = true;
+        }
+        wake_.notify_all();
+        thread_.join();
+        if (drawn_) std::fprintf(stderr, "\r\033[K");
+        std::fflush(stderr);
+    }
+
+private:
+    void loop() {
+        const auto start = std::chrono::steady_clock::now();
+        std::unique_lock lock(mutex_);
+        // Short runs finish before the first frame and never show a bar.
+        while (!wake_.wait_for(lock, std::chrono::milliseconds(drawn_ ? 100 : 400), [this] { return done_; })) {
+            const sim::Simulation::Progress p = sim_.progress();
+            const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+            draw(p, wall);
+        }
+    }
+    void draw(const sim::Simulation::Progress& p, double wall) {
+        constexpr int kWidth = 30;
+        char bar[kWidth + 1] = {};
+        std::string head;
+        if (horizon_ != sim::kTimeNever && horizon_ > 0) {
+            const double f = std::min(1.0, static_cast<double>(p.now) / static_cast<double>(horizon_));
+            const int filled = static_cast<int>(f * kWidth);
+            for (int i = 0; i < kWidth; ++i) bar[i] = i < filled ? '#' : '.';
+            char pct[16];
+            std::snprintf(pct, sizeof pct, "%3.0f%%", f * 100);
+            head = std::string("[") + bar + "] " + pct + "  " + sim::formatTime(p.now) + " of " +
+                   sim::formatTime(horizon_);
+        } else {
+            head = sim::formatTime(p.now);
+        }
+        const std::string rate = siNumber(wall > 0 ? static_cast<double>(p.executed) / wall : 0);
+        std::fprintf(stderr, "\r\033[K%s  %s events  %sev/s", head.c_str(),
+                     groupDigits(p.executed).c_str(), rate.c_str());
+        std::fflush(stderr);
+        drawn_ = true;
+    }
+
+    const sim::Simulation& sim_;
+    sim::SimTime horizon_;
+    std::mutex mutex_;
+    std::condition_variable wake_;
+    bool done_ = false;
+    bool drawn_ = false;
+    std::thread thread_;
+};
+
+/// Reads `--set` options and the file argument shared by validate and run.
+struct ScenarioArgs {
+    std::string file;
+    std::vector<std::string> overrides;
+};
+
+int commandValidate(Args& args) {
+    ScenarioArgs sa;
+    bool quiet = false;
+    while (!args.done()) {
+        std::string value, error;
+        if (args.flag("help")) {
+            std::fputs(kValidateHelp, stdout);
+            return kExitOk;
+        }
+        if (args.option("set", value, error)) {
+            if (!error.empty()) return printError(error), kExitUsage;
+            sa.overrides.push_back(value);
+        } else if (args.flag("quiet")) {
+            quiet = true;
+        } else if (args.peek().rfind("--", 0) == 0) {
+            printError("validate: unknown option " + args.peek() + " (see dais validate --help)");
+            return kExitUsage;
+        } else if (sa.file.empty()) {
+            sa.file = args.take();
+        } else {
+            printError("validate: one file at a time (got \"" + sa.file + "\" and \"" + args.peek() + "\")");
+            return kExitUsage;
+        }
+    }
+    if (sa.file.empty()) {
+        printError("validate: which file? (usage: dais validate FILE)");
+        return kExitUsage;
+    }
+    auto scenario = core::loadScenarioFile(sa.file, sa.overrides);
+    if (!scenario) {
+        std::fprintf(stderr, "%s\n", scenario.error().message.c_str());
+        return kExitBadInput;
+    }
+    if (!quiet) {
+        const core::Scenario& s = *scenario;
+        std::size_t members = s.network.nodes.size();
+        for (const auto& g : s.network.groups) members += g.count;
+        std::printf("%s: valid (format version %d, \"%s\", %s nodes in %zu groups and %zu single nodes)\n",
+                    sa.file.c_str(), s.version, s.meta.name.c_str(), groupDigits(members).c_str(),
+                    s.network.groups.size(), s.network.nodes.size());
+    }
+    return kExitOk;
+}
+
+/// A fraction as a percentage with the digits that matter: "42.3%", "0.052%".
+std::string percent(double fraction) {
+    char buf[32];
+    const double p = fraction * 100;
+    std::snprintf(buf, sizeof buf, p == 0 || p >= 1 ? "%.1f%%" : "%.2g%%", p);
+    return buf;
+}
+
+std::string metricLine(const core::MetricReport& m) {
+    char buf[256];
+    if (m.type == sim::MetricType::Distribution) {
+        if (m.count == 0) return "no samples";
+        const bool seconds = m.unit == "s";
+        auto q = [&](double v) {
+            return seconds ? sim::formatTime(sim::fromSeconds(v)) : [&] {
+                char b[32];
+                std::snprintf(b, sizeof b, "%.4g", v);
+                return std::string(b);
+            }();
+        };
+        std::snprintf(buf, sizeof buf, "mean %s  p50 %s  p95 %s  p99 %s  max %s  (n=%s)%s%s",
+                      q(m.mean).c_str(), q(m.p50).c_str(), q(m.p95).c_str(), q(m.p99).c_str(),
+                      q(m.max).c_str(), groupDigits(m.count).c_str(), seconds ? "" : " ",
+                      seconds ? "" : m.unit.c_str());
+        return buf;
+    }
+    if (m.unit == "1") return percent(m.value);
+    if (m.value == std::floor(m.value) && std::abs(m.value) < 1e15)
+        return groupDigits(static_cast<std::uint64_t>(std::abs(m.value))) + " " + m.unit;
+    std::snprintf(buf, sizeof buf, "%.6g %s", m.value, m.unit.c_str());
+    return buf;
+}
+
+void printSummary(const core::RunReport& r, const std::string& file) {
+    std::printf("scenario     %s (%s)\n", r.scenarioName.c_str(), file.c_str());
+    std::printf("network      %s nodes, %s links\n", groupDigits(r.nodes).c_str(), groupDigits(r.links).c_str());
+    std::printf("seed         %llu   queue %s\n", static_cast<unsigned long long>(r.seed),
+                std::string(sim::queueKindName(r.queue)).c_str());
+    std::printf("events       %s\n", groupDigits(r.events).c_str());
+    std::printf("simulated    %s (%s)\n", sim::formatTime(r.simulatedTime).c_str(),
+                std::string(sim::stopReasonName(r.stopReason)).c_str());
+    std::printf("wall time    %.3f s\n", r.wallSeconds);
+    std::printf("events/s     %s\n", siNumber(r.wallSeconds > 0 ? static_cast<double>(r.events) / r.wallSeconds : 0).c_str());
+    std::printf("fingerprint  %s\n", r.fingerprint.c_str());
+    if (!r.metrics.empty()) {
+        std::size_t width = 0;
+        for (const auto& m : r.metrics) width = std::max(width, m.name.size());
+        std::printf("\nmetrics\n");
+        for (const auto& m : r.metrics)
+            std::printf("  %-*s  %s\n", static_cast<int>(width), m.name.c_str(), metricLine(m).c_str());
+    }
+    if (!r.busiestLinks.empty()) {
+        std::printf("\nbusiest links (share of time transmitting)\n");
+        for (const auto& l : r.busiestLinks)
+            std::printf("  %-24s -> %-24s %7s  %sB\n", l.from.c_str(), l.to.c_str(),
+                        percent(l.utilisation).c_str(), siNumber(static_cast<double>(l.bytes)).c_str());
+    }
+}
+
+nlohmann::json summaryJson(const core::RunReport& r, const std::string& file) {
+    nlohmann::json metrics = nlohmann::json::object();
+    for (const auto& m : r.metrics) {
+        nlohmann::json j = {{"type", std::string(sim::metricTypeName(m.type))}, {"unit", m.unit}};
+        if (m.type == sim::MetricType::Distribution) {
+            j["count"] = m.count;
+            j["mean"] = m.mean;
+            j["stddev"] = m.stddev;
+            j["min"] = m.min;
+            j["p50"] = m.p50;
+            j["p95"] = m.p95;
+            j["p99"] = m.p99;
+            j["max"] = m.max;
+        } else {
+            j["value"] = m.value;
+        }
+        metrics[m.name] = j;
+    }
+    nlohmann::json links = nlohmann::json::array();
+    for (const auto& l : r.busiestLinks)
+        links.push_back({{"from", l.from}, {"to", l.to}, {"utilisation", l.utilisation}, {"bytes", l.bytes}});
+    return {{"scenario", r.scenarioName},
+            {"file", file},
+            {"seed", r.seed},
+            {"queue", std::string(sim::queueKindName(r.queue))},
+            {"nodes", r.nodes},
+            {"links", r.links},
+            {"events", r.events},
+            {"simulated_seconds", sim::toSeconds(r.simulatedTime)},
+            {"stop_reason", std::string(sim::stopReasonName(r.stopReason))},
+            {"wall_seconds", r.wallSeconds},
+            {"events_per_second", r.wallSeconds > 0 ? static_cast<double>(r.events) / r.wallSeconds : 0.0},
+            {"fingerprint", r.fingerprint},
+            {"metrics", metrics},
+            {"busiest_links", links}};
+}
+
+int commandRun(Args& args) {
+    ScenarioArgs sa;
+    core::RunOptions options;
+    bool json = false;
+    int progress = -1;  // -1: on a terminal only
+    while (!args.done()) {
+        std::string value, error;
+        if (args.flag("help")) {
+            std::fputs(kRunHelp, stdout);
+            return kExitOk;
+        }
+        if (args.option("set", value, error)) {
+            if (!error.empty()) return printError(error), kExitUsage;
+            sa.overrides.push_back(value);
+        } else if (args.option("seed", value, error)) {
+            if (!error.empty()) return printError(error), kExitUsage;
+            const auto seed = parseUnsigned(value);
+            if (!seed) return printError("--seed: expected a whole number from 0 to 18446744073709551615, got \"" + value + "\""), kExitUsage;
+            options.seed = *seed;
+        } else if (args.option("until", value, error)) {
+            if (!error.empty()) return printError(error), kExitUsage;
+            const auto t = core::parseDuration(value);
+            if (!t || *t <= 0) return printError("--until: expected a positive duration like 30s or 1.5min, got \"" + value + "\""), kExitUsage;
+            options.until = *t;
+        } else if (args.option("queue", value, error)) {
+            if (!error.empty()) return printError(error), kExitUsage;
+            sim::QueueKind q;
+            if (!sim::parseQueueKind(value, q)) return printError("--queue: expected heap or ladder, got \"" + value + "\""), kExitUsage;
+            options.queue = q;
+        } else if (args.flag("json")) {
+            json = true;
+        } else if (args.flag("progress")) {
+            progress = 1;
+        } else if (args.flag("no-progress")) {
+            progress = 0;
+        } else if (args.peek().rfind("--", 0) == 0) {
+            printError("run: unknown option " + args.peek() + " (see dais run --help)");
+            return kExitUsage;
+        } else if (sa.file.empty()) {
+            sa.file = args.take();
+        } else {
+            printError("run: one file at a time (got \"" + sa.file + "\" and \"" + args.peek() + "\")");
+            return kExitUsage;
+        }
+    }
+    if (sa.file.empty()) {
+        printError("run: which scenario? (usage: dais run FILE)");
+        return kExitUsage;
+    }
+    auto scenario = core::loadScenarioFile(sa.file, sa.overrides);
+    if (!scenario) {
+        std::fprintf(stderr, "%s\n", scenario.error().message.c_str());
+        return kExitBadInput;
+    }
+    auto run = core::ScenarioRun::prepare(*scenario, options);
+    if (!run) {
+        std::fprintf(stderr, "%s\n", run.error().message.c_str());
+        return kExitBadInput;
+    }
+    core::RunReport report;
+    {
+        const bool showBar = progress == 1 || (progress == -1 && stderrIsTerminal());
+        std::optional<ProgressBar> bar;
+        if (showBar) bar.emplace((*run)->simulation(), (*run)->horizon());
+        report = (*run)->run();
+    }
+    if (json) std::printf("%s\n", summaryJson(report, sa.file).dump(2).c_str());
+    else printSummary(report, sa.file);
+    return kExitOk;
+}
+
+int commandBench(Args& args) {
+    if (args.done() || args.peek() == "--help") {
+        std::fputs(kBenchHelp, stdout);
+        return args.done() ? kExitUsage : kExitOk;
+    }
+    const std::string which = args.take();
+    std::vector<std::string> rest;
+    while (!args.done()) rest.push_back(args.take());
+    if (which == "phold") return benchPhold(rest);
+    printError("bench: unknown benchmark \"" + which + "\" (available: phold)");
+    return kExitUsage;
+}
+
+int dispatch(const std::string& command, Args& args) {
+    if (command == "validate") return commandValidate(args);
+    if (command == "run") return commandRun(args);
+    if (command == "bench") return commandBench(args);
+    printError("unknown command \"" + command + "\" (commands: validate, run, bench, help)");
+    return kExitUsage;
+}
+
+}  // namespace
+}  // namespace dais::app
+
+int main(int argc, char** argv) {
+    using namespace dais::app;
+    std::vector<std::string> words(argv + 1, argv + argc);
+    if (words.empty() || words[0] == "--help" || words[0] == "-h") {
+        std::fputs(kMainHelp, stdout);
+        return words.empty() ? kExitUsage : kExitOk;
+    }
+    if (words[0] == "--version") {
+        std::printf("dais %s\n", std::string(dais::core::versionString()).c_str());
+        return kExitOk;
+    }
+    if (words[0] == "help") {
+        if (words.size() < 2) return std::fputs(kMainHelp, stdout), kExitOk;
+        const std::string& c = words[1];
+        if (c == "validate") return std::fputs(kValidateHelp, stdout), kExitOk;
+        if (c == "run") return std::fputs(kRunHelp, stdout), kExitOk;
+        if (c == "bench") return std::fputs(kBenchHelp, stdout), kExitOk;
+        printError("help: unknown command \"" + c + "\"");
+        return kExitUsage;
+    }
+    const std::string command = words[0];
+    Args args(std::vector<std::string>(words.begin() + 1, words.end()));
+    try {
+        return dispatch(command, args);
+    } catch (const std::exception& e) {
+        // Only a defect gets here; say so plainly rather than abort with a core dump.
+        printError(std::string("internal error: ") + e.what());
+        return kExitFailure;
+    }
+}

@@ -1,0 +1,46 @@
+#pragma once
+// Small helpers shared by the schema validator, the scenario loader and --set overrides:
+// JSON pointers, values quoted for messages, "did you mean" suggestions, exact comparison of
+// JSON numbers, and sorting issues into document order. Internal to dais_core.
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "dais/core/json_schema.h"
+
+namespace dais::core::detail {
+
+using Json = nlohmann::ordered_json;
+
+/// `parent` + "/" + key, with "~" and "/" escaped as RFC 6901 asks.
+std::string childPointer(std::string_view parent, std::string_view key);
+std::string childPointer(std::string_view parent, std::size_t index);
+/// The unescaped reference tokens of a JSON pointer ("" has none).
+std::vector<std::string> splitPointer(std::string_view pointer);
+
+/// A string as a JSON string literal ("phones"), safe for any bytes.
+std::string quote(std::string_view text);
+/// A value as it appears in a message after "got": JSON text, shortened if long.
+std::string showValue(const Json& value);
+
+/// Optimal-string-alignment distance (insertions, deletions, substitutions, transpositions).
+std::size_t editDistance(std::string_view a, std::string_view b);
+/// " (did you mean "x"?)" for the closest candidate if it is close enough to be a likely typo
+/// of `word`, else "".
+std::string didYouMean(std::string_view word, const std::vector<std::string>& candidates);
+
+/// Compares two JSON numbers exactly (signed, unsigned and floating point mixed): <0, 0, >0.
+int compareNumbers(const Json& a, const Json& b);
+/// True for numbers with an integral value (1, -3, 2.0, 1e30).
+bool isIntegral(const Json& value);
+
+/// The order in which to list `pointers` (indices into it): by where they lead in `doc`, in
+/// the document's own key order; stable for equal places; a pointer to a missing member comes
+/// after its parent's existing members.
+std::vector<std::size_t> documentOrder(const Json& doc, const std::vector<std::string>& pointers);
+
+}  // namespace dais::core::detail

@@ -1,0 +1,180 @@
+#include "dais/core/scenario.h"
+
+#include <cerrno>
+#include <cstdio>
+#include <filesystem>
+#include <memory>
+#include <system_error>
+
+#include "json_text.h"
+#include "json_util.h"
+#include "scenario_build.h"
+#include "scenario_schema_data.h"
+
+namespace dais::core {
+namespace {
+
+using detail::Json;
+
+/// Files larger than this are refused rather than read into memory.
+constexpr std::uintmax_t kMaxFileBytes = 256u * 1024u * 1024u;
+
+std::string baseName(std::string_view name) {
+    std::string base = std::filesystem::path(name).filename().string();
+    return base.empty() ? std::string(name) : base;
+}
+
+/// "file: /pointer: message" lines, at most kMaxReportedProblems of them.
+Error report(const std::string& file, const std::vector<JsonIssue>& issues) {
+    std::string text;
+    const std::size_t shown = std::min(issues.size(), kMaxReportedProblems);
+    for (std::size_t i = 0; i < shown; ++i) {
+        if (!text.empty()) text += '\n';
+        text += file + ": ";
+        if (!issues[i].pointer.empty()) text += issues[i].pointer + ": ";
+        text += issues[i].message;
+    }
+    if (issues.size() > shown) {
+        text += "\n" + file + ": (stopped after " + std::to_string(shown) + " problems)";
+    }
+    return Error{text};
+}
+
+Error syntaxReport(const std::string& file, const detail::JsonSyntaxError& e) {
+    if (!e.located) return Error{file + ": invalid JSON: " + e.message};
+    return Error{file + ":" + std::to_string(e.line) + ":" + std::to_string(e.column) +
+                 ": invalid JSON: " + e.message};
+}
+
+Result<void> applyOverrides(Json& doc, const std::vector<std::string>& overrides,
+                            const std::string& file) {
+    std::string problems;
+    for (const std::string& assignment : overrides) {
+        const Result<void> applied = applyOverride(doc, assignment);
+        if (applied.ok()) continue;
+        if (!problems.empty()) problems += '\n';
+        problems += file + ": --set " + assignment + ": " + applied.error().message;
+    }
+    if (problems.empty()) return {};
+    return Error{problems};
+}
+
+/// Problems that make the rest of the document meaningless to check: not a scenario at all,
+/// or written for a newer format than this build knows.
+std::vector<JsonIssue> checkFormatAndVersion(const Json& doc) {
+    if (!doc.is_object()) return {};
+    if (const auto format = doc.find("format"); format != doc.end() && *format != "dais-scenario") {
+        return {{"/format", "expected \"dais-scenario\", got " + detail::showValue(*format) +
+                                " (this is not a DAIS scenario file)"}};
+    }
+    const auto version = doc.find("version");
+    if (version != doc.end() && detail::isIntegral(*version) &&
+        detail::compareNumbers(*version, Json(kScenarioFormatVersion)) > 0) {
+        return {{"/version", "written for format version " + detail::showValue(*version) +
+                                 "; this build reads versions up to " +
+                                 std::to_string(kScenarioFormatVersion)}};
+    }
+    return {};
+}
+
+Result<Scenario> load(std::string_view text, const std::string& file,
+                      const std::vector<std::string>& overrides) {
+    const Result<JsonSchema>& schema = scenarioSchema();
+    if (!schema.ok()) return Error{file + ": internal error: " + schema.error().message};
+
+    detail::ParsedJson parsed = detail::parseJson(text);
+    if (parsed.syntaxError) return syntaxReport(file, *parsed.syntaxError);
+    if (!parsed.duplicateKeys.empty()) return report(file, parsed.duplicateKeys);
+    Json doc = std::move(parsed.value);
+
+    if (Result<void> applied = applyOverrides(doc, overrides, file); !applied.ok()) {
+        return applied.error();
+    }
+    if (auto fatal = checkFormatAndVersion(doc); !fatal.empty()) return report(file, fatal);
+    if (auto issues = schema->validate(doc, kMaxReportedProblems + 1); !issues.empty()) {
+        return report(file, issues);
+    }
+    Scenario scenario;
+    if (auto issues = detail::buildScenario(doc, scenario, kMaxReportedProblems + 1);
+        !issues.empty()) {
+        return report(file, issues);
+    }
+    scenario.sourceName = file;
+    scenario.document = nlohmann::json(doc);
+    return scenario;
+}
+
+std::string lowercaseFirst(std::string text) {
+    if (!text.empty() && text[0] >= 'A' && text[0] <= 'Z')
+        text[0] = static_cast<char>(text[0] - 'A' + 'a');
+    return text;
+}
+
+struct FileCloser {
+    void operator()(std::FILE* f) const { std::fclose(f); }
+};
+
+Result<std::string> readFile(const std::string& path) {
+    const std::string what = "cannot read \"" + path + "\": ";
+    std::error_code ec;
+    const auto status = std::filesystem::status(path, ec);
+    if (status.type() == std::filesystem::file_type::not_found) return Error{what + "no such file"};
+    if (status.type() == std::filesystem::file_type::directory) {
+        return Error{what + "it is a directory, not a scenario file"};
+    }
+    const std::unique_ptr<std::FILE, FileCloser> file(std::fopen(path.c_str(), "rb"));
+    if (!file) return Error{what + lowercaseFirst(std::generic_category().message(errno))};
+    std::string content;
+    char buffer[65536];
+    std::size_t n = 0;
+    while ((n = std::fread(buffer, 1, sizeof buffer, file.get())) > 0) {
+        content.append(buffer, n);
+        if (content.size() > kMaxFileBytes) {
+            return Error{what + "larger than " + std::to_string(kMaxFileBytes >> 20) + " MiB"};
+        }
+    }
+    if (std::ferror(file.get()))
+        return Error{what + lowercaseFirst(std::generic_category().message(errno))};
+    return content;
+}
+
+}  // namespace
+
+Result<Scenario> loadScenarioText(std::string_view text, std::string_view sourceName,
+                                  const std::vector<std::string>& overrides) {
+    std::string file = "<scenario>";
+    try {
+        file = baseName(sourceName);
+        return load(text, file, overrides);
+    } catch (const std::exception& e) {
+        return Error{file + ": internal error while loading: " + e.what()};
+    }
+}
+
+Result<Scenario> loadScenarioFile(const std::string& path,
+                                  const std::vector<std::string>& overrides) {
+    try {
+        Result<std::string> content = readFile(path);
+        if (!content.ok()) return content.error();
+        return loadScenarioText(content.value(), path, overrides);
+    } catch (const std::exception& e) {
+        return Error{"cannot read \"" + path + "\": " + e.what()};
+    }
+}
+
+std::string_view scenarioSchemaText() {
+    return {detail::kScenarioSchemaV1, detail::kScenarioSchemaV1Size};
+}
+
+const Result<JsonSchema>& scenarioSchema() {
+    static const Result<JsonSchema> schema = [] {
+        try {
+            return JsonSchema::fromText(scenarioSchemaText());
+        } catch (const std::exception& e) {
+            return Result<JsonSchema>(Error{std::string("embedded schema: ") + e.what()});
+        }
+    }();
+    return schema;
+}
+
+}  // namespace dais::core

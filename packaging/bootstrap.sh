@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Sets up, builds and runs DAIS on Debian 12, installing the Debian packages that are missing.
+#   packaging/bootstrap.sh run [ARGS...]   build (release) and run the default scenario
+#   packaging/bootstrap.sh test            build (ci preset) and run every test through ctest
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+
+default_scenario=scenarios/continental-edge-cloud.dais.json
+
+# What building the programs needs, and what the test suites add.
+build_packages=(cmake ninja-build g++ pkg-config ccache nlohmann-json3-dev)
+test_packages=(qt6-base-dev)
+
+install_missing() {
+    local missing=()
+    for p in "$@"; do
+        dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+    done
+    [ ${#missing[@]} -eq 0 ] && return 0
+    echo "Installing missing packages: ${missing[*]}" >&2
+    local sudo=""
+    [ "$(id -u)" -eq 0 ] || sudo=sudo
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+jobs=$(nproc 2>/dev/null || echo 2)
+
+case "${1:-}" in
+    run)
+        shift
+        install_missing "${build_packages[@]}"
+        cmake --preset release >/dev/null
+        cmake --build --preset release -j "$jobs" --target dais
+        exec build/release/app/dais/dais run "$default_scenario" "$@"
+        ;;
+    test)
+        install_missing "${build_packages[@]}" "${test_packages[@]}"
+        export XDG_RUNTIME_DIR=${XDG_RUNTIME_DIR:-$(mktemp -d)}
+        chmod 700 "$XDG_RUNTIME_DIR"
+        cmake --preset ci >/dev/null
+        cmake --build --preset ci -j "$jobs"
+        exec ctest --preset ci
+        ;;
+    *)
+        echo "usage: packaging/bootstrap.sh run [ARGS...] | test" >&2
+        exit 2
+        ;;
+esac

@@ -1,0 +1,402 @@
+#pragma once
+// The network model: nodes, groups, duplex links with latency, bandwidth and loss, FIFO
+// serialisation per link direction, store-and-forward routing over cached shortest-path
+// trees, scheduled faults, topology generators, background traffic and the messaging API the
+// layers build on. Built once from a validated NetworkSpec over a Simulation.
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "dais/sim/network_spec.h"
+#include "dais/sim/simulation.h"
+
+namespace dais::sim {
+
+using NodeIndex = std::uint32_t;
+using LinkIndex = std::uint32_t;
+using RegionIndex = std::uint32_t;
+using GroupIndex = std::uint32_t;
+using PortId = std::uint32_t;
+/// A message's number, unique within a network (1, 2, ...); 0 means "no message".
+using MessageId = std::uint64_t;
+
+inline constexpr std::uint32_t kNone = 0xffffffffu;
+
+/// A draw of a Variate (in its own unit). Normal draws may be negative; callers clamp.
+double drawVariate(const Variate& v, RngStream& rng);
+
+/// Why a message did not arrive.
+enum class LossReason : std::uint16_t {
+    Random,       ///< the link's loss probability struck
+    NodeDown,     ///< the sender, the next node or the receiver was down
+    LinkDown,     ///< the link failed while the message was on it
+    Unreachable,  ///< no route to the destination over links and nodes that are up
+};
+std::string_view lossReasonName(LossReason r);
+
+/// What a receiving port sees.
+struct Delivery {
+    MessageId id = 0;
+    NodeIndex from = 0, to = 0;
+    std::uint64_t bytes = 0;
+    std::uint64_t payload = 0;  ///< the sender's word: an index, a handle, a value
+    SimTime sentAt = 0;
+    SimTime now = 0;
+    std::uint32_t hops = 0;
+};
+
+/// What a port's loss handler sees.
+struct Loss {
+    MessageId id = 0;
+    NodeIndex from = 0, to = 0;
+    NodeIndex at = 0;  ///< the node where the message was when it was lost
+    std::uint64_t bytes = 0;
+    std::uint64_t payload = 0;
+    SimTime sentAt = 0;
+    SimTime now = 0;
+    LossReason reason = LossReason::Random;
+};
+
+class Network;
+/// Port handlers: plain functions with a context pointer (no allocation, no std::function).
+using DeliveryFn = void (*)(void* self, Network& net, const Delivery& d);
+using LossFn = void (*)(void* self, Network& net, const Loss& l);
+
+/// A node as the CLI and the studio see it (names of group members are made on demand).
+struct NodeView {
+    NodeIndex index = 0;
+    std::string id;
+    std::string_view role;
+    std::string_view region;  ///< empty if none
+    double x = 0, y = 0;      ///< km
+    bool up = true;
+    GroupIndex group = kNone;  ///< the group the node belongs to, or kNone
+    const Resources* resources = nullptr;
+};
+
+/// A link as the CLI and the studio see it. Direction 0 is a -> b, direction 1 is b -> a.
+struct LinkView {
+    LinkIndex index = 0;
+    NodeIndex a = 0, b = 0;
+    bool up = true;
+    const LinkProps* props = nullptr;
+    SimTime distanceLatency = 0;      ///< the distance part of the latency (latencyFromDistance)
+    SimTime meanLatency = 0;          ///< mean one-way propagation delay: the routing weight
+    std::uint64_t bytes[2] = {0, 0};  ///< bytes that entered each direction
+};
+
+/// A group's members are the consecutive nodes first .. first + count - 1.
+struct GroupView {
+    std::string_view id;
+    NodeIndex first = 0;
+    std::uint32_t count = 0;
+};
+
+/// One link direction's load over the run so far (for run summaries).
+struct LinkLoad {
+    std::string from, to;
+    LinkIndex link = 0;
+    double utilisation = 0;  ///< fraction of the elapsed time the direction was transmitting
+    std::uint64_t bytes = 0;
+};
+
+/// One neighbour in the adjacency list.
+struct Adjacent {
+    NodeIndex node;
+    LinkIndex link;
+};
+
+/// The network model over a Simulation (which must outlive it). Nodes are indexed 0..n-1:
+/// first the explicit nodes in spec order, then gateways made by "regions" topologies, then
+/// each group's members in consecutive ranges. Messages are store-and-forward: one kernel
+/// event per hop arrival, FIFO serialisation per link direction, shortest paths by mean
+/// latency. Not copyable; all calls come from the simulation's thread.
+class Network {
+  public:
+    /// Builds the network, defines its metrics and schedules its traffic and faults. Returns
+    /// nullptr with a message naming the offending item on errors the spec can still hold
+    /// (unknown ids, generator parameters out of range, a second network on one simulation).
+    static std::unique_ptr<Network> build(Simulation& sim, const NetworkSpec& spec,
+                                          std::string& error);
+    ~Network();
+    Network(const Network&) = delete;
+    Network& operator=(const Network&) = delete;
+
+    // --- structure -----------------------------------------------------------------------------
+    std::size_t nodeCount() const { return x_.size(); }
+    std::size_t linkCount() const { return links_.size(); }
+    NodeView node(NodeIndex i) const;
+    LinkView link(LinkIndex l) const;
+    /// "hospital-3" or "phones[12]"; the member form is made on demand.
+    std::string nodeName(NodeIndex i) const;
+    /// Index of an explicit node id or a member name ("phones[12]"), or kNone.
+    NodeIndex findNode(std::string_view name) const;
+    double x(NodeIndex i) const { return x_[i]; }
+    double y(NodeIndex i) const { return y_[i]; }
+    RegionIndex regionOf(NodeIndex i) const { return region_[i]; }
+    bool nodeUp(NodeIndex i) const { return up_[i] != 0; }
+    bool linkUp(LinkIndex l) const { return links_[l].down == 0; }
+    std::uint32_t degree(NodeIndex i) const { return adjStart_[i + 1] - adjStart_[i]; }
+    std::span<const Adjacent> adjacency(NodeIndex i) const {
+        return {adj_.data() + adjStart_[i], adj_.data() + adjStart_[i + 1]};
+    }
+    /// The other end of link l seen from node i.
+    NodeIndex otherEnd(LinkIndex l, NodeIndex i) const {
+        return links_[l].a == i ? links_[l].b : links_[l].a;
+    }
+    std::size_t groupCount() const { return groups_.size(); }
+    GroupView group(GroupIndex g) const;
+    GroupIndex findGroup(std::string_view id) const;
+    /// The group node i belongs to, or kNone.
+    GroupIndex groupOf(NodeIndex i) const;
+    std::span<const RegionSpec> regions() const { return regions_; }
+    RegionIndex findRegion(std::string_view id) const;
+
+    // --- messaging -----------------------------------------------------------------------------
+    /// Registers a receiver (a layer, a test). Names are for display and need not be unique.
+    /// onLoss, if given, hears of every message sent to this port that is lost.
+    PortId registerPort(std::string_view name, DeliveryFn fn, void* self, LossFn onLoss = nullptr);
+    std::string_view portName(PortId p) const { return ports_[p].name; }
+    /// Sends `bytes` from one node to another; the port's handler runs on arrival. from == to
+    /// delivers at once (in a zero-delay event). Handlers never run inside send(): losses that
+    /// send() detects (sender down, no route) are reported in a zero-delay event too.
+    MessageId send(NodeIndex from, NodeIndex to, std::uint64_t bytes, PortId port,
+                   std::uint64_t payload = 0);
+    /// Messages sent and not yet delivered or lost.
+    std::size_t inFlight() const { return inFlight_; }
+
+    // --- routing -------------------------------------------------------------------------------
+    /// The nodes a message from -> to would visit now (both ends included), or empty if
+    /// unreachable. Uses (and fills) the route cache like messages do.
+    std::vector<NodeIndex> path(NodeIndex from, NodeIndex to);
+    /// Caps the memory of the route cache: one tree per destination, of 4 bytes per core node
+    /// (a node with two or more links; leaves such as group members attached to a gateway
+    /// route through their one link and need no entries). At least one tree is always kept.
+    /// Default 256 MiB.
+    void setRouteCacheLimit(std::size_t bytes);
+    std::size_t routeCacheTrees() const { return routeMap_.size(); }
+    std::size_t routeCacheBytes() const;
+    /// Shortest-path trees computed so far (cache misses).
+    std::uint64_t routeComputations() const { return routeComputations_; }
+
+    // --- faults --------------------------------------------------------------------------------
+    /// Crashes (false) or recovers (true) one node. Messages arriving at a down node are lost.
+    void setNodeUp(NodeIndex i, bool up);
+    void setGroupUp(GroupIndex g, bool up);
+    /// Every node in the regions crashes (false) or recovers (true).
+    void setRegionsUp(std::span<const RegionIndex> regions, bool up);
+    /// Fails (false) or repairs (true) a link; messages on a failing link are lost.
+    void setLinkUp(LinkIndex l, bool up);
+    /// cut = true: links between the listed regions and all other nodes fail. cut = false
+    /// heals a partition of the same set of regions (a no-op if there is none). Returns the
+    /// number of links the partition cuts (0 for a heal without a partition).
+    std::size_t partition(std::span<const RegionIndex> regions, bool cut);
+
+    // --- metrics -------------------------------------------------------------------------------
+    /// Updates the link-utilisation gauges to now(); call at the end of a run.
+    void finish() { updateGauges(); }
+    /// Updates the gauges now (finish() does the same).
+    void updateGauges();
+    /// Refreshes the gauges every `interval` of simulated time through a model event
+    /// ("net.gauges"), so that periodic samples see current values (0 = off). These events are
+    /// part of the run and of its fingerprint; they stop when no other event is pending.
+    void setGaugeInterval(SimTime interval);
+    /// Fraction of the time so far that a link direction (0: a -> b, 1: b -> a) transmitted.
+    double utilisation(LinkIndex l, int direction) const;
+    /// The k busiest link directions by utilisation (then bytes, then index).
+    std::vector<LinkLoad> busiestLinks(std::size_t k) const;
+    /// Bytes held by the network's structure, split so that per-node and per-link costs can
+    /// be reported. The route cache and messages in flight are counted apart.
+    struct MemoryUse {
+        std::size_t nodes = 0;     ///< per-node arrays (position, region, state, adjacency index)
+        std::size_t links = 0;     ///< links, link directions and both adjacency entries
+        std::size_t other = 0;     ///< explicit nodes' names, groups, properties, indexes
+        std::size_t routes = 0;    ///< the route cache
+        std::size_t messages = 0;  ///< the message pool
+        std::size_t structure() const { return nodes + links + other; }
+    };
+    MemoryUse memoryUse() const;
+
+    Simulation& simulation() { return sim_; }
+
+  private:
+    struct Props {
+        LinkProps spec;
+        SimTime latencyNs = 0;    // Constant latency, rounded
+        SimTime meanNs = 0;       // mean latency for routing, rounded and capped
+        std::uint64_t bwInt = 0;  // bandwidth as an integer when it is one, else 0
+        double nsPerByte = 0;     // 8e9 / bandwidth
+        bool constant = true;     // latency needs no draw
+        bool random = false;      // any draw needed (latency or loss)
+    };
+    struct Link {
+        NodeIndex a, b;
+        std::uint32_t props;
+        std::uint16_t epoch;   // bumped when the link goes down (messages on it are lost)
+        std::uint16_t down;    // bit 15: set by setLinkUp(false); low bits: partitions cutting it
+        SimTime extraNs;       // distance latency
+        std::uint64_t rngKey;  // key of the link's random stream (stable across additions)
+        std::uint64_t draws;   // counter of the link's random stream
+    };
+    struct Direction {
+        SimTime busyUntil = 0;
+        SimTime busyNs = 0;
+        std::uint64_t bytes = 0;
+    };
+    struct Msg {
+        NodeIndex from, to, anchor;
+        PortId port;
+        std::uint32_t flow;
+        std::uint32_t dir;  // link * 2 + direction it is on, or kNone
+        std::uint32_t hops;
+        std::uint32_t treeSlot, treeStamp;
+        std::uint16_t epoch;
+        std::uint16_t lostRandom;
+        std::uint64_t bytes, payload;
+        SimTime sentAt;
+        MessageId id;
+    };
+    struct Port {
+        std::string name;
+        DeliveryFn fn;
+        LossFn onLoss;
+        void* self;
+    };
+    struct Group {
+        std::string id;
+        NodeIndex first;
+        std::uint32_t count;
+        std::string role;
+        Resources resources;
+    };
+    struct Explicit {
+        std::string id, role;
+        Resources resources;
+    };
+    struct Tree {
+        NodeIndex root = kNone;
+        std::uint32_t stamp = 0;  // 0 = invalid
+        std::uint64_t lastUse = 0;
+        std::vector<LinkIndex> next;  // per core node: the link towards root, or kNone
+    };
+    /// A set of nodes as ranges, for uniform draws (traffic endpoints).
+    struct NodeSet {
+        std::vector<NodeIndex> first;
+        std::vector<std::uint64_t> end;  // cumulative counts
+        std::uint64_t total() const { return end.empty() ? 0 : end.back(); }
+        NodeIndex pick(RngStream& rng) const;
+    };
+    struct Flow {
+        std::string id;
+        TrafficSpec::Process process;
+        double gapNs;
+        Variate size;
+        SimTime start, stop;
+        NodeSet from, to;
+        RngStream rng;
+        std::uint64_t emitted = 0;
+        KindId kind = 0;
+        MetricId sent = 0, delivered = 0, lost = 0, latency = 0;
+    };
+    struct Fault {
+        FaultSpec::Kind kind;
+        std::string label;
+        std::vector<std::pair<NodeIndex, std::uint32_t>> nodes;  // ranges (first, count)
+        std::vector<LinkIndex> links;
+        std::vector<RegionIndex> regions;
+    };
+    struct HeapItem {
+        SimTime dist;
+        std::uint32_t hops;
+        NodeIndex node;
+    };
+    struct MetricIds {
+        MetricId sent, delivered, lost, lostRandom, lostDown, lostUnreachable, bytes, latency, hops,
+            utilMean, utilMax;
+    };
+    class Builder;
+    friend class Builder;
+
+    explicit Network(Simulation& sim);
+
+    void onHop(Simulation& sim, const Event& e);
+    void onDrop(Simulation& sim, const Event& e);
+    void onFault(Simulation& sim, const Event& e);
+    void onEmit(Simulation& sim, const Event& e);
+    void onGauges(Simulation& sim, const Event& e);
+
+    std::uint32_t allocMsg();
+    MessageId sendImpl(NodeIndex from, NodeIndex to, std::uint64_t bytes, PortId port,
+                       std::uint64_t payload, std::uint32_t flow);
+    void forward(std::uint32_t slot, NodeIndex at, bool inEvent);
+    LinkIndex nextLink(Msg& m, NodeIndex at);
+    void deliver(std::uint32_t slot, NodeIndex at);
+    void lose(std::uint32_t slot, LossReason reason, NodeIndex at);
+    SimTime txTime(std::uint64_t bytes, const Props& p) const;
+    const LinkIndex* treeFor(NodeIndex root, std::uint32_t& slot, std::uint32_t& stamp);
+    void computeTree(Tree& t);
+    void invalidateRoutes();
+    void changeLink(LinkIndex l, std::uint16_t down);
+    void applyFault(std::size_t index, bool opposite);
+    bool isStub(NodeIndex i) const { return degree(i) <= 1; }
+    NodeIndex anchorOf(NodeIndex to) const {
+        return degree(to) == 1 ? adj_[adjStart_[to]].node : to;
+    }
+
+    Simulation& sim_;
+    // nodes (structure of arrays: about 25 bytes per node plus adjacency)
+    std::vector<double> x_, y_;
+    std::vector<RegionIndex> region_;
+    std::vector<std::uint8_t> up_;
+    std::vector<std::uint32_t> adjStart_;  // n + 1
+    std::vector<Adjacent> adj_;
+    // the core: nodes with two or more links, and the links between them (routing runs here)
+    std::vector<std::uint32_t> coreIndex_;  // per node: its core index, or kNone for leaves
+    std::vector<NodeIndex> coreNode_;       // per core node: its node (increasing)
+    std::vector<std::uint32_t> coreAdjStart_;
+    std::vector<Adjacent> coreAdj_;  // .node is a core index
+    std::vector<Explicit> explicit_;
+    std::vector<Group> groups_;
+    std::unordered_map<std::string, NodeIndex> explicitIndex_;
+    std::unordered_map<std::string, GroupIndex> groupIndex_;
+    std::vector<RegionSpec> regions_;
+    // links
+    std::vector<Props> props_;
+    std::vector<Link> links_;
+    std::vector<Direction> dirs_;  // 2 per link
+    std::vector<std::vector<RegionIndex>> partitions_;
+    // messages
+    std::vector<Msg> msgs_;
+    std::uint32_t freeMsg_ = kNone;
+    std::size_t inFlight_ = 0;
+    MessageId nextMessageId_ = 1;
+    std::vector<Port> ports_;
+    // routing
+    std::vector<Tree> trees_;
+    std::unordered_map<NodeIndex, std::uint32_t> routeMap_;
+    std::size_t routeCacheLimit_ = std::size_t(256) << 20;
+    std::uint32_t nextStamp_ = 1;
+    std::uint64_t useClock_ = 0;
+    std::uint64_t routeComputations_ = 0;
+    std::vector<SimTime> dist_;
+    std::vector<std::uint32_t> hopCount_;
+    std::vector<HeapItem> heap_;
+    std::vector<std::uint32_t> freeTrees_;
+    // traffic, faults
+    std::vector<Flow> flows_;
+    std::vector<Fault> faults_;
+    // kernel hooks
+    KindId hopKind_ = 0, dropKind_ = 0, faultKind_ = 0, gaugeKind_ = 0;
+    SimTime gaugeInterval_ = 0;
+    EventId nextGauge_{};
+    MetricIds m_{};
+    std::uint64_t seed_ = 0;
+};
+
+}  // namespace dais::sim

@@ -1,0 +1,129 @@
+// Every scenario shipped in scenarios/: valid, teaching, reproducible to the bit (golden
+// fingerprints), identical under both event queues, and different under another seed.
+#include <QtTest>
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "dais/core/scenario.h"
+#include "dais/core/scenario_run.h"
+
+using namespace dais;
+
+Q_DECLARE_METATYPE(dais::sim::QueueKind)
+
+namespace {
+
+struct Golden {
+    const char* file;
+    const char* fingerprint;
+    std::uint64_t events;
+};
+
+// The reference runs (seed from the file). A change here means every stored run of these
+// scenarios would reproduce differently: update only for a deliberate change of the model.
+const Golden kGolden[] = {
+    {"continental-edge-cloud.dais.json", "cede41b42c048c6f", 158625},
+    {"regional-outage-10k.dais.json", "6ca83a949c9963d7", 443951},
+    {"single-link-queue.dais.json", "f52cfd618c4542af", 192322},
+};
+
+std::string scenarioPath(const char* file) {
+    return std::string(DAIS_SOURCE_DIR) + "/scenarios/" + file;
+}
+
+core::RunReport runScenario(const char* file, sim::QueueKind queue,
+                            std::optional<std::uint64_t> seed = std::nullopt) {
+    auto scenario = core::loadScenarioFile(scenarioPath(file));
+    if (!scenario) qFatal("%s", scenario.error().message.c_str());
+    core::RunOptions options;
+    options.queue = queue;
+    options.seed = seed;
+    auto run = core::ScenarioRun::prepare(*scenario, options);
+    if (!run) qFatal("%s", run.error().message.c_str());
+    return (*run)->run();
+}
+
+void compareMetrics(const core::RunReport& a, const core::RunReport& b) {
+    QCOMPARE(a.metrics.size(), b.metrics.size());
+    for (std::size_t i = 0; i < a.metrics.size(); ++i) {
+        const auto& x = a.metrics[i];
+        const auto& y = b.metrics[i];
+        QCOMPARE(x.name, y.name);
+        // Bit-identical, not approximately equal: the runs executed the same events.
+        QCOMPARE(x.value, y.value);
+        QCOMPARE(x.count, y.count);
+        QCOMPARE(x.p50, y.p50);
+        QCOMPARE(x.p99, y.p99);
+        QCOMPARE(x.max, y.max);
+    }
+}
+
+}  // namespace
+
+class TestBundledScenarios : public QObject {
+    Q_OBJECT
+private slots:
+    void everyBundledScenarioHasAGolden() {
+        std::vector<std::string> files;
+        for (const auto& e : std::filesystem::directory_iterator(std::string(DAIS_SOURCE_DIR) + "/scenarios"))
+            if (e.path().string().ends_with(".dais.json")) files.push_back(e.path().filename().string());
+        QVERIFY(files.size() >= 3);
+        for (const std::string& f : files) {
+            bool found = false;
+            for (const Golden& g : kGolden) found = found || f == g.file;
+            QVERIFY2(found, ("no golden fingerprint for scenarios/" + f).c_str());
+        }
+    }
+
+    void teachesSomething_data() {
+        QTest::addColumn<QString>("file");
+        for (const Golden& g : kGolden) QTest::newRow(g.file) << QString(g.file);
+    }
+    void teachesSomething() {
+        QFETCH(QString, file);
+        auto s = core::loadScenarioFile(scenarioPath(file.toUtf8().constData()));
+        QVERIFY2(s.ok(), s.ok() ? "" : s.error().message.c_str());
+        QVERIFY(!s->meta.name.empty());
+        // A description that explains the model and says what to look for.
+        QVERIFY(s->meta.description.size() > 400);
+        QVERIFY(s->meta.description.find("What to look for") != std::string::npos);
+        QVERIFY(s->run.until != sim::kTimeNever);
+    }
+
+    void goldenFingerprint_data() {
+        QTest::addColumn<QString>("file");
+        QTest::addColumn<QString>("fingerprint");
+        QTest::addColumn<quint64>("events");
+        QTest::addColumn<sim::QueueKind>("queue");
+        for (const Golden& g : kGolden) {
+            QTest::addRow("%s heap", g.file) << QString(g.file) << QString(g.fingerprint)
+                                             << quint64(g.events) << sim::QueueKind::Heap;
+            QTest::addRow("%s ladder", g.file) << QString(g.file) << QString(g.fingerprint)
+                                               << quint64(g.events) << sim::QueueKind::Ladder;
+        }
+    }
+    void goldenFingerprint() {
+        QFETCH(QString, file);
+        QFETCH(QString, fingerprint);
+        QFETCH(quint64, events);
+        QFETCH(sim::QueueKind, queue);
+        const std::string f = file.toStdString();
+        const core::RunReport a = runScenario(f.c_str(), queue);
+        QCOMPARE(QString::fromStdString(a.fingerprint), fingerprint);
+        QCOMPARE(quint64(a.events), events);
+        QCOMPARE(a.stopReason, sim::StopReason::Horizon);
+        // Run again: the same everything.
+        const core::RunReport b = runScenario(f.c_str(), queue);
+        QCOMPARE(b.fingerprint, a.fingerprint);
+        compareMetrics(a, b);
+        // Another seed: another run.
+        const core::RunReport c = runScenario(f.c_str(), queue, a.seed + 1);
+        QVERIFY(c.fingerprint != a.fingerprint);
+        QVERIFY(c.metric("net.latency")->mean != a.metric("net.latency")->mean);
+    }
+};
+
+QTEST_APPLESS_MAIN(TestBundledScenarios)
+#include "tst_bundled_scenarios.moc"

@@ -1,0 +1,1061 @@
+// The network model: exact message timing (serialisation, FIFO, propagation, store-and-forward),
+// routing and its cache, faults, groups, metrics, determinism, build errors, and a throughput
+// figure, under every queue implementation.
+#include <QtTest>
+
+#include <chrono>
+#include <cmath>
+#include <map>
+
+#include "network_test_util.h"
+
+using namespace dais::sim;
+using namespace nettest;
+
+namespace {
+
+constexpr SimTime ms = kMillisecond;
+constexpr SimTime us = kMicrosecond;
+
+/// A - B (1 ms, 1 Mbit/s): a 1000-byte message takes 8 ms to serialise.
+NetworkSpec twoNodes() {
+    NetworkSpec s;
+    s.nodes = {node("A"), node("B")};
+    s.links = {link("A", "B", props(1 * ms, 1e6))};
+    return s;
+}
+
+struct TraceCounter final : Observer {
+    std::vector<std::pair<SimTime, std::string>> traces;
+    void onTrace(const TraceRecord& r) override {
+        if (r.category == "fault") traces.emplace_back(r.time, std::string(r.text));
+    }
+};
+
+/// A scenario with a bit of everything, for determinism checks.
+NetworkSpec richSpec(bool extra) {
+    NetworkSpec s;
+    s.regions = {region("eu", 0, 0, 100), region("us", 3000, 0, 100)};
+    for (int i = 0; i < 20; ++i)
+        s.nodes.push_back(node("r" + std::to_string(i), i % 2 ? "us" : "eu"));
+    if (extra) s.nodes.push_back(node("zzz", "eu"));
+    LinkProps access;
+    access.latency = {Variate::Kind::Uniform, 1e6, 5e6};
+    access.bandwidthBps = 50e6;
+    access.loss = 0.01;
+    GroupSpec pe;
+    pe.id = "phones-eu";
+    pe.count = 500;
+    pe.member.region = "eu";
+    pe.member.role = "phone";
+    pe.attachTo = "r0";
+    pe.access = access;
+    GroupSpec pu = pe;
+    pu.id = "phones-us";
+    pu.member.region = "us";
+    pu.attachTo = "r1";
+    s.groups = {pe, pu};
+    if (extra) {
+        GroupSpec ex = pe;
+        ex.id = "extra";
+        ex.count = 10;
+        ex.attachTo.clear();
+        s.groups.push_back(ex);
+    }
+    TopologySpec ba;
+    ba.kind = TopologySpec::Kind::BarabasiAlbert;
+    for (int i = 0; i < 20; ++i)
+        ba.members.push_back("r" + std::to_string(i));
+    ba.m = 2;
+    ba.link = props(100 * us, 1e9);
+    ba.link.latencyFromDistance = true;
+    s.topologies = {ba};
+    TrafficSpec t;
+    t.id = "bg";
+    t.from = {"phones-eu"};
+    t.to = {"phones-us"};
+    t.ratePerSecond = 2000;
+    t.sizeBytes = {Variate::Kind::Exponential, 2000, 0};
+    t.stop = 2 * kSecond;
+    TrafficSpec back = t;
+    back.id = "back";
+    back.from = {"phones-us"};
+    back.to = {"phones-eu", "r3"};
+    back.process = TrafficSpec::Process::Constant;
+    back.ratePerSecond = 500;
+    s.traffic = {t, back};
+    FaultSpec crash;
+    crash.kind = FaultSpec::Kind::Crash;
+    crash.at = 500 * ms;
+    crash.duration = 300 * ms;
+    crash.targets = {"r5"};
+    FaultSpec part;
+    part.kind = FaultSpec::Kind::Partition;
+    part.at = 1200 * ms;
+    part.duration = 100 * ms;
+    part.targets = {"us"};
+    s.faults = {crash, part};
+    return s;
+}
+
+struct RunResult {
+    std::uint64_t fingerprint = 0;
+    std::vector<double> values;
+    double latencySum = 0;
+};
+
+RunResult runRich(std::uint64_t seed, QueueKind queue, bool extra) {
+    Simulation sim({seed, queue});
+    auto net = buildOk(sim, richSpec(extra));
+    if (!net) return {};
+    sim.runUntil(3 * kSecond);
+    net->finish();
+    RunResult r;
+    r.fingerprint = sim.fingerprint().value();
+    for (const char* name :
+         {"net.messages.sent", "net.messages.delivered", "net.messages.lost",
+          "net.messages.lost.random", "net.messages.lost.down", "net.messages.lost.unreachable",
+          "net.bytes.delivered", "traffic.bg.delivered", "traffic.back.delivered",
+          "net.link_utilisation.mean", "net.link_utilisation.max"})
+        r.values.push_back(metric(sim, name));
+    r.latencySum = summary(sim, "net.latency").sum();
+    return r;
+}
+
+}  // namespace
+
+class TestNetwork : public QObject {
+    Q_OBJECT
+
+  private slots:
+    // --- exact timing ----------------------------------------------------------------------------
+    void oneHop_data() { addQueueColumn(); }
+    void oneHop() {
+        QFETCH(QueueKind, queue);
+        Simulation sim({1, queue});
+        auto net = buildOk(sim, twoNodes());
+        QVERIFY(net);
+        Sink sink;
+        sink.attach(*net);
+        Sender tx;
+        tx.add(0, 0, 1, 1000);
+        tx.start(sim, *net, sink.port);
+        sim.run();
+        QCOMPARE(sink.got.size(), std::size_t(1));
+        // latency + S*8/bandwidth = 1 ms + 8 ms
+        QCOMPARE(sink.got[0].now, 9 * ms);
+        QCOMPARE(sink.got[0].hops, 1u);
+        QCOMPARE(sink.got[0].bytes, std::uint64_t(1000));
+        QCOMPARE(sink.got[0].id, tx.ids[0]);
+        QCOMPARE(metric(sim, "net.messages.delivered"), 1.0);
+        QCOMPARE(metric(sim, "net.bytes.delivered"), 1000.0);
+        QCOMPARE(summary(sim, "net.latency").mean(), 0.009);
+    }
+
+    void fifoSerialisation_data() { addQueueColumn(); }
+    void fifoSerialisation() {
+        QFETCH(QueueKind, queue);
+        Simulation sim({1, queue});
+        auto net = buildOk(sim, twoNodes());
+        Sink sink;
+        sink.attach(*net);
+        Sender tx;
+        for (int i = 0; i < 3; ++i)
+            tx.add(0, 0, 1, 1000);
+        tx.add(30 * ms, 0, 1, 500);  // the link is idle again by then: no queueing
+        tx.start(sim, *net, sink.port);
+        sim.run();
+        QCOMPARE(sink.got.size(), std::size_t(4));
+        // Back-to-back: each waits for the one before it to finish serialising.
+        QCOMPARE(sink.got[0].now, 9 * ms);
+        QCOMPARE(sink.got[1].now, 17 * ms);
+        QCOMPARE(sink.got[2].now, 25 * ms);
+        QCOMPARE(sink.got[3].now, 30 * ms + 4 * ms + 1 * ms);
+        for (int i = 0; i < 3; ++i)
+            QCOMPARE(sink.got[i].payload, std::uint64_t(i));
+    }
+
+    void directionsIndependent_data() { addQueueColumn(); }
+    void directionsIndependent() {
+        QFETCH(QueueKind, queue);
+        Simulation sim({1, queue});
+        auto net = buildOk(sim, twoNodes());
+        Sink sink;
+        sink.attach(*net);
+        Sender tx;
+        tx.add(0, 0, 1, 1000);
+        tx.add(0, 1, 0, 1000);
+        tx.start(sim, *net, sink.port);
+        sim.run();
+        QCOMPARE(sink.got.size(), std::size_t(2));
+        QCOMPARE(sink.got[0].now, 9 * ms);
+        QCOMPARE(sink.got[1].now, 9 * ms);
+    }
+
+    void serialisationRoundsUp_data() { addQueueColumn(); }
+    void serialisationRoundsUp() {
+        QFETCH(QueueKind, queue);
+        Simulation sim({1, queue});
+        NetworkSpec s = twoNodes();
+        s.links[0].props = props(0, 3e9);  // 1 byte = 8/3 ns -> 3 ns
+        auto net = buildOk(sim, s);
+        Sink sink;
+        sink.attach(*net);
+        Sender tx;
+        tx.add(0, 0, 1, 1);
+        tx.add(0, 0, 1, 3);  // 24 bits / 3 Gbit/s = 8 ns exactly
+        tx.start(sim, *net, sink.port);
+        sim.run();
+        QCOMPARE(sink.got[0].now, SimTime(3));
+        QCOMPARE(sink.got[1].now, SimTime(3 + 8));
+    }
+
+    void multiHopStoreAndForward_data() { addQueueColumn(); }
+    void multiHopStoreAndForward() {
+        QFETCH(QueueKind, queue);
+        Simulation sim({1, queue});
+        NetworkSpec s;
+        s.nodes = {node("A"), node("B"), node("C")};
+        s.links = {link("A", "B", props(1 * ms, 1e6)), link("B", "C", props(1 * ms, 2e6))};
+        auto net = buildOk(sim, s);
+        Sink sink;
+        sink.attach(*net);
+        Sender tx;
+        tx.add(0, 0, 2, 1000);
+        tx.add(0, 0, 2, 1000);
+        tx.start(sim, *net, sink.port);
+        sim.run();
+        QCOMPARE(sink.got.size(), std::size_t(2));
+        // First: A->B 8 ms + 1 ms, then the whole message leaves B: 4 ms + 1 ms.
+        QCOMPARE(sink.got[0].now, 14 * ms);
+        // Second: waits 8 ms on A->B, reaches B at 17 ms, then 4 + 1 ms.
+        QCOMPARE(sink.got[1].now, 22 * ms);
+        QCOMPARE(sink.got[1].hops, 2u);
+        QCOMPARE(summary(sim, "net.hops").mean(), 2.0);
+    }
+
+    void backgroundFlowDelaysProbe_data() { addQueueColumn(); }
+    void backgroundFlowDelaysProbe() {
+        QFETCH(QueueKind, queue);
+        for (bool background : {false, true}) {
+            Simulation sim({1, queue});
+            NetworkSpec s = twoNodes();
+            if (background) {
+                TrafficSpec t;  // 1000 bytes every 10 ms from t = 0: the link is busy 0-8, 10-18...
+                t.id = "bg";
+                t.from = {"A"};
+                t.to = {"B"};
+                t.process = TrafficSpec::Process::Constant;
+                t.ratePerSecond = 100;
+                t.sizeBytes = Variate::constant(1000);
+                t.stop = 50 * ms;
+                s.traffic = {t};
+            }
+            auto net = buildOk(sim, s);
+            Sink sink;
+            sink.attach(*net);
+            Sender tx;
+            tx.add(5 * ms, 0, 1, 1000);
+            tx.add(12 * ms, 0, 1, 1000);
+            tx.start(sim, *net, sink.port);
+            sim.run();
+            QCOMPARE(sink.got.size(), std::size_t(2));
+            if (!background) {
+                QCOMPARE(sink.got[0].now, 14 * ms);  // 5-13 ms on the link
+                QCOMPARE(sink.got[1].now, 22 * ms);  // queues behind it: 13-21 ms
+            } else {
+                // One FIFO queue for everything on A -> B:
+                //   bg 0 ms: 0-8, probe 5 ms: 8-16, bg 10 ms: 16-24, probe 12 ms: 24-32,
+                //   bg 20 ms: 32-40, bg 30 ms: 40-48, bg 40 ms: 48-56 (+1 ms propagation each).
+                QCOMPARE(sink.got[0].now, 17 * ms);
+                QCOMPARE(sink.got[1].now, 33 * ms);
+                QCOMPARE(metric(sim, "traffic.bg.sent"), 5.0);
+                QCOMPARE(metric(sim, "traffic.bg.delivered"), 5.0);
+                // bg latencies 9, 15, 21, 19, 17 ms: the probes slow the background down too.
+                QCOMPARE(summary(sim, "traffic.bg.latency").mean(), 0.0162);
+                QCOMPARE(metric(sim, "net.messages.delivered"), 7.0);
+            }
+        }
+    }
+
+    void latencyFromDistance_data() { addQueueColumn(); }
+    void latencyFromDistance() {
+        QFETCH(QueueKind, queue);
+        Simulation sim({1, queue});
+        NetworkSpec s;
+        s.nodes = {nodeAt("A", 0, 0), nodeAt("B", 60, 80)};  // 100 km apart
+        LinkProps p = props(1 * ms, 1e9);
+        p.latencyFromDistance = true;
+        s.links = {link("A", "B", p)};
+        auto net = buildOk(sim, s);
+        QCOMPARE(net->link(0).distanceLatency, 500 * us);  // 5 us per km in fibre
+        Sink sink;
+        sink.attach(*net);
+        Sender tx;
+        tx.add(0, 0, 1, 125);  // 1000 bits at 1 Gbit/s: 1 us
+        tx.start(sim, *net, sink.port);
+        sim.run();
+        QCOMPARE(sink.got[0].now, 1 * ms + 500 * us + 1 * us);
+    }
+
+    void localDelivery_data() { addQueueColumn(); }
+    void localDelivery() {
+        QFETCH(QueueKind, queue);
+        Simulation sim({1, queue});
+        auto net = buildOk(sim, twoNodes());
+        Sink sink;
+        sink.attach(*net);
+        Sender tx;
+        tx.add(5 * ms, 1, 1, 1 << 20);
+        tx.start(sim, *net, sink.port);
+        sim.run();
+        QCOMPARE(sink.got.size(), std::size_t(1));
+        QCOMPARE(sink.got[0].now, 5 * ms);
+        QCOMPARE(sink.got[0].hops, 0u);
+        QCOMPARE(net->inFlight(), std::size_t(0));
+    }
+
+    void variableLatencyAndLoss_data() { addQueueColumn(); }
+    void variableLatencyAndLoss() {
+        QFETCH(QueueKind, queue);
+        Simulation sim({3, queue});
+        NetworkSpec s = twoNodes();
+        s.links[0].props.latency = {Variate::Kind::Uniform, 1e6, 3e6};
+        s.links[0].props.bandwidthBps = 8e9;  // 1 byte per ns
+        s.links[0].props.loss = 0.2;
+        auto net = buildOk(sim, s);
+        Sink sink;
+        sink.attach(*net);
+        Sender tx;
+        const int n = 10000;
+        for (int i = 0; i < n; ++i)
+            tx.add(i * ms, 0, 1, 1000);
+        tx.start(sim, *net, sink.port);
+        sim.run();
+        QCOMPARE(sink.got.size() + sink.lost.size(), std::size_t(n));
+        // Lost ~ Binomial(10000, 0.2): sd = 40; 4 sd = 160.
+        QVERIFY2(std::abs(double(sink.lost.size()) - 2000.0) < 160,
+                 qPrintable(QString::number(sink.lost.size())));
+        QCOMPARE(metric(sim, "net.messages.lost.random"), double(sink.lost.size()));
+        double sum = 0;
+        for (const Delivery& d : sink.got) {
+            const SimTime lat = d.now - d.sentAt - 1000;  // minus 1 us of serialisation
+            QVERIFY(lat >= 1 * ms && lat <= 3 * ms);
+            sum += static_cast<double>(lat);
+        }
+        for (const Loss& l : sink.lost)
+            QCOMPARE(l.reason, LossReason::Random);
+        // Uniform(1, 3) ms: mean 2 ms, sd 0.577 ms; about 8000 draws: SE 6.5 us; 4 SE = 26 us.
+        const double mean = sum / double(sink.got.size());
+        QVERIFY2(std::abs(mean - 2e6) < 26e3, qPrintable(QString::number(mean)));
+    }
+
+    // --- routing ---------------------------------------------------------------------------------
+    void routingLowestLatency_data() { addQueueColumn(); }
+    void routingLowestLatency() {
+        QFETCH(QueueKind, queue);
+        Simulation sim({1, queue});
+        NetworkSpec s;
+        s.nodes = {node("A"), node("B"), node("C"), node("D")};
+        s.links = {link("A", "B", props(1 * ms)), link("B", "D", props(1 * ms)),
+                   link("A", "C", props(1 * ms)), link("C", "D", props(5 * ms)),
+                   link("A", "D", props(10 * ms))};
+        auto net = buildOk(sim, s);
+        QCOMPARE(net->path(0, 3), (std::vector<NodeIndex>{0, 1, 3}));
+        QCOMPARE(net->path(3, 0), (std::vector<NodeIndex>{3, 1, 0}));
+        QCOMPARE(net->path(2, 1), (std::vector<NodeIndex>{2, 0, 1}));
+        Sink sink;
+        sink.attach(*net);
+        Sender tx;
+        tx.add(0, 0, 3, 125);
+        tx.start(sim, *net, sink.port);
+        sim.run();
+        QCOMPARE(sink.got[0].now, 2 * ms + 2 * us);
+
+        // Equal latency: fewer hops wins; equal hops too: the lower-index neighbour.
+        Simulation sim2({1, queue});
+        s.links = {link("A", "B", props(1 * ms)), link("B", "D", props(1 * ms)),
+                   link("A", "D", props(2 * ms)), link("A", "C", props(1 * ms)),
+                   link("C", "D", props(1 * ms))};
+        auto net2 = buildOk(sim2, s);
+        QCOMPARE(net2->path(0, 3), (std::vector<NodeIndex>{0, 3}));
+        s.links.erase(s.links.begin() + 2);
+        Simulation sim3({1, queue});
+        auto net3 = buildOk(sim3, s);
+        QCOMPARE(net3->path(0, 3), (std::vector<NodeIndex>{0, 1, 3}));
+        QCOMPARE(net3->path(3, 0), (std::vector<NodeIndex>{3, 1, 0}));
+    }
+
+    void routingAfterLinkFailure_data() { addQueueColumn(); }
+    void routingAfterLinkFailure() {
+        QFETCH(QueueKind, queue);
+        Simulation sim({1, queue});
+        NetworkSpec s;
+        s.nodes = {node("A"), node("B"), node("C"), node("D")};
+        s.links = {link("A", "B", props(1 * ms)), link("B", "D", props(1 * ms)),
+                   link("A", "C", props(1 * ms)), link("C", "D", props(5 * ms)),
+                   link("A", "D", props(10 * ms))};
+        FaultSpec down;
+        down.kind = FaultSpec::Kind::LinkDown;
+        down.at = 10 * ms;
+        down.duration = 10 * ms;
+        down.targets = {"B", "A"};
+        s.faults = {down};
+        auto net = buildOk(sim, s);
+        Sink sink;
+        sink.attach(*net);
+        Sender tx;
+        tx.add(0, 0, 3, 125);
+        tx.add(15 * ms, 0, 3, 125);
+        tx.add(25 * ms, 0, 3, 125);
+        tx.start(sim, *net, sink.port);
+        sim.runUntil(15 * ms);
+        QVERIFY(!net->linkUp(0));
+        QCOMPARE(net->path(0, 3), (std::vector<NodeIndex>{0, 2, 3}));
+        const auto before = net->routeComputations();
+        net->setLinkUp(3, false);  // C - D too: only the direct link is left
+        QCOMPARE(net->path(0, 3), (std::vector<NodeIndex>{0, 3}));
+        QVERIFY(net->routeComputations() > before);
+        net->setLinkUp(3, true);
+        sim.run();
+        QCOMPARE(sink.got.size(), std::size_t(3));
+        QCOMPARE(sink.got[0].now - sink.got[0].sentAt, 2 * ms + 2 * us);
+        QCOMPARE(sink.got[1].now - sink.got[1].sentAt, 6 * ms + 2 * us);
+        QCOMPARE(sink.got[2].now - sink.got[2].sentAt, 2 * ms + 2 * us);
+    }
+
+    void unreachableAfterPartition_data() { addQueueColumn(); }
+    void unreachableAfterPartition() {
+        QFETCH(QueueKind, queue);
+        Simulation sim({1, queue});
+        NetworkSpec s;
+        s.regions = {region("r1", 0, 0, 1), region("r2", 10, 0, 1)};
+        s.nodes = {node("A", "r1"), node("B", "r1"), node("C", "r2"), node("D", "r2")};
+        s.links = {link("A", "B", props(10 * ms)), link("B", "C", props(10 * ms)),
+                   link("C", "D", props(10 * ms))};
+        FaultSpec part;
+        part.kind = FaultSpec::Kind::Partition;
+        part.at = 1 * kSecond;
+        part.duration = 1 * kSecond;
+        part.targets = {"r1"};
+        s.faults = {part};
+        auto net = buildOk(sim, s);
+        Sink sink;
+        sink.attach(*net);
+        Sender tx;
+        tx.add(500 * ms, 0, 3, 125);   // delivered
+        tx.add(985 * ms, 0, 3, 125);   // on B -> C when the partition starts
+        tx.add(1500 * ms, 0, 3, 125);  // no route from B
+        tx.add(2500 * ms, 0, 3, 125);  // healed
+        tx.start(sim, *net, sink.port);
+        sim.run();
+        QCOMPARE(sink.got.size(), std::size_t(2));
+        QCOMPARE(sink.got[0].payload, std::uint64_t(0));
+        QCOMPARE(sink.got[1].payload, std::uint64_t(3));
+        QCOMPARE(sink.lost.size(), std::size_t(2));
+        QCOMPARE(sink.lost[0].reason, LossReason::LinkDown);
+        QCOMPARE(sink.lost[0].at, NodeIndex(2));
+        QCOMPARE(sink.lost[1].reason, LossReason::Unreachable);
+        QCOMPARE(sink.lost[1].at, NodeIndex(1));
+        QCOMPARE(sink.lost[1].now, 1510 * ms + 1 * us);
+        QCOMPARE(metric(sim, "net.messages.lost.unreachable"), 1.0);
+        QCOMPARE(metric(sim, "net.messages.lost.down"), 1.0);
+        // The same through the API; healing a partition that does not exist changes nothing.
+        const RegionIndex r2 = net->findRegion("r2");
+        QCOMPARE(net->partition(std::span(&r2, 1), true), std::size_t(1));
+        QVERIFY(net->path(0, 3).empty());
+        const RegionIndex r1 = net->findRegion("r1");
+        QCOMPARE(net->partition(std::span(&r1, 1), false), std::size_t(0));
+        QVERIFY(net->path(0, 3).empty());
+        net->partition(std::span(&r2, 1), false);
+        QCOMPARE(net->path(0, 3).size(), std::size_t(4));
+    }
+
+    void stubsRouteViaGateway_data() { addQueueColumn(); }
+    void stubsRouteViaGateway() {
+        QFETCH(QueueKind, queue);
+        Simulation sim({5, queue});
+        NetworkSpec s;
+        s.nodes = {node("g1"), node("g2"), node("g3")};
+        s.links = {link("g1", "g2", props(5 * ms)), link("g2", "g3", props(5 * ms)),
+                   link("g1", "g3", props(20 * ms))};
+        GroupSpec p1;
+        p1.id = "p1";
+        p1.count = 1000;
+        p1.attachTo = "g1";
+        p1.access = props(1 * ms, 100e6);
+        GroupSpec p2 = p1;
+        p2.id = "p2";
+        p2.attachTo = "g3";
+        s.groups = {p1, p2};
+        auto net = buildOk(sim, s);
+        QCOMPARE(net->nodeCount(), std::size_t(2003));
+        Sink sink;
+        sink.attach(*net);
+        Sender tx;
+        RngStream rng(9, "test", 0, "pairs");
+        const NodeIndex a = net->group(0).first, b = net->group(1).first;
+        for (int i = 0; i < 600; ++i) {
+            const auto x = NodeIndex(rng.below(1000)), y = NodeIndex(rng.below(1000));
+            if (i % 3 == 0)
+                tx.add(i * us, a + x, b + y, 100);
+            else if (i % 3 == 1)
+                tx.add(i * us, b + y, a + x, 100);
+            else if (x != y)
+                tx.add(i * us, a + x, a + y, 100);
+        }
+        tx.start(sim, *net, sink.port);
+        sim.run();
+        QCOMPARE(sink.got.size(), tx.plans.size());
+        for (const Delivery& d : sink.got) {
+            const bool same = net->groupOf(d.from) == net->groupOf(d.to);
+            QCOMPARE(d.hops, same ? 2u : 4u);  // via g2: 5 + 5 ms beats 20 ms
+        }
+        // Only the gateways' trees were computed (g1 and g3), not one per phone.
+        QVERIFY2(net->routeComputations() <= 2,
+                 qPrintable(QString::number(net->routeComputations())));
+        // Trees hold entries for the three core nodes only, not for the 2000 phones.
+        QCOMPARE(net->routeCacheBytes(), net->routeCacheTrees() * 3 * sizeof(LinkIndex));
+        QCOMPARE(net->path(a + 7, b + 9), (std::vector<NodeIndex>{a + 7, 0, 1, 2, b + 9}));
+    }
+
+    void routeCacheBounded_data() { addQueueColumn(); }
+    void routeCacheBounded() {
+        QFETCH(QueueKind, queue);
+        Simulation sim({1, queue});
+        NetworkSpec s;
+        const int n = 64;
+        TopologySpec ring;
+        ring.kind = TopologySpec::Kind::Ring;
+        ring.link = props(1 * ms);
+        for (int i = 0; i < n; ++i) {
+            s.nodes.push_back(node("n" + std::to_string(i)));
+            ring.members.push_back("n" + std::to_string(i));
+        }
+        s.topologies = {ring};
+        auto net = buildOk(sim, s);
+        const std::size_t perTree = n * sizeof(LinkIndex);
+        net->setRouteCacheLimit(4 * perTree);
+        Sink sink;
+        sink.attach(*net);
+        Sender tx;
+        for (int round = 0; round < 3; ++round)
+            for (int d = 1; d <= 32; ++d)
+                tx.add((round * 32 + d) * 100 * ms, 0, NodeIndex(d), 100);
+        tx.start(sim, *net, sink.port);
+        std::size_t maxTrees = 0;
+        while (sim.step())
+            maxTrees = std::max(maxTrees, net->routeCacheTrees());
+        QCOMPARE(sink.got.size(), tx.plans.size());
+        for (const Delivery& d : sink.got)
+            QCOMPARE(d.hops, std::uint32_t(std::min<int>(int(d.to), n - int(d.to))));
+        QVERIFY(maxTrees <= 4);
+        QVERIFY(net->routeCacheBytes() <= 4 * perTree);
+        QVERIFY(net->routeComputations() >= 96);  // the cache was too small to keep them all
+        // Repeated sends to one destination hit the cache.
+        const auto before = net->routeComputations();
+        for (int i = 0; i < 10; ++i)
+            net->path(5, 40);
+        QCOMPARE(net->routeComputations(), before + 1);
+    }
+
+    // --- faults ----------------------------------------------------------------------------------
+    void crashAndRecover_data() { addQueueColumn(); }
+    void crashAndRecover() {
+        QFETCH(QueueKind, queue);
+        Simulation sim({1, queue});
+        NetworkSpec s;  // E - A - B - C - D, 10 ms per link
+        s.nodes = {node("E"), node("A"), node("B"), node("C"), node("D")};
+        s.links = {link("E", "A", props(10 * ms)), link("A", "B", props(10 * ms)),
+                   link("B", "C", props(10 * ms)), link("C", "D", props(10 * ms))};
+        FaultSpec crash;
+        crash.kind = FaultSpec::Kind::Crash;
+        crash.at = 5 * ms;
+        crash.duration = 20 * ms;
+        crash.targets = {"B"};
+        s.faults = {crash};
+        auto net = buildOk(sim, s);
+        TraceCounter traces;
+        sim.addObserver(&traces);
+        sim.setTracing(true);
+        Sink sink;
+        sink.attach(*net);
+        Sender tx;
+        tx.add(0, 1, 4, 125);        // reaches B after it crashed
+        tx.add(12 * ms, 1, 4, 125);  // B is down: no route through it
+        tx.add(12 * ms, 1, 2, 125);  // to B itself: travels, lost on arrival
+        tx.add(12 * ms, 2, 1, 125);  // from B: lost at once
+        tx.add(30 * ms, 1, 4, 125);  // recovered
+        tx.start(sim, *net, sink.port);
+        sim.runUntil(12 * ms);
+        QVERIFY(!net->nodeUp(2));
+        QVERIFY(!net->node(2).up);
+        sim.run();
+        QVERIFY(net->nodeUp(2));
+        QCOMPARE(sink.got.size(), std::size_t(1));
+        QCOMPARE(sink.got[0].payload, std::uint64_t(4));
+        QCOMPARE(sink.got[0].now, 60 * ms + 3 * us);
+        std::map<std::uint64_t, Loss> lost;
+        for (const Loss& l : sink.lost)
+            lost[l.payload] = l;
+        QCOMPARE(lost.size(), std::size_t(4));
+        QCOMPARE(lost[0].reason, LossReason::NodeDown);
+        QCOMPARE(lost[0].at, NodeIndex(2));
+        QCOMPARE(lost[0].now, 10 * ms + 1 * us);
+        QCOMPARE(lost[1].reason, LossReason::Unreachable);
+        QCOMPARE(lost[1].now, 12 * ms);
+        QCOMPARE(lost[2].reason, LossReason::NodeDown);
+        QCOMPARE(lost[2].now, 22 * ms + 1 * us);
+        QCOMPARE(lost[3].reason, LossReason::NodeDown);
+        QCOMPARE(lost[3].now, 12 * ms);
+        QCOMPARE(metric(sim, "net.messages.lost"), 4.0);
+        QCOMPARE(metric(sim, "net.messages.lost.down"), 3.0);
+        QCOMPARE(traces.traces.size(), std::size_t(2));
+        QCOMPARE(traces.traces[0].first, 5 * ms);
+        QVERIFY(traces.traces[0].second.find("crash 1 node") != std::string::npos);
+        QCOMPARE(traces.traces[1].first, 25 * ms);
+        sim.removeObserver(&traces);
+    }
+
+    void linkDownInFlight_data() { addQueueColumn(); }
+    void linkDownInFlight() {
+        QFETCH(QueueKind, queue);
+        Simulation sim({1, queue});
+        NetworkSpec s;
+        s.nodes = {node("A"), node("B"), node("C")};
+        s.links = {link("A", "B", props(10 * ms)), link("B", "C", props(10 * ms))};
+        FaultSpec down;
+        down.kind = FaultSpec::Kind::LinkDown;
+        down.at = 5 * ms;
+        down.duration = 1 * ms;  // back up long before the messages on it would have arrived
+        down.targets = {"A", "B"};
+        s.faults = {down};
+        auto net = buildOk(sim, s);
+        Sink sink;
+        sink.attach(*net);
+        Sender tx;
+        tx.add(0, 0, 2, 125);
+        tx.add(2 * ms, 0, 2, 125);
+        tx.add(5500 * us, 0, 2, 125);  // the link is down: no way out of A
+        tx.add(7 * ms, 0, 2, 125);
+        tx.start(sim, *net, sink.port);
+        sim.run();
+        QCOMPARE(sink.got.size(), std::size_t(1));
+        QCOMPARE(sink.got[0].now, 27 * ms + 2 * us);
+        QCOMPARE(sink.lost.size(), std::size_t(3));
+        std::map<std::uint64_t, Loss> lost;
+        for (const Loss& l : sink.lost)
+            lost[l.payload] = l;
+        QCOMPARE(lost[2].reason, LossReason::Unreachable);
+        QCOMPARE(lost[2].now, 5500 * us);
+        QCOMPARE(lost[0].reason, LossReason::LinkDown);
+        QCOMPARE(lost[0].at, NodeIndex(1));
+        QCOMPARE(lost[0].now, 10 * ms + 1 * us);
+        QCOMPARE(lost[1].reason, LossReason::LinkDown);
+    }
+
+    void regionOutage_data() { addQueueColumn(); }
+    void regionOutage() {
+        QFETCH(QueueKind, queue);
+        Simulation sim({1, queue});
+        NetworkSpec s;
+        s.regions = {region("r1", 0, 0, 1), region("r2", 10, 0, 1)};
+        s.nodes = {node("A", "r1"), node("C", "r2"), node("D", "r2")};
+        s.links = {link("A", "C", props(10 * ms)), link("C", "D", props(10 * ms))};
+        FaultSpec out;
+        out.kind = FaultSpec::Kind::RegionOutage;
+        out.at = 1 * kSecond;
+        out.duration = 1 * kSecond;
+        out.targets = {"r2"};
+        s.faults = {out};
+        auto net = buildOk(sim, s);
+        Sink sink;
+        sink.attach(*net);
+        Sender tx;
+        tx.add(500 * ms, 0, 2, 125);
+        tx.add(1500 * ms, 0, 2, 125);
+        tx.add(2500 * ms, 0, 2, 125);
+        tx.start(sim, *net, sink.port);
+        sim.runUntil(1500 * ms);
+        QVERIFY(net->nodeUp(0));
+        QVERIFY(!net->nodeUp(1));
+        QVERIFY(!net->nodeUp(2));
+        sim.run();
+        QVERIFY(net->nodeUp(1) && net->nodeUp(2));
+        QCOMPARE(sink.got.size(), std::size_t(2));
+        QCOMPARE(sink.lost.size(), std::size_t(1));
+        QCOMPARE(sink.lost[0].reason, LossReason::NodeDown);
+        QCOMPARE(sink.lost[0].at, NodeIndex(1));
+        QCOMPARE(sink.lost[0].now, 1510 * ms + 1 * us);
+    }
+
+    void groupCrashDoesNotInvalidateRoutes_data() { addQueueColumn(); }
+    void groupCrashDoesNotInvalidateRoutes() {
+        QFETCH(QueueKind, queue);
+        Simulation sim({1, queue});
+        NetworkSpec s;
+        s.nodes = {node("g1"), node("g2"), node("core")};
+        s.links = {link("g1", "core", props(1 * ms)), link("core", "g2", props(1 * ms))};
+        GroupSpec p;
+        p.id = "p";
+        p.count = 100;
+        p.attachTo = "g1";
+        p.access = props(1 * ms);
+        GroupSpec q = p;
+        q.id = "q";
+        q.attachTo = "g2";
+        s.groups = {p, q};
+        auto net = buildOk(sim, s);
+        const NodeIndex a = net->group(0).first, b = net->group(1).first;
+        QCOMPARE(net->path(a, b + 5).size(), std::size_t(5));
+        const auto before = net->routeComputations();
+        net->setGroupUp(1, false);
+        QVERIFY(!net->nodeUp(b + 99));
+        QCOMPARE(net->path(a, b + 5).size(), std::size_t(5));  // routes towards g2 still hold
+        QCOMPARE(net->routeComputations(), before);
+        net->setGroupUp(1, true);
+        net->setNodeUp(2, false);  // the core is on every path
+        QVERIFY(net->path(a, b + 5).empty());
+    }
+
+    // --- groups, memory
+    // ----------------------------------------------------------------------------
+    void groupsExpand() {
+        Simulation sim({11});
+        NetworkSpec s;
+        s.regions = {region("eu", 100, 200, 50)};
+        s.nodes = {node("gw", "eu")};
+        GroupSpec g;
+        g.id = "phones";
+        g.count = 10000;
+        g.member.region = "eu";
+        g.member.role = "phone";
+        g.member.resources.cpuGflops = 5;
+        g.attachTo = "gw";
+        g.access = props(2 * ms, 20e6);
+        s.groups = {g};
+        auto net = buildOk(sim, s);
+        QVERIFY(net);
+        QCOMPARE(net->nodeCount(), std::size_t(10001));
+        QCOMPARE(net->linkCount(), std::size_t(10000));
+        QCOMPARE(net->groupCount(), std::size_t(1));
+        QCOMPARE(net->group(0).first, NodeIndex(1));
+        QCOMPARE(net->group(0).count, 10000u);
+        QCOMPARE(net->nodeName(13), std::string("phones[12]"));
+        QCOMPARE(net->findNode("phones[12]"), NodeIndex(13));
+        QCOMPARE(net->findNode("phones[0]"), NodeIndex(1));
+        QCOMPARE(net->findNode("phones[9999]"), NodeIndex(10000));
+        QCOMPARE(net->findNode("phones[10000]"), kNone);
+        QCOMPARE(net->findNode("phones[012]"), kNone);
+        QCOMPARE(net->findNode("phones[-1]"), kNone);
+        QCOMPARE(net->findNode("phones[1x]"), kNone);
+        QCOMPARE(net->findNode("phone[1]"), kNone);
+        QCOMPARE(net->findNode("gw"), NodeIndex(0));
+        const NodeView v = net->node(13);
+        QCOMPARE(v.id, std::string("phones[12]"));
+        QCOMPARE(v.role, std::string_view("phone"));
+        QCOMPARE(v.region, std::string_view("eu"));
+        QCOMPARE(v.group, GroupIndex(0));
+        QCOMPARE(v.resources->cpuGflops, 5.0);
+        QCOMPARE(net->degree(0), 10000u);
+        double sx = 0, sy = 0;
+        for (NodeIndex i = 1; i <= 10000; ++i) {
+            const double dx = net->x(i) - 100, dy = net->y(i) - 200;
+            QVERIFY(dx * dx + dy * dy < 50.0 * 50.0);
+            sx += dx;
+            sy += dy;
+        }
+        // Uniform in a disc of radius R: each coordinate has sd R/2 = 25 km; the mean of 10^4
+        // has SE 0.25 km; 5 SE = 1.25 km.
+        QVERIFY(std::abs(sx / 1e4) < 1.25 && std::abs(sy / 1e4) < 1.25);
+        // Radii: P(r < R/2) = 1/4 for a uniform disc (sd of the fraction 0.0043; 5 sd = 0.022).
+        int inner = 0;
+        for (NodeIndex i = 1; i <= 10000; ++i)
+            inner += std::hypot(net->x(i) - 100, net->y(i) - 200) < 25.0 ? 1 : 0;
+        QVERIFY(std::abs(inner / 1e4 - 0.25) < 0.022);
+        const Network::MemoryUse mem = net->memoryUse();
+        const double n = double(net->nodeCount()), l = double(net->linkCount());
+        qInfo(
+            "memory: %.1f B/node (node arrays), %.1f B/link (link, 2 directions, 2 adjacency "
+            "entries), "
+            "%.1f B/node all structure",
+            double(mem.nodes) / n, double(mem.links) / l, double(mem.structure()) / n);
+        QVERIFY(double(mem.nodes) / n <= 32);
+        QVERIFY(double(mem.structure()) / n <= 160);
+    }
+
+    void placementIndependentOfOtherNodes() {
+        Simulation a({5}), b({5});
+        auto na = buildOk(a, richSpec(false));
+        auto nb = buildOk(b, richSpec(true));
+        QVERIFY(na && nb);
+        QCOMPARE(nb->nodeCount(), na->nodeCount() + 11);
+        for (NodeIndex i = 0; i < na->nodeCount(); ++i) {
+            const std::string name = na->nodeName(i);
+            const NodeIndex j = nb->findNode(name);
+            QVERIFY(j != kNone);
+            QCOMPARE(nb->x(j), na->x(i));
+            QCOMPARE(nb->y(j), na->y(i));
+        }
+    }
+
+    // --- metrics
+    // -----------------------------------------------------------------------------------
+    void utilisationAndBusiestLinks_data() { addQueueColumn(); }
+    void utilisationAndBusiestLinks() {
+        QFETCH(QueueKind, queue);
+        Simulation sim({1, queue});
+        NetworkSpec s = twoNodes();
+        s.nodes.push_back(node("C"));
+        s.links.push_back(link("B", "C", props(1 * ms, 1e6)));
+        auto net = buildOk(sim, s);
+        Sink sink;
+        sink.attach(*net);
+        Sender tx;
+        tx.add(0, 0, 1, 1000);
+        tx.add(0, 0, 1, 1000);
+        tx.add(0, 2, 1, 1000);
+        tx.start(sim, *net, sink.port);
+        sim.runUntil(12 * ms);
+        // A->B has transmitted 0-12 ms of its 16 ms (the queued rest is not counted yet).
+        QCOMPARE(net->utilisation(0, 0), 1.0);
+        sim.runUntil(32 * ms);
+        net->finish();
+        QCOMPARE(net->utilisation(0, 0), 0.5);   // 16 of 32 ms
+        QCOMPARE(net->utilisation(1, 1), 0.25);  // C->B: 8 of 32 ms
+        QCOMPARE(net->utilisation(0, 1), 0.0);
+        QCOMPARE(metric(sim, "net.link_utilisation.max"), 0.5);
+        QCOMPARE(metric(sim, "net.link_utilisation.mean"), 0.75 / 4);
+        const auto top = net->busiestLinks(2);
+        QCOMPARE(top.size(), std::size_t(2));
+        QCOMPARE(top[0].from, std::string("A"));
+        QCOMPARE(top[0].to, std::string("B"));
+        QCOMPARE(top[0].bytes, std::uint64_t(2000));
+        QCOMPARE(top[0].utilisation, 0.5);
+        QCOMPARE(top[1].from, std::string("C"));
+        QCOMPARE(net->busiestLinks(100).size(), std::size_t(4));
+        QCOMPARE(metric(sim, "net.messages.sent"), 3.0);
+        QCOMPARE(net->link(0).bytes[0], std::uint64_t(2000));
+    }
+
+    void gaugeIntervalFeedsSamples() {
+        struct Samples final : Observer {
+            std::vector<double> util;
+            void onSample(SimTime, std::span<const MetricValue> values) override {
+                for (const MetricValue& v : values)
+                    if (v.info->name == "net.link_utilisation.max") util.push_back(v.value);
+            }
+        } samples;
+        Simulation sim({1});
+        auto net = buildOk(sim, twoNodes());
+        Sink sink;
+        sink.attach(*net);
+        Sender tx;
+        for (int i = 0; i < 10; ++i)
+            tx.add(i * 10 * ms, 0, 1, 500);  // 4 ms of every 10
+        tx.start(sim, *net, sink.port);
+        sim.addObserver(&samples);
+        net->setGaugeInterval(10 * ms);
+        sim.setSampleInterval(20 * ms);
+        QCOMPARE(sim.run(), StopReason::QueueEmpty);  // the gauge events stop with the traffic
+        QVERIFY(samples.util.size() >= 4);
+        QCOMPARE(samples.util[1], 0.4);
+        sim.removeObserver(&samples);
+    }
+
+    // --- determinism
+    // -------------------------------------------------------------------------------
+    void determinism_data() { addQueueColumn(); }
+    void determinism() {
+        QFETCH(QueueKind, queue);
+        const RunResult a = runRich(42, queue, false);
+        const RunResult b = runRich(42, queue, false);
+        const RunResult c = runRich(43, queue, false);
+        const RunResult other =
+            runRich(42, queue == QueueKind::Heap ? QueueKind::Ladder : QueueKind::Heap, false);
+        QVERIFY(a.values.size() > 0);
+        QVERIFY(a.values[1] > 3000);  // delivered: the scenario did something
+        QVERIFY(a.values[3] > 0);     // random losses
+        QVERIFY(a.values[4] > 0);     // losses to the crash or the partition
+        QCOMPARE(a.fingerprint, b.fingerprint);
+        QCOMPARE(a.values, b.values);
+        QCOMPARE(a.latencySum, b.latencySum);
+        QCOMPARE(a.fingerprint, other.fingerprint);
+        QVERIFY(a.fingerprint != c.fingerprint);
+        QVERIFY(a.values != c.values);
+        // An unrelated node and group shift member indices (so the fingerprint's targets) but
+        // no draw, route or statistic changes.
+        const RunResult d = runRich(42, queue, true);
+        QCOMPARE(d.values, a.values);
+        QCOMPARE(d.latencySum, a.latencySum);
+    }
+
+    // --- errors
+    // --------------------------------------------------------------------------------------
+    void buildErrors_data() {
+        QTest::addColumn<int>("which");
+        QTest::addColumn<QString>("expected");
+        QTest::newRow("ba m")
+            << 0 << "topology 0 (barabasi-albert): m (3) must be less than the member count (3)";
+        QTest::newRow("unknown link node") << 1 << "link 0 (A - X): unknown node 'X'";
+        QTest::newRow("group as link end") << 2 << "'phones' is a group, not a node";
+        QTest::newRow("unknown region") << 3 << "node 'A': unknown region 'mars'";
+        QTest::newRow("duplicate node") << 4 << "node 'A' is defined twice";
+        QTest::newRow("bandwidth") << 5 << "link 0 (A - B): bandwidth must be a positive number";
+        QTest::newRow("traffic member") << 6 << "traffic 'bg': to: unknown node or group 'nobody'";
+        QTest::newRow("fault link") << 7 << "fault 0 (link-down): no link between 'A' and 'C'";
+        QTest::newRow("attach") << 8 << "group 'phones': attachTo names no node: 'gw'";
+        QTest::newRow("matrix") << 9 << "topology 0 (regions): the latency matrix needs 2 rows";
+        QTest::newRow("self link") << 10 << "link 0 (A - A): a link needs two different nodes";
+        QTest::newRow("waxman") << 11 << "topology 0 (waxman): alpha must be within (0, 1]";
+    }
+    void buildErrors() {
+        QFETCH(int, which);
+        QFETCH(QString, expected);
+        NetworkSpec s;
+        s.regions = {region("r1", 0, 0, 1), region("r2", 5, 0, 1)};
+        s.nodes = {node("A"), node("B"), node("C")};
+        GroupSpec g;
+        g.id = "phones";
+        g.count = 3;
+        TopologySpec t;
+        switch (which) {
+            case 0:
+                t.kind = TopologySpec::Kind::BarabasiAlbert;
+                t.m = 3;
+                s.topologies = {t};
+                break;
+            case 1:
+                s.links = {link("A", "X", props(ms))};
+                break;
+            case 2:
+                s.groups = {g};
+                s.links = {link("A", "phones", props(ms))};
+                break;
+            case 3:
+                s.nodes[0].region = "mars";
+                break;
+            case 4:
+                s.nodes.push_back(node("A"));
+                break;
+            case 5:
+                s.links = {link("A", "B", props(ms, -1))};
+                break;
+            case 6: {
+                TrafficSpec f;
+                f.id = "bg";
+                f.from = {"A"};
+                f.to = {"nobody"};
+                s.traffic = {f};
+                break;
+            }
+            case 7: {
+                s.links = {link("A", "B", props(ms))};
+                FaultSpec f;
+                f.kind = FaultSpec::Kind::LinkDown;
+                f.targets = {"A", "C"};
+                s.faults = {f};
+                break;
+            }
+            case 8:
+                g.attachTo = "gw";
+                s.groups = {g};
+                break;
+            case 9:
+                t.kind = TopologySpec::Kind::Regions;
+                t.latencyMatrix = {{0, 1, 2}};
+                s.topologies = {t};
+                break;
+            case 10:
+                s.links = {link("A", "A", props(ms))};
+                break;
+            case 11:
+                t.kind = TopologySpec::Kind::Waxman;
+                t.alpha = 1.5;
+                s.topologies = {t};
+                break;
+        }
+        Simulation sim;
+        std::string error;
+        auto net = Network::build(sim, s, error);
+        QVERIFY(!net);
+        QVERIFY2(QString::fromStdString(error).contains(expected), error.c_str());
+    }
+
+    void secondNetworkOnOneSimulation() {
+        Simulation sim;
+        std::string error;
+        auto a = Network::build(sim, twoNodes(), error);
+        QVERIFY(a);
+        auto b = Network::build(sim, twoNodes(), error);
+        QVERIFY(!b);
+        QVERIFY(error.find("already has a network") != std::string::npos);
+    }
+
+    void badSendArguments() {
+        Simulation sim;
+        auto net = buildOk(sim, twoNodes());
+        Sink sink;
+        sink.attach(*net);
+        QCOMPARE(net->send(0, 7, 10, sink.port), MessageId(0));
+        QCOMPARE(net->send(0, 1, 10, 99), MessageId(0));
+        QCOMPARE(net->send(0, 1, 10, 0), MessageId(0));  // the background-traffic port
+        QCOMPARE(net->inFlight(), std::size_t(0));
+    }
+
+    // --- throughput figure
+    // ----------------------------------------------------------------------------
+    void throughput_data() { addQueueColumn(); }
+    void throughput() {
+        QFETCH(QueueKind, queue);
+        // 100 routers (Barabasi-Albert, m = 2) with 99 phones each: 10,000 nodes; Poisson traffic
+        // between random phones. Prints hops per wall-clock second; asserts only sanity.
+        NetworkSpec s;
+        TopologySpec ba;
+        ba.kind = TopologySpec::Kind::BarabasiAlbert;
+        ba.m = 2;
+        ba.link = props(2 * ms, 10e9);
+        for (int i = 0; i < 100; ++i) {
+            s.nodes.push_back(node("r" + std::to_string(i)));
+            ba.members.push_back("r" + std::to_string(i));
+            GroupSpec g;
+            g.id = "p" + std::to_string(i);
+            g.count = 99;
+            g.attachTo = "r" + std::to_string(i);
+            g.access = props(1 * ms, 100e6);
+            s.groups.push_back(g);
+        }
+        s.topologies = {ba};
+        TrafficSpec t;
+        t.id = "load";
+        for (int i = 0; i < 100; ++i)
+            t.from.push_back("p" + std::to_string(i));
+        t.to = t.from;
+        t.ratePerSecond = 400000;
+        t.sizeBytes = Variate::constant(1500);
+        t.stop = 2 * kSecond;
+        s.traffic = {t};
+        Simulation sim({7, queue});
+        auto net = buildOk(sim, s);
+        QCOMPARE(net->nodeCount(), std::size_t(10000));
+        const auto t0 = std::chrono::steady_clock::now();
+        sim.run();
+        const double wall =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+        const Summary& hops = summary(sim, "net.hops");
+        QCOMPARE(metric(sim, "net.messages.delivered"), metric(sim, "net.messages.sent"));
+        QCOMPARE(net->inFlight(), std::size_t(0));
+        QVERIFY(net->routeComputations() <= 100);
+        const double events = double(sim.executed());
+        qInfo(
+            "%s: %.0f messages, %.0f hops (%.2f per message) in %.2f s: %.2f M hops/s, %.2f M "
+            "events/s, "
+            "%.0f ns per event; %llu route trees",
+            queue == QueueKind::Heap ? "heap" : "ladder", double(hops.count()), hops.sum(),
+            hops.mean(), wall, hops.sum() / wall / 1e6, events / wall / 1e6, wall / events * 1e9,
+            static_cast<unsigned long long>(net->routeComputations()));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestNetwork)
+#include "tst_network.moc"
