@@ -30,10 +30,7 @@ Result<std::unique_ptr<ScenarioRun>> ScenarioRun::prepare(const Scenario& scenar
     std::string error;
     run->network_ = sim::Network::build(*run->sim_, scenario.network, error);
     if (!run->network_) return Error{file + ": /network: " + error};
-    if (scenario.run.sampleInterval > 0) {
-        run->network_->setGaugeInterval(scenario.run.sampleInterval);
-        run->sim_->setSampleInterval(scenario.run.sampleInterval);
-    }
+    if (scenario.run.sampleInterval > 0) run->sim_->setSampleInterval(scenario.run.sampleInterval);
     return run;
 }
 

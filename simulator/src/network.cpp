@@ -809,7 +809,8 @@ class Network::Builder {
         N.hopKind_ = sim_.registerKind<&Network::onHop>("net.hop", N);
         N.dropKind_ = sim_.registerKind<&Network::onDrop>("net.drop", N);
         N.faultKind_ = sim_.registerKind<&Network::onFault>("net.fault", N);
-        N.gaugeKind_ = sim_.registerKind<&Network::onGauges>("net.gauges", N);
+        sim_.addSampleHook(
+            [](void* self, Simulation&) { static_cast<Network*>(self)->updateGauges(); }, &N);
         for (std::size_t i = 0; i < N.flows_.size(); ++i) {
             Flow& f = N.flows_[i];
             f.kind = sim_.registerKind<&Network::onEmit>("traffic." + f.id, N);
@@ -1447,22 +1448,6 @@ void Network::updateGauges() {
     Metrics& M = sim_.metrics();
     M.set(m_.utilMean, dirs ? sum / static_cast<double>(dirs) : 0.0);
     M.set(m_.utilMax, max);
-}
-
-void Network::setGaugeInterval(SimTime interval) {
-    if (nextGauge_.valid()) sim_.cancel(nextGauge_);
-    nextGauge_ = {};
-    gaugeInterval_ = std::max<SimTime>(0, interval);
-    if (gaugeInterval_ > 0 && sim_.now() <= kMaxDelay - gaugeInterval_)
-        nextGauge_ = sim_.scheduleAt(sim_.now() + gaugeInterval_, 0, gaugeKind_);
-}
-
-void Network::onGauges(Simulation& sim, const Event&) {
-    nextGauge_ = {};
-    updateGauges();
-    // Like the kernel's sampling: never keep an otherwise finished run alive.
-    if (sim.pending() > 0 && sim.now() <= kMaxDelay - gaugeInterval_)
-        nextGauge_ = sim.scheduleAt(sim.now() + gaugeInterval_, 0, gaugeKind_);
 }
 
 std::vector<LinkLoad> Network::busiestLinks(std::size_t k) const {

@@ -168,8 +168,11 @@ void Simulation::setSampleInterval(SimTime interval) {
         nextSample_ = scheduleAt(now_ + interval, 0, kSampleKind);
 }
 
+void Simulation::addSampleHook(SampleHook fn, void* self) { sampleHooks_.emplace_back(fn, self); }
+
 void Simulation::onSampleEvent() {
     nextSample_ = {};
+    for (const auto& [fn, self] : sampleHooks_) fn(self, *this);
     const std::vector<MetricValue> values = metrics_.readAll();
     for (Observer* o : observers_) o->onSample(now_, values);
     // Keep sampling while the model still has work; a lone sampling event must not keep an

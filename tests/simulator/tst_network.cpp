@@ -838,7 +838,7 @@ class TestNetwork : public QObject {
         QCOMPARE(net->link(0).bytes[0], std::uint64_t(2000));
     }
 
-    void gaugeIntervalFeedsSamples() {
+    void samplesSeeCurrentUtilisation() {
         struct Samples final : Observer {
             std::vector<double> util;
             void onSample(SimTime, std::span<const MetricValue> values) override {
@@ -855,12 +855,22 @@ class TestNetwork : public QObject {
             tx.add(i * 10 * ms, 0, 1, 500);  // 4 ms of every 10
         tx.start(sim, *net, sink.port);
         sim.addObserver(&samples);
-        net->setGaugeInterval(10 * ms);
         sim.setSampleInterval(20 * ms);
-        QCOMPARE(sim.run(), StopReason::QueueEmpty);  // the gauge events stop with the traffic
+        QCOMPARE(sim.run(), StopReason::QueueEmpty);
         QVERIFY(samples.util.size() >= 4);
-        QCOMPARE(samples.util[1], 0.4);
+        QCOMPARE(samples.util[1], 0.4);  // refreshed just before each sample
         sim.removeObserver(&samples);
+        // Sampling observed the run without changing it.
+        Simulation plain({1});
+        auto net2 = buildOk(plain, twoNodes());
+        Sink sink2;
+        sink2.attach(*net2);
+        Sender tx2;
+        for (int i = 0; i < 10; ++i) tx2.add(i * 10 * ms, 0, 1, 500);
+        tx2.start(plain, *net2, sink2.port);
+        plain.run();
+        QCOMPARE(plain.fingerprint().value(), sim.fingerprint().value());
+        QCOMPARE(plain.executed(), sim.executed());
     }
 
     // --- determinism

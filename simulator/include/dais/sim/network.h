@@ -117,6 +117,15 @@ struct Adjacent {
 /// each group's members in consecutive ranges. Messages are store-and-forward: one kernel
 /// event per hop arrival, FIFO serialisation per link direction, shortest paths by mean
 /// latency. Not copyable; all calls come from the simulation's thread.
+///
+/// Loss rules: a message is lost at its next node if the link it crossed failed while it was
+/// on it (LinkDown, even if the link is back up by then), if that link's loss probability
+/// struck (Random), or if the node is down on arrival (NodeDown); at the sender if the sender
+/// is down (NodeDown) or no route leads on over links and nodes that are up (Unreachable).
+/// Routes may lead to a destination that is down: the message then dies there (NodeDown).
+/// What a node had already put on its links keeps going when it crashes. Node state is a flag
+/// (the last crash or recovery wins); a link is up when it is neither failed by setLinkUp nor
+/// cut by any active partition. Nodes without a region are outside every partitioned set.
 class Network {
   public:
     /// Builds the network, defines its metrics and schedules its traffic and faults. Returns
@@ -201,12 +210,8 @@ class Network {
     // --- metrics -------------------------------------------------------------------------------
     /// Updates the link-utilisation gauges to now(); call at the end of a run.
     void finish() { updateGauges(); }
-    /// Updates the gauges now (finish() does the same).
+    /// Updates the gauges now (finish() does the same, and so does every metric sample).
     void updateGauges();
-    /// Refreshes the gauges every `interval` of simulated time through a model event
-    /// ("net.gauges"), so that periodic samples see current values (0 = off). These events are
-    /// part of the run and of its fingerprint; they stop when no other event is pending.
-    void setGaugeInterval(SimTime interval);
     /// Fraction of the time so far that a link direction (0: a -> b, 1: b -> a) transmitted.
     double utilisation(LinkIndex l, int direction) const;
     /// The k busiest link directions by utilisation (then bytes, then index).
@@ -329,7 +334,6 @@ class Network {
     void onDrop(Simulation& sim, const Event& e);
     void onFault(Simulation& sim, const Event& e);
     void onEmit(Simulation& sim, const Event& e);
-    void onGauges(Simulation& sim, const Event& e);
 
     std::uint32_t allocMsg();
     MessageId sendImpl(NodeIndex from, NodeIndex to, std::uint64_t bytes, PortId port,
@@ -392,9 +396,7 @@ class Network {
     std::vector<Flow> flows_;
     std::vector<Fault> faults_;
     // kernel hooks
-    KindId hopKind_ = 0, dropKind_ = 0, faultKind_ = 0, gaugeKind_ = 0;
-    SimTime gaugeInterval_ = 0;
-    EventId nextGauge_{};
+    KindId hopKind_ = 0, dropKind_ = 0, faultKind_ = 0;
     MetricIds m_{};
     std::uint64_t seed_ = 0;
 };

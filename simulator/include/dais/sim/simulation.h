@@ -157,6 +157,11 @@ public:
     /// Sends every metric to the observers' onSample each `interval` of simulated time
     /// (0 = never). Sampling does not change the run: it is not part of the fingerprint.
     void setSampleInterval(SimTime interval);
+    /// A model's chance to bring derived metrics (utilisations, averages) up to date just
+    /// before they are sampled. Hooks must only update metrics: they run outside the event
+    /// order and the fingerprint.
+    using SampleHook = void (*)(void* self, Simulation& sim);
+    void addSampleHook(SampleHook fn, void* self);
     /// Calls onRunStart on observers (once, before the first event) — run calls do it
     /// themselves; exposed so a driver can announce a run it has not started yet.
     void notifyRunStart();
@@ -202,6 +207,7 @@ private:
     Fingerprint fingerprint_;
     Metrics metrics_;
     std::vector<Observer*> observers_;
+    std::vector<std::pair<SampleHook, void*>> sampleHooks_;
     SimTime sampleInterval_ = 0;
     EventId nextSample_{};
 
