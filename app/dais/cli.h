@@ -12,14 +12,14 @@ namespace dais::app {
 /// Exit codes, documented in `dais --help`.
 enum ExitCode : int {
     kExitOk = 0,
-    kExitFailure = 1,    ///< the input was fine but the work failed (a run error, an I/O error)
-    kExitUsage = 2,      ///< the command line is wrong
-    kExitBadInput = 3,   ///< an input file is missing, unreadable or invalid
+    kExitFailure = 1,   ///< the input was fine but the work failed (a run error, an I/O error)
+    kExitUsage = 2,     ///< the command line is wrong
+    kExitBadInput = 3,  ///< an input file is missing, unreadable or invalid
 };
 
 /// Walks the words of a command line, for commands with their own options.
 class Args {
-public:
+  public:
     explicit Args(std::vector<std::string> words) : words_(std::move(words)) {}
     bool done() const { return pos_ >= words_.size(); }
     const std::string& peek() const { return words_[pos_]; }
@@ -30,7 +30,7 @@ public:
     /// If the next word is the flag `--name`, consumes it and returns true.
     bool flag(std::string_view name);
 
-private:
+  private:
     std::vector<std::string> words_;
     std::size_t pos_ = 0;
 };

@@ -78,11 +78,13 @@ constexpr const char* kBenchHelp = R"(usage: dais bench phold [options]
 Benchmarks of the simulation kernel. `dais bench phold --help` lists the options.
 )";
 
-bool stderrIsTerminal() { return isatty(fileno(stderr)) != 0; }
+bool stderrIsTerminal() {
+    return isatty(fileno(stderr)) != 0;
+}
 
 /// Draws a one-line progress bar on stderr from another thread while the run goes on.
 class ProgressBar {
-public:
+  public:
     ProgressBar(const sim::Simulation& sim, sim::SimTime horizon) : sim_(sim), horizon_(horizon) {
         thread_ = std::thread([this] { loop(); });
     }
@@ -99,14 +101,16 @@ public:
         std::fflush(stderr);
     }
 
-private:
+  private:
     void loop() {
         const auto start = std::chrono::steady_clock::now();
         std::unique_lock lock(mutex_);
         // Short runs finish before the first frame and never show a bar.
-        while (!wake_.wait_for(lock, std::chrono::milliseconds(drawn_ ? 100 : 400), [this] { return done_; })) {
+        while (!wake_.wait_for(lock, std::chrono::milliseconds(drawn_ ? 100 : 400),
+                               [this] { return done_; })) {
             const sim::Simulation::Progress p = sim_.progress();
-            const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+            const double wall =
+                std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
             draw(p, wall);
         }
     }
@@ -115,9 +119,11 @@ private:
         char bar[kWidth + 1] = {};
         std::string head;
         if (horizon_ != sim::kTimeNever && horizon_ > 0) {
-            const double f = std::min(1.0, static_cast<double>(p.now) / static_cast<double>(horizon_));
+            const double f =
+                std::min(1.0, static_cast<double>(p.now) / static_cast<double>(horizon_));
             const int filled = static_cast<int>(f * kWidth);
-            for (int i = 0; i < kWidth; ++i) bar[i] = i < filled ? '#' : '.';
+            for (int i = 0; i < kWidth; ++i)
+                bar[i] = i < filled ? '#' : '.';
             char pct[16];
             std::snprintf(pct, sizeof pct, "%3.0f%%", f * 100);
             head = std::string("[") + bar + "] " + pct + "  " + sim::formatTime(p.now) + " of " +
@@ -141,52 +147,75 @@ private:
     std::thread thread_;
 };
 
-/// Reads `--set` options and the file argument shared by validate and run.
+/// The scenario file and `--set` options that validate and run share.
 struct ScenarioArgs {
+    std::string command;  ///< for messages: "validate", "run"
     std::string file;
     std::vector<std::string> overrides;
+
+    /// Consumes the next word: a --set, the file, or (an error) an unknown option or a second
+    /// file. Returns kExitOk, or kExitUsage after saying why.
+    int take(Args& args) {
+        std::string value, error;
+        if (args.option("set", value, error)) {
+            if (!error.empty()) return printError(error), kExitUsage;
+            overrides.push_back(value);
+        } else if (args.peek().rfind("--", 0) == 0) {
+            printError(command + ": unknown option " + args.peek() + " (see dais " + command +
+                       " --help)");
+            return kExitUsage;
+        } else if (file.empty()) {
+            file = args.take();
+        } else {
+            printError(command + ": one file at a time (got \"" + file + "\" and \"" + args.peek() +
+                       "\")");
+            return kExitUsage;
+        }
+        return kExitOk;
+    }
+
+    /// Loads the file with the overrides; on failure prints why and sets `exitCode`.
+    std::optional<core::Scenario> load(int& exitCode) const {
+        if (file.empty()) {
+            printError(command + ": which scenario file? (usage: dais " + command + " FILE)");
+            exitCode = kExitUsage;
+            return std::nullopt;
+        }
+        auto scenario = core::loadScenarioFile(file, overrides);
+        if (!scenario) {
+            std::fprintf(stderr, "%s\n", scenario.error().message.c_str());
+            exitCode = kExitBadInput;
+            return std::nullopt;
+        }
+        return std::move(scenario).value();
+    }
 };
 
 int commandValidate(Args& args) {
-    ScenarioArgs sa;
+    ScenarioArgs sa{"validate", {}, {}};
     bool quiet = false;
     while (!args.done()) {
-        std::string value, error;
         if (args.flag("help")) {
             std::fputs(kValidateHelp, stdout);
             return kExitOk;
         }
-        if (args.option("set", value, error)) {
-            if (!error.empty()) return printError(error), kExitUsage;
-            sa.overrides.push_back(value);
-        } else if (args.flag("quiet")) {
+        if (args.flag("quiet"))
             quiet = true;
-        } else if (args.peek().rfind("--", 0) == 0) {
-            printError("validate: unknown option " + args.peek() + " (see dais validate --help)");
-            return kExitUsage;
-        } else if (sa.file.empty()) {
-            sa.file = args.take();
-        } else {
-            printError("validate: one file at a time (got \"" + sa.file + "\" and \"" + args.peek() + "\")");
-            return kExitUsage;
-        }
+        else if (const int code = sa.take(args); code != kExitOk)
+            return code;
     }
-    if (sa.file.empty()) {
-        printError("validate: which file? (usage: dais validate FILE)");
-        return kExitUsage;
-    }
-    auto scenario = core::loadScenarioFile(sa.file, sa.overrides);
-    if (!scenario) {
-        std::fprintf(stderr, "%s\n", scenario.error().message.c_str());
-        return kExitBadInput;
-    }
+    int code = kExitOk;
+    const std::optional<core::Scenario> scenario = sa.load(code);
+    if (!scenario) return code;
     if (!quiet) {
         const core::Scenario& s = *scenario;
         std::size_t members = s.network.nodes.size();
-        for (const auto& g : s.network.groups) members += g.count;
-        std::printf("%s: valid (format version %d, \"%s\", %s nodes in %zu groups and %zu single nodes)\n",
-                    sa.file.c_str(), s.version, s.meta.name.c_str(), groupDigits(members).c_str(),
-                    s.network.groups.size(), s.network.nodes.size());
+        for (const auto& g : s.network.groups)
+            members += g.count;
+        std::printf(
+            "%s: valid (format version %d, \"%s\", %s nodes in %zu groups and %zu single nodes)\n",
+            sa.file.c_str(), s.version, s.meta.name.c_str(), groupDigits(members).c_str(),
+            s.network.groups.size(), s.network.nodes.size());
     }
     return kExitOk;
 }
@@ -226,27 +255,33 @@ std::string metricLine(const core::MetricReport& m) {
 
 void printSummary(const core::RunReport& r, const std::string& file) {
     std::printf("scenario     %s (%s)\n", r.scenarioName.c_str(), file.c_str());
-    std::printf("network      %s nodes, %s links\n", groupDigits(r.nodes).c_str(), groupDigits(r.links).c_str());
+    std::printf("network      %s nodes, %s links\n", groupDigits(r.nodes).c_str(),
+                groupDigits(r.links).c_str());
     std::printf("seed         %llu   queue %s\n", static_cast<unsigned long long>(r.seed),
                 std::string(sim::queueKindName(r.queue)).c_str());
     std::printf("events       %s\n", groupDigits(r.events).c_str());
     std::printf("simulated    %s (%s)\n", sim::formatTime(r.simulatedTime).c_str(),
                 std::string(sim::stopReasonName(r.stopReason)).c_str());
     std::printf("wall time    %.3f s\n", r.wallSeconds);
-    std::printf("events/s     %s\n", siNumber(r.wallSeconds > 0 ? static_cast<double>(r.events) / r.wallSeconds : 0).c_str());
+    std::printf(
+        "events/s     %s\n",
+        siNumber(r.wallSeconds > 0 ? static_cast<double>(r.events) / r.wallSeconds : 0).c_str());
     std::printf("fingerprint  %s\n", r.fingerprint.c_str());
     if (!r.metrics.empty()) {
         std::size_t width = 0;
-        for (const auto& m : r.metrics) width = std::max(width, m.name.size());
+        for (const auto& m : r.metrics)
+            width = std::max(width, m.name.size());
         std::printf("\nmetrics\n");
         for (const auto& m : r.metrics)
-            std::printf("  %-*s  %s\n", static_cast<int>(width), m.name.c_str(), metricLine(m).c_str());
+            std::printf("  %-*s  %s\n", static_cast<int>(width), m.name.c_str(),
+                        metricLine(m).c_str());
     }
     if (!r.busiestLinks.empty()) {
         std::printf("\nbusiest links (share of time transmitting)\n");
         for (const auto& l : r.busiestLinks)
             std::printf("  %-24s -> %-24s %7s  %sB\n", l.from.c_str(), l.to.c_str(),
-                        percent(l.utilisation).c_str(), siNumber(static_cast<double>(l.bytes)).c_str());
+                        percent(l.utilisation).c_str(),
+                        siNumber(static_cast<double>(l.bytes)).c_str());
     }
 }
 
@@ -270,7 +305,8 @@ nlohmann::json summaryJson(const core::RunReport& r, const std::string& file) {
     }
     nlohmann::json links = nlohmann::json::array();
     for (const auto& l : r.busiestLinks)
-        links.push_back({{"from", l.from}, {"to", l.to}, {"utilisation", l.utilisation}, {"bytes", l.bytes}});
+        links.push_back(
+            {{"from", l.from}, {"to", l.to}, {"utilisation", l.utilisation}, {"bytes", l.bytes}});
     return {{"scenario", r.scenarioName},
             {"file", file},
             {"seed", r.seed},
@@ -281,14 +317,15 @@ nlohmann::json summaryJson(const core::RunReport& r, const std::string& file) {
             {"simulated_seconds", sim::toSeconds(r.simulatedTime)},
             {"stop_reason", std::string(sim::stopReasonName(r.stopReason))},
             {"wall_seconds", r.wallSeconds},
-            {"events_per_second", r.wallSeconds > 0 ? static_cast<double>(r.events) / r.wallSeconds : 0.0},
+            {"events_per_second",
+             r.wallSeconds > 0 ? static_cast<double>(r.events) / r.wallSeconds : 0.0},
             {"fingerprint", r.fingerprint},
             {"metrics", metrics},
             {"busiest_links", links}};
 }
 
 int commandRun(Args& args) {
-    ScenarioArgs sa;
+    ScenarioArgs sa{"run", {}, {}};
     core::RunOptions options;
     bool json = false;
     int progress = -1;  // -1: on a terminal only
@@ -298,23 +335,31 @@ int commandRun(Args& args) {
             std::fputs(kRunHelp, stdout);
             return kExitOk;
         }
-        if (args.option("set", value, error)) {
-            if (!error.empty()) return printError(error), kExitUsage;
-            sa.overrides.push_back(value);
-        } else if (args.option("seed", value, error)) {
+        if (args.option("seed", value, error)) {
             if (!error.empty()) return printError(error), kExitUsage;
             const auto seed = parseUnsigned(value);
-            if (!seed) return printError("--seed: expected a whole number from 0 to 18446744073709551615, got \"" + value + "\""), kExitUsage;
+            if (!seed)
+                return printError(
+                           "--seed: expected a whole number from 0 to 18446744073709551615, got "
+                           "\"" +
+                           value + "\""),
+                       kExitUsage;
             options.seed = *seed;
         } else if (args.option("until", value, error)) {
             if (!error.empty()) return printError(error), kExitUsage;
             const auto t = core::parseDuration(value);
-            if (!t || *t <= 0) return printError("--until: expected a positive duration like 30s or 1.5min, got \"" + value + "\""), kExitUsage;
+            if (!t || *t <= 0)
+                return printError(
+                           "--until: expected a positive duration like 30s or 1.5min, got \"" +
+                           value + "\""),
+                       kExitUsage;
             options.until = *t;
         } else if (args.option("queue", value, error)) {
             if (!error.empty()) return printError(error), kExitUsage;
             sim::QueueKind q;
-            if (!sim::parseQueueKind(value, q)) return printError("--queue: expected heap or ladder, got \"" + value + "\""), kExitUsage;
+            if (!sim::parseQueueKind(value, q))
+                return printError("--queue: expected heap or ladder, got \"" + value + "\""),
+                       kExitUsage;
             options.queue = q;
         } else if (args.flag("json")) {
             json = true;
@@ -322,25 +367,13 @@ int commandRun(Args& args) {
             progress = 1;
         } else if (args.flag("no-progress")) {
             progress = 0;
-        } else if (args.peek().rfind("--", 0) == 0) {
-            printError("run: unknown option " + args.peek() + " (see dais run --help)");
-            return kExitUsage;
-        } else if (sa.file.empty()) {
-            sa.file = args.take();
-        } else {
-            printError("run: one file at a time (got \"" + sa.file + "\" and \"" + args.peek() + "\")");
-            return kExitUsage;
+        } else if (const int code = sa.take(args); code != kExitOk) {
+            return code;
         }
     }
-    if (sa.file.empty()) {
-        printError("run: which scenario? (usage: dais run FILE)");
-        return kExitUsage;
-    }
-    auto scenario = core::loadScenarioFile(sa.file, sa.overrides);
-    if (!scenario) {
-        std::fprintf(stderr, "%s\n", scenario.error().message.c_str());
-        return kExitBadInput;
-    }
+    int code = kExitOk;
+    const std::optional<core::Scenario> scenario = sa.load(code);
+    if (!scenario) return code;
     auto run = core::ScenarioRun::prepare(*scenario, options);
     if (!run) {
         std::fprintf(stderr, "%s\n", run.error().message.c_str());
@@ -353,8 +386,10 @@ int commandRun(Args& args) {
         if (showBar) bar.emplace((*run)->simulation(), (*run)->horizon());
         report = (*run)->run();
     }
-    if (json) std::printf("%s\n", summaryJson(report, sa.file).dump(2).c_str());
-    else printSummary(report, sa.file);
+    if (json)
+        std::printf("%s\n", summaryJson(report, sa.file).dump(2).c_str());
+    else
+        printSummary(report, sa.file);
     return kExitOk;
 }
 
@@ -365,7 +400,8 @@ int commandBench(Args& args) {
     }
     const std::string which = args.take();
     std::vector<std::string> rest;
-    while (!args.done()) rest.push_back(args.take());
+    while (!args.done())
+        rest.push_back(args.take());
     if (which == "phold") return benchPhold(rest);
     printError("bench: unknown benchmark \"" + which + "\" (available: phold)");
     return kExitUsage;

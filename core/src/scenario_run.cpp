@@ -37,8 +37,7 @@ Result<std::unique_ptr<ScenarioRun>> ScenarioRun::prepare(const Scenario& scenar
 RunReport ScenarioRun::run() {
     sim::Simulation& sim = *sim_;
     const auto t0 = std::chrono::steady_clock::now();
-    const sim::StopReason stop =
-        horizon_ == sim::kTimeNever ? sim.run() : sim.runUntil(horizon_);
+    const sim::StopReason stop = horizon_ == sim::kTimeNever ? sim.run() : sim.runUntil(horizon_);
     const auto t1 = std::chrono::steady_clock::now();
     network_->finish();
     sim.notifyRunEnd();

@@ -4,6 +4,8 @@
 
 namespace dais::core {
 
-std::string_view versionString() { return DAIS_VERSION_STRING; }
+std::string_view versionString() {
+    return DAIS_VERSION_STRING;
+}
 
 }  // namespace dais::core

@@ -8,20 +8,28 @@ namespace dais::sim {
 
 std::string_view metricTypeName(MetricType t) {
     switch (t) {
-        case MetricType::Counter: return "counter";
-        case MetricType::Gauge: return "gauge";
-        case MetricType::Distribution: return "distribution";
+        case MetricType::Counter:
+            return "counter";
+        case MetricType::Gauge:
+            return "gauge";
+        case MetricType::Distribution:
+            return "distribution";
     }
     return "?";
 }
 
 std::string_view metricScopeName(MetricScope s) {
     switch (s) {
-        case MetricScope::Global: return "global";
-        case MetricScope::Node: return "node";
-        case MetricScope::Group: return "group";
-        case MetricScope::Link: return "link";
-        case MetricScope::Flow: return "flow";
+        case MetricScope::Global:
+            return "global";
+        case MetricScope::Node:
+            return "node";
+        case MetricScope::Group:
+            return "group";
+        case MetricScope::Link:
+            return "link";
+        case MetricScope::Flow:
+            return "flow";
     }
     return "?";
 }
@@ -73,7 +81,9 @@ std::size_t Summary::bucket(int b) {
     return static_cast<std::size_t>(b - base_);
 }
 
-double Summary::stddev() const { return std::sqrt(variance()); }
+double Summary::stddev() const {
+    return std::sqrt(variance());
+}
 
 double Summary::quantile(double q) const {
     if (n_ == 0) return 0.0;
@@ -149,7 +159,8 @@ MetricValue Metrics::read(MetricId id) const {
 std::vector<MetricValue> Metrics::readAll() const {
     std::vector<MetricValue> all;
     all.reserve(infos_.size());
-    for (MetricId i = 0; i < infos_.size(); ++i) all.push_back(read(i));
+    for (MetricId i = 0; i < infos_.size(); ++i)
+        all.push_back(read(i));
     return all;
 }
 

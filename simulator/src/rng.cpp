@@ -19,7 +19,8 @@ CategoricalSampler::CategoricalSampler(std::span<const double> weights) {
     const std::size_t n = weights.size();
     assert(n > 0);
     double total = 0;
-    for (double w : weights) total += w;
+    for (double w : weights)
+        total += w;
     assert(total > 0);
     prob_.assign(n, 0.0);
     alias_.assign(n, 0);
@@ -40,8 +41,10 @@ CategoricalSampler::CategoricalSampler(std::span<const double> weights) {
             small.push_back(l);
         }
     }
-    for (std::uint32_t i : large) prob_[i] = 1.0;
-    for (std::uint32_t i : small) prob_[i] = 1.0;  // rounding leftovers
+    for (std::uint32_t i : large)
+        prob_[i] = 1.0;
+    for (std::uint32_t i : small)
+        prob_[i] = 1.0;  // rounding leftovers
 }
 
 std::size_t CategoricalSampler::operator()(RngStream& rng) const {
@@ -57,7 +60,8 @@ double helper1(double x) {  // log(1 + x) / x
     return std::abs(x) > 1e-8 ? std::log1p(x) / x : 1.0 - x * (0.5 - x * (1.0 / 3.0 - 0.25 * x));
 }
 double helper2(double x) {  // (exp(x) - 1) / x
-    return std::abs(x) > 1e-8 ? std::expm1(x) / x : 1.0 + x * 0.5 * (1.0 + x / 3.0 * (1.0 + 0.25 * x));
+    return std::abs(x) > 1e-8 ? std::expm1(x) / x
+                              : 1.0 + x * 0.5 * (1.0 + x / 3.0 * (1.0 + 0.25 * x));
 }
 }  // namespace
 

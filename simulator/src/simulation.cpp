@@ -10,7 +10,7 @@ namespace dais::sim {
 namespace {
 
 class SteadyClock final : public WallClock {
-public:
+  public:
     std::int64_t nowNs() override {
         return std::chrono::duration_cast<std::chrono::nanoseconds>(
                    std::chrono::steady_clock::now().time_since_epoch())
@@ -39,18 +39,25 @@ std::string_view queueKindName(QueueKind k) {
 }
 
 bool parseQueueKind(std::string_view text, QueueKind& out) {
-    if (text == "heap") out = QueueKind::Heap;
-    else if (text == "ladder") out = QueueKind::Ladder;
-    else return false;
+    if (text == "heap")
+        out = QueueKind::Heap;
+    else if (text == "ladder")
+        out = QueueKind::Ladder;
+    else
+        return false;
     return true;
 }
 
 std::string_view stopReasonName(StopReason r) {
     switch (r) {
-        case StopReason::QueueEmpty: return "no events left";
-        case StopReason::Horizon: return "time limit reached";
-        case StopReason::Predicate: return "condition met";
-        case StopReason::Stopped: return "stopped";
+        case StopReason::QueueEmpty:
+            return "no events left";
+        case StopReason::Horizon:
+            return "time limit reached";
+        case StopReason::Predicate:
+            return "condition met";
+        case StopReason::Stopped:
+            return "stopped";
     }
     return "?";
 }
@@ -113,11 +120,17 @@ std::size_t Simulation::queueMemoryBytes() const {
     return config_.queue == QueueKind::Heap ? heap_.memoryBytes() : ladder_.memoryBytes();
 }
 
-StopReason Simulation::run() { return drive(kTimeNever, nullptr); }
+StopReason Simulation::run() {
+    return drive(kTimeNever, nullptr);
+}
 
-StopReason Simulation::runUntil(SimTime t) { return drive(t, nullptr); }
+StopReason Simulation::runUntil(SimTime t) {
+    return drive(t, nullptr);
+}
 
-StopReason Simulation::runUntil(ConditionRef cond, SimTime horizon) { return drive(horizon, &cond); }
+StopReason Simulation::runUntil(ConditionRef cond, SimTime horizon) {
+    return drive(horizon, &cond);
+}
 
 bool Simulation::step() {
     const std::uint64_t before = executed_;
@@ -156,7 +169,8 @@ void Simulation::setTracing(bool on) {
 void Simulation::trace(TargetId node, std::string_view category, std::string_view text) {
     if (!tracing_) return;
     const TraceRecord r{now_, node, category, text};
-    for (Observer* o : observers_) o->onTrace(r);
+    for (Observer* o : observers_)
+        o->onTrace(r);
 }
 
 void Simulation::setSampleInterval(SimTime interval) {
@@ -168,13 +182,17 @@ void Simulation::setSampleInterval(SimTime interval) {
         nextSample_ = scheduleAt(now_ + interval, 0, kSampleKind);
 }
 
-void Simulation::addSampleHook(SampleHook fn, void* self) { sampleHooks_.emplace_back(fn, self); }
+void Simulation::addSampleHook(SampleHook fn, void* self) {
+    sampleHooks_.emplace_back(fn, self);
+}
 
 void Simulation::onSampleEvent() {
     nextSample_ = {};
-    for (const auto& [fn, self] : sampleHooks_) fn(self, *this);
+    for (const auto& [fn, self] : sampleHooks_)
+        fn(self, *this);
     const std::vector<MetricValue> values = metrics_.readAll();
-    for (Observer* o : observers_) o->onSample(now_, values);
+    for (Observer* o : observers_)
+        o->onSample(now_, values);
     // Keep sampling while the model still has work; a lone sampling event must not keep an
     // otherwise finished run alive.
     if (queueSize() > cancelled_.size() && now_ <= kTimeNever - sampleInterval_)
@@ -184,19 +202,21 @@ void Simulation::onSampleEvent() {
 void Simulation::notifyRunStart() {
     if (started_) return;
     started_ = true;
-    for (Observer* o : observers_) o->onRunStart(*this);
+    for (Observer* o : observers_)
+        o->onRunStart(*this);
 }
 
 void Simulation::notifyRunEnd() {
     publish();
-    for (Observer* o : observers_) o->onRunEnd(*this);
+    for (Observer* o : observers_)
+        o->onRunEnd(*this);
 }
 
 // Waits until the wall clock reaches the moment simulated time t is due. Returns false if an
 // interrupt (stop, speed change) arrived while waiting; the caller then re-examines its state.
 bool Simulation::paceUntil(SimTime t) {
-    const auto due =
-        paceWallAnchor_ + static_cast<std::int64_t>(static_cast<double>(t - paceSimAnchor_) / paceSpeed_);
+    const auto due = paceWallAnchor_ + static_cast<std::int64_t>(
+                                           static_cast<double>(t - paceSimAnchor_) / paceSpeed_);
     std::int64_t wall = clock_->nowNs();
     if (wall - due > kMaxPacingLagNs) {
         paceWallAnchor_ = wall;
@@ -205,8 +225,9 @@ bool Simulation::paceUntil(SimTime t) {
     }
     while (wall < due) {
         if (interrupt_.load(std::memory_order_relaxed) != 0) return false;
-        const auto shown = paceSimAnchor_ + static_cast<SimTime>(
-                                                static_cast<double>(wall - paceWallAnchor_) * paceSpeed_);
+        const auto shown =
+            paceSimAnchor_ +
+            static_cast<SimTime>(static_cast<double>(wall - paceWallAnchor_) * paceSpeed_);
         publishedNow_.store(std::max(now_, shown), std::memory_order_relaxed);
         clock_->sleepUntilNs(std::min(due, wall + kPacingSliceNs));
         wall = clock_->nowNs();
@@ -241,7 +262,8 @@ StopReason Simulation::loop(Q& q, SimTime horizon, const ConditionRef* cond) {
         fingerprint_.fold(ev);
         if ((++executed_ & kPublishMask) == 0) publish();
         if constexpr (kTraced) {
-            for (Observer* o : observers_) o->onEvent(*this, ev);
+            for (Observer* o : observers_)
+                o->onEvent(*this, ev);
         }
         topHeld_ = true;
         const KindEntry& k = kinds_[ev.kind];
@@ -269,8 +291,11 @@ StopReason Simulation::drive(SimTime horizon, const ConditionRef* cond) {
         }
         auto go = [&](auto& q) {
             using Q = std::remove_reference_t<decltype(q)>;
-            if (paced) return tracing_ ? loop<Q, true, true>(q, horizon, cond) : loop<Q, true, false>(q, horizon, cond);
-            return tracing_ ? loop<Q, false, true>(q, horizon, cond) : loop<Q, false, false>(q, horizon, cond);
+            if (paced)
+                return tracing_ ? loop<Q, true, true>(q, horizon, cond)
+                                : loop<Q, true, false>(q, horizon, cond);
+            return tracing_ ? loop<Q, false, true>(q, horizon, cond)
+                            : loop<Q, false, false>(q, horizon, cond);
         };
         r = config_.queue == QueueKind::Heap ? go(heap_) : go(ladder_);
         if (r != StopReason::Stopped) break;

@@ -23,7 +23,9 @@ Outcome dais(const QStringList& args) {
             QString::fromUtf8(p.readAllStandardError())};
 }
 
-QString scenario(const char* file) { return QString(DAIS_SOURCE_DIR) + "/scenarios/" + file; }
+QString scenario(const char* file) {
+    return QString(DAIS_SOURCE_DIR) + "/scenarios/" + file;
+}
 
 constexpr int kOk = 0, kUsage = 2, kBadInput = 3;
 
@@ -40,7 +42,7 @@ class TestCli : public QObject {
         return f.fileName();
     }
 
-private slots:
+  private slots:
     void helpEverywhere_data() {
         QTest::addColumn<QStringList>("args");
         QTest::addColumn<QString>("mentions");
@@ -48,7 +50,8 @@ private slots:
         QTest::newRow("help run") << QStringList{"help", "run"} << "--until";
         QTest::newRow("run --help") << QStringList{"run", "--help"} << "--set PATH=VALUE";
         QTest::newRow("validate --help") << QStringList{"validate", "--help"} << "JSON path";
-        QTest::newRow("bench phold --help") << QStringList{"bench", "phold", "--help"} << "--config";
+        QTest::newRow("bench phold --help")
+            << QStringList{"bench", "phold", "--help"} << "--config";
     }
     void helpEverywhere() {
         QFETCH(QStringList, args);
@@ -70,17 +73,25 @@ private slots:
         const QString f = scenario("single-link-queue.dais.json");
         QTest::newRow("nothing") << QStringList{} << "";
         QTest::newRow("unknown command") << QStringList{"fly"} << "unknown command \"fly\"";
-        QTest::newRow("run without file") << QStringList{"run"} << "which scenario?";
-        QTest::newRow("unknown option") << QStringList{"run", f, "--fast"} << "unknown option --fast";
-        QTest::newRow("bad seed") << QStringList{"run", f, "--seed", "ten"} << "--seed: expected a whole number";
-        QTest::newRow("negative seed") << QStringList{"run", f, "--seed=-1"} << "--seed: expected a whole number";
-        QTest::newRow("bad until") << QStringList{"run", f, "--until", "soon"} << "--until: expected a positive duration";
-        QTest::newRow("zero until") << QStringList{"run", f, "--until", "0s"} << "--until: expected a positive duration";
-        QTest::newRow("missing value") << QStringList{"run", f, "--until"} << "option --until needs a value";
-        QTest::newRow("bad queue") << QStringList{"run", f, "--queue", "fast"} << "--queue: expected heap or ladder";
+        QTest::newRow("run without file") << QStringList{"run"} << "which scenario file?";
+        QTest::newRow("unknown option")
+            << QStringList{"run", f, "--fast"} << "unknown option --fast";
+        QTest::newRow("bad seed") << QStringList{"run", f, "--seed", "ten"}
+                                  << "--seed: expected a whole number";
+        QTest::newRow("negative seed")
+            << QStringList{"run", f, "--seed=-1"} << "--seed: expected a whole number";
+        QTest::newRow("bad until")
+            << QStringList{"run", f, "--until", "soon"} << "--until: expected a positive duration";
+        QTest::newRow("zero until")
+            << QStringList{"run", f, "--until", "0s"} << "--until: expected a positive duration";
+        QTest::newRow("missing value")
+            << QStringList{"run", f, "--until"} << "option --until needs a value";
+        QTest::newRow("bad queue")
+            << QStringList{"run", f, "--queue", "fast"} << "--queue: expected heap or ladder";
         QTest::newRow("two files") << QStringList{"validate", f, f} << "one file at a time";
         QTest::newRow("unknown bench") << QStringList{"bench", "nbody"} << "unknown benchmark";
-        QTest::newRow("bad bench option") << QStringList{"bench", "phold", "--config", "huge"} << "huge";
+        QTest::newRow("bad bench option")
+            << QStringList{"bench", "phold", "--config", "huge"} << "huge";
     }
     void usageErrors() {
         QFETCH(QStringList, args);
@@ -96,11 +107,13 @@ private slots:
         QTest::newRow("missing") << tmp_.filePath("nowhere.dais.json") << "nowhere.dais.json";
         QTest::newRow("directory") << tmp_.path() << "directory";
         QTest::newRow("truncated")
-            << writeFile("cut.dais.json", "{\"format\": \"dais-scenario\",\n \"version\": 1,\n \"network\": {")
+            << writeFile("cut.dais.json",
+                         "{\"format\": \"dais-scenario\",\n \"version\": 1,\n \"network\": {")
             << "cut.dais.json:3:";
         QTest::newRow("negative count")
-            << writeFile("phones.dais.json",
-                         R"({"format": "dais-scenario", "version": 1, "network": {"nodes": [{"id": "gw"}],
+            << writeFile(
+                   "phones.dais.json",
+                   R"({"format": "dais-scenario", "version": 1, "network": {"nodes": [{"id": "gw"}],
                             "groups": [{"id": "a", "count": 1, "attach": "gw"}, {"id": "b", "count": 2},
                                        {"id": "c", "count": -5}]}, "run": {"until": "1s"}})")
             << "phones.dais.json: /network/groups/2/count: expected an integer >= 1, got -5";
@@ -117,10 +130,12 @@ private slots:
     }
 
     void badOverride() {
-        const Outcome o = dais({"run", scenario("single-link-queue.dais.json"), "--set", "run.sed=3"});
+        const Outcome o =
+            dais({"run", scenario("single-link-queue.dais.json"), "--set", "run.sed=3"});
         QCOMPARE(o.code, kBadInput);
         QVERIFY2(o.err.contains("did you mean \"seed\""), qPrintable(o.err));
-        const Outcome v = dais({"run", scenario("single-link-queue.dais.json"), "--set", "network.traffic.probe.rate=-1"});
+        const Outcome v = dais({"run", scenario("single-link-queue.dais.json"), "--set",
+                                "network.traffic.probe.rate=-1"});
         QCOMPARE(v.code, kBadInput);
         QVERIFY2(v.err.contains("/network/traffic/0/rate"), qPrintable(v.err));
     }
@@ -129,19 +144,22 @@ private slots:
         const Outcome o = dais({"validate", scenario("regional-outage-10k.dais.json")});
         QCOMPARE(o.code, kOk);
         QVERIFY2(o.out.contains("valid") && o.out.contains("10,001 nodes"), qPrintable(o.out));
-        QVERIFY(dais({"validate", "--quiet", scenario("regional-outage-10k.dais.json")}).out.isEmpty());
+        QVERIFY(
+            dais({"validate", "--quiet", scenario("regional-outage-10k.dais.json")}).out.isEmpty());
     }
 
     void runPrintsSummary() {
         const Outcome o = dais({"run", scenario("single-link-queue.dais.json"), "--until", "20s"});
         QCOMPARE(o.code, kOk);
-        for (const char* field : {"events", "simulated", "wall time", "events/s", "fingerprint", "net.latency"})
+        for (const char* field :
+             {"events", "simulated", "wall time", "events/s", "fingerprint", "net.latency"})
             QVERIFY2(o.out.contains(field), field);
         QVERIFY(o.err.isEmpty());  // no progress bar when stderr is not a terminal
     }
 
     void runJsonIsReproducible() {
-        const QStringList args = {"run", scenario("single-link-queue.dais.json"), "--json", "--until", "30s"};
+        const QStringList args = {"run", scenario("single-link-queue.dais.json"), "--json",
+                                  "--until", "30s"};
         const Outcome a = dais(args), b = dais(args);
         QCOMPARE(a.code, kOk);
         const QJsonObject ja = QJsonDocument::fromJson(a.out.toUtf8()).object();
@@ -151,8 +169,10 @@ private slots:
         QCOMPARE(ja["events"], jb["events"]);
         QCOMPARE(ja["simulated_seconds"].toDouble(), 30.0);
         QCOMPARE(ja["metrics"].toObject()["net.latency"], jb["metrics"].toObject()["net.latency"]);
-        const Outcome c = dais({"run", scenario("single-link-queue.dais.json"), "--json", "--until", "30s", "--seed", "99"});
-        QVERIFY(QJsonDocument::fromJson(c.out.toUtf8()).object()["fingerprint"] != ja["fingerprint"]);
+        const Outcome c = dais({"run", scenario("single-link-queue.dais.json"), "--json", "--until",
+                                "30s", "--seed", "99"});
+        QVERIFY(QJsonDocument::fromJson(c.out.toUtf8()).object()["fingerprint"] !=
+                ja["fingerprint"]);
     }
 
     void progressBarOnRequest() {

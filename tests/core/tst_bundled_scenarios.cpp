@@ -64,22 +64,26 @@ void compareMetrics(const core::RunReport& a, const core::RunReport& b) {
 
 class TestBundledScenarios : public QObject {
     Q_OBJECT
-private slots:
+  private slots:
     void everyBundledScenarioHasAGolden() {
         std::vector<std::string> files;
-        for (const auto& e : std::filesystem::directory_iterator(std::string(DAIS_SOURCE_DIR) + "/scenarios"))
-            if (e.path().string().ends_with(".dais.json")) files.push_back(e.path().filename().string());
+        for (const auto& e :
+             std::filesystem::directory_iterator(std::string(DAIS_SOURCE_DIR) + "/scenarios"))
+            if (e.path().string().ends_with(".dais.json"))
+                files.push_back(e.path().filename().string());
         QVERIFY(files.size() >= 3);
         for (const std::string& f : files) {
             bool found = false;
-            for (const Golden& g : kGolden) found = found || f == g.file;
+            for (const Golden& g : kGolden)
+                found = found || f == g.file;
             QVERIFY2(found, ("no golden fingerprint for scenarios/" + f).c_str());
         }
     }
 
     void teachesSomething_data() {
         QTest::addColumn<QString>("file");
-        for (const Golden& g : kGolden) QTest::newRow(g.file) << QString(g.file);
+        for (const Golden& g : kGolden)
+            QTest::newRow(g.file) << QString(g.file);
     }
     void teachesSomething() {
         QFETCH(QString, file);

@@ -64,7 +64,7 @@ class TestKernel : public QObject {
         QTest::newRow("ladder") << QueueKind::Ladder;
     }
 
-private slots:
+  private slots:
     void equalTimesRunInInsertionOrder_data() { addQueues(); }
     void equalTimesRunInInsertionOrder() {
         QFETCH(QueueKind, queue);
@@ -72,7 +72,8 @@ private slots:
         Recorder rec;
         rec.kind = sim.registerKind<&Recorder::onEvent>("rec", rec);
         // 500 events at three distinct times, interleaved; order must be (time, insertion).
-        for (std::uint64_t i = 0; i < 500; ++i) sim.scheduleAt((i % 3) * kSecond, 0, rec.kind, i);
+        for (std::uint64_t i = 0; i < 500; ++i)
+            sim.scheduleAt((i % 3) * kSecond, 0, rec.kind, i);
         QCOMPARE(sim.run(), StopReason::QueueEmpty);
         QCOMPARE(rec.seen.size(), std::size_t(500));
         for (std::size_t k = 1; k < rec.seen.size(); ++k) {
@@ -114,7 +115,8 @@ private slots:
         Simulation sim({1, queue});
         Recorder rec;
         rec.kind = sim.registerKind<&Recorder::onEvent>("rec", rec);
-        for (int i = 1; i <= 10; ++i) sim.scheduleAt(i * kSecond, 0, rec.kind);
+        for (int i = 1; i <= 10; ++i)
+            sim.scheduleAt(i * kSecond, 0, rec.kind);
         QCOMPARE(sim.runUntil(fromSeconds(4.5)), StopReason::Horizon);
         QCOMPARE(rec.seen.size(), std::size_t(4));
         QCOMPARE(sim.now(), fromSeconds(4.5));
@@ -166,7 +168,8 @@ private slots:
             }
         } stopper;
         const KindId k = sim.registerKind<&Stopper::onEvent>("stopper", stopper);
-        for (int i = 0; i < 10; ++i) sim.scheduleAt(i, 0, k);
+        for (int i = 0; i < 10; ++i)
+            sim.scheduleAt(i, 0, k);
         QCOMPARE(sim.run(), StopReason::Stopped);
         QCOMPARE(stopper.n, 3);
         sim.stop();  // requested while idle: the next call returns at once
@@ -185,7 +188,8 @@ private slots:
         sim.scheduleAt(0, 0, tick.kind);
         std::thread stopper([&] {
             // Wait (without sleeping a fixed time) until the run has visibly progressed.
-            while (sim.progress().executed < 100'000) std::this_thread::yield();
+            while (sim.progress().executed < 100'000)
+                std::this_thread::yield();
             sim.stop();
         });
         QCOMPARE(sim.run(), StopReason::Stopped);
@@ -206,14 +210,16 @@ private slots:
             void onEvent(Simulation&, const Event&) { wall.push_back(clock->t); }
         } stamp{&clock, {}};
         const KindId k = sim.registerKind<&Stamp::onEvent>("stamp", stamp);
-        for (int i = 1; i <= 4; ++i) sim.scheduleAt(i * kSecond, 0, k);
+        for (int i = 1; i <= 4; ++i)
+            sim.scheduleAt(i * kSecond, 0, k);
         QVERIFY(!sim.setPacing(0.05));
         QVERIFY(!sim.setPacing(2000));
         QVERIFY(sim.setPacing(2.0));  // two simulated seconds per wall second
         const std::int64_t start = clock.t;
         sim.run();
         QCOMPARE(stamp.wall.size(), std::size_t(4));
-        for (int i = 0; i < 4; ++i) QCOMPARE(stamp.wall[i] - start, (i + 1) * 500'000'000LL);
+        for (int i = 0; i < 4; ++i)
+            QCOMPARE(stamp.wall[i] - start, (i + 1) * 500'000'000LL);
         QVERIFY(clock.sleeps >= 4);
         // Off again: no more sleeping.
         QVERIFY(sim.setPacing(0));
@@ -238,7 +244,8 @@ private slots:
             }
         } h{&clock, {}};
         const KindId k = sim.registerKind<&SpeedUp::onEvent>("speed", h);
-        for (int i = 1; i <= 4; ++i) sim.scheduleAt(i * kSecond, 0, k);
+        for (int i = 1; i <= 4; ++i)
+            sim.scheduleAt(i * kSecond, 0, k);
         sim.setPacing(1.0);
         const std::int64_t start = clock.t;
         sim.run();
@@ -260,7 +267,8 @@ private slots:
             }
         } h{&clock, {}};
         const KindId k = sim.registerKind<&Slow::onEvent>("slow", h);
-        for (int i = 1; i <= 3; ++i) sim.scheduleAt(i * kSecond, 0, k);
+        for (int i = 1; i <= 3; ++i)
+            sim.scheduleAt(i * kSecond, 0, k);
         sim.setPacing(1.0);
         sim.run();
         // After the stall the run does not burst through the backlog: the 3rd event comes a
@@ -296,7 +304,8 @@ private slots:
             if (obs) sim.addObserver(obs);
             Recorder rec;
             rec.kind = sim.registerKind<&Recorder::onEvent>("rec", rec);
-            for (int i = 0; i < 100; ++i) sim.scheduleAt(i * 37 * kMillisecond, 0, rec.kind);
+            for (int i = 0; i < 100; ++i)
+                sim.scheduleAt(i * 37 * kMillisecond, 0, rec.kind);
             sim.setSampleInterval(interval);
             const StopReason r = sim.run();
             return std::make_tuple(sim.fingerprint().value(), sim.executed(), r, sim.now());
@@ -306,7 +315,8 @@ private slots:
         const auto sampled = runWith(kSecond, &obs);
         QCOMPARE(std::get<0>(sampled), std::get<0>(plain));
         QCOMPARE(std::get<1>(sampled), std::get<1>(plain));
-        QCOMPARE(std::get<2>(sampled), StopReason::QueueEmpty);  // the sampler did not keep it alive
+        QCOMPARE(std::get<2>(sampled),
+                 StopReason::QueueEmpty);  // the sampler did not keep it alive
         // Samples at 1, 2, 3 and 4 s: the last event is at 3.663 s, the 4 s sample was already
         // pending then, and nothing followed it.
         QCOMPARE(obs.sampleTimes.size(), std::size_t(4));
@@ -321,7 +331,8 @@ private slots:
         sim.addObserver(&obs);  // once only
         Recorder rec;
         rec.kind = sim.registerKind<&Recorder::onEvent>("rec", rec);
-        for (int i = 0; i < 10; ++i) sim.scheduleAt(i, 0, rec.kind);
+        for (int i = 0; i < 10; ++i)
+            sim.scheduleAt(i, 0, rec.kind);
         sim.trace(0, "test", "not tracing");
         sim.runUntil(4);
         QCOMPARE(obs.events, 0);

@@ -12,10 +12,11 @@ using namespace dais::sim;
 
 class TestMetrics : public QObject {
     Q_OBJECT
-private slots:
+  private slots:
     void momentsAreExact() {
         Summary s;
-        for (double v : {2.0, 4.0, 4.0, 4.0, 5.0, 5.0, 7.0, 9.0}) s.add(v);
+        for (double v : {2.0, 4.0, 4.0, 4.0, 5.0, 5.0, 7.0, 9.0})
+            s.add(v);
         QCOMPARE(s.count(), std::uint64_t(8));
         QCOMPARE(s.mean(), 5.0);
         QCOMPARE(s.variance(), 32.0 / 7.0);  // sample variance
@@ -57,8 +58,10 @@ private slots:
 
     void zerosAndNegatives() {
         Summary s;
-        for (int i = 0; i < 10; ++i) s.add(0.0);
-        for (int i = 0; i < 10; ++i) s.add(1.0);
+        for (int i = 0; i < 10; ++i)
+            s.add(0.0);
+        for (int i = 0; i < 10; ++i)
+            s.add(1.0);
         QCOMPARE(s.quantile(0.25), 0.0);
         QCOMPARE(s.quantile(0.9), 1.0);
         Summary neg;
@@ -97,14 +100,18 @@ private slots:
         QVERIFY(std::abs(a.variance() - all.variance()) < 1e-9 * all.variance());
         QCOMPARE(a.min(), all.min());
         QCOMPARE(a.max(), all.max());
-        for (double q : {0.1, 0.5, 0.99}) QCOMPARE(a.quantile(q), all.quantile(q));
+        for (double q : {0.1, 0.5, 0.99})
+            QCOMPARE(a.quantile(q), all.quantile(q));
     }
 
     void registry() {
         Metrics m;
-        const MetricId sent = m.define({"net.sent", "messages", "Messages sent", MetricType::Counter, MetricScope::Global});
-        const MetricId lat = m.define({"net.latency", "s", "Latency", MetricType::Distribution, MetricScope::Global});
-        const MetricId util = m.define({"net.util", "1", "Utilisation", MetricType::Gauge, MetricScope::Link});
+        const MetricId sent = m.define(
+            {"net.sent", "messages", "Messages sent", MetricType::Counter, MetricScope::Global});
+        const MetricId lat = m.define(
+            {"net.latency", "s", "Latency", MetricType::Distribution, MetricScope::Global});
+        const MetricId util =
+            m.define({"net.util", "1", "Utilisation", MetricType::Gauge, MetricScope::Link});
         QCOMPARE(m.size(), std::size_t(3));
         QCOMPARE(m.find("net.latency"), std::int64_t(lat));
         QCOMPARE(m.find("nope"), std::int64_t(-1));

@@ -866,7 +866,8 @@ class TestNetwork : public QObject {
         Sink sink2;
         sink2.attach(*net2);
         Sender tx2;
-        for (int i = 0; i < 10; ++i) tx2.add(i * 10 * ms, 0, 1, 500);
+        for (int i = 0; i < 10; ++i)
+            tx2.add(i * 10 * ms, 0, 1, 500);
         tx2.start(plain, *net2, sink2.port);
         plain.run();
         QCOMPARE(plain.fingerprint().value(), sim.fingerprint().value());

@@ -40,13 +40,15 @@ double chiSquare(const std::vector<double>& observed, const std::vector<double>&
 
 /// A generous upper bound for chi-square with k degrees of freedom: mean k plus 5 standard
 /// deviations sqrt(2k).
-double chiBound(double k) { return k + 5 * std::sqrt(2 * k); }
+double chiBound(double k) {
+    return k + 5 * std::sqrt(2 * k);
+}
 
 }  // namespace
 
 class TestRng : public QObject {
     Q_OBJECT
-private slots:
+  private slots:
     void goldenValues() {
         // These exact words are the contract that runs reproduce on every machine: if this
         // test fails, every stored fingerprint changes.
@@ -71,7 +73,8 @@ private slots:
         // A stream depends on its own name only: creating streams for many other nodes in
         // between changes nothing (adding a node never changes another node's draws).
         std::vector<RngStream> others;
-        for (std::uint64_t n = 0; n < 1000; ++n) others.emplace_back(1, "net", n + 100, "loss");
+        for (std::uint64_t n = 0; n < 1000; ++n)
+            others.emplace_back(1, "net", n + 100, "loss");
         QCOMPARE(RngStream(1, "net", 5, "loss").next(), base);
     }
 
@@ -82,7 +85,11 @@ private slots:
         double sab = 0, sa = 0, sb = 0, saa = 0, sbb = 0;
         for (int i = 0; i < n; ++i) {
             const double x = a.uniform(), y = b.uniform();
-            sab += x * y; sa += x; sb += y; saa += x * x; sbb += y * y;
+            sab += x * y;
+            sa += x;
+            sb += y;
+            saa += x * x;
+            sbb += y * y;
         }
         const double cov = sab / n - (sa / n) * (sb / n);
         const double r = cov / std::sqrt((saa / n - sa * sa / n / n) * (sbb / n - sb * sb / n / n));
@@ -102,11 +109,13 @@ private slots:
         }
         // below(7): chi-square over 7 cells; below(1) is always 0.
         std::vector<double> counts(7, 0);
-        for (int i = 0; i < 700'000; ++i) counts[s.below(7)] += 1;
+        for (int i = 0; i < 700'000; ++i)
+            counts[s.below(7)] += 1;
         QVERIFY(chiSquare(counts, std::vector<double>(7, 100'000)) < chiBound(6));
         QCOMPARE(s.below(1), std::uint64_t(0));
         // A range that does not divide 2^64 evenly, near the top: still in range.
-        for (int i = 0; i < 1000; ++i) QVERIFY(s.below(0xffffffffffffff01ULL) < 0xffffffffffffff01ULL);
+        for (int i = 0; i < 1000; ++i)
+            QVERIFY(s.below(0xffffffffffffff01ULL) < 0xffffffffffffff01ULL);
     }
 
     void continuousDistributions_data() {
@@ -118,8 +127,8 @@ private slots:
         // lognormal(mu, sigma): mean exp(mu + s^2/2), variance (exp(s^2) - 1) exp(2mu + s^2)
         QTest::newRow("lognormal(0, 0.5)")
             << "lognormal" << std::exp(0.125) << (std::exp(0.25) - 1) * std::exp(0.25);
-        // Pareto(xm=1, alpha=5): mean 5/4, variance 5/(16*3) (alpha > 4 keeps the 4th moment finite,
-        // so the standard error of the sample variance is meaningful).
+        // Pareto(xm=1, alpha=5): mean 5/4, variance 5/(16*3) (alpha > 4 keeps the 4th moment
+        // finite, so the standard error of the sample variance is meaningful).
         QTest::newRow("pareto(1, 5)") << "pareto" << 1.25 << 5.0 / 48.0;
         QTest::newRow("uniform(2, 5)") << "uniform" << 3.5 << 0.75;
     }
@@ -148,19 +157,22 @@ private slots:
     void lognormalMedianAndParetoMinimum() {
         RngStream s(5, "t", 0, "m");
         std::vector<double> v(100'001);
-        for (double& x : v) x = s.lognormal(std::log(20.0), 1.0);
+        for (double& x : v)
+            x = s.lognormal(std::log(20.0), 1.0);
         std::nth_element(v.begin(), v.begin() + 50'000, v.end());
         // The sample median of n draws has standard error ~ 1/(2 f(m) sqrt(n)); for this
         // lognormal f(m) = 1/(m sqrt(2 pi)), so the SE is about 20*2.507/(2*316) = 0.08.
         QVERIFY(std::abs(v[50'000] - 20.0) < 5 * 0.08);
-        for (int i = 0; i < 10'000; ++i) QVERIFY(s.pareto(3.0, 1.2) >= 3.0);
+        for (int i = 0; i < 10'000; ++i)
+            QVERIFY(s.pareto(3.0, 1.2) >= 3.0);
     }
 
     void bernoulli() {
         RngStream s(8, "t", 0, "b");
         const int n = 200'000;
         int hits = 0;
-        for (int i = 0; i < n; ++i) hits += s.bernoulli(0.3);
+        for (int i = 0; i < n; ++i)
+            hits += s.bernoulli(0.3);
         QVERIFY(std::abs(hits / double(n) - 0.3) < 5 * std::sqrt(0.3 * 0.7 / n));
         for (int i = 0; i < 100; ++i) {
             QVERIFY(!s.bernoulli(0.0));
@@ -174,7 +186,8 @@ private slots:
         RngStream s(4, "t", 0, "c");
         std::vector<double> counts(4, 0);
         const int n = 500'000;
-        for (int i = 0; i < n; ++i) counts[c(s)] += 1;
+        for (int i = 0; i < n; ++i)
+            counts[c(s)] += 1;
         QCOMPARE(counts[1], 0.0);  // weight 0 never drawn
         const std::vector<double> observed = {counts[0], counts[2], counts[3]};
         const std::vector<double> expected = {n * 0.1, n * 0.3, n * 0.6};
@@ -200,7 +213,8 @@ private slots:
             counts[k - 1] += 1;
         }
         double norm = 0;
-        for (std::uint64_t k = 1; k <= n; ++k) norm += std::pow(double(k), -s);
+        for (std::uint64_t k = 1; k <= n; ++k)
+            norm += std::pow(double(k), -s);
         // Pool the tail so every cell expects at least 50 draws.
         std::vector<double> obs, exp;
         double tailObs = 0, tailExp = 0;

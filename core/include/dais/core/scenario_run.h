@@ -44,7 +44,7 @@ struct RunReport {
     std::uint64_t events = 0;
     sim::SimTime simulatedTime = 0;
     sim::StopReason stopReason = sim::StopReason::QueueEmpty;
-    double wallSeconds = 0;  ///< the event loop only
+    double wallSeconds = 0;   ///< the event loop only
     std::string fingerprint;  ///< 16 hex digits
     std::vector<MetricReport> metrics;
     std::vector<sim::LinkLoad> busiestLinks;  ///< the five busiest link directions
@@ -56,7 +56,7 @@ struct RunReport {
 /// A scenario made ready to run. prepare() does every check that needs the built network, so
 /// run() cannot fail; another thread may watch simulation().progress() or call stop().
 class ScenarioRun {
-public:
+  public:
     static Result<std::unique_ptr<ScenarioRun>> prepare(const Scenario& scenario,
                                                         const RunOptions& options = {});
     /// Runs to the horizon (or until no events are left, or stop()) and reports.
@@ -68,7 +68,7 @@ public:
     /// The simulated time the run stops at (kTimeNever: when no events are left).
     sim::SimTime horizon() const { return horizon_; }
 
-private:
+  private:
     ScenarioRun() = default;
     std::string name_;
     sim::SimTime horizon_ = sim::kTimeNever;

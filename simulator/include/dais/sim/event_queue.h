@@ -17,14 +17,14 @@ namespace dais::sim {
 /// queues rely on.
 template <class Q>
 concept EventQueue = requires(Q q, const Q cq, const Event& e, std::size_t n) {
-    { q.push(e) };
+    {q.push(e)};
     { cq.top() } -> std::same_as<const Event&>;
-    { q.pop() };
-    { q.replaceTop(e) };
+    {q.pop()};
+    {q.replaceTop(e)};
     { cq.size() } -> std::convertible_to<std::size_t>;
     { cq.empty() } -> std::convertible_to<bool>;
-    { q.clear() };
-    { q.reserve(n) };
+    {q.clear()};
+    {q.reserve(n)};
     { cq.memoryBytes() } -> std::convertible_to<std::size_t>;
     { Q::name() } -> std::convertible_to<std::string_view>;
 };

@@ -12,7 +12,7 @@ namespace dais::sim {
 /// Order-sensitive 64-bit hash of the executed event sequence. Two runs with the same
 /// fingerprint executed the same events at the same times in the same order.
 class Fingerprint {
-public:
+  public:
     void fold(const Event& e) {
         const std::uint64_t tk = (static_cast<std::uint64_t>(e.target) << 16) | e.kind;
         h_ = (h_ ^ static_cast<std::uint64_t>(e.time)) * 0x9fb21c651e98df25ULL;
@@ -25,7 +25,7 @@ public:
     std::string hex() const;
     static std::string toHex(std::uint64_t v);
 
-private:
+  private:
     std::uint64_t h_ = 0x243f6a8885a308d3ULL;
 };
 

@@ -22,7 +22,7 @@ std::string_view metricScopeName(MetricScope s);
 /// mean of the values in its bucket: within 0.8% of the exact order statistic, and exact when
 /// the bucket holds one distinct value (integer data such as hop counts).
 class Summary {
-public:
+  public:
     void add(double v);
     std::uint64_t count() const { return n_; }
     double mean() const { return n_ ? mean_ : 0.0; }
@@ -35,7 +35,7 @@ public:
     double quantile(double q) const;
     void merge(const Summary& other);
 
-private:
+  private:
     static int bucketOf(double v);
     std::size_t bucket(int b);  ///< the slot of bucket b, growing the range to hold it
     std::uint64_t n_ = 0;
@@ -67,7 +67,7 @@ struct MetricValue {
 
 /// The registry of a run's metrics. Updates are a vector index away; names are resolved once.
 class Metrics {
-public:
+  public:
     MetricId define(MetricInfo info);
     /// The id of a defined metric, or -1 if unknown.
     std::int64_t find(std::string_view name) const;
@@ -84,7 +84,7 @@ public:
     MetricValue read(MetricId id) const;
     std::vector<MetricValue> readAll() const;
 
-private:
+  private:
     std::vector<MetricInfo> infos_;
     std::vector<double> values_;
     std::vector<Summary> summaries_;

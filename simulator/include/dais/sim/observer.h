@@ -23,7 +23,7 @@ struct TraceRecord {
 /// onEvent and onTrace are only called while Simulation::setTracing(true) is in force, so an
 /// untraced run pays nothing for them.
 class Observer {
-public:
+  public:
     virtual ~Observer() = default;
     virtual void onRunStart(const Simulation& /*sim*/) {}
     virtual void onEvent(const Simulation& /*sim*/, const Event& /*e*/) {}

@@ -29,7 +29,8 @@ inline std::uint64_t mulWide(std::uint64_t a, std::uint64_t b, std::uint64_t& hi
 /// FNV-1a over a string, folded through mix64: turns stream names into key material.
 constexpr std::uint64_t hashName(std::string_view s) {
     std::uint64_t h = 0xcbf29ce484222325ULL;
-    for (unsigned char c : s) h = (h ^ c) * 0x100000001b3ULL;
+    for (unsigned char c : s)
+        h = (h ^ c) * 0x100000001b3ULL;
     return mix64(h);
 }
 
@@ -52,7 +53,7 @@ struct StreamKey {
 /// between nodes). Two rounds of mix64 with a key word injected before each make distinct
 /// keys give unrelated sequences rather than shifted copies of one sequence.
 class RngStream {
-public:
+  public:
     RngStream() = default;
     explicit constexpr RngStream(StreamKey key, std::uint64_t counter = 0)
         : key_(key), counter_(counter) {}
@@ -76,7 +77,8 @@ public:
         std::uint64_t hi, lo = mulWide(next(), n, hi);
         if (lo < n) {
             const std::uint64_t threshold = (0 - n) % n;
-            while (lo < threshold) lo = mulWide(next(), n, hi);
+            while (lo < threshold)
+                lo = mulWide(next(), n, hi);
         }
         return hi;
     }
@@ -89,12 +91,14 @@ public:
     /// Log-normal: exp(N(mu, sigma)); the median is exp(mu).
     double lognormal(double mu, double sigma) { return std::exp(normal(mu, sigma)); }
     /// Pareto (type I) with scale xm > 0 (the minimum) and shape alpha > 0.
-    double pareto(double xm, double alpha) { return xm * std::exp(-std::log(uniformPositive()) / alpha); }
+    double pareto(double xm, double alpha) {
+        return xm * std::exp(-std::log(uniformPositive()) / alpha);
+    }
 
     std::uint64_t counter() const { return counter_; }
     const StreamKey& key() const { return key_; }
 
-private:
+  private:
     StreamKey key_{};
     std::uint64_t counter_ = 0;
 };
@@ -102,14 +106,14 @@ private:
 /// Draws an index with probability proportional to its weight, in O(1) (Walker's alias method,
 /// Vose's construction).
 class CategoricalSampler {
-public:
+  public:
     CategoricalSampler() = default;
     /// weights: non-negative, finite, with a positive sum.
     explicit CategoricalSampler(std::span<const double> weights);
     std::size_t operator()(RngStream& rng) const;
     std::size_t size() const { return prob_.size(); }
 
-private:
+  private:
     std::vector<double> prob_;
     std::vector<std::uint32_t> alias_;
 };
@@ -117,12 +121,12 @@ private:
 /// Zipf on {1..n} with exponent s > 0 (P(k) proportional to k^-s), in O(1) expected time by
 /// rejection-inversion (Hormann and Derflinger, 1996).
 class ZipfSampler {
-public:
+  public:
     ZipfSampler() = default;
     ZipfSampler(std::uint64_t n, double s);
     std::uint64_t operator()(RngStream& rng) const;
 
-private:
+  private:
     double h(double x) const;
     double hInverse(double x) const;
     std::uint64_t n_ = 1;

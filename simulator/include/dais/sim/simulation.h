@@ -32,7 +32,7 @@ std::string_view stopReasonName(StopReason r);
 
 /// Wall-clock source for real-time pacing; replaceable so tests need not sleep.
 class WallClock {
-public:
+  public:
     virtual ~WallClock() = default;
     virtual std::int64_t nowNs() = 0;
     virtual void sleepUntilNs(std::int64_t wallNs) = 0;
@@ -40,13 +40,14 @@ public:
 
 /// A non-owning reference to a callable `bool(const Simulation&)`, for run-until conditions.
 class ConditionRef {
-public:
+  public:
     template <class F>
     ConditionRef(F& f)  // NOLINT: implicit by design, like std::function_ref
-        : self_(&f), call_([](void* s, const Simulation& sim) { return (*static_cast<F*>(s))(sim); }) {}
+        : self_(&f),
+          call_([](void* s, const Simulation& sim) { return (*static_cast<F*>(s))(sim); }) {}
     bool operator()(const Simulation& sim) const { return call_(self_, sim); }
 
-private:
+  private:
     void* self_;
     bool (*call_)(void*, const Simulation&);
 };
@@ -54,7 +55,7 @@ private:
 /// The simulation kernel. One instance is one run; it is driven from one thread at a time.
 /// stop(), setPacing() and progress() may be called from any thread.
 class Simulation {
-public:
+  public:
     struct Config {
         std::uint64_t seed = 1;
         QueueKind queue = QueueKind::Heap;
@@ -168,7 +169,7 @@ public:
     /// Calls onRunEnd on observers; the driver decides when a run has ended.
     void notifyRunEnd();
 
-private:
+  private:
     struct KindEntry {
         Handler fn;
         void* self;

@@ -28,7 +28,9 @@ inline SimTime fromSeconds(double seconds) {
     return static_cast<SimTime>(ns);
 }
 
-inline constexpr double toSeconds(SimTime t) { return static_cast<double>(t) * 1e-9; }
+inline constexpr double toSeconds(SimTime t) {
+    return static_cast<double>(t) * 1e-9;
+}
 
 /// Human-readable time with a fitting unit: "0 s", "250 us", "1.5 ms", "12.000 s", "2 h 03 min".
 std::string formatTime(SimTime t);
