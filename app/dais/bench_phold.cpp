@@ -163,12 +163,14 @@ std::optional<std::string> parseOptions(const std::vector<std::string>& args, Op
             queue = value;
         } else if (a == "--repeat") {
             std::uint64_t n = 0;
-            if (!takeValue() || !parseUnsigned(value, n) || n < 1 || n > 100)
+            if (!takeValue()) return "--repeat needs a value: a whole number from 1 to 100";
+            if (!parseUnsigned(value, n) || n < 1 || n > 100)
                 return "--repeat needs a whole number from 1 to 100, got \"" + std::string(value) +
                        "\"";
             o.repeat = static_cast<int>(n);
         } else if (a == "--seed") {
-            if (!takeValue() || !parseUnsigned(value, o.seed))
+            if (!takeValue()) return "--seed needs a value: a non-negative whole number";
+            if (!parseUnsigned(value, o.seed))
                 return "--seed needs a non-negative whole number below 2^64, got \"" +
                        std::string(value) + "\"";
         } else {
@@ -459,10 +461,9 @@ int benchPhold(const std::vector<std::string>& args) {
 
     const bool progress = isatty(STDERR_FILENO) != 0;
     if (!o.json) {
-        std::printf(
-            "PHOLD (Fujimoto 1990): remote 0.9, delay 0.1 s + Exp(1 s), seed %" PRIu64
-            "; median of %d run%s, each a fresh process\n\n",
-            o.seed, o.repeat, o.repeat == 1 ? "" : "s");
+        std::printf("PHOLD (Fujimoto 1990): remote 0.9, delay 0.1 s + Exp(1 s), seed %" PRIu64
+                    "; median of %d run%s, each a fresh process\n\n",
+                    o.seed, o.repeat, o.repeat == 1 ? "" : "s");
         printTableHeader();
         std::fflush(stdout);
     }

@@ -1,6 +1,7 @@
 #include "dais/sim/phold.h"
 
 #include <chrono>
+#include <new>
 
 namespace dais::sim {
 
@@ -8,21 +9,33 @@ Phold::Phold(Simulation& sim, const PholdConfig& config)
     : sim_(sim),
       config_(config),
       kind_(sim.registerKind<&Phold::onEvent>("phold.event", *this)),
-      handled_(config.lps, 0) {
-    rng_.reserve(config.lps);
-    for (std::uint32_t i = 0; i < config.lps; ++i) rng_.push_back(sim.rng("phold", i, "event"));
+      lps_(allocateLps(config.lps)) {
+    for (std::uint32_t i = 0; i < config.lps; ++i)
+        new (&lps_[i]) Lp{sim.rng("phold", i, "event"), 0};
+    // The next event's LP is a random line of a big array: start loading it early.
+    sim.setPrefetch(kind_, [](void* self, const Event& next) {
+        __builtin_prefetch(&static_cast<Phold*>(self)->lps_[next.target], 1);
+    });
+}
+
+Phold::LpArray Phold::allocateLps(std::uint32_t n) {
+    const std::size_t bytes = std::size_t{n} * sizeof(Lp);
+    return LpArray(static_cast<Lp*>(allocateBlock(bytes, alignof(Lp))), FreeLps{bytes});
 }
 
 void Phold::start() {
     for (std::uint32_t i = 0; i < config_.lps; ++i)
-        for (std::uint32_t p = 0; p < config_.eventsPerLp; ++p) sim_.scheduleAt(delay(rng_[i]), i, kind_);
+        for (std::uint32_t p = 0; p < config_.eventsPerLp; ++p)
+            sim_.scheduleAt(delay(lps_[i].rng), i, kind_);
 }
 
 void Phold::onEvent(Simulation& sim, const Event& e) {
     const std::uint32_t i = e.target;
-    ++handled_[i];
-    RngStream& rng = rng_[i];
-    const auto j = rng.uniform() < config_.remote ? static_cast<std::uint32_t>(rng.below(config_.lps)) : i;
+    Lp& lp = lps_[i];
+    ++lp.handled;
+    RngStream& rng = lp.rng;
+    const auto j =
+        rng.uniform() < config_.remote ? static_cast<std::uint32_t>(rng.below(config_.lps)) : i;
     sim.scheduleIn(delay(rng), j, kind_);
 }
 

@@ -265,6 +265,10 @@ StopReason Simulation::loop(Q& q, SimTime horizon, const ConditionRef* cond) {
             for (Observer* o : observers_)
                 o->onEvent(*this, ev);
         }
+        if (const Event* next = q.peekNext(); next != nullptr) {
+            const KindEntry& nk = kinds_[next->kind];
+            if (nk.prefetch != nullptr) nk.prefetch(nk.self, *next);
+        }
         topHeld_ = true;
         const KindEntry& k = kinds_[ev.kind];
         k.fn(k.self, *this, ev);

@@ -14,7 +14,8 @@ namespace dais::sim {
 /// top() and pop() require !empty(). replaceTop(e) is pop() followed by push(e), which some
 /// implementations do in one pass; it is the common case of a handler that schedules one event.
 /// Pushed events are never earlier than the last popped one (causality), which calendar-style
-/// queues rely on.
+/// queues rely on. peekNext() is a cheap guess at the event after top() (or nullptr), used
+/// only as a prefetch hint.
 template <class Q>
 concept EventQueue = requires(Q q, const Q cq, const Event& e, std::size_t n) {
     {q.push(e)};
@@ -26,6 +27,7 @@ concept EventQueue = requires(Q q, const Q cq, const Event& e, std::size_t n) {
     {q.clear()};
     {q.reserve(n)};
     { cq.memoryBytes() } -> std::convertible_to<std::size_t>;
+    { cq.peekNext() } -> std::same_as<const Event*>;
     { Q::name() } -> std::convertible_to<std::string_view>;
 };
 

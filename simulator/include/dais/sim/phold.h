@@ -4,8 +4,9 @@
 // the cost of the queue and the dispatch loop.
 
 #include <cstdint>
-#include <vector>
+#include <memory>
 
+#include "dais/sim/memory.h"
 #include "dais/sim/simulation.h"
 
 namespace dais::sim {
@@ -23,33 +24,47 @@ struct PholdConfig {
 
 /// The PHOLD model over a Simulation: one event kind, one counter and one stream per LP.
 class Phold {
-public:
+  public:
     Phold(Simulation& sim, const PholdConfig& config);
     /// Schedules the initial population.
     void start();
-    std::uint64_t handled(std::uint32_t lp) const { return handled_[lp]; }
+    std::uint64_t handled(std::uint32_t lp) const { return lps_[lp].handled; }
     /// Expected events for the configuration: N * P * end / (mean + lookahead).
     static double expectedEvents(const PholdConfig& c);
 
-private:
+  private:
     void onEvent(Simulation& sim, const Event& e);
     SimTime delay(RngStream& rng) const {
-        return config_.lookahead +
-               static_cast<SimTime>(-std::log(rng.uniformPositive()) * static_cast<double>(config_.mean));
+        return config_.lookahead + static_cast<SimTime>(-std::log(rng.uniformPositive()) *
+                                                        static_cast<double>(config_.mean));
     }
+    /// One LP's whole state in 32 aligned bytes, so that handling an event touches one cache
+    /// line of model state (the stream and the counter side by side) rather than two.
+    struct alignas(32) Lp {
+        RngStream rng;
+        std::uint64_t handled = 0;
+    };
+    static_assert(sizeof(Lp) == 32);
+
     Simulation& sim_;
     PholdConfig config_;
     KindId kind_;
-    std::vector<RngStream> rng_;
-    std::vector<std::uint64_t> handled_;
+    struct FreeLps {
+        std::size_t bytes;
+        void operator()(Lp* p) const { freeBlock(p, bytes, alignof(Lp)); }
+    };
+    using LpArray = std::unique_ptr<Lp[], FreeLps>;
+    /// The LP array is read at random, once per event: a big one goes on huge pages.
+    static LpArray allocateLps(std::uint32_t n);
+    LpArray lps_;
 };
 
 struct PholdResult {
     std::uint64_t events = 0;
     std::uint64_t fingerprint = 0;
-    double wallSeconds = 0;       ///< the event loop only (set-up excluded)
+    double wallSeconds = 0;  ///< the event loop only (set-up excluded)
     std::size_t pendingAtEnd = 0;
-    std::size_t queueBytes = 0;   ///< memory held by the queue at the end
+    std::size_t queueBytes = 0;  ///< memory held by the queue at the end
 };
 
 /// Builds a simulation, runs PHOLD to config.end and reports.

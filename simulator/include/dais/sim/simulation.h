@@ -81,6 +81,11 @@ class Simulation {
             &self);
     }
     std::string_view kindName(KindId k) const;
+    /// A hint for the kind's handler: called with the event that will probably run next,
+    /// before the current one runs, so the model can prefetch that event's state and overlap
+    /// its cache miss with the current handler. It must not change anything.
+    using Prefetch = void (*)(void* self, const Event& next);
+    void setPrefetch(KindId k, Prefetch fn) { kinds_[k].prefetch = fn; }
     std::size_t kindCount() const { return kinds_.size(); }
 
     // --- scheduling --------------------------------------------------------------------------
@@ -174,6 +179,7 @@ class Simulation {
         Handler fn;
         void* self;
         std::string name;
+        Prefetch prefetch = nullptr;
     };
     static constexpr std::uint32_t kStopBit = 1;
     static constexpr std::uint32_t kModeBit = 2;
