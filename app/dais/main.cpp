@@ -67,7 +67,7 @@ options:
                      (network.groups.0.count) or a JSON pointer (/run/seed); an array
                      element can be named by its id (network.groups.phones.count). VALUE is
                      JSON when it parses as JSON, otherwise a string (--set run.until=30s).
-  --queue KIND       event queue: heap or ladder (default: run.queue)
+  --queue KIND       event queue: ladder or heap (default: run.queue, else ladder)
   --progress         always show the progress bar (default: only on a terminal)
   --no-progress      never show the progress bar
   --json             print the summary as JSON on stdout

@@ -183,7 +183,7 @@ class TestScenarioLoader : public QObject {
         QVERIFY2(r.ok(), qPrintable(errorOf(r)));
         QCOMPARE(r->run.seed, std::uint64_t(1));
         QCOMPARE(r->run.until, kTimeNever);
-        QVERIFY(r->run.queue == QueueKind::Heap);
+        QVERIFY(r->run.queue == QueueKind::Ladder);
         QCOMPARE(r->run.sampleInterval, SimTime(0));
         QVERIFY(r->network.nodes.empty());
         QVERIFY(r->ui.is_object() && r->ui.empty());

@@ -69,12 +69,12 @@ class TestScenarioOverrides : public QObject {
 
     void newMembersTheSchemaKnows() {
         const Result<Scenario> r =
-            load({"run.seed=5", "run.queue=ladder", "meta.tags=[\"a\", \"b\"]",
+            load({"run.seed=5", "run.queue=heap", "meta.tags=[\"a\", \"b\"]",
                   "network.groups.phones.access.latency=20ms",
                   "network.topologies.0.link.bandwidth=1Gbps", "ui.canvas.zoom=2"});
         QVERIFY2(r.ok(), qPrintable(errorOf(r)));
         QCOMPARE(r->run.seed, std::uint64_t(5));
-        QVERIFY(r->run.queue == QueueKind::Ladder);
+        QVERIFY(r->run.queue == QueueKind::Heap);
         QCOMPARE(r->meta.tags, (std::vector<std::string>{"a", "b"}));
         QCOMPARE(r->network.groups[0].access.latency.a, 20e6);
         QCOMPARE(r->network.topologies[0].link.bandwidthBps, 1e9);

@@ -33,7 +33,7 @@ inline constexpr std::size_t kMaxReportedProblems = 50;
 struct RunSpec {
     std::uint64_t seed = 1;                ///< seeds every random stream of the run
     sim::SimTime until = sim::kTimeNever;  ///< horizon; kTimeNever = until no events are left
-    sim::QueueKind queue = sim::QueueKind::Heap;  ///< pending-event set implementation
+    sim::QueueKind queue = sim::QueueKind::Ladder;  ///< pending-event set implementation
     sim::SimTime sampleInterval = 0;              ///< metric sampling period; 0 = none
 };
 

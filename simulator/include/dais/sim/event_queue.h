@@ -33,8 +33,8 @@ concept EventQueue = requires(Q q, const Q cq, const Event& e, std::size_t n) {
 
 /// The queue implementations a run can choose from.
 enum class QueueKind {
-    Heap,    ///< d-ary heap of 32-byte entries: the robust default
-    Ladder,  ///< ladder queue (Tang, Goh and Thng 2005): O(1) amortised, wins on large populations
+    Heap,    ///< 4-ary heap of 32-byte entries: the least memory per pending event
+    Ladder,  ///< ladder queue (Tang, Goh and Thng 2005): O(1) amortised, the fastest (default)
 };
 
 std::string_view queueKindName(QueueKind k);

@@ -58,7 +58,7 @@ class Simulation {
   public:
     struct Config {
         std::uint64_t seed = 1;
-        QueueKind queue = QueueKind::Heap;
+        QueueKind queue = QueueKind::Ladder;
     };
     /// An event handler: a plain function with a context pointer, no allocation per event.
     using Handler = void (*)(void* self, Simulation& sim, const Event& e);
