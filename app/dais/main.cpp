@@ -132,7 +132,7 @@ class ProgressBar {
             head = sim::formatTime(p.now);
         }
         const std::string rate = siNumber(wall > 0 ? static_cast<double>(p.executed) / wall : 0);
-        std::fprintf(stderr, "\r\033[K%s  %s events  %sev/s", head.c_str(),
+        std::fprintf(stderr, "\r\033[K%s  %s events  %s events/s", head.c_str(),
                      groupDigits(p.executed).c_str(), rate.c_str());
         std::fflush(stderr);
         drawn_ = true;

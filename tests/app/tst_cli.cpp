@@ -179,7 +179,7 @@ class TestCli : public QObject {
         const Outcome o = dais({"run", scenario("regional-outage-10k.dais.json"), "--progress",
                                 "--set", "network.traffic.telemetry.rate=20000", "--until", "60s"});
         QCOMPARE(o.code, kOk);
-        QVERIFY2(o.err.contains("%") && o.err.contains("ev/s"), qPrintable(o.err));
+        QVERIFY2(o.err.contains("%") && o.err.contains("events/s"), qPrintable(o.err));
     }
 };
 
