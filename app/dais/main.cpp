@@ -220,6 +220,12 @@ int commandValidate(Args& args) {
     return kExitOk;
 }
 
+/// A byte count with an SI prefix: "0 B", "512 B", "2.4 GB".
+std::string bytesText(std::uint64_t bytes) {
+    const std::string n = siNumber(static_cast<double>(bytes));
+    return n + (n.back() >= '0' && n.back() <= '9' ? " B" : "B");
+}
+
 /// A fraction as a percentage with the digits that matter: "42.3%", "0.052%".
 std::string percent(double fraction) {
     char buf[32];
@@ -228,29 +234,26 @@ std::string percent(double fraction) {
     return buf;
 }
 
-std::string metricLine(const core::MetricReport& m) {
-    char buf[256];
-    if (m.type == sim::MetricType::Distribution) {
-        if (m.count == 0) return "no samples";
-        const bool seconds = m.unit == "s";
-        auto q = [&](double v) {
-            return seconds ? sim::formatTime(sim::fromSeconds(v)) : [&] {
-                char b[32];
-                std::snprintf(b, sizeof b, "%.4g", v);
-                return std::string(b);
-            }();
-        };
-        std::snprintf(buf, sizeof buf, "mean %s  p50 %s  p95 %s  p99 %s  max %s  (n=%s)%s%s",
-                      q(m.mean).c_str(), q(m.p50).c_str(), q(m.p95).c_str(), q(m.p99).c_str(),
-                      q(m.max).c_str(), groupDigits(m.count).c_str(), seconds ? "" : " ",
-                      seconds ? "" : m.unit.c_str());
-        return buf;
-    }
-    if (m.unit == "1") return percent(m.value);
-    if (m.value == std::floor(m.value) && std::abs(m.value) < 1e15)
-        return groupDigits(static_cast<std::uint64_t>(std::abs(m.value))) + " " + m.unit;
-    std::snprintf(buf, sizeof buf, "%.6g %s", m.value, m.unit.c_str());
+/// A metric value: times as times ("12.3 ms"), fractions as percentages, other numbers plain
+/// (whole ones with digit groups). The unit is left to the caller unless it is "s" or "1".
+std::string metricNumber(double v, const std::string& unit) {
+    if (unit == "s") return sim::formatTime(sim::fromSeconds(v));
+    if (unit == "1") return percent(v);
+    if (v == std::floor(v) && std::abs(v) < 1e15)
+        return (v < 0 ? "-" : "") + groupDigits(static_cast<std::uint64_t>(std::abs(v)));
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.4g", v);
     return buf;
+}
+
+std::string metricLine(const core::MetricReport& m) {
+    const bool unitShown = m.unit == "s" || m.unit == "1";
+    const std::string unit = unitShown ? "" : " " + m.unit;
+    if (m.type != sim::MetricType::Distribution) return metricNumber(m.value, m.unit) + unit;
+    if (m.count == 0) return "no samples";
+    auto n = [&](double v) { return metricNumber(v, m.unit); };
+    return "mean " + n(m.mean) + "  p50 " + n(m.p50) + "  p95 " + n(m.p95) + "  p99 " + n(m.p99) +
+           "  max " + n(m.max) + unit + "  (n=" + groupDigits(m.count) + ")";
 }
 
 void printSummary(const core::RunReport& r, const std::string& file) {
@@ -279,9 +282,8 @@ void printSummary(const core::RunReport& r, const std::string& file) {
     if (!r.busiestLinks.empty()) {
         std::printf("\nbusiest links (share of time transmitting)\n");
         for (const auto& l : r.busiestLinks)
-            std::printf("  %-24s -> %-24s %7s  %sB\n", l.from.c_str(), l.to.c_str(),
-                        percent(l.utilisation).c_str(),
-                        siNumber(static_cast<double>(l.bytes)).c_str());
+            std::printf("  %-24s -> %-24s %7s  %s\n", l.from.c_str(), l.to.c_str(),
+                        percent(l.utilisation).c_str(), bytesText(l.bytes).c_str());
     }
 }
 
