@@ -1277,7 +1277,7 @@ std::vector<NodeIndex> Network::path(NodeIndex from, NodeIndex to) {
 void Network::setNodeUp(NodeIndex i, bool up) {
     if (i >= nodeCount() || (up_[i] != 0) == up) return;
     up_[i] = up ? 1 : 0;
-    if (!isStub(i)) invalidateRoutes();  // a leaf is never on anyone else's path
+    if (!isLeaf(i)) invalidateRoutes();  // a leaf is never on anyone else's path
 }
 
 void Network::setGroupUp(GroupIndex g, bool up) {
@@ -1299,7 +1299,7 @@ void Network::changeLink(LinkIndex l, std::uint16_t down) {
     const bool wasUp = k.down == 0, isUp = down == 0;
     k.down = down;
     if (wasUp && !isUp) ++k.epoch;  // whatever is on the link now is lost
-    if (wasUp != isUp && !isStub(k.a) && !isStub(k.b)) invalidateRoutes();
+    if (wasUp != isUp && !isLeaf(k.a) && !isLeaf(k.b)) invalidateRoutes();
 }
 
 void Network::setLinkUp(LinkIndex l, bool up) {

@@ -33,7 +33,7 @@ struct Ticker {
 };
 
 /// A wall clock that never sleeps: sleeping just moves time forward.
-struct FakeClock final : WallClock {
+struct ManualClock final : WallClock {
     std::int64_t t = 1'000'000'000;
     int sleeps = 0;
     std::int64_t nowNs() override { return t; }
@@ -202,10 +202,10 @@ class TestKernel : public QObject {
     void pacingFollowsWallClock() {
         QFETCH(QueueKind, queue);
         Simulation sim({1, queue});
-        FakeClock clock;
+        ManualClock clock;
         sim.setWallClock(&clock);
         struct Stamp {
-            FakeClock* clock;
+            ManualClock* clock;
             std::vector<std::int64_t> wall;
             void onEvent(Simulation&, const Event&) { wall.push_back(clock->t); }
         } stamp{&clock, {}};
@@ -233,10 +233,10 @@ class TestKernel : public QObject {
     void pacingSpeedChangeMidRun() {
         QFETCH(QueueKind, queue);
         Simulation sim({1, queue});
-        FakeClock clock;
+        ManualClock clock;
         sim.setWallClock(&clock);
         struct SpeedUp {
-            FakeClock* clock;
+            ManualClock* clock;
             std::vector<std::int64_t> wall;
             void onEvent(Simulation& s, const Event&) {
                 wall.push_back(clock->t);
@@ -256,10 +256,10 @@ class TestKernel : public QObject {
 
     void pacingForgetsLargeLag() {
         Simulation sim({1, QueueKind::Heap});
-        FakeClock clock;
+        ManualClock clock;
         sim.setWallClock(&clock);
         struct Slow {
-            FakeClock* clock;
+            ManualClock* clock;
             std::vector<std::int64_t> wall;
             void onEvent(Simulation&, const Event&) {
                 wall.push_back(clock->t);

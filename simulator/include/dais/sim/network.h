@@ -348,7 +348,7 @@ class Network {
     void invalidateRoutes();
     void changeLink(LinkIndex l, std::uint16_t down);
     void applyFault(std::size_t index, bool opposite);
-    bool isStub(NodeIndex i) const { return degree(i) <= 1; }
+    bool isLeaf(NodeIndex i) const { return degree(i) <= 1; }
     NodeIndex anchorOf(NodeIndex to) const {
         return degree(to) == 1 ? adj_[adjStart_[to]].node : to;
     }
