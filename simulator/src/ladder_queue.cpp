@@ -262,7 +262,9 @@ bool LadderQueue::spillBottom() {
     Rung& r = newRung(lo, hi, bottom_.size());
     for (const Event& e : bottom_)
         link(r.heads[r.bucketOf(e.time)], e);
-    bottom_.clear();
+    // Spills are rare (bursts, the initial population): the memory Bottom grew to hold one
+    // would otherwise stay allocated for the whole run.
+    bottom_.clearAndShrink();
     setBottomEnd();
     return true;
 }

@@ -57,6 +57,11 @@ class DaryHeap {
     }
     void replaceTop(const Event& e) { siftDown(0, e); }
     void clear() { size_ = 0; }
+    /// Empties the heap and gives back its memory beyond the initial capacity.
+    void clearAndShrink() {
+        size_ = 0;
+        if (capacity_ > kInitialCapacity) release();
+    }
     /// The entry that would be top() after a pop(), or nullptr if none: a hint for prefetching
     /// what the next event will touch.
     const Event* peekNext() const {

@@ -46,7 +46,7 @@ class LadderQueue {
     static constexpr std::size_t kMaxRungs = 8;
     /// Bottom size beyond which its events are spread over a new rung, so that a burst of
     /// near-future events does not turn the queue into one big heap.
-    static constexpr std::size_t kBottomMax = 4096;
+    static constexpr std::size_t kBottomMax = 256;
 
     LadderQueue() = default;
     LadderQueue(const LadderQueue&) = delete;
@@ -92,7 +92,7 @@ class LadderQueue {
     static constexpr std::uint32_t kNil = 0xffffffffu;
     static constexpr std::uint32_t kTopLists =
         8;                                       // Top is kept as this many lists, walked together
-    static constexpr unsigned kChunkShift = 12;  // 4096 nodes (160 KiB) per chunk
+    static constexpr unsigned kChunkShift = 10;  // 1024 nodes (40 KiB) per chunk
     static constexpr std::uint32_t kChunkNodes = 1u << kChunkShift;
     static constexpr std::uint32_t kFirstChunkNodes = 256;  // chunk 0 grows up to kChunkNodes
 
