@@ -471,8 +471,8 @@ class TestNetwork : public QObject {
         QCOMPARE(net->path(0, 3).size(), std::size_t(4));
     }
 
-    void stubsRouteViaGateway_data() { addQueueColumn(); }
-    void stubsRouteViaGateway() {
+    void leavesRouteViaGateway_data() { addQueueColumn(); }
+    void leavesRouteViaGateway() {
         QFETCH(QueueKind, queue);
         Simulation sim({5, queue});
         NetworkSpec s;

@@ -34,7 +34,7 @@ struct RunSpec {
     std::uint64_t seed = 1;                ///< seeds every random stream of the run
     sim::SimTime until = sim::kTimeNever;  ///< horizon; kTimeNever = until no events are left
     sim::QueueKind queue = sim::QueueKind::Ladder;  ///< pending-event set implementation
-    sim::SimTime sampleInterval = 0;              ///< metric sampling period; 0 = none
+    sim::SimTime sampleInterval = 0;                ///< metric sampling period; 0 = none
 };
 
 /// A validated scenario.
