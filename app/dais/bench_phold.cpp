@@ -11,7 +11,6 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <charconv>
 #include <cinttypes>
 #include <cmath>
 #include <cstdint>
@@ -24,7 +23,10 @@
 #include <string_view>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "bench.h"
+#include "cli.h"
 #include "dais/sim/fingerprint.h"
 #include "dais/sim/phold.h"
 
@@ -117,12 +119,6 @@ void printHelp() {
         "included); the run fingerprint, which must not depend on the queue or the repeat.\n");
 }
 
-bool parseUnsigned(std::string_view s, std::uint64_t& out) {
-    if (s.empty()) return false;
-    const auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
-    return ec == std::errc() && p == s.data() + s.size();
-}
-
 // Parses the public options. Returns an error message, or nothing on success.
 std::optional<std::string> parseOptions(const std::vector<std::string>& args, Options& o,
                                         bool& help) {
@@ -164,15 +160,18 @@ std::optional<std::string> parseOptions(const std::vector<std::string>& args, Op
         } else if (a == "--repeat") {
             std::uint64_t n = 0;
             if (!takeValue()) return "--repeat needs a value: a whole number from 1 to 100";
-            if (!parseUnsigned(value, n) || n < 1 || n > 100)
+            if (const auto v = parseUnsigned(value)) n = *v;
+            if (n < 1 || n > 100)
                 return "--repeat needs a whole number from 1 to 100, got \"" + std::string(value) +
                        "\"";
             o.repeat = static_cast<int>(n);
         } else if (a == "--seed") {
             if (!takeValue()) return "--seed needs a value: a non-negative whole number";
-            if (!parseUnsigned(value, o.seed))
+            const auto seed = parseUnsigned(value);
+            if (!seed)
                 return "--seed needs a non-negative whole number below 2^64, got \"" +
                        std::string(value) + "\"";
+            o.seed = *seed;
         } else {
             return "unknown option \"" + std::string(args[i]) + "\" (see dais bench phold --help)";
         }
@@ -199,20 +198,22 @@ std::optional<std::string> parseOptions(const std::vector<std::string>& args, Op
 // --- child mode ------------------------------------------------------------------------------
 // `--child LPS PER_LP END_NS SEED QUEUE`: runs one PHOLD and prints one line of figures.
 int runChild(const std::vector<std::string>& args) {
-    std::uint64_t lps = 0, perLp = 0, end = 0, seed = 0;
+    const auto word = [&](std::size_t i) {
+        return i < args.size() ? parseUnsigned(args[i]) : std::nullopt;
+    };
+    const auto lps = word(1), perLp = word(2), end = word(3), seed = word(4);
     sim::QueueKind queue;
-    if (args.size() != 6 || !parseUnsigned(args[1], lps) || !parseUnsigned(args[2], perLp) ||
-        !parseUnsigned(args[3], end) || !parseUnsigned(args[4], seed) ||
-        !sim::parseQueueKind(args[5], queue) || lps == 0 || lps > 0xffffffffu || perLp == 0 ||
-        perLp > 0xffffffffu || end > static_cast<std::uint64_t>(sim::kTimeNever)) {
+    if (args.size() != 6 || !lps || !perLp || !end || !seed ||
+        !sim::parseQueueKind(args[5], queue) || *lps == 0 || *lps > 0xffffffffu || *perLp == 0 ||
+        *perLp > 0xffffffffu || *end > static_cast<std::uint64_t>(sim::kTimeNever)) {
         std::fprintf(stderr, "dais bench phold: malformed --child arguments\n");
         return 2;
     }
     sim::PholdConfig c;
-    c.lps = static_cast<std::uint32_t>(lps);
-    c.eventsPerLp = static_cast<std::uint32_t>(perLp);
-    c.end = static_cast<SimTime>(end);
-    c.seed = seed;
+    c.lps = static_cast<std::uint32_t>(*lps);
+    c.eventsPerLp = static_cast<std::uint32_t>(*perLp);
+    c.end = static_cast<SimTime>(*end);
+    c.seed = *seed;
     c.queue = queue;
     const sim::PholdResult r = sim::runPhold(c);
     std::printf("%" PRIu64 " %" PRIu64 " %zu %zu %.9f\n", r.events, r.fingerprint, r.pendingAtEnd,
@@ -384,50 +385,44 @@ bool checkAgreement(const std::vector<Result>& results, const Workload& w,
     return ok;
 }
 
-std::string jsonString(std::string_view s) {
-    std::string out = "\"";
-    for (char c : s) {
-        if (c == '"' || c == '\\') out += '\\';
-        out += c;
-    }
-    return out + "\"";
-}
-
 void printJson(const Options& o, const std::vector<Result>& results, bool agree,
                const std::vector<std::string>& notes) {
-    std::printf("{\n  \"benchmark\": \"phold\",\n  \"seed\": %" PRIu64
-                ",\n  \"repeat\": %d,\n  \"remote\": 0.9,\n  \"mean_s\": 1.0,\n"
-                "  \"lookahead_s\": 0.1,\n  \"fingerprints_agree\": %s,\n  \"results\": [",
-                o.seed, o.repeat, agree ? "true" : "false");
-    for (std::size_t i = 0; i < results.size(); ++i) {
-        const Result& r = results[i];
+    nlohmann::ordered_json rows = nlohmann::ordered_json::array();
+    for (const Result& r : results) {
         const Workload& w = r.workload;
-        std::printf(
-            "%s\n    {\"config\": %s, \"lps\": %u, \"events_per_lp\": %u, \"end_s\": %lld, "
-            "\"queue\": %s, \"events\": %" PRIu64
-            ", \"expected_events\": %.0f, "
-            "\"wall_s\": %.6f, \"events_per_s\": %.0f, \"loop_events_per_s\": %.0f, "
-            "\"peak_rss_bytes\": %.0f, \"pending\": %" PRIu64
-            ", "
-            "\"queue_bytes_per_pending\": %.2f, \"rss_bytes_per_pending\": %.2f, "
-            "\"fingerprint\": \"%s\", \"stable\": %s, \"runs\": [",
-            i == 0 ? "" : ",", jsonString(w.name).c_str(), w.lps, w.perLp,
-            static_cast<long long>(w.end / kSecond),
-            jsonString(sim::queueKindName(r.queue)).c_str(), r.events, expectedEvents(w),
-            r.wallSeconds, r.eventsPerSecond, r.loopEventsPerSecond, r.maxRssBytes, r.pending,
-            r.queueBytesPerPending, r.rssBytesPerPending,
-            sim::Fingerprint::toHex(r.fingerprint).c_str(), r.stable ? "true" : "false");
-        for (std::size_t k = 0; k < r.samples.size(); ++k) {
-            const Sample& s = r.samples[k];
-            std::printf("%s{\"wall_s\": %.6f, \"loop_s\": %.6f, \"peak_rss_bytes\": %.0f}",
-                        k == 0 ? "" : ", ", s.wallSeconds, s.loopSeconds, s.maxRssBytes);
-        }
-        std::printf("]}");
+        nlohmann::ordered_json runs = nlohmann::ordered_json::array();
+        for (const Sample& s : r.samples)
+            runs.push_back({{"wall_s", s.wallSeconds},
+                            {"loop_s", s.loopSeconds},
+                            {"peak_rss_bytes", s.maxRssBytes}});
+        rows.push_back({{"config", w.name},
+                        {"lps", w.lps},
+                        {"events_per_lp", w.perLp},
+                        {"end_s", w.end / kSecond},
+                        {"queue", sim::queueKindName(r.queue)},
+                        {"events", r.events},
+                        {"expected_events", std::round(expectedEvents(w))},
+                        {"wall_s", r.wallSeconds},
+                        {"events_per_s", r.eventsPerSecond},
+                        {"loop_events_per_s", r.loopEventsPerSecond},
+                        {"peak_rss_bytes", r.maxRssBytes},
+                        {"pending", r.pending},
+                        {"queue_bytes_per_pending", r.queueBytesPerPending},
+                        {"rss_bytes_per_pending", r.rssBytesPerPending},
+                        {"fingerprint", sim::Fingerprint::toHex(r.fingerprint)},
+                        {"stable", r.stable},
+                        {"runs", runs}});
     }
-    std::printf("\n  ],\n  \"notes\": [");
-    for (std::size_t i = 0; i < notes.size(); ++i)
-        std::printf("%s%s", i == 0 ? "" : ", ", jsonString(notes[i]).c_str());
-    std::printf("]\n}\n");
+    const nlohmann::ordered_json doc = {{"benchmark", "phold"},
+                                        {"seed", o.seed},
+                                        {"repeat", o.repeat},
+                                        {"remote", 0.9},
+                                        {"mean_s", 1.0},
+                                        {"lookahead_s", 0.1},
+                                        {"fingerprints_agree", agree},
+                                        {"results", rows},
+                                        {"notes", notes}};
+    std::printf("%s\n", doc.dump(2).c_str());
 }
 
 }  // namespace
