@@ -82,10 +82,13 @@ bool stderrIsTerminal() {
     return isatty(fileno(stderr)) != 0;
 }
 
-/// Draws a one-line progress bar on stderr from another thread while the run goes on.
+/// Draws a one-line progress bar on stderr from another thread while the run goes on. On a
+/// terminal a short run shows none; asked for explicitly (`always`), the bar draws at least
+/// its final frame, so a log records how the run went.
 class ProgressBar {
   public:
-    ProgressBar(const sim::Simulation& sim, sim::SimTime horizon) : sim_(sim), horizon_(horizon) {
+    ProgressBar(const sim::Simulation& sim, sim::SimTime horizon, bool always)
+        : sim_(sim), horizon_(horizon), always_(always) {
         thread_ = std::thread([this] { loop(); });
     }
     ~ProgressBar() { finish(); }
@@ -97,22 +100,21 @@ class ProgressBar {
         }
         wake_.notify_all();
         thread_.join();
+        if (always_ && !drawn_) draw(sim_.progress(), secondsSince(start_));
         if (drawn_) std::fprintf(stderr, "\r\033[K");
         std::fflush(stderr);
     }
 
   private:
+    static double secondsSince(std::chrono::steady_clock::time_point t) {
+        return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
+    }
     void loop() {
-        const auto start = std::chrono::steady_clock::now();
         std::unique_lock lock(mutex_);
-        // Short runs finish before the first frame and never show a bar.
+        // The first frame waits a little, so that short runs do not flash a bar.
         while (!wake_.wait_for(lock, std::chrono::milliseconds(drawn_ ? 100 : 400),
-                               [this] { return done_; })) {
-            const sim::Simulation::Progress p = sim_.progress();
-            const double wall =
-                std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-            draw(p, wall);
-        }
+                               [this] { return done_; }))
+            draw(sim_.progress(), secondsSince(start_));
     }
     void draw(const sim::Simulation::Progress& p, double wall) {
         constexpr int kWidth = 30;
@@ -140,6 +142,8 @@ class ProgressBar {
 
     const sim::Simulation& sim_;
     sim::SimTime horizon_;
+    bool always_;
+    std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
     std::mutex mutex_;
     std::condition_variable wake_;
     bool done_ = false;
@@ -385,7 +389,7 @@ int commandRun(Args& args) {
     {
         const bool showBar = progress == 1 || (progress == -1 && stderrIsTerminal());
         std::optional<ProgressBar> bar;
-        if (showBar) bar.emplace((*run)->simulation(), (*run)->horizon());
+        if (showBar) bar.emplace((*run)->simulation(), (*run)->horizon(), progress == 1);
         report = (*run)->run();
     }
     if (json)
