@@ -33,7 +33,7 @@ case "${1:-}" in
         install_missing "${build_packages[@]}"
         cmake --preset release >/dev/null
         cmake --build --preset release -j "$jobs" --target dais
-        exec build/release/app/dais/dais run "$default_scenario" "$@"
+        exec build/release/bin/dais run "$default_scenario" "$@"
         ;;
     test)
         install_missing "${build_packages[@]}" "${test_packages[@]}"
