@@ -6,6 +6,7 @@
 #include <memory>
 #include <system_error>
 
+#include "dais/core/layer_registry.h"
 #include "json_text.h"
 #include "json_util.h"
 #include "scenario_build.h"
@@ -78,7 +79,7 @@ std::vector<JsonIssue> checkFormatAndVersion(const Json& doc) {
 }
 
 Result<Scenario> load(std::string_view text, const std::string& file,
-                      const std::vector<std::string>& overrides) {
+                      const std::vector<std::string>& overrides, const LayerRegistry& layers) {
     const Result<JsonSchema>& schema = scenarioSchema();
     if (!schema.ok()) return Error{file + ": internal error: " + schema.error().message};
 
@@ -95,7 +96,7 @@ Result<Scenario> load(std::string_view text, const std::string& file,
         return report(file, issues);
     }
     Scenario scenario;
-    if (auto issues = detail::buildScenario(doc, scenario, kMaxReportedProblems + 1);
+    if (auto issues = detail::buildScenario(doc, scenario, kMaxReportedProblems + 1, layers);
         !issues.empty()) {
         return report(file, issues);
     }
@@ -141,22 +142,24 @@ Result<std::string> readFile(const std::string& path) {
 }  // namespace
 
 Result<Scenario> loadScenarioText(std::string_view text, std::string_view sourceName,
-                                  const std::vector<std::string>& overrides) {
+                                  const std::vector<std::string>& overrides,
+                                  const LayerRegistry* layers) {
     std::string file = "<scenario>";
     try {
         file = baseName(sourceName);
-        return load(text, file, overrides);
+        return load(text, file, overrides, layers ? *layers : LayerRegistry::installed());
     } catch (const std::exception& e) {
         return Error{file + ": internal error while loading: " + e.what()};
     }
 }
 
 Result<Scenario> loadScenarioFile(const std::string& path,
-                                  const std::vector<std::string>& overrides) {
+                                  const std::vector<std::string>& overrides,
+                                  const LayerRegistry* layers) {
     try {
         Result<std::string> content = readFile(path);
         if (!content.ok()) return content.error();
-        return loadScenarioText(content.value(), path, overrides);
+        return loadScenarioText(content.value(), path, overrides, layers);
     } catch (const std::exception& e) {
         return Error{"cannot read \"" + path + "\": " + e.what()};
     }

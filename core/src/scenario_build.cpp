@@ -195,7 +195,8 @@ class IdSpace {
 
 class Builder {
   public:
-    Builder(const Json& doc, Scenario& out) : doc_(doc), out_(out) {}
+    Builder(const Json& doc, Scenario& out, const LayerRegistry& layers)
+        : doc_(doc), out_(out), layers_(layers) {}
 
     std::vector<JsonIssue> build(std::size_t maxIssues) {
         readMeta();
@@ -213,6 +214,7 @@ class Builder {
         readTopologies(net);
         readTraffic(net);
         readFaults(net);
+        checkLayerNeeds();
         out_.version = static_cast<int>(toUnsigned(doc_.value("version", Json(1))));
         out_.layers = nlohmann::json(objectAt(doc_, "layers"));
         out_.ui = nlohmann::json(objectAt(doc_, "ui"));
@@ -278,9 +280,73 @@ class Builder {
     }
 
     void checkLayers() {
+        layerIds_ = layers_.ids();
         for (const auto& [id, settings] : objectAt(doc_, "layers").items()) {
-            error(childPointer("/layers", id),
-                  "unknown layer " + quote(id) + " (no layers are installed)");
+            const std::string ptr = childPointer("/layers", id);
+            const LayerFactory* factory = layers_.find(id);
+            if (factory == nullptr) {
+                if (layerIds_.empty()) {
+                    error(ptr, "unknown layer " + quote(id) + " (no layers are installed)");
+                } else {
+                    std::string installed;
+                    for (const std::string& l : layerIds_)
+                        installed += (installed.empty() ? "" : ", ") + l;
+                    errorSuggesting(
+                        ptr, "unknown layer " + quote(id) + " (installed: " + installed + ")", id,
+                        layerIds_);
+                }
+                continue;
+            }
+            std::vector<JsonIssue> issues;
+            std::optional<LayerSettings> s =
+                validateLayerSettings(factory->descriptor, nlohmann::json(settings), ptr, issues);
+            for (JsonIssue& issue : issues)
+                error(issue.pointer, std::move(issue.message));
+            if (!s) continue;
+            s->factory = factory;
+            out_.layerSettings.push_back(std::move(*s));
+        }
+    }
+
+    /// What enabled layers need from the rest of the scenario: nodes of their required roles,
+    /// and the services they require from another enabled layer.
+    void checkLayerNeeds() {
+        std::set<std::string> roles;
+        for (const sim::NodeSpec& n : out_.network.nodes)
+            roles.insert(n.role);
+        for (const sim::GroupSpec& g : out_.network.groups)
+            roles.insert(g.member.role);
+        roles.erase("");
+        std::map<std::string, std::string> provided;  // service -> enabled layer
+        for (const LayerSettings& s : out_.layerSettings)
+            if (s.enabled)
+                for (const std::string& svc : s.descriptor->provides)
+                    provided.emplace(svc, s.id);
+        for (const LayerSettings& s : out_.layerSettings) {
+            if (!s.enabled) continue;
+            const std::string ptr = childPointer("/layers", s.id);
+            for (const RoleSpec& r : s.descriptor->roles) {
+                if (!r.required || roles.count(r.role) != 0) continue;
+                std::string have;
+                for (const std::string& role : roles)
+                    have += (have.empty() ? "" : ", ") + role;
+                error(ptr, "layer " + quote(s.id) + " needs at least one node with role " +
+                               quote(r.role) + " (" + r.help +
+                               "); the network's roles are: " + (have.empty() ? "none" : have));
+            }
+            for (const ServiceUse& u : s.descriptor->uses) {
+                if (!u.required || provided.count(u.service) != 0) continue;
+                std::string providers;
+                for (const LayerFactory* f : layers_.layers())
+                    for (const std::string& svc : f->descriptor.provides)
+                        if (svc == u.service)
+                            providers += (providers.empty() ? "" : ", ") + f->descriptor.id;
+                error(ptr,
+                      "layer " + quote(s.id) + " needs the service " + quote(u.service) + " (" +
+                          u.why + "), which no enabled layer provides; " +
+                          (providers.empty() ? std::string("no installed layer provides it")
+                                             : "enable a layer that provides it: " + providers));
+            }
         }
     }
 
@@ -816,6 +882,8 @@ class Builder {
     std::unordered_map<std::string, std::size_t> templateIndex_;
     std::vector<std::optional<Traits>> templateTraits_;
     std::unordered_map<std::string, std::uint64_t> groupCounts_;
+    const LayerRegistry& layers_;
+    std::vector<std::string> layerIds_;
     std::set<std::string> gateways_;       ///< ordered, so suggestions are the same on every run
     std::vector<std::string> nodeNames_;   ///< node, group and gateway ids, for suggestions
     std::vector<std::string> groupNames_;  ///< group ids, for suggestions
@@ -823,8 +891,9 @@ class Builder {
 
 }  // namespace
 
-std::vector<JsonIssue> buildScenario(const Json& doc, Scenario& out, std::size_t maxIssues) {
-    return Builder(doc, out).build(maxIssues);
+std::vector<JsonIssue> buildScenario(const Json& doc, Scenario& out, std::size_t maxIssues,
+                                     const LayerRegistry& layers) {
+    return Builder(doc, out, layers).build(maxIssues);
 }
 
 }  // namespace dais::core::detail

@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "dais/core/json_schema.h"
+#include "dais/core/layer_registry.h"
 #include "dais/core/scenario.h"
 
 namespace dais::core::detail {
@@ -17,6 +18,6 @@ namespace dais::core::detail {
 /// Fills `out` from `doc` (schema-valid) and returns the problems found, in document order, at
 /// most `maxIssues` of them.
 std::vector<JsonIssue> buildScenario(const nlohmann::ordered_json& doc, Scenario& out,
-                                     std::size_t maxIssues);
+                                     std::size_t maxIssues, const LayerRegistry& layers);
 
 }  // namespace dais::core::detail

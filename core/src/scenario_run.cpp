@@ -1,8 +1,23 @@
 #include "dais/core/scenario_run.h"
 
 #include <chrono>
+#include <exception>
+
+#include "dais/core/services.h"
 
 namespace dais::core {
+
+std::string_view runStatusName(RunStatus s) {
+    switch (s) {
+        case RunStatus::Completed:
+            return "completed";
+        case RunStatus::Stopped:
+            return "stopped";
+        case RunStatus::Failed:
+            return "failed";
+    }
+    return "?";
+}
 
 const MetricReport* RunReport::metric(std::string_view name) const {
     for (const MetricReport& m : metrics)
@@ -10,10 +25,34 @@ const MetricReport* RunReport::metric(std::string_view name) const {
     return nullptr;
 }
 
+/// One enabled layer of the run, with the context it sees.
+struct ScenarioRun::LayerSlot {
+    const LayerSettings* settings;
+    std::unique_ptr<Layer> layer;
+    std::unique_ptr<LayerContext> context;
+};
+
+ScenarioRun::ScenarioRun() = default;
+ScenarioRun::~ScenarioRun() = default;
+
+template <class F>
+bool ScenarioRun::guarded(std::string_view what, F&& f) {
+    try {
+        f();
+        return true;
+    } catch (const std::exception& e) {
+        failure_ = std::string(what) + ": " + e.what();
+    } catch (...) {
+        failure_ = std::string(what) + ": unknown exception";
+    }
+    return false;
+}
+
 Result<std::unique_ptr<ScenarioRun>> ScenarioRun::prepare(const Scenario& scenario,
                                                           const RunOptions& options) {
     const std::string& file = scenario.sourceName;
     std::unique_ptr<ScenarioRun> run(new ScenarioRun());
+    run->scenario_ = scenario;
     run->name_ = scenario.meta.name.empty() ? file : scenario.meta.name;
     run->horizon_ = options.until.value_or(scenario.run.until);
     if (run->horizon_ == sim::kTimeNever) {
@@ -31,18 +70,97 @@ Result<std::unique_ptr<ScenarioRun>> ScenarioRun::prepare(const Scenario& scenar
     run->network_ = sim::Network::build(*run->sim_, scenario.network, error);
     if (!run->network_) return Error{file + ": /network: " + error};
     if (scenario.run.sampleInterval > 0) run->sim_->setSampleInterval(scenario.run.sampleInterval);
+
+    // Layers: create each, let all offer their services, then set each up.
+    run->services_ = std::make_unique<ServiceRegistry>();
+    for (const LayerSettings& s : run->scenario_.layerSettings) {
+        if (!s.enabled) continue;
+        LayerSlot slot{&s, nullptr, nullptr};
+        const bool made = run->guarded("layer \"" + s.id + "\" could not be created",
+                                       [&] { slot.layer = s.factory->create(); });
+        if (!made || !slot.layer)
+            return Error{file + ": " +
+                         (made ? "layer \"" + s.id + "\" could not be created" : run->failure_)};
+        slot.context = std::make_unique<LayerContext>(s, run->scenario_, *run->sim_, *run->network_,
+                                                      *run->services_);
+        run->layers_.push_back(std::move(slot));
+    }
+    for (LayerSlot& slot : run->layers_) {
+        const std::string& id = slot.settings->id;
+        if (!run->guarded("layer \"" + id + "\" failed to offer its services",
+                          [&] { slot.layer->provideServices(*run->services_); }))
+            return Error{file + ": " + run->failure_};
+        for (const std::string& svc : slot.settings->descriptor->provides)
+            if (run->services_->find(svc) == nullptr)
+                return Error{file + ": layer \"" + id +
+                             "\" declares that it provides the service \"" + svc +
+                             "\" but did not offer it"};
+    }
+    for (LayerSlot& slot : run->layers_) {
+        if (!run->guarded("layer \"" + slot.settings->id + "\" failed to set up",
+                          [&] { slot.layer->setup(*slot.context); }))
+            return Error{file + ": " + run->failure_};
+    }
     return run;
 }
 
-RunReport ScenarioRun::run() {
+sim::StopReason ScenarioRun::advance(sim::SimTime t) {
+    if (done()) return sim::StopReason::QueueEmpty;
     sim::Simulation& sim = *sim_;
+    const sim::SimTime until = std::min(t, horizon_);
+    sim::StopReason r = sim::StopReason::Stopped;
     const auto t0 = std::chrono::steady_clock::now();
-    const sim::StopReason stop = horizon_ == sim::kTimeNever ? sim.run() : sim.runUntil(horizon_);
-    const auto t1 = std::chrono::steady_clock::now();
-    network_->finish();
-    sim.notifyRunEnd();
+    const bool ok = guarded(
+        "the run failed", [&] { r = until == sim::kTimeNever ? sim.run() : sim.runUntil(until); });
+    wallSeconds_ += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    if (!ok) return sim::StopReason::Stopped;
+    if (r == sim::StopReason::QueueEmpty || (r == sim::StopReason::Horizon && until == horizon_) ||
+        (horizon_ != sim::kTimeNever && sim.now() >= horizon_ && r != sim::StopReason::Stopped))
+        done_ = true;
+    return r;
+}
 
+bool ScenarioRun::step() {
+    if (done()) return false;
+    sim::Simulation& sim = *sim_;
+    bool ran = false;
+    const auto t0 = std::chrono::steady_clock::now();
+    // A step never goes past the horizon.
+    const bool ok = guarded("the run failed", [&] {
+        auto once = [](const sim::Simulation&) { return true; };
+        const sim::StopReason r = sim.runUntil(sim::ConditionRef(once), horizon_);
+        ran = r == sim::StopReason::Predicate;
+        if (r == sim::StopReason::QueueEmpty || r == sim::StopReason::Horizon) done_ = true;
+    });
+    wallSeconds_ += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    return ok && ran;
+}
+
+RunReport ScenarioRun::run() {
+    while (!done()) {
+        advance(horizon_);
+        // Only stop() returns early without finishing: the caller asked to end the run.
+        if (!done()) return finish(true);
+    }
+    return finish(false);
+}
+
+RunReport ScenarioRun::finish(bool stopped) {
+    sim::Simulation& sim = *sim_;
     RunReport r;
+    if (!finished_) {
+        finished_ = true;
+        if (!failed()) {
+            for (LayerSlot& slot : layers_)
+                if (!guarded("layer \"" + slot.settings->id + "\" failed to finish",
+                             [&] { slot.layer->finish(*slot.context); }))
+                    break;
+        }
+        network_->finish();
+        sim.notifyRunEnd();
+    }
+    r.status = failed() ? RunStatus::Failed : stopped ? RunStatus::Stopped : RunStatus::Completed;
+    r.error = failure_;
     r.scenarioName = name_;
     r.seed = sim.seed();
     r.queue = sim.queueKind();
@@ -51,9 +169,14 @@ RunReport ScenarioRun::run() {
     r.links = network_->linkCount();
     r.events = sim.executed();
     r.simulatedTime = sim.now();
-    r.stopReason = stop;
-    r.wallSeconds = std::chrono::duration<double>(t1 - t0).count();
+    r.stopReason = failed()             ? sim::StopReason::Stopped
+                   : stopped            ? sim::StopReason::Stopped
+                   : sim.pending() == 0 ? sim::StopReason::QueueEmpty
+                                        : sim::StopReason::Horizon;
+    r.wallSeconds = wallSeconds_;
     r.fingerprint = sim.fingerprint().hex();
+    for (const LayerSlot& slot : layers_)
+        r.layerVersions[slot.settings->id] = slot.settings->descriptor->version;
     for (const sim::MetricValue& v : sim.metrics().readAll()) {
         MetricReport m;
         m.name = v.info->name;

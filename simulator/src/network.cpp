@@ -903,6 +903,12 @@ GroupView Network::group(GroupIndex g) const {
     return {groups_[g].id, groups_[g].first, groups_[g].count};
 }
 
+std::string_view Network::role(NodeIndex i) const {
+    if (i < explicit_.size()) return explicit_[i].role;
+    const GroupIndex g = groupOf(i);
+    return g == kNone ? std::string_view() : std::string_view(groups_[g].role);
+}
+
 NodeView Network::node(NodeIndex i) const {
     NodeView v;
     v.index = i;

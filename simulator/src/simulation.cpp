@@ -282,6 +282,15 @@ StopReason Simulation::loop(Q& q, SimTime horizon, const ConditionRef* cond) {
 
 StopReason Simulation::drive(SimTime horizon, const ConditionRef* cond) {
     assert(!running_ && "run calls do not nest");
+    // A handler may throw (a model's failure): the kernel is then left between events, and a
+    // driver may still read its state and metrics.
+    struct Running {
+        Simulation& s;
+        ~Running() {
+            s.running_ = false;
+            s.publish();
+        }
+    } running{*this};
     running_ = true;
     notifyRunStart();
     StopReason r;
@@ -312,8 +321,6 @@ StopReason Simulation::drive(SimTime horizon, const ConditionRef* cond) {
     if ((r == StopReason::Horizon || r == StopReason::QueueEmpty) && horizon != kTimeNever &&
         horizon > now_)
         now_ = horizon;
-    running_ = false;
-    publish();
     return r;
 }
 

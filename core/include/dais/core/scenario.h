@@ -15,12 +15,15 @@
 #include <nlohmann/json.hpp>
 
 #include "dais/core/json_schema.h"
+#include "dais/core/layer.h"
 #include "dais/core/result.h"
 #include "dais/sim/event_queue.h"
 #include "dais/sim/network_spec.h"
 #include "dais/sim/time.h"
 
 namespace dais::core {
+
+class LayerRegistry;
 
 /// The newest scenario format version this build reads.
 inline constexpr int kScenarioFormatVersion = 1;
@@ -53,20 +56,27 @@ struct Scenario {
     sim::NetworkSpec network;
     RunSpec run;
     nlohmann::json layers = nlohmann::json::object();  ///< per-layer settings, keyed by layer id
+    /// The layers section validated against the layers' descriptors, in document order
+    /// (disabled layers included, with enabled = false).
+    std::vector<LayerSettings> layerSettings;
     nlohmann::json ui = nlohmann::json::object();      ///< studio state, kept as it was
     nlohmann::json document;  ///< the whole validated document, after overrides
 };
 
 /// Reads, overrides, validates and converts a scenario file. A missing file, a directory or an
 /// unreadable file give an error naming the path; problems inside the file are all listed, one
-/// per line, prefixed with the file's base name. Never throws.
+/// per line, prefixed with the file's base name. The "layers" section is checked against the
+/// descriptors of `layers` (nullptr: LayerRegistry::installed()), which must outlive the
+/// scenario. Never throws.
 Result<Scenario> loadScenarioFile(const std::string& path,
-                                  const std::vector<std::string>& overrides = {});
+                                  const std::vector<std::string>& overrides = {},
+                                  const LayerRegistry* layers = nullptr);
 
 /// The same for text already in memory; `sourceName` names it in messages (its base name is
 /// used, so a path is fine).
 Result<Scenario> loadScenarioText(std::string_view text, std::string_view sourceName,
-                                  const std::vector<std::string>& overrides = {});
+                                  const std::vector<std::string>& overrides = {},
+                                  const LayerRegistry* layers = nullptr);
 
 /// Applies one "PATH=VALUE" override, as given to --set. PATH is dotted ("run.seed",
 /// "network.groups.0.count") or a JSON pointer ("/run/seed"); an array element may also be named

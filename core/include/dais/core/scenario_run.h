@@ -1,13 +1,17 @@
 #pragma once
-// One run of a scenario: the simulation and its network built from a validated Scenario, run to
-// its horizon, and summarised in a report that outlives them.
+// One run of a scenario: the simulation, its network and its layers built from a validated
+// Scenario, run to its horizon (in one go or piece by piece), and summarised in a report that
+// outlives them. A layer's failure (an exception, DAIS_CHECK) ends the run as failed with the
+// layer's message; it never escapes to the caller.
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "dais/core/layer.h"
 #include "dais/core/result.h"
 #include "dais/core/scenario.h"
 #include "dais/sim/network.h"
@@ -34,8 +38,14 @@ struct MetricReport {
     double mean = 0, stddev = 0, min = 0, max = 0, p50 = 0, p95 = 0, p99 = 0;
 };
 
+/// How a run ended.
+enum class RunStatus { Completed, Stopped, Failed };
+std::string_view runStatusName(RunStatus s);
+
 /// What a run did, for summaries, JSON output and tests.
 struct RunReport {
+    RunStatus status = RunStatus::Completed;
+    std::string error;  ///< why the run failed (status Failed), naming the layer
     std::string scenarioName;
     std::uint64_t seed = 0;
     sim::QueueKind queue = sim::QueueKind::Heap;
@@ -47,20 +57,40 @@ struct RunReport {
     double wallSeconds = 0;   ///< the event loop only
     std::string fingerprint;  ///< 16 hex digits
     std::vector<MetricReport> metrics;
-    std::vector<sim::LinkLoad> busiestLinks;  ///< the five busiest link directions
+    std::vector<sim::LinkLoad> busiestLinks;           ///< the five busiest link directions
+    std::map<std::string, std::string> layerVersions;  ///< enabled layers: id -> version
 
     /// The metric of that name, or nullptr.
     const MetricReport* metric(std::string_view name) const;
 };
 
-/// A scenario made ready to run. prepare() does every check that needs the built network, so
-/// run() cannot fail; another thread may watch simulation().progress() or call stop().
+/// A scenario made ready to run: network built, layers created and set up. prepare() does
+/// every check that needs the built network, and reports a layer that fails to set up; another
+/// thread may watch simulation().progress() or call simulation().stop().
 class ScenarioRun {
   public:
     static Result<std::unique_ptr<ScenarioRun>> prepare(const Scenario& scenario,
                                                         const RunOptions& options = {});
+    ~ScenarioRun();
+
     /// Runs to the horizon (or until no events are left, or stop()) and reports.
     RunReport run();
+
+    // Piece by piece, as the runner drives a run.
+    /// Runs the events up to min(t, horizon()). Returns why it returned; a layer failure ends
+    /// the run (failed() becomes true).
+    sim::StopReason advance(sim::SimTime t);
+    /// Runs one event; false if there was none (or it failed).
+    bool step();
+    /// True once the run has nothing left to do: horizon reached, no events left, or failed.
+    bool done() const { return done_ || failed(); }
+    bool failed() const { return !failure_.empty(); }
+    const std::string& failure() const { return failure_; }
+    /// Ends the run (layers finish, final metrics) and reports. `stopped`: the user ended it
+    /// early. Call once.
+    RunReport finish(bool stopped = false);
+    /// Wall seconds spent in the event loop so far.
+    double wallSeconds() const { return wallSeconds_; }
 
     sim::Simulation& simulation() { return *sim_; }
     const sim::Simulation& simulation() const { return *sim_; }
@@ -69,11 +99,23 @@ class ScenarioRun {
     sim::SimTime horizon() const { return horizon_; }
 
   private:
-    ScenarioRun() = default;
+    struct LayerSlot;
+    ScenarioRun();
+    /// Calls f, turning a layer's exception into the run's failure.
+    template <class F>
+    bool guarded(std::string_view what, F&& f);
+
+    Scenario scenario_;
     std::string name_;
     sim::SimTime horizon_ = sim::kTimeNever;
     std::unique_ptr<sim::Simulation> sim_;
     std::unique_ptr<sim::Network> network_;
+    std::unique_ptr<ServiceRegistry> services_;
+    std::vector<LayerSlot> layers_;
+    std::string failure_;
+    bool done_ = false;
+    bool finished_ = false;
+    double wallSeconds_ = 0;
 };
 
 }  // namespace dais::core

@@ -149,6 +149,8 @@ class Network {
     double x(NodeIndex i) const { return x_[i]; }
     double y(NodeIndex i) const { return y_[i]; }
     RegionIndex regionOf(NodeIndex i) const { return region_[i]; }
+    /// The node's role ("phone", "server"...); empty for gateways made by topologies.
+    std::string_view role(NodeIndex i) const;
     bool nodeUp(NodeIndex i) const { return up_[i] != 0; }
     bool linkUp(LinkIndex l) const { return links_[l].down == 0; }
     std::uint32_t degree(NodeIndex i) const { return adjStart_[i + 1] - adjStart_[i]; }

@@ -1,0 +1,215 @@
+#pragma once
+// The layer API. A layer (federated learning, a compute market, a ledger...) is a model that runs
+// on the simulated network. It declares itself once, in a LayerDescriptor: its parameters with
+// their types, defaults, ranges, units and help; the node roles it works on; the metrics it emits;
+// the services it provides to and uses from other layers. Scenario validation, --set, sweeps, the
+// run store and the studio's property panels are all derived from that descriptor.
+//
+// At run time the runner creates one Layer object per enabled layer of the scenario, lets every
+// layer offer its services, then calls setup() on each with a LayerContext: the simulation, the
+// network, the validated parameters and the services. From there the layer lives in the kernel's
+// events. A layer that detects a broken invariant calls DAIS_CHECK or LayerContext::fail(): the
+// run ends as failed with that message and the process carries on.
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "dais/core/json_schema.h"
+#include "dais/sim/metrics.h"
+#include "dais/sim/network.h"
+#include "dais/sim/rng.h"
+#include "dais/sim/simulation.h"
+
+namespace dais::core {
+
+struct Scenario;
+class ServiceRegistry;
+
+/// The value types a layer parameter can have. Durations, sizes and bandwidths are written in
+/// scenario files as strings with units ("250ms", "4MiB", "100Mbps") or bare numbers of seconds,
+/// bytes and bit/s.
+enum class ParamType { Bool, Integer, Real, String, Choice, Duration, Size, Bandwidth };
+std::string_view paramTypeName(ParamType t);
+
+/// One parameter of a layer.
+struct ParamSpec {
+    std::string name;  ///< as written in the scenario: "fanout" in layers.gossip.fanout
+    ParamType type = ParamType::Real;
+    nlohmann::json defaultValue;  ///< in the form a scenario file would write it
+    /// Inclusive bounds, in the type's base unit (seconds, bytes, bit/s) for durations, sizes
+    /// and bandwidths. Only for numeric types.
+    std::optional<double> min, max;
+    std::string unit;  ///< shown next to the value: "messages", "s", "%"
+    std::string help;  ///< one or two sentences, shown as a tooltip and by `dais layers`
+    std::vector<std::string> choices;  ///< the allowed values of a Choice parameter
+};
+
+/// One metric a layer emits. Names start with the layer id and a dot ("gossip.coverage").
+struct MetricSpec {
+    std::string name;
+    std::string unit;
+    sim::MetricType type = sim::MetricType::Counter;
+    sim::MetricScope scope = sim::MetricScope::Global;
+    std::string help;
+};
+
+/// A node role the layer acts on ("client", "server"...). A required role must have at least
+/// one node in the network, or the scenario is refused with a message that says so.
+struct RoleSpec {
+    std::string role;
+    bool required = false;
+    std::string help;
+};
+
+/// A service the layer uses from another layer (see services.h).
+struct ServiceUse {
+    std::string service;    ///< a service id, e.g. "ledger"
+    bool required = false;  ///< false: the layer runs without it (and says what it skips)
+    std::string why;        ///< shown when the service is missing
+};
+
+/// Everything DAIS knows about a layer without running it.
+struct LayerDescriptor {
+    std::string id;       ///< lower-case identifier, the key under "layers" in a scenario
+    std::string name;     ///< human name, "Gossip broadcast"
+    std::string version;  ///< the layer's own version, recorded with every run ("1.2.0")
+    std::string summary;  ///< one paragraph for the layers panel and `dais layers`
+    std::vector<ParamSpec> params;
+    std::vector<RoleSpec> roles;
+    std::vector<MetricSpec> metrics;
+    std::vector<std::string> provides;  ///< service ids this layer offers
+    std::vector<ServiceUse> uses;
+
+    const ParamSpec* param(std::string_view name) const;
+    const MetricSpec* metric(std::string_view name) const;
+};
+
+/// Checks a descriptor for mistakes a layer author can make: a bad id, duplicate or
+/// badly named parameters and metrics, a default outside its range or not among its choices,
+/// an empty version. Returns every problem, one per line, prefixed with the layer id.
+std::vector<std::string> checkDescriptor(const LayerDescriptor& d);
+
+/// The thrown form of a layer's failure; the runner turns it into a failed run.
+class LayerError : public std::runtime_error {
+  public:
+    using std::runtime_error::runtime_error;
+};
+
+/// Ends the run as failed with a message naming the condition, file and line. For layer code:
+/// unlike assert(), it never ends the process and is never compiled out.
+#define DAIS_CHECK(cond, message)                                                  \
+    do {                                                                           \
+        if (!(cond)) [[unlikely]]                                                  \
+            ::dais::core::detail::checkFailed(#cond, message, __FILE__, __LINE__); \
+    } while (false)
+
+namespace detail {
+[[noreturn]] void checkFailed(const char* cond, std::string_view message, const char* file,
+                              int line);
+}  // namespace detail
+
+/// A layer's parameter values, checked against its descriptor and completed with defaults.
+/// Values are read in their base unit. Asking for an undeclared parameter, or with the wrong
+/// type, is a defect in the layer and throws LayerError.
+class LayerParams {
+  public:
+    LayerParams() = default;
+    LayerParams(const LayerDescriptor* descriptor, nlohmann::json values)
+        : descriptor_(descriptor), values_(std::move(values)) {}
+
+    bool flag(std::string_view name) const;
+    std::int64_t integer(std::string_view name) const;
+    double real(std::string_view name) const;              ///< Real or Integer parameters
+    const std::string& text(std::string_view name) const;  ///< String or Choice parameters
+    sim::SimTime duration(std::string_view name) const;
+    std::uint64_t bytes(std::string_view name) const;
+    double bitsPerSecond(std::string_view name) const;
+
+    /// The values as written (defaults filled in), keyed by parameter name.
+    const nlohmann::json& values() const { return values_; }
+
+  private:
+    const nlohmann::json& get(std::string_view name, std::initializer_list<ParamType> types) const;
+    const LayerDescriptor* descriptor_ = nullptr;
+    nlohmann::json values_ = nlohmann::json::object();
+};
+
+/// A scenario's settings for one layer, validated.
+struct LayerSettings {
+    std::string id;
+    bool enabled = true;
+    LayerParams params;
+    const LayerDescriptor* descriptor = nullptr;
+    const struct LayerFactory* factory = nullptr;  ///< set by the scenario loader
+};
+
+/// Validates the settings object of `layers.<id>` against a descriptor: every parameter known,
+/// of the right type and in range; "enabled" (bool) is the only other key. Problems are
+/// appended with JSON pointers under `pointer` (e.g. "/layers/gossip").
+std::optional<LayerSettings> validateLayerSettings(const LayerDescriptor& d,
+                                                   const nlohmann::json& settings,
+                                                   const std::string& pointer,
+                                                   std::vector<JsonIssue>& problems);
+
+/// What a layer sees of the run it is part of. Valid from setup() to the end of the run.
+class LayerContext {
+  public:
+    LayerContext(const LayerSettings& settings, const Scenario& scenario, sim::Simulation& sim,
+                 sim::Network& network, ServiceRegistry& services)
+        : settings_(settings), scenario_(scenario), sim_(sim), net_(network), services_(services) {}
+
+    std::string_view layerId() const { return settings_.id; }
+    const LayerDescriptor& descriptor() const { return *settings_.descriptor; }
+    const LayerParams& params() const { return settings_.params; }
+    const Scenario& scenario() const { return scenario_; }
+    sim::Simulation& simulation() { return sim_; }
+    sim::Network& network() { return net_; }
+    ServiceRegistry& services() { return services_; }
+
+    /// Defines one of the metrics the descriptor declares, with its declared unit, type, scope
+    /// and help; a name the descriptor does not declare is a defect (LayerError).
+    sim::MetricId defineMetric(std::string_view name);
+    /// The layer's random stream for (node, purpose), independent of every other stream.
+    sim::RngStream rng(std::uint64_t node, std::string_view purpose) const {
+        return sim_.rng(settings_.id, node, purpose);
+    }
+    /// Nodes of a role, in index order (every node if role is empty).
+    std::vector<sim::NodeIndex> nodesWithRole(std::string_view role) const;
+    /// Ends the run as failed with this message.
+    [[noreturn]] void fail(std::string_view message) const;
+
+  private:
+    const LayerSettings& settings_;
+    const Scenario& scenario_;
+    sim::Simulation& sim_;
+    sim::Network& net_;
+    ServiceRegistry& services_;
+};
+
+/// One layer in one run. Created by its factory for every run, destroyed when the run ends.
+class Layer {
+  public:
+    virtual ~Layer() = default;
+    /// Offers services to the other layers (services.h). Called for every layer of the run
+    /// before any setup().
+    virtual void provideServices(ServiceRegistry& /*services*/) {}
+    /// Builds the layer's state: event kinds, network ports, metrics, first events.
+    virtual void setup(LayerContext& ctx) = 0;
+    /// The run is over (completed or stopped): bring final metrics up to date.
+    virtual void finish(LayerContext& /*ctx*/) {}
+};
+
+/// How the registry makes a layer: its descriptor and a function that creates an instance.
+struct LayerFactory {
+    LayerDescriptor descriptor;
+    std::unique_ptr<Layer> (*create)() = nullptr;
+};
+
+}  // namespace dais::core
