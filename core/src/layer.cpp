@@ -194,6 +194,7 @@ std::vector<std::string> checkDescriptor(const LayerDescriptor& d) {
     if (d.id == "enabled") problems.push_back(who + "\"enabled\" cannot be a layer id");
     if (d.name.empty()) problems.push_back(who + "the name is empty");
     if (d.version.empty()) problems.push_back(who + "the version is empty");
+    if (d.summary.empty()) problems.push_back(who + "the summary is empty");
     std::set<std::string> seen;
     for (const ParamSpec& p : d.params) {
         const std::string where = who + "parameter " + quote(p.name) + ": ";

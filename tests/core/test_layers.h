@@ -1,0 +1,171 @@
+#pragma once
+// Small layers for the core suites, linked statically: a ticker that can fail on demand, and a
+// ledger provider with a consumer that requires it.
+
+#include <memory>
+#include <stdexcept>
+#include <string>
+
+#include "dais/core/layer.h"
+#include "dais/core/layer_registry.h"
+#include "dais/core/services.h"
+
+namespace dais::testing {
+
+/// Ticks every `period` on node 0, `count` times; fails at tick `fail_at` (DAIS_CHECK) or
+/// throws at tick `throw_at` (a plain exception), when those are >= 0.
+class TickerLayer final : public core::Layer {
+  public:
+    static core::LayerFactory factory() {
+        core::LayerDescriptor d;
+        d.id = "ticker";
+        d.name = "Ticker";
+        d.version = "1.0.0";
+        d.summary = "Ticks at a fixed period; for tests.";
+        d.params = {
+            {"period",
+             core::ParamType::Duration,
+             "1s",
+             0.001,
+             3600.0,
+             "s",
+             "Time between ticks.",
+             {}},
+            {"count", core::ParamType::Integer, 10, 0.0, 1e9, "ticks", "How many ticks.", {}},
+            {"fail_at",
+             core::ParamType::Integer,
+             -1,
+             -1.0,
+             1e9,
+             "",
+             "Tick that fails a check.",
+             {}},
+            {"throw_at", core::ParamType::Integer, -1, -1.0, 1e9, "", "Tick that throws.", {}},
+            {"label", core::ParamType::Choice, "a", {}, {}, "", "A choice.", {"a", "b"}},
+        };
+        d.metrics = {{"ticker.ticks", "1", sim::MetricType::Counter, sim::MetricScope::Global,
+                      "Ticks so far."}};
+        return {d, [] { return std::unique_ptr<core::Layer>(new TickerLayer()); }};
+    }
+
+    void setup(core::LayerContext& ctx) override {
+        period_ = ctx.params().duration("period");
+        count_ = ctx.params().integer("count");
+        failAt_ = ctx.params().integer("fail_at");
+        throwAt_ = ctx.params().integer("throw_at");
+        ticks_ = ctx.defineMetric("ticker.ticks");
+        kind_ = ctx.simulation().registerKind<&TickerLayer::onTick>("ticker.tick", *this);
+        if (count_ > 0) ctx.simulation().scheduleIn(period_, 0, kind_);
+    }
+
+  private:
+    void onTick(sim::Simulation& sim, const sim::Event&) {
+        ++done_;
+        sim.metrics().add(ticks_, 1);
+        DAIS_CHECK(done_ != failAt_, "the ticker was told to fail");
+        if (done_ == throwAt_)
+            throw std::runtime_error("the ticker threw at tick " + std::to_string(done_));
+        if (done_ < count_) sim.scheduleIn(period_, 0, kind_);
+    }
+    sim::SimTime period_ = 0;
+    std::int64_t count_ = 0, failAt_ = -1, throwAt_ = -1, done_ = 0;
+    sim::MetricId ticks_ = 0;
+    sim::KindId kind_ = 0;
+};
+
+/// A ledger that commits every record one second after it is submitted.
+class ToyLedgerLayer final : public core::Layer, public core::LedgerService {
+  public:
+    static core::LayerFactory factory() {
+        core::LayerDescriptor d;
+        d.id = "toyledger";
+        d.name = "Toy ledger";
+        d.version = "0.1.0";
+        d.summary = "Commits records after one second; for tests.";
+        d.provides = {std::string(core::LedgerService::kId)};
+        d.metrics = {{"toyledger.records", "1", sim::MetricType::Counter, sim::MetricScope::Global,
+                      "Records committed."}};
+        return {d, [] { return std::unique_ptr<core::Layer>(new ToyLedgerLayer()); }};
+    }
+    void provideServices(core::ServiceRegistry& s) override {
+        s.provide<core::LedgerService>(this, "toyledger");
+    }
+    void setup(core::LayerContext& ctx) override {
+        sim_ = &ctx.simulation();
+        records_ = ctx.defineMetric("toyledger.records");
+        kind_ = sim_->registerKind<&ToyLedgerLayer::onCommit>("toyledger.commit", *this);
+    }
+    void record(sim::NodeIndex, std::string_view, const core::Digest&,
+                std::function<void(const Receipt&)> done) override {
+        pending_.push_back(std::move(done));
+        sim_->scheduleIn(sim::kSecond, 0, kind_, pending_.size() - 1);
+    }
+
+  private:
+    void onCommit(sim::Simulation& sim, const sim::Event& e) {
+        sim.metrics().add(records_, 1);
+        pending_[e.data](Receipt{true, ++height_, sim.now()});
+    }
+    sim::Simulation* sim_ = nullptr;
+    std::vector<std::function<void(const Receipt&)>> pending_;
+    std::uint64_t height_ = 0;
+    sim::MetricId records_ = 0;
+    sim::KindId kind_ = 0;
+};
+
+/// Records a digest on the ledger at t = 1 s; requires the ledger service.
+class NotaryLayer final : public core::Layer {
+  public:
+    static core::LayerFactory factory() {
+        core::LayerDescriptor d;
+        d.id = "notary";
+        d.name = "Notary";
+        d.version = "0.1.0";
+        d.summary = "Records one digest on a ledger; for tests.";
+        d.uses = {{std::string(core::LedgerService::kId), true, "it records digests"}};
+        d.roles = {{"cloud", true, "the notary runs on a cloud node"}};
+        d.metrics = {{"notary.committed_at", "s", sim::MetricType::Gauge, sim::MetricScope::Global,
+                      "When the digest was committed."}};
+        return {d, [] { return std::unique_ptr<core::Layer>(new NotaryLayer()); }};
+    }
+    void setup(core::LayerContext& ctx) override {
+        ledger_ = ctx.services().find<core::LedgerService>();
+        DAIS_CHECK(ledger_ != nullptr, "no ledger");
+        sim_ = &ctx.simulation();
+        committed_ = ctx.defineMetric("notary.committed_at");
+        kind_ = sim_->registerKind<&NotaryLayer::onStart>("notary.start", *this);
+        sim_->scheduleIn(sim::kSecond, 0, kind_);
+    }
+
+  private:
+    void onStart(sim::Simulation&, const sim::Event&) {
+        ledger_->record(0, "test", core::Digest{}, [this](const core::LedgerService::Receipt& r) {
+            sim_->metrics().set(committed_, sim::toSeconds(r.committedAt));
+        });
+    }
+    core::LedgerService* ledger_ = nullptr;
+    sim::Simulation* sim_ = nullptr;
+    sim::MetricId committed_ = 0;
+    sim::KindId kind_ = 0;
+};
+
+/// A registry with the three test layers.
+inline std::unique_ptr<core::LayerRegistry> testRegistry() {
+    auto r = std::make_unique<core::LayerRegistry>();
+    (void)r->add(TickerLayer::factory());
+    (void)r->add(ToyLedgerLayer::factory());
+    (void)r->add(NotaryLayer::factory());
+    return r;
+}
+
+/// A two-node scenario with the given "layers" object (JSON text) and run section.
+inline std::string scenarioWithLayers(const std::string& layers,
+                                      const std::string& run = R"({"seed": 1, "until": "60s"})") {
+    return R"({"format": "dais-scenario", "version": 1, "meta": {"name": "t"},
+      "network": {"nodes": [{"id": "a", "role": "phone"}, {"id": "b", "role": "cloud"}],
+                  "links": [{"from": "a", "to": "b", "latency": "5ms", "bandwidth": "10Mbps"}]},
+      "layers": )" +
+           layers + R"(, "run": )" + run + "}";
+}
+
+}  // namespace dais::testing
