@@ -92,8 +92,11 @@ struct RunFinish {
     sim::SimTime simulatedTime = 0;
     std::string fingerprint;  ///< 16 hex digits
     std::vector<core::MetricReport> metrics;
+    /// The layers' versions when they are only known at the end (replaces the run's record
+    /// when not empty).
+    nlohmann::json layerVersions = nlohmann::json::object();
 
-    /// The outcome of a finished ScenarioRun: Completed, or Stopped when stop() ended it.
+    /// The outcome of a finished ScenarioRun: its status, error, figures, metrics and layers.
     static RunFinish fromReport(const core::RunReport& report);
 };
 
@@ -211,10 +214,20 @@ class RunStore {
     /// write error since the store was opened, if any.
     core::Result<void> flush();
 
+    /// What the writer thread has done since open: for tests and benchmarks.
+    struct WriterStats {
+        std::uint64_t commits = 0;  ///< transactions committed
+        std::uint64_t rows = 0;     ///< sample and trace rows committed
+    };
+    WriterStats writerStats() const;
+
     // --- reading ------------------------------------------------------------------------------
     /// Runs, newest first.
     core::Result<std::vector<RunRecord>> listRuns(const RunFilter& filter = {}) const;
+    /// The run, or an error naming the store when there is no such run.
     core::Result<RunRecord> run(RunId id) const;
+    /// The run, or nullopt when there is no such run (errors are I/O or damage only).
+    core::Result<std::optional<RunRecord>> findRun(RunId id) const;
     core::Result<std::vector<core::MetricReport>> finalMetrics(RunId id) const;
     /// The metrics that have samples in a run, in the order the run defined them.
     core::Result<std::vector<SampledMetric>> sampledMetrics(RunId id) const;
@@ -251,8 +264,8 @@ class RunWriter {
     /// Queues one trace record.
     void trace(sim::SimTime t, std::uint64_t node, std::string_view category,
                std::string_view text);
-    /// Records the outcome and final metrics and waits for the commit. Returns the first write
-    /// error this run met, if any. A second call is refused.
+    /// Records the outcome and final metrics and waits for the commit. Returns an error if this
+    /// or any earlier write of the store failed. A second call is refused.
     core::Result<void> finish(const RunFinish& outcome);
     bool finished() const { return finished_; }
 

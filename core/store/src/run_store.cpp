@@ -1,0 +1,1326 @@
+// The run store: opening (with its refusals and migrations), the writer thread, reading.
+#include "dais/store/run_store.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cerrno>
+#include <condition_variable>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <functional>
+#include <mutex>
+#include <sstream>
+#include <thread>
+#include <unordered_map>
+#include <variant>
+
+#include "dais/store/schema.h"
+#include "dais/store/store_observer.h"
+#include "schema_apply.h"
+#include "sqlite_util.h"
+
+namespace dais::store {
+
+using detail::DbPtr;
+using detail::Stmt;
+
+namespace {
+
+namespace fs = std::filesystem;
+
+// Sample and trace rows are keyed by (run id << kRowBits) + the row's sequence in its run.
+constexpr int kRowBits = 36;
+constexpr std::int64_t kMaxRunId = (std::int64_t{1} << (62 - kRowBits)) - 1;
+
+std::int64_t firstKey(RunId run) {
+    return run << kRowBits;
+}
+std::int64_t lastKey(RunId run) {
+    return (run << kRowBits) + ((std::int64_t{1} << kRowBits) - 1);
+}
+
+std::int64_t nowMs() {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
+const std::string& thisHost() {
+    static const std::string host = [] {
+        char buf[256] = {};
+        if (gethostname(buf, sizeof buf - 1) != 0) return std::string("localhost");
+        return std::string(buf);
+    }();
+    return host;
+}
+
+/// A process's start time (clock ticks after boot) and state letter from /proc; 0 when unknown.
+std::int64_t processStart(std::int64_t pid, char* state = nullptr) {
+    const std::string file = "/proc/" + std::to_string(pid) + "/stat";
+    const int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return 0;
+    char buf[1024];
+    const ssize_t n = ::read(fd, buf, sizeof buf - 1);
+    ::close(fd);
+    if (n <= 0) return 0;
+    const std::string text(buf, static_cast<std::size_t>(n));
+    const auto close = text.rfind(')');
+    if (close == std::string::npos) return 0;
+    std::istringstream fields(text.substr(close + 1));
+    std::string field;
+    // After the command name come field 3 (state) .. field 22 (starttime).
+    for (int i = 3; i <= 22 && (fields >> field); ++i) {
+        if (i == 3 && state != nullptr) *state = field.empty() ? '?' : field[0];
+        if (i == 22) return std::strtoll(field.c_str(), nullptr, 10);
+    }
+    return 0;
+}
+
+/// Whether the process that began a run still exists (a zombie or a new process that reuses
+/// the number does not count).
+bool processAlive(std::int64_t pid, std::int64_t start) {
+    if (pid <= 0) return false;
+    if (::kill(static_cast<pid_t>(pid), 0) != 0 && errno != EPERM) return false;
+    char state = '?';
+    const std::int64_t now = processStart(pid, &state);
+    if (state == 'Z' || state == 'X') return false;
+    return start == 0 || now == 0 || now == start;
+}
+
+std::string_view metricTypeText(sim::MetricType t) {
+    return sim::metricTypeName(t);
+}
+
+sim::MetricType parseMetricType(std::string_view s) {
+    for (auto t : {sim::MetricType::Counter, sim::MetricType::Gauge, sim::MetricType::Distribution})
+        if (sim::metricTypeName(t) == s) return t;
+    return sim::MetricType::Gauge;
+}
+
+sim::MetricScope parseMetricScope(std::string_view s) {
+    for (auto c : {sim::MetricScope::Global, sim::MetricScope::Node, sim::MetricScope::Group,
+                   sim::MetricScope::Link, sim::MetricScope::Flow})
+        if (sim::metricScopeName(c) == s) return c;
+    return sim::MetricScope::Global;
+}
+
+nlohmann::json parseObject(const std::string& text) {
+    auto j = nlohmann::json::parse(text, nullptr, false);
+    return j.is_object() ? j : nlohmann::json::object();
+}
+
+std::optional<std::int64_t> optionalInt(const Stmt& s, int c) {
+    if (s.isNull(c)) return std::nullopt;
+    return s.colInt(c);
+}
+
+// A queued write. Samples and traces are plain rows; everything else is a task that runs
+// inside the writer's transaction.
+struct SampleRow {
+    std::int64_t key;
+    sim::SimTime t;
+    double value, p50, p95, p99;
+    std::uint64_t count;
+    std::uint32_t metric;
+    bool distribution;
+};
+struct TraceRow {
+    std::int64_t key;
+    sim::SimTime t;
+    std::uint64_t node;
+    std::string category, text;
+};
+
+}  // namespace
+
+// --- small public functions ------------------------------------------------------------------
+
+std::string_view runStatusName(RunStatus s) {
+    switch (s) {
+        case RunStatus::Running:
+            return "running";
+        case RunStatus::Completed:
+            return "completed";
+        case RunStatus::Failed:
+            return "failed";
+        case RunStatus::Stopped:
+            return "stopped";
+        case RunStatus::Interrupted:
+            return "interrupted";
+    }
+    return "running";
+}
+
+std::optional<RunStatus> parseRunStatus(std::string_view name) {
+    for (auto s : {RunStatus::Running, RunStatus::Completed, RunStatus::Failed, RunStatus::Stopped,
+                   RunStatus::Interrupted})
+        if (runStatusName(s) == name) return s;
+    return std::nullopt;
+}
+
+std::string defaultStorePath() {
+    if (const char* p = std::getenv("DAIS_STORE"); p != nullptr && *p != '\0') return p;
+    if (const char* x = std::getenv("XDG_DATA_HOME"); x != nullptr && *x != '\0')
+        return (fs::path(x) / "dais" / "runs.sqlite").string();
+    const char* home = std::getenv("HOME");
+    return (fs::path(home != nullptr && *home != '\0' ? home : ".") / ".local" / "share" / "dais" /
+            "runs.sqlite")
+        .string();
+}
+
+std::string scenarioHash(std::string_view documentText) {
+    // FNV-1a, 64 bits (Fowler, Noll and Vo).
+    std::uint64_t h = 0xcbf29ce484222325ULL;
+    for (const char c : documentText) {
+        h ^= static_cast<unsigned char>(c);
+        h *= 0x100000001b3ULL;
+    }
+    char buf[17];
+    std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
+    return buf;
+}
+
+nlohmann::json overridesToParameters(const std::vector<std::string>& overrides) {
+    nlohmann::json params = nlohmann::json::object();
+    for (const auto& o : overrides) {
+        const auto eq = o.find('=');
+        const std::string path = o.substr(0, eq);
+        const std::string text = eq == std::string::npos ? std::string() : o.substr(eq + 1);
+        auto value = nlohmann::json::parse(text, nullptr, false);
+        params[path] = value.is_discarded() ? nlohmann::json(text) : value;
+    }
+    return params;
+}
+
+RunFinish RunFinish::fromReport(const core::RunReport& report) {
+    RunFinish f;
+    switch (report.status) {
+        case core::RunStatus::Completed:
+            f.status = RunStatus::Completed;
+            break;
+        case core::RunStatus::Stopped:
+            f.status = RunStatus::Stopped;
+            break;
+        case core::RunStatus::Failed:
+            f.status = RunStatus::Failed;
+            break;
+    }
+    f.error = report.error;
+    for (const auto& [layer, version] : report.layerVersions)
+        f.layerVersions[layer] = version;
+    f.wallSeconds = report.wallSeconds;
+    f.events = report.events;
+    f.simulatedTime = report.simulatedTime;
+    f.fingerprint = report.fingerprint;
+    f.metrics = report.metrics;
+    return f;
+}
+
+void StoreObserver::onSample(sim::SimTime time, std::span<const sim::MetricValue> values) {
+    writer_.sample(time, values);
+}
+
+void StoreObserver::onTrace(const sim::TraceRecord& r) {
+    writer_.trace(r.time, r.node, r.category, r.text);
+}
+
+// --- the store ---------------------------------------------------------------------------------
+
+struct RunStore::Impl {
+    struct Task {
+        /// Runs inside the writer's transaction. Returns a refusal (nothing changed) or calls
+        /// fail() for an SQLite error, which rolls the whole batch back.
+        std::function<core::Result<void>(Impl&)> run;
+        bool wait = false;
+        std::mutex mutex;
+        std::condition_variable cv;
+        bool done = false;
+        core::Result<void> result;
+    };
+    using Op = std::variant<SampleRow, TraceRow, std::shared_ptr<Task>>;
+
+    std::string path;
+    StoreOptions options;
+    bool readOnly = false;
+    std::size_t interrupted = 0;
+
+    DbPtr writeDb;  // the writer thread's only (after open)
+    Stmt insertSample, insertTrace, insertMetric;
+    std::string txError;  // the SQLite error that aborts the current batch
+
+    mutable std::mutex readMutex;
+    DbPtr readDb;
+
+    std::mutex mutex;
+    std::condition_variable wake;   // the writer waits for work
+    std::condition_variable space;  // producers wait while the queue is full
+    std::vector<Op> queue;
+    std::size_t queuedRows = 0;
+    std::size_t waiting = 0;  // queued tasks whose caller waits
+    bool stopping = false;
+    std::chrono::steady_clock::time_point oldest;
+    std::string writeError;  // the first failed commit since open
+    std::atomic<std::uint64_t> commits{0}, committedRows{0};
+    std::thread thread;
+
+    ~Impl() {
+        if (thread.joinable()) {
+            {
+                std::lock_guard lock(mutex);
+                stopping = true;
+            }
+            wake.notify_all();
+            space.notify_all();
+            thread.join();
+        }
+        // Statements go before their connection.
+        insertSample = Stmt();
+        insertTrace = Stmt();
+        insertMetric = Stmt();
+    }
+
+    core::Error error(std::string_view what) const {
+        return core::Error{path + ": " + std::string(what)};
+    }
+    core::Error sqlError(sqlite3* db, int rc) const {
+        if (detail::isDamage(rc))
+            return error("the run store is damaged (" + detail::sqliteMessage(db, rc) + ")");
+        return error(detail::sqliteMessage(db, rc));
+    }
+    /// For tasks: records an SQLite failure that aborts the batch.
+    core::Error fail(int rc) {
+        if (txError.empty()) txError = detail::sqliteMessage(writeDb.get(), rc);
+        return sqlError(writeDb.get(), rc);
+    }
+
+    // --- queueing (any thread) ---------------------------------------------------------------
+    void push(Op op, bool urgent) {
+        std::unique_lock lock(mutex);
+        while (queuedRows >= options.maxQueuedRows && !stopping)
+            space.wait(lock);
+        const bool wasEmpty = queue.empty();
+        if (wasEmpty) oldest = std::chrono::steady_clock::now();
+        queue.push_back(std::move(op));
+        ++queuedRows;
+        if (urgent) ++waiting;
+        const bool notify = wasEmpty || urgent || queuedRows == options.commitRows;
+        lock.unlock();
+        if (notify) wake.notify_one();
+    }
+
+    void pushRows(std::vector<SampleRow>& rows) {
+        std::unique_lock lock(mutex);
+        while (queuedRows >= options.maxQueuedRows && !stopping)
+            space.wait(lock);
+        const bool wasEmpty = queue.empty();
+        if (wasEmpty) oldest = std::chrono::steady_clock::now();
+        const std::size_t before = queuedRows;
+        for (const auto& r : rows)
+            queue.emplace_back(r);
+        queuedRows += rows.size();
+        const bool notify =
+            wasEmpty || (before < options.commitRows && queuedRows >= options.commitRows);
+        lock.unlock();
+        if (notify) wake.notify_one();
+    }
+
+    /// Queues a task and waits for the commit that contains it.
+    core::Result<void> runTask(std::function<core::Result<void>(Impl&)> fn) {
+        if (readOnly) return error("opened read-only; this needs a store opened for writing");
+        auto task = std::make_shared<Task>();
+        task->run = std::move(fn);
+        task->wait = true;
+        push(task, true);
+        std::unique_lock lock(task->mutex);
+        task->cv.wait(lock, [&] { return task->done; });
+        return std::move(task->result);
+    }
+
+    void postTask(std::function<core::Result<void>(Impl&)> fn) {
+        if (readOnly) return;
+        auto task = std::make_shared<Task>();
+        task->run = std::move(fn);
+        push(std::move(task), false);
+    }
+
+    // --- the writer thread -------------------------------------------------------------------
+    void writerLoop() {
+        std::vector<Op> batch;
+        std::unique_lock lock(mutex);
+        for (;;) {
+            while (!stopping && waiting == 0 && queuedRows < options.commitRows) {
+                if (queue.empty()) {
+                    wake.wait(lock);
+                } else if (wake.wait_until(lock, oldest + options.commitInterval) ==
+                           std::cv_status::timeout) {
+                    break;
+                }
+            }
+            if (queue.empty()) {
+                if (stopping) return;
+                continue;
+            }
+            batch.swap(queue);
+            queuedRows = 0;
+            waiting = 0;
+            lock.unlock();
+            space.notify_all();
+            commit(batch);
+            batch.clear();
+            lock.lock();
+        }
+    }
+
+    int writeSample(const SampleRow& r) {
+        Stmt& s = insertSample;
+        s.bind(1, r.key);
+        s.bind(2, static_cast<std::int64_t>(r.metric));
+        s.bind(3, r.t);
+        s.bind(4, r.value);
+        if (r.distribution) {
+            s.bind(5, static_cast<std::int64_t>(r.count));
+            s.bind(6, r.p50);
+            s.bind(7, r.p95);
+            s.bind(8, r.p99);
+        } else {
+            s.bindNull(5);
+            s.bindNull(6);
+            s.bindNull(7);
+            s.bindNull(8);
+        }
+        const int rc = s.step();
+        s.reset();
+        return rc;
+    }
+
+    int writeTrace(const TraceRow& r) {
+        Stmt& s = insertTrace;
+        s.bind(1, r.key);
+        s.bind(2, r.t);
+        s.bind(3, static_cast<std::int64_t>(r.node));
+        s.bindStatic(4, r.category);
+        s.bindStatic(5, r.text);
+        const int rc = s.step();
+        s.reset();
+        return rc;
+    }
+
+    void commit(std::vector<Op>& batch) {
+        std::string err;
+        txError.clear();
+        int rc = detail::execSql(writeDb.get(), "BEGIN IMMEDIATE", err);
+        bool ok = rc == SQLITE_OK;
+        if (!ok) txError = err;
+        for (auto& op : batch) {
+            if (!ok) break;
+            if (const auto* s = std::get_if<SampleRow>(&op)) {
+                rc = writeSample(*s);
+                if (rc != SQLITE_DONE) ok = false, fail(rc);
+            } else if (const auto* t = std::get_if<TraceRow>(&op)) {
+                rc = writeTrace(*t);
+                if (rc != SQLITE_DONE) ok = false, fail(rc);
+            } else {
+                auto& task = *std::get<std::shared_ptr<Task>>(op);
+                task.result = task.run(*this);
+                if (!txError.empty()) ok = false;
+            }
+        }
+        if (ok) {
+            rc = detail::execSql(writeDb.get(), "COMMIT", err);
+            if (rc != SQLITE_OK) ok = false, txError = err;
+        }
+        if (ok) {
+            std::uint64_t rows = 0;
+            for (const auto& op : batch)
+                rows += std::holds_alternative<std::shared_ptr<Task>>(op) ? 0 : 1;
+            commits.fetch_add(1, std::memory_order_relaxed);
+            committedRows.fetch_add(rows, std::memory_order_relaxed);
+        }
+        if (!ok) {
+            std::string ignored;
+            if (sqlite3_get_autocommit(writeDb.get()) == 0)
+                detail::execSql(writeDb.get(), "ROLLBACK", ignored);
+            const std::string message = path + ": could not write to the run store (" + txError +
+                                        "); the last " + std::to_string(batch.size()) +
+                                        " writes are lost";
+            std::lock_guard lock(mutex);
+            if (writeError.empty()) writeError = message;
+        }
+        for (auto& op : batch) {
+            auto* task = std::get_if<std::shared_ptr<Task>>(&op);
+            if (task == nullptr || !(*task)->wait) continue;
+            std::lock_guard lock((*task)->mutex);
+            if (!ok) (*task)->result = core::Error{writeErrorCopy()};
+            (*task)->done = true;
+            (*task)->cv.notify_all();
+        }
+    }
+
+    std::string writeErrorCopy() {
+        std::lock_guard lock(mutex);
+        return writeError;
+    }
+
+    // --- opening -----------------------------------------------------------------------------
+    core::Result<void> markInterrupted() {
+        std::vector<std::pair<RunId, std::string>> dead;
+        {
+            Stmt s(writeDb.get(),
+                   "SELECT id, pid, pid_start FROM runs WHERE status = 'running' AND host = ?");
+            if (!s.ok()) return sqlError(writeDb.get(), s.prepareCode());
+            s.bind(1, std::string_view(thisHost()));
+            int rc;
+            while ((rc = s.step()) == SQLITE_ROW)
+                if (!processAlive(s.colInt(1), s.colInt(2)))
+                    dead.emplace_back(s.colInt(0), "process " + std::to_string(s.colInt(1)) +
+                                                       " on " + thisHost() +
+                                                       " ended before the run finished");
+            if (rc != SQLITE_DONE) return sqlError(writeDb.get(), rc);
+        }
+        if (dead.empty()) return {};
+        std::string err;
+        int rc = detail::execSql(writeDb.get(), "BEGIN IMMEDIATE", err);
+        if (rc != SQLITE_OK) return error(err);
+        Stmt u(writeDb.get(),
+               "UPDATE runs SET status = 'interrupted', error = ? WHERE id = ? AND status = "
+               "'running'");
+        for (const auto& [id, why] : dead) {
+            u.bind(1, std::string_view(why));
+            u.bind(2, id);
+            rc = u.step();
+            u.reset();
+            if (rc != SQLITE_DONE) break;
+            interrupted += static_cast<std::size_t>(sqlite3_changes(writeDb.get()));
+        }
+        if (rc == SQLITE_DONE) {
+            rc = detail::execSql(writeDb.get(), "COMMIT", err);
+            if (rc == SQLITE_OK) return {};
+        }
+        const auto e = sqlError(writeDb.get(), rc);
+        detail::execSql(writeDb.get(), "ROLLBACK", err);
+        interrupted = 0;
+        return e;
+    }
+
+    // --- reading -----------------------------------------------------------------------------
+    static constexpr const char* kRunColumns =
+        "id, scenario_hash, scenario_name, seed, parameters, layer_versions, host, pid, "
+        "pid_start, status, error, started_at, finished_at, wall_seconds, events, simulated_ns, "
+        "fingerprint, sweep_id, point_index, replicate";
+
+    static RunRecord runFromRow(const Stmt& s) {
+        RunRecord r;
+        r.id = s.colInt(0);
+        r.scenarioHash = s.colText(1);
+        r.scenarioName = s.colText(2);
+        r.seed = static_cast<std::uint64_t>(s.colInt(3));
+        r.parameters = parseObject(s.colText(4));
+        r.layerVersions = parseObject(s.colText(5));
+        r.host = s.colText(6);
+        r.pid = s.colInt(7);
+        const std::int64_t pidStart = s.colInt(8);
+        r.status = parseRunStatus(s.colText(9)).value_or(RunStatus::Interrupted);
+        r.error = s.colText(10);
+        // A run whose process is gone reads as interrupted even before a writer marks it.
+        if (r.status == RunStatus::Running && r.host == thisHost() &&
+            !processAlive(r.pid, pidStart)) {
+            r.status = RunStatus::Interrupted;
+            if (r.error.empty())
+                r.error = "process " + std::to_string(r.pid) + " on " + r.host +
+                          " ended before the run finished";
+        }
+        r.startedAt = s.colInt(11);
+        r.finishedAt = optionalInt(s, 12);
+        r.wallSeconds = s.colDouble(13);
+        r.events = static_cast<std::uint64_t>(s.colInt(14));
+        r.simulatedTime = s.colInt(15);
+        r.fingerprint = s.colText(16);
+        r.sweep = optionalInt(s, 17);
+        r.pointIndex = s.colInt(18);
+        r.replicate = s.colInt(19);
+        return r;
+    }
+
+    /// Runs `fn` on the read connection under its lock.
+    template <class F>
+    auto read(F&& fn) const {
+        std::lock_guard lock(readMutex);
+        return fn(readDb.get());
+    }
+
+    core::Result<std::optional<RunRecord>> findRun(RunId id) const {
+        return read([&](sqlite3* db) -> core::Result<std::optional<RunRecord>> {
+            Stmt s(db, std::string("SELECT ") + kRunColumns + " FROM runs WHERE id = ?");
+            if (!s.ok()) return sqlError(db, s.prepareCode());
+            s.bind(1, id);
+            const int rc = s.step();
+            if (rc == SQLITE_ROW) return std::optional<RunRecord>(runFromRow(s));
+            if (rc == SQLITE_DONE) return std::optional<RunRecord>();
+            return sqlError(db, rc);
+        });
+    }
+
+    core::Error noRun(RunId id) const { return error("no run " + std::to_string(id)); }
+};
+
+// --- open ----------------------------------------------------------------------------------------
+
+namespace {
+
+struct Header {
+    bool exists = false;
+    std::uintmax_t size = 0;
+};
+
+/// Checks the path before SQLite touches it: a regular, readable file that starts with the
+/// SQLite header (or is empty), or no file at all.
+core::Result<Header> inspectPath(const std::string& path, bool readOnly) {
+    std::error_code ec;
+    const auto st = fs::status(path, ec);
+    if (ec && ec != std::errc::no_such_file_or_directory)
+        return core::Error{path + ": " + ec.message()};
+    Header h;
+    if (!fs::exists(st)) return h;
+    h.exists = true;
+    if (fs::is_directory(st)) return core::Error{path + ": is a folder, not a run store file"};
+    if (!fs::is_regular_file(st))
+        return core::Error{path + ": not a regular file, so not a run store"};
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return core::Error{path + ": cannot read it (" + std::string(std::strerror(errno)) + ")"};
+    char head[16] = {};
+    std::size_t got = 0;
+    while (got < sizeof head) {
+        const ssize_t n = ::read(fd, head + got, sizeof head - got);
+        if (n <= 0) break;
+        got += static_cast<std::size_t>(n);
+    }
+    ::close(fd);
+    h.size = fs::file_size(path, ec);
+    if (got == 0 && h.size == 0) {
+        if (readOnly) return core::Error{path + ": an empty file, not a run store"};
+        return h;
+    }
+    static constexpr char kMagic[16] = {'S', 'Q', 'L', 'i', 't', 'e', ' ', 'f',
+                                        'o', 'r', 'm', 'a', 't', ' ', '3', '\0'};
+    if (got < sizeof head || std::memcmp(head, kMagic, sizeof head) != 0)
+        return core::Error{path + ": not a SQLite database, so not a DAIS run store"};
+    if (!readOnly && ::access(path.c_str(), W_OK) != 0)
+        return core::Error{path + ": cannot write to it (" + std::string(std::strerror(errno)) +
+                           ")"};
+    return h;
+}
+
+struct FileState {
+    bool blank = false;  // an empty database: no application id, no tables
+    int version = 0;
+};
+
+/// Reads the application id and schema version through a read-only connection and checks the
+/// file's integrity. Never writes.
+core::Result<FileState> inspectDatabase(const std::string& path, bool readOnly) {
+    auto damaged = [&](const std::string& what) {
+        return core::Error{path + ": the run store is damaged (" + what + ")"};
+    };
+    sqlite3* raw = nullptr;
+    int rc = sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READONLY, nullptr);
+    DbPtr db(raw);
+    if (rc != SQLITE_OK) {
+        if (detail::isDamage(rc)) return damaged(detail::sqliteMessage(raw, rc));
+        return core::Error{path + ": cannot open it (" + detail::sqliteMessage(raw, rc) + ")"};
+    }
+    sqlite3_busy_timeout(db.get(), 10'000);
+    auto scalar = [&](const char* sql, std::int64_t& out) {
+        Stmt s(db.get(), sql);
+        if (!s.ok()) return s.prepareCode();
+        const int r = s.step();
+        if (r == SQLITE_ROW) out = s.colInt(0);
+        return r == SQLITE_ROW ? SQLITE_OK : r;
+    };
+    std::int64_t appId = 0, version = 0, objects = 0;
+    rc = scalar("PRAGMA application_id", appId);
+    if (rc == SQLITE_OK) rc = scalar("PRAGMA user_version", version);
+    if (rc == SQLITE_OK) rc = scalar("SELECT count(*) FROM sqlite_master", objects);
+    if (rc != SQLITE_OK) {
+        if (detail::isDamage(rc)) return damaged(detail::sqliteMessage(db.get(), rc));
+        return core::Error{path + ": cannot read it (" + detail::sqliteMessage(db.get(), rc) + ")"};
+    }
+    FileState state;
+    if (appId == 0 && objects == 0 && version == 0) {
+        if (readOnly) return core::Error{path + ": an empty SQLite database, not a run store"};
+        state.blank = true;
+        return state;
+    }
+    if (appId != kApplicationId) {
+        char id[32];
+        std::snprintf(id, sizeof id, "0x%08llx",
+                      static_cast<unsigned long long>(static_cast<std::uint32_t>(appId)));
+        return core::Error{path + ": a SQLite database of another application (application id " +
+                           id + "), not a DAIS run store"};
+    }
+    if (version > currentSchemaVersion())
+        return core::Error{path + ": written by a newer DAIS: schema " + std::to_string(version) +
+                           ", this build reads up to " + std::to_string(currentSchemaVersion())};
+    Stmt check(db.get(), "PRAGMA quick_check");
+    if (!check.ok()) return damaged(detail::sqliteMessage(db.get(), check.prepareCode()));
+    rc = check.step();
+    if (rc != SQLITE_ROW) return damaged(detail::sqliteMessage(db.get(), rc));
+    if (const std::string first = check.colText(0); first != "ok") return damaged(first);
+    state.version = static_cast<int>(version);
+    return state;
+}
+
+}  // namespace
+
+RunStore::RunStore(std::shared_ptr<Impl> impl) : impl_(std::move(impl)) {}
+RunStore::~RunStore() = default;
+
+const std::string& RunStore::path() const {
+    return impl_->path;
+}
+bool RunStore::readOnly() const {
+    return impl_->readOnly;
+}
+std::size_t RunStore::interruptedAtOpen() const {
+    return impl_->interrupted;
+}
+
+core::Result<std::unique_ptr<RunStore>> RunStore::open(const std::string& path,
+                                                       const StoreOptions& options) {
+    if (path.empty()) return core::Error{"the run store's path is empty"};
+    const bool readOnly = options.mode == StoreOptions::Mode::ReadOnly;
+    auto header = inspectPath(path, readOnly);
+    if (!header) return header.error();
+    if (!header->exists) {
+        if (readOnly) return core::Error{path + ": no such file (no run has been stored there)"};
+        const fs::path parent = fs::path(path).parent_path();
+        std::error_code ec;
+        if (!parent.empty() && !fs::is_directory(parent, ec)) {
+            if (fs::exists(parent, ec))
+                return core::Error{path + ": " + parent.string() + " is not a folder"};
+            if (!options.createDirectories)
+                return core::Error{path + ": the folder " + parent.string() + " does not exist"};
+            fs::create_directories(parent, ec);
+            if (ec)
+                return core::Error{path + ": cannot create the folder " + parent.string() + " (" +
+                                   ec.message() + ")"};
+        }
+    }
+    FileState state;
+    state.blank = true;
+    if (header->exists && header->size > 0) {
+        auto inspected = inspectDatabase(path, readOnly);
+        if (!inspected) return inspected.error();
+        state = *inspected;
+    }
+
+    auto impl = std::make_shared<Impl>();
+    impl->path = path;
+    impl->options = options;
+    impl->readOnly = readOnly;
+    if (impl->options.commitRows == 0) impl->options.commitRows = 1;
+    if (impl->options.maxQueuedRows < impl->options.commitRows)
+        impl->options.maxQueuedRows = impl->options.commitRows;
+
+    if (readOnly) {
+        sqlite3* raw = nullptr;
+        int rc = sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READONLY, nullptr);
+        DbPtr file(raw);
+        if (rc != SQLITE_OK) return impl->sqlError(raw, rc);
+        sqlite3_busy_timeout(file.get(), 10'000);
+        if (state.version < currentSchemaVersion()) {
+            // An older store is read through a copy in memory brought up to date; the file
+            // itself is left as it is.
+            rc = sqlite3_open_v2(":memory:", &raw, SQLITE_OPEN_READWRITE, nullptr);
+            DbPtr mem(raw);
+            if (rc != SQLITE_OK) return impl->sqlError(raw, rc);
+            sqlite3_backup* b = sqlite3_backup_init(mem.get(), "main", file.get(), "main");
+            if (b == nullptr) return impl->sqlError(mem.get(), sqlite3_errcode(mem.get()));
+            rc = sqlite3_backup_step(b, -1);
+            sqlite3_backup_finish(b);
+            if (rc != SQLITE_DONE) return impl->sqlError(file.get(), rc);
+            std::string err;
+            for (int v = state.version + 1; v <= currentSchemaVersion(); ++v)
+                if (detail::applyStep(mem.get(), v, err) != SQLITE_OK)
+                    return impl->error("cannot read this older store (" + err + ")");
+            impl->readDb = std::move(mem);
+        } else {
+            impl->readDb = std::move(file);
+        }
+        return std::unique_ptr<RunStore>(new RunStore(std::move(impl)));
+    }
+
+    // Read-write: the writer's connection, the schema, the interrupted runs, the reader.
+    sqlite3* raw = nullptr;
+    const int flags = SQLITE_OPEN_READWRITE | (header->exists ? 0 : SQLITE_OPEN_CREATE);
+    int rc = sqlite3_open_v2(path.c_str(), &raw, flags, nullptr);
+    impl->writeDb.reset(raw);
+    if (rc != SQLITE_OK) return impl->sqlError(raw, rc);
+    sqlite3_busy_timeout(raw, 10'000);
+    std::string err;
+    {
+        Stmt mode(raw, "PRAGMA journal_mode = WAL");
+        rc = mode.ok() ? mode.step() : mode.prepareCode();
+        if (rc != SQLITE_ROW) return impl->sqlError(raw, rc);
+        if (mode.colText(0) != "wal")
+            return impl->error("cannot switch the store to write-ahead logging (journal mode " +
+                               mode.colText(0) + ")");
+    }
+    if (detail::execSql(raw, "PRAGMA synchronous = NORMAL", err) != SQLITE_OK)
+        return impl->error(err);
+    int version = 0;
+    rc = detail::userVersion(raw, version);
+    if (rc != SQLITE_OK) return impl->sqlError(raw, rc);
+    if (version > currentSchemaVersion())  // another process got there first
+        return impl->error("written by a newer DAIS: schema " + std::to_string(version) +
+                           ", this build reads up to " + std::to_string(currentSchemaVersion()));
+    for (int v = version + 1; v <= currentSchemaVersion(); ++v)
+        if (detail::applyStep(raw, v, err) != SQLITE_OK)
+            return impl->error("cannot upgrade the store to schema " + std::to_string(v) + " (" +
+                               err + ")");
+    if (auto marked = impl->markInterrupted(); !marked) return marked.error();
+
+    impl->insertSample =
+        Stmt(raw,
+             "INSERT INTO samples (id, metric, t, value, count, p50, p95, p99) VALUES (?, ?, ?, "
+             "?, ?, ?, ?, ?)");
+    impl->insertTrace =
+        Stmt(raw, "INSERT INTO trace (id, t, node, category, text) VALUES (?, ?, ?, ?, ?)");
+    impl->insertMetric = Stmt(raw,
+                              "INSERT OR REPLACE INTO metrics (run_id, idx, name, unit, help, "
+                              "type, scope) VALUES (?, ?, ?, ?, ?, ?, ?)");
+    for (const Stmt* s : {&impl->insertSample, &impl->insertTrace, &impl->insertMetric})
+        if (!s->ok()) return impl->sqlError(raw, s->prepareCode());
+
+    rc = sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READONLY, nullptr);
+    impl->readDb.reset(raw);
+    if (rc != SQLITE_OK) return impl->sqlError(raw, rc);
+    sqlite3_busy_timeout(raw, 10'000);
+
+    Impl* self = impl.get();
+    impl->thread = std::thread([self] { self->writerLoop(); });
+    return std::unique_ptr<RunStore>(new RunStore(std::move(impl)));
+}
+
+// --- writing -------------------------------------------------------------------------------------
+
+core::Result<std::string> RunStore::putScenario(std::string_view name,
+                                                std::string_view documentText) {
+    std::string hash = scenarioHash(documentText);
+    auto r = impl_->runTask([&](Impl& s) -> core::Result<void> {
+        sqlite3* db = s.writeDb.get();
+        Stmt ins(db,
+                 "INSERT OR IGNORE INTO scenarios (hash, name, document, created_at) VALUES (?, ?, "
+                 "?, ?)");
+        ins.bind(1, std::string_view(hash));
+        ins.bind(2, name);
+        ins.bind(3, documentText);
+        ins.bind(4, nowMs());
+        if (const int rc = ins.step(); rc != SQLITE_DONE) return s.fail(rc);
+        if (sqlite3_changes(db) > 0) return {};
+        Stmt get(db, "SELECT document FROM scenarios WHERE hash = ?");
+        get.bind(1, std::string_view(hash));
+        if (const int rc = get.step(); rc != SQLITE_ROW) return s.fail(rc);
+        if (get.colText(0) != documentText)
+            return s.error("two different scenario documents share the hash " + hash);
+        return {};
+    });
+    if (!r) return r.error();
+    return hash;
+}
+
+core::Result<SweepId> RunStore::createSweep(const SweepStart& sweep) {
+    SweepId id = 0;
+    auto r = impl_->runTask([&](Impl& s) -> core::Result<void> {
+        sqlite3* db = s.writeDb.get();
+        Stmt ins(db,
+                 "INSERT INTO sweeps (scenario_hash, experiment, description, created_at) VALUES "
+                 "(?, ?, ?, ?)");
+        ins.bind(1, std::string_view(sweep.scenarioHash));
+        ins.bind(2, std::string_view(sweep.experiment));
+        ins.bind(3, std::string_view(sweep.description.dump()));
+        ins.bind(4, nowMs());
+        if (const int rc = ins.step(); rc != SQLITE_DONE) return s.fail(rc);
+        id = sqlite3_last_insert_rowid(db);
+        return {};
+    });
+    if (!r) return r.error();
+    return id;
+}
+
+core::Result<std::unique_ptr<RunWriter>> RunStore::beginRun(const RunStart& run) {
+    RunId id = 0;
+    auto r = impl_->runTask([&](Impl& s) -> core::Result<void> {
+        sqlite3* db = s.writeDb.get();
+        Stmt known(db, "SELECT 1 FROM scenarios WHERE hash = ?");
+        known.bind(1, std::string_view(run.scenarioHash));
+        int rc = known.step();
+        if (rc == SQLITE_DONE)
+            return s.error("no scenario with hash \"" + run.scenarioHash +
+                           "\" (store the scenario before its runs)");
+        if (rc != SQLITE_ROW) return s.fail(rc);
+        const std::int64_t pid = run.pid != 0 ? run.pid : static_cast<std::int64_t>(::getpid());
+        Stmt ins(db,
+                 "INSERT INTO runs (scenario_hash, scenario_name, seed, parameters, "
+                 "layer_versions, host, pid, pid_start, status, started_at, sweep_id, "
+                 "point_index, replicate) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'running', ?, ?, ?, ?)");
+        ins.bind(1, std::string_view(run.scenarioHash));
+        ins.bind(2, std::string_view(run.scenarioName));
+        ins.bind(3, static_cast<std::int64_t>(run.seed));
+        ins.bind(4, std::string_view(run.parameters.is_object() ? run.parameters.dump() : "{}"));
+        ins.bind(5,
+                 std::string_view(run.layerVersions.is_object() ? run.layerVersions.dump() : "{}"));
+        ins.bind(6, std::string_view(run.host.empty() ? thisHost() : run.host));
+        ins.bind(7, pid);
+        ins.bind(8, processStart(pid));
+        ins.bind(9, nowMs());
+        if (run.sweep)
+            ins.bind(10, *run.sweep);
+        else
+            ins.bindNull(10);
+        ins.bind(11, run.pointIndex);
+        ins.bind(12, run.replicate);
+        if (rc = ins.step(); rc != SQLITE_DONE) return s.fail(rc);
+        id = sqlite3_last_insert_rowid(db);
+        if (id > kMaxRunId) {
+            s.txError = "run ids are exhausted";
+            return s.error("run ids are exhausted");
+        }
+        return {};
+    });
+    if (!r) return r.error();
+    return std::unique_ptr<RunWriter>(new RunWriter(impl_, id));
+}
+
+core::Result<void> RunStore::annotate(RunId run, std::string_view text) {
+    return impl_->runTask([&](Impl& s) -> core::Result<void> {
+        sqlite3* db = s.writeDb.get();
+        Stmt known(db, "SELECT 1 FROM runs WHERE id = ?");
+        known.bind(1, run);
+        const int rc = known.step();
+        if (rc == SQLITE_DONE) return s.noRun(run);
+        if (rc != SQLITE_ROW) return s.fail(rc);
+        Stmt ins(db, "INSERT INTO annotations (run_id, created_at, text) VALUES (?, ?, ?)");
+        ins.bind(1, run);
+        ins.bind(2, nowMs());
+        ins.bind(3, text);
+        if (const int r = ins.step(); r != SQLITE_DONE) return s.fail(r);
+        return {};
+    });
+}
+
+core::Result<void> RunStore::deleteRun(RunId run) {
+    return impl_->runTask([&](Impl& s) -> core::Result<void> {
+        sqlite3* db = s.writeDb.get();
+        Stmt get(db, "SELECT scenario_hash, status, host, pid, pid_start FROM runs WHERE id = ?");
+        get.bind(1, run);
+        int rc = get.step();
+        if (rc == SQLITE_DONE) return s.noRun(run);
+        if (rc != SQLITE_ROW) return s.fail(rc);
+        const std::string hash = get.colText(0);
+        if (get.colText(1) == "running" &&
+            (get.colText(2) != thisHost() || processAlive(get.colInt(3), get.colInt(4))))
+            return s.error("run " + std::to_string(run) + " is still running (process " +
+                           std::to_string(get.colInt(3)) + " on " + get.colText(2) + ")");
+        const std::pair<const char*, bool> steps[] = {
+            {"DELETE FROM samples WHERE id BETWEEN ?1 AND ?2", true},
+            {"DELETE FROM trace WHERE id BETWEEN ?1 AND ?2", true},
+            {"DELETE FROM metrics WHERE run_id = ?3", false},
+            {"DELETE FROM final_metrics WHERE run_id = ?3", false},
+            {"DELETE FROM annotations WHERE run_id = ?3", false},
+            {"DELETE FROM runs WHERE id = ?3", false},
+        };
+        for (const auto& [sql, ranged] : steps) {
+            Stmt d(db, sql);
+            if (!d.ok()) return s.fail(d.prepareCode());
+            if (ranged) {
+                d.bind(1, firstKey(run));
+                d.bind(2, lastKey(run));
+            } else {
+                d.bind(3, run);
+            }
+            if (rc = d.step(); rc != SQLITE_DONE) return s.fail(rc);
+        }
+        Stmt orphan(db,
+                    "DELETE FROM scenarios WHERE hash = ?1 AND NOT EXISTS (SELECT 1 FROM runs "
+                    "WHERE scenario_hash = ?1)");
+        orphan.bind(1, std::string_view(hash));
+        if (rc = orphan.step(); rc != SQLITE_DONE) return s.fail(rc);
+        return {};
+    });
+}
+
+core::Result<void> RunStore::flush() {
+    auto r = impl_->runTask([](Impl&) -> core::Result<void> { return {}; });
+    if (!r) return r;
+    if (std::string e = impl_->writeErrorCopy(); !e.empty()) return core::Error{e};
+    return {};
+}
+
+// --- reading -------------------------------------------------------------------------------------
+
+RunStore::WriterStats RunStore::writerStats() const {
+    return {impl_->commits.load(std::memory_order_relaxed),
+            impl_->committedRows.load(std::memory_order_relaxed)};
+}
+
+core::Result<std::vector<RunRecord>> RunStore::listRuns(const RunFilter& filter) const {
+    // Running and interrupted are told apart by asking whether the process lives, so those two
+    // filters (and their limit) are applied here rather than in SQL.
+    const bool liveness = filter.status && (*filter.status == RunStatus::Running ||
+                                            *filter.status == RunStatus::Interrupted);
+    std::string sql = std::string("SELECT ") + Impl::kRunColumns + " FROM runs WHERE 1";
+    if (filter.status)
+        sql += liveness ? " AND status IN ('running', 'interrupted')" : " AND status = ?1";
+    if (filter.scenario) sql += " AND (scenario_name = ?2 OR scenario_hash = ?2)";
+    if (filter.sweep) sql += " AND sweep_id = ?3";
+    sql += " ORDER BY id DESC";
+    if (filter.limit > 0 && !liveness) sql += " LIMIT " + std::to_string(filter.limit);
+    return impl_->read([&](sqlite3* db) -> core::Result<std::vector<RunRecord>> {
+        Stmt s(db, sql);
+        if (!s.ok()) return impl_->sqlError(db, s.prepareCode());
+        if (filter.status && !liveness) s.bind(1, runStatusName(*filter.status));
+        if (filter.scenario) s.bind(2, std::string_view(*filter.scenario));
+        if (filter.sweep) s.bind(3, *filter.sweep);
+        std::vector<RunRecord> runs;
+        int rc;
+        while ((rc = s.step()) == SQLITE_ROW) {
+            RunRecord r = Impl::runFromRow(s);
+            if (liveness && r.status != *filter.status) continue;
+            runs.push_back(std::move(r));
+            if (filter.limit > 0 && runs.size() >= filter.limit) break;
+        }
+        if (rc != SQLITE_ROW && rc != SQLITE_DONE) return impl_->sqlError(db, rc);
+        return runs;
+    });
+}
+
+core::Result<std::optional<RunRecord>> RunStore::findRun(RunId id) const {
+    return impl_->findRun(id);
+}
+
+core::Result<RunRecord> RunStore::run(RunId id) const {
+    auto r = impl_->findRun(id);
+    if (!r) return r.error();
+    if (!r->has_value()) return impl_->noRun(id);
+    return std::move(**r);
+}
+
+core::Result<std::vector<core::MetricReport>> RunStore::finalMetrics(RunId id) const {
+    return impl_->read([&](sqlite3* db) -> core::Result<std::vector<core::MetricReport>> {
+        Stmt s(db,
+               "SELECT name, unit, help, type, scope, value, count, mean, stddev, min, max, p50, "
+               "p95, p99 FROM final_metrics WHERE run_id = ? ORDER BY position");
+        if (!s.ok()) return impl_->sqlError(db, s.prepareCode());
+        s.bind(1, id);
+        std::vector<core::MetricReport> out;
+        int rc;
+        while ((rc = s.step()) == SQLITE_ROW) {
+            core::MetricReport m;
+            m.name = s.colText(0);
+            m.unit = s.colText(1);
+            m.help = s.colText(2);
+            m.type = parseMetricType(s.colText(3));
+            m.scope = parseMetricScope(s.colText(4));
+            m.value = s.colDouble(5);
+            m.count = static_cast<std::uint64_t>(s.colInt(6));
+            m.mean = s.colDouble(7);
+            m.stddev = s.colDouble(8);
+            m.min = s.colDouble(9);
+            m.max = s.colDouble(10);
+            m.p50 = s.colDouble(11);
+            m.p95 = s.colDouble(12);
+            m.p99 = s.colDouble(13);
+            out.push_back(std::move(m));
+        }
+        if (rc != SQLITE_DONE) return impl_->sqlError(db, rc);
+        return out;
+    });
+}
+
+core::Result<std::vector<SampledMetric>> RunStore::sampledMetrics(RunId id) const {
+    return impl_->read([&](sqlite3* db) -> core::Result<std::vector<SampledMetric>> {
+        Stmt s(db,
+               "SELECT idx, name, unit, help, type, scope FROM metrics WHERE run_id = ? ORDER BY "
+               "idx");
+        if (!s.ok()) return impl_->sqlError(db, s.prepareCode());
+        s.bind(1, id);
+        std::vector<SampledMetric> out;
+        std::unordered_map<std::int64_t, std::size_t> byIdx;
+        int rc;
+        while ((rc = s.step()) == SQLITE_ROW) {
+            byIdx[s.colInt(0)] = out.size();
+            out.push_back({s.colText(1), s.colText(2), s.colText(3), parseMetricType(s.colText(4)),
+                           parseMetricScope(s.colText(5)), 0});
+        }
+        if (rc != SQLITE_DONE) return impl_->sqlError(db, rc);
+        Stmt c(db, "SELECT metric, count(*) FROM samples WHERE id BETWEEN ? AND ? GROUP BY metric");
+        c.bind(1, firstKey(id));
+        c.bind(2, lastKey(id));
+        while ((rc = c.step()) == SQLITE_ROW)
+            if (auto it = byIdx.find(c.colInt(0)); it != byIdx.end())
+                out[it->second].samples = static_cast<std::uint64_t>(c.colInt(1));
+        if (rc != SQLITE_DONE) return impl_->sqlError(db, rc);
+        std::erase_if(out, [](const SampledMetric& m) { return m.samples == 0; });
+        return out;
+    });
+}
+
+core::Result<std::vector<Sample>> RunStore::samples(RunId id, std::string_view metric) const {
+    return impl_->read([&](sqlite3* db) -> core::Result<std::vector<Sample>> {
+        Stmt s(db,
+               "SELECT t, value, count, p50, p95, p99 FROM samples WHERE id BETWEEN ?1 AND ?2 AND "
+               "metric = (SELECT idx FROM metrics WHERE run_id = ?3 AND name = ?4) ORDER BY id");
+        if (!s.ok()) return impl_->sqlError(db, s.prepareCode());
+        s.bind(1, firstKey(id));
+        s.bind(2, lastKey(id));
+        s.bind(3, id);
+        s.bind(4, metric);
+        std::vector<Sample> out;
+        int rc;
+        while ((rc = s.step()) == SQLITE_ROW) {
+            Sample x;
+            x.time = s.colInt(0);
+            x.value = s.colDouble(1);
+            if (!s.isNull(2)) {
+                x.count = static_cast<std::uint64_t>(s.colInt(2));
+                x.p50 = s.colDouble(3);
+                x.p95 = s.colDouble(4);
+                x.p99 = s.colDouble(5);
+            }
+            out.push_back(x);
+        }
+        if (rc != SQLITE_DONE) return impl_->sqlError(db, rc);
+        return out;
+    });
+}
+
+core::Result<std::vector<TraceEntry>> RunStore::trace(RunId id, std::size_t limit) const {
+    return impl_->read([&](sqlite3* db) -> core::Result<std::vector<TraceEntry>> {
+        Stmt s(db,
+               "SELECT t, node, category, text FROM trace WHERE id BETWEEN ? AND ? ORDER BY id "
+               "LIMIT ?");
+        if (!s.ok()) return impl_->sqlError(db, s.prepareCode());
+        s.bind(1, firstKey(id));
+        s.bind(2, lastKey(id));
+        s.bind(3, limit == 0 ? std::int64_t{-1} : static_cast<std::int64_t>(limit));
+        std::vector<TraceEntry> out;
+        int rc;
+        while ((rc = s.step()) == SQLITE_ROW)
+            out.push_back(
+                {s.colInt(0), static_cast<std::uint64_t>(s.colInt(1)), s.colText(2), s.colText(3)});
+        if (rc != SQLITE_DONE) return impl_->sqlError(db, rc);
+        return out;
+    });
+}
+
+core::Result<std::vector<Annotation>> RunStore::annotations(RunId id) const {
+    return impl_->read([&](sqlite3* db) -> core::Result<std::vector<Annotation>> {
+        Stmt s(db, "SELECT id, created_at, text FROM annotations WHERE run_id = ? ORDER BY id");
+        if (!s.ok()) return impl_->sqlError(db, s.prepareCode());
+        s.bind(1, id);
+        std::vector<Annotation> out;
+        int rc;
+        while ((rc = s.step()) == SQLITE_ROW)
+            out.push_back({s.colInt(0), s.colInt(1), s.colText(2)});
+        if (rc != SQLITE_DONE) return impl_->sqlError(db, rc);
+        return out;
+    });
+}
+
+core::Result<StoredScenario> RunStore::scenario(std::string_view hash) const {
+    return impl_->read([&](sqlite3* db) -> core::Result<StoredScenario> {
+        Stmt s(db, "SELECT hash, name, document FROM scenarios WHERE hash = ?");
+        if (!s.ok()) return impl_->sqlError(db, s.prepareCode());
+        s.bind(1, hash);
+        const int rc = s.step();
+        if (rc == SQLITE_DONE) return impl_->error("no scenario with hash " + std::string(hash));
+        if (rc != SQLITE_ROW) return impl_->sqlError(db, rc);
+        return StoredScenario{s.colText(0), s.colText(1), s.colText(2)};
+    });
+}
+
+core::Result<SweepRecord> RunStore::sweep(SweepId id) const {
+    return impl_->read([&](sqlite3* db) -> core::Result<SweepRecord> {
+        Stmt s(db,
+               "SELECT id, scenario_hash, experiment, description, created_at FROM sweeps WHERE "
+               "id = ?");
+        if (!s.ok()) return impl_->sqlError(db, s.prepareCode());
+        s.bind(1, id);
+        const int rc = s.step();
+        if (rc == SQLITE_DONE) return impl_->error("no sweep " + std::to_string(id));
+        if (rc != SQLITE_ROW) return impl_->sqlError(db, rc);
+        SweepRecord r;
+        r.id = s.colInt(0);
+        r.scenarioHash = s.colText(1);
+        r.experiment = s.colText(2);
+        r.description = nlohmann::json::parse(s.colText(3), nullptr, false);
+        if (r.description.is_discarded()) r.description = nlohmann::json::object();
+        r.createdAt = s.colInt(4);
+        return r;
+    });
+}
+
+core::Result<std::vector<RunRecord>> RunStore::sweepRuns(SweepId id) const {
+    return impl_->read([&](sqlite3* db) -> core::Result<std::vector<RunRecord>> {
+        Stmt s(db, std::string("SELECT ") + Impl::kRunColumns +
+                       " FROM runs WHERE sweep_id = ? ORDER BY point_index, replicate, id");
+        if (!s.ok()) return impl_->sqlError(db, s.prepareCode());
+        s.bind(1, id);
+        std::vector<RunRecord> out;
+        int rc;
+        while ((rc = s.step()) == SQLITE_ROW)
+            out.push_back(Impl::runFromRow(s));
+        if (rc != SQLITE_DONE) return impl_->sqlError(db, rc);
+        return out;
+    });
+}
+
+// --- RunWriter -----------------------------------------------------------------------------------
+
+struct RunWriter::Local {
+    std::int64_t sampleSeq = 0, traceSeq = 0;
+    // The metric index of each position of the last sample (the same span, call after call).
+    std::vector<std::pair<const sim::MetricInfo*, std::uint32_t>> byPosition;
+    std::unordered_map<std::string, std::uint32_t> byName;
+    std::vector<SampleRow> rows;
+};
+
+RunWriter::RunWriter(std::shared_ptr<RunStore::Impl> store, RunId id)
+    : store_(std::move(store)), local_(std::make_unique<Local>()), id_(id) {}
+
+RunWriter::~RunWriter() {
+    if (finished_) return;
+    const RunId id = id_;
+    store_->postTask([id](RunStore::Impl& s) -> core::Result<void> {
+        Stmt u(s.writeDb.get(),
+               "UPDATE runs SET status = 'interrupted', error = 'the run was abandoned before it "
+               "finished', finished_at = ? WHERE id = ? AND status = 'running'");
+        u.bind(1, nowMs());
+        u.bind(2, id);
+        if (const int rc = u.step(); rc != SQLITE_DONE) return s.fail(rc);
+        return {};
+    });
+}
+
+void RunWriter::sample(sim::SimTime t, std::span<const sim::MetricValue> values) {
+    if (finished_) return;
+    Local& L = *local_;
+    L.rows.clear();
+    if (L.byPosition.size() < values.size()) L.byPosition.resize(values.size(), {nullptr, 0});
+    for (std::size_t i = 0; i < values.size(); ++i) {
+        const sim::MetricValue& v = values[i];
+        if (v.info == nullptr) continue;
+        std::uint32_t idx;
+        if (L.byPosition[i].first == v.info) {
+            idx = L.byPosition[i].second;
+        } else {
+            auto it = L.byName.find(v.info->name);
+            if (it == L.byName.end()) {
+                idx = static_cast<std::uint32_t>(L.byName.size());
+                L.byName.emplace(v.info->name, idx);
+                store_->postTask(
+                    [run = id_, idx, info = *v.info](RunStore::Impl& s) -> core::Result<void> {
+                        Stmt& ins = s.insertMetric;
+                        ins.bind(1, run);
+                        ins.bind(2, static_cast<std::int64_t>(idx));
+                        ins.bind(3, std::string_view(info.name));
+                        ins.bind(4, std::string_view(info.unit));
+                        ins.bind(5, std::string_view(info.help));
+                        ins.bind(6, metricTypeText(info.type));
+                        ins.bind(7, sim::metricScopeName(info.scope));
+                        const int rc = ins.step();
+                        ins.reset();
+                        if (rc != SQLITE_DONE) return s.fail(rc);
+                        return {};
+                    });
+            } else {
+                idx = it->second;
+            }
+            L.byPosition[i] = {v.info, idx};
+        }
+        const bool dist = v.info->type == sim::MetricType::Distribution;
+        L.rows.push_back(SampleRow{firstKey(id_) + L.sampleSeq++, t, v.value, v.p50, v.p95, v.p99,
+                                   v.count, idx, dist});
+    }
+    if (!L.rows.empty()) store_->pushRows(L.rows);
+}
+
+void RunWriter::trace(sim::SimTime t, std::uint64_t node, std::string_view category,
+                      std::string_view text) {
+    if (finished_) return;
+    store_->push(TraceRow{firstKey(id_) + local_->traceSeq++, t, node, std::string(category),
+                          std::string(text)},
+                 false);
+}
+
+core::Result<void> RunWriter::finish(const RunFinish& outcome) {
+    if (finished_) return store_->error("run " + std::to_string(id_) + " was already finished");
+    finished_ = true;
+    const RunId id = id_;
+    auto r = store_->runTask([&](RunStore::Impl& s) -> core::Result<void> {
+        sqlite3* db = s.writeDb.get();
+        RunStatus status = outcome.status;
+        if (status == RunStatus::Running || status == RunStatus::Interrupted)
+            status = RunStatus::Interrupted;
+        Stmt u(db,
+               "UPDATE runs SET status = ?, error = ?, finished_at = ?, wall_seconds = ?, events "
+               "= ?, simulated_ns = ?, fingerprint = ? WHERE id = ?");
+        u.bind(1, runStatusName(status));
+        u.bind(2, std::string_view(outcome.error));
+        u.bind(3, nowMs());
+        u.bind(4, outcome.wallSeconds);
+        u.bind(5, static_cast<std::int64_t>(outcome.events));
+        u.bind(6, outcome.simulatedTime);
+        u.bind(7, std::string_view(outcome.fingerprint));
+        u.bind(8, id);
+        if (const int rc = u.step(); rc != SQLITE_DONE) return s.fail(rc);
+        if (sqlite3_changes(db) == 0) return s.noRun(id);
+        if (outcome.layerVersions.is_object() && !outcome.layerVersions.empty()) {
+            Stmt l(db, "UPDATE runs SET layer_versions = ? WHERE id = ?");
+            l.bind(1, std::string_view(outcome.layerVersions.dump()));
+            l.bind(2, id);
+            if (const int rc = l.step(); rc != SQLITE_DONE) return s.fail(rc);
+        }
+        Stmt d(db, "DELETE FROM final_metrics WHERE run_id = ?");
+        d.bind(1, id);
+        if (const int rc = d.step(); rc != SQLITE_DONE) return s.fail(rc);
+        Stmt ins(db,
+                 "INSERT INTO final_metrics (run_id, position, name, unit, help, type, scope, "
+                 "value, count, mean, stddev, min, max, p50, p95, p99) VALUES (?, ?, ?, ?, ?, ?, "
+                 "?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        std::int64_t position = 0;
+        for (const auto& m : outcome.metrics) {
+            ins.bind(1, id);
+            ins.bind(2, position++);
+            ins.bind(3, std::string_view(m.name));
+            ins.bind(4, std::string_view(m.unit));
+            ins.bind(5, std::string_view(m.help));
+            ins.bind(6, metricTypeText(m.type));
+            ins.bind(7, sim::metricScopeName(m.scope));
+            ins.bind(8, m.value);
+            ins.bind(9, static_cast<std::int64_t>(m.count));
+            ins.bind(10, m.mean);
+            ins.bind(11, m.stddev);
+            ins.bind(12, m.min);
+            ins.bind(13, m.max);
+            ins.bind(14, m.p50);
+            ins.bind(15, m.p95);
+            ins.bind(16, m.p99);
+            const int rc = ins.step();
+            ins.reset();
+            if (rc != SQLITE_DONE) return s.fail(rc);
+        }
+        return {};
+    });
+    if (!r) return r;
+    if (std::string e = store_->writeErrorCopy(); !e.empty()) return core::Error{e};
+    return {};
+}
+
+}  // namespace dais::store

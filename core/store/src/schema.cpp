@@ -1,0 +1,195 @@
+// The run store's schema as a list of steps; see schema.h and core/store/README.md.
+#include "dais/store/schema.h"
+
+#include <filesystem>
+#include <system_error>
+
+#include "schema_apply.h"
+#include "sqlite_util.h"
+
+namespace dais::store {
+namespace {
+
+// Step k takes a store from version k-1 to version k. Steps are never edited once released:
+// a change is a new step. Sample and trace rows are keyed by (run id << 36) + sequence, so a
+// run's rows sit together in the table's own b-tree without a secondary index.
+constexpr std::string_view kSteps[] = {
+    // 1: scenarios, runs, per-run metric definitions, samples, final metrics.
+    R"sql(
+PRAGMA application_id = 1145129299;  -- 0x44414953, "DAIS"
+CREATE TABLE scenarios (
+    hash       TEXT PRIMARY KEY,
+    name       TEXT NOT NULL,
+    document   TEXT NOT NULL,
+    created_at INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE runs (
+    id             INTEGER PRIMARY KEY AUTOINCREMENT,
+    scenario_hash  TEXT NOT NULL,
+    scenario_name  TEXT NOT NULL,
+    seed           INTEGER NOT NULL,
+    parameters     TEXT NOT NULL,
+    layer_versions TEXT NOT NULL,
+    host           TEXT NOT NULL,
+    pid            INTEGER NOT NULL,
+    pid_start      INTEGER NOT NULL,
+    status         TEXT NOT NULL CHECK (status IN
+                       ('running', 'completed', 'failed', 'stopped', 'interrupted')),
+    error          TEXT NOT NULL DEFAULT '',
+    started_at     INTEGER NOT NULL,
+    finished_at    INTEGER,
+    wall_seconds   REAL NOT NULL DEFAULT 0,
+    events         INTEGER NOT NULL DEFAULT 0,
+    simulated_ns   INTEGER NOT NULL DEFAULT 0,
+    fingerprint    TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX runs_by_scenario ON runs (scenario_hash);
+CREATE INDEX runs_by_status ON runs (status);
+CREATE TABLE metrics (
+    run_id INTEGER NOT NULL,
+    idx    INTEGER NOT NULL,
+    name   TEXT NOT NULL,
+    unit   TEXT NOT NULL,
+    help   TEXT NOT NULL,
+    type   TEXT NOT NULL,
+    scope  TEXT NOT NULL,
+    PRIMARY KEY (run_id, idx)
+) WITHOUT ROWID;
+CREATE TABLE samples (
+    id     INTEGER PRIMARY KEY,
+    metric INTEGER NOT NULL,
+    t      INTEGER NOT NULL,
+    value  REAL,
+    count  INTEGER,
+    p50    REAL,
+    p95    REAL,
+    p99    REAL
+);
+CREATE TABLE final_metrics (
+    run_id   INTEGER NOT NULL,
+    position INTEGER NOT NULL,
+    name     TEXT NOT NULL,
+    unit     TEXT NOT NULL,
+    help     TEXT NOT NULL,
+    type     TEXT NOT NULL,
+    scope    TEXT NOT NULL,
+    value    REAL,
+    count    INTEGER NOT NULL,
+    mean     REAL,
+    stddev   REAL,
+    min      REAL,
+    max      REAL,
+    p50      REAL,
+    p95      REAL,
+    p99      REAL,
+    PRIMARY KEY (run_id, position)
+) WITHOUT ROWID;
+)sql",
+    // 2: trace records.
+    R"sql(
+CREATE TABLE trace (
+    id       INTEGER PRIMARY KEY,
+    t        INTEGER NOT NULL,
+    node     INTEGER NOT NULL,
+    category TEXT NOT NULL,
+    text     TEXT NOT NULL
+);
+)sql",
+    // 3: sweeps (and a run's place in one), annotations.
+    R"sql(
+CREATE TABLE sweeps (
+    id            INTEGER PRIMARY KEY AUTOINCREMENT,
+    scenario_hash TEXT NOT NULL,
+    experiment    TEXT NOT NULL,
+    description   TEXT NOT NULL,
+    created_at    INTEGER NOT NULL
+);
+ALTER TABLE runs ADD COLUMN sweep_id INTEGER REFERENCES sweeps (id);
+ALTER TABLE runs ADD COLUMN point_index INTEGER NOT NULL DEFAULT -1;
+ALTER TABLE runs ADD COLUMN replicate INTEGER NOT NULL DEFAULT -1;
+CREATE INDEX runs_by_sweep ON runs (sweep_id, point_index, replicate);
+CREATE TABLE annotations (
+    id         INTEGER PRIMARY KEY AUTOINCREMENT,
+    run_id     INTEGER NOT NULL,
+    created_at INTEGER NOT NULL,
+    text       TEXT NOT NULL
+);
+CREATE INDEX annotations_by_run ON annotations (run_id);
+)sql",
+};
+
+}  // namespace
+
+int currentSchemaVersion() {
+    return static_cast<int>(std::size(kSteps));
+}
+
+std::string_view schemaStep(int version) {
+    if (version < 1 || version > currentSchemaVersion()) return {};
+    return kSteps[version - 1];
+}
+
+namespace detail {
+
+int execSql(sqlite3* db, std::string_view sql, std::string& error) {
+    char* msg = nullptr;
+    const std::string text(sql);
+    const int rc = sqlite3_exec(db, text.c_str(), nullptr, nullptr, &msg);
+    if (rc != SQLITE_OK) error = msg ? msg : sqlite3_errstr(rc);
+    sqlite3_free(msg);
+    return rc;
+}
+
+int userVersion(sqlite3* db, int& version) {
+    Stmt s(db, "PRAGMA user_version");
+    if (!s.ok()) return s.prepareCode();
+    const int rc = s.step();
+    if (rc != SQLITE_ROW) return rc;
+    version = static_cast<int>(s.colInt(0));
+    return SQLITE_OK;
+}
+
+int applyStep(sqlite3* db, int version, std::string& error) {
+    int rc = execSql(db, "BEGIN IMMEDIATE", error);
+    if (rc != SQLITE_OK) return rc;
+    int now = 0;
+    rc = userVersion(db, now);
+    if (rc == SQLITE_OK && now < version) {
+        rc = execSql(db, schemaStep(version), error);
+        if (rc == SQLITE_OK)
+            rc = execSql(db, "PRAGMA user_version = " + std::to_string(version), error);
+    } else if (rc != SQLITE_OK) {
+        error = sqliteMessage(db, rc);
+    }
+    if (rc == SQLITE_OK) rc = execSql(db, "COMMIT", error);
+    if (rc != SQLITE_OK) {
+        std::string ignored;
+        execSql(db, "ROLLBACK", ignored);
+    }
+    return rc;
+}
+
+}  // namespace detail
+
+core::Result<void> createStoreAtVersion(const std::string& path, int version) {
+    if (version < 1 || version > currentSchemaVersion())
+        return core::Error{path + ": no schema version " + std::to_string(version) +
+                           " (this build knows 1 to " + std::to_string(currentSchemaVersion()) +
+                           ")"};
+    std::error_code ec;
+    if (std::filesystem::exists(path, ec))
+        return core::Error{path + ": already exists; a store is only created as a new file"};
+    sqlite3* raw = nullptr;
+    int rc =
+        sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
+    detail::DbPtr db(raw);
+    std::string error;
+    if (rc != SQLITE_OK) return core::Error{path + ": " + detail::sqliteMessage(raw, rc)};
+    rc = detail::execSql(db.get(), "PRAGMA journal_mode = WAL", error);
+    for (int v = 1; rc == SQLITE_OK && v <= version; ++v)
+        rc = detail::applyStep(db.get(), v, error);
+    if (rc != SQLITE_OK) return core::Error{path + ": " + error};
+    return {};
+}
+
+}  // namespace dais::store
