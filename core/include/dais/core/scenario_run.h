@@ -64,14 +64,33 @@ struct RunReport {
     const MetricReport* metric(std::string_view name) const;
 };
 
+/// Something the runner can drive: a simulation run piece by piece. ScenarioRun is one;
+/// KernelSession (runner.h) wraps a bare Simulation.
+class RunSession {
+  public:
+    virtual ~RunSession() = default;
+    virtual sim::Simulation& simulation() = 0;
+    virtual sim::SimTime horizon() const = 0;
+    /// Runs events up to min(t, horizon()); returns why it returned. Never throws.
+    virtual sim::StopReason advance(sim::SimTime t) = 0;
+    /// Runs one event. Never throws.
+    virtual bool step() = 0;
+    /// Nothing left to do (horizon reached, no events, or failed).
+    virtual bool done() const = 0;
+    /// Ends the run and reports. Never throws.
+    virtual RunReport finish(bool stopped) = 0;
+    /// Wall seconds spent in the event loop so far.
+    virtual double wallSeconds() const = 0;
+};
+
 /// A scenario made ready to run: network built, layers created and set up. prepare() does
 /// every check that needs the built network, and reports a layer that fails to set up; another
 /// thread may watch simulation().progress() or call simulation().stop().
-class ScenarioRun {
+class ScenarioRun final : public RunSession {
   public:
     static Result<std::unique_ptr<ScenarioRun>> prepare(const Scenario& scenario,
                                                         const RunOptions& options = {});
-    ~ScenarioRun();
+    ~ScenarioRun() override;
 
     /// Runs to the horizon (or until no events are left, or stop()) and reports.
     RunReport run();
@@ -79,24 +98,24 @@ class ScenarioRun {
     // Piece by piece, as the runner drives a run.
     /// Runs the events up to min(t, horizon()). Returns why it returned; a layer failure ends
     /// the run (failed() becomes true).
-    sim::StopReason advance(sim::SimTime t);
+    sim::StopReason advance(sim::SimTime t) override;
     /// Runs one event; false if there was none (or it failed).
-    bool step();
+    bool step() override;
     /// True once the run has nothing left to do: horizon reached, no events left, or failed.
-    bool done() const { return done_ || failed(); }
+    bool done() const override { return done_ || failed(); }
     bool failed() const { return !failure_.empty(); }
     const std::string& failure() const { return failure_; }
     /// Ends the run (layers finish, final metrics) and reports. `stopped`: the user ended it
     /// early. Call once.
-    RunReport finish(bool stopped = false);
+    RunReport finish(bool stopped = false) override;
     /// Wall seconds spent in the event loop so far.
-    double wallSeconds() const { return wallSeconds_; }
+    double wallSeconds() const override { return wallSeconds_; }
 
-    sim::Simulation& simulation() { return *sim_; }
+    sim::Simulation& simulation() override { return *sim_; }
     const sim::Simulation& simulation() const { return *sim_; }
     sim::Network& network() { return *network_; }
     /// The simulated time the run stops at (kTimeNever: when no events are left).
-    sim::SimTime horizon() const { return horizon_; }
+    sim::SimTime horizon() const override { return horizon_; }
 
   private:
     struct LayerSlot;

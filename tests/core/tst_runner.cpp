@@ -1,0 +1,288 @@
+// The runner: commands from another thread (run, pause, step, run-until, speed, stop), output
+// at a bounded rate, failures ending the run and never the process. Waits are on queued signals
+// (as the studio receives them), never on sleeps.
+#include <QtTest>
+
+#include <mutex>
+
+#include "dais/core/runner.h"
+#include "dais/core/scenario.h"
+#include "test_layers.h"
+
+using namespace dais;
+
+/// Forwards the runner's callbacks (on its worker thread) to queued Qt signals.
+class SignalListener : public QObject, public core::RunnerListener {
+    Q_OBJECT
+  public:
+    void onState(core::RunnerState s) override { emit state(static_cast<int>(s)); }
+    void onSnapshot(const std::shared_ptr<const core::RunnerSnapshot>& s) override {
+        emit snapshot(s);
+    }
+    void onMetrics(const std::shared_ptr<const core::MetricBatch>& b) override { emit metrics(b); }
+    void onFinished(const std::shared_ptr<const core::RunReport>& r) override { emit finished(r); }
+  signals:
+    void state(int state);
+    void snapshot(std::shared_ptr<const dais::core::RunnerSnapshot> s);
+    void metrics(std::shared_ptr<const dais::core::MetricBatch> b);
+    void finished(std::shared_ptr<const dais::core::RunReport> r);
+};
+
+/// What the test thread has received.
+class Received : public QObject {
+    Q_OBJECT
+  public:
+    explicit Received(SignalListener& l) {
+        connect(
+            &l, &SignalListener::state, this, [this](int s) { states.push_back(s); },
+            Qt::QueuedConnection);
+        connect(
+            &l, &SignalListener::snapshot, this,
+            [this](std::shared_ptr<const core::RunnerSnapshot> s) {
+                last = std::move(s);
+                ++snapshots;
+            },
+            Qt::QueuedConnection);
+        connect(
+            &l, &SignalListener::metrics, this,
+            [this](std::shared_ptr<const core::MetricBatch> b) {
+                ++batches;
+                for (const auto& p : b->points)
+                    points.push_back(p);
+            },
+            Qt::QueuedConnection);
+        connect(
+            &l, &SignalListener::finished, this,
+            [this](std::shared_ptr<const core::RunReport> r) { report = std::move(r); },
+            Qt::QueuedConnection);
+    }
+    std::vector<int> states;
+    std::shared_ptr<const core::RunnerSnapshot> last;
+    int snapshots = 0, batches = 0;
+    std::vector<core::MetricPoint> points;
+    std::shared_ptr<const core::RunReport> report;
+
+    bool paused() const { return last && last->state == core::RunnerState::Paused; }
+};
+
+/// A layer whose listener throws, to check that a failing listener fails the run only.
+class ThrowingListener : public core::RunnerListener {
+  public:
+    void onSnapshot(const std::shared_ptr<const core::RunnerSnapshot>& s) override {
+        if (s->executed > 0) throw std::runtime_error("the listener broke");
+    }
+};
+
+class TestRunner : public QObject {
+    Q_OBJECT
+
+  private:
+    std::unique_ptr<core::LayerRegistry> registry_ = testing::testRegistry();
+
+    std::unique_ptr<core::ScenarioRun> prepare(
+        const std::string& layers,
+        const std::string& run = R"({"seed": 3, "until": "100s", "sample_interval": "1s"})") {
+        auto s = core::loadScenarioText(testing::scenarioWithLayers(layers, run), "r.dais.json", {},
+                                        registry_.get());
+        if (!s.ok()) qFatal("%s", s.error().message.c_str());
+        auto r = core::ScenarioRun::prepare(*s);
+        if (!r.ok()) qFatal("%s", r.error().message.c_str());
+        return std::move(r.value());
+    }
+
+  private slots:
+    void initTestCase() {
+        qRegisterMetaType<std::shared_ptr<const core::RunnerSnapshot>>();
+        qRegisterMetaType<std::shared_ptr<const core::MetricBatch>>();
+        qRegisterMetaType<std::shared_ptr<const core::RunReport>>();
+    }
+
+    void runsToTheEndLikeADirectRun() {
+        const std::string layers = R"({"ticker": {"count": 80}})";
+        const core::RunReport direct = prepare(layers)->run();
+
+        core::Runner runner(prepare(layers));
+        SignalListener l;
+        Received got(l);
+        runner.addListener(&l);
+        runner.start();
+        QTRY_VERIFY_WITH_TIMEOUT(got.report != nullptr, 20000);
+        QCOMPARE(got.report->status, core::RunStatus::Completed);
+        QCOMPARE(got.report->fingerprint, direct.fingerprint);
+        QCOMPARE(got.report->events, direct.events);
+        QCOMPARE(got.report->metric("ticker.ticks")->value, 80.0);
+        QCOMPARE(runner.state(), core::RunnerState::Completed);
+        QCOMPARE(got.states.back(), int(core::RunnerState::Completed));
+        QVERIFY(got.last && got.last->state == core::RunnerState::Completed);
+        QCOMPARE(got.last->executed, direct.events);
+        QVERIFY(runner.wait(std::chrono::milliseconds(0)));
+        QCOMPARE(runner.report()->fingerprint, direct.fingerprint);
+    }
+
+    void stepPauseRunUntilFromAnotherThread() {
+        const std::string layers = R"({"ticker": {"count": 50}})";
+        const core::RunReport direct = prepare(layers)->run();
+
+        core::Runner runner(prepare(layers), {30, /*startPaused=*/true});
+        SignalListener l;
+        Received got(l);
+        runner.addListener(&l);
+        runner.start();
+        QTRY_VERIFY(got.paused());
+        QCOMPARE(got.last->executed, std::uint64_t(0));
+
+        runner.step(5);
+        QTRY_VERIFY(got.paused() && got.last->executed == 5);
+        QCOMPARE(got.last->now, 5 * sim::kSecond);  // a tick each second
+
+        runner.runUntil(20 * sim::kSecond + sim::kMillisecond);
+        QTRY_VERIFY(got.paused() && got.last->now == 20 * sim::kSecond + sim::kMillisecond);
+        QCOMPARE(got.last->executed, std::uint64_t(20));
+        // The snapshot carries the latest metrics, named by the catalog.
+        const auto& cat = got.last->catalog->metrics;
+        const auto it = std::find_if(cat.begin(), cat.end(), [](const sim::MetricInfo& m) {
+            return m.name == "ticker.ticks";
+        });
+        QVERIFY(it != cat.end());
+        QCOMPARE(got.last->metrics[std::size_t(it - cat.begin())].value, 20.0);
+
+        runner.step(1);
+        QTRY_VERIFY(got.paused() && got.last->executed == 21);
+        runner.resume();
+        QTRY_VERIFY_WITH_TIMEOUT(got.report != nullptr, 20000);
+        // Interrupting a run never changes it.
+        QCOMPARE(got.report->fingerprint, direct.fingerprint);
+        QCOMPARE(got.report->status, core::RunStatus::Completed);
+    }
+
+    void pauseAndResumeWhileRunning() {
+        // Paced at 1000x, 100 s take about 0.1 s of wall time: long enough to pause mid-way.
+        const std::string layers = R"({"ticker": {"count": 100}})";
+        const core::RunReport direct = prepare(layers)->run();
+        core::Runner runner(prepare(layers));
+        QVERIFY(runner.setSpeed(1000));
+        SignalListener l;
+        Received got(l);
+        runner.addListener(&l);
+        runner.start();
+        runner.pause();
+        QTRY_VERIFY(got.paused() || got.report);
+        if (!got.report) {
+            QCOMPARE(got.last->speed, 1000.0);
+            runner.setSpeed(0);
+            runner.resume();
+        }
+        QTRY_VERIFY_WITH_TIMEOUT(got.report != nullptr, 20000);
+        QCOMPARE(got.report->fingerprint, direct.fingerprint);
+    }
+
+    void speedIsChecked() {
+        core::Runner runner(prepare(R"({"ticker": {}})"));
+        QVERIFY(!runner.setSpeed(5000));
+        QVERIFY(!runner.setSpeed(0.01));
+        QVERIFY(!runner.setSpeed(-1));
+        QVERIFY(runner.setSpeed(10));
+        QVERIFY(runner.setSpeed(0));
+    }
+
+    void stopEndsTheRunEarly() {
+        // A run that would take about 10 minutes of wall time when paced at 1x.
+        core::Runner runner(prepare(R"({"ticker": {"count": 600}})", R"({"until": "700s"})"),
+                            {30, /*startPaused=*/false});
+        runner.setSpeed(1);
+        SignalListener l;
+        Received got(l);
+        runner.addListener(&l);
+        runner.start();
+        QTRY_VERIFY(got.last && got.last->state == core::RunnerState::Running);
+        std::thread other([&runner] { runner.stop(); });
+        other.join();
+        QTRY_VERIFY_WITH_TIMEOUT(got.report != nullptr, 20000);
+        QCOMPARE(got.report->status, core::RunStatus::Stopped);
+        QCOMPARE(runner.state(), core::RunnerState::Stopped);
+        QVERIFY(got.report->metric("ticker.ticks")->value < 600);
+        // Commands after the end are ignored.
+        runner.resume();
+        runner.step(3);
+        QCOMPARE(runner.state(), core::RunnerState::Stopped);
+    }
+
+    void destroyingARunningRunnerStopsIt() {
+        auto runner = std::make_unique<core::Runner>(
+            prepare(R"({"ticker": {"count": 600}})", R"({"until": "700s"})"));
+        runner->setSpeed(1);
+        runner->start();
+        runner.reset();  // must not hang or crash
+        QVERIFY(true);
+    }
+
+    void layerFailureEndsTheRun() {
+        core::Runner runner(prepare(R"({"ticker": {"fail_at": 7}})"));
+        SignalListener l;
+        Received got(l);
+        runner.addListener(&l);
+        runner.start();
+        QTRY_VERIFY_WITH_TIMEOUT(got.report != nullptr, 20000);
+        QCOMPARE(got.report->status, core::RunStatus::Failed);
+        QVERIFY2(QString::fromStdString(got.report->error).contains("the ticker was told to fail"),
+                 got.report->error.c_str());
+        QCOMPARE(runner.state(), core::RunnerState::Failed);
+        QCOMPARE(got.states.back(), int(core::RunnerState::Failed));
+    }
+
+    void listenerFailureEndsTheRun() {
+        core::Runner runner(prepare(R"({"ticker": {"count": 90}})"));
+        ThrowingListener bad;
+        SignalListener l;
+        Received got(l);
+        runner.addListener(&bad);
+        runner.addListener(&l);
+        runner.start();
+        QTRY_VERIFY_WITH_TIMEOUT(got.report != nullptr, 20000);
+        QCOMPARE(got.report->status, core::RunStatus::Failed);
+        QCOMPARE(QString::fromStdString(got.report->error),
+                 "a run listener failed: the listener broke");
+    }
+
+    void everySampleArrivesInBatches() {
+        // 2,000 samples of every metric: they arrive complete, in time order, in far fewer
+        // batches than samples (batches go out at most 30 times a second, plus the last one).
+        core::Runner runner(prepare(R"({"ticker": {"count": 2000, "period": "1ms"}})",
+                                    R"({"until": "2s", "sample_interval": "1ms"})"));
+        SignalListener l;
+        Received got(l);
+        runner.addListener(&l);
+        runner.start();
+        QTRY_VERIFY_WITH_TIMEOUT(got.report != nullptr, 20000);
+        QCOMPARE(got.report->status, core::RunStatus::Completed);
+        const std::size_t metrics = got.last->catalog->metrics.size();
+        QVERIFY(metrics > 1);
+        QCOMPARE(got.points.size() % metrics, std::size_t(0));
+        const std::size_t samples = got.points.size() / metrics;
+        QVERIFY2(samples >= 2000 && samples <= 2001, qPrintable(QString::number(samples)));
+        for (std::size_t i = 1; i < got.points.size(); ++i)
+            QVERIFY(got.points[i].time >= got.points[i - 1].time);
+        QVERIFY2(got.batches < int(samples) / 10, qPrintable(QString::number(got.batches)));
+    }
+
+    void kernelSessionRunsABareSimulation() {
+        sim::Simulation s;
+        struct Count {
+            int n = 0;
+            void on(sim::Simulation& sim, const sim::Event&) {
+                if (++n < 1000) sim.scheduleIn(sim::kMillisecond, 0, kind);
+            }
+            sim::KindId kind = 0;
+        } c;
+        c.kind = s.registerKind<&Count::on>("count", c);
+        s.scheduleAt(0, 0, c.kind);
+        core::Runner runner(std::make_unique<core::KernelSession>(s, sim::kTimeNever));
+        runner.start();
+        QVERIFY(runner.wait(std::chrono::milliseconds(20000)));
+        QCOMPARE(runner.report()->events, std::uint64_t(1000));
+        QCOMPARE(runner.report()->status, core::RunStatus::Completed);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestRunner)
+#include "tst_runner.moc"
