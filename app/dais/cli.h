@@ -12,9 +12,10 @@ namespace dais::app {
 /// Exit codes, documented in `dais --help`.
 enum ExitCode : int {
     kExitOk = 0,
-    kExitFailure = 1,   ///< the input was fine but the work failed (a run error, an I/O error)
-    kExitUsage = 2,     ///< the command line is wrong
-    kExitBadInput = 3,  ///< an input file is missing, unreadable or invalid
+    kExitFailure = 1,        ///< the input was fine but the work failed (a run error, an I/O error)
+    kExitUsage = 2,          ///< the command line is wrong
+    kExitBadInput = 3,       ///< an input file is missing, unreadable or invalid
+    kExitInterrupted = 130,  ///< stopped by Ctrl-C (SIGINT) or SIGTERM before the end
 };
 
 /// Walks the words of a command line, for commands with their own options.

@@ -1,6 +1,9 @@
 // dais: validate, run and benchmark scenarios from the command line.
 #include <unistd.h>
 
+#include <csignal>
+#include <cstdlib>
+
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -14,6 +17,8 @@
 
 #include "bench.h"
 #include "cli.h"
+#include "commands.h"
+#include "dais/core/runner.h"
 #include "dais/core/scenario.h"
 #include "dais/core/scenario_run.h"
 #include "dais/core/units.h"
@@ -29,6 +34,7 @@ usage: dais COMMAND [ARGS...]
 commands:
   validate FILE      check a scenario file and report every problem in it
   run FILE           run a scenario and print a summary
+  layers [ID]        list the installed layers, or show one's parameters and metrics
   bench phold        measure the simulation kernel on the PHOLD benchmark
   help [COMMAND]     show help for a command
 
@@ -41,6 +47,7 @@ exit codes:
   1  the work failed (a run error, an I/O error)
   2  the command line is wrong
   3  an input file is missing, unreadable or invalid
+  130  stopped by Ctrl-C or SIGTERM (what ran so far is reported)
 )";
 
 constexpr const char* kValidateHelp = R"(usage: dais validate FILE [--set PATH=VALUE]... [--quiet]
@@ -68,6 +75,8 @@ options:
                      element can be named by its id (network.groups.phones.count). VALUE is
                      JSON when it parses as JSON, otherwise a string (--set run.until=30s).
   --queue KIND       event queue: ladder or heap (default: run.queue, else ladder)
+  --speed X          real-time pacing: X simulated seconds per wall-clock second, from 0.1
+                     to 1000 (default: as fast as possible)
   --progress         always show the progress bar (default: only on a terminal)
   --no-progress      never show the progress bar
   --json             print the summary as JSON on stdout
@@ -149,6 +158,33 @@ class ProgressBar {
     bool done_ = false;
     bool drawn_ = false;
     std::thread thread_;
+};
+
+/// Turns the first SIGINT or SIGTERM into a request that the main thread polls; a second one
+/// ends the process as usual.
+class InterruptWatch {
+  public:
+    InterruptWatch() {
+        flag_ = 0;
+        previousInt_ = std::signal(SIGINT, &InterruptWatch::handle);
+        previousTerm_ = std::signal(SIGTERM, &InterruptWatch::handle);
+    }
+    ~InterruptWatch() {
+        std::signal(SIGINT, previousInt_);
+        std::signal(SIGTERM, previousTerm_);
+    }
+    InterruptWatch(const InterruptWatch&) = delete;
+    InterruptWatch& operator=(const InterruptWatch&) = delete;
+    bool requested() const { return flag_ != 0; }
+
+  private:
+    static void handle(int sig) {
+        flag_ = 1;
+        std::signal(sig, SIG_DFL);
+    }
+    static inline volatile std::sig_atomic_t flag_ = 0;
+    void (*previousInt_)(int) = SIG_DFL;
+    void (*previousTerm_)(int) = SIG_DFL;
 };
 
 /// The scenario file and `--set` options that validate and run share.
@@ -274,6 +310,15 @@ void printSummary(const core::RunReport& r, const std::string& file) {
         "events/s     %s\n",
         siNumber(r.wallSeconds > 0 ? static_cast<double>(r.events) / r.wallSeconds : 0).c_str());
     std::printf("fingerprint  %s\n", r.fingerprint.c_str());
+    if (r.status != core::RunStatus::Completed)
+        std::printf("status       %s%s%s\n", std::string(core::runStatusName(r.status)).c_str(),
+                    r.error.empty() ? "" : ": ", r.error.c_str());
+    if (!r.layerVersions.empty()) {
+        std::string layers;
+        for (const auto& [id, version] : r.layerVersions)
+            layers += (layers.empty() ? "" : ", ") + id + " " + version;
+        std::printf("layers       %s\n", layers.c_str());
+    }
     if (!r.metrics.empty()) {
         std::size_t width = 0;
         for (const auto& m : r.metrics)
@@ -315,6 +360,9 @@ nlohmann::json summaryJson(const core::RunReport& r, const std::string& file) {
             {{"from", l.from}, {"to", l.to}, {"utilisation", l.utilisation}, {"bytes", l.bytes}});
     return {{"scenario", r.scenarioName},
             {"file", file},
+            {"status", std::string(core::runStatusName(r.status))},
+            {"error", r.error},
+            {"layers", r.layerVersions},
             {"seed", r.seed},
             {"queue", std::string(sim::queueKindName(r.queue))},
             {"nodes", r.nodes},
@@ -334,6 +382,7 @@ int commandRun(Args& args) {
     ScenarioArgs sa{"run", {}, {}};
     core::RunOptions options;
     bool json = false;
+    double speed = 0;
     int progress = -1;  // -1: on a terminal only
     while (!args.done()) {
         std::string value, error;
@@ -367,6 +416,14 @@ int commandRun(Args& args) {
                 return printError("--queue: expected heap or ladder, got \"" + value + "\""),
                        kExitUsage;
             options.queue = q;
+        } else if (args.option("speed", value, error)) {
+            if (!error.empty()) return printError(error), kExitUsage;
+            char* end = nullptr;
+            speed = std::strtod(value.c_str(), &end);
+            if (value.empty() || *end != '\0' || !(speed >= 0.1 && speed <= 1000))
+                return printError("--speed: expected a number from 0.1 to 1000, got \"" + value +
+                                  "\""),
+                       kExitUsage;
         } else if (args.flag("json")) {
             json = true;
         } else if (args.flag("progress")) {
@@ -385,18 +442,41 @@ int commandRun(Args& args) {
         std::fprintf(stderr, "%s\n", run.error().message.c_str());
         return kExitBadInput;
     }
+    // The run goes on the runner's worker thread; this thread draws progress and turns Ctrl-C
+    // into a stop, so an interrupted run still finishes its layers and reports.
+    const sim::Simulation& sim = (*run)->simulation();
+    const sim::SimTime horizon = (*run)->horizon();
+    core::Runner runner(std::move(run.value()));
+    runner.setSpeed(speed);
     core::RunReport report;
     {
         const bool showBar = progress == 1 || (progress == -1 && stderrIsTerminal());
         std::optional<ProgressBar> bar;
-        if (showBar) bar.emplace((*run)->simulation(), (*run)->horizon(), progress == 1);
-        report = (*run)->run();
+        if (showBar) bar.emplace(sim, horizon, progress == 1);
+        const InterruptWatch interrupt;
+        runner.start();
+        bool stopping = false;
+        while (!runner.wait(std::chrono::milliseconds(50)))
+            if (!stopping && interrupt.requested()) {
+                stopping = true;
+                runner.stop();
+            }
+        report = *runner.report();
     }
     if (json)
         std::printf("%s\n", summaryJson(report, sa.file).dump(2).c_str());
     else
         printSummary(report, sa.file);
-    return kExitOk;
+    switch (report.status) {
+        case core::RunStatus::Completed:
+            return kExitOk;
+        case core::RunStatus::Stopped:
+            return kExitInterrupted;
+        case core::RunStatus::Failed:
+            printError("the run failed: " + report.error);
+            return kExitFailure;
+    }
+    return kExitFailure;
 }
 
 int commandBench(Args& args) {
@@ -417,7 +497,9 @@ int dispatch(const std::string& command, Args& args) {
     if (command == "validate") return commandValidate(args);
     if (command == "run") return commandRun(args);
     if (command == "bench") return commandBench(args);
-    printError("unknown command \"" + command + "\" (commands: validate, run, bench, help)");
+    if (command == "layers") return commandLayers(args);
+    printError("unknown command \"" + command +
+               "\" (commands: validate, run, layers, bench, help)");
     return kExitUsage;
 }
 
@@ -441,6 +523,7 @@ int main(int argc, char** argv) {
         if (c == "validate") return std::fputs(kValidateHelp, stdout), kExitOk;
         if (c == "run") return std::fputs(kRunHelp, stdout), kExitOk;
         if (c == "bench") return std::fputs(kBenchHelp, stdout), kExitOk;
+        if (c == "layers") return std::fputs(kLayersHelp, stdout), kExitOk;
         printError("help: unknown command \"" + c + "\"");
         return kExitUsage;
     }

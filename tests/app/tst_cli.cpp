@@ -1,6 +1,7 @@
 // The dais command line as a user meets it: help, exit codes, messages on stderr, summaries.
 #include <QtTest>
 
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
@@ -90,6 +91,13 @@ class TestCli : public QObject {
             << QStringList{"run", f, "--queue", "fast"} << "--queue: expected heap or ladder";
         QTest::newRow("two files") << QStringList{"validate", f, f} << "one file at a time";
         QTest::newRow("unknown bench") << QStringList{"bench", "nbody"} << "unknown benchmark";
+        QTest::newRow("speed too high")
+            << QStringList{"run", f, "--speed", "5000"} << "--speed: expected a number from 0.1";
+        QTest::newRow("speed not a number")
+            << QStringList{"run", f, "--speed", "fast"} << "--speed: expected a number from 0.1";
+        QTest::newRow("unknown layer")
+            << QStringList{"layers", "nosuchlayer"} << "no layer \"nosuchlayer\" is installed";
+        QTest::newRow("layers option") << QStringList{"layers", "--all"} << "unknown option --all";
         QTest::newRow("bad bench option")
             << QStringList{"bench", "phold", "--config", "huge"} << "huge";
     }
@@ -173,6 +181,52 @@ class TestCli : public QObject {
                                 "30s", "--seed", "99"});
         QVERIFY(QJsonDocument::fromJson(c.out.toUtf8()).object()["fingerprint"] !=
                 ja["fingerprint"]);
+    }
+
+    void layersListsPluginsAndFolders() {
+        const Outcome o = dais({"layers"});
+        QCOMPARE(o.code, kOk);
+        QVERIFY2(o.out.contains("plugin folders: "), qPrintable(o.out));
+        const Outcome j = dais({"layers", "--json"});
+        QCOMPARE(j.code, kOk);
+        const QJsonObject doc = QJsonDocument::fromJson(j.out.toUtf8()).object();
+        QVERIFY(doc["layers"].isArray());
+        QVERIFY(doc["failed_plugins"].isArray());
+        QVERIFY(!doc["plugin_folders"].toArray().isEmpty());
+        // A broken library in a plugin folder is reported; the command still works.
+        QTemporaryDir dir;
+        QFile bad(dir.filePath("broken.so"));
+        QVERIFY(bad.open(QIODevice::WriteOnly));
+        bad.write(QByteArray(4096, 'x'));
+        bad.close();
+        QProcess p;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert("DAIS_PLUGIN_PATH", dir.path());
+        p.setProcessEnvironment(env);
+        p.start(DAIS_EXE, {"layers"});
+        QVERIFY(p.waitForFinished(60'000));
+        QCOMPARE(p.exitCode(), kOk);
+        const QString out = QString::fromUtf8(p.readAllStandardOutput());
+        QVERIFY2(out.contains("plugins that failed to load") &&
+                     out.contains(bad.fileName() + ": cannot be loaded: invalid ELF header"),
+                 qPrintable(out));
+    }
+
+    void terminateStopsTheRunAndReports() {
+        // Paced at 10x the run would take 12 s; SIGTERM once the progress bar shows it going.
+        QProcess p;
+        p.start(DAIS_EXE,
+                {"run", scenario("regional-outage-10k.dais.json"), "--speed", "10", "--progress"});
+        QVERIFY(p.waitForStarted());
+        p.setReadChannel(QProcess::StandardError);
+        QVERIFY(p.waitForReadyRead(60'000));
+        p.terminate();
+        QVERIFY(p.waitForFinished(60'000));
+        QCOMPARE(p.exitStatus(), QProcess::NormalExit);
+        QCOMPARE(p.exitCode(), 130);
+        const QString out = QString::fromUtf8(p.readAllStandardOutput());
+        QVERIFY2(out.contains("status       stopped") && out.contains("(stopped)"),
+                 qPrintable(out));
     }
 
     void progressBarOnRequest() {
