@@ -123,9 +123,9 @@ struct RunRecord {
 
 /// Which runs to list. Unset fields do not filter.
 struct RunFilter {
-    std::optional<RunStatus> status;
-    std::optional<std::string> scenario;  ///< a scenario name or hash
-    std::optional<SweepId> sweep;
+    std::optional<RunStatus> status = {};
+    std::optional<std::string> scenario = {};  ///< a scenario name or hash
+    std::optional<SweepId> sweep = {};
     std::size_t limit = 0;  ///< 0: all
 };
 

@@ -1,0 +1,351 @@
+// The store file: a new store's schema, migrations from every older schema version, and the
+// files the store refuses (each with a message naming the path, the file left unchanged).
+#include <QtTest>
+
+#include <QFile>
+#include <QTemporaryDir>
+
+#include <sqlite3.h>
+
+#include "dais/store/run_store.h"
+#include "dais/store/schema.h"
+
+using namespace dais;
+using store::RunStore;
+using store::StoreOptions;
+
+namespace {
+
+constexpr StoreOptions kReadOnly{.mode = StoreOptions::Mode::ReadOnly};
+
+/// A raw connection for looking at (or building) files the way another program would.
+class Raw {
+  public:
+    explicit Raw(const QString& path, int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) {
+        if (sqlite3_open_v2(path.toUtf8().constData(), &db_, flags, nullptr) != SQLITE_OK)
+            qFatal("cannot open %s: %s", qPrintable(path), sqlite3_errmsg(db_));
+    }
+    ~Raw() { sqlite3_close(db_); }
+    void exec(const QString& sql) {
+        char* err = nullptr;
+        if (sqlite3_exec(db_, sql.toUtf8().constData(), nullptr, nullptr, &err) != SQLITE_OK) {
+            const QString e = err;
+            sqlite3_free(err);
+            qFatal("%s: %s", qPrintable(sql), qPrintable(e));
+        }
+    }
+    QString text(const QString& sql) {
+        sqlite3_stmt* s = nullptr;
+        QString out;
+        if (sqlite3_prepare_v2(db_, sql.toUtf8().constData(), -1, &s, nullptr) == SQLITE_OK &&
+            sqlite3_step(s) == SQLITE_ROW && sqlite3_column_text(s, 0) != nullptr)
+            out = QString::fromUtf8(reinterpret_cast<const char*>(sqlite3_column_text(s, 0)));
+        sqlite3_finalize(s);
+        return out;
+    }
+    qint64 number(const QString& sql) { return text(sql).toLongLong(); }
+
+  private:
+    sqlite3* db_ = nullptr;
+};
+
+QByteArray readAll(const QString& path) {
+    QFile f(path);
+    if (!f.open(QIODevice::ReadOnly)) return {};
+    return f.readAll();
+}
+
+void writeAll(const QString& path, const QByteArray& bytes) {
+    QFile f(path);
+    if (!f.open(QIODevice::WriteOnly | QIODevice::Truncate))
+        qFatal("cannot write %s", qPrintable(path));
+    f.write(bytes);
+}
+
+/// Rows that a build of schema `version` would have written: a scenario, a finished run with
+/// two metrics' samples and final metrics, and (from version 2) a trace record.
+void fillAtVersion(const QString& path, int version) {
+    Raw db(path);
+    db.exec(
+        "INSERT INTO scenarios VALUES ('00000000000000aa', 'old', '{\"run\": {\"seed\": 4}}', "
+        "1000)");
+    db.exec(
+        "INSERT INTO runs (id, scenario_hash, scenario_name, seed, parameters, layer_versions, "
+        "host, pid, pid_start, status, error, started_at, finished_at, wall_seconds, events, "
+        "simulated_ns, fingerprint) VALUES (5, '00000000000000aa', 'old', 4, '{\"run.seed\": 4}', "
+        "'{}', 'elsewhere', 1, 0, 'completed', '', 1000, 2000, 1.5, 1234, 60000000000, "
+        "'0123456789abcdef')");
+    db.exec(
+        "INSERT INTO metrics VALUES (5, 0, 'net.sent', 'messages', 'sent', 'counter', 'global')");
+    db.exec(
+        "INSERT INTO metrics VALUES (5, 1, 'net.latency', 's', 'latency', 'distribution', "
+        "'global')");
+    const qint64 base = qint64(5) << 36;
+    for (int k = 0; k < 3; ++k) {
+        db.exec(QString("INSERT INTO samples VALUES (%1, 0, %2, %3, NULL, NULL, NULL, NULL)")
+                    .arg(base + 2 * k)
+                    .arg(k * 1'000'000'000LL)
+                    .arg(10 * k));
+        db.exec(QString("INSERT INTO samples VALUES (%1, 1, %2, 0.5, %3, 0.4, 0.9, 1.0)")
+                    .arg(base + 2 * k + 1)
+                    .arg(k * 1'000'000'000LL)
+                    .arg(k + 1));
+    }
+    db.exec(
+        "INSERT INTO final_metrics VALUES (5, 0, 'net.sent', 'messages', 'sent', 'counter', "
+        "'global', 20, 0, 0, 0, 0, 0, 0, 0, 0)");
+    if (version >= 2)
+        db.exec(
+            QString("INSERT INTO trace VALUES (%1, 5, 3, 'fault', 'node 3 crashed')").arg(base));
+}
+
+}  // namespace
+
+class TestStoreSchema : public QObject {
+    Q_OBJECT
+    QTemporaryDir tmp_;
+    int serial_ = 0;
+
+    QString freshPath() { return tmp_.filePath(QString("store-%1.sqlite").arg(++serial_)); }
+
+  private slots:
+    void newStoreHasTheCurrentSchema() {
+        const QString path = freshPath();
+        {
+            auto s = RunStore::open(path.toStdString());
+            QVERIFY2(s.ok(), s.ok() ? "" : s.error().message.c_str());
+            QVERIFY(!(*s)->readOnly());
+        }
+        Raw db(path, SQLITE_OPEN_READONLY);
+        QCOMPARE(db.number("PRAGMA user_version"), qint64(store::currentSchemaVersion()));
+        QCOMPARE(db.number("PRAGMA application_id"), qint64(store::kApplicationId));
+        QCOMPARE(db.text("PRAGMA journal_mode"), QString("wal"));
+        for (const char* table : {"scenarios", "runs", "metrics", "samples", "final_metrics",
+                                  "trace", "sweeps", "annotations"})
+            QVERIFY2(db.number(QString("SELECT count(*) FROM sqlite_master WHERE type = 'table' "
+                                       "AND name = '%1'")
+                                   .arg(table)) == 1,
+                     table);
+    }
+
+    void createDirectoriesWhenAsked() {
+        const QString path = tmp_.filePath("a/b/runs.sqlite");
+        auto refused = RunStore::open(path.toStdString());
+        QVERIFY(!refused.ok());
+        QVERIFY2(QString::fromStdString(refused.error().message).contains("does not exist"),
+                 refused.error().message.c_str());
+        auto s = RunStore::open(path.toStdString(), {.createDirectories = true});
+        QVERIFY2(s.ok(), s.ok() ? "" : s.error().message.c_str());
+        QVERIFY(QFile::exists(path));
+    }
+
+    void emptyFilesBecomeStores_data() {
+        QTest::addColumn<bool>("sqliteDatabase");
+        QTest::newRow("empty file") << false;
+        QTest::newRow("empty SQLite database") << true;
+    }
+    void emptyFilesBecomeStores() {
+        QFETCH(bool, sqliteDatabase);
+        const QString path = freshPath();
+        if (sqliteDatabase)
+            Raw(path).exec("PRAGMA user_version = 0");
+        else
+            writeAll(path, {});
+        {
+            auto s = RunStore::open(path.toStdString());
+            QVERIFY2(s.ok(), s.ok() ? "" : s.error().message.c_str());
+        }
+        QCOMPARE(Raw(path).number("PRAGMA user_version"), qint64(store::currentSchemaVersion()));
+    }
+
+    void stepsAreNumberedFromOne() {
+        QVERIFY(store::currentSchemaVersion() >= 3);
+        QVERIFY(store::schemaStep(0).empty());
+        QVERIFY(store::schemaStep(store::currentSchemaVersion() + 1).empty());
+        for (int v = 1; v <= store::currentSchemaVersion(); ++v)
+            QVERIFY(!store::schemaStep(v).empty());
+        QVERIFY(!store::createStoreAtVersion(freshPath().toStdString(), 0).ok());
+    }
+
+    void migratesFromEveryOlderVersion_data() {
+        QTest::addColumn<int>("version");
+        QTest::addColumn<bool>("readOnlyFirst");
+        for (int v = 1; v < store::currentSchemaVersion(); ++v) {
+            QTest::addRow("from %d", v) << v << false;
+            QTest::addRow("from %d, read-only first", v) << v << true;
+        }
+    }
+    void migratesFromEveryOlderVersion() {
+        QFETCH(int, version);
+        QFETCH(bool, readOnlyFirst);
+        const QString path = freshPath();
+        const auto created = store::createStoreAtVersion(path.toStdString(), version);
+        QVERIFY2(created.ok(), created.ok() ? "" : created.error().message.c_str());
+        QCOMPARE(Raw(path).number("PRAGMA user_version"), qint64(version));
+        fillAtVersion(path, version);
+
+        auto check = [&](const RunStore& s) {
+            auto runs = s.listRuns();
+            QVERIFY(runs.ok());
+            QCOMPARE(runs->size(), std::size_t{1});
+            const store::RunRecord& r = runs->front();
+            QCOMPARE(r.id, store::RunId{5});
+            QCOMPARE(r.scenarioName, std::string("old"));
+            QCOMPARE(r.seed, std::uint64_t{4});
+            QCOMPARE(r.parameters["run.seed"].get<int>(), 4);
+            QCOMPARE(r.status, store::RunStatus::Completed);
+            QCOMPARE(r.events, std::uint64_t{1234});
+            QCOMPARE(r.fingerprint, std::string("0123456789abcdef"));
+            QVERIFY(!r.sweep.has_value());
+            QCOMPARE(r.pointIndex, std::int64_t{-1});
+            auto latency = s.samples(5, "net.latency");
+            QVERIFY(latency.ok());
+            QCOMPARE(latency->size(), std::size_t{3});
+            QCOMPARE((*latency)[2].count, std::uint64_t{3});
+            QCOMPARE((*latency)[2].p95, 0.9);
+            auto sent = s.samples(5, "net.sent");
+            QVERIFY(sent.ok());
+            QCOMPARE(sent->size(), std::size_t{3});
+            QCOMPARE((*sent)[1].value, 10.0);
+            auto finals = s.finalMetrics(5);
+            QVERIFY(finals.ok());
+            QCOMPARE(finals->size(), std::size_t{1});
+            QCOMPARE(finals->front().value, 20.0);
+            auto trace = s.trace(5);
+            QVERIFY(trace.ok());
+            QCOMPARE(trace->size(), std::size_t(version >= 2 ? 1 : 0));
+        };
+
+        if (readOnlyFirst) {
+            // Read-only, an older store is read as it is, and the file is not touched.
+            const QByteArray before = readAll(path);
+            {
+                auto ro = RunStore::open(path.toStdString(), kReadOnly);
+                QVERIFY2(ro.ok(), ro.ok() ? "" : ro.error().message.c_str());
+                check(**ro);
+                if (QTest::currentTestFailed()) return;
+            }
+            QCOMPARE(readAll(path), before);
+            QCOMPARE(Raw(path).number("PRAGMA user_version"), qint64(version));
+        }
+        {
+            auto s = RunStore::open(path.toStdString());
+            QVERIFY2(s.ok(), s.ok() ? "" : s.error().message.c_str());
+            check(**s);
+            if (QTest::currentTestFailed()) return;
+            // What the later steps added works on the migrated file.
+            QVERIFY((*s)->annotate(5, "kept across the upgrade").ok());
+            auto sweep = (*s)->createSweep({"00000000000000aa", "latency", {{"points", 2}}});
+            QVERIFY(sweep.ok());
+            store::RunStart start;
+            start.scenarioHash = "00000000000000aa";
+            start.scenarioName = "old";
+            start.sweep = *sweep;
+            start.pointIndex = 1;
+            auto w = (*s)->beginRun(start);
+            QVERIFY(w.ok());
+            QVERIFY((*w)->id() > 5);  // ids are never reused
+            QVERIFY((*w)->finish({}).ok());
+            auto members = (*s)->sweepRuns(*sweep);
+            QVERIFY(members.ok());
+            QCOMPARE(members->size(), std::size_t{1});
+        }
+        Raw db(path);
+        QCOMPARE(db.number("PRAGMA user_version"), qint64(store::currentSchemaVersion()));
+        QCOMPARE(db.text("PRAGMA integrity_check"), QString("ok"));
+    }
+
+    void refusals_data() {
+        QTest::addColumn<QString>("kind");
+        QTest::addColumn<bool>("readOnly");
+        QTest::addColumn<QString>("message");
+        const QStringList both = {"read-write", "read-only"};
+        for (int ro = 0; ro < 2; ++ro) {
+            const bool r = ro == 1;
+            auto row = [&](const char* kind, const QString& message) {
+                QTest::addRow("%s, %s", kind, qPrintable(both[ro])) << kind << r << message;
+            };
+            row("folder", "is a folder, not a run store file");
+            row("text file", "not a SQLite database, so not a DAIS run store");
+            row("short file", "not a SQLite database, so not a DAIS run store");
+            row("foreign SQLite",
+                "a SQLite database of another application (application id "
+                "0x00000000), not a DAIS run store");
+            row("other application id",
+                "a SQLite database of another application (application "
+                "id 0x0000002a), not a DAIS run store");
+            row("newer store", QString("written by a newer DAIS: schema %1, this build reads up "
+                                       "to %2")
+                                   .arg(store::currentSchemaVersion() + 1)
+                                   .arg(store::currentSchemaVersion()));
+            row("damaged pages", "the run store is damaged");
+            row("damaged header", "the run store is damaged");
+            row("unreadable", "cannot read it (Permission denied)");
+        }
+        QTest::addRow("missing, read-only") << "missing" << true << "no such file";
+        QTest::addRow("empty file, read-only")
+            << "empty file" << true << "an empty file, not a run store";
+        QTest::addRow("empty SQLite database, read-only")
+            << "empty SQLite database" << true << "an empty SQLite database, not a run store";
+    }
+    void refusals() {
+        QFETCH(QString, kind);
+        QFETCH(bool, readOnly);
+        QFETCH(QString, message);
+        QString path = freshPath();
+        if (kind == "folder") {
+            QVERIFY(QDir().mkpath(path));
+        } else if (kind == "text file") {
+            writeAll(path, "name,value\nlatency,12\n");
+        } else if (kind == "short file") {
+            writeAll(path, "SQLite for");
+        } else if (kind == "foreign SQLite") {
+            Raw(path).exec("CREATE TABLE customers (id INTEGER PRIMARY KEY, name TEXT)");
+        } else if (kind == "other application id") {
+            Raw(path).exec("PRAGMA application_id = 42; CREATE TABLE t (x)");
+        } else if (kind == "newer store") {
+            QVERIFY(RunStore::open(path.toStdString()).ok());
+            Raw(path).exec(
+                QString("PRAGMA user_version = %1").arg(store::currentSchemaVersion() + 1));
+        } else if (kind == "damaged pages" || kind == "damaged header") {
+            {
+                auto s = RunStore::open(path.toStdString());
+                QVERIFY(s.ok());
+                for (char c = 'a'; c < 'f'; ++c)  // a file of many pages
+                    QVERIFY((*s)->putScenario("big", std::string(20000, c)).ok());
+            }
+            QByteArray bytes = readAll(path);
+            QVERIFY(bytes.size() >= 4 * 4096);
+            if (kind == "damaged pages") {
+                for (int i = 2 * 4096; i < 4 * 4096; ++i)
+                    bytes[i] = static_cast<char>(0xA5 ^ (i * 7));
+            } else {
+                for (int i = 16; i < 100; ++i)  // keep the magic, scramble the rest of the header
+                    bytes[i] = static_cast<char>(0xFF);
+            }
+            writeAll(path, bytes);
+        } else if (kind == "unreadable") {
+            if (::geteuid() == 0) QSKIP("root reads every file");
+            QVERIFY(RunStore::open(path.toStdString()).ok());
+            QVERIFY(QFile::setPermissions(path, QFileDevice::WriteOwner));
+        } else if (kind == "empty file") {
+            writeAll(path, {});
+        } else if (kind == "empty SQLite database") {
+            Raw(path).exec("PRAGMA user_version = 0");
+        }
+        const QByteArray before = kind == "folder" ? QByteArray() : readAll(path);
+        const bool existed = QFileInfo::exists(path);
+
+        auto s = RunStore::open(path.toStdString(), readOnly ? kReadOnly : StoreOptions{});
+        QVERIFY2(!s.ok(), qPrintable(kind));
+        const QString error = QString::fromStdString(s.error().message);
+        QVERIFY2(error.startsWith(path + ": "), qPrintable(error));
+        QVERIFY2(error.contains(message), qPrintable(error));
+
+        QCOMPARE(QFileInfo::exists(path), existed);
+        if (kind != "folder") QCOMPARE(readAll(path), before);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestStoreSchema)
+#include "tst_store_schema.moc"
