@@ -32,25 +32,23 @@
 
 namespace dais::app {
 
+const std::vector<PholdWorkload>& pholdWorkloads() {
+    using sim::kSecond;
+    static const std::vector<PholdWorkload> configs = {
+        {"small", 1'000, 1, 11'000 * kSecond},
+        {"large", 1'000'000, 1, 11 * kSecond},
+        {"dense", 1'000, 100, 110 * kSecond},
+    };
+    return configs;
+}
+
 namespace {
 
 using sim::kSecond;
 using sim::QueueKind;
 using sim::SimTime;
 
-// A PHOLD configuration (remote 0.9, mean 1 s, lookahead 0.1 s throughout).
-struct Workload {
-    std::string name;
-    std::uint32_t lps;
-    std::uint32_t perLp;
-    SimTime end;
-};
-
-const Workload kConfigs[] = {
-    {"small", 1'000, 1, 11'000 * kSecond},
-    {"large", 1'000'000, 1, 11 * kSecond},
-    {"dense", 1'000, 100, 110 * kSecond},
-};
+using Workload = PholdWorkload;
 
 // The scaling row: P = 1 and about 10^7 events at every population (T_end = 11 * 10^6 / N s).
 std::vector<Workload> scalingWorkloads() {
@@ -177,9 +175,9 @@ std::optional<std::string> parseOptions(const std::vector<std::string>& args, Op
         }
     }
     if (config == "all") {
-        o.configs.assign(std::begin(kConfigs), std::end(kConfigs));
+        o.configs = pholdWorkloads();
     } else {
-        for (const Workload& w : kConfigs)
+        for (const Workload& w : pholdWorkloads())
             if (w.name == config) o.configs.push_back(w);
         if (o.configs.empty())
             return "--config must be small, large, dense or all, got \"" + config + "\"";

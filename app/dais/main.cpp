@@ -82,9 +82,13 @@ options:
   --json             print the summary as JSON on stdout
 )";
 
-constexpr const char* kBenchHelp = R"(usage: dais bench phold [options]
+constexpr const char* kBenchHelp = R"(usage: dais bench BENCHMARK [options]
 
-Benchmarks of the simulation kernel. `dais bench phold --help` lists the options.
+benchmarks:
+  phold    the simulation kernel on the PHOLD benchmark, against its own queues
+  runner   PHOLD through the runner (worker thread, observers) against the bare kernel
+
+`dais bench BENCHMARK --help` lists each one's options.
 )";
 
 bool stderrIsTerminal() {
@@ -489,7 +493,8 @@ int commandBench(Args& args) {
     while (!args.done())
         rest.push_back(args.take());
     if (which == "phold") return benchPhold(rest);
-    printError("bench: unknown benchmark \"" + which + "\" (available: phold)");
+    if (which == "runner") return benchRunner(rest);
+    printError("bench: unknown benchmark \"" + which + "\" (available: phold, runner)");
     return kExitUsage;
 }
 
