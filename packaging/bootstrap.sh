@@ -9,7 +9,8 @@ cd "$root"
 default_scenario=scenarios/continental-edge-cloud.dais.json
 
 # What building the programs needs, and what the test suites add.
-build_packages=(cmake ninja-build g++ pkg-config ccache nlohmann-json3-dev)
+build_packages=(cmake ninja-build g++ pkg-config ccache nlohmann-json3-dev libsqlite3-dev
+                libopenmpi-dev openmpi-bin)
 test_packages=(qt6-base-dev)
 
 install_missing() {
@@ -32,7 +33,7 @@ case "${1:-}" in
         shift
         install_missing "${build_packages[@]}"
         cmake --preset release >/dev/null
-        cmake --build --preset release -j "$jobs" --target dais
+        cmake --build --preset release -j "$jobs"
         exec build/release/bin/dais run "$default_scenario" "$@"
         ;;
     test)
