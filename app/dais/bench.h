@@ -23,5 +23,7 @@ const std::vector<PholdWorkload>& pholdWorkloads();
 int benchPhold(const std::vector<std::string>& args);
 /// `dais bench runner [options]`: PHOLD through the runner against the bare kernel.
 int benchRunner(const std::vector<std::string>& args);
+/// `dais bench store [options]`: metric rows into the run store against plain SQLite.
+int benchStore(const std::vector<std::string>& args);
 
 }  // namespace dais::app

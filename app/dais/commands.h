@@ -2,7 +2,20 @@
 // The dais commands that live in their own files; each takes the words after its name and
 // returns an exit code (cli.h).
 
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
 #include "cli.h"
+
+namespace dais::core {
+struct Scenario;
+struct RunReport;
+}  // namespace dais::core
+namespace dais::sim {
+class Observer;
+}  // namespace dais::sim
 
 namespace dais::app {
 
@@ -10,5 +23,33 @@ namespace dais::app {
 /// plugins that failed to load.
 int commandLayers(Args& args);
 extern const char* const kLayersHelp;
+
+/// `dais runs list|show|diff|export|annotate|delete ...`: the runs kept in the run store.
+int commandRuns(Args& args);
+extern const char* const kRunsHelp;
+
+/// Records one `dais run` into the run store: open() the store before the run, begin() the
+/// record, attach observer() to the run, finish() with the report.
+class RunRecorder {
+  public:
+    /// Opens `path` (empty: the default store, its folder created if needed). On failure
+    /// prints why, sets `code` and returns nullptr.
+    static std::unique_ptr<RunRecorder> open(const std::string& path, int& code);
+    ~RunRecorder();
+    /// Stores the scenario and records the run as running; `parameters` are "PATH=VALUE"
+    /// overrides. Prints why on failure.
+    bool begin(const core::Scenario& scenario, std::uint64_t seed,
+               const std::vector<std::string>& parameters);
+    /// Records samples and traces; valid after begin().
+    sim::Observer* observer();
+    /// Records the outcome and prints "stored as run N in PATH" (on stderr when `toStderr`).
+    /// Prints why on failure.
+    bool finish(const core::RunReport& report, bool toStderr);
+
+  private:
+    struct State;
+    RunRecorder();
+    std::unique_ptr<State> state_;
+};
 
 }  // namespace dais::app

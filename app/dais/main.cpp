@@ -35,6 +35,7 @@ commands:
   validate FILE      check a scenario file and report every problem in it
   run FILE           run a scenario and print a summary
   layers [ID]        list the installed layers, or show one's parameters and metrics
+  runs COMMAND       list, show, compare, export, annotate or delete stored runs
   bench phold        measure the simulation kernel on the PHOLD benchmark
   help [COMMAND]     show help for a command
 
@@ -80,6 +81,10 @@ options:
   --progress         always show the progress bar (default: only on a terminal)
   --no-progress      never show the progress bar
   --json             print the summary as JSON on stdout
+  --store PATH       record the run in this run store (default: $DAIS_STORE, else
+                     $XDG_DATA_HOME/dais/runs.sqlite, else ~/.local/share/dais/runs.sqlite);
+                     see `dais help runs`
+  --no-store         do not record the run
 )";
 
 constexpr const char* kBenchHelp = R"(usage: dais bench BENCHMARK [options]
@@ -87,6 +92,7 @@ constexpr const char* kBenchHelp = R"(usage: dais bench BENCHMARK [options]
 benchmarks:
   phold    the simulation kernel on the PHOLD benchmark, against its own queues
   runner   PHOLD through the runner (worker thread, observers) against the bare kernel
+  store    the run store's writer against plain SQLite, while a simulation runs
 
 `dais bench BENCHMARK --help` lists each one's options.
 )";
@@ -387,7 +393,10 @@ int commandRun(Args& args) {
     core::RunOptions options;
     bool json = false;
     double speed = 0;
-    int progress = -1;  // -1: on a terminal only
+    int progress = -1;      // -1: on a terminal only
+    std::string storePath;  // empty: the default store
+    bool noStore = false;
+    std::vector<std::string> parameters;  // the run's choices as "PATH=VALUE", for the store
     while (!args.done()) {
         std::string value, error;
         if (args.flag("help")) {
@@ -413,6 +422,7 @@ int commandRun(Args& args) {
                            value + "\""),
                        kExitUsage;
             options.until = *t;
+            parameters.push_back("run.until=" + value);
         } else if (args.option("queue", value, error)) {
             if (!error.empty()) return printError(error), kExitUsage;
             sim::QueueKind q;
@@ -420,6 +430,7 @@ int commandRun(Args& args) {
                 return printError("--queue: expected heap or ladder, got \"" + value + "\""),
                        kExitUsage;
             options.queue = q;
+            parameters.push_back("run.queue=" + value);
         } else if (args.option("speed", value, error)) {
             if (!error.empty()) return printError(error), kExitUsage;
             char* end = nullptr;
@@ -430,6 +441,12 @@ int commandRun(Args& args) {
                        kExitUsage;
         } else if (args.flag("json")) {
             json = true;
+        } else if (args.option("store", value, error)) {
+            if (!error.empty()) return printError(error), kExitUsage;
+            if (value.empty()) return printError("--store: the path is empty"), kExitUsage;
+            storePath = value;
+        } else if (args.flag("no-store")) {
+            noStore = true;
         } else if (args.flag("progress")) {
             progress = 1;
         } else if (args.flag("no-progress")) {
@@ -441,17 +458,26 @@ int commandRun(Args& args) {
     int code = kExitOk;
     const std::optional<core::Scenario> scenario = sa.load(code);
     if (!scenario) return code;
+    if (noStore && !storePath.empty())
+        return printError("--store and --no-store contradict each other"), kExitUsage;
+    std::unique_ptr<RunRecorder> recorder;
+    if (!noStore && !(recorder = RunRecorder::open(storePath, code))) return code;
     auto run = core::ScenarioRun::prepare(*scenario, options);
     if (!run) {
         std::fprintf(stderr, "%s\n", run.error().message.c_str());
         return kExitBadInput;
     }
+    parameters.insert(parameters.begin(), sa.overrides.begin(), sa.overrides.end());
+    if (recorder &&
+        !recorder->begin(*scenario, options.seed.value_or(scenario->run.seed), parameters))
+        return kExitFailure;
     // The run goes on the runner's worker thread; this thread draws progress and turns Ctrl-C
     // into a stop, so an interrupted run still finishes its layers and reports.
     const sim::Simulation& sim = (*run)->simulation();
     const sim::SimTime horizon = (*run)->horizon();
     core::Runner runner(std::move(run.value()));
     runner.setSpeed(speed);
+    if (recorder) runner.addObserver(recorder->observer());
     core::RunReport report;
     {
         const bool showBar = progress == 1 || (progress == -1 && stderrIsTerminal());
@@ -471,6 +497,7 @@ int commandRun(Args& args) {
         std::printf("%s\n", summaryJson(report, sa.file).dump(2).c_str());
     else
         printSummary(report, sa.file);
+    if (recorder && !recorder->finish(report, json)) return kExitFailure;
     switch (report.status) {
         case core::RunStatus::Completed:
             return kExitOk;
@@ -494,7 +521,8 @@ int commandBench(Args& args) {
         rest.push_back(args.take());
     if (which == "phold") return benchPhold(rest);
     if (which == "runner") return benchRunner(rest);
-    printError("bench: unknown benchmark \"" + which + "\" (available: phold, runner)");
+    if (which == "store") return benchStore(rest);
+    printError("bench: unknown benchmark \"" + which + "\" (available: phold, runner, store)");
     return kExitUsage;
 }
 
@@ -503,8 +531,9 @@ int dispatch(const std::string& command, Args& args) {
     if (command == "run") return commandRun(args);
     if (command == "bench") return commandBench(args);
     if (command == "layers") return commandLayers(args);
+    if (command == "runs") return commandRuns(args);
     printError("unknown command \"" + command +
-               "\" (commands: validate, run, layers, bench, help)");
+               "\" (commands: validate, run, layers, runs, bench, help)");
     return kExitUsage;
 }
 
@@ -529,6 +558,7 @@ int main(int argc, char** argv) {
         if (c == "run") return std::fputs(kRunHelp, stdout), kExitOk;
         if (c == "bench") return std::fputs(kBenchHelp, stdout), kExitOk;
         if (c == "layers") return std::fputs(kLayersHelp, stdout), kExitOk;
+        if (c == "runs") return std::fputs(kRunsHelp, stdout), kExitOk;
         printError("help: unknown command \"" + c + "\"");
         return kExitUsage;
     }
