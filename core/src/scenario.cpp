@@ -96,10 +96,13 @@ Result<Scenario> load(std::string_view text, const std::string& file,
         return report(file, issues);
     }
     Scenario scenario;
-    if (auto issues = detail::buildScenario(doc, scenario, kMaxReportedProblems + 1, layers);
-        !issues.empty()) {
-        return report(file, issues);
-    }
+    std::vector<JsonIssue> issues =
+        detail::buildScenario(doc, scenario, kMaxReportedProblems + 1, layers);
+    // The experiments' own rules (unique ids, seeds listed once, sensible ranges); their points
+    // are checked when a sweep is planned (experiment.h).
+    if (const auto experiments = doc.find("experiments"); experiments != doc.end())
+        scenario.experiments = parseExperiments(*experiments, issues);
+    if (!issues.empty()) return report(file, issues);
     scenario.sourceName = file;
     scenario.document = nlohmann::json(doc);
     return scenario;

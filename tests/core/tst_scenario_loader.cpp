@@ -335,8 +335,9 @@ class TestScenarioLoader : public QObject {
             << QString::fromStdString(withNetwork(R"({"satellites": []})"))
             << "t.dais.json: /network/satellites: unknown field \"satellites\"";
         QTest::newRow("unknown top-level field")
-            << R"({"format": "dais-scenario", "version": 1, "experiments": []})"
-            << "t.dais.json: /experiments: unknown field \"experiments\"";
+            << R"({"format": "dais-scenario", "version": 1, "experiment": []})"
+            << "t.dais.json: /experiment: unknown field \"experiment\" (did you mean "
+               "\"experiments\"?)";
         QTest::newRow("generator parameter on another generator")
             << QString::fromStdString(
                    withNetwork(R"({"topologies": [{"generator": "star", "p": 0.1}]})"))

@@ -80,17 +80,26 @@ class TestScenarioSchema : public QObject {
     }
 
     /// Unknown fields can never pass silently: every object is closed, except the two that are
-    /// free-form on purpose, and those say so explicitly.
+    /// free-form on purpose, and those say so explicitly. Maps keyed by parameter path (an
+    /// experiment's grid and random parameters) give every value a schema; their keys are
+    /// checked as paths by the sweep planner.
     void everyObjectIsClosed() {
         const std::set<std::string> freeForm = {"/properties/layers", "/properties/ui"};
-        std::set<std::string> freeFound;
+        const std::set<std::string> keyedMaps = {
+            "/$defs/experiment/properties/grid",
+            "/$defs/experiment_random/properties/parameters"};
+        std::set<std::string> freeFound, mapsFound;
         forEachSchema(root(), "", [&](const Json& s, const std::string& ptr) {
             if (!s.is_object()) return;
             const bool objectSchema =
                 s.contains("properties") || s.value("type", Json()) == "object";
             if (!objectSchema) return;
             QVERIFY2(s.contains("additionalProperties"), qPrintable(QString::fromStdString(ptr)));
-            if (freeForm.count(ptr) != 0) {
+            if (keyedMaps.count(ptr) != 0) {
+                QVERIFY2(s["additionalProperties"].is_object(),
+                         qPrintable(QString::fromStdString(ptr)));
+                mapsFound.insert(ptr);
+            } else if (freeForm.count(ptr) != 0) {
                 QVERIFY2(s["additionalProperties"] == true,
                          qPrintable(QString::fromStdString(ptr)));
                 freeFound.insert(ptr);
@@ -100,6 +109,7 @@ class TestScenarioSchema : public QObject {
             }
         });
         QCOMPARE(freeFound, freeForm);
+        QCOMPARE(mapsFound, keyedMaps);
     }
 
     /// Descriptions double as help text in the studio and the CLI: every part of the schema

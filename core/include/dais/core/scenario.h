@@ -14,6 +14,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "dais/core/experiment.h"
 #include "dais/core/json_schema.h"
 #include "dais/core/layer.h"
 #include "dais/core/result.h"
@@ -59,7 +60,9 @@ struct Scenario {
     /// The layers section validated against the layers' descriptors, in document order
     /// (disabled layers included, with enabled = false).
     std::vector<LayerSettings> layerSettings;
-    nlohmann::json ui = nlohmann::json::object();      ///< studio state, kept as it was
+    /// The experiments that `dais sweep` runs, in document order (a plain run ignores them).
+    std::vector<Experiment> experiments;
+    nlohmann::json ui = nlohmann::json::object();  ///< studio state, kept as it was
     nlohmann::json document;  ///< the whole validated document, after overrides
 };
 
