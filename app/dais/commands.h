@@ -28,6 +28,11 @@ extern const char* const kLayersHelp;
 int commandRuns(Args& args);
 extern const char* const kRunsHelp;
 
+/// `dais sweep FILE ...`: the experiments of a scenario, on threads and (under mpirun) on many
+/// processes, every run stored, and a summary per point.
+int commandSweep(Args& args);
+extern const char* const kSweepHelp;
+
 /// Records one `dais run` into the run store: open() the store before the run, begin() the
 /// record, attach observer() to the run, finish() with the report.
 class RunRecorder {

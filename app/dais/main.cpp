@@ -34,6 +34,7 @@ usage: dais COMMAND [ARGS...]
 commands:
   validate FILE      check a scenario file and report every problem in it
   run FILE           run a scenario and print a summary
+  sweep FILE         run a scenario's experiments: many runs, a summary per point
   layers [ID]        list the installed layers, or show one's parameters and metrics
   runs COMMAND       list, show, compare, export, annotate or delete stored runs
   bench phold        measure the simulation kernel on the PHOLD benchmark
@@ -532,8 +533,9 @@ int dispatch(const std::string& command, Args& args) {
     if (command == "bench") return commandBench(args);
     if (command == "layers") return commandLayers(args);
     if (command == "runs") return commandRuns(args);
+    if (command == "sweep") return commandSweep(args);
     printError("unknown command \"" + command +
-               "\" (commands: validate, run, layers, runs, bench, help)");
+               "\" (commands: validate, run, sweep, layers, runs, bench, help)");
     return kExitUsage;
 }
 
@@ -559,6 +561,7 @@ int main(int argc, char** argv) {
         if (c == "bench") return std::fputs(kBenchHelp, stdout), kExitOk;
         if (c == "layers") return std::fputs(kLayersHelp, stdout), kExitOk;
         if (c == "runs") return std::fputs(kRunsHelp, stdout), kExitOk;
+        if (c == "sweep") return std::fputs(kSweepHelp, stdout), kExitOk;
         printError("help: unknown command \"" + c + "\"");
         return kExitUsage;
     }
