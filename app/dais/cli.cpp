@@ -2,6 +2,7 @@
 
 #include <charconv>
 #include <cmath>
+#include <csignal>
 #include <cstdio>
 
 namespace dais::app {
@@ -32,6 +33,30 @@ bool Args::flag(std::string_view name) {
     if (done() || words_[pos_] != "--" + std::string(name)) return false;
     ++pos_;
     return true;
+}
+
+namespace {
+volatile std::sig_atomic_t interruptRequested = 0;
+
+void onInterrupt(int sig) {
+    interruptRequested = 1;
+    std::signal(sig, SIG_DFL);
+}
+}  // namespace
+
+InterruptWatch::InterruptWatch() {
+    interruptRequested = 0;
+    previousInt_ = std::signal(SIGINT, &onInterrupt);
+    previousTerm_ = std::signal(SIGTERM, &onInterrupt);
+}
+
+InterruptWatch::~InterruptWatch() {
+    std::signal(SIGINT, previousInt_);
+    std::signal(SIGTERM, previousTerm_);
+}
+
+bool InterruptWatch::requested() const {
+    return interruptRequested != 0;
 }
 
 void printError(std::string_view message) {

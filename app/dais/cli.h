@@ -36,6 +36,21 @@ class Args {
     std::size_t pos_ = 0;
 };
 
+/// Turns the first SIGINT or SIGTERM into a request that the main thread polls; a second one
+/// ends the process as usual. At most one watch at a time.
+class InterruptWatch {
+  public:
+    InterruptWatch();
+    ~InterruptWatch();
+    InterruptWatch(const InterruptWatch&) = delete;
+    InterruptWatch& operator=(const InterruptWatch&) = delete;
+    bool requested() const;
+
+  private:
+    void (*previousInt_)(int);
+    void (*previousTerm_)(int);
+};
+
 /// Prints "dais: MESSAGE" on stderr.
 void printError(std::string_view message);
 /// 1234567 -> "1,234,567".

@@ -6,7 +6,6 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
-#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
@@ -161,33 +160,6 @@ int parseArgs(Args& args, SweepArgs& a, bool lead) {
     if (!a.store.empty() && a.noStore) return usage("sweep: --store and --no-store contradict");
     return kExitOk;
 }
-
-/// Turns the first SIGINT or SIGTERM into a request the sweep polls; a second one ends the
-/// process as usual.
-class Interrupt {
-  public:
-    Interrupt() {
-        flag_ = 0;
-        previousInt_ = std::signal(SIGINT, &Interrupt::handle);
-        previousTerm_ = std::signal(SIGTERM, &Interrupt::handle);
-    }
-    ~Interrupt() {
-        std::signal(SIGINT, previousInt_);
-        std::signal(SIGTERM, previousTerm_);
-    }
-    Interrupt(const Interrupt&) = delete;
-    Interrupt& operator=(const Interrupt&) = delete;
-    bool requested() const { return flag_ != 0; }
-
-  private:
-    static void handle(int sig) {
-        flag_ = 1;
-        std::signal(sig, SIG_DFL);
-    }
-    static inline volatile std::sig_atomic_t flag_ = 0;
-    void (*previousInt_)(int) = SIG_DFL;
-    void (*previousTerm_)(int) = SIG_DFL;
-};
 
 /// "[#####.....]  12/36 runs  1 failed  3.2 s" on stderr, redrawn from the sweep's own loop.
 /// On a terminal a short sweep shows none; asked for (`always`), at least the last frame.
@@ -357,7 +329,7 @@ struct Execution {
 }
 
 Execution execute(const core::SweepPlan& plan, unsigned jobs, bool recordSamples, Cluster* cluster,
-                  SweepRecorder* recorder, SweepBar* bar, const Interrupt* interrupt) {
+                  SweepRecorder* recorder, SweepBar* bar, const InterruptWatch* interrupt) {
     const auto start = std::chrono::steady_clock::now();
     const std::size_t size = cluster != nullptr ? static_cast<std::size_t>(cluster->size()) : 1;
     const std::size_t rank = cluster != nullptr ? static_cast<std::size_t>(cluster->rank()) : 0;
@@ -781,7 +753,7 @@ int sweep(const SweepArgs& a, Cluster* cluster) {
     const unsigned jobs = a.jobs.value_or(defaultJobs());
     const bool showBar =
         lead && (a.progress == 1 || (a.progress == -1 && isatty(fileno(stderr)) != 0));
-    std::optional<Interrupt> interrupt;
+    std::optional<InterruptWatch> interrupt;
     if (cluster == nullptr) interrupt.emplace();  // under mpirun, mpirun owns the signals
 
     Json sweeps = Json::array();
@@ -838,6 +810,28 @@ int sweep(const SweepArgs& a, Cluster* cluster) {
 }
 
 }  // namespace
+
+int checkExperiments(const std::string& file, const std::vector<std::string>& overrides,
+                     std::vector<std::string>& summary) {
+    SweepArgs a;
+    a.file = file;
+    a.overrides = overrides;
+    std::string text;
+    if (const int code = readScenario(a, text); code != kExitOk) return code;
+    std::vector<core::SweepPlan> plans;
+    std::string problems;
+    if (const int code = planAll(a, text, plans, problems); code != kExitOk) {
+        std::fprintf(stderr, "%s\n", problems.c_str());
+        return code;
+    }
+    for (const core::SweepPlan& p : plans)
+        summary.push_back("experiment " + p.experiment.id + ": " + groupDigits(p.points.size()) +
+                          (p.points.size() == 1 ? " point x " : " points x ") +
+                          groupDigits(p.seeds.size()) + (p.seeds.size() == 1 ? " seed" : " seeds") +
+                          " = " + groupDigits(p.runs.size()) +
+                          (p.runs.size() == 1 ? " run" : " runs"));
+    return kExitOk;
+}
 
 int commandSweep(Args& args) {
     const bool lead = isLead();

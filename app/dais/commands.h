@@ -32,6 +32,11 @@ extern const char* const kRunsHelp;
 /// processes, every run stored, and a summary per point.
 int commandSweep(Args& args);
 extern const char* const kSweepHelp;
+/// Checks every point of every experiment of a valid scenario file, as `dais sweep` does before
+/// running. Prints the problems and returns kExitBadInput, or fills `summary` with one line per
+/// experiment ("experiment load: 3 points x 3 seeds = 9 runs") and returns kExitOk.
+int checkExperiments(const std::string& file, const std::vector<std::string>& overrides,
+                     std::vector<std::string>& summary);
 
 /// Records one `dais run` into the run store: open() the store before the run, begin() the
 /// record, attach observer() to the run, finish() with the report.

@@ -55,8 +55,9 @@ exit codes:
 constexpr const char* kValidateHelp = R"(usage: dais validate FILE [--set PATH=VALUE]... [--quiet]
 
 Checks a scenario file: JSON syntax, every field against the format's schema, and the
-references between nodes, groups, regions and templates. Every problem is reported with the
-file, the JSON path, what was expected and what was found.
+references between nodes, groups, regions and templates, and every point of its experiments
+(as `dais sweep` runs them). Every problem is reported with the file, the JSON path, what was
+expected and what was found.
 
 options:
   --set PATH=VALUE   change a value before validating (see `dais help run`)
@@ -171,33 +172,6 @@ class ProgressBar {
     std::thread thread_;
 };
 
-/// Turns the first SIGINT or SIGTERM into a request that the main thread polls; a second one
-/// ends the process as usual.
-class InterruptWatch {
-  public:
-    InterruptWatch() {
-        flag_ = 0;
-        previousInt_ = std::signal(SIGINT, &InterruptWatch::handle);
-        previousTerm_ = std::signal(SIGTERM, &InterruptWatch::handle);
-    }
-    ~InterruptWatch() {
-        std::signal(SIGINT, previousInt_);
-        std::signal(SIGTERM, previousTerm_);
-    }
-    InterruptWatch(const InterruptWatch&) = delete;
-    InterruptWatch& operator=(const InterruptWatch&) = delete;
-    bool requested() const { return flag_ != 0; }
-
-  private:
-    static void handle(int sig) {
-        flag_ = 1;
-        std::signal(sig, SIG_DFL);
-    }
-    static inline volatile std::sig_atomic_t flag_ = 0;
-    void (*previousInt_)(int) = SIG_DFL;
-    void (*previousTerm_)(int) = SIG_DFL;
-};
-
 /// The scenario file and `--set` options that validate and run share.
 struct ScenarioArgs {
     std::string command;  ///< for messages: "validate", "run"
@@ -258,6 +232,11 @@ int commandValidate(Args& args) {
     int code = kExitOk;
     const std::optional<core::Scenario> scenario = sa.load(code);
     if (!scenario) return code;
+    // Experiments: every point of every sweep, as `dais sweep` checks them before running.
+    std::vector<std::string> experiments;
+    if (!scenario->experiments.empty())
+        if (const int x = checkExperiments(sa.file, sa.overrides, experiments); x != kExitOk)
+            return x;
     if (!quiet) {
         const core::Scenario& s = *scenario;
         std::size_t members = s.network.nodes.size();
@@ -267,6 +246,8 @@ int commandValidate(Args& args) {
             "%s: valid (format version %d, \"%s\", %s nodes in %zu groups and %zu single nodes)\n",
             sa.file.c_str(), s.version, s.meta.name.c_str(), groupDigits(members).c_str(),
             s.network.groups.size(), s.network.nodes.size());
+        for (const std::string& line : experiments)
+            std::printf("  %s\n", line.c_str());
     }
     return kExitOk;
 }

@@ -285,6 +285,25 @@ class TestCliSweep : public QObject {
         QVERIFY2(o.out.isEmpty(), qPrintable(o.out));  // nothing ran, nothing is summarised
     }
 
+    void validateChecksEveryPoint() {
+        const Outcome o = cli({"validate", kFile});
+        QCOMPARE(o.code, kOk);
+        QVERIFY2(o.out.contains("\n  experiment load: 3 points x 3 seeds = 9 runs\n") &&
+                     o.out.contains("\n  experiment replicates: 1 point x 3 seeds = 3 runs\n"),
+                 qPrintable(o.out));
+        const QString file =
+            writeFile("validate.dais.json",
+                      R"({"format": "dais-scenario", "version": 1, "run": {"until": "1s"},
+                "experiments": [{"id": "x", "grid": {"run.until": ["1s", "forever"]}}]})");
+        const Outcome bad = cli({"validate", file});
+        QCOMPARE(bad.code, kBadInput);
+        QVERIFY2(
+            bad.err.contains("validate.dais.json: /experiments/0/grid/run.until/1: /run/until: "
+                             "expected a duration"),
+            qPrintable(bad.err));
+        QVERIFY(bad.out.isEmpty());
+    }
+
     void progressBarOnRequest() {
         const Outcome o =
             cli({"sweep", kFile, "--experiment", "replicates", "--no-store", "--progress"});
