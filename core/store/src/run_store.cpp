@@ -242,7 +242,20 @@ struct RunStore::Impl {
         bool done = false;
         core::Result<void> result;
     };
-    using Op = std::variant<SampleRow, TraceRow, std::shared_ptr<Task>>;
+    /// Queued writes in order: samples, and the other writes each after the samples queued
+    /// before it. Samples have a vector of their own so that queueing them is a copy of plain
+    /// rows.
+    using Other = std::variant<TraceRow, std::shared_ptr<Task>>;
+    struct Batch {
+        std::vector<SampleRow> samples;
+        std::vector<std::pair<std::size_t, Other>> others;  // (samples before it, the write)
+        bool empty() const { return samples.empty() && others.empty(); }
+        std::size_t size() const { return samples.size() + others.size(); }
+        void clear() {
+            samples.clear();
+            others.clear();
+        }
+    };
 
     std::string path;
     StoreOptions options;
@@ -259,7 +272,7 @@ struct RunStore::Impl {
     std::mutex mutex;
     std::condition_variable wake;   // the writer waits for work
     std::condition_variable space;  // producers wait while the queue is full
-    std::vector<Op> queue;
+    Batch queue;
     std::size_t queuedRows = 0;
     std::size_t waiting = 0;  // queued tasks whose caller waits
     bool stopping = false;
@@ -299,14 +312,15 @@ struct RunStore::Impl {
     }
 
     // --- queueing (any thread) ---------------------------------------------------------------
-    void push(Op op, bool urgent) {
+    void push(Other op, bool urgent) {
         std::unique_lock lock(mutex);
         while (queuedRows >= options.maxQueuedRows && !stopping)
             space.wait(lock);
         const bool wasEmpty = queue.empty();
         if (wasEmpty) oldest = std::chrono::steady_clock::now();
-        queue.push_back(std::move(op));
-        ++queuedRows;
+        const bool row = std::holds_alternative<TraceRow>(op);
+        queue.others.emplace_back(queue.samples.size(), std::move(op));
+        if (row) ++queuedRows;  // tasks do not count towards a batch's rows
         if (urgent) ++waiting;
         const bool notify = wasEmpty || urgent || queuedRows == options.commitRows;
         lock.unlock();
@@ -320,8 +334,7 @@ struct RunStore::Impl {
         const bool wasEmpty = queue.empty();
         if (wasEmpty) oldest = std::chrono::steady_clock::now();
         const std::size_t before = queuedRows;
-        for (const auto& r : rows)
-            queue.emplace_back(r);
+        queue.samples.insert(queue.samples.end(), rows.begin(), rows.end());
         queuedRows += rows.size();
         const bool notify =
             wasEmpty || (before < options.commitRows && queuedRows >= options.commitRows);
@@ -350,7 +363,7 @@ struct RunStore::Impl {
 
     // --- the writer thread -------------------------------------------------------------------
     void writerLoop() {
-        std::vector<Op> batch;
+        Batch batch;
         std::unique_lock lock(mutex);
         for (;;) {
             while (!stopping && waiting == 0 && queuedRows < options.commitRows) {
@@ -365,7 +378,7 @@ struct RunStore::Impl {
                 if (stopping) return;
                 continue;
             }
-            batch.swap(queue);
+            std::swap(batch, queue);
             queuedRows = 0;
             waiting = 0;
             lock.unlock();
@@ -410,38 +423,39 @@ struct RunStore::Impl {
         return rc;
     }
 
-    void commit(std::vector<Op>& batch) {
+    void commit(Batch& batch) {
         std::string err;
         txError.clear();
         int rc = detail::execSql(writeDb.get(), "BEGIN IMMEDIATE", err);
         bool ok = rc == SQLITE_OK;
         if (!ok) txError = err;
-        for (auto& op : batch) {
+        std::size_t next = 0;  // the next sample to write
+        auto samplesUpTo = [&](std::size_t end) {
+            for (; ok && next < end; ++next)
+                if (rc = writeSample(batch.samples[next]); rc != SQLITE_DONE) ok = false, fail(rc);
+        };
+        std::uint64_t rows = batch.samples.size();
+        for (auto& [before, op] : batch.others) {
+            samplesUpTo(before);
             if (!ok) break;
-            if (const auto* s = std::get_if<SampleRow>(&op)) {
-                rc = writeSample(*s);
-                if (rc != SQLITE_DONE) ok = false, fail(rc);
-            } else if (const auto* t = std::get_if<TraceRow>(&op)) {
-                rc = writeTrace(*t);
-                if (rc != SQLITE_DONE) ok = false, fail(rc);
+            if (const auto* t = std::get_if<TraceRow>(&op)) {
+                ++rows;
+                if (rc = writeTrace(*t); rc != SQLITE_DONE) ok = false, fail(rc);
             } else {
                 auto& task = *std::get<std::shared_ptr<Task>>(op);
                 task.result = task.run(*this);
                 if (!txError.empty()) ok = false;
             }
         }
+        samplesUpTo(batch.samples.size());
         if (ok) {
             rc = detail::execSql(writeDb.get(), "COMMIT", err);
             if (rc != SQLITE_OK) ok = false, txError = err;
         }
         if (ok) {
-            std::uint64_t rows = 0;
-            for (const auto& op : batch)
-                rows += std::holds_alternative<std::shared_ptr<Task>>(op) ? 0 : 1;
             commits.fetch_add(1, std::memory_order_relaxed);
             committedRows.fetch_add(rows, std::memory_order_relaxed);
-        }
-        if (!ok) {
+        } else {
             std::string ignored;
             if (sqlite3_get_autocommit(writeDb.get()) == 0)
                 detail::execSql(writeDb.get(), "ROLLBACK", ignored);
@@ -451,7 +465,7 @@ struct RunStore::Impl {
             std::lock_guard lock(mutex);
             if (writeError.empty()) writeError = message;
         }
-        for (auto& op : batch) {
+        for (auto& [before, op] : batch.others) {
             auto* task = std::get_if<std::shared_ptr<Task>>(&op);
             if (task == nullptr || !(*task)->wait) continue;
             std::lock_guard lock((*task)->mutex);
@@ -628,7 +642,8 @@ core::Result<FileState> inspectDatabase(const std::string& path, bool readOnly) 
         return core::Error{path + ": the run store is damaged (" + what + ")"};
     };
     sqlite3* raw = nullptr;
-    int rc = sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READONLY, nullptr);
+    int rc =
+        sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, nullptr);
     DbPtr db(raw);
     if (rc != SQLITE_OK) {
         if (detail::isDamage(rc)) return damaged(detail::sqliteMessage(raw, rc));
@@ -729,14 +744,16 @@ core::Result<std::unique_ptr<RunStore>> RunStore::open(const std::string& path,
 
     if (readOnly) {
         sqlite3* raw = nullptr;
-        int rc = sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READONLY, nullptr);
+        int rc = sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX,
+                                 nullptr);
         DbPtr file(raw);
         if (rc != SQLITE_OK) return impl->sqlError(raw, rc);
         sqlite3_busy_timeout(file.get(), 10'000);
         if (state.version < currentSchemaVersion()) {
             // An older store is read through a copy in memory brought up to date; the file
             // itself is left as it is.
-            rc = sqlite3_open_v2(":memory:", &raw, SQLITE_OPEN_READWRITE, nullptr);
+            rc = sqlite3_open_v2(":memory:", &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
+                                 nullptr);
             DbPtr mem(raw);
             if (rc != SQLITE_OK) return impl->sqlError(raw, rc);
             sqlite3_backup* b = sqlite3_backup_init(mem.get(), "main", file.get(), "main");
@@ -757,7 +774,8 @@ core::Result<std::unique_ptr<RunStore>> RunStore::open(const std::string& path,
 
     // Read-write: the writer's connection, the schema, the interrupted runs, the reader.
     sqlite3* raw = nullptr;
-    const int flags = SQLITE_OPEN_READWRITE | (header->exists ? 0 : SQLITE_OPEN_CREATE);
+    const int flags =
+        SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (header->exists ? 0 : SQLITE_OPEN_CREATE);
     int rc = sqlite3_open_v2(path.c_str(), &raw, flags, nullptr);
     impl->writeDb.reset(raw);
     if (rc != SQLITE_OK) return impl->sqlError(raw, rc);
@@ -797,7 +815,7 @@ core::Result<std::unique_ptr<RunStore>> RunStore::open(const std::string& path,
     for (const Stmt* s : {&impl->insertSample, &impl->insertTrace, &impl->insertMetric})
         if (!s->ok()) return impl->sqlError(raw, s->prepareCode());
 
-    rc = sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READONLY, nullptr);
+    rc = sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, nullptr);
     impl->readDb.reset(raw);
     if (rc != SQLITE_OK) return impl->sqlError(raw, rc);
     sqlite3_busy_timeout(raw, 10'000);

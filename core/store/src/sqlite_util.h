@@ -69,10 +69,8 @@ class Stmt {
 
     /// SQLITE_ROW, SQLITE_DONE or an error code.
     int step() { return sqlite3_step(stmt_); }
-    void reset() {
-        sqlite3_reset(stmt_);
-        sqlite3_clear_bindings(stmt_);
-    }
+    /// Ready to run again; every caller binds every parameter before each step.
+    void reset() { sqlite3_reset(stmt_); }
 
     bool isNull(int c) const { return sqlite3_column_type(stmt_, c) == SQLITE_NULL; }
     std::int64_t colInt(int c) const { return sqlite3_column_int64(stmt_, c); }
