@@ -25,6 +25,7 @@ struct Golden {
 // scenarios would reproduce differently: update only for a deliberate change of the model.
 const Golden kGolden[] = {
     {"continental-edge-cloud.dais.json", "d3037eca1044e04c", 158625},
+    {"gossip-epidemic.dais.json", "fb548d4ae54079ac", 2587499},
     {"regional-outage-10k.dais.json", "bf0e50863a4d871b", 443951},
     {"single-link-queue.dais.json", "6baeb5e1a8c5b99a", 192322},
 };

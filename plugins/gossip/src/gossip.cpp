@@ -1,0 +1,507 @@
+// The gossip layer. Read it from the top: the descriptor says what the layer is to the rest of
+// DAIS; the Gossip class is the model, in the order a run meets it (setup, rumour arrivals,
+// copies arriving or lost, the end of a rumour, the end of the run).
+#include "dais/layers/gossip.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace dais::layers::gossip {
+
+namespace {
+
+using core::MetricSpec;
+using core::ParamSpec;
+using core::ParamType;
+using sim::MetricScope;
+using sim::MetricType;
+using sim::NodeIndex;
+using sim::SimTime;
+
+// --- the descriptor ----------------------------------------------------------------------------
+
+core::LayerDescriptor describe() {
+    core::LayerDescriptor d;
+    d.id = "gossip";
+    d.name = "Gossip broadcast";
+    d.version = "1.0.0";
+    d.summary =
+        "Push gossip (epidemic broadcast). Rumours start at random participating nodes, as a "
+        "Poisson process; a node that hears a rumour for the first time pushes it to `fanout` "
+        "peers chosen at random, and every copy is a message over the simulated network. Mode "
+        "\"once\" is infect-and-die; \"mongering\" is Demers et al.'s rumour mongering with "
+        "feedback and a coin: a copy that reaches a node that already knew is passed on to one "
+        "more peer unless a coin with probability 1/stop_k stops it. Measures coverage, delay "
+        "and traffic per rumour, to compare with the epidemic theory.";
+
+    auto param = [&](std::string name, ParamType type, nlohmann::json def, std::string unit,
+                     std::string help) -> ParamSpec& {
+        ParamSpec p;
+        p.name = std::move(name);
+        p.type = type;
+        p.defaultValue = std::move(def);
+        p.unit = std::move(unit);
+        p.help = std::move(help);
+        d.params.push_back(std::move(p));
+        return d.params.back();
+    };
+    param("role", ParamType::String, "", "",
+          "The node role that takes part (\"peer\", \"phone\"...). Empty: every node that has a "
+          "role; gateways made by topologies have none and only route.");
+    {
+        ParamSpec& p = param("fanout", ParamType::Real, 3, "peers",
+                             "Peers a node pushes a rumour to when it first hears it. A fraction "
+                             "is a probability: 1.5 pushes to one peer, and to a second one half "
+                             "of the time. Capped by the number of peers there are.");
+        p.min = 0.1;
+        p.max = 1000;
+    }
+    {
+        ParamSpec& p = param("peers", ParamType::Choice, "random", "",
+                             "Where peers come from: \"random\", any participating node (the "
+                             "uniform mixing of the epidemic theory); \"neighbours\", the "
+                             "participating nodes the node has a link to.");
+        p.choices = {"random", "neighbours"};
+    }
+    {
+        ParamSpec& p = param("mode", ParamType::Choice, "once", "",
+                             "\"once\": a node pushes only when it first hears a rumour "
+                             "(infect-and-die). \"mongering\": a copy that reaches a node that "
+                             "already knew is passed on to one more random peer, unless a coin "
+                             "with probability 1/stop_k stops it (Demers et al., feedback and "
+                             "coin).");
+        p.choices = {"once", "mongering"};
+    }
+    {
+        ParamSpec& p = param("stop_k", ParamType::Real, 2, "",
+                             "Mongering only: an unnecessary push (to a node that already knew) "
+                             "stops with probability 1/stop_k. 1 is the same as \"once\"; larger "
+                             "values reach more nodes with more messages.");
+        p.min = 1;
+        p.max = 1000;
+    }
+    {
+        ParamSpec& p = param("ttl", ParamType::Integer, 0, "hops",
+                             "Most gossip hops a rumour travels from its origin: a node that "
+                             "receives a copy at hop ttl does not push it on. 0: no limit.");
+        p.min = 0;
+        p.max = 65535;
+    }
+    {
+        ParamSpec& p = param("rumour_rate", ParamType::Real, 1, "1/s",
+                             "Rumours started per simulated second, over all participants (a "
+                             "Poisson process; each rumour starts at a participant drawn "
+                             "uniformly, and not at all if that node is down).");
+        p.min = 0.001;
+        p.max = 1e6;
+    }
+    {
+        ParamSpec& p = param("rumours", ParamType::Integer, 100, "rumours",
+                             "How many rumour arrivals there are in all; the run's horizon may "
+                             "end them sooner.");
+        p.min = 1;
+        p.max = 1e9;
+    }
+    {
+        ParamSpec& p = param("message_size", ParamType::Size, "1kB", "B",
+                             "Bytes of every copy of a rumour on the wire.");
+        p.min = 1;
+        p.max = 1e9;
+    }
+    {
+        ParamSpec& p =
+            param("start", ParamType::Duration, "0s", "s", "When the rumour arrivals begin.");
+        p.min = 0;
+    }
+
+    auto metric = [&](std::string name, MetricType type, std::string unit, std::string help) {
+        d.metrics.push_back(MetricSpec{std::move(name), std::move(unit), type, MetricScope::Global,
+                                       std::move(help)});
+    };
+    metric("gossip.rumours.started", MetricType::Counter, "rumours", "Rumours started.");
+    metric("gossip.rumours.skipped", MetricType::Counter, "rumours",
+           "Rumour arrivals at a node that was down: not started.");
+    metric("gossip.rumours.finished", MetricType::Counter, "rumours",
+           "Rumours whose last copy has arrived or been lost; coverage, traffic and time to last "
+           "describe these.");
+    metric("gossip.rumours.complete", MetricType::Counter, "rumours",
+           "Finished rumours that reached every participant.");
+    metric("gossip.rumours.unfinished", MetricType::Gauge, "rumours",
+           "Rumours still spreading when the run ended (left out of coverage and traffic).");
+    metric("gossip.rumours.active_max", MetricType::Gauge, "rumours",
+           "Most rumours spreading at once; each holds one bit per participant.");
+    metric("gossip.messages.sent", MetricType::Counter, "messages", "Copies of rumours sent.");
+    metric("gossip.messages.lost", MetricType::Counter, "messages",
+           "Copies lost by the network (link loss, a node or link down, no route).");
+    metric("gossip.duplicates", MetricType::Counter, "messages",
+           "Copies that reached a node that already knew the rumour.");
+    metric("gossip.ttl_expired", MetricType::Counter, "messages",
+           "First receipts that were not pushed on because the copy had made ttl hops.");
+    metric("gossip.coverage", MetricType::Distribution, "1",
+           "Per finished rumour: the fraction of participants that heard it, its origin "
+           "included. Infect-and-die with random peers: about c, where c = 1 - exp(-fanout c).");
+    metric("gossip.delay", MetricType::Distribution, "s",
+           "Per first receipt: seconds from the rumour's start until the node heard it.");
+    metric("gossip.hops", MetricType::Distribution, "hops",
+           "Per first receipt: gossip hops from the origin (network hops are in net.hops).");
+    metric("gossip.time_to_99", MetricType::Distribution, "s",
+           "Per rumour that reached 99% of the participants: seconds from its start until then.");
+    metric("gossip.time_to_last", MetricType::Distribution, "s",
+           "Per finished rumour: seconds from its start until its last first receipt.");
+    metric("gossip.traffic", MetricType::Distribution, "messages",
+           "Per finished rumour: copies sent per participant (Demers et al.'s traffic m; with "
+           "random peers, the fraction missed is about exp(-m)).");
+    return d;
+}
+
+// --- the model ---------------------------------------------------------------------------------
+
+/// A copy's payload word: the rumour's slot in the low 32 bits, the copy's gossip hop count in
+/// the high 32 bits. A slot is reused only once no copy of its rumour is left in flight.
+constexpr std::uint64_t packPayload(std::uint32_t slot, std::uint32_t hops) {
+    return (std::uint64_t{hops} << 32) | slot;
+}
+constexpr std::uint32_t slotOf(std::uint64_t payload) {
+    return static_cast<std::uint32_t>(payload);
+}
+constexpr std::uint32_t hopsOf(std::uint64_t payload) {
+    return static_cast<std::uint32_t>(payload >> 32);
+}
+
+constexpr std::uint32_t kNotParticipant = sim::kNone;
+
+class Gossip final : public core::Layer {
+  public:
+    void setup(core::LayerContext& ctx) override;
+    void finish(core::LayerContext& ctx) override;
+
+  private:
+    /// One rumour while it spreads. Its state is one bit per participant, reused by the next
+    /// rumour once this one's last copy has arrived or been lost.
+    struct Rumour {
+        std::vector<std::uint64_t> known;  // bit p: participant p has heard it
+        SimTime startedAt = 0;
+        SimTime lastReceipt = 0;
+        std::uint64_t reached = 0;   // participants that know it, the origin included
+        std::uint64_t inFlight = 0;  // copies sent and not yet delivered or lost
+        std::uint64_t sent = 0;
+    };
+    struct MetricIds {
+        sim::MetricId started, skipped, finished, complete, unfinished, activeMax, sent, lost,
+            duplicates, ttlExpired, coverage, delay, hops, timeTo99, timeToLast, traffic;
+    };
+
+    void findParticipants(core::LayerContext& ctx);
+    void findNeighbours();
+    void scheduleArrival(SimTime after);
+
+    // Event and port handlers: plain member functions, called through the kernel's and the
+    // network's function pointers with `this` as context. Nothing is allocated per call.
+    void onArrival(sim::Simulation& sim, const sim::Event& e);
+    static void onDeliveryThunk(void* self, sim::Network&, const sim::Delivery& d) {
+        static_cast<Gossip*>(self)->onDelivery(d);
+    }
+    static void onLossThunk(void* self, sim::Network&, const sim::Loss& l) {
+        static_cast<Gossip*>(self)->onLoss(l);
+    }
+    void onDelivery(const sim::Delivery& d);
+    void onLoss(const sim::Loss& l);
+
+    std::uint32_t newRumour();
+    void endRumour(std::uint32_t slot);
+    std::uint32_t drawFanout(std::uint32_t self);
+    void push(std::uint32_t slot, std::uint32_t self, std::uint32_t count, std::uint32_t hops);
+    NodeIndex candidate(std::uint32_t self, std::uint32_t c) const;
+
+    sim::Simulation* sim_ = nullptr;
+    sim::Network* net_ = nullptr;
+    MetricIds m_{};
+    sim::KindId arrivalKind_ = 0;
+    sim::PortId port_ = 0;
+
+    // parameters, read once
+    std::uint32_t fanoutWhole_ = 0;
+    double fanoutFraction_ = 0;
+    bool randomPeers_ = true;
+    bool mongering_ = false;
+    double stopProbability_ = 1;
+    std::uint32_t ttl_ = 0;  // 0: no limit
+    double meanGapNs_ = 0;
+    std::int64_t arrivalsLeft_ = 0;
+    std::uint64_t messageBytes_ = 0;
+
+    // participants: dense indices 0..P-1, and the way back from a node index
+    std::vector<NodeIndex> participants_;
+    std::vector<std::uint32_t> participantOf_;  // per node: its index, or kNotParticipant
+    std::uint64_t threshold99_ = 0;             // participants that make 99%
+    // peers = "neighbours": each participant's participating neighbours (compressed rows)
+    std::vector<std::uint32_t> neighbourStart_;
+    std::vector<NodeIndex> neighbours_;
+
+    // Random streams, one per (node, purpose): a node's draws depend on its own history only,
+    // never on the order of events elsewhere, and the purposes do not disturb each other.
+    sim::RngStream arrivals_;              // layer-wide: arrival gaps and origins
+    std::vector<sim::RngStream> peerRng_;  // per participant: fanout rounding and peer choice
+    std::vector<sim::RngStream> coinRng_;  // per participant: the mongering coin
+    std::vector<std::uint32_t> marks_;     // scratch for sampling peers without replacement
+    std::uint32_t stamp_ = 0;
+
+    std::vector<Rumour> rumours_;
+    std::vector<std::uint32_t> freeSlots_;
+    std::uint64_t active_ = 0, activeMax_ = 0;
+};
+
+void Gossip::setup(core::LayerContext& ctx) {
+    sim_ = &ctx.simulation();
+    net_ = &ctx.network();
+    const core::LayerParams& p = ctx.params();
+    const double fanout = p.real("fanout");
+    fanoutWhole_ = static_cast<std::uint32_t>(std::floor(fanout));
+    fanoutFraction_ = fanout - std::floor(fanout);
+    randomPeers_ = p.text("peers") == "random";
+    mongering_ = p.text("mode") == "mongering";
+    stopProbability_ = 1.0 / p.real("stop_k");
+    ttl_ = static_cast<std::uint32_t>(p.integer("ttl"));
+    meanGapNs_ = 1e9 / p.real("rumour_rate");
+    arrivalsLeft_ = p.integer("rumours");
+    messageBytes_ = p.bytes("message_size");
+
+    findParticipants(ctx);
+    if (!randomPeers_) findNeighbours();
+    const std::size_t n = participants_.size();
+    threshold99_ = static_cast<std::uint64_t>(std::ceil(0.99 * static_cast<double>(n)));
+    marks_.assign(n, 0);
+    arrivals_ = ctx.rng(0, "arrivals");  // a layer-wide stream: node 0, a purpose of its own
+    peerRng_.reserve(n);
+    for (NodeIndex node : participants_)
+        peerRng_.push_back(ctx.rng(node, "peers"));
+    if (mongering_) {
+        coinRng_.reserve(n);
+        for (NodeIndex node : participants_)
+            coinRng_.push_back(ctx.rng(node, "coin"));
+    }
+
+    m_ = MetricIds{ctx.defineMetric("gossip.rumours.started"),
+                   ctx.defineMetric("gossip.rumours.skipped"),
+                   ctx.defineMetric("gossip.rumours.finished"),
+                   ctx.defineMetric("gossip.rumours.complete"),
+                   ctx.defineMetric("gossip.rumours.unfinished"),
+                   ctx.defineMetric("gossip.rumours.active_max"),
+                   ctx.defineMetric("gossip.messages.sent"),
+                   ctx.defineMetric("gossip.messages.lost"),
+                   ctx.defineMetric("gossip.duplicates"),
+                   ctx.defineMetric("gossip.ttl_expired"),
+                   ctx.defineMetric("gossip.coverage"),
+                   ctx.defineMetric("gossip.delay"),
+                   ctx.defineMetric("gossip.hops"),
+                   ctx.defineMetric("gossip.time_to_99"),
+                   ctx.defineMetric("gossip.time_to_last"),
+                   ctx.defineMetric("gossip.traffic")};
+
+    arrivalKind_ = sim_->registerKind<&Gossip::onArrival>("gossip.arrival", *this);
+    port_ = net_->registerPort("gossip", &Gossip::onDeliveryThunk, this, &Gossip::onLossThunk);
+    scheduleArrival(p.duration("start"));
+}
+
+void Gossip::findParticipants(core::LayerContext& ctx) {
+    const std::string& role = ctx.params().text("role");
+    const auto nodes = static_cast<NodeIndex>(net_->nodeCount());
+    participantOf_.assign(nodes, kNotParticipant);
+    for (NodeIndex i = 0; i < nodes; ++i) {
+        const std::string_view r = net_->role(i);
+        if (role.empty() ? !r.empty() : r == role) {
+            participantOf_[i] = static_cast<std::uint32_t>(participants_.size());
+            participants_.push_back(i);
+        }
+    }
+    if (!participants_.empty()) return;
+    if (role.empty()) ctx.fail("no node has a role, so no node takes part in gossip");
+    std::vector<std::string_view> roles;
+    for (NodeIndex i = 0; i < nodes; ++i)
+        if (!net_->role(i).empty()) roles.push_back(net_->role(i));
+    std::sort(roles.begin(), roles.end());
+    roles.erase(std::unique(roles.begin(), roles.end()), roles.end());
+    std::string have;
+    for (std::string_view r : roles)
+        have += (have.empty() ? "" : ", ") + std::string(r);
+    ctx.fail("no node has role \"" + role +
+             "\" (parameter \"role\"); the network's roles are: " + (have.empty() ? "none" : have));
+}
+
+void Gossip::findNeighbours() {
+    neighbourStart_.assign(1, 0);
+    for (NodeIndex node : participants_) {
+        const auto first = neighbours_.size();
+        for (const sim::Adjacent& a : net_->adjacency(node))
+            if (a.node != node && participantOf_[a.node] != kNotParticipant)
+                neighbours_.push_back(a.node);
+        // Two links between the same nodes make one neighbour.
+        const auto begin = neighbours_.begin() + static_cast<std::ptrdiff_t>(first);
+        std::sort(begin, neighbours_.end());
+        neighbours_.erase(std::unique(begin, neighbours_.end()), neighbours_.end());
+        neighbourStart_.push_back(static_cast<std::uint32_t>(neighbours_.size()));
+    }
+}
+
+// --- rumour arrivals ---------------------------------------------------------------------------
+
+/// The next arrival of the Poisson process, addressed to its origin (drawn now).
+void Gossip::scheduleArrival(SimTime after) {
+    if (arrivalsLeft_ <= 0) return;
+    --arrivalsLeft_;
+    const double gapNs = arrivals_.exponential(meanGapNs_);
+    const auto origin = participants_[arrivals_.below(participants_.size())];
+    if (gapNs >= static_cast<double>(sim::kTimeNever - after)) return;  // never, in practice
+    sim_->scheduleAt(after + static_cast<SimTime>(gapNs), origin, arrivalKind_);
+}
+
+void Gossip::onArrival(sim::Simulation& sim, const sim::Event& e) {
+    scheduleArrival(e.time);
+    sim::Metrics& M = sim.metrics();
+    const NodeIndex origin = e.target;
+    if (!net_->nodeUp(origin)) {  // a crashed node starts nothing
+        M.add(m_.skipped, 1);
+        return;
+    }
+    const std::uint32_t slot = newRumour();
+    Rumour& r = rumours_[slot];
+    const std::uint32_t self = participantOf_[origin];
+    r.known[self >> 6] |= std::uint64_t{1} << (self & 63);
+    r.reached = 1;
+    r.startedAt = r.lastReceipt = e.time;
+    M.add(m_.started, 1);
+    push(slot, self, drawFanout(self), 1);
+    if (r.inFlight == 0) endRumour(slot);  // nobody to push to
+}
+
+std::uint32_t Gossip::newRumour() {
+    std::uint32_t slot;
+    if (!freeSlots_.empty()) {
+        slot = freeSlots_.back();
+        freeSlots_.pop_back();
+        std::fill(rumours_[slot].known.begin(), rumours_[slot].known.end(), 0);
+    } else {
+        slot = static_cast<std::uint32_t>(rumours_.size());
+        rumours_.emplace_back();
+        rumours_.back().known.assign((participants_.size() + 63) / 64, 0);
+    }
+    Rumour& r = rumours_[slot];
+    r.inFlight = r.sent = 0;
+    activeMax_ = std::max(activeMax_, ++active_);
+    return slot;
+}
+
+// --- copies arriving ---------------------------------------------------------------------------
+
+void Gossip::onDelivery(const sim::Delivery& d) {
+    const std::uint32_t slot = slotOf(d.payload);
+    const std::uint32_t hops = hopsOf(d.payload);
+    const std::uint32_t self = participantOf_[d.to];
+    DAIS_CHECK(slot < rumours_.size() && rumours_[slot].inFlight > 0 && self != kNotParticipant,
+               "a gossip copy arrived that no rumour sent");
+    Rumour& r = rumours_[slot];
+    --r.inFlight;
+    sim::Metrics& M = sim_->metrics();
+    const bool mayPush = ttl_ == 0 || hops < ttl_;
+    std::uint64_t& word = r.known[self >> 6];
+    const std::uint64_t bit = std::uint64_t{1} << (self & 63);
+    if ((word & bit) == 0) {  // first receipt
+        word |= bit;
+        ++r.reached;
+        r.lastReceipt = d.now;
+        M.observe(m_.delay, sim::toSeconds(d.now - r.startedAt));
+        M.observe(m_.hops, hops);
+        if (r.reached == threshold99_) M.observe(m_.timeTo99, sim::toSeconds(d.now - r.startedAt));
+        if (mayPush)
+            push(slot, self, drawFanout(self), hops + 1);
+        else
+            M.add(m_.ttlExpired, 1);
+    } else {  // an unnecessary push
+        M.add(m_.duplicates, 1);
+        if (mongering_ && mayPush && !coinRng_[self].bernoulli(stopProbability_))
+            push(slot, self, 1, hops + 1);
+    }
+    if (r.inFlight == 0) endRumour(slot);
+}
+
+void Gossip::onLoss(const sim::Loss& l) {
+    const std::uint32_t slot = slotOf(l.payload);
+    DAIS_CHECK(slot < rumours_.size() && rumours_[slot].inFlight > 0,
+               "a gossip copy was lost that no rumour sent");
+    sim_->metrics().add(m_.lost, 1);
+    if (--rumours_[slot].inFlight == 0) endRumour(slot);
+}
+
+void Gossip::endRumour(std::uint32_t slot) {
+    const Rumour& r = rumours_[slot];
+    sim::Metrics& M = sim_->metrics();
+    const auto n = static_cast<double>(participants_.size());
+    M.add(m_.finished, 1);
+    if (r.reached == participants_.size()) M.add(m_.complete, 1);
+    M.observe(m_.coverage, static_cast<double>(r.reached) / n);
+    M.observe(m_.traffic, static_cast<double>(r.sent) / n);
+    M.observe(m_.timeToLast, sim::toSeconds(r.lastReceipt - r.startedAt));
+    --active_;
+    freeSlots_.push_back(slot);
+}
+
+// --- pushing -----------------------------------------------------------------------------------
+
+/// The fanout of one push: its whole part, plus one with the probability of its fraction.
+std::uint32_t Gossip::drawFanout(std::uint32_t self) {
+    if (fanoutFraction_ == 0) return fanoutWhole_;
+    return fanoutWhole_ + (peerRng_[self].bernoulli(fanoutFraction_) ? 1 : 0);
+}
+
+/// Peer number c of participant `self`, c in [0, number of its candidates).
+NodeIndex Gossip::candidate(std::uint32_t self, std::uint32_t c) const {
+    if (!randomPeers_) return neighbours_[neighbourStart_[self] + c];
+    return participants_[c < self ? c : c + 1];  // every participant but self
+}
+
+/// Sends `count` copies from participant `self` to distinct peers drawn uniformly (Floyd's
+/// algorithm: exactly `count` draws, a random subset of the candidates).
+void Gossip::push(std::uint32_t slot, std::uint32_t self, std::uint32_t count, std::uint32_t hops) {
+    const auto candidates = randomPeers_ ? static_cast<std::uint32_t>(participants_.size() - 1)
+                                         : neighbourStart_[self + 1] - neighbourStart_[self];
+    count = std::min(count, candidates);
+    if (count == 0) return;
+    if (++stamp_ == 0) {  // the marks wrapped: clear them once every 2^32 pushes
+        std::fill(marks_.begin(), marks_.end(), 0);
+        stamp_ = 1;
+    }
+    Rumour& r = rumours_[slot];
+    sim::RngStream& rng = peerRng_[self];
+    const NodeIndex from = participants_[self];
+    for (std::uint32_t j = candidates - count; j < candidates; ++j) {
+        auto c = static_cast<std::uint32_t>(rng.below(std::uint64_t{j} + 1));
+        if (marks_[c] == stamp_) c = j;
+        marks_[c] = stamp_;
+        const sim::MessageId id =
+            net_->send(from, candidate(self, c), messageBytes_, port_, packPayload(slot, hops));
+        DAIS_CHECK(id != 0, "the network refused a gossip copy");
+        ++r.inFlight;
+        ++r.sent;
+    }
+    sim_->metrics().add(m_.sent, count);
+}
+
+void Gossip::finish(core::LayerContext&) {
+    sim::Metrics& M = sim_->metrics();
+    M.set(m_.unfinished, static_cast<double>(active_));
+    M.set(m_.activeMax, static_cast<double>(activeMax_));
+}
+
+}  // namespace
+
+core::LayerFactory factory() {
+    return core::LayerFactory{
+        describe(), []() -> std::unique_ptr<core::Layer> { return std::make_unique<Gossip>(); }};
+}
+
+}  // namespace dais::layers::gossip
