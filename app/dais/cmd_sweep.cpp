@@ -25,6 +25,7 @@
 #include "dais/core/scenario.h"
 #include "dais/core/sweep.h"
 #include "dais/store/run_store.h"
+#include "dais/store/store_observer.h"
 #include "sweep_cluster.h"
 
 namespace dais::app {
@@ -273,9 +274,11 @@ class SweepRecorder {
         start.replicate = static_cast<std::int64_t>(r.replicate);
         auto writer = store_->beginRun(start);
         if (!writer) return writer.error();
+        // The samples the run took, wherever it ran, go in as a live run's would.
+        store::StoreObserver observer(**writer);
         for (std::size_t i = 0; i < r.samples.rows.size(); ++i) {
             const std::vector<sim::MetricValue> values = r.samples.valuesOf(i);
-            (*writer)->sample(r.samples.rows[i].time, values);
+            observer.onSample(r.samples.rows[i].time, values);
         }
         store::RunFinish finish;
         if (r.status == SweepRunStatus::Completed || !r.report.fingerprint.empty())
