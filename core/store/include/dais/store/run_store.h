@@ -65,6 +65,10 @@ struct StoreOptions {
     /// Queued rows beyond which producers wait for the writer (bounds memory if the disk is
     /// slower than the simulations feeding it).
     std::size_t maxQueuedRows = 1 << 20;
+    /// Files up to this size are checked whole at open (PRAGMA quick_check); in larger ones
+    /// the run records are checked whole and the samples and traces where they end (damage
+    /// elsewhere is reported when a read or write meets it).
+    std::uint64_t fullCheckLimit = std::uint64_t{256} << 20;
 };
 
 /// What is known when a run begins.
