@@ -52,6 +52,15 @@ options:
   --progress         always show the progress bar (default: only on a terminal)
   --no-progress      never show the progress bar
 
+experiments (the scenario's "experiments" section; its schema describes every field):
+  "experiments": [
+    {"id": "load", "grid": {"network.traffic.probe.rate": [200, 500, 800]}, "seeds": 3,
+     "metrics": ["traffic.probe.latency", "traffic.probe.latency.p99"]},
+    {"id": "wide", "random": {"samples": 20, "parameters": {
+       "network.links.0.latency": {"min": "1ms", "max": "100ms", "log": true},
+       "run.queue": {"choices": ["heap", "ladder"]}}}}]
+  A parameter is a path as --set takes it: network and run fields, or layers.<id>.<param>.
+
 seeds:
   "seeds": N runs every point with the seeds run.seed, run.seed + 1, ..., run.seed + N - 1, and
   "seeds": [...] with the seeds listed. Every point runs the same seeds (common random

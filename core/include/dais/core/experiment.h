@@ -149,7 +149,7 @@ Result<SweepPlan> planSweep(std::string_view text, std::string_view sourceName,
 /// The sample statistics of one metric at one point, over its replicates.
 struct SampleStats {
     std::size_t n = 0;
-    double mean = 0;
+    double mean = 0;       ///< NaN if n == 0
     double stddev = 0;     ///< sample standard deviation (n - 1 in the denominator); 0 if n < 2
     double halfWidth = 0;  ///< of the 95% confidence interval of the mean; NaN if n < 2
 
