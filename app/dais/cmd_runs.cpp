@@ -713,49 +713,43 @@ int runsExport(RunsArgs& a) {
         if (!finals) return fail(finals.error().message, kExitFailure);
         const std::string id = std::to_string(r.id);
         nlohmann::json series = nlohmann::json::object();
+        // One pass over the run's samples (reading per metric would scan it once per metric).
         for (const auto& m : *sampled) {
-            auto samples = s->samples(r.id, m.name);
-            if (!samples) return fail(samples.error().message, kExitFailure);
-            const bool dist = m.type == sim::MetricType::Distribution;
-            if (format == "csv") {
-                const std::string head =
-                    id + ",sample," + csvField(m.name) + "," + csvField(m.unit) + ",";
-                for (const auto& x : *samples) {
-                    out += head + number(sim::toSeconds(x.time)) + "," + number(x.value) + ",";
+            if (format == "csv") continue;
+            nlohmann::json j = {{"unit", m.unit},
+                                {"type", std::string(sim::metricTypeName(m.type))},
+                                {"time_s", nlohmann::json::array()},
+                                {"value", nlohmann::json::array()}};
+            if (m.type == sim::MetricType::Distribution)
+                for (const char* k : {"count", "p50", "p95", "p99"})
+                    j[k] = nlohmann::json::array();
+            series[m.name] = std::move(j);
+        }
+        auto visited =
+            s->visitSamples(r.id, [&](const store::SampledMetric& m, const store::Sample& x) {
+                const bool dist = m.type == sim::MetricType::Distribution;
+                if (format == "csv") {
+                    out += id + ",sample," + csvField(m.name) + "," + csvField(m.unit) + "," +
+                           number(sim::toSeconds(x.time)) + "," + number(x.value) + ",";
                     if (dist)
                         out += std::to_string(x.count) + "," + number(x.p50) + "," + number(x.p95) +
                                "," + number(x.p99);
                     else
                         out += ",,,";
                     out += "\n";
+                    return;
                 }
-            } else {
-                nlohmann::json j = {{"unit", m.unit},
-                                    {"type", std::string(sim::metricTypeName(m.type))}};
-                nlohmann::json t = nlohmann::json::array(), v = nlohmann::json::array();
-                nlohmann::json n = nlohmann::json::array(), p50 = nlohmann::json::array(),
-                               p95 = nlohmann::json::array(), p99 = nlohmann::json::array();
-                for (const auto& x : *samples) {
-                    t.push_back(sim::toSeconds(x.time));
-                    v.push_back(x.value);
-                    if (dist) {
-                        n.push_back(x.count);
-                        p50.push_back(x.p50);
-                        p95.push_back(x.p95);
-                        p99.push_back(x.p99);
-                    }
-                }
-                j["time_s"] = t;
-                j["value"] = v;
+                nlohmann::json& j = series[m.name];
+                j["time_s"].push_back(sim::toSeconds(x.time));
+                j["value"].push_back(x.value);
                 if (dist) {
-                    j["count"] = n;
-                    j["p50"] = p50;
-                    j["p95"] = p95;
-                    j["p99"] = p99;
+                    j["count"].push_back(x.count);
+                    j["p50"].push_back(x.p50);
+                    j["p95"].push_back(x.p95);
+                    j["p99"].push_back(x.p99);
                 }
-                series[m.name] = j;
-            }
-        }
+            });
+        if (!visited) return fail(visited.error().message, kExitFailure);
         if (format == "csv") {
             const std::string end = number(sim::toSeconds(r.simulatedTime));
             for (const auto& m : *finals) {

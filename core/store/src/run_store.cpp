@@ -1139,6 +1139,47 @@ core::Result<std::vector<Sample>> RunStore::samples(RunId id, std::string_view m
     });
 }
 
+core::Result<void> RunStore::visitSamples(
+    RunId id, const std::function<void(const SampledMetric&, const Sample&)>& visit) const {
+    return impl_->read([&](sqlite3* db) -> core::Result<void> {
+        Stmt m(db, "SELECT idx, name, unit, help, type, scope FROM metrics WHERE run_id = ?");
+        if (!m.ok()) return impl_->sqlError(db, m.prepareCode());
+        m.bind(1, id);
+        std::unordered_map<std::int64_t, SampledMetric> metrics;
+        int rc;
+        while ((rc = m.step()) == SQLITE_ROW)
+            metrics[m.colInt(0)] = {m.colText(1),
+                                    m.colText(2),
+                                    m.colText(3),
+                                    parseMetricType(m.colText(4)),
+                                    parseMetricScope(m.colText(5)),
+                                    0};
+        if (rc != SQLITE_DONE) return impl_->sqlError(db, rc);
+        Stmt s(db,
+               "SELECT metric, t, value, count, p50, p95, p99 FROM samples WHERE id BETWEEN ? AND "
+               "? ORDER BY id");
+        if (!s.ok()) return impl_->sqlError(db, s.prepareCode());
+        s.bind(1, firstKey(id));
+        s.bind(2, lastKey(id));
+        while ((rc = s.step()) == SQLITE_ROW) {
+            const auto it = metrics.find(s.colInt(0));
+            if (it == metrics.end()) continue;
+            Sample x;
+            x.time = s.colInt(1);
+            x.value = s.colDouble(2);
+            if (!s.isNull(3)) {
+                x.count = static_cast<std::uint64_t>(s.colInt(3));
+                x.p50 = s.colDouble(4);
+                x.p95 = s.colDouble(5);
+                x.p99 = s.colDouble(6);
+            }
+            visit(it->second, x);
+        }
+        if (rc != SQLITE_DONE) return impl_->sqlError(db, rc);
+        return {};
+    });
+}
+
 core::Result<std::vector<TraceEntry>> RunStore::trace(RunId id, std::size_t limit) const {
     return impl_->read([&](sqlite3* db) -> core::Result<std::vector<TraceEntry>> {
         Stmt s(db,

@@ -193,6 +193,14 @@ class TestRunStore : public QObject {
         QCOMPARE((*c)[3].value, 301.0);
         QCOMPARE((*c)[3].count, std::uint64_t{0});  // counters keep their value only
         QVERIFY(std::isnan(c->back().value));
+        // All samples in one pass, in the order written.
+        std::vector<std::pair<std::string, sim::SimTime>> visited;
+        REQUIRE_OK(
+            s->visitSamples(w->id(), [&](const store::SampledMetric& sm, const store::Sample& x) {
+                visited.emplace_back(sm.name, x.time);
+            }));
+        QCOMPARE(visited.size(), std::size_t{51 * 6});
+        QCOMPARE(visited[7], std::make_pair(std::string("m1"), sim::SimTime{1'000'000'000}));
         auto none = s->samples(w->id(), "no.such.metric");
         REQUIRE_OK(none);
         QVERIFY(none->empty());

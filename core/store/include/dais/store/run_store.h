@@ -11,6 +11,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <span>
@@ -237,6 +238,10 @@ class RunStore {
     core::Result<std::vector<SampledMetric>> sampledMetrics(RunId id) const;
     /// A metric's samples in time order (empty if the run never sampled it).
     core::Result<std::vector<Sample>> samples(RunId id, std::string_view metric) const;
+    /// Every sample of a run in one pass, in the order written (time order, the metrics of one
+    /// time together): for exports, which would otherwise read the run once per metric.
+    core::Result<void> visitSamples(
+        RunId id, const std::function<void(const SampledMetric&, const Sample&)>& visit) const;
     /// Trace records in the order they were written; limit 0: all.
     core::Result<std::vector<TraceEntry>> trace(RunId id, std::size_t limit = 0) const;
     core::Result<std::vector<Annotation>> annotations(RunId id) const;
