@@ -67,8 +67,30 @@ SweepExecutor::SweepExecutor(const SweepPlan& plan, SweepOptions options)
         std::min<std::size_t>(jobs, std::max<std::size_t>(order_.size(), 1));
     active_.assign(workers, nullptr);
     workers_.reserve(workers);
-    for (std::size_t w = 0; w < workers; ++w)
-        workers_.emplace_back([this, w] { work(w); });
+    std::string failure;
+    for (std::size_t w = 0; w < workers; ++w) {
+        try {
+            workers_.emplace_back([this, w] { work(w); });
+        } catch (const std::exception& e) {  // the system refused another thread
+            failure = e.what();
+            break;
+        }
+    }
+    if (!workers_.empty()) return;  // fewer workers than asked still run every run
+    // Not even one thread: every run is reported failed rather than never.
+    for (std::size_t k = nextRun_.exchange(order_.size()); k < order_.size(); ++k) {
+        SweepRunResult r;
+        const SweepRunSpec& spec = plan_.runs[order_[k]];
+        r.index = spec.index;
+        r.point = spec.point;
+        r.replicate = spec.replicate;
+        r.seed = spec.seed;
+        r.status = SweepRunStatus::Failed;
+        r.error = "cannot start a worker thread: " + failure;
+        results_.push_back(std::move(r));
+        failed_.fetch_add(1);
+        finished_.fetch_add(1);
+    }
 }
 
 SweepExecutor::~SweepExecutor() {
