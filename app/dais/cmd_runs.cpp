@@ -339,18 +339,23 @@ int runsList(RunsArgs& a) {
     for (const auto& r : *runs)
         nameWidth = std::max(nameWidth, r.scenarioName.size());
     nameWidth = std::min<std::size_t>(nameWidth, 32);
-    std::printf("%6s  %-11s  %-19s  %-*s  %20s  %13s  %10s  %-16s\n", "ID", "STATUS", "STARTED",
-                static_cast<int>(nameWidth), "SCENARIO", "SEED", "EVENTS", "WALL", "FINGERPRINT");
+    std::size_t seedWidth = 4;
+    for (const auto& r : *runs)
+        seedWidth = std::max(seedWidth, std::to_string(r.seed).size());
+    std::printf("%6s  %-11s  %-19s  %-*s  %*s  %13s  %10s  %s\n", "ID", "STATUS", "STARTED",
+                static_cast<int>(nameWidth), "SCENARIO", static_cast<int>(seedWidth), "SEED",
+                "EVENTS", "WALL", "FINGERPRINT");
     for (const auto& r : *runs) {
         char wall[32];
         std::snprintf(wall, sizeof wall, "%.3f s", r.wallSeconds);
         const bool ended = r.status != store::RunStatus::Running;
-        std::printf(
-            "%6lld  %-11s  %-19s  %-*s  %20llu  %13s  %10s  %-16s", static_cast<long long>(r.id),
-            std::string(runStatusName(r.status)).c_str(), localTime(r.startedAt).c_str(),
-            static_cast<int>(nameWidth), r.scenarioName.substr(0, nameWidth).c_str(),
-            static_cast<unsigned long long>(r.seed), ended ? groupDigits(r.events).c_str() : "-",
-            ended ? wall : "-", r.fingerprint.empty() ? "-" : r.fingerprint.c_str());
+        std::printf("%6lld  %-11s  %-19s  %-*s  %*llu  %13s  %10s  %-16s",
+                    static_cast<long long>(r.id), std::string(runStatusName(r.status)).c_str(),
+                    localTime(r.startedAt).c_str(), static_cast<int>(nameWidth),
+                    r.scenarioName.substr(0, nameWidth).c_str(), static_cast<int>(seedWidth),
+                    static_cast<unsigned long long>(r.seed),
+                    ended ? groupDigits(r.events).c_str() : "-", ended ? wall : "-",
+                    r.fingerprint.empty() ? "-" : r.fingerprint.c_str());
         if (r.sweep)
             std::printf("  sweep %lld point %lld replicate %lld", static_cast<long long>(*r.sweep),
                         static_cast<long long>(r.pointIndex), static_cast<long long>(r.replicate));
