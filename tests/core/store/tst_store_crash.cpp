@@ -126,8 +126,13 @@ class TestStoreCrash : public QObject {
                                         .arg(last)
                                         .arg(lagMs)));
             }
-            qInfo("round %d: killed after sample %lld, %lld stored", round,
-                  static_cast<long long>(last), static_cast<long long>(stored));
+            const qint64 lostOverMs =
+                stored <= last ? (queuedAtUs[last] - queuedAtUs[stored]) / 1000 : 0;
+            qInfo(
+                "round %d: killed after sample %lld, %lld stored, the lost ones queued over %lld "
+                "ms",
+                round, static_cast<long long>(last), static_cast<long long>(stored),
+                static_cast<long long>(lostOverMs));
         }
     }
 };
