@@ -426,7 +426,11 @@ struct RunStore::Impl {
     void commit(Batch& batch) {
         std::string err;
         txError.clear();
-        int rc = detail::execSql(writeDb.get(), "BEGIN IMMEDIATE", err);
+        // Another process writing to the same store holds the lock for a transaction at a
+        // time; each attempt waits up to the busy timeout (10 s) before the rows are given up.
+        int rc = SQLITE_BUSY;
+        for (int attempt = 0; attempt < 6 && (rc & 0xff) == SQLITE_BUSY; ++attempt)
+            rc = detail::execSql(writeDb.get(), "BEGIN IMMEDIATE", err);
         bool ok = rc == SQLITE_OK;
         if (!ok) txError = err;
         std::size_t next = 0;  // the next sample to write
