@@ -23,6 +23,7 @@
 #include "dais/core/scenario_run.h"
 #include "dais/store/run_store.h"
 #include "dais/store/store_observer.h"
+#include "metric_text.h"
 
 namespace dais::app {
 
@@ -99,16 +100,6 @@ std::string number(double v) {
 }
 
 /// A metric value for people: times as times, the rest with a few significant digits.
-std::string shortNumber(double v, const std::string& unit) {
-    if (std::isnan(v)) return "-";
-    if (unit == "s") return sim::formatTime(sim::fromSeconds(v));
-    char buf[32];
-    if (v == std::floor(v) && std::abs(v) < 1e15)
-        return (v < 0 ? "-" : "") + groupDigits(static_cast<std::uint64_t>(std::abs(v)));
-    std::snprintf(buf, sizeof buf, "%.4g", v);
-    return buf;
-}
-
 std::string csvField(const std::string& s) {
     if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
     std::string q = "\"";
@@ -141,33 +132,6 @@ nlohmann::json runJson(const RunRecord& r) {
             ? nlohmann::json{{"id", *r.sweep}, {"point", r.pointIndex}, {"replicate", r.replicate}}
             : nlohmann::json();
     return j;
-}
-
-nlohmann::json metricJson(const core::MetricReport& m) {
-    nlohmann::json j = {
-        {"name", m.name}, {"unit", m.unit}, {"type", std::string(sim::metricTypeName(m.type))}};
-    if (m.type == sim::MetricType::Distribution) {
-        j["count"] = m.count;
-        j["mean"] = m.mean;
-        j["stddev"] = m.stddev;
-        j["min"] = m.min;
-        j["p50"] = m.p50;
-        j["p95"] = m.p95;
-        j["p99"] = m.p99;
-        j["max"] = m.max;
-    } else {
-        j["value"] = m.value;
-    }
-    return j;
-}
-
-std::string metricText(const core::MetricReport& m) {
-    const std::string unit = m.unit == "s" || m.unit == "1" ? "" : " " + m.unit;
-    if (m.type != sim::MetricType::Distribution) return shortNumber(m.value, m.unit) + unit;
-    if (m.count == 0) return "no samples";
-    auto n = [&](double v) { return shortNumber(v, m.unit); };
-    return "mean " + n(m.mean) + "  p50 " + n(m.p50) + "  p95 " + n(m.p95) + "  p99 " + n(m.p99) +
-           unit + "  (n=" + groupDigits(m.count) + ")";
 }
 
 /// The words of `dais runs SUBCOMMAND`: options, and the rest in order.
@@ -394,8 +358,11 @@ int runsShow(RunsArgs& a) {
     if (a.json) {
         nlohmann::json j = runJson(r);
         nlohmann::json m = nlohmann::json::array();
-        for (const auto& x : *metrics)
-            m.push_back(metricJson(x));
+        for (const auto& x : *metrics) {
+            nlohmann::json mj = metricJson(x);
+            mj["name"] = x.name;
+            m.push_back(std::move(mj));
+        }
         j["final_metrics"] = m;
         nlohmann::json sm = nlohmann::json::array();
         for (const auto& x : *sampled)
@@ -445,7 +412,7 @@ int runsShow(RunsArgs& a) {
         std::printf("\nmetrics\n");
         for (const auto& m : *metrics)
             std::printf("  %-*s  %s\n", static_cast<int>(width), m.name.c_str(),
-                        metricText(m).c_str());
+                        metricLine(m).c_str());
     }
     if (!sampled->empty()) {
         std::uint64_t most = 0;
@@ -626,12 +593,12 @@ int runsDiff(RunsArgs& a) {
                 "difference");
     for (const auto& f : figures) {
         auto val = [&](const std::optional<double>& v) {
-            return v ? shortNumber(*v, f.unit) : std::string("-");
+            return v ? metricNumber(*v, f.unit) : std::string("-");
         };
         std::string diff = "-";
         if (f.a && f.b) {
             const double d = *f.b - *f.a;
-            diff = (d > 0 ? "+" : "") + shortNumber(d, f.unit);
+            diff = (d > 0 ? "+" : "") + metricNumber(d, f.unit);
             if (d == 0) diff = "0";
             if (*f.a != 0 && d != 0 && std::isfinite(d)) {
                 char pct[32];
@@ -771,8 +738,11 @@ int runsExport(RunsArgs& a) {
         } else {
             nlohmann::json j = runJson(r);
             nlohmann::json fm = nlohmann::json::array();
-            for (const auto& m : *finals)
-                fm.push_back(metricJson(m));
+            for (const auto& m : *finals) {
+                nlohmann::json mj = metricJson(m);
+                mj["name"] = m.name;
+                fm.push_back(std::move(mj));
+            }
             j["final_metrics"] = fm;
             j["samples"] = series;
             runList.push_back(j);

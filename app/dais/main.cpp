@@ -23,6 +23,7 @@
 #include "dais/core/scenario_run.h"
 #include "dais/core/units.h"
 #include "dais/core/version.h"
+#include "metric_text.h"
 
 namespace dais::app {
 namespace {
@@ -259,35 +260,6 @@ std::string bytesText(std::uint64_t bytes) {
 }
 
 /// A fraction as a percentage with the digits that matter: "42.3%", "0.052%".
-std::string percent(double fraction) {
-    char buf[32];
-    const double p = fraction * 100;
-    std::snprintf(buf, sizeof buf, p == 0 || p >= 1 ? "%.1f%%" : "%.2g%%", p);
-    return buf;
-}
-
-/// A metric value: times as times ("12.3 ms"), fractions as percentages, other numbers plain
-/// (whole ones with digit groups). The unit is left to the caller unless it is "s" or "1".
-std::string metricNumber(double v, const std::string& unit) {
-    if (unit == "s") return sim::formatTime(sim::fromSeconds(v));
-    if (unit == "1") return percent(v);
-    if (v == std::floor(v) && std::abs(v) < 1e15)
-        return (v < 0 ? "-" : "") + groupDigits(static_cast<std::uint64_t>(std::abs(v)));
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%.4g", v);
-    return buf;
-}
-
-std::string metricLine(const core::MetricReport& m) {
-    const bool unitShown = m.unit == "s" || m.unit == "1";
-    const std::string unit = unitShown ? "" : " " + m.unit;
-    if (m.type != sim::MetricType::Distribution) return metricNumber(m.value, m.unit) + unit;
-    if (m.count == 0) return "no samples";
-    auto n = [&](double v) { return metricNumber(v, m.unit); };
-    return "mean " + n(m.mean) + "  p50 " + n(m.p50) + "  p95 " + n(m.p95) + "  p99 " + n(m.p99) +
-           "  max " + n(m.max) + unit + "  (n=" + groupDigits(m.count) + ")";
-}
-
 void printSummary(const core::RunReport& r, const std::string& file) {
     std::printf("scenario     %s (%s)\n", r.scenarioName.c_str(), file.c_str());
     std::printf("network      %s nodes, %s links\n", groupDigits(r.nodes).c_str(),
@@ -330,22 +302,8 @@ void printSummary(const core::RunReport& r, const std::string& file) {
 
 nlohmann::json summaryJson(const core::RunReport& r, const std::string& file) {
     nlohmann::json metrics = nlohmann::json::object();
-    for (const auto& m : r.metrics) {
-        nlohmann::json j = {{"type", std::string(sim::metricTypeName(m.type))}, {"unit", m.unit}};
-        if (m.type == sim::MetricType::Distribution) {
-            j["count"] = m.count;
-            j["mean"] = m.mean;
-            j["stddev"] = m.stddev;
-            j["min"] = m.min;
-            j["p50"] = m.p50;
-            j["p95"] = m.p95;
-            j["p99"] = m.p99;
-            j["max"] = m.max;
-        } else {
-            j["value"] = m.value;
-        }
-        metrics[m.name] = j;
-    }
+    for (const auto& m : r.metrics)
+        metrics[m.name] = metricJson(m);
     nlohmann::json links = nlohmann::json::array();
     for (const auto& l : r.busiestLinks)
         links.push_back(

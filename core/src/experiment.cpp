@@ -30,21 +30,10 @@ constexpr double kMaxExactInteger = 9007199254740992.0;  // 2^53
 constexpr std::string_view kStatistics[] = {"mean", "stddev", "min", "max",
                                             "p50",  "p95",    "p99", "count"};
 
-std::vector<std::string> splitDotted(std::string_view path) {
-    std::vector<std::string> parts;
-    std::size_t start = 0;
-    while (true) {
-        const std::size_t dot = path.find('.', start);
-        parts.emplace_back(path.substr(start, dot == std::string_view::npos ? dot : dot - start));
-        if (dot == std::string_view::npos) return parts;
-        start = dot + 1;
-    }
-}
-
 /// The members a path names, whichever way it is written ("run.seed", "/run/seed").
 std::vector<std::string> pathTokens(std::string_view path) {
     if (!path.empty() && path.front() == '/') return detail::splitPointer(path);
-    return splitDotted(path);
+    return detail::splitDotted(path);
 }
 
 bool isSeedPath(std::string_view path) {

@@ -27,6 +27,17 @@ std::string childPointer(std::string_view parent, std::size_t index) {
     return std::string(parent) + '/' + std::to_string(index);
 }
 
+std::vector<std::string> splitDotted(std::string_view path) {
+    std::vector<std::string> parts;
+    std::size_t start = 0;
+    while (true) {
+        const std::size_t dot = path.find('.', start);
+        parts.emplace_back(path.substr(start, dot == std::string_view::npos ? dot : dot - start));
+        if (dot == std::string_view::npos) return parts;
+        start = dot + 1;
+    }
+}
+
 std::vector<std::string> splitPointer(std::string_view pointer) {
     std::vector<std::string> tokens;
     if (pointer.empty()) return tokens;

@@ -19,6 +19,8 @@ using Json = nlohmann::ordered_json;
 /// `parent` + "/" + key, with "~" and "/" escaped as RFC 6901 asks.
 std::string childPointer(std::string_view parent, std::string_view key);
 std::string childPointer(std::string_view parent, std::size_t index);
+/// The parts of a dotted path ("network.groups.0" -> network, groups, 0); empty parts kept.
+std::vector<std::string> splitDotted(std::string_view path);
 /// The unescaped reference tokens of a JSON pointer ("" has none).
 std::vector<std::string> splitPointer(std::string_view pointer);
 

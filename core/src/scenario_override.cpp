@@ -26,17 +26,6 @@ std::string_view trim(std::string_view s) {
     return s;
 }
 
-std::vector<std::string> splitDotted(std::string_view path) {
-    std::vector<std::string> parts;
-    std::size_t start = 0;
-    while (true) {
-        const std::size_t dot = path.find('.', start);
-        parts.emplace_back(path.substr(start, dot == std::string_view::npos ? dot : dot - start));
-        if (dot == std::string_view::npos) return parts;
-        start = dot + 1;
-    }
-}
-
 /// The value as JSON if it is JSON ("5", "true", "[1, 2]", "\"x\""), else as a plain string.
 Json parseValue(std::string_view text) {
     detail::ParsedJson parsed = detail::parseJson(text);
@@ -50,7 +39,7 @@ Result<Assignment> parseAssignment(std::string_view text) {
     const std::string_view path = trim(text.substr(0, eq));
     if (path.empty()) return Error{"the path before \"=\" is empty"};
     Assignment a;
-    a.path = path.front() == '/' ? detail::splitPointer(path) : splitDotted(path);
+    a.path = path.front() == '/' ? detail::splitPointer(path) : detail::splitDotted(path);
     if (path.front() != '/' &&
         std::any_of(a.path.begin(), a.path.end(), [](const std::string& p) { return p.empty(); })) {
         return Error{"the path " + quote(path) + " has an empty part"};

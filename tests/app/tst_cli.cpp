@@ -7,26 +7,13 @@
 #include <QProcess>
 #include <QTemporaryDir>
 
+#include "cli_process.h"
+
 namespace {
 
-struct Outcome {
-    int code = -1;
-    QString out, err;
-};
-
-Outcome dais(const QStringList& args) {
-    QProcess p;
-    p.start(DAIS_EXE, args);
-    if (!p.waitForFinished(120'000)) qFatal("dais did not finish");
-    // A crash is never an acceptable answer to bad input.
-    if (p.exitStatus() != QProcess::NormalExit) qFatal("dais crashed");
-    return {p.exitCode(), QString::fromUtf8(p.readAllStandardOutput()),
-            QString::fromUtf8(p.readAllStandardError())};
-}
-
-QString scenario(const char* file) {
-    return QString(DAIS_SOURCE_DIR) + "/scenarios/" + file;
-}
+using cli_test::dais;
+using cli_test::Outcome;
+using cli_test::scenario;
 
 constexpr int kOk = 0, kUsage = 2, kBadInput = 3;
 

@@ -14,25 +14,15 @@
 
 #include "dais/store/run_store.h"
 
+#include "cli_process.h"
+
 namespace {
 
-struct Outcome {
-    int code = -1;
-    QString out, err;
-};
-
-Outcome run(const QString& program, const QStringList& args) {
-    QProcess p;
-    p.start(program, args);
-    if (!p.waitForFinished(120'000)) qFatal("%s did not finish", qPrintable(program));
-    // A crash is never an acceptable answer to bad input.
-    if (p.exitStatus() != QProcess::NormalExit) qFatal("%s crashed", qPrintable(program));
-    return {p.exitCode(), QString::fromUtf8(p.readAllStandardOutput()),
-            QString::fromUtf8(p.readAllStandardError())};
-}
+using cli_test::Outcome;
+using cli_test::runProgram;
 
 Outcome cli(const QStringList& args) {
-    return run(DAIS_EXE, args);
+    return cli_test::dais(args);
 }
 
 const QString kFile = QString(DAIS_SOURCE_DIR) + "/tests/core/data/sweep.dais.json";
@@ -331,7 +321,7 @@ class TestCliSweep : public QObject {
         const Outcome a = cli({"sweep", kFile, "--experiment", "two", "--jobs", "1", "--store",
                                single, "--no-progress"});
         QCOMPARE(a.code, kOk);
-        const Outcome b = run(
+        const Outcome b = runProgram(
             mpirun, {"--allow-run-as-root", "--oversubscribe", "-n", "2", DAIS_EXE, "sweep", kFile,
                      "--experiment", "two", "--jobs", "1", "--store", mpi, "--no-progress"});
         QVERIFY2(b.code == kOk, qPrintable(b.err));
@@ -347,8 +337,8 @@ class TestCliSweep : public QObject {
         if (mpirun.isEmpty()) QSKIP("mpirun is not installed");
         // Every process stops (none waits for another), and the problem is reported once.
         const Outcome o =
-            run(mpirun, {"--allow-run-as-root", "--oversubscribe", "-n", "2", DAIS_EXE, "sweep",
-                         kFile, "--experiment", "lod", "--no-store"});
+            runProgram(mpirun, {"--allow-run-as-root", "--oversubscribe", "-n", "2", DAIS_EXE,
+                                "sweep", kFile, "--experiment", "lod", "--no-store"});
         QVERIFY(o.code != kOk);
         QCOMPARE(o.err.count("no experiment \"lod\""), 1);
         QVERIFY(o.out.isEmpty());
