@@ -10,7 +10,7 @@ default_scenario=scenarios/continental-edge-cloud.dais.json
 
 # What building the programs needs, and what the test suites add.
 build_packages=(cmake ninja-build g++ pkg-config ccache nlohmann-json3-dev libsqlite3-dev
-                libopenmpi-dev openmpi-bin)
+                libopenmpi-dev openmpi-bin libeigen3-dev)
 test_packages=(qt6-base-dev)
 
 install_missing() {
