@@ -1,6 +1,6 @@
 // The Renyi-DP accountant of the Sampled Gaussian Mechanism (SGM) against values derived
 // independently in this file:
-//  - q = 1 is the Gaussian mechanism: RDP(alpha) = alpha / (2 z^2) (Mironov 2017, Prop. 7),
+//  - q = 1 is the Gaussian mechanism: RDP(alpha) = alpha / (2 z^2) (Mironov 2017),
 //    and the classic conversion's epsilon is worked out by hand for one case;
 //  - integer orders 2 and 3 against the closed forms of the binomial expansion of
 //    A_alpha = E_{x~mu0}[((1-q) + q mu1(x)/mu0(x))^alpha];
