@@ -1,0 +1,188 @@
+// The aggregation rules against values worked out by hand on small vectors, their
+// preconditions by their exact messages, and the pairwise distances against the definition.
+#include <QtTest>
+
+#include "dais/fl/aggregator.h"
+#include "dais/fl/error.h"
+#include "dais/fl/robust.h"
+#include "fl_test_util.h"
+
+using namespace dais::fl;
+using fltest::columns;
+using fltest::vec;
+
+namespace {
+
+/// Seven 2-D updates: six honest ones near (2, 2) and one far away (u6). Squared distances:
+///        u0   u1   u2   u3   u4   u5   u6
+///   u0    0    5    5    4   10   10  250
+///   u1    5    0   18   13    1   17  221
+///   u2    5   18    0    1   25    5  245
+///   u3    4   13    1    0   18    2  218
+///   u4   10    1   25   18    0   20  200
+///   u5   10   17    5    2   20    0  180
+///   u6  250  221  245  218  200  180    0
+Eigen::MatrixXd sevenUpdates() {
+    return columns({{1, 3}, {0, 1}, {3, 4}, {3, 3}, {0, 0}, {4, 2}, {10, -10}});
+}
+
+}  // namespace
+
+class TestFlAggregators : public QObject {
+    Q_OBJECT
+
+  private slots:
+    void weightedMean() {
+        // (1*(1,2) + 2*(3,-2) + 1*(0,4)) / 4 = (7, 2) / 4.
+        const Eigen::MatrixXd u = columns({{1, 2}, {3, -2}, {0, 4}});
+        FL_COMPARE_VEC(WeightedMean().aggregate(u, vec({1, 2, 1})).value, vec({1.75, 0.5}));
+        // Uniform: (4, 4) / 3, whatever the weights.
+        FL_COMPARE_VEC(
+            WeightedMean(WeightedMean::Weighting::Uniform).aggregate(u, vec({1, 2, 1})).value,
+            vec({4.0 / 3, 4.0 / 3}));
+        QVERIFY(WeightedMean().aggregate(u).selected.empty());
+    }
+
+    void pairwiseDistances() {
+        const Eigen::MatrixXd dist = pairwiseSquaredDistances(sevenUpdates());
+        const double expected[7][7] = {{0, 5, 5, 4, 10, 10, 250},        {5, 0, 18, 13, 1, 17, 221},
+                                       {5, 18, 0, 1, 25, 5, 245},        {4, 13, 1, 0, 18, 2, 218},
+                                       {10, 1, 25, 18, 0, 20, 200},      {10, 17, 5, 2, 20, 0, 180},
+                                       {250, 221, 245, 218, 200, 180, 0}};
+        for (int i = 0; i < 7; ++i)
+            for (int j = 0; j < 7; ++j) {
+                QVERIFY(std::abs(dist(i, j) - expected[i][j]) < 1e-12 * 250);
+                QCOMPARE(dist(i, j), dist(j, i));
+            }
+        // Far from the origin the centring keeps the small distances: two updates 1e-3 apart
+        // at 1e6 from the origin (uncentred, 2 * 1e12 cancels to the wrong digits).
+        const Eigen::MatrixXd far = columns({{1e6, 1e6}, {1e6 + 1e-3, 1e6}, {1e6, 1e6 + 2e-3}});
+        const Eigen::MatrixXd df = pairwiseSquaredDistances(far);
+        QVERIFY(std::abs(df(0, 1) - 1e-6) < 1e-12);
+        QVERIFY(std::abs(df(0, 2) - 4e-6) < 1e-12);
+        QVERIFY(std::abs(df(1, 2) - 5e-6) < 1e-12);
+    }
+
+    void krumScoresByHand() {
+        // n = 7, f = 1: each score sums the n - f - 2 = 4 smallest distances in its row.
+        //   u0: 4+5+5+10 = 24    u1: 1+5+13+17 = 36   u2: 1+5+5+18 = 29   u3: 1+2+4+13 = 20
+        //   u4: 1+10+18+20 = 49  u5: 2+5+10+17 = 34   u6: 180+200+218+221 = 819
+        const Eigen::VectorXd s = krumScores(pairwiseSquaredDistances(sevenUpdates()), 1);
+        FL_COMPARE_VEC(s, vec({24, 36, 29, 20, 49, 34, 819}));
+    }
+
+    void krumChoice() {
+        // The lowest score is u3's (20).
+        const Aggregate a = Krum(1).aggregate(sevenUpdates());
+        FL_COMPARE_VEC(a.value, vec({3, 3}));
+        QCOMPARE(a.selected, std::vector<Eigen::Index>({3}));
+    }
+
+    void multiKrumAverage() {
+        // m = 3: the three lowest scores u3 (20), u0 (24), u2 (29); mean of (3,3), (1,3), (3,4).
+        const Aggregate a = MultiKrum(1, 3).aggregate(sevenUpdates());
+        QCOMPARE(a.selected, std::vector<Eigen::Index>({3, 0, 2}));
+        FL_COMPARE_VEC(a.value, vec({7.0 / 3, 10.0 / 3}));
+        // m = 0 means n - f = 6: everything but u6; mean of u0..u5 = (11, 13) / 6.
+        const Aggregate all = MultiKrum(1).aggregate(sevenUpdates());
+        QCOMPARE(all.selected, std::vector<Eigen::Index>({3, 0, 2, 5, 1, 4}));
+        FL_COMPARE_VEC(all.value, vec({11.0 / 6, 13.0 / 6}));
+        // m = 1 is Krum.
+        FL_COMPARE_VEC(MultiKrum(1, 1).aggregate(sevenUpdates()).value, vec({3, 3}));
+    }
+
+    void medianOddAndEven() {
+        // Odd n = 3: coordinate 0 {1, 3, 2} -> 2; coordinate 1 {5, -1, 0} -> 0.
+        FL_COMPARE_VEC(CoordinateMedian().aggregate(columns({{1, 5}, {3, -1}, {2, 0}})).value,
+                       vec({2, 0}));
+        // Even n = 4: coordinate 0 {1, 2, 3, 10} -> (2 + 3) / 2; coordinate 1 {-1, 0, 2, 5} ->
+        // (0 + 2) / 2. The weights do not matter.
+        FL_COMPARE_VEC(
+            CoordinateMedian()
+                .aggregate(columns({{1, 5}, {3, -1}, {2, 0}, {10, 2}}), vec({100, 1, 1, 1}))
+                .value,
+            vec({2.5, 1}));
+        // One client: itself.
+        FL_COMPARE_VEC(CoordinateMedian().aggregate(columns({{4, -7, 0.5}})).value,
+                       vec({4, -7, 0.5}));
+    }
+
+    void trimmedMean() {
+        // n = 5, beta = 0.2: k = floor(1) = 1 per side. Coordinate 0 {1, 2, 3, 4, 100} ->
+        // (2 + 3 + 4) / 3 = 3; coordinate 1 {-50, 0, 1, 2, 3} -> (0 + 1 + 2) / 3 = 1;
+        // coordinate 2 {0, 0, 0, 9, 9} -> (0 + 0 + 9) / 3 = 3.
+        const Eigen::MatrixXd u =
+            columns({{100, 3, 9}, {1, -50, 0}, {2, 2, 0}, {4, 1, 9}, {3, 0, 0}});
+        FL_COMPARE_VEC(TrimmedMean(0.2).aggregate(u).value, vec({3, 1, 3}));
+        // beta = 0.39: k = floor(1.95) = 1 as well.
+        FL_COMPARE_VEC(TrimmedMean(0.39).aggregate(u).value, vec({3, 1, 3}));
+        // beta = 0.4: k = 2, only the middle value is left: the median.
+        FL_COMPARE_VEC(TrimmedMean(0.4).aggregate(u).value, vec({3, 1, 0}));
+        // beta = 0: the plain mean (110, -44, 18) / 5.
+        FL_COMPARE_VEC(TrimmedMean(0).aggregate(u).value, vec({22, -8.8, 3.6}));
+        QCOMPARE(TrimmedMean(0.25).trimmed(8), Eigen::Index{2});
+    }
+
+    void bulyan() {
+        // n = 7, f = 1: theta = n - 2f = 5 updates selected by repeated Krum, then per
+        // coordinate the beta = theta - 2f = 3 values closest to the median are averaged.
+        // Selection (scores: sum of the |R| - f - 2 smallest distances within what remains, R):
+        //  R = all,            4 neighbours: u3 20 (see krumScoresByHand)       -> u3
+        //  R = {0,1,2,4,5,6},  3 neighbours: u0 5+5+10 = 20, u1 1+5+17 = 23,
+        //                      u2 5+5+18 = 28, u4 1+10+20 = 31, u5 5+10+17 = 32 -> u0
+        //  R = {1,2,4,5,6},    2 neighbours: u1 1+17 = 18, u2 5+18 = 23,
+        //                      u4 1+20 = 21, u5 5+17 = 22, u6 180+200 = 380      -> u1
+        //  R = {2,4,5,6},      1 neighbour:  u2 5, u4 20, u5 5, u6 180 (tie: lower) -> u2
+        //  R = {4,5,6},        0 neighbours: all 0 (tie: lower)                 -> u4
+        // Selected (3,3), (1,3), (0,1), (3,4), (0,0).
+        // Coordinate 0: {0, 0, 1, 3, 3}, median 1, closest three {1, 0, 0} -> 1/3.
+        // Coordinate 1: {0, 1, 3, 3, 4}, median 3, closest three {3, 3, 4} -> 10/3.
+        const Aggregate a = Bulyan(1).aggregate(sevenUpdates());
+        QCOMPARE(a.selected, std::vector<Eigen::Index>({3, 0, 1, 2, 4}));
+        FL_COMPARE_VEC(a.value, vec({1.0 / 3, 10.0 / 3}));
+    }
+
+    void bulyanWithoutAttackers() {
+        // f = 0: every update is selected (theta = beta = n): the coordinate-wise mean.
+        const Eigen::MatrixXd u = columns({{1, 2}, {3, -2}, {0, 4}});
+        FL_COMPARE_VEC(Bulyan(0).aggregate(u).value, vec({4.0 / 3, 4.0 / 3}));
+    }
+
+    void preconditions() {
+        const Eigen::MatrixXd six = sevenUpdates().leftCols(6);
+        const Eigen::MatrixXd nine = Eigen::MatrixXd::Zero(3, 9);
+        FL_EXPECT_ERROR(Krum(2).aggregate(six),
+                        "Krum needs n >= 2f + 3 clients: got n = 6 "
+                        "with f = 2");
+        FL_EXPECT_ERROR(MultiKrum(2, 3).aggregate(six),
+                        "Multi-Krum needs n >= 2f + 3 clients: got n = 6 with f = 2");
+        FL_EXPECT_ERROR(MultiKrum(1, 8).aggregate(sevenUpdates()),
+                        "Multi-Krum needs m <= n: got m = 8 with n = 7");
+        FL_EXPECT_ERROR(Bulyan(2).aggregate(nine),
+                        "Bulyan needs n >= 4f + 3 clients: got n = 9 with f = 2");
+        FL_EXPECT_ERROR(Bulyan(1).aggregate(six),
+                        "Bulyan needs n >= 4f + 3 clients: got n = 6 with f = 1");
+        FL_EXPECT_ERROR(TrimmedMean(0.5), "trimmed mean needs 0 <= beta < 0.5: got beta = 0.5");
+        FL_EXPECT_ERROR(TrimmedMean(-0.1), "trimmed mean needs 0 <= beta < 0.5: got beta = -0.1");
+        FL_EXPECT_ERROR(TrimmedMean(0.1, 2).aggregate(Eigen::MatrixXd::Zero(2, 10)),
+                        "trimmed mean needs floor(beta n) >= f to trim every malicious value: "
+                        "got n = 10, beta = 0.1 (1 per side) with f = 2");
+        FL_EXPECT_ERROR(CoordinateMedian().aggregate(Eigen::MatrixXd(2, 0)),
+                        "coordinate-wise median needs at least one client: got n = 0");
+        FL_EXPECT_ERROR(WeightedMean().aggregate(Eigen::MatrixXd(2, 0)),
+                        "weighted mean needs at least one client: got n = 0");
+        FL_EXPECT_ERROR(WeightedMean().aggregate(six, vec({0, 0, 0, 0, 0, 0})),
+                        "weighted mean needs a positive total of samples: got 0");
+        FL_EXPECT_ERROR(WeightedMean().aggregate(six, vec({1, 1})),
+                        "weighted mean needs one weight per client: got 2 weights for n = 6 "
+                        "clients");
+        FL_EXPECT_ERROR(Krum(1).aggregate(six, vec({1, 1, -2, 1, 1, 1})),
+                        "Krum needs finite weights >= 0: client 2 has weight -2");
+        // At the bounds the rules run.
+        QCOMPARE(Krum(1).aggregate(sevenUpdates().leftCols(5)).selected.size(), std::size_t{1});
+        QCOMPARE(Bulyan(1).aggregate(sevenUpdates()).selected.size(), std::size_t{5});
+    }
+};
+
+QTEST_APPLESS_MAIN(TestFlAggregators)
+#include "tst_fl_aggregators.moc"
