@@ -2,6 +2,8 @@
 // preconditions by their exact messages, and the pairwise distances against the definition.
 #include <QtTest>
 
+#include <limits>
+
 #include "dais/fl/aggregator.h"
 #include "dais/fl/error.h"
 #include "dais/fl/robust.h"
@@ -178,6 +180,10 @@ class TestFlAggregators : public QObject {
                         "clients");
         FL_EXPECT_ERROR(Krum(1).aggregate(six, vec({1, 1, -2, 1, 1, 1})),
                         "Krum needs finite weights >= 0: client 2 has weight -2");
+        Eigen::MatrixXd withNan = sevenUpdates();
+        withNan(1, 4) = std::numeric_limits<double>::quiet_NaN();
+        FL_EXPECT_ERROR(CoordinateMedian().aggregate(withNan),
+                        "coordinate-wise median needs finite updates: client 4 has nan at index 1");
         // At the bounds the rules run.
         QCOMPARE(Krum(1).aggregate(sevenUpdates().leftCols(5)).selected.size(), std::size_t{1});
         QCOMPARE(Bulyan(1).aggregate(sevenUpdates()).selected.size(), std::size_t{5});

@@ -18,6 +18,14 @@ Aggregate Aggregator::aggregate(const Eigen::MatrixXd& updates,
             throw AggregationError(name() + " needs finite weights >= 0: client " +
                                    std::to_string(i) + " has weight " + formatNumber(weights[i]));
     check(n);
+    // Sorting and distances need finite values (NaN has no order): refuse them by position.
+    if (!updates.allFinite())
+        for (Eigen::Index j = 0; j < n; ++j)
+            for (Eigen::Index i = 0; i < updates.rows(); ++i)
+                if (!std::isfinite(updates(i, j)))
+                    throw AggregationError(
+                        name() + " needs finite updates: client " + std::to_string(j) + " has " +
+                        formatNumber(updates(i, j)) + " at index " + std::to_string(i));
     return compute(updates, weights);
 }
 

@@ -26,7 +26,8 @@ class Aggregator {
     /// Throws AggregationError if n client updates cannot be aggregated by this rule.
     virtual void check(Eigen::Index n) const = 0;
     /// Checks the shape (one weight per column, weights finite and >= 0), the rule's
-    /// precondition, then aggregates.
+    /// precondition and that every update is finite, then aggregates. Client numbers in
+    /// messages are column positions.
     Aggregate aggregate(const Eigen::MatrixXd& updates, const Eigen::VectorXd& weights) const;
     /// The same with equal weights.
     Aggregate aggregate(const Eigen::MatrixXd& updates) const;
