@@ -4,6 +4,7 @@
 #include <QtTest>
 
 #include <Eigen/Dense>
+#include <functional>
 #include <initializer_list>
 #include <string>
 #include <vector>
@@ -49,7 +50,35 @@ inline QString show(const Eigen::VectorXd& v) {
     return s + ")";
 }
 
+/// A call that must fail, for data-driven precondition tests.
+using Action = std::function<void()>;
+
 }  // namespace fltest
+
+Q_DECLARE_METATYPE(fltest::Action)
+
+/// The columns of a data-driven precondition test: the call and its exact message.
+#define FL_ERROR_COLUMNS()                          \
+    do {                                            \
+        QTest::addColumn<fltest::Action>("action"); \
+        QTest::addColumn<QString>("message");       \
+    } while (0)
+
+/// The body of a data-driven precondition test: the call throws AggregationError with exactly
+/// the row's message.
+#define FL_ERROR_ROW_CHECK()                                                       \
+    do {                                                                           \
+        QFETCH(fltest::Action, action);                                            \
+        QFETCH(QString, message);                                                  \
+        bool thrown_ = false;                                                      \
+        try {                                                                      \
+            action();                                                              \
+        } catch (const dais::fl::AggregationError& e_) {                           \
+            thrown_ = true;                                                        \
+            QCOMPARE(QString::fromStdString(e_.what()), message);                  \
+        }                                                                          \
+        QVERIFY2(thrown_, qPrintable("expected an AggregationError: " + message)); \
+    } while (0)
 
 #define FL_COMPARE_VEC(actual, expected)                                                    \
     do {                                                                                    \

@@ -150,43 +150,77 @@ class TestFlAggregators : public QObject {
         FL_COMPARE_VEC(Bulyan(0).aggregate(u).value, vec({4.0 / 3, 4.0 / 3}));
     }
 
-    void preconditions() {
+    void preconditions_data() {
+        FL_ERROR_COLUMNS();
         const Eigen::MatrixXd six = sevenUpdates().leftCols(6);
         const Eigen::MatrixXd nine = Eigen::MatrixXd::Zero(3, 9);
-        FL_EXPECT_ERROR(Krum(2).aggregate(six),
-                        "Krum needs n >= 2f + 3 clients: got n = 6 "
-                        "with f = 2");
-        FL_EXPECT_ERROR(MultiKrum(2, 3).aggregate(six),
-                        "Multi-Krum needs n >= 2f + 3 clients: got n = 6 with f = 2");
-        FL_EXPECT_ERROR(MultiKrum(1, 8).aggregate(sevenUpdates()),
-                        "Multi-Krum needs m <= n: got m = 8 with n = 7");
-        FL_EXPECT_ERROR(Bulyan(2).aggregate(nine),
-                        "Bulyan needs n >= 4f + 3 clients: got n = 9 with f = 2");
-        FL_EXPECT_ERROR(Bulyan(1).aggregate(six),
-                        "Bulyan needs n >= 4f + 3 clients: got n = 6 with f = 1");
-        FL_EXPECT_ERROR(TrimmedMean(0.5), "trimmed mean needs 0 <= beta < 0.5: got beta = 0.5");
-        FL_EXPECT_ERROR(TrimmedMean(-0.1), "trimmed mean needs 0 <= beta < 0.5: got beta = -0.1");
-        FL_EXPECT_ERROR(TrimmedMean(0.1, 2).aggregate(Eigen::MatrixXd::Zero(2, 10)),
-                        "trimmed mean needs floor(beta n) >= f to trim every malicious value: "
-                        "got n = 10, beta = 0.1 (1 per side) with f = 2");
-        FL_EXPECT_ERROR(CoordinateMedian().aggregate(Eigen::MatrixXd(2, 0)),
-                        "coordinate-wise median needs at least one client: got n = 0");
-        FL_EXPECT_ERROR(WeightedMean().aggregate(Eigen::MatrixXd(2, 0)),
-                        "weighted mean needs at least one client: got n = 0");
-        FL_EXPECT_ERROR(WeightedMean().aggregate(six, vec({0, 0, 0, 0, 0, 0})),
-                        "weighted mean needs a positive total of samples: got 0");
-        FL_EXPECT_ERROR(WeightedMean().aggregate(six, vec({1, 1})),
-                        "weighted mean needs one weight per client: got 2 weights for n = 6 "
-                        "clients");
-        FL_EXPECT_ERROR(Krum(1).aggregate(six, vec({1, 1, -2, 1, 1, 1})),
-                        "Krum needs finite weights >= 0: client 2 has weight -2");
         Eigen::MatrixXd withNan = sevenUpdates();
         withNan(1, 4) = std::numeric_limits<double>::quiet_NaN();
-        FL_EXPECT_ERROR(CoordinateMedian().aggregate(withNan),
-                        "coordinate-wise median needs finite updates: client 4 has nan at index 1");
-        // At the bounds the rules run.
+        auto row = [](const char* name, fltest::Action a, const char* message) {
+            QTest::newRow(name) << a << QString(message);
+        };
+        row(
+            "Krum: n < 2f + 3", [=] { Krum(2).aggregate(six); },
+            "Krum needs n >= 2f + 3 clients: got n = 6 with f = 2");
+        row(
+            "Multi-Krum: n < 2f + 3", [=] { MultiKrum(2, 3).aggregate(six); },
+            "Multi-Krum needs n >= 2f + 3 clients: got n = 6 with f = 2");
+        row(
+            "Multi-Krum: m > n", [] { MultiKrum(1, 8).aggregate(sevenUpdates()); },
+            "Multi-Krum needs m <= n: got m = 8 with n = 7");
+        row(
+            "Bulyan: n < 4f + 3 (f = 2)", [=] { Bulyan(2).aggregate(nine); },
+            "Bulyan needs n >= 4f + 3 clients: got n = 9 with f = 2");
+        row(
+            "Bulyan: n < 4f + 3 (f = 1)", [=] { Bulyan(1).aggregate(six); },
+            "Bulyan needs n >= 4f + 3 clients: got n = 6 with f = 1");
+        row(
+            "trimmed mean: beta = 0.5", [] { TrimmedMean(0.5); },
+            "trimmed mean needs 0 <= beta < 0.5: got beta = 0.5");
+        row(
+            "trimmed mean: beta < 0", [] { TrimmedMean(-0.1); },
+            "trimmed mean needs 0 <= beta < 0.5: got beta = -0.1");
+        row(
+            "trimmed mean: trims fewer than f",
+            [] { TrimmedMean(0.1, 2).aggregate(Eigen::MatrixXd::Zero(2, 10)); },
+            "trimmed mean needs floor(beta n) >= f to trim every malicious value: got n = 10, "
+            "beta = 0.1 (1 per side) with f = 2");
+        row(
+            "median: no clients", [] { CoordinateMedian().aggregate(Eigen::MatrixXd(2, 0)); },
+            "coordinate-wise median needs at least one client: got n = 0");
+        row(
+            "median: NaN", [=] { CoordinateMedian().aggregate(withNan); },
+            "coordinate-wise median needs finite updates: client 4 has nan at index 1");
+        row(
+            "mean: no clients", [] { WeightedMean().aggregate(Eigen::MatrixXd(2, 0)); },
+            "weighted mean needs at least one client: got n = 0");
+        row(
+            "mean: zero samples",
+            [=] {
+                WeightedMean().aggregate(six, vec({0, 0, 0, 0, 0, 0}));
+            },
+            "weighted mean needs a positive total of samples: got 0");
+        row(
+            "mean: weights for other clients",
+            [=] {
+                WeightedMean().aggregate(six, vec({1, 1}));
+            },
+            "weighted mean needs one weight per client: got 2 weights for n = 6 clients");
+        row(
+            "Krum: a negative weight",
+            [=] {
+                Krum(1).aggregate(six, vec({1, 1, -2, 1, 1, 1}));
+            },
+            "Krum needs finite weights >= 0: client 2 has weight -2");
+    }
+
+    void preconditions() { FL_ERROR_ROW_CHECK(); }
+
+    void atTheBounds() {
+        // Krum with f = 1 runs on n = 2f + 3 = 5, Bulyan with f = 1 on n = 4f + 3 = 7.
         QCOMPARE(Krum(1).aggregate(sevenUpdates().leftCols(5)).selected.size(), std::size_t{1});
         QCOMPARE(Bulyan(1).aggregate(sevenUpdates()).selected.size(), std::size_t{5});
+        QCOMPARE(MultiKrum(2, 7).aggregate(sevenUpdates()).selected.size(), std::size_t{7});
     }
 };
 

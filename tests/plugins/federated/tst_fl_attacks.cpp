@@ -107,24 +107,60 @@ class TestFlAttacks : public QObject {
             FL_COMPARE_VEC(c.vector, (c.id == 11 || c.id == 14) ? vec({-1, -2}) : vec({1, 2}));
     }
 
-    void attackPreconditions() {
-        AttackOptions o;
-        o.kind = AttackOptions::Kind::SignFlip;
-        o.scale = 0;
-        FL_EXPECT_ERROR(UpdateAttack(o, 1), "sign flipping needs scale > 0: got 0");
-        o = {};
-        o.kind = AttackOptions::Kind::GaussianNoise;
-        o.sigma = -1;
-        FL_EXPECT_ERROR(UpdateAttack(o, 1), "Gaussian noise needs sigma >= 0: got -1");
-        o = {};
-        o.kind = AttackOptions::Kind::ModelReplacement;
-        FL_EXPECT_ERROR(UpdateAttack(o, 1), "model replacement needs a target model: got none");
-        o.target = vec({1, 2, 3});
-        ClientResult r = ClientResult::delta(1, vec({1, 2}), 1);
-        FL_EXPECT_ERROR(UpdateAttack(o, 1).apply(r, vec({0, 0}), 0),
-                        "model replacement needs a target of the model's size: got 3 values; "
-                        "the model has 2");
+    void attackPreconditions_data() {
+        FL_ERROR_COLUMNS();
+        auto row = [](const char* name, fltest::Action a, const char* message) {
+            QTest::newRow(name) << a << QString(message);
+        };
+        row(
+            "sign flipping: scale 0",
+            [] {
+                AttackOptions o;
+                o.kind = AttackOptions::Kind::SignFlip;
+                o.scale = 0;
+                UpdateAttack(o, 1);
+            },
+            "sign flipping needs scale > 0: got 0");
+        row(
+            "Gaussian noise: sigma < 0",
+            [] {
+                AttackOptions o;
+                o.kind = AttackOptions::Kind::GaussianNoise;
+                o.sigma = -1;
+                UpdateAttack(o, 1);
+            },
+            "Gaussian noise needs sigma >= 0: got -1");
+        row(
+            "model replacement: no target",
+            [] {
+                AttackOptions o;
+                o.kind = AttackOptions::Kind::ModelReplacement;
+                UpdateAttack(o, 1);
+            },
+            "model replacement needs a target model: got none");
+        row(
+            "model replacement: target of another size",
+            [] {
+                AttackOptions o;
+                o.kind = AttackOptions::Kind::ModelReplacement;
+                o.target = vec({1, 2, 3});
+                ClientResult r = ClientResult::delta(1, vec({1, 2}), 1);
+                UpdateAttack(o, 1).apply(r, vec({0, 0}), 0);
+            },
+            "model replacement needs a target of the model's size: got 3 values; the model "
+            "has 2");
+        row(
+            "result of another size",
+            [] {
+                AttackOptions o;
+                o.kind = AttackOptions::Kind::SignFlip;
+                ClientResult r = ClientResult::delta(5, vec({1, 2}), 1);
+                UpdateAttack(o, 1).apply(r, vec({0, 0, 0}), 0);
+            },
+            "sign flipping: client 5 has 2 values; the model has 3");
     }
+
+    void attackPreconditions() { FL_ERROR_ROW_CHECK(); }
 
     void robustnessUnderSignFlipping() {
         // n = 20 clients, f = 4 (20%) flip their update and scale it by 10. Honest updates are

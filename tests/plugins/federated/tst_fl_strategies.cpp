@@ -213,42 +213,149 @@ class TestFlStrategies : public QObject {
         FL_COMPARE_VEC(two.step(r), vec({8 / 40.5, 1 / 40.5}));
     }
 
-    void preconditions() {
-        FedAvg s(vec({1, 1}));
-        FL_EXPECT_ERROR(s.step({}), "FedAvg needs at least one client result: got none");
-        FL_EXPECT_ERROR(s.step(std::vector{ClientResult::delta(4, vec({1, 2, 3}), 1)}),
-                        "FedAvg: client 4 sent 3 values; the model has 2");
-        FL_EXPECT_ERROR(s.step(std::vector{ClientResult::delta(4, vec({1, NAN}), 1)}),
-                        "FedAvg: client 4 sent nan at index 1");
-        FL_EXPECT_ERROR(s.step(std::vector{ClientResult::delta(4, vec({1, 1}), -1)}),
-                        "FedAvg: client 4 reports samples = -1; samples must be finite and >= 0");
-        FL_EXPECT_ERROR(s.step(std::vector{ClientResult::delta(4, vec({1, 1}), 0)}),
-                        "weighted mean needs a positive total of samples: got 0");
-        FL_EXPECT_ERROR(FedAvg(vec({1}), FedAvg::Options{0}),
-                        "FedAvg needs a server learning rate > 0: got eta = 0");
-        FL_EXPECT_ERROR(FedAvgM(vec({1}), FedAvgM::Options{1, 1}),
-                        "FedAvgM needs 0 <= momentum < 1: got momentum = 1");
-        FedOptOptions o;
-        o.beta1 = 1;
-        FL_EXPECT_ERROR(FedAdam(vec({1}), o), "FedAdam needs 0 <= beta1 < 1: got beta1 = 1");
-        o = {};
-        o.beta2 = -0.5;
-        FL_EXPECT_ERROR(FedYogi(vec({1}), o), "FedYogi needs 0 <= beta2 < 1: got beta2 = -0.5");
-        o = {};
-        o.tau = 0;
-        FL_EXPECT_ERROR(FedAdagrad(vec({1}), o), "FedAdagrad needs tau > 0: got tau = 0");
-        FL_EXPECT_ERROR(QFedAvg(vec({1}), QFedAvg::Options{1, 0}),
-                        "q-FedAvg needs a Lipschitz estimate L > 0: got L = 0");
-        FL_EXPECT_ERROR(QFedAvg(vec({1}), QFedAvg::Options{-1, 1}),
-                        "q-FedAvg needs q >= 0: got q = -1");
-        QFedAvg q(vec({1}), QFedAvg::Options{1, 1});
-        FL_EXPECT_ERROR(q.step(std::vector{ClientResult::delta(7, vec({1}), 1)}),
-                        "q-FedAvg with q > 0 needs each client's loss before training, finite "
-                        "and > 0: client 7 reports nan");
-        FL_EXPECT_ERROR(q.setAggregator(std::make_shared<CoordinateMedian>()),
-                        "q-FedAvg combines the updates by its own rule: it takes no aggregator");
-        FL_EXPECT_ERROR(FedAvg(Eigen::VectorXd()),
-                        "a strategy needs initial parameters: got an empty vector");
+    void preconditions_data() {
+        FL_ERROR_COLUMNS();
+        auto row = [](const char* name, fltest::Action a, const char* message) {
+            QTest::newRow(name) << a << QString(message);
+        };
+        auto fedAvgStep = [](ClientResult r) {
+            FedAvg s(vec({1, 1}));
+            s.step(std::vector{std::move(r)});
+        };
+        row(
+            "no results",
+            [] {
+                FedAvg(vec({1, 1})).step({});
+            },
+            "FedAvg needs at least one client result: got none");
+        row(
+            "wrong size",
+            [=] {
+                fedAvgStep(ClientResult::delta(4, vec({1, 2, 3}), 1));
+            },
+            "FedAvg: client 4 sent 3 values; the model has 2");
+        row(
+            "NaN",
+            [=] {
+                fedAvgStep(ClientResult::delta(4, vec({1, NAN}), 1));
+            },
+            "FedAvg: client 4 sent nan at index 1");
+        row(
+            "negative samples",
+            [=] {
+                fedAvgStep(ClientResult::delta(4, vec({1, 1}), -1));
+            },
+            "FedAvg: client 4 reports samples = -1; samples must be finite and >= 0");
+        row(
+            "no samples",
+            [=] {
+                fedAvgStep(ClientResult::delta(4, vec({1, 1}), 0));
+            },
+            "weighted mean needs a positive total of samples: got 0");
+        row(
+            "FedAvg eta = 0", [] { FedAvg(vec({1}), FedAvg::Options{0}); },
+            "FedAvg needs a server learning rate > 0: got eta = 0");
+        row(
+            "FedAvgM momentum = 1",
+            [] {
+                FedAvgM(vec({1}), FedAvgM::Options{1, 1});
+            },
+            "FedAvgM needs 0 <= momentum < 1: got momentum = 1");
+        row(
+            "FedAdam beta1 = 1",
+            [] {
+                FedOptOptions o;
+                o.beta1 = 1;
+                FedAdam(vec({1}), o);
+            },
+            "FedAdam needs 0 <= beta1 < 1: got beta1 = 1");
+        row(
+            "FedYogi beta2 < 0",
+            [] {
+                FedOptOptions o;
+                o.beta2 = -0.5;
+                FedYogi(vec({1}), o);
+            },
+            "FedYogi needs 0 <= beta2 < 1: got beta2 = -0.5");
+        row(
+            "FedAdagrad tau = 0",
+            [] {
+                FedOptOptions o;
+                o.tau = 0;
+                FedAdagrad(vec({1}), o);
+            },
+            "FedAdagrad needs tau > 0: got tau = 0");
+        row(
+            "FedAdam eta < 0",
+            [] {
+                FedOptOptions o;
+                o.eta = -1;
+                FedAdam(vec({1}), o);
+            },
+            "FedAdam needs a server learning rate eta > 0: got eta = -1");
+        row(
+            "FedAdam initial v < 0",
+            [] {
+                FedOptOptions o;
+                o.initialV = -1;
+                FedAdam(vec({1}), o);
+            },
+            "FedAdam needs an initial v >= 0: got initial v = -1");
+        row(
+            "q-FedAvg L = 0",
+            [] {
+                QFedAvg(vec({1}), QFedAvg::Options{1, 0});
+            },
+            "q-FedAvg needs a Lipschitz estimate L > 0: got L = 0");
+        row(
+            "q-FedAvg q < 0",
+            [] {
+                QFedAvg(vec({1}), QFedAvg::Options{-1, 1});
+            },
+            "q-FedAvg needs q >= 0: got q = -1");
+        row(
+            "q-FedAvg without losses",
+            [] {
+                QFedAvg q(vec({1}), QFedAvg::Options{1, 1});
+                q.step(std::vector{ClientResult::delta(7, vec({1}), 1)});
+            },
+            "q-FedAvg with q > 0 needs each client's loss before training, finite and > 0: "
+            "client 7 reports nan");
+        row(
+            "q-FedAvg with a zero loss",
+            [] {
+                QFedAvg q(vec({1}), QFedAvg::Options{0.5, 1});
+                q.step(std::vector{withLoss(ClientResult::delta(7, vec({1}), 1), 0.0)});
+            },
+            "q-FedAvg with q > 0 needs each client's loss before training, finite and > 0: "
+            "client 7 reports 0");
+        row(
+            "q-FedAvg with an aggregator",
+            [] {
+                QFedAvg(vec({1}), QFedAvg::Options{1, 1})
+                    .setAggregator(std::make_shared<CoordinateMedian>());
+            },
+            "q-FedAvg combines the updates by its own rule: it takes no aggregator");
+        row(
+            "no aggregator", [] { FedAvg(vec({1})).setAggregator(nullptr); },
+            "FedAvg needs an aggregator: got none");
+        row(
+            "empty model", [] { FedAvg(Eigen::VectorXd()); },
+            "a strategy needs initial parameters: got an empty vector");
+        row(
+            "infinite model",
+            [] {
+                FedAvg(vec({0, INFINITY}));
+            },
+            "a strategy needs finite initial parameters: got inf at index 1");
+    }
+
+    void preconditions() { FL_ERROR_ROW_CHECK(); }
+
+    void qFedAvgZeroIgnoresLosses() {
+        // q = 0 does not use the losses: none is needed.
+        QFedAvg q(vec({1}), QFedAvg::Options{0, 1});
+        FL_COMPARE_VEC(q.step(std::vector{ClientResult::delta(7, vec({1}), 1)}), vec({2}));
     }
 
     void failedRoundLeavesStateUntouched() {
