@@ -2,11 +2,14 @@
 // preconditions by their exact messages, and the pairwise distances against the definition.
 #include <QtTest>
 
+#include <algorithm>
 #include <limits>
+#include <vector>
 
 #include "dais/fl/aggregator.h"
 #include "dais/fl/error.h"
 #include "dais/fl/robust.h"
+#include "dais/sim/rng.h"
 #include "fl_test_util.h"
 
 using namespace dais::fl;
@@ -148,6 +151,48 @@ class TestFlAggregators : public QObject {
         // f = 0: every update is selected (theta = beta = n): the coordinate-wise mean.
         const Eigen::MatrixXd u = columns({{1, 2}, {3, -2}, {0, 4}});
         FL_COMPARE_VEC(Bulyan(0).aggregate(u).value, vec({4.0 / 3, 4.0 / 3}));
+    }
+
+    void largeModelMatchesReference() {
+        // d = 5000 crosses the blocks the rules work in (256 and 4096 coordinates): against
+        // plain per-coordinate and per-pair loops on random updates (no ties).
+        const Eigen::Index d = 5000, n = 11;
+        dais::sim::RngStream rng(5, "tst_fl_aggregators", 0, "large");
+        Eigen::MatrixXd u(d, n);
+        for (Eigen::Index j = 0; j < n; ++j)
+            for (Eigen::Index i = 0; i < d; ++i)
+                u(i, j) = rng.normal(3.0, 1.0);
+        const Eigen::MatrixXd dist = pairwiseSquaredDistances(u);
+        for (Eigen::Index a = 0; a < n; ++a)
+            for (Eigen::Index b = 0; b < n; ++b) {
+                const double direct = (u.col(a) - u.col(b)).squaredNorm();
+                QVERIFY(std::abs(dist(a, b) - direct) <= 1e-12 * (1 + direct));
+            }
+        // Per coordinate: a sorted copy gives the median, the trimmed mean (k = 2) and, over
+        // Bulyan's selected columns, the beta values nearest the median by a full sort.
+        const Aggregate median = CoordinateMedian().aggregate(u);
+        const Aggregate trimmed = TrimmedMean(0.2).aggregate(u);
+        const Aggregate bulyan = Bulyan(2).aggregate(u);
+        QCOMPARE(bulyan.selected.size(), std::size_t{7});
+        for (Eigen::Index i = 0; i < d; ++i) {
+            std::vector<double> v;
+            for (Eigen::Index j = 0; j < n; ++j)
+                v.push_back(u(i, j));
+            std::sort(v.begin(), v.end());
+            QCOMPARE(median.value[i], v[5]);
+            const double t = (v[2] + v[3] + v[4] + v[5] + v[6] + v[7] + v[8]) / 7;
+            QVERIFY(std::abs(trimmed.value[i] - t) < 1e-12 * (1 + std::abs(t)));
+            std::vector<double> s;
+            for (Eigen::Index c : bulyan.selected)
+                s.push_back(u(i, c));
+            std::sort(s.begin(), s.end());
+            const double med = s[3];
+            std::stable_sort(s.begin(), s.end(), [&](double a, double b) {
+                return std::abs(a - med) < std::abs(b - med);
+            });
+            const double b = (s[0] + s[1] + s[2]) / 3;  // beta = 7 - 2 * 2 = 3
+            QVERIFY(std::abs(bulyan.value[i] - b) < 1e-12 * (1 + std::abs(b)));
+        }
     }
 
     void preconditions_data() {

@@ -1,5 +1,6 @@
 #include "dais/fl/aggregator.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include "dais/fl/error.h"
@@ -61,9 +62,16 @@ Eigen::MatrixXd pairwiseSquaredDistances(const Eigen::MatrixXd& columns) {
     const Eigen::Index n = columns.cols();
     if (n == 0) return Eigen::MatrixXd(0, 0);
     const Eigen::VectorXd mean = columns.rowwise().sum() / static_cast<double>(n);
-    const Eigen::MatrixXd centred = columns.colwise() - mean;
-    Eigen::MatrixXd gram(n, n);
-    gram.noalias() = centred.transpose() * centred;
+    // The Gram matrix of the centred columns, accumulated over blocks of rows so the centred
+    // copy stays small whatever the model's size.
+    constexpr Eigen::Index kBlock = 4096;
+    Eigen::MatrixXd gram = Eigen::MatrixXd::Zero(n, n);
+    Eigen::MatrixXd centred;
+    for (Eigen::Index r = 0; r < columns.rows(); r += kBlock) {
+        const Eigen::Index b = std::min(kBlock, columns.rows() - r);
+        centred = columns.middleRows(r, b).colwise() - mean.segment(r, b);
+        gram.noalias() += centred.transpose() * centred;
+    }
     const Eigen::VectorXd sq = gram.diagonal();
     Eigen::MatrixXd dist(n, n);
     for (Eigen::Index j = 0; j < n; ++j) {

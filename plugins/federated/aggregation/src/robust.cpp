@@ -42,6 +42,31 @@ Eigen::VectorXd meanOf(const Eigen::MatrixXd& updates, const std::vector<Eigen::
     return sum / static_cast<double>(cols.size());
 }
 
+/// Calls visit(c, values) for every coordinate c, with `values` the c-th entries of the chosen
+/// columns (all when `cols` is empty), in column order, in a buffer the visitor may reorder.
+/// Blocks of coordinates are transposed at a time, so the values of one coordinate are
+/// contiguous without a full d x n copy.
+template <typename Visit>
+void forEachCoordinate(const Eigen::MatrixXd& updates, const std::vector<Eigen::Index>& cols,
+                       Visit&& visit) {
+    constexpr Eigen::Index kBlock = 256;
+    const Eigen::Index d = updates.rows();
+    const auto n = cols.empty() ? updates.cols() : static_cast<Eigen::Index>(cols.size());
+    Eigen::MatrixXd block(n, kBlock);  // one column per coordinate of the block
+    std::vector<double> values(static_cast<std::size_t>(n));
+    for (Eigen::Index r = 0; r < d; r += kBlock) {
+        const Eigen::Index b = std::min(kBlock, d - r);
+        for (Eigen::Index j = 0; j < n; ++j) {
+            const Eigen::Index col = cols.empty() ? j : cols[static_cast<std::size_t>(j)];
+            block.row(j).head(b) = updates.col(col).segment(r, b).transpose();
+        }
+        for (Eigen::Index c = 0; c < b; ++c) {
+            std::copy_n(block.col(c).data(), n, values.begin());
+            visit(r + c, values);
+        }
+    }
+}
+
 }  // namespace
 
 Eigen::VectorXd krumScores(const Eigen::MatrixXd& dist, std::size_t f,
@@ -110,24 +135,16 @@ void CoordinateMedian::check(Eigen::Index n) const {
 
 Aggregate CoordinateMedian::compute(const Eigen::MatrixXd& updates, const Eigen::VectorXd&) const {
     const Eigen::Index n = updates.cols();
-    const Eigen::MatrixXd byCoordinate = updates.transpose();  // one column per coordinate
-    std::vector<double> values(static_cast<std::size_t>(n));
+    const auto mid = static_cast<std::size_t>(n / 2);
     Aggregate out;
     out.value.resize(updates.rows());
-    const auto mid = static_cast<std::size_t>(n / 2);
-    for (Eigen::Index c = 0; c < updates.rows(); ++c) {
-        std::copy_n(byCoordinate.col(c).data(), n, values.begin());
-        std::nth_element(values.begin(), values.begin() + static_cast<std::ptrdiff_t>(mid),
-                         values.end());
-        const double upper = values[mid];
-        if (n % 2 == 1) {
-            out.value[c] = upper;
-        } else {
-            const double lower = *std::max_element(
-                values.begin(), values.begin() + static_cast<std::ptrdiff_t>(mid));
-            out.value[c] = 0.5 * (lower + upper);
-        }
-    }
+    forEachCoordinate(updates, {}, [&](Eigen::Index c, std::vector<double>& values) {
+        const auto middle = values.begin() + static_cast<std::ptrdiff_t>(mid);
+        std::nth_element(values.begin(), middle, values.end());
+        const double upper = *middle;
+        out.value[c] =
+            n % 2 == 1 ? upper : 0.5 * (*std::max_element(values.begin(), middle) + upper);
+    });
     return out;
 }
 
@@ -153,19 +170,17 @@ void TrimmedMean::check(Eigen::Index n) const {
 
 Aggregate TrimmedMean::compute(const Eigen::MatrixXd& updates, const Eigen::VectorXd&) const {
     const Eigen::Index n = updates.cols();
-    const Eigen::Index k = trimmed(n);
-    const Eigen::MatrixXd byCoordinate = updates.transpose();
-    std::vector<double> values(static_cast<std::size_t>(n));
+    const auto k = static_cast<std::size_t>(trimmed(n));
+    const auto keep = static_cast<std::size_t>(n) - 2 * k;
     Aggregate out;
     out.value.resize(updates.rows());
-    for (Eigen::Index c = 0; c < updates.rows(); ++c) {
-        std::copy_n(byCoordinate.col(c).data(), n, values.begin());
+    forEachCoordinate(updates, {}, [&](Eigen::Index c, std::vector<double>& values) {
         std::sort(values.begin(), values.end());
         double s = 0.0;
-        for (Eigen::Index i = k; i < n - k; ++i)
-            s += values[static_cast<std::size_t>(i)];
-        out.value[c] = s / static_cast<double>(n - 2 * k);
-    }
+        for (std::size_t i = k; i < k + keep; ++i)
+            s += values[i];
+        out.value[c] = s / static_cast<double>(keep);
+    });
     return out;
 }
 
@@ -195,26 +210,22 @@ Aggregate Bulyan::compute(const Eigen::MatrixXd& updates, const Eigen::VectorXd&
     }
 
     // Aggregation: per coordinate, the beta selected values closest to their median.
-    std::vector<double> values(static_cast<std::size_t>(theta));
-    std::vector<double> sorted(values.size());
+    const auto width = static_cast<std::size_t>(beta);
     Aggregate out;
     out.value.resize(updates.rows());
-    for (Eigen::Index c = 0; c < updates.rows(); ++c) {
-        for (Eigen::Index i = 0; i < theta; ++i)
-            values[static_cast<std::size_t>(i)] = updates(c, selected[static_cast<std::size_t>(i)]);
-        sorted = values;
+    forEachCoordinate(updates, selected, [&](Eigen::Index c, std::vector<double>& sorted) {
         std::sort(sorted.begin(), sorted.end());
-        const auto mid = static_cast<std::size_t>(theta / 2);
-        const double median = theta % 2 == 1 ? sorted[mid] : 0.5 * (sorted[mid - 1] + sorted[mid]);
-        // The beta values closest to the median form a window of the sorted values; slide it
-        // from the left, keeping ties towards the smaller values (deterministic).
+        const std::size_t mid = sorted.size() / 2;
+        const double median =
+            sorted.size() % 2 == 1 ? sorted[mid] : 0.5 * (sorted[mid - 1] + sorted[mid]);
+        // The beta values closest to the median form a window of the sorted values. Sliding it
+        // right by one drops sorted[start - 1] and adds sorted[start + width - 1]; that helps
+        // while the added value is closer to the median than the dropped one, i.e. while
+        // sorted[start + width - 1] + sorted[start - 1] < 2 median; the left side grows with
+        // start, so once false it stays false. Ties stay left.
         std::size_t lo = 0;
-        const auto width = static_cast<std::size_t>(beta);
         for (std::size_t start = 1; start + width <= sorted.size(); ++start) {
-            // Moving right drops sorted[start - 1] and adds sorted[start + width - 1].
-            const double dropped = median - sorted[start - 1];
-            const double added = sorted[start + width - 1] - median;
-            if (added < dropped)
+            if (sorted[start + width - 1] - median < median - sorted[start - 1])
                 lo = start;
             else
                 break;
@@ -223,7 +234,7 @@ Aggregate Bulyan::compute(const Eigen::MatrixXd& updates, const Eigen::VectorXd&
         for (std::size_t i = lo; i < lo + width; ++i)
             s += sorted[i];
         out.value[c] = s / static_cast<double>(beta);
-    }
+    });
     out.selected = std::move(selected);
     return out;
 }
