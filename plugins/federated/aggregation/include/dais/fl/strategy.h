@@ -46,6 +46,7 @@ struct ServerState {
     Eigen::VectorXd parameters;
     std::map<std::string, Eigen::VectorXd> moments;
 
+    /// Equal bit for bit (every double by its IEEE bits).
     bool operator==(const ServerState& other) const;
 };
 
