@@ -322,8 +322,10 @@ class TestCliSweep : public QObject {
                                single, "--no-progress"});
         QCOMPARE(a.code, kOk);
         const Outcome b = runProgram(
-            mpirun, {"--allow-run-as-root", "--oversubscribe", "-n", "2", DAIS_EXE, "sweep", kFile,
-                     "--experiment", "two", "--jobs", "1", "--store", mpi, "--no-progress"});
+            mpirun,
+            {"--allow-run-as-root", "--oversubscribe", "-n", "2", DAIS_EXE, "sweep", kFile,
+             "--experiment", "two", "--jobs", "1", "--store", mpi, "--no-progress"},
+            cli_test::mpiEnvironment());
         QVERIFY2(b.code == kOk, qPrintable(b.err));
         // Rank 0 alone prints, once; the other rank prints nothing.
         QCOMPARE(b.out.count("experiment   two"), 1);
@@ -336,9 +338,10 @@ class TestCliSweep : public QObject {
         const QString mpirun = QStandardPaths::findExecutable("mpirun");
         if (mpirun.isEmpty()) QSKIP("mpirun is not installed");
         // Every process stops (none waits for another), and the problem is reported once.
-        const Outcome o =
-            runProgram(mpirun, {"--allow-run-as-root", "--oversubscribe", "-n", "2", DAIS_EXE,
-                                "sweep", kFile, "--experiment", "lod", "--no-store"});
+        const Outcome o = runProgram(mpirun,
+                                     {"--allow-run-as-root", "--oversubscribe", "-n", "2", DAIS_EXE,
+                                      "sweep", kFile, "--experiment", "lod", "--no-store"},
+                                     cli_test::mpiEnvironment());
         QVERIFY(o.code != kOk);
         QCOMPARE(o.err.count("no experiment \"lod\""), 1);
         QVERIFY(o.out.isEmpty());
