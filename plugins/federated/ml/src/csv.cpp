@@ -39,7 +39,7 @@ void splitFields(std::string_view line, std::vector<Field>& out) {
         const std::size_t end = comma == std::string_view::npos ? line.size() : comma;
         std::size_t lead = 0;
         const std::string_view t = trim(line.substr(start, end - start), lead);
-        out.push_back({t, start + lead + 1});
+        out.push_back({t, start + (t.empty() ? 0 : lead) + 1});
         if (comma == std::string_view::npos) break;
         start = comma + 1;
     }
