@@ -162,7 +162,9 @@ Result<Scenario> loadScenarioFile(const std::string& path,
     try {
         Result<std::string> content = readFile(path);
         if (!content.ok()) return content.error();
-        return loadScenarioText(content.value(), path, overrides, layers);
+        Result<Scenario> s = loadScenarioText(content.value(), path, overrides, layers);
+        if (s) s->sourcePath = path;
+        return s;
     } catch (const std::exception& e) {
         return Error{"cannot read \"" + path + "\": " + e.what()};
     }

@@ -53,6 +53,8 @@ struct Scenario {
 
     int version = kScenarioFormatVersion;  ///< format version the file was written for
     std::string sourceName;                ///< file base name, as used in messages
+    std::string
+        sourcePath;  ///< the path it was read from ("" for text): layers resolve files by it
     Meta meta;
     sim::NetworkSpec network;
     RunSpec run;
