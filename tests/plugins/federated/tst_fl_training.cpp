@@ -208,7 +208,18 @@ class TestFlTraining : public QObject {
         QCOMPARE(ra.params, rb.params);
         QCOMPARE(ra.meanLoss, rb.meanLoss);
         QVERIFY(ra.params != rc.params);
-        // A LocalTrainer reused across clients gives what a fresh one gives.
+        // A LocalTrainer reused across clients (and models) gives what a fresh one gives.
+        {
+            const Model other(ModelSpec::mlp(6, {20}, 3));  // same depth, wider
+            sim::RngStream oi(1, "test", 0, "init");
+            LocalTrainer shared;
+            Eigen::VectorXd o1;
+            sim::RngStream x(1, "test", 0, "train");
+            shared.train(other, other.initialParameters(oi), DataView::all(d), o, x, o1);
+            sim::RngStream y(5, "test", 0, "train");
+            shared.train(m, w0, DataView::all(d), o, y, o1);
+            QCOMPARE(o1, ra.params);
+        }
         LocalTrainer t;
         Eigen::VectorXd out;
         sim::RngStream warm(9, "test", 0, "train");

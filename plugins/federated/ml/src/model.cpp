@@ -67,9 +67,12 @@ Eigen::VectorXd Model::initialParameters(sim::RngStream& rng) const {
 }
 
 void Model::reserve(Workspace& ws, std::size_t batch) const {
-    if (ws.act.size() == layers_.size() && ws.capacity_ >= batch &&
-        ws.delta[0].rows() >= static_cast<Eigen::Index>(widest_))
-        return;
+    // A workspace may have served another model: every layer's height must match.
+    bool fits = ws.act.size() == layers_.size() && ws.capacity_ >= batch &&
+                ws.delta[0].rows() >= static_cast<Eigen::Index>(widest_);
+    for (std::size_t l = 0; fits && l < layers_.size(); ++l)
+        fits = ws.act[l].rows() == static_cast<Eigen::Index>(layers_[l].out);
+    if (fits) return;
     const auto cols = static_cast<Eigen::Index>(std::max(batch, ws.capacity_));
     ws.act.resize(layers_.size());
     for (std::size_t l = 0; l < layers_.size(); ++l)
