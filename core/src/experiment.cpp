@@ -3,6 +3,7 @@
 #include "dais/core/experiment.h"
 
 #include <algorithm>
+#include <filesystem>
 #include <cmath>
 #include <map>
 #include <memory>
@@ -328,7 +329,9 @@ Error report(const std::string& file, const std::vector<JsonIssue>& issues) {
 }
 
 /// The loader's message for a point, as lines without the file prefix.
-std::vector<std::string> loaderLines(const std::string& file, const std::string& message) {
+std::vector<std::string> loaderLines(const std::string& source, const std::string& message) {
+    // The loader names the file by its base name.
+    const std::string file = std::filesystem::path(source).filename().string();
     std::vector<std::string> lines;
     std::size_t start = 0;
     while (start <= message.size()) {
@@ -718,7 +721,7 @@ Result<SweepPlan> planSweep(std::string_view text, std::string_view sourceName,
         }
 
         SweepPlan plan;
-        plan.sourceName = file;
+        plan.sourceName = std::string(sourceName);  // a path: layers resolve files by it
         plan.scenarioText = std::string(text);
         plan.baseOverrides = overrides;
         plan.scenarioName = loaded->scenario.meta.name.empty() ? file : loaded->scenario.meta.name;

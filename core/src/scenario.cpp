@@ -150,7 +150,10 @@ Result<Scenario> loadScenarioText(std::string_view text, std::string_view source
     std::string file = "<scenario>";
     try {
         file = baseName(sourceName);
-        return load(text, file, overrides, layers ? *layers : LayerRegistry::installed());
+        Result<Scenario> s =
+            load(text, file, overrides, layers ? *layers : LayerRegistry::installed());
+        if (s) s->sourcePath = std::string(sourceName);
+        return s;
     } catch (const std::exception& e) {
         return Error{file + ": internal error while loading: " + e.what()};
     }
@@ -162,9 +165,7 @@ Result<Scenario> loadScenarioFile(const std::string& path,
     try {
         Result<std::string> content = readFile(path);
         if (!content.ok()) return content.error();
-        Result<Scenario> s = loadScenarioText(content.value(), path, overrides, layers);
-        if (s) s->sourcePath = path;
-        return s;
+        return loadScenarioText(content.value(), path, overrides, layers);
     } catch (const std::exception& e) {
         return Error{"cannot read \"" + path + "\": " + e.what()};
     }

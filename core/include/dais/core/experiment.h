@@ -104,7 +104,8 @@ struct SweepRunSpec {
 /// scenario text, the sweep's own overrides, the point's overrides and the seed), so runs can
 /// execute on any thread or in any process and give the same results.
 struct SweepPlan {
-    std::string sourceName;                  ///< the file's base name, for messages
+    std::string
+        sourceName;  ///< the file as given (messages use its base name; layers resolve files by it)
     std::string scenarioText;                ///< the scenario file as read
     std::vector<std::string> baseOverrides;  ///< --set given for the whole sweep
     std::string scenarioName;                ///< meta.name, else the file name

@@ -53,8 +53,9 @@ struct Scenario {
 
     int version = kScenarioFormatVersion;  ///< format version the file was written for
     std::string sourceName;                ///< file base name, as used in messages
-    std::string
-        sourcePath;  ///< the path it was read from ("" for text): layers resolve files by it
+    /// The path it was read from (for text, the name it was given): layers resolve the files a
+    /// scenario names relative to its folder.
+    std::string sourcePath;
     Meta meta;
     sim::NetworkSpec network;
     RunSpec run;

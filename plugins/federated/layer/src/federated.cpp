@@ -808,9 +808,16 @@ void Federation::finishRound() {
             strategy_->step(results);
         }
     }
+    std::string privacy;
     if (dp_) {
         accountant_.step(p_->real("fraction"), p_->real("dp_noise"));
-        m.set(m_.epsilon, accountant_.epsilon(p_->real("dp_delta")).epsilon);
+        const fl::PrivacySpent spent = accountant_.epsilon(p_->real("dp_delta"));
+        m.set(m_.epsilon, spent.epsilon);
+        char text[160];
+        std::snprintf(text, sizeof text, ", epsilon %.4g at delta %g (%.*s, order %g)",
+                      spent.epsilon, spent.delta, static_cast<int>(spent.conversionName.size()),
+                      spent.conversionName.data(), spent.order);
+        privacy = text;
     }
     const fl::Evaluation e = fl::evaluate(*model_, strategy_->parameters(), data_->globalTest());
     m.set(m_.accuracy, e.accuracy);
@@ -838,7 +845,7 @@ void Federation::finishRound() {
                   "round %llu: %zu of %zu clients, accuracy %.4f, loss %.4f, %.3f s",
                   static_cast<unsigned long long>(round_), results.size(), selected_.size(),
                   e.accuracy, e.loss, sim::toSeconds(sim_->now() - roundStart_));
-    sim_->trace(server_, "federated", line);
+    sim_->trace(server_, "federated", line + privacy);
     work_.clear();
     if (round_ < static_cast<std::uint64_t>(p_->integer("rounds")))
         sim_->scheduleIn(0, server_, roundKind_);
