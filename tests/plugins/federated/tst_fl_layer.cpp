@@ -42,6 +42,12 @@ class TestFlLayer : public QObject {
         if (!r) qFatal("%s", r.error().message.c_str());
         return (*r)->run();
     }
+    QString errorOfPrepare(const std::string& text) {
+        auto s = core::loadScenarioText(text, "fl.dais.json", {}, &registry_);
+        if (!s) return QString::fromStdString(s.error().message);
+        auto r = core::ScenarioRun::prepare(*s);
+        return r ? QString("(prepared)") : QString::fromStdString(r.error().message);
+    }
     static double metric(const core::RunReport& r, const char* name) {
         const core::MetricReport* m = r.metric(name);
         if (!m) qFatal("no metric %s", name);
@@ -93,6 +99,30 @@ class TestFlLayer : public QObject {
         QCOMPARE(metric(p, "federated.stragglers"), 0.0);
         QCOMPARE(metric(p, "federated.partial"), 30.0);
         QCOMPARE(metric(p, "federated.participants"), 10.0);
+    }
+
+    void churnAndDiurnalAvailability() {
+        // Clients on and off in turns of 0.2 s on average while a round takes about half a
+        // second (0.01 GFLOP/s): some leave before they upload, and fewer are there to pick.
+        std::string text = scenario(R"("rounds": 8, "availability": "churn", "mean_on": "0.2s",
+            "mean_off": "0.2s", "default_gflops": 0.01)");
+        text.replace(text.find(R"("resources": {"cpu_gflops": 20}, )"),
+                     std::string(R"("resources": {"cpu_gflops": 20}, )").size(), "");
+        const core::RunReport churn = run(text);
+        QCOMPARE(churn.status, core::RunStatus::Completed);
+        QVERIFY2(metric(churn, "federated.dropouts") > 0,
+                 qPrintable(QString::number(metric(churn, "federated.dropouts"))));
+        QCOMPARE(run(text).fingerprint, churn.fingerprint);
+        // Diurnal: between 10% and 50% of the clients are there at any hour, and half of those
+        // are picked.
+        const core::RunReport day = run(scenario(R"("rounds": 5,
+            "availability": "diurnal", "min_availability": 0.1, "max_availability": 0.5)"));
+        QVERIFY(metric(day, "federated.participants") >= 1);
+        QVERIFY(metric(day, "federated.participants") <= 10);
+        QCOMPARE(errorOfPrepare(scenario(R"("availability": "diurnal", "min_availability": 0.8,
+            "max_availability": 0.5)")),
+                 QString("fl.dais.json: layer \"federated\" failed to set up: "
+                         "min_availability is greater than max_availability"));
     }
 
     void badSettingsAreRefused() {

@@ -63,97 +63,42 @@ core::LayerDescriptor describe() {
     const auto I = ParamType::Integer;
     const auto C = ParamType::Choice;
     const auto S = ParamType::String;
+    // clang-format off
     d.params = {
         {"client_role", S, "client", {}, {}, "", "Nodes of this role are the clients.", {}},
         {"server_role", S, "server", {}, {}, "", "The first node of this role is the server.", {}},
-        {"data",
-         C,
-         "synthetic",
-         {},
-         {},
-         "",
-         "Where the data comes from: the FedProx Synthetic(alpha, beta) generator (one device "
-         "per client), its IID variant, Gaussian blobs, or a CSV file (data_file).",
+        {"data", C, "synthetic", {}, {}, "",
+         "Where the data comes from: the FedProx Synthetic(alpha, beta) generator (one device per "
+         "client), its IID variant, Gaussian blobs, or a CSV file (data_file).",
          {"synthetic", "synthetic-iid", "blobs", "csv"}},
-        {"data_file",
-         S,
-         "",
-         {},
-         {},
-         "",
-         "csv: the file, relative to the scenario file's folder (or absolute).",
-         {}},
+        {"data_file", S, "", {}, {}, "",
+         "csv: the file, relative to the scenario file's folder (or absolute).", {}},
         {"label_column", S, "label", {}, {}, "", "csv: the column that holds the label.", {}},
-        {"synthetic_alpha",
-         R,
-         1.0,
-         0.0,
-         100.0,
-         "",
-         "Synthetic: how much the device models differ (standard deviation of u_k).",
-         {}},
-        {"synthetic_beta",
-         R,
-         1.0,
-         0.0,
-         100.0,
-         "",
-         "Synthetic: how much the device inputs differ (standard deviation of B_k).",
-         {}},
+        {"synthetic_alpha", R, 1.0, 0.0, 100.0, "",
+         "Synthetic: how much the device models differ (standard deviation of u_k).", {}},
+        {"synthetic_beta", R, 1.0, 0.0, 100.0, "",
+         "Synthetic: how much the device inputs differ (standard deviation of B_k).", {}},
         {"blob_samples", I, 10000, 10.0, 1e8, "samples", "blobs: samples in all.", {}},
         {"blob_dimension", I, 20, 1.0, 1e5, "features", "blobs: features per sample.", {}},
         {"blob_classes", I, 10, 2.0, 1000.0, "classes", "blobs: classes.", {}},
-        {"test_fraction",
-         R,
-         0.2,
-         0.0,
-         0.9,
-         "",
-         "Pooled data: share of the rows held out as the global test set.",
-         {}},
-        {"client_test_fraction",
-         R,
-         0.2,
-         0.0,
-         0.9,
-         "",
-         "Share of each client's rows kept as its own test set.",
-         {}},
-        {"partition",
-         C,
-         "iid",
-         {},
-         {},
-         "",
-         "Pooled data: how the training rows are shared between clients. dirichlet-client: "
-         "each client's class mix ~ Dir(alpha * prior) (Hsu et al. 2019); dirichlet-class: "
-         "each class split over clients by Dir(alpha); shards: k label-sorted shards per "
-         "client (McMahan et al. 2017); power-law: IID labels, sizes from a power law.",
+        {"test_fraction", R, 0.2, 0.0, 0.9, "",
+         "Pooled data: share of the rows held out as the global test set.", {}},
+        {"client_test_fraction", R, 0.2, 0.0, 0.9, "",
+         "Share of each client's rows kept as its own test set.", {}},
+        {"partition", C, "iid", {}, {}, "",
+         "Pooled data: how the training rows are shared between clients. dirichlet-client: each "
+         "client's class mix ~ Dir(alpha * prior) (Hsu et al. 2019); dirichlet-class: each class "
+         "split over clients by Dir(alpha); shards: k label-sorted shards per client (McMahan et "
+         "al. 2017); power-law: IID labels, sizes from a power law.",
          {"iid", "dirichlet-client", "dirichlet-class", "shards", "power-law"}},
         {"partition_alpha", R, 0.5, 0.001, 1000.0, "", "Dirichlet concentration.", {}},
         {"shards_per_client", I, 2, 1.0, 1000.0, "shards", "shards: shards per client.", {}},
-        {"model",
-         C,
-         "logistic",
-         {},
-         {},
-         "",
+        {"model", C, "logistic", {}, {}, "",
          "Multinomial logistic regression, or an MLP with ReLU hidden layers.",
          {"logistic", "mlp"}},
-        {"hidden",
-         S,
-         "64",
-         {},
-         {},
-         "units",
-         "mlp: hidden layer widths, comma-separated (\"128,64\").",
-         {}},
-        {"wire",
-         C,
-         "float32",
-         {},
-         {},
-         "",
+        {"hidden", S, "64", {}, {}, "units",
+         "mlp: hidden layer widths, comma-separated (\"128,64\").", {}},
+        {"wire", C, "float32", {}, {}, "",
          "How parameters travel: 4 or 8 bytes each (the arithmetic is float64 either way).",
          {"float32", "float64"}},
         {"rounds", I, 20, 1.0, 1e6, "rounds", "Rounds of federated training.", {}},
@@ -164,122 +109,61 @@ core::LayerDescriptor describe() {
         {"learning_rate", R, 0.05, 0.0, 100.0, "", "Client learning rate.", {}},
         {"momentum", R, 0.0, 0.0, 0.999, "", "Client SGD momentum.", {}},
         {"weight_decay", R, 0.0, 0.0, 10.0, "", "Client L2 weight decay.", {}},
-        {"mu",
-         R,
-         0.0,
-         0.0,
-         100.0,
-         "",
-         "FedProx proximal term mu/2 ||w - w_global||^2 (0: plain FedAvg training).",
-         {}},
-        {"strategy",
-         C,
-         "fedavg",
-         {},
-         {},
-         "",
+        {"mu", R, 0.0, 0.0, 100.0, "",
+         "FedProx proximal term mu/2 ||w - w_global||^2 (0: plain FedAvg training).", {}},
+        {"strategy", C, "fedavg", {}, {}, "",
          "The server's strategy.",
          {"fedavg", "fedavgm", "fedadam", "fedyogi", "fedadagrad", "qfedavg"}},
-        {"server_lr",
-         R,
-         1.0,
-         0.0,
-         100.0,
-         "",
-         "Server learning rate (FedAvg, FedAvgM; the eta of FedAdam/Yogi/Adagrad).",
-         {}},
+        {"server_lr", R, 1.0, 0.0, 100.0, "",
+         "Server learning rate (FedAvg, FedAvgM; the eta of FedAdam/Yogi/Adagrad).", {}},
         {"server_momentum", R, 0.9, 0.0, 0.999, "", "FedAvgM: server momentum.", {}},
         {"beta1", R, 0.9, 0.0, 0.999, "", "FedAdam/Yogi/Adagrad: first-moment decay.", {}},
         {"beta2", R, 0.99, 0.0, 0.99999, "", "FedAdam/Yogi: second-moment decay.", {}},
         {"tau", R, 1e-3, 1e-12, 10.0, "", "FedAdam/Yogi/Adagrad: adaptivity tau.", {}},
         {"q", R, 1.0, 0.0, 100.0, "", "q-FedAvg: the fairness exponent q.", {}},
         {"lipschitz", R, 1.0, 1e-9, 1e9, "", "q-FedAvg: the Lipschitz estimate L (1/lr).", {}},
-        {"aggregator",
-         C,
-         "mean",
-         {},
-         {},
-         "",
+        {"aggregator", C, "mean", {}, {}, "",
          "How updates are combined: the sample-weighted mean, or a robust rule.",
          {"mean", "krum", "multi-krum", "median", "trimmed-mean", "bulyan"}},
-        {"byzantine",
-         I,
-         0,
-         0.0,
-         1e6,
-         "clients",
-         "Krum, Multi-Krum, Bulyan: the number f of Byzantine clients tolerated.",
-         {}},
+        {"byzantine", I, 0, 0.0, 1e6, "clients",
+         "Krum, Multi-Krum, Bulyan: the number f of Byzantine clients tolerated.", {}},
         {"trim", R, 0.1, 0.0, 0.49, "", "Trimmed mean: share trimmed at each end.", {}},
-        {"deadline",
-         ParamType::Duration,
-         0,
-         0.0,
-         1e7,
-         "s",
-         "Round deadline after the model is sent (0: none, wait for every client).",
-         {}},
-        {"stragglers",
-         C,
-         "drop",
-         {},
-         {},
-         "",
-         "What a client that cannot finish by the deadline does: its late update is dropped, "
-         "or it sends the partial work it can finish in time.",
-         {"drop", "partial"}},
-        {"default_gflops",
-         R,
-         10.0,
-         0.001,
-         1e9,
-         "GFLOP/s",
-         "Compute speed of a client whose node declares none.",
-         {}},
-        {"dp_clip",
-         R,
-         0.0,
-         0.0,
-         1e9,
-         "",
-         "DP-FedAvg: clip each update to this L2 norm (0: no differential privacy).",
-         {}},
+        {"deadline", ParamType::Duration, 0, 0.0, 1e7, "s",
+         "Round deadline after the model is sent (0: none, wait for every client).", {}},
+        {"stragglers", C, "drop", {}, {}, "",
+         "What a client that cannot finish by the deadline does: its late update is dropped, or "
+         "it sends the partial work it can finish in time.", {"drop", "partial"}},
+        {"default_gflops", R, 10.0, 0.001, 1e9, "GFLOP/s",
+         "Compute speed of a client whose node declares none.", {}},
+        {"dp_clip", R, 0.0, 0.0, 1e9, "",
+         "DP-FedAvg: clip each update to this L2 norm (0: no differential privacy).", {}},
         {"dp_noise", R, 1.0, 0.0, 1e6, "", "DP-FedAvg: noise multiplier z.", {}},
         {"dp_delta", R, 1e-5, 1e-12, 0.1, "", "DP-FedAvg: the delta of the reported epsilon.", {}},
-        {"attack",
-         C,
-         "none",
-         {},
-         {},
-         "",
-         "What malicious clients do.",
-         {"none", "label-flip", "sign-flip", "gaussian"}},
+        {"attack", C, "none", {}, {}, "",
+         "What malicious clients do.", {"none", "label-flip", "sign-flip", "gaussian"}},
         {"attackers", R, 0.0, 0.0, 1.0, "", "Share of the clients that are malicious.", {}},
-        {"attack_scale",
-         R,
-         1.0,
-         0.0,
-         1e6,
-         "",
-         "sign-flip: the scale of the flipped update; gaussian: the noise sigma.",
-         {}},
-        {"target_accuracy",
-         R,
-         0.0,
-         0.0,
-         1.0,
-         "",
-         "Report the round and time at which test accuracy first reaches this (0: none).",
-         {}},
-        {"threads",
-         I,
-         0,
-         0.0,
-         1024.0,
-         "threads",
-         "Worker threads for local training (0: one per core). Results do not depend on it.",
-         {}},
+        {"attack_scale", R, 1.0, 0.0, 1e6, "",
+         "sign-flip: the scale of the flipped update; gaussian: the noise sigma.", {}},
+        {"target_accuracy", R, 0.0, 0.0, 1.0, "",
+         "Report the round and time at which test accuracy first reaches this (0: none).", {}},
+        {"availability", C, "always", {}, {}, "",
+         "When a client can take part: always (while its node is up); churn: on and off in "
+         "turns of exponential length (mean_on, mean_off); diurnal: available with a "
+         "probability that follows the time of day, highest at peak_hour (phones charging at "
+         "night). A client that goes away before it uploads drops out.",
+         {"always", "churn", "diurnal"}},
+        {"mean_on", ParamType::Duration, "10min", 0.001, 1e7, "s", "churn: mean time on.", {}},
+        {"mean_off", ParamType::Duration, "10min", 0.001, 1e7, "s", "churn: mean time off.", {}},
+        {"peak_hour", R, 3.0, 0.0, 24.0, "h",
+         "diurnal: the hour (from the start of the run) when most clients are available.", {}},
+        {"min_availability", R, 0.1, 0.0, 1.0, "",
+         "diurnal: the share of clients available at the quietest hour.", {}},
+        {"max_availability", R, 0.9, 0.0, 1.0, "",
+         "diurnal: the share of clients available at peak_hour.", {}},
+        {"threads", I, 0, 0.0, 1024.0, "threads",
+         "Worker threads for local training (0: one per core). Results do not depend on it.", {}},
     };
+    // clang-format on
     d.roles = {{"client", false, "clients train on their own data"},
                {"server", false, "the server aggregates"}};
     auto g = [](const char* name, const char* unit, const char* help) {
@@ -363,6 +247,7 @@ class Federation final : public core::Layer {
     static void onLost(void* self, sim::Network& net, const sim::Loss& l);
 
     void startRound();
+    bool available(std::size_t client);
     void trainAll();
     void trainClient(std::size_t i, std::size_t maxSteps, fl::LocalTrainer& trainer);
     void finishRound();
@@ -385,6 +270,15 @@ class Federation final : public core::Layer {
     fl::RdpAccountant accountant_;
     std::unique_ptr<fl::UpdateAttack> attack_;
     std::vector<char> malicious_;
+    /// Churn: each client's current state and when it next changes (16 bytes a client),
+    /// advanced on demand from the client's own stream.
+    struct Churn {
+        SimTime next = 0;
+        std::uint32_t changes = 0;
+        bool on = true;
+    };
+    std::vector<Churn> churn_;
+    enum class Availability { Always, Churn, Diurnal } availability_ = Availability::Always;
     fl::TrainOptions train_;
     NodeIndex server_ = 0;
     std::vector<NodeIndex> clients_;
@@ -505,6 +399,24 @@ void Federation::setup(core::LayerContext& ctx) {
         }
     }
 
+    const std::string av = p.text("availability");
+    availability_ = av == "churn"     ? Availability::Churn
+                    : av == "diurnal" ? Availability::Diurnal
+                                      : Availability::Always;
+    if (availability_ == Availability::Churn) {
+        churn_.resize(clients_.size());
+        const double on = sim::toSeconds(p.duration("mean_on"));
+        const double off = sim::toSeconds(p.duration("mean_off"));
+        for (std::size_t k = 0; k < clients_.size(); ++k) {
+            // Start in the stationary state: on with probability on / (on + off).
+            sim::RngStream rng(seed_, "federated", clients_[k], "churn");
+            churn_[k].on = rng.uniform() < on / (on + off);
+            churn_[k].next = sim::fromSeconds(rng.exponential(churn_[k].on ? on : off));
+        }
+    }
+    if (p.real("min_availability") > p.real("max_availability"))
+        ctx.fail("min_availability is greater than max_availability");
+
     const auto t = p.integer("threads");
     threads_ = t > 0 ? static_cast<std::size_t>(t)
                      : std::max<std::size_t>(1, std::thread::hardware_concurrency());
@@ -598,6 +510,46 @@ double Federation::secondsPerStep(std::size_t client, std::size_t batch) const {
     return 6.0 * static_cast<double>(model_->parameterCount()) * static_cast<double>(batch) / flops;
 }
 
+/// Whether client k can take part now (its node being up is checked separately).
+bool Federation::available(std::size_t k) {
+    const SimTime now = sim_->now();
+    switch (availability_) {
+        case Availability::Always:
+            return true;
+        case Availability::Churn: {
+            Churn& c = churn_[k];
+            if (c.next <= now) {
+                // Walk the on/off turns up to now; each turn's length comes from the client's
+                // stream, numbered by the turn, so the history is the same however it is read.
+                const double on = sim::toSeconds(p_->duration("mean_on"));
+                const double off = sim::toSeconds(p_->duration("mean_off"));
+                while (c.next <= now) {
+                    c.on = !c.on;
+                    ++c.changes;
+                    sim::RngStream rng(seed_, "federated", clients_[k],
+                                       "churn/" + std::to_string(c.changes));
+                    c.next +=
+                        std::max<SimTime>(1, sim::fromSeconds(rng.exponential(c.on ? on : off)));
+                }
+            }
+            return c.on;
+        }
+        case Availability::Diurnal: {
+            // p(t) = lo + (hi - lo) (1 + cos(2 pi (hour - peak) / 24)) / 2
+            constexpr double kPi = 3.14159265358979323846;
+            const double hour = std::fmod(sim::toSeconds(now) / 3600.0, 24.0);
+            const double lo = p_->real("min_availability"), hi = p_->real("max_availability");
+            const double prob =
+                lo +
+                (hi - lo) * 0.5 * (1 + std::cos(2 * kPi * (hour - p_->real("peak_hour")) / 24));
+            sim::RngStream rng(seed_, "federated", clients_[k],
+                               "diurnal/" + std::to_string(round_));
+            return rng.uniform() < prob;
+        }
+    }
+    return true;
+}
+
 void Federation::onRoundStart(sim::Simulation&, const sim::Event&) {
     startRound();
 }
@@ -612,7 +564,7 @@ void Federation::startRound() {
     // max(min_clients, round(fraction * N)) of them uniformly without replacement.
     std::vector<std::size_t> up;
     for (std::size_t k = 0; k < n; ++k)
-        if (net_->nodeUp(clients_[k])) up.push_back(k);
+        if (net_->nodeUp(clients_[k]) && available(k)) up.push_back(k);
     sim::RngStream rng(seed_, "federated", server_, "select/" + std::to_string(round_));
     selected_.clear();
     const double q = p.real("fraction");
@@ -740,6 +692,12 @@ void Federation::onTrained(sim::Simulation&, const sim::Event& e) {
     const std::uint64_t round = e.data >> 32;
     if (round != round_ || !roundOpen_) return;
     const std::size_t slot = e.data & 0xffffffffu;
+    if (availability_ == Availability::Churn && !available(selected_[slot])) {
+        // The client went away before it could upload (the phone was unplugged).
+        sim_->metrics().add(m_.dropouts, 1);
+        if (--outstanding_ == 0) finishRound();
+        return;
+    }
     const std::uint64_t bytes = model_->wireBytes(
         p_->text("wire") == "float64" ? fl::WireFormat::Float64 : fl::WireFormat::Float32);
     net_->send(clients_[selected_[slot]], server_, bytes, updatePort_, e.data);
