@@ -81,6 +81,8 @@ core::LayerDescriptor describe() {
         {"blob_samples", I, 10000, 10.0, 1e8, "samples", "blobs: samples in all.", {}},
         {"blob_dimension", I, 20, 1.0, 1e5, "features", "blobs: features per sample.", {}},
         {"blob_classes", I, 10, 2.0, 1000.0, "classes", "blobs: classes.", {}},
+        {"blob_spread", R, 1.0, 0.001, 1000.0, "",
+         "blobs: standard deviation of each blob; centres are uniform in [-4, 4]^dimension.", {}},
         {"test_fraction", R, 0.2, 0.0, 0.9, "",
          "Pooled data: share of the rows held out as the global test set.", {}},
         {"client_test_fraction", R, 0.2, 0.0, 0.9, "",
@@ -336,6 +338,7 @@ void Federation::setup(core::LayerContext& ctx) {
     o.samples = static_cast<std::size_t>(p.integer("blob_samples"));
     o.dimension = static_cast<std::size_t>(p.integer("blob_dimension"));
     o.classes = static_cast<std::size_t>(p.integer("blob_classes"));
+    o.spread = p.real("blob_spread");
     o.testFraction = p.real("test_fraction");
     o.clientTestFraction = p.real("client_test_fraction");
     o.partition.scheme = fl::schemeFromName(p.text("partition"));
