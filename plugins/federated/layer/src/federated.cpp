@@ -285,6 +285,14 @@ class Federation final : public core::Layer {
     NodeIndex server_ = 0;
     std::vector<NodeIndex> clients_;
     std::uint64_t seed_ = 1;
+    /// Settings read on every client or round, taken from the parameters once.
+    struct Settings {
+        std::uint64_t messageBytes = 0;  // a model or an update on the wire
+        bool partial = false, labelFlip = false;
+        double defaultFlops = 0, fraction = 0, target = 0;
+        double meanOn = 0, meanOff = 0, peakHour = 0, minAvailability = 0, maxAvailability = 0;
+        std::uint64_t rounds = 0;
+    } cfg_;
     std::size_t threads_ = 1;
     std::unique_ptr<fl::LocalTrainer> trainer_ = std::make_unique<fl::LocalTrainer>();
 
@@ -420,6 +428,20 @@ void Federation::setup(core::LayerContext& ctx) {
     if (p.real("min_availability") > p.real("max_availability"))
         ctx.fail("min_availability is greater than max_availability");
 
+    cfg_.messageBytes = model_->wireBytes(p.text("wire") == "float64" ? fl::WireFormat::Float64
+                                                                      : fl::WireFormat::Float32);
+    cfg_.partial = p.text("stragglers") == "partial";
+    cfg_.labelFlip = attack == "label-flip";
+    cfg_.defaultFlops = p.real("default_gflops") * 1e9;
+    cfg_.fraction = p.real("fraction");
+    cfg_.target = p.real("target_accuracy");
+    cfg_.meanOn = sim::toSeconds(p.duration("mean_on"));
+    cfg_.meanOff = sim::toSeconds(p.duration("mean_off"));
+    cfg_.peakHour = p.real("peak_hour");
+    cfg_.minAvailability = p.real("min_availability");
+    cfg_.maxAvailability = p.real("max_availability");
+    cfg_.rounds = static_cast<std::uint64_t>(p.integer("rounds"));
+
     const auto t = p.integer("threads");
     threads_ = t > 0 ? static_cast<std::size_t>(t)
                      : std::max<std::size_t>(1, std::thread::hardware_concurrency());
@@ -509,7 +531,7 @@ double Federation::secondsPerStep(std::size_t client, std::size_t batch) const {
     // (2 for the forward multiply-adds, 4 for the backward ones).
     const sim::Resources* r = net_->node(clients_[client]).resources;
     double flops = r ? std::max(r->cpuGflops * 1e9, r->gpuTflops * 1e12) : 0;
-    if (flops <= 0) flops = p_->real("default_gflops") * 1e9;
+    if (flops <= 0) flops = cfg_.defaultFlops;
     return 6.0 * static_cast<double>(model_->parameterCount()) * static_cast<double>(batch) / flops;
 }
 
@@ -524,8 +546,7 @@ bool Federation::available(std::size_t k) {
             if (c.next <= now) {
                 // Walk the on/off turns up to now; each turn's length comes from the client's
                 // stream, numbered by the turn, so the history is the same however it is read.
-                const double on = sim::toSeconds(p_->duration("mean_on"));
-                const double off = sim::toSeconds(p_->duration("mean_off"));
+                const double on = cfg_.meanOn, off = cfg_.meanOff;
                 while (c.next <= now) {
                     c.on = !c.on;
                     ++c.changes;
@@ -541,10 +562,9 @@ bool Federation::available(std::size_t k) {
             // p(t) = lo + (hi - lo) (1 + cos(2 pi (hour - peak) / 24)) / 2
             constexpr double kPi = 3.14159265358979323846;
             const double hour = std::fmod(sim::toSeconds(now) / 3600.0, 24.0);
-            const double lo = p_->real("min_availability"), hi = p_->real("max_availability");
+            const double lo = cfg_.minAvailability, hi = cfg_.maxAvailability;
             const double prob =
-                lo +
-                (hi - lo) * 0.5 * (1 + std::cos(2 * kPi * (hour - p_->real("peak_hour")) / 24));
+                lo + (hi - lo) * 0.5 * (1 + std::cos(2 * kPi * (hour - cfg_.peakHour) / 24));
             sim::RngStream rng(seed_, "federated", clients_[k],
                                "diurnal/" + std::to_string(round_));
             return rng.uniform() < prob;
@@ -592,8 +612,7 @@ void Federation::startRound() {
     const SimTime limit = p.duration("deadline");
     deadline_ = limit > 0 ? roundStart_ + limit : sim::kTimeNever;
     trainAll();
-    const std::uint64_t bytes = model_->wireBytes(
-        p.text("wire") == "float64" ? fl::WireFormat::Float64 : fl::WireFormat::Float32);
+    const std::uint64_t bytes = cfg_.messageBytes;
     for (std::size_t i = 0; i < selected_.size(); ++i) {
         net_->send(server_, clients_[selected_[i]], bytes, modelPort_, pack(round_, i));
         sim_->metrics().add(m_.bytesDown, static_cast<double>(bytes));
@@ -607,7 +626,7 @@ void Federation::trainClient(std::size_t i, std::size_t maxSteps, fl::LocalTrain
     const Eigen::VectorXd& global = strategy_->parameters();
     const std::size_t k = selected_[i];
     ClientData cd = data_->client(k);
-    if (p_->text("attack") == "label-flip" && malicious_[k]) {
+    if (cfg_.labelFlip && malicious_[k]) {
         // Label flipping (Tolpegin et al. 2020): class c becomes C - 1 - c.
         auto flipped = std::make_shared<fl::Dataset>();
         flipped->classes = data_->classes();
@@ -677,7 +696,7 @@ void Federation::onModel(void* self, sim::Network&, const sim::Delivery& d) {
     const std::size_t slot = d.payload & 0xffffffffu;
     if (round != f.round_ || !f.roundOpen_) return;
     Work& w = f.work_[slot];
-    if (f.deadline_ != sim::kTimeNever && f.p_->text("stragglers") == "partial") {
+    if (f.deadline_ != sim::kTimeNever && f.cfg_.partial) {
         // The client plans to be done in time: it expects the upload to take as long as the
         // download did, and does the steps that fit in what is left.
         const SimTime download = d.now - f.roundStart_;
@@ -701,8 +720,7 @@ void Federation::onTrained(sim::Simulation&, const sim::Event& e) {
         if (--outstanding_ == 0) finishRound();
         return;
     }
-    const std::uint64_t bytes = model_->wireBytes(
-        p_->text("wire") == "float64" ? fl::WireFormat::Float64 : fl::WireFormat::Float32);
+    const std::uint64_t bytes = cfg_.messageBytes;
     net_->send(clients_[selected_[slot]], server_, bytes, updatePort_, e.data);
     sim_->metrics().add(m_.bytesUp, static_cast<double>(bytes));
 }
@@ -760,7 +778,7 @@ void Federation::finishRound() {
             Eigen::VectorXd sum = Eigen::VectorXd::Zero(global.size());
             for (const fl::ClientResult& r : results)
                 sum += dp_->clip(r.vector - global).clipped;
-            const double expected = p_->real("fraction") * static_cast<double>(clients_.size());
+            const double expected = cfg_.fraction * static_cast<double>(clients_.size());
             sim::RngStream noise = fl::dpNoiseStream(seed_, server_, round_);
             Eigen::VectorXd mean = dp_->noise(sum, dp_->divisor(expected, results.size()), noise);
             const fl::ClientResult one = fl::ClientResult::delta(0, std::move(mean), 1.0);
@@ -771,7 +789,7 @@ void Federation::finishRound() {
     }
     std::string privacy;
     if (dp_) {
-        accountant_.step(p_->real("fraction"), p_->real("dp_noise"));
+        accountant_.step(cfg_.fraction, p_->real("dp_noise"));
         const fl::PrivacySpent spent = accountant_.epsilon(p_->real("dp_delta"));
         m.set(m_.epsilon, spent.epsilon);
         char text[160];
@@ -795,7 +813,7 @@ void Federation::finishRound() {
         m.set(m_.p90, pct(0.9));
     }
     m.observe(m_.roundTime, sim::toSeconds(sim_->now() - roundStart_));
-    const double target = p_->real("target_accuracy");
+    const double target = cfg_.target;
     if (!targetReached_ && target > 0 && e.accuracy >= target) {
         targetReached_ = true;
         m.set(m_.roundsToTarget, static_cast<double>(round_));
@@ -808,8 +826,7 @@ void Federation::finishRound() {
                   e.accuracy, e.loss, sim::toSeconds(sim_->now() - roundStart_));
     sim_->trace(server_, "federated", line + privacy);
     work_.clear();
-    if (round_ < static_cast<std::uint64_t>(p_->integer("rounds")))
-        sim_->scheduleIn(0, server_, roundKind_);
+    if (round_ < cfg_.rounds) sim_->scheduleIn(0, server_, roundKind_);
 }
 
 void Federation::finish(core::LayerContext&) {}
