@@ -180,9 +180,17 @@ struct RunsArgs {
         return kExitOk;
     }
     /// The options this subcommand does not take, named in an error.
-    int refuse(const std::string& sub, std::initializer_list<std::pair<const char*, bool>> given) {
+    /// Refuses the first option given that `sub` does not take.
+    int allowOnly(const std::string& sub, std::initializer_list<std::string_view> allowed) const {
+        const std::pair<const char*, bool> given[] = {{"json", json},
+                                                      {"format", !format.empty()},
+                                                      {"output", !output.empty()},
+                                                      {"status", !status.empty()},
+                                                      {"scenario", !scenario.empty()},
+                                                      {"sweep", !sweep.empty()},
+                                                      {"limit", !limit.empty()}};
         for (const auto& [name, set] : given)
-            if (set) {
+            if (set && std::find(allowed.begin(), allowed.end(), name) == allowed.end()) {
                 printError("runs " + sub + ": --" + name + " does not apply here");
                 return kExitUsage;
             }
@@ -258,8 +266,7 @@ std::optional<std::vector<RunRecord>> loadRuns(const RunStore& s, const std::vec
 int runsList(RunsArgs& a) {
     if (!a.words.empty())
         return fail("runs list: unexpected argument \"" + a.words.front() + "\"", kExitUsage);
-    if (int c = a.refuse("list", {{"format", !a.format.empty()}, {"output", !a.output.empty()}}))
-        return c;
+    if (int c = a.allowOnly("list", {"json", "status", "scenario", "sweep", "limit"})) return c;
     store::RunFilter filter;
     if (!a.status.empty()) {
         filter.status = store::parseRunStatus(a.status);
@@ -333,13 +340,7 @@ int runsList(RunsArgs& a) {
 int runsShow(RunsArgs& a) {
     if (a.words.size() != 1)
         return fail("runs show: which run? (usage: dais runs show ID)", kExitUsage);
-    if (int c = a.refuse("show", {{"format", !a.format.empty()},
-                                  {"output", !a.output.empty()},
-                                  {"status", !a.status.empty()},
-                                  {"scenario", !a.scenario.empty()},
-                                  {"sweep", !a.sweep.empty()},
-                                  {"limit", !a.limit.empty()}}))
-        return c;
+    if (int c = a.allowOnly("show", {"json"})) return c;
     const auto ids = parseRunIds(a.words, "show");
     if (!ids) return kExitUsage;
     int code = kExitOk;
@@ -471,13 +472,7 @@ std::map<std::string, nlohmann::json> effectiveParameters(const RunStore& s, con
 int runsDiff(RunsArgs& a) {
     if (a.words.size() != 2)
         return fail("runs diff: which two runs? (usage: dais runs diff ID ID)", kExitUsage);
-    if (int c = a.refuse("diff", {{"format", !a.format.empty()},
-                                  {"output", !a.output.empty()},
-                                  {"status", !a.status.empty()},
-                                  {"scenario", !a.scenario.empty()},
-                                  {"sweep", !a.sweep.empty()},
-                                  {"limit", !a.limit.empty()}}))
-        return c;
+    if (int c = a.allowOnly("diff", {"json"})) return c;
     const auto ids = parseRunIds(a.words, "diff");
     if (!ids) return kExitUsage;
     int code = kExitOk;
@@ -650,12 +645,7 @@ int runsExport(RunsArgs& a) {
     if (a.words.empty())
         return fail("runs export: which runs? (usage: dais runs export ID... --format csv|json)",
                     kExitUsage);
-    if (int c = a.refuse("export", {{"json", a.json},
-                                    {"status", !a.status.empty()},
-                                    {"scenario", !a.scenario.empty()},
-                                    {"sweep", !a.sweep.empty()},
-                                    {"limit", !a.limit.empty()}}))
-        return c;
+    if (int c = a.allowOnly("export", {"format", "output"})) return c;
     const std::string format = a.format.empty() ? "csv" : a.format;
     if (format != "csv" && format != "json")
         return fail("--format: expected csv or json, got \"" + a.format + "\"", kExitUsage);
@@ -771,14 +761,7 @@ int runsAnnotate(RunsArgs& a) {
             "runs annotate: expected a run id and a note (usage: dais runs annotate ID "
             "TEXT)",
             kExitUsage);
-    if (int c = a.refuse("annotate", {{"json", a.json},
-                                      {"format", !a.format.empty()},
-                                      {"output", !a.output.empty()},
-                                      {"status", !a.status.empty()},
-                                      {"scenario", !a.scenario.empty()},
-                                      {"sweep", !a.sweep.empty()},
-                                      {"limit", !a.limit.empty()}}))
-        return c;
+    if (int c = a.allowOnly("annotate", {})) return c;
     const auto ids = parseRunIds({a.words.front()}, "annotate");
     if (!ids) return kExitUsage;
     std::string text;
@@ -798,14 +781,7 @@ int runsAnnotate(RunsArgs& a) {
 int runsDelete(RunsArgs& a) {
     if (a.words.empty())
         return fail("runs delete: which runs? (usage: dais runs delete ID...)", kExitUsage);
-    if (int c = a.refuse("delete", {{"json", a.json},
-                                    {"format", !a.format.empty()},
-                                    {"output", !a.output.empty()},
-                                    {"status", !a.status.empty()},
-                                    {"scenario", !a.scenario.empty()},
-                                    {"sweep", !a.sweep.empty()},
-                                    {"limit", !a.limit.empty()}}))
-        return c;
+    if (int c = a.allowOnly("delete", {})) return c;
     const auto ids = parseRunIds(a.words, "delete");
     if (!ids) return kExitUsage;
     int code = kExitOk;
