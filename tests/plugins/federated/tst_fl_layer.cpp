@@ -6,6 +6,9 @@
 #include "dais/core/layer_registry.h"
 #include "dais/core/scenario.h"
 #include "dais/core/scenario_run.h"
+#include "dais/fl/dataset.h"
+#include "dais/fl/model.h"
+#include "dais/fl/train.h"
 #include "dais/layers/federated.h"
 
 using namespace dais;
@@ -23,8 +26,9 @@ std::string scenario(const std::string& settings, int clients = 20,
            extraNetwork +
            R"(},
       "layers": {"federated": {"data": "csv", "data_file": ")" DAIS_SOURCE_DIR
-           R"(/scenarios/data/digits.csv", "label_column": "digit", "fraction": 0.5,
-          "batch_size": 16, "epochs": 2)" +
+           R"(/scenarios/data/digits.csv", "label_column": "digit", "batch_size": 16)" +
+           (settings.find("\"fraction\"") == std::string::npos ? R"(, "fraction": 0.5)" : "") +
+           (settings.find("\"epochs\"") == std::string::npos ? R"(, "epochs": 2)" : "") +
            (settings.empty() ? "" : ", " + settings) + R"(}},
       "run": {"seed": 1}})";
 }
@@ -70,6 +74,59 @@ class TestFlLayer : public QObject {
         QCOMPARE(metric(r, "federated.bytes.down"), 30 * 10 * 2600.0);
         QCOMPARE(metric(r, "federated.bytes.up"), 30 * 10 * 2600.0);
         QCOMPARE(metric(r, "federated.stragglers"), 0.0);
+    }
+
+    void iidFedAvgMatchesCentralisedTraining() {
+        // The reference: one logistic regression trained on all the training rows, on the
+        // split and standardisation the layer makes (test_fraction 0.2, the layer's stream).
+        fl::Dataset d = fl::loadCsv(DAIS_SOURCE_DIR "/scenarios/data/digits.csv", "digit");
+        sim::RngStream split(1, "federated", 0, "data");
+        const fl::Split rows = fl::stratifiedSplit(fl::DataView::all(d), 0.2, split);
+        fl::Standardizer::fit(fl::DataView::of(d, rows.train)).apply(d);
+        const fl::Model model(fl::ModelSpec::logistic(d.dimension(), d.classes));
+        fl::TrainOptions o;
+        o.learningRate = 0.05;
+        o.batchSize = 16;
+        o.epochs = 40;
+        sim::RngStream shuffle(1, "test", 0, "centralised");
+        const fl::TrainResult t =
+            fl::trainLocal(model, Eigen::VectorXd::Zero(Eigen::Index(model.parameterCount())),
+                           fl::DataView::of(d, rows.train), o, shuffle);
+        const double central =
+            fl::evaluate(model, t.params, fl::DataView::of(d, rows.test)).accuracy;
+        // Twenty IID clients holding every training row between them, all in every round.
+        const core::RunReport r = run(
+            scenario(R"("rounds": 40, "epochs": 5, "fraction": 1.0, "client_test_fraction": 0)"));
+        const double federated = metric(r, "federated.accuracy");
+        qInfo("digits: centralised %.2f%%, FedAvg over 20 IID clients %.2f%%", 100 * central,
+              100 * federated);
+        QVERIFY(central > 0.95);
+        // The test set has 360 rows: 1.5 points is 5 of them.
+        QVERIFY2(federated >= central - 0.015,
+                 qPrintable(QString("%1 against %2").arg(federated).arg(central)));
+    }
+
+    void robustRulesResistSignFlipping_data() {
+        QTest::addColumn<QString>("aggregator");
+        QTest::newRow("median") << "median";
+        QTest::newRow("trimmed mean") << "trimmed-mean";
+        QTest::newRow("Multi-Krum") << "multi-krum";
+    }
+    void robustRulesResistSignFlipping() {
+        // Four of twenty clients send minus five times their update every round.
+        QFETCH(QString, aggregator);
+        const std::string base = R"("rounds": 30, "fraction": 1.0, "byzantine": 4, "trim": 0.2)";
+        const std::string attack =
+            R"(, "attack": "sign-flip", "attackers": 0.2, "attack_scale": 5)";
+        const std::string rule = ", \"aggregator\": \"" + aggregator.toStdString() + "\"";
+        const double clean = metric(run(scenario(base)), "federated.accuracy");
+        const double fedavg = metric(run(scenario(base + attack)), "federated.accuracy");
+        const double robust = metric(run(scenario(base + rule + attack)), "federated.accuracy");
+        qInfo("%s: clean FedAvg %.1f%%, attacked FedAvg %.1f%%, attacked %s %.1f%%",
+              qPrintable(aggregator), 100 * clean, 100 * fedavg, qPrintable(aggregator),
+              100 * robust);
+        QVERIFY2(fedavg < 0.5, qPrintable(QString::number(fedavg)));  // collapses
+        QVERIFY2(robust > clean - 0.02, qPrintable(QString("%1 vs %2").arg(robust).arg(clean)));
     }
 
     void threadsDoNotChangeTheRun() {
