@@ -8,6 +8,7 @@
 #include "dais/core/scenario_run.h"
 #include "dais/fl/dataset.h"
 #include "dais/fl/model.h"
+#include "dais/fl/partition.h"
 #include "dais/fl/train.h"
 #include "dais/layers/federated.h"
 
@@ -104,6 +105,41 @@ class TestFlLayer : public QObject {
         // The test set has 360 rows: 1.5 points is 5 of them.
         QVERIFY2(federated >= central - 0.015,
                  qPrintable(QString("%1 against %2").arg(federated).arg(central)));
+    }
+
+    void oneClientFedAvgIsCentralisedSgd() {
+        // With one client taking part in every round, FedAvg is that client's SGD continued
+        // round after round: each round one epoch from the last model, shuffled by the
+        // client's stream for the round. Replay it outside the layer, step for step.
+        fl::Dataset d = fl::loadCsv(DAIS_SOURCE_DIR "/scenarios/data/digits.csv", "digit");
+        sim::RngStream split(1, "federated", 0, "data");
+        const fl::Split rows = fl::stratifiedSplit(fl::DataView::all(d), 0.2, split);
+        fl::Standardizer::fit(fl::DataView::of(d, rows.train)).apply(d);
+        fl::PartitionOptions one;
+        one.clients = 1;
+        one.testFraction = 0;
+        one.seed = 1;
+        const fl::Partition part = fl::Partition::make(fl::DataView::of(d, rows.train), one);
+        const fl::Model model(fl::ModelSpec::logistic(d.dimension(), d.classes));
+        fl::TrainOptions o;
+        o.learningRate = 0.05;
+        o.batchSize = 16;
+        o.epochs = 1;
+        Eigen::VectorXd w = Eigen::VectorXd::Zero(Eigen::Index(model.parameterCount()));
+        for (int round = 1; round <= 5; ++round) {
+            // The client is node 1 (the server is node 0).
+            sim::RngStream rng(1, "federated", 1, "train/" + std::to_string(round));
+            w = fl::trainLocal(model, w, part.trainView(d, 0), o, rng).params;
+        }
+        const fl::Evaluation central = fl::evaluate(model, w, fl::DataView::of(d, rows.test));
+        const core::RunReport r = run(
+            scenario(R"("rounds": 5, "epochs": 1, "fraction": 1.0, "client_test_fraction": 0)", 1));
+        QCOMPARE(metric(r, "federated.participants"), 1.0);
+        QCOMPARE(metric(r, "federated.accuracy"), central.accuracy);
+        // The server's weighted mean of one model is that model up to rounding (w s / s).
+        QVERIFY2(
+            std::abs(metric(r, "federated.loss") - central.loss) < 1e-9 * central.loss,
+            qPrintable(QString("%1 vs %2").arg(metric(r, "federated.loss")).arg(central.loss)));
     }
 
     void robustRulesResistSignFlipping_data() {
