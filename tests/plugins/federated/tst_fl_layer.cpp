@@ -27,7 +27,8 @@ std::string scenario(const std::string& settings, int clients = 20,
            extraNetwork +
            R"(},
       "layers": {"federated": {"data": "csv", "data_file": ")" DAIS_SOURCE_DIR
-           R"(/scenarios/data/digits.csv", "label_column": "digit", "batch_size": 16)" +
+           R"(/scenarios/data/digits.csv", "label_column": "digit")" +
+           (settings.find("\"batch_size\"") == std::string::npos ? R"(, "batch_size": 16)" : "") +
            (settings.find("\"fraction\"") == std::string::npos ? R"(, "fraction": 0.5)" : "") +
            (settings.find("\"epochs\"") == std::string::npos ? R"(, "epochs": 2)" : "") +
            (settings.empty() ? "" : ", " + settings) + R"(}},
@@ -140,6 +141,36 @@ class TestFlLayer : public QObject {
         QVERIFY2(
             std::abs(metric(r, "federated.loss") - central.loss) < 1e-9 * central.loss,
             qPrintable(QString("%1 vs %2").arg(metric(r, "federated.loss")).arg(central.loss)));
+    }
+
+    void fedSgdIsFullBatchGradientDescent() {
+        // FedSGD: each client takes one full-batch gradient step and the server averages the
+        // results weighted by the clients' sizes. sum_k n_k (w - lr g_k) / n = w - lr g, with
+        // g the gradient of the mean loss over all their rows: one step of gradient descent on
+        // the pooled data. Client sizes are unequal (power-law partition).
+        fl::Dataset d = fl::loadCsv(DAIS_SOURCE_DIR "/scenarios/data/digits.csv", "digit");
+        sim::RngStream split(1, "federated", 0, "data");
+        const fl::Split rows = fl::stratifiedSplit(fl::DataView::all(d), 0.2, split);
+        fl::Standardizer::fit(fl::DataView::of(d, rows.train)).apply(d);
+        const fl::Model model(fl::ModelSpec::logistic(d.dimension(), d.classes));
+        fl::TrainOptions o;
+        o.learningRate = 0.5;
+        o.batchSize = rows.train.size();
+        o.epochs = 1;
+        Eigen::VectorXd w = Eigen::VectorXd::Zero(Eigen::Index(model.parameterCount()));
+        sim::RngStream unused(1, "test", 0, "gd");
+        for (int step = 0; step < 10; ++step)
+            w = fl::trainLocal(model, w, fl::DataView::of(d, rows.train), o, unused).params;
+        const fl::Evaluation gd = fl::evaluate(model, w, fl::DataView::of(d, rows.test));
+
+        const core::RunReport r = run(scenario(
+            R"("rounds": 10, "epochs": 1, "fraction": 1.0, "client_test_fraction": 0,
+               "partition": "power-law", "batch_size": 100000, "learning_rate": 0.5)"));
+        QCOMPARE(metric(r, "federated.participants"), 20.0);
+        QCOMPARE(metric(r, "federated.accuracy"), gd.accuracy);
+        // The same sums in another order: equal up to rounding.
+        QVERIFY2(std::abs(metric(r, "federated.loss") - gd.loss) < 1e-9 * gd.loss,
+                 qPrintable(QString("%1 vs %2").arg(metric(r, "federated.loss")).arg(gd.loss)));
     }
 
     void robustRulesResistSignFlipping_data() {
