@@ -76,6 +76,9 @@ class TestFlLayer : public QObject {
         QCOMPARE(metric(r, "federated.bytes.down"), 30 * 10 * 2600.0);
         QCOMPARE(metric(r, "federated.bytes.up"), 30 * 10 * 2600.0);
         QCOMPARE(metric(r, "federated.stragglers"), 0.0);
+        // One loss change a round; training settles, so later changes are small.
+        QCOMPARE(r.metric("federated.loss_change")->count, std::uint64_t(30));
+        QVERIFY(r.metric("federated.loss_change")->p50 < 0.05);
     }
 
     void iidFedAvgMatchesCentralisedTraining() {

@@ -181,6 +181,9 @@ core::LayerDescriptor describe() {
         g("federated.round", "rounds", "Rounds completed."),
         g("federated.accuracy", "1", "Global test accuracy after the last round."),
         g("federated.loss", "nats", "Global test loss (cross-entropy) after the last round."),
+        h("federated.loss_change", "nats",
+          "Absolute change of the global test loss from one round to the next: how steadily "
+          "training goes."),
         g("federated.client_accuracy.p10", "1",
           "10th percentile of the participants' accuracy on their own test rows."),
         g("federated.client_accuracy.p50", "1", "Median participant accuracy."),
@@ -309,7 +312,7 @@ class Federation final : public core::Layer {
     struct Ids {
         sim::MetricId round, accuracy, loss, p10, p50, p90, participants, bytesDown, bytesUp,
             stragglers, dropouts, partial, roundTime, updateNorm, epsilon, roundsToTarget,
-            timeToTarget;
+            timeToTarget, lossChange;
     } m_{};
 };
 
@@ -449,6 +452,7 @@ void Federation::setup(core::LayerContext& ctx) {
     m_.round = ctx.defineMetric("federated.round");
     m_.accuracy = ctx.defineMetric("federated.accuracy");
     m_.loss = ctx.defineMetric("federated.loss");
+    m_.lossChange = ctx.defineMetric("federated.loss_change");
     m_.p10 = ctx.defineMetric("federated.client_accuracy.p10");
     m_.p50 = ctx.defineMetric("federated.client_accuracy.p50");
     m_.p90 = ctx.defineMetric("federated.client_accuracy.p90");
@@ -799,6 +803,7 @@ void Federation::finishRound() {
         privacy = text;
     }
     const fl::Evaluation e = fl::evaluate(*model_, strategy_->parameters(), data_->globalTest());
+    m.observe(m_.lossChange, std::abs(e.loss - m.value(m_.loss)));
     m.set(m_.accuracy, e.accuracy);
     m.set(m_.loss, e.loss);
     m.set(m_.round, static_cast<double>(round_));
