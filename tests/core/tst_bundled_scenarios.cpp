@@ -25,6 +25,7 @@ struct Golden {
 // scenarios would reproduce differently: update only for a deliberate change of the model.
 const Golden kGolden[] = {
     {"continental-edge-cloud.dais.json", "d3037eca1044e04c", 158625},
+    {"fedprox.dais.json", "d1a8b420068d4d2f", 2301},
     {"gossip-epidemic.dais.json", "fb548d4ae54079ac", 2587499},
     {"hospitals.dais.json", "cb7ce3b915eb8055", 1240},
     {"phones.dais.json", "0ed3aff4b25e3f37", 23735},
