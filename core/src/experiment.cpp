@@ -3,8 +3,8 @@
 #include "dais/core/experiment.h"
 
 #include <algorithm>
-#include <filesystem>
 #include <cmath>
+#include <filesystem>
 #include <map>
 #include <memory>
 

@@ -85,9 +85,8 @@ class TestScenarioSchema : public QObject {
     /// checked as paths by the sweep planner.
     void everyObjectIsClosed() {
         const std::set<std::string> freeForm = {"/properties/layers", "/properties/ui"};
-        const std::set<std::string> keyedMaps = {
-            "/$defs/experiment/properties/grid",
-            "/$defs/experiment_random/properties/parameters"};
+        const std::set<std::string> keyedMaps = {"/$defs/experiment/properties/grid",
+                                                 "/$defs/experiment_random/properties/parameters"};
         std::set<std::string> freeFound, mapsFound;
         forEachSchema(root(), "", [&](const Json& s, const std::string& ptr) {
             if (!s.is_object()) return;
