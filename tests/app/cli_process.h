@@ -1,6 +1,7 @@
 #pragma once
 // Running a program of the project as a user would, for the command-line suites.
 
+#include <QFile>
 #include <QProcess>
 #include <QString>
 #include <QStringList>
@@ -41,6 +42,14 @@ inline QProcessEnvironment mpiEnvironment() {
 /// Runs the dais command line.
 inline Outcome dais(const QStringList& args) {
     return runProgram(DAIS_EXE, args);
+}
+
+/// Writes `bytes` to `path`, replacing what was there. Fails the suite if it cannot.
+inline void writeAll(const QString& path, const QByteArray& bytes) {
+    QFile f(path);
+    if (!f.open(QIODevice::WriteOnly | QIODevice::Truncate))
+        qFatal("cannot write %s", qPrintable(path));
+    f.write(bytes);
 }
 
 /// A bundled scenario's path.

@@ -16,17 +16,11 @@ namespace {
 using cli_test::dais;
 using cli_test::Outcome;
 using cli_test::scenario;
+using cli_test::writeAll;
 
 QByteArray readAll(const QString& path) {
     QFile f(path);
     return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
-}
-
-void writeAll(const QString& path, const QByteArray& bytes) {
-    QFile f(path);
-    if (!f.open(QIODevice::WriteOnly | QIODevice::Truncate))
-        qFatal("cannot write %s", qPrintable(path));
-    f.write(bytes);
 }
 
 /// A big-endian 32-bit field of the SQLite header.

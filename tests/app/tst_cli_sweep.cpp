@@ -112,10 +112,8 @@ class TestCliSweep : public QObject {
     QTemporaryDir tmp_;
 
     QString writeFile(const QString& name, const QByteArray& content) {
-        QFile f(tmp_.filePath(name));
-        if (!f.open(QIODevice::WriteOnly)) qFatal("cannot write %s", qPrintable(f.fileName()));
-        f.write(content);
-        return f.fileName();
+        cli_test::writeAll(tmp_.filePath(name), content);
+        return tmp_.filePath(name);
     }
 
   private slots:
