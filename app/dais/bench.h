@@ -25,5 +25,7 @@ int benchPhold(const std::vector<std::string>& args);
 int benchRunner(const std::vector<std::string>& args);
 /// `dais bench store [options]`: metric rows into the run store against plain SQLite.
 int benchStore(const std::vector<std::string>& args);
+/// `dais bench fl [options]`: a federated round through the layer against a plain training loop.
+int benchFl(const std::vector<std::string>& args);
 
 }  // namespace dais::app

@@ -96,6 +96,7 @@ benchmarks:
   phold    the simulation kernel on the PHOLD benchmark, against its own queues
   runner   PHOLD through the runner (worker thread, observers) against the bare kernel
   store    the run store's writer against plain SQLite, while a simulation runs
+  fl       a federated-learning round through the layer against a plain training loop
 
 `dais bench BENCHMARK --help` lists each one's options.
 )";
@@ -462,7 +463,8 @@ int commandBench(Args& args) {
     if (which == "phold") return benchPhold(rest);
     if (which == "runner") return benchRunner(rest);
     if (which == "store") return benchStore(rest);
-    printError("bench: unknown benchmark \"" + which + "\" (available: phold, runner, store)");
+    if (which == "fl") return benchFl(rest);
+    printError("bench: unknown benchmark \"" + which + "\" (available: phold, runner, store, fl)");
     return kExitUsage;
 }
 

@@ -38,6 +38,7 @@ class TestCli : public QObject {
         QTest::newRow("validate --help") << QStringList{"validate", "--help"} << "JSON path";
         QTest::newRow("bench phold --help")
             << QStringList{"bench", "phold", "--help"} << "--config";
+        QTest::newRow("bench fl --help") << QStringList{"bench", "fl", "--help"} << "--workload";
     }
     void helpEverywhere() {
         QFETCH(QStringList, args);
