@@ -29,6 +29,7 @@ const Golden kGolden[] = {
     {"gossip-epidemic.dais.json", "fb548d4ae54079ac", 2587499},
     {"hospitals.dais.json", "cb7ce3b915eb8055", 1240},
     {"phones.dais.json", "0ed3aff4b25e3f37", 23735},
+    {"poisoning.dais.json", "d76d94077159a9e0", 1830},
     {"regional-outage-10k.dais.json", "bf0e50863a4d871b", 443951},
     {"single-link-queue.dais.json", "6baeb5e1a8c5b99a", 192322},
 };
