@@ -1,5 +1,6 @@
 // dais sweep as a user meets it: the summary table, the store it fills (identical whatever the
-// number of threads or of MPI processes), and every kind of bad input with its exit code.
+// number of threads or of MPI processes, and for the federated layer whatever its number of
+// training threads), and every kind of bad input with its exit code.
 #include <QtTest>
 
 #include <QJsonArray>
@@ -11,6 +12,8 @@
 #include <QTemporaryDir>
 
 #include <bit>
+#include <map>
+#include <utility>
 
 #include "dais/store/run_store.h"
 
@@ -52,8 +55,43 @@ bool sameBits(double a, double b) {
     return std::bit_cast<std::uint64_t>(a) == std::bit_cast<std::uint64_t>(b);
 }
 
-/// Two stores hold the same sweep: the same runs (point, replicate, seed, parameters,
-/// fingerprint, events), the same final metrics and the same samples, to the bit.
+/// Two stored runs went the same way: the same outcome (status, fingerprint, events, simulated
+/// time), the same final metrics and the same samples, to the bit.
+void compareRuns(const RunStore& a, const dais::store::RunRecord& x, const RunStore& b,
+                 const dais::store::RunRecord& y) {
+    QCOMPARE(x.status, y.status);
+    QCOMPARE(x.fingerprint, y.fingerprint);
+    QCOMPARE(x.events, y.events);
+    QCOMPARE(x.simulatedTime, y.simulatedTime);
+    const auto fa = a.finalMetrics(x.id), fb = b.finalMetrics(y.id);
+    QVERIFY(fa.ok() && fb.ok());
+    QCOMPARE(fa->size(), fb->size());
+    QVERIFY(!fa->empty());
+    for (std::size_t k = 0; k < fa->size(); ++k) {
+        const auto& m = (*fa)[k];
+        const auto& n = (*fb)[k];
+        QCOMPARE(m.name, n.name);
+        QVERIFY2(sameBits(m.value, n.value) && sameBits(m.mean, n.mean) &&
+                     sameBits(m.stddev, n.stddev) && sameBits(m.p99, n.p99) && m.count == n.count,
+                 m.name.c_str());
+    }
+    const auto sampledA = a.sampledMetrics(x.id), sampledB = b.sampledMetrics(y.id);
+    QVERIFY(sampledA.ok() && sampledB.ok());
+    QCOMPARE(sampledA->size(), sampledB->size());
+    QVERIFY(!sampledA->empty());  // the scenarios sample their metrics
+    for (const auto& metric : *sampledA) {
+        const auto sa = a.samples(x.id, metric.name), sb = b.samples(y.id, metric.name);
+        QVERIFY(sa.ok() && sb.ok());
+        QCOMPARE(sa->size(), sb->size());
+        for (std::size_t k = 0; k < sa->size(); ++k) {
+            QCOMPARE((*sa)[k].time, (*sb)[k].time);
+            QVERIFY(sameBits((*sa)[k].value, (*sb)[k].value));
+        }
+    }
+}
+
+/// Two stores hold the same sweep: the same runs (point, replicate, seed, parameters) and each
+/// run the same as its counterpart (compareRuns).
 void compareStores(const QString& pathA, const QString& pathB) {
     const auto a = openStore(pathA), b = openStore(pathB);
     const auto runsA = sweepRuns(*a), runsB = sweepRuns(*b);
@@ -72,37 +110,37 @@ void compareStores(const QString& pathA, const QString& pathB) {
         QCOMPARE(x.seed, y.seed);
         QCOMPARE(x.parameters, y.parameters);
         QCOMPARE(x.scenarioHash, y.scenarioHash);
-        QCOMPARE(x.status, y.status);
-        QCOMPARE(x.fingerprint, y.fingerprint);
-        QCOMPARE(x.events, y.events);
-        QCOMPARE(x.simulatedTime, y.simulatedTime);
-        const auto fa = a->finalMetrics(x.id), fb = b->finalMetrics(y.id);
-        QVERIFY(fa.ok() && fb.ok());
-        QCOMPARE(fa->size(), fb->size());
-        QVERIFY(!fa->empty());
-        for (std::size_t k = 0; k < fa->size(); ++k) {
-            const auto& m = (*fa)[k];
-            const auto& n = (*fb)[k];
-            QCOMPARE(m.name, n.name);
-            QVERIFY2(sameBits(m.value, n.value) && sameBits(m.mean, n.mean) &&
-                         sameBits(m.stddev, n.stddev) && sameBits(m.p99, n.p99) &&
-                         m.count == n.count,
-                     m.name.c_str());
-        }
-        const auto sampledA = a->sampledMetrics(x.id), sampledB = b->sampledMetrics(y.id);
-        QVERIFY(sampledA.ok() && sampledB.ok());
-        QCOMPARE(sampledA->size(), sampledB->size());
-        QVERIFY(!sampledA->empty());  // the scenario samples every second
-        for (const auto& metric : *sampledA) {
-            const auto sa = a->samples(x.id, metric.name), sb = b->samples(y.id, metric.name);
-            QVERIFY(sa.ok() && sb.ok());
-            QCOMPARE(sa->size(), sb->size());
-            for (std::size_t k = 0; k < sa->size(); ++k) {
-                QCOMPARE((*sa)[k].time, (*sb)[k].time);
-                QVERIFY(sameBits((*sa)[k].value, (*sb)[k].value));
-            }
-        }
+        compareRuns(*a, x, *b, y);
+        if (QTest::currentTestFailed()) return;
     }
+}
+
+/// The printed summary of a sweep without what differs from one execution to the next.
+QString printedTable(QString out) {
+    out.remove(QRegularExpression("wall time[^\n]*\n"));
+    out.remove(QRegularExpression("stored in [^\n]*"));
+    return out;
+}
+
+/// A small federated experiment: 20 clients on the digits data, 4 of them sending sign-flipped
+/// updates, FedAvg's mean against Multi-Krum, each with 1, 2 and 5 training threads.
+QByteArray federatedScenario() {
+    return QByteArray(R"({"format": "dais-scenario", "version": 1,
+      "meta": {"name": "Federated sweep"},
+      "network": {"nodes": [{"id": "server", "role": "server"}],
+        "groups": [{"id": "clients", "count": 20, "role": "client", "attach": "server",
+          "resources": {"cpu_gflops": 20},
+          "access": {"latency": {"dist": "lognormal", "median": "20ms", "sigma": 0.3},
+                     "bandwidth": "20Mbps"}}]},
+      "layers": {"federated": {"data": "csv", "data_file": ")" DAIS_SOURCE_DIR
+                      R"(/scenarios/data/digits.csv", "label_column": "digit",
+        "rounds": 4, "fraction": 0.6, "epochs": 2, "batch_size": 16, "byzantine": 4,
+        "attack": "sign-flip", "attackers": 0.2, "attack_scale": 5}},
+      "experiments": [{"id": "threads",
+        "grid": {"layers.federated.aggregator": ["mean", "multi-krum"],
+                 "layers.federated.threads": [1, 2, 5]},
+        "seeds": 2, "metrics": ["federated.accuracy", "federated.update_norm"]}],
+      "run": {"seed": 1, "until": "1h", "sample_interval": "100ms"}})");
 }
 
 }  // namespace
@@ -196,12 +234,55 @@ class TestCliSweep : public QObject {
         QVERIFY2(a.out.contains("sweep 1 stored in " + one), qPrintable(a.out));
         compareStores(one, two);
         // The printed table is the same too (apart from the wall time line).
-        auto table = [](QString out) {
-            out.remove(QRegularExpression("wall time[^\n]*\n"));
-            out.remove(QRegularExpression("stored in [^\n]*"));
-            return out;
+        QCOMPARE(printedTable(a.out), printedTable(b.out));
+    }
+
+    void federatedSweepDoesNotDependOnJobsOrThreads() {
+        // Local training runs on worker threads and a sweep runs its points in parallel: neither
+        // may change a result. The same sweep under 1 and 2 jobs fills identical stores.
+        const QString file = writeFile("federated.dais.json", federatedScenario());
+        const QString one = tmp_.filePath("fl-jobs1.sqlite"),
+                      two = tmp_.filePath("fl-jobs2.sqlite");
+        const Outcome a = cli({"sweep", file, "--jobs", "1", "--store", one});
+        const Outcome b = cli({"sweep", file, "--jobs", "2", "--store", two});
+        QCOMPARE(a.code, kOk);
+        QCOMPARE(b.code, kOk);
+        QVERIFY2(a.out.contains("runs         12 = 6 points x 2 seeds (1, 2); 12 completed"),
+                 qPrintable(a.out));
+        compareStores(one, two);
+        QCOMPARE(printedTable(a.out), printedTable(b.out));
+        // Within the sweep, the points that differ only in the number of training threads
+        // (1, 2, 5) ran the same: the same fingerprints, final metrics and samples, to the bit.
+        const auto store = openStore(one);
+        const auto runs = sweepRuns(*store);
+        QCOMPARE(runs.size(), std::size_t{12});
+        std::map<std::pair<std::string, std::int64_t>, const dais::store::RunRecord*> byThreads1;
+        for (const auto& r : runs)
+            if (r.parameters.at("layers.federated.threads") == 1)
+                byThreads1[{r.parameters.at("layers.federated.aggregator").get<std::string>(),
+                            r.replicate}] = &r;
+        QCOMPARE(byThreads1.size(), std::size_t{4});
+        int compared = 0;
+        for (const auto& r : runs) {
+            if (r.parameters.at("layers.federated.threads") == 1) continue;
+            const auto* same = byThreads1.at(
+                {r.parameters.at("layers.federated.aggregator").get<std::string>(), r.replicate});
+            QCOMPARE(r.seed, same->seed);
+            compareRuns(*store, *same, *store, r);
+            if (QTest::currentTestFailed()) return;
+            ++compared;
+        }
+        QCOMPARE(compared, 8);
+        // The comparison has teeth: the attack wrecks the mean, Multi-Krum resists it.
+        auto accuracy = [&](const std::string& aggregator) {
+            const auto m = store->finalMetrics(byThreads1.at({aggregator, std::int64_t{0}})->id);
+            if (!m) qFatal("%s", m.error().message.c_str());
+            for (const auto& metric : *m)
+                if (metric.name == "federated.accuracy") return metric.value;
+            qFatal("no federated.accuracy");
         };
-        QCOMPARE(table(a.out), table(b.out));
+        QVERIFY2(accuracy("mean") < 0.2 && accuracy("multi-krum") > 0.6,
+                 qPrintable(QString("%1 %2").arg(accuracy("mean")).arg(accuracy("multi-krum"))));
     }
 
     void badInput_data() {
