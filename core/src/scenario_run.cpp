@@ -66,6 +66,7 @@ Result<std::unique_ptr<ScenarioRun>> ScenarioRun::prepare(const Scenario& scenar
     run->sim_ = std::make_unique<sim::Simulation>(sim::Simulation::Config{
         options.seed.value_or(scenario.run.seed), options.queue.value_or(scenario.run.queue)});
     if (options.observer) run->sim_->addObserver(options.observer);
+    if (options.trace) run->sim_->setTracing(true);
     std::string error;
     run->network_ = sim::Network::build(*run->sim_, scenario.network, error);
     if (!run->network_) return Error{file + ": /network: " + error};

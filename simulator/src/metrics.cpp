@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cassert>
 #include <cmath>
+#include <cstring>
 
 namespace dais::sim {
 
@@ -121,6 +122,57 @@ void Summary::merge(const Summary& o) {
         counts_[slot] += o.counts_[i];
         sums_[slot] += o.sums_[i];
     }
+}
+
+namespace {
+
+template <class T>
+void put(std::string& out, const T& v) {
+    out.append(reinterpret_cast<const char*>(&v), sizeof v);
+}
+
+template <class T>
+bool take(std::string_view& in, T& v) {
+    if (in.size() < sizeof v) return false;
+    std::memcpy(&v, in.data(), sizeof v);
+    in.remove_prefix(sizeof v);
+    return true;
+}
+
+}  // namespace
+
+std::string Summary::encode() const {
+    std::string out;
+    put(out, std::uint32_t{1});  // format
+    put(out, n_);
+    for (double v : {mean_, m2_, min_, max_, sum_})
+        put(out, v);
+    put(out, nonPositive_);
+    put(out, base_);
+    put(out, static_cast<std::uint64_t>(counts_.size()));
+    for (std::size_t i = 0; i < counts_.size(); ++i) {
+        put(out, counts_[i]);
+        put(out, sums_[i]);
+    }
+    return out;
+}
+
+bool Summary::decode(std::string_view in) {
+    Summary s;
+    std::uint32_t format = 0;
+    std::uint64_t buckets = 0;
+    if (!take(in, format) || format != 1 || !take(in, s.n_) || !take(in, s.mean_) ||
+        !take(in, s.m2_) || !take(in, s.min_) || !take(in, s.max_) || !take(in, s.sum_) ||
+        !take(in, s.nonPositive_) || !take(in, s.base_) || !take(in, buckets) ||
+        buckets != in.size() / (sizeof(std::uint64_t) + sizeof(double)) ||
+        in.size() % (sizeof(std::uint64_t) + sizeof(double)) != 0)
+        return false;
+    s.counts_.resize(buckets);
+    s.sums_.resize(buckets);
+    for (std::size_t i = 0; i < buckets; ++i)
+        if (!take(in, s.counts_[i]) || !take(in, s.sums_[i])) return false;
+    *this = std::move(s);
+    return true;
 }
 
 MetricId Metrics::define(MetricInfo info) {

@@ -104,6 +104,28 @@ class TestMetrics : public QObject {
             QCOMPARE(a.quantile(q), all.quantile(q));
     }
 
+    void encodeDecodeIsExact() {
+        Summary s;
+        RngStream rng(3, "metrics", 0, "encode");
+        for (int i = 0; i < 1000; ++i)
+            s.add(rng.lognormal(0, 2) - 0.5);  // some values <= 0, many buckets
+        Summary back;
+        QVERIFY(back.decode(s.encode()));
+        QCOMPARE(back.encode(), s.encode());
+        QCOMPARE(back.count(), s.count());
+        QCOMPARE(back.quantile(0.37), s.quantile(0.37));
+        back.add(1.5);
+        s.add(1.5);
+        QCOMPARE(back.encode(), s.encode());  // carries on as the original would
+        // Anything else is refused and leaves the summary as it was.
+        const std::string bytes = s.encode();
+        for (std::size_t cut : {std::size_t(0), std::size_t(3), bytes.size() - 1})
+            QVERIFY(!back.decode(std::string_view(bytes).substr(0, cut)));
+        QVERIFY(!back.decode(bytes + "x"));
+        QCOMPARE(back.encode(), s.encode());
+        QVERIFY(Summary().decode(Summary().encode()));
+    }
+
     void registry() {
         Metrics m;
         const MetricId sent = m.define(

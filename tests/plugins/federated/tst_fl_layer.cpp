@@ -11,53 +11,20 @@
 #include "dais/fl/partition.h"
 #include "dais/fl/train.h"
 #include "dais/layers/federated.h"
+#include "fl_layer_util.h"
 
 using namespace dais;
 
-namespace {
-
-/// Twenty clients behind a server, on the digits data, with layer settings added.
-std::string scenario(const std::string& settings, int clients = 20,
-                     const std::string& extraNetwork = "") {
-    return R"({"format": "dais-scenario", "version": 1, "meta": {"name": "fl"},
-      "network": {"nodes": [{"id": "server", "role": "server"}],
-        "groups": [{"id": "clients", "count": )" +
-           std::to_string(clients) + R"(, "role": "client", "attach": "server",
-          "resources": {"cpu_gflops": 20}, "access": {"latency": "20ms", "bandwidth": "20Mbps"}}])" +
-           extraNetwork +
-           R"(},
-      "layers": {"federated": {"data": "csv", "data_file": ")" DAIS_SOURCE_DIR
-           R"(/scenarios/data/digits.csv", "label_column": "digit")" +
-           (settings.find("\"batch_size\"") == std::string::npos ? R"(, "batch_size": 16)" : "") +
-           (settings.find("\"fraction\"") == std::string::npos ? R"(, "fraction": 0.5)" : "") +
-           (settings.find("\"epochs\"") == std::string::npos ? R"(, "epochs": 2)" : "") +
-           (settings.empty() ? "" : ", " + settings) + R"(}},
-      "run": {"seed": 1}})";
-}
-
-}  // namespace
+using fltest::metric;
+using fltest::scenario;
 
 class TestFlLayer : public QObject {
     Q_OBJECT
     core::LayerRegistry registry_;
 
-    core::RunReport run(const std::string& text) {
-        auto s = core::loadScenarioText(text, "fl.dais.json", {}, &registry_);
-        if (!s) qFatal("%s", s.error().message.c_str());
-        auto r = core::ScenarioRun::prepare(*s);
-        if (!r) qFatal("%s", r.error().message.c_str());
-        return (*r)->run();
-    }
+    core::RunReport run(const std::string& text) { return fltest::runText(text, registry_); }
     QString errorOfPrepare(const std::string& text) {
-        auto s = core::loadScenarioText(text, "fl.dais.json", {}, &registry_);
-        if (!s) return QString::fromStdString(s.error().message);
-        auto r = core::ScenarioRun::prepare(*s);
-        return r ? QString("(prepared)") : QString::fromStdString(r.error().message);
-    }
-    static double metric(const core::RunReport& r, const char* name) {
-        const core::MetricReport* m = r.metric(name);
-        if (!m) qFatal("no metric %s", name);
-        return m->type == sim::MetricType::Distribution ? m->mean : m->value;
+        return fltest::errorOfPrepare(text, registry_);
     }
 
   private slots:

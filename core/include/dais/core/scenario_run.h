@@ -26,6 +26,9 @@ struct RunOptions {
     std::optional<sim::QueueKind> queue;
     /// Watches the run (metric samples at the scenario's sample interval); not owned.
     sim::Observer* observer = nullptr;
+    /// Tracing on from the start, so the observer also hears the layers' set-up (their trace
+    /// records and events).
+    bool trace = false;
 };
 
 /// One metric's final value, copied out of the simulation.

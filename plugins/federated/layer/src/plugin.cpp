@@ -10,4 +10,4 @@ void registerLayers(dais::core::PluginRegistrar& registrar) {
 
 }  // namespace
 
-DAIS_PLUGIN("federated", "0.1.0", registerLayers)
+DAIS_PLUGIN("federated", "0.2.0", registerLayers)

@@ -34,6 +34,10 @@ class Summary {
     /// q in [0, 1]; 0 if empty.
     double quantile(double q) const;
     void merge(const Summary& other);
+    /// The whole summary as bytes and back, bit for bit (checkpoints). decode returns false,
+    /// leaving the summary untouched, on bytes that are not a summary.
+    std::string encode() const;
+    bool decode(std::string_view bytes);
 
   private:
     static int bucketOf(double v);
@@ -75,6 +79,8 @@ class Metrics {
     void add(MetricId id, double delta) { values_[id] += delta; }
     void set(MetricId id, double v) { values_[id] = v; }
     void observe(MetricId id, double v) { summaries_[id].add(v); }
+    /// Replaces a distribution's summary (a run resumed from a checkpoint).
+    void restore(MetricId id, Summary s) { summaries_[id] = std::move(s); }
 
     double value(MetricId id) const { return values_[id]; }
     const Summary& summary(MetricId id) const { return summaries_[id]; }

@@ -1,0 +1,147 @@
+// Asynchronous training after FedBuff (Nguyen et al., "Federated Learning with Buffered
+// Asynchronous Aggregation", AISTATS 2022). concurrency clients train at all times, each on the
+// model version it was sent. Updates collect in a buffer; once buffer_size have arrived the
+// server steps with their mean, each scaled by 1/(1 + s)^a for an update s server steps stale
+// (the paper's choice is a = 1/2), and the mean goes to the strategy as one update (FedAvg:
+// x += server_lr * mean). Each client that reports, or drops out, is replaced at once by a new
+// one, picked uniformly among the idle available clients.
+//
+// Training is done when the server steps, for the whole buffer at once on the worker threads:
+// a client's result depends only on the model it was sent, its data and its stream (named by
+// its dispatch), and its compute time only on its number of steps, known from its data size.
+#include <algorithm>
+#include <cmath>
+#include <string>
+#include <vector>
+
+#include "federation.h"
+
+namespace dais::layers::federated {
+
+using sim::NodeIndex;
+using sim::SimTime;
+
+void Federation::startAsync() {
+    roundStart_ = sim_->now();
+    current_ = std::make_shared<const Eigen::VectorXd>(strategy_->parameters());
+    busy_.assign(clients_.size(), 0);
+    dispatch(cfg_.concurrency);
+}
+
+/// Sends the current model to up to `count` idle clients that are up and available.
+void Federation::dispatch(std::size_t count) {
+    if (finished_ || count == 0) return;
+    ++dispatchCount_;
+    std::vector<std::size_t> idle;
+    for (std::size_t k = 0; k < clients_.size(); ++k)
+        if (!busy_[k] && net_->nodeUp(clients_[k]) && available(k)) idle.push_back(k);
+    sim::RngStream rng(seed_, "federated", server_, "dispatch/" + std::to_string(dispatchCount_));
+    const std::size_t n = std::min(count, idle.size());
+    for (std::size_t i = 0; i < n; ++i) {
+        const std::size_t j = i + static_cast<std::size_t>(rng.below(idle.size() - i));
+        std::swap(idle[i], idle[j]);
+        const std::size_t k = idle[i];
+        Dispatch d;
+        d.client = k;
+        d.version = round_;
+        d.model = current_;
+        d.steps = (data_->trainSize(k) + train_.batchSize - 1) / train_.batchSize * train_.epochs;
+        busy_[k] = 1;
+        ++inFlight_;
+        const std::uint64_t id = dispatches_.size();
+        dispatches_.push_back(std::move(d));
+        sendBytes(server_, clients_[k], modelPort_, id, true, cfg_.messageBytes);
+    }
+    // Nobody to train and nothing on the way: look again in a minute.
+    if (inFlight_ == 0) sim_->scheduleIn(sim::fromSeconds(60), server_, roundKind_, 1);
+}
+
+void Federation::onAsyncModel(void* self, sim::Network&, const sim::Delivery& d) {
+    auto& f = *static_cast<Federation*>(self);
+    const Dispatch& x = f.dispatches_[d.payload];
+    const SimTime compute =
+        sim::fromSeconds(static_cast<double>(x.steps) * f.secondsPerStep(x.client));
+    f.sim_->scheduleIn(compute, d.to, f.trainedKind_, d.payload);
+}
+
+void Federation::onAsyncTrained(sim::Simulation&, const sim::Event& e) {
+    const Dispatch& x = dispatches_[e.data];
+    if (availability_ == Availability::Churn && !available(x.client)) {
+        asyncDropped(e.data);  // it went away before it could upload
+        return;
+    }
+    sendBytes(clients_[x.client], server_, updatePort_, e.data, false, cfg_.messageBytes);
+}
+
+void Federation::onAsyncLost(void* self, sim::Network&, const sim::Loss& l) {
+    static_cast<Federation*>(self)->asyncDropped(l.payload);
+}
+
+void Federation::asyncDropped(std::uint64_t id) {
+    Dispatch& x = dispatches_[id];
+    sim_->metrics().add(m_.dropouts, 1);
+    busy_[x.client] = 0;
+    x.model.reset();
+    --inFlight_;
+    dispatch(cfg_.concurrency - inFlight_);
+}
+
+void Federation::onAsyncUpdate(void* self, sim::Network&, const sim::Delivery& d) {
+    auto& f = *static_cast<Federation*>(self);
+    Dispatch& x = f.dispatches_[d.payload];
+    f.busy_[x.client] = 0;
+    --f.inFlight_;
+    if (f.finished_) {
+        x.model.reset();
+        return;
+    }
+    f.buffer_.push_back(d.payload);
+    if (f.buffer_.size() >= f.cfg_.bufferSize) f.serverStep();
+    f.dispatch(f.cfg_.concurrency - f.inFlight_);
+}
+
+void Federation::serverStep() {
+    const std::vector<std::uint64_t> ids = std::move(buffer_);
+    buffer_.clear();
+    std::vector<fl::ClientResult> results(ids.size());
+    std::vector<double> accuracy(ids.size(), std::numeric_limits<double>::quiet_NaN());
+    parallel(ids.size(), [&](std::size_t i, fl::LocalTrainer& trainer) {
+        const Dispatch& x = dispatches_[ids[i]];
+        const ClientData cd = trainingData(x.client);
+        sim::RngStream rng(seed_, "federated", clients_[x.client],
+                           "dispatch-train/" + std::to_string(ids[i]));
+        Eigen::VectorXd out;
+        const fl::TrainStats st = trainer.train(*model_, *x.model, cd.train, train_, rng, out);
+        fl::ClientResult r = fl::ClientResult::parameters(
+            x.client, std::move(out),
+            static_cast<double>(st.samples) / static_cast<double>(train_.epochs));
+        attack(x.client, r, *x.model, x.version + 1, cfg_.bufferSize);
+        results[i] = std::move(r);
+        if (cd.test.size() > 0) accuracy[i] = fl::evaluate(*model_, *x.model, cd.test).accuracy;
+    });
+    // Each update against the model it was made on, scaled for staleness; the buffer's plain
+    // mean is the step (each counts once, as in FedBuff).
+    std::vector<fl::ClientResult> updates;
+    updates.reserve(ids.size());
+    accuracies_.clear();
+    for (std::size_t i = 0; i < ids.size(); ++i) {
+        Dispatch& x = dispatches_[ids[i]];
+        const auto staleness = static_cast<double>(round_ - x.version);
+        Eigen::VectorXd u = results[i].vector - *x.model;
+        sim_->metrics().observe(m_.updateNorm, u.norm());
+        sim_->metrics().observe(m_.staleness, staleness);
+        u *= std::pow(1.0 + staleness, -cfg_.stalenessExponent);
+        updates.push_back(fl::ClientResult::delta(x.client, std::move(u), 1.0));
+        if (!std::isnan(accuracy[i])) accuracies_.push_back(accuracy[i]);
+        x.model.reset();
+    }
+    strategy_->step(updates);
+    ++round_;
+    participants_ = ids.size();
+    endRound("");
+    roundStart_ = sim_->now();
+    current_ = std::make_shared<const Eigen::VectorXd>(strategy_->parameters());
+    if (round_ >= cfg_.rounds) finished_ = true;
+}
+
+}  // namespace dais::layers::federated

@@ -1,0 +1,224 @@
+#pragma once
+// The federation: the federated layer's state and event handlers. Internal to the layer.
+//
+// The code is in one file per part, in the order a run meets them:
+//   descriptor.cpp  what the layer takes and emits
+//   federated.cpp   set-up: data, model, strategy, privacy, attackers, availability
+//   rounds.cpp      synchronous rounds: select, send, train, upload, aggregate, evaluate,
+//                   directly or through edge aggregators, optionally by secure aggregation
+//   async.cpp       asynchronous FedBuff-style training
+//   checkpoint.cpp  the federation's state saved between rounds, and resumed from
+//
+// Every random draw comes from a stream named by the run's seed, a node, a purpose and the
+// round ("train/12"), never from a stream that advances across rounds: the round number is the
+// whole of the random state, which is what makes checkpoints exact and results independent of
+// the number of training threads.
+
+#include <Eigen/Dense>
+#include <cstdint>
+#include <functional>
+#include <limits>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "dais/core/layer.h"
+#include "dais/core/services.h"
+#include "dais/fl/attacks.h"
+#include "dais/fl/dp_fedavg.h"
+#include "dais/fl/model.h"
+#include "dais/fl/rdp_accountant.h"
+#include "dais/fl/strategy.h"
+#include "dais/fl/train.h"
+#include "federation_data.h"
+
+namespace dais::layers::federated {
+
+core::LayerDescriptor describe();
+/// "128,64" -> {128, 64}; throws core::LayerError naming the text.
+std::vector<std::size_t> parseWidths(const std::string& text);
+
+/// What a client did with one round's model, and how far its update got.
+struct Work {
+    enum class State : std::uint8_t {
+        Pending,   // training or uploading
+        AtEdge,    // received by its edge aggregator, not yet forwarded
+        Received,  // at the server in time: aggregated
+        Lost,      // dropped out (crashed, unreachable, went away)
+        Late,      // missed a deadline
+    };
+    fl::ClientResult result;
+    std::size_t steps = 0, fullSteps = 0;
+    sim::SimTime computeTime = 0;
+    double accuracy = std::numeric_limits<double>::quiet_NaN();  // global model on its test rows
+    State state = State::Pending;
+};
+
+/// An edge aggregator of a hierarchical federation: an aggregator node and the clients of its
+/// region.
+struct Edge {
+    sim::NodeIndex node = 0;
+    // this round
+    std::vector<std::size_t> slots;  // the round's selected clients it serves
+    std::size_t pending = 0;         // of them, still to be heard from
+    sim::SimTime modelAt = 0;        // when the model reached it
+    sim::SimTime deadline = sim::kTimeNever;
+    bool forwarded = false;
+};
+
+/// FedBuff: a client training on a model version, dispatched asynchronously.
+struct Dispatch {
+    std::size_t client = 0;
+    std::uint64_t version = 0;  // server steps done when it got the model
+    std::shared_ptr<const Eigen::VectorXd> model;
+    std::size_t steps = 0;
+    bool trained = false;
+    fl::ClientResult result;
+};
+
+class Federation final : public core::Layer {
+  public:
+    void setup(core::LayerContext& ctx) override;
+    void finish(core::LayerContext& ctx) override;
+
+  private:
+    // --- set-up (federated.cpp)
+    void setupData(core::LayerContext& ctx);
+    void setupAttackers(core::LayerContext& ctx);
+    void setupAvailability(core::LayerContext& ctx);
+    void setupHierarchy(core::LayerContext& ctx);
+    void setupSecureAggregation(core::LayerContext& ctx);
+    void defineMetrics(core::LayerContext& ctx);
+    std::unique_ptr<fl::Strategy> makeStrategy(Eigen::VectorXd initial) const;
+    bool available(std::size_t client);
+    double secondsPerStep(std::size_t client) const;
+    /// Client k's training data, label-flipped when it is a malicious label flipper.
+    ClientData trainingData(std::size_t k) const;
+    /// What a malicious client k makes of its result (trained from `start`) before sending it;
+    /// perRound: the updates the server combines at once (model replacement's boost).
+    void attack(std::size_t k, fl::ClientResult& result, const Eigen::VectorXd& start,
+                std::uint64_t round, std::size_t perRound) const;
+    /// Runs job(i) for i in [0, count) on the worker threads; rethrows the first failure.
+    void parallel(std::size_t count,
+                  const std::function<void(std::size_t, fl::LocalTrainer&)>& job);
+
+    // --- synchronous rounds (rounds.cpp)
+    void onRoundStart(sim::Simulation& sim, const sim::Event& e);
+    void onTrained(sim::Simulation& sim, const sim::Event& e);
+    void onDeadline(sim::Simulation& sim, const sim::Event& e);
+    void onEdgeDeadline(sim::Simulation& sim, const sim::Event& e);
+    static void onModel(void* self, sim::Network& net, const sim::Delivery& d);
+    static void onUpdate(void* self, sim::Network& net, const sim::Delivery& d);
+    static void onEdgeModel(void* self, sim::Network& net, const sim::Delivery& d);
+    static void onEdgeUpdate(void* self, sim::Network& net, const sim::Delivery& d);
+    static void onLost(void* self, sim::Network& net, const sim::Loss& l);
+    static void onEdgeLost(void* self, sim::Network& net, const sim::Loss& l);
+    void startRound();
+    void trainClient(std::size_t slot, std::size_t maxSteps, fl::LocalTrainer& trainer);
+    void clientDone(std::size_t slot, Work::State state);
+    void edgeForward(std::size_t edge);
+    void closeRound();
+    /// Aggregates the round's results into the global model, then ends the round.
+    void aggregate(std::vector<fl::ClientResult> results);
+    void secureAggregate(std::vector<fl::ClientResult> results);
+    /// DP-FedAvg: noise the sum of clipped updates and step the strategy with the mean.
+    void applyNoisedSum(Eigen::VectorXd sum, std::size_t participants);
+    void endRound(const std::string& note);
+    /// Sends a model (down) or an update (up) and counts its bytes.
+    void sendBytes(sim::NodeIndex from, sim::NodeIndex to, sim::PortId port, std::uint64_t payload,
+                   bool down, std::uint64_t bytes);
+
+    // --- asynchronous training (async.cpp)
+    void startAsync();
+    void dispatch(std::size_t count);
+    void onAsyncTrained(sim::Simulation& sim, const sim::Event& e);
+    static void onAsyncModel(void* self, sim::Network& net, const sim::Delivery& d);
+    static void onAsyncUpdate(void* self, sim::Network& net, const sim::Delivery& d);
+    static void onAsyncLost(void* self, sim::Network& net, const sim::Loss& l);
+    void asyncDropped(std::uint64_t id);
+    void serverStep();
+
+    // --- checkpoints (checkpoint.cpp)
+    void saveCheckpoint() const;
+    /// Restores the state saved in resume_from; returns when the next round starts.
+    sim::SimTime resume(core::LayerContext& ctx);
+
+    static std::uint64_t pack(std::uint64_t round, std::size_t slot) {
+        return (round << 32) | slot;
+    }
+
+    core::LayerContext* ctx_ = nullptr;
+    sim::Simulation* sim_ = nullptr;
+    sim::Network* net_ = nullptr;
+    const core::LayerParams* p_ = nullptr;
+
+    std::unique_ptr<FederationData> data_;
+    std::unique_ptr<fl::Model> model_;
+    std::unique_ptr<fl::Strategy> strategy_;
+    std::unique_ptr<fl::DpFedAvg> dp_;
+    fl::RdpAccountant accountant_;
+    std::unique_ptr<fl::UpdateAttack> attack_;
+    std::vector<char> malicious_;
+    core::SecureAggregator* secure_ = nullptr;
+    /// Churn: each client's current state and when it next changes (16 bytes a client),
+    /// advanced on demand from the client's own stream.
+    struct Churn {
+        sim::SimTime next = 0;
+        std::uint32_t changes = 0;
+        bool on = true;
+    };
+    std::vector<Churn> churn_;
+    enum class Availability { Always, Churn, Diurnal } availability_ = Availability::Always;
+    fl::TrainOptions train_;
+    sim::NodeIndex server_ = 0;
+    std::vector<sim::NodeIndex> clients_;
+    std::uint64_t seed_ = 1;
+    /// Settings read on every client or round, taken from the parameters once.
+    struct Settings {
+        std::uint64_t messageBytes = 0;  // a model or an update on the wire
+        bool partial = false, labelFlip = false, modelReplacement = false, async = false;
+        double defaultFlops = 0, fraction = 0, target = 0, attackScale = 1, serverLr = 1;
+        double meanOn = 0, meanOff = 0, peakHour = 0, minAvailability = 0, maxAvailability = 0;
+        double stalenessExponent = 0.5;
+        std::size_t concurrency = 0, bufferSize = 0;
+        std::uint64_t rounds = 0, checkpointEvery = 0;
+        std::string checkpointDir;
+    } cfg_;
+    std::size_t threads_ = 1;
+    std::unique_ptr<fl::LocalTrainer> trainer_ = std::make_unique<fl::LocalTrainer>();
+
+    // synchronous rounds
+    std::uint64_t round_ = 0;  // the round in progress (1-based); 0 before the first
+    sim::SimTime roundStart_ = 0, deadline_ = sim::kTimeNever;
+    std::vector<std::size_t> selected_;  // client numbers of this round, ascending
+    std::vector<Work> work_;             // one per selected client
+    std::size_t outstanding_ = 0;        // direct clients and edges still to be heard from
+    bool roundOpen_ = false;
+    bool targetReached_ = false;
+    std::size_t participants_ = 0;    // clients whose work is in the last aggregate
+    std::vector<double> accuracies_;  // their accuracy on their own test rows
+
+    // hierarchy: client k reports to edges_[edgeOf_[k]], or to the server if kNoEdge
+    static constexpr std::uint32_t kNoEdge = 0xffffffffu;
+    std::vector<Edge> edges_;
+    std::vector<std::uint32_t> edgeOf_;
+
+    // asynchronous training
+    std::vector<Dispatch> dispatches_;   // by id; finished ones keep only their client
+    std::vector<std::uint64_t> buffer_;  // dispatch ids whose updates wait for the next step
+    std::vector<char> busy_;             // per client: training now
+    std::uint64_t dispatchCount_ = 0;    // dispatch rounds so far (streams, diurnal draws)
+    std::size_t inFlight_ = 0;           // clients training or uploading now
+    bool finished_ = false;              // rounds reached: later updates are ignored
+    std::shared_ptr<const Eigen::VectorXd> current_;  // the model version handed out
+
+    sim::PortId modelPort_ = 0, updatePort_ = 0, edgeModelPort_ = 0, edgeUpdatePort_ = 0;
+    sim::KindId roundKind_ = 0, trainedKind_ = 0, deadlineKind_ = 0, edgeDeadlineKind_ = 0;
+    struct Ids {
+        sim::MetricId round, accuracy, loss, p10, p50, p90, participants, bytesDown, bytesUp,
+            bytesServer, stragglers, dropouts, partial, roundTime, updateNorm, epsilon,
+            roundsToTarget, timeToTarget, lossChange, staleness;
+    } m_{};
+};
+
+}  // namespace dais::layers::federated

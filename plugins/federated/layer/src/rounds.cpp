@@ -1,0 +1,495 @@
+// Synchronous rounds, in the order a round meets them: the server picks clients and sends them
+// the model, directly or through their edge aggregator; each client trains on its own data
+// (real arithmetic, done for all the round's clients at once on worker threads, since the
+// result depends only on the model, the client's data and its stream) and uploads after its
+// compute time; edge aggregators combine their clients' updates and send one; the server
+// aggregates what arrived by the deadline, through secure aggregation when a layer provides
+// it, and evaluates the new model.
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "dais/fl/attacks.h"
+#include "federation.h"
+
+namespace dais::layers::federated {
+
+using sim::NodeIndex;
+using sim::SimTime;
+
+void Federation::onRoundStart(sim::Simulation&, const sim::Event& e) {
+    if (!cfg_.async)
+        startRound();
+    else if (e.data == 0)
+        startAsync();
+    else
+        dispatch(cfg_.concurrency - inFlight_);  // a retry after nobody was available
+}
+
+void Federation::sendBytes(NodeIndex from, NodeIndex to, sim::PortId port, std::uint64_t payload,
+                           bool down, std::uint64_t bytes) {
+    net_->send(from, to, bytes, port, payload);
+    sim::Metrics& m = sim_->metrics();
+    m.add(down ? m_.bytesDown : m_.bytesUp, static_cast<double>(bytes));
+    if (from == server_ || to == server_) m.add(m_.bytesServer, static_cast<double>(bytes));
+}
+
+void Federation::startRound() {
+    ++round_;
+    roundStart_ = sim_->now();
+    const core::LayerParams& p = *p_;
+    const std::size_t n = clients_.size();
+    // Clients that are up now can be picked. With differential privacy each is picked
+    // independently with probability q (Poisson sampling, as the accountant assumes); without,
+    // max(min_clients, round(fraction * N)) of them uniformly without replacement.
+    std::vector<std::size_t> up;
+    for (std::size_t k = 0; k < n; ++k)
+        if (net_->nodeUp(clients_[k]) && available(k)) up.push_back(k);
+    sim::RngStream rng(seed_, "federated", server_, "select/" + std::to_string(round_));
+    selected_.clear();
+    const double q = cfg_.fraction;
+    if (dp_) {
+        for (std::size_t k : up)
+            if (rng.uniform() < q) selected_.push_back(k);
+    } else {
+        const auto want = std::min<std::size_t>(
+            up.size(), std::max<std::size_t>(
+                           static_cast<std::size_t>(p.integer("min_clients")),
+                           static_cast<std::size_t>(std::llround(q * static_cast<double>(n)))));
+        for (std::size_t i = 0; i < want; ++i) {
+            const std::size_t j = i + static_cast<std::size_t>(rng.below(up.size() - i));
+            std::swap(up[i], up[j]);
+        }
+        selected_.assign(up.begin(), up.begin() + static_cast<std::ptrdiff_t>(want));
+        std::sort(selected_.begin(), selected_.end());
+    }
+    work_.assign(selected_.size(), Work{});
+    roundOpen_ = true;
+    const SimTime limit = p.duration("deadline");
+    deadline_ = limit > 0 ? roundStart_ + limit : sim::kTimeNever;
+    parallel(selected_.size(),
+             [this](std::size_t i, fl::LocalTrainer& trainer) { trainClient(i, 0, trainer); });
+
+    // The model goes to each direct client, and once to each edge aggregator with clients in
+    // the round, which hands it on.
+    outstanding_ = 0;
+    for (Edge& e : edges_) {
+        e.slots.clear();
+        e.pending = 0;
+        e.forwarded = false;
+        e.deadline = sim::kTimeNever;
+    }
+    for (std::size_t i = 0; i < selected_.size(); ++i) {
+        const std::size_t k = selected_[i];
+        if (!edgeOf_.empty() && edgeOf_[k] != kNoEdge) {
+            edges_[edgeOf_[k]].slots.push_back(i);
+            continue;
+        }
+        sendBytes(server_, clients_[k], modelPort_, pack(round_, i), true, cfg_.messageBytes);
+        ++outstanding_;
+    }
+    for (std::size_t e = 0; e < edges_.size(); ++e) {
+        if (edges_[e].slots.empty()) continue;
+        edges_[e].pending = edges_[e].slots.size();
+        sendBytes(server_, edges_[e].node, edgeModelPort_, pack(round_, e), true,
+                  cfg_.messageBytes);
+        ++outstanding_;
+    }
+    if (deadline_ != sim::kTimeNever) sim_->scheduleAt(deadline_, server_, deadlineKind_, round_);
+    if (outstanding_ == 0) closeRound();
+}
+
+ClientData Federation::trainingData(std::size_t k) const {
+    ClientData cd = data_->client(k);
+    if (!cfg_.labelFlip || !malicious_[k]) return cd;
+    // Label flipping (Tolpegin et al. 2020): class c becomes C - 1 - c.
+    auto flipped = std::make_shared<fl::Dataset>();
+    flipped->classes = data_->classes();
+    flipped->features.resize(static_cast<Eigen::Index>(data_->inputs()),
+                             static_cast<Eigen::Index>(cd.train.size()));
+    flipped->labels.resize(cd.train.size());
+    for (std::size_t r = 0; r < cd.train.size(); ++r) {
+        flipped->features.col(static_cast<Eigen::Index>(r)) =
+            cd.train.data->features.col(cd.train.row(r));
+        flipped->labels[r] = static_cast<std::int32_t>(data_->classes()) - 1 - cd.train.label(r);
+    }
+    cd.train = fl::DataView::all(*flipped);
+    cd.owned = flipped;
+    return cd;
+}
+
+void Federation::attack(std::size_t k, fl::ClientResult& result, const Eigen::VectorXd& start,
+                        std::uint64_t round, std::size_t perRound) const {
+    if (!malicious_[k]) return;
+    if (cfg_.modelReplacement) {
+        // The attacker's model X was trained on flipped labels; it sends gamma (X - x) + x with
+        // gamma = n / eta, so that the server's average lands on X (Bagdasaryan et al. 2020).
+        const double gamma = cfg_.attackScale * static_cast<double>(perRound) / cfg_.serverLr;
+        result.vector = fl::modelReplacement(start, result.vector, gamma);
+    } else if (attack_) {
+        attack_->apply(result, start, round);
+    }
+}
+
+/// Local training of selected client `slot` of the round: full work, or at most maxSteps steps.
+void Federation::trainClient(std::size_t slot, std::size_t maxSteps, fl::LocalTrainer& trainer) {
+    const Eigen::VectorXd& global = strategy_->parameters();
+    const std::size_t k = selected_[slot];
+    const ClientData cd = trainingData(k);
+    Work& w = work_[slot];
+    const std::size_t perEpoch = (cd.train.size() + train_.batchSize - 1) / train_.batchSize;
+    w.fullSteps = perEpoch * train_.epochs;
+    fl::TrainOptions opt = train_;
+    opt.maxSteps = maxSteps;
+    sim::RngStream rng(seed_, "federated", clients_[k], "train/" + std::to_string(round_));
+    Eigen::VectorXd out;
+    const fl::TrainStats st = trainer.train(*model_, global, cd.train, opt, rng, out);
+    w.steps = st.steps;
+    w.computeTime = sim::fromSeconds(static_cast<double>(st.steps) * secondsPerStep(k));
+    w.result = fl::ClientResult::parameters(
+        k, std::move(out), static_cast<double>(st.samples) / static_cast<double>(train_.epochs));
+    w.result.lossAfter = st.meanLoss;
+    attack(k, w.result, global, round_, selected_.size());
+    if (cd.test.size() > 0) w.accuracy = fl::evaluate(*model_, global, cd.test).accuracy;
+}
+
+void Federation::onModel(void* self, sim::Network&, const sim::Delivery& d) {
+    auto& f = *static_cast<Federation*>(self);
+    const std::uint64_t round = d.payload >> 32;
+    const std::size_t slot = d.payload & 0xffffffffu;
+    if (round != f.round_ || !f.roundOpen_ || f.work_[slot].state != Work::State::Pending) return;
+    Work& w = f.work_[slot];
+    const std::size_t k = f.selected_[slot];
+    const std::uint32_t edge = f.edgeOf_.empty() ? kNoEdge : f.edgeOf_[k];
+    const SimTime reportBy = edge == kNoEdge ? f.deadline_ : f.edges_[edge].deadline;
+    if (reportBy != sim::kTimeNever && f.cfg_.partial) {
+        // The client plans to be done in time: it expects the upload to take as long as the
+        // download did, and does the steps that fit in what is left.
+        const SimTime download = d.now - (edge == kNoEdge ? f.roundStart_ : f.edges_[edge].modelAt);
+        const SimTime left = reportBy - d.now - download;
+        if (d.now + w.computeTime + download > reportBy) {
+            const double step = f.secondsPerStep(k);
+            const auto fit = static_cast<std::size_t>(std::max(0.0, sim::toSeconds(left) / step));
+            f.trainClient(slot, std::max<std::size_t>(1, fit), *f.trainer_);
+        }
+    }
+    f.sim_->scheduleIn(w.computeTime, d.to, f.trainedKind_, d.payload);
+}
+
+void Federation::onTrained(sim::Simulation&, const sim::Event& e) {
+    const std::uint64_t round = e.data >> 32;
+    const std::size_t slot = e.data & 0xffffffffu;
+    if (round != round_ || !roundOpen_ || work_[slot].state != Work::State::Pending) return;
+    const std::size_t k = selected_[slot];
+    if (availability_ == Availability::Churn && !available(k)) {
+        clientDone(slot, Work::State::Lost);  // it went away before it could upload
+        return;
+    }
+    const std::uint32_t edge = edgeOf_.empty() ? kNoEdge : edgeOf_[k];
+    sendBytes(clients_[k], edge == kNoEdge ? server_ : edges_[edge].node, updatePort_, e.data,
+              false, cfg_.messageBytes);
+}
+
+void Federation::onUpdate(void* self, sim::Network&, const sim::Delivery& d) {
+    auto& f = *static_cast<Federation*>(self);
+    const std::uint64_t round = d.payload >> 32;
+    const std::size_t slot = d.payload & 0xffffffffu;
+    // An update for a closed round (or past its edge's deadline) was counted as a straggler
+    // when the deadline passed.
+    if (round != f.round_ || !f.roundOpen_ || f.work_[slot].state != Work::State::Pending) return;
+    f.clientDone(slot, Work::State::Received);
+}
+
+void Federation::onLost(void* self, sim::Network&, const sim::Loss& l) {
+    auto& f = *static_cast<Federation*>(self);
+    const std::uint64_t round = l.payload >> 32;
+    const std::size_t slot = l.payload & 0xffffffffu;
+    if (round != f.round_ || !f.roundOpen_ || f.work_[slot].state != Work::State::Pending) return;
+    f.clientDone(slot, Work::State::Lost);
+}
+
+/// A client's update reached the node it reports to, or the client dropped out.
+void Federation::clientDone(std::size_t slot, Work::State state) {
+    if (state == Work::State::Lost) sim_->metrics().add(m_.dropouts, 1);
+    const std::uint32_t edge = edgeOf_.empty() ? kNoEdge : edgeOf_[selected_[slot]];
+    if (edge == kNoEdge) {
+        work_[slot].state = state;
+        if (--outstanding_ == 0) closeRound();
+        return;
+    }
+    work_[slot].state = state == Work::State::Received ? Work::State::AtEdge : state;
+    Edge& e = edges_[edge];
+    if (--e.pending == 0 && !e.forwarded) edgeForward(edge);
+}
+
+void Federation::onDeadline(sim::Simulation&, const sim::Event& e) {
+    if (e.data != round_ || !roundOpen_) return;
+    std::size_t late = 0;
+    for (Work& w : work_)
+        if (w.state == Work::State::Pending || w.state == Work::State::AtEdge) {
+            w.state = Work::State::Late;
+            ++late;
+        }
+    sim_->metrics().add(m_.stragglers, static_cast<double>(late));
+    closeRound();
+}
+
+// --- edge aggregators ------------------------------------------------------------------------
+
+void Federation::onEdgeModel(void* self, sim::Network&, const sim::Delivery& d) {
+    auto& f = *static_cast<Federation*>(self);
+    const std::uint64_t round = d.payload >> 32;
+    const std::size_t edge = d.payload & 0xffffffffu;
+    if (round != f.round_ || !f.roundOpen_) return;
+    Edge& e = f.edges_[edge];
+    e.modelAt = d.now;
+    if (f.deadline_ != sim::kTimeNever) {
+        // The edge must be done in time for its own upload. It allows twice as long as the
+        // model took to reach it: every edge uploads at about the same moment, over the same
+        // links into the server.
+        e.deadline = std::max(d.now, f.deadline_ - 2 * (d.now - f.roundStart_));
+        f.sim_->scheduleAt(e.deadline, e.node, f.edgeDeadlineKind_, d.payload);
+    }
+    for (std::size_t slot : e.slots)
+        f.sendBytes(e.node, f.clients_[f.selected_[slot]], f.modelPort_, pack(round, slot), true,
+                    f.cfg_.messageBytes);
+}
+
+void Federation::onEdgeDeadline(sim::Simulation&, const sim::Event& ev) {
+    const std::uint64_t round = ev.data >> 32;
+    const std::size_t edge = ev.data & 0xffffffffu;
+    if (round != round_ || !roundOpen_ || edges_[edge].forwarded) return;
+    edgeForward(edge);
+}
+
+/// The edge sends the server what its clients sent it: one combined update (or a short note
+/// that it has none). Its clients not heard from by now are stragglers.
+void Federation::edgeForward(std::size_t edge) {
+    Edge& e = edges_[edge];
+    e.forwarded = true;
+    std::size_t late = 0, held = 0;
+    for (std::size_t slot : e.slots) {
+        Work& w = work_[slot];
+        if (w.state == Work::State::Pending) {
+            w.state = Work::State::Late;
+            ++late;
+        }
+        held += w.state == Work::State::AtEdge;
+    }
+    sim_->metrics().add(m_.stragglers, static_cast<double>(late));
+    constexpr std::uint64_t kNothingBytes = 64;
+    sendBytes(e.node, server_, edgeUpdatePort_, pack(round_, edge), false,
+              held > 0 ? cfg_.messageBytes : kNothingBytes);
+}
+
+void Federation::onEdgeUpdate(void* self, sim::Network&, const sim::Delivery& d) {
+    auto& f = *static_cast<Federation*>(self);
+    const std::uint64_t round = d.payload >> 32;
+    const std::size_t edge = d.payload & 0xffffffffu;
+    if (round != f.round_ || !f.roundOpen_) return;  // late: counted at the deadline
+    for (std::size_t slot : f.edges_[edge].slots)
+        if (f.work_[slot].state == Work::State::AtEdge) f.work_[slot].state = Work::State::Received;
+    if (--f.outstanding_ == 0) f.closeRound();
+}
+
+void Federation::onEdgeLost(void* self, sim::Network&, const sim::Loss& l) {
+    auto& f = *static_cast<Federation*>(self);
+    const std::uint64_t round = l.payload >> 32;
+    const std::size_t edge = l.payload & 0xffffffffu;
+    if (round != f.round_ || !f.roundOpen_) return;
+    // The model never reached the edge, or its update never reached the server: its clients'
+    // work is lost with it.
+    std::size_t lost = 0;
+    for (std::size_t slot : f.edges_[edge].slots) {
+        Work& w = f.work_[slot];
+        if (w.state == Work::State::Pending || w.state == Work::State::AtEdge) {
+            w.state = Work::State::Lost;
+            ++lost;
+        }
+    }
+    f.edges_[edge].forwarded = true;
+    f.sim_->metrics().add(f.m_.dropouts, static_cast<double>(lost));
+    if (--f.outstanding_ == 0) f.closeRound();
+}
+
+// --- aggregation -------------------------------------------------------------------------------
+
+void Federation::closeRound() {
+    roundOpen_ = false;
+    sim::Metrics& m = sim_->metrics();
+    std::vector<fl::ClientResult> results;
+    accuracies_.clear();
+    participants_ = 0;
+    // Direct clients' results as they are; each edge's clients as one sample-weighted mean, as
+    // the edge computed it.
+    std::vector<Eigen::VectorXd> edgeSum(edges_.size());
+    std::vector<double> edgeSamples(edges_.size(), 0.0);
+    for (std::size_t i = 0; i < work_.size(); ++i) {
+        Work& w = work_[i];
+        if (w.state != Work::State::Received) continue;
+        ++participants_;
+        if (w.steps < w.fullSteps) m.add(m_.partial, 1);
+        if (!std::isnan(w.accuracy)) accuracies_.push_back(w.accuracy);
+        const std::uint32_t edge = edgeOf_.empty() ? kNoEdge : edgeOf_[selected_[i]];
+        if (edge == kNoEdge) {
+            results.push_back(std::move(w.result));
+            continue;
+        }
+        if (edgeSum[edge].size() == 0)
+            edgeSum[edge] = Eigen::VectorXd::Zero(w.result.vector.size());
+        edgeSum[edge] += w.result.samples * w.result.vector;
+        edgeSamples[edge] += w.result.samples;
+    }
+    for (std::size_t e = 0; e < edges_.size(); ++e)
+        if (edgeSamples[e] > 0)
+            results.push_back(fl::ClientResult::parameters(
+                clients_.size() + e, edgeSum[e] / edgeSamples[e], edgeSamples[e]));
+    aggregate(std::move(results));
+}
+
+void Federation::aggregate(std::vector<fl::ClientResult> results) {
+    const Eigen::VectorXd& global = strategy_->parameters();
+    if (!secure_)  // secure aggregation shows the server no single update
+        for (const fl::ClientResult& r : results) {
+            const double norm = r.kind == fl::ClientResult::Kind::Parameters
+                                    ? (r.vector - global).norm()
+                                    : r.vector.norm();
+            sim_->metrics().observe(m_.updateNorm, norm);
+        }
+    if (results.empty()) {
+        endRound("");
+        return;
+    }
+    if (secure_) {
+        secureAggregate(std::move(results));
+        return;
+    }
+    if (dp_) {
+        // DP-FedAvg: clip every update, add noise to the sum, divide by the expected number of
+        // participants, and hand the noised mean update to the server optimiser.
+        Eigen::VectorXd sum = Eigen::VectorXd::Zero(global.size());
+        for (const fl::ClientResult& r : results)
+            sum += dp_->clip(r.vector - global).clipped;
+        applyNoisedSum(std::move(sum), results.size());
+    } else {
+        strategy_->step(results);
+    }
+    endRound("");
+}
+
+void Federation::applyNoisedSum(Eigen::VectorXd sum, std::size_t participants) {
+    const double expected = cfg_.fraction * static_cast<double>(clients_.size());
+    sim::RngStream noise = fl::dpNoiseStream(seed_, server_, round_);
+    Eigen::VectorXd mean = dp_->noise(sum, dp_->divisor(expected, participants), noise);
+    const fl::ClientResult one = fl::ClientResult::delta(0, std::move(mean), 1.0);
+    strategy_->step(std::span<const fl::ClientResult>(&one, 1));
+}
+
+/// The sum goes through the secure-aggregation service: each client hands it
+/// [n_k (x_k - x), n_k] (with DP-FedAvg: [clip(x_k - x), 1]); from the sum the server gets the
+/// sample-weighted mean update (or the clipped sum to noise) and nothing about any one client.
+void Federation::secureAggregate(std::vector<fl::ClientResult> results) {
+    const Eigen::VectorXd& global = strategy_->parameters();
+    const Eigen::Index dim = global.size();
+    auto inputs = std::make_shared<std::vector<Eigen::VectorXd>>();
+    inputs->reserve(results.size());
+    core::SecureAggregator::Round request;
+    request.server = server_;
+    for (const fl::ClientResult& r : results) {
+        Eigen::VectorXd v(dim + 1);
+        if (dp_) {
+            v.head(dim) = dp_->clip(r.vector - global).clipped;
+            v[dim] = 1;
+        } else {
+            v.head(dim) = r.samples * (r.vector - global);
+            v[dim] = r.samples;
+        }
+        inputs->push_back(std::move(v));
+        request.parties.push_back(clients_[r.id]);
+    }
+    for (const Eigen::VectorXd& v : *inputs)
+        request.inputs.emplace_back(v.data(), static_cast<std::size_t>(v.size()));
+    const std::uint64_t round = round_;
+    const std::size_t parties = results.size();
+    secure_->aggregate(std::move(request), [this, inputs, round, parties,
+                                            dim](const core::SecureAggregator::Result& r) {
+        if (round != round_) return;
+        const std::size_t dropped = r.dropped.size();
+        if (!r.sum.empty() && r.sum.size() != static_cast<std::size_t>(dim + 1))
+            ctx_->fail("the secure-aggregation service returned a sum of " +
+                       std::to_string(r.sum.size()) + " values for inputs of " +
+                       std::to_string(dim + 1));
+        participants_ = parties >= dropped ? parties - dropped : 0;
+        sim_->metrics().add(m_.dropouts, static_cast<double>(dropped));
+        const double weight = r.sum.empty() ? 0.0 : r.sum.back();
+        if (participants_ > 0 && weight > 0) {
+            const Eigen::Map<const Eigen::VectorXd> sum(r.sum.data(), dim);
+            if (dp_)
+                applyNoisedSum(sum, participants_);
+            else {
+                const fl::ClientResult mean = fl::ClientResult::delta(0, sum / weight, weight);
+                strategy_->step(std::span<const fl::ClientResult>(&mean, 1));
+            }
+        }
+        char note[160];
+        std::snprintf(note, sizeof note,
+                      ", secure aggregation of %zu (%zu dropped, %llu protocol bytes each)",
+                      parties, dropped, static_cast<unsigned long long>(r.bytesPerParty));
+        endRound(note);
+    });
+}
+
+/// The round's bookkeeping once the global model has moved: evaluation, metrics, the trace
+/// line, a checkpoint, and the next round.
+void Federation::endRound(const std::string& note) {
+    sim::Metrics& m = sim_->metrics();
+    m.set(m_.participants, static_cast<double>(participants_));
+    std::string privacy;
+    if (dp_) {
+        accountant_.step(cfg_.fraction, p_->real("dp_noise"));
+        const fl::PrivacySpent spent = accountant_.epsilon(p_->real("dp_delta"));
+        m.set(m_.epsilon, spent.epsilon);
+        char text[160];
+        std::snprintf(text, sizeof text, ", epsilon %.4g at delta %g (%.*s, order %g)",
+                      spent.epsilon, spent.delta, static_cast<int>(spent.conversionName.size()),
+                      spent.conversionName.data(), spent.order);
+        privacy = text;
+    }
+    const fl::Evaluation e = fl::evaluate(*model_, strategy_->parameters(), data_->globalTest());
+    m.observe(m_.lossChange, std::abs(e.loss - m.value(m_.loss)));
+    m.set(m_.accuracy, e.accuracy);
+    m.set(m_.loss, e.loss);
+    m.set(m_.round, static_cast<double>(round_));
+    if (!accuracies_.empty()) {
+        std::sort(accuracies_.begin(), accuracies_.end());
+        auto pct = [&](double f) {
+            return accuracies_[static_cast<std::size_t>(
+                std::floor(f * static_cast<double>(accuracies_.size() - 1) + 0.5))];
+        };
+        m.set(m_.p10, pct(0.1));
+        m.set(m_.p50, pct(0.5));
+        m.set(m_.p90, pct(0.9));
+    }
+    m.observe(m_.roundTime, sim::toSeconds(sim_->now() - roundStart_));
+    const double target = cfg_.target;
+    if (!targetReached_ && target > 0 && e.accuracy >= target) {
+        targetReached_ = true;
+        m.set(m_.roundsToTarget, static_cast<double>(round_));
+        m.set(m_.timeToTarget, sim::toSeconds(sim_->now()));
+    }
+    char line[200];
+    std::snprintf(line, sizeof line,
+                  "%s %llu: %zu of %zu clients, accuracy %.4f, loss %.4f, %.3f s",
+                  cfg_.async ? "step" : "round", static_cast<unsigned long long>(round_),
+                  participants_, cfg_.async ? cfg_.bufferSize : selected_.size(), e.accuracy,
+                  e.loss, sim::toSeconds(sim_->now() - roundStart_));
+    sim_->trace(server_, "federated", line + privacy + note);
+    if (cfg_.async) return;
+    work_.clear();
+    if (cfg_.checkpointEvery > 0 && round_ % cfg_.checkpointEvery == 0) saveCheckpoint();
+    if (round_ < cfg_.rounds) sim_->scheduleIn(0, server_, roundKind_);
+}
+
+}  // namespace dais::layers::federated

@@ -1,0 +1,445 @@
+// The federated layer's ways of running a federation: asynchronous FedBuff training, edge
+// aggregators under the server, secure aggregation through another layer's service,
+// checkpoints to resume and fork from, and the model-replacement attack.
+#include <QtTest>
+
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "dais/core/layer.h"
+#include "dais/core/layer_registry.h"
+#include "dais/core/services.h"
+#include "dais/layers/federated.h"
+#include "dais/sim/observer.h"
+#include "fl_layer_util.h"
+
+using namespace dais;
+using fltest::metric;
+using fltest::scenario;
+
+namespace {
+
+/// A secure-aggregation provider for tests: sums the inputs after a protocol time, leaving out
+/// the first drop_first parties as if they had dropped out of the protocol.
+class ToySecureAggregation final : public core::Layer, public core::SecureAggregator {
+  public:
+    static core::LayerFactory factory() {
+        core::LayerDescriptor d;
+        d.id = "toysecagg";
+        d.name = "Toy secure aggregation";
+        d.version = "0.1.0";
+        d.summary = "Sums vectors after a fixed protocol time; for tests.";
+        d.provides = {std::string(core::SecureAggregator::kId)};
+        d.params = {
+            {"delay", core::ParamType::Duration, "50ms", 0.0, 100.0, "s", "Protocol time.", {}},
+            {"drop_first",
+             core::ParamType::Integer,
+             0,
+             0.0,
+             1000.0,
+             "parties",
+             "Parties left out of every sum.",
+             {}}};
+        return {d, [] { return std::unique_ptr<core::Layer>(new ToySecureAggregation()); }};
+    }
+    void provideServices(core::ServiceRegistry& s) override {
+        s.provide<core::SecureAggregator>(this, "toysecagg");
+    }
+    void setup(core::LayerContext& ctx) override {
+        sim_ = &ctx.simulation();
+        delay_ = ctx.params().duration("delay");
+        drop_ = static_cast<std::size_t>(ctx.params().integer("drop_first"));
+        kind_ = sim_->registerKind<&ToySecureAggregation::onDone>("toysecagg.done", *this);
+    }
+    void aggregate(Round round, std::function<void(const Result&)> done) override {
+        Pending p;
+        p.done = std::move(done);
+        p.result.sum.assign(round.inputs.front().size(), 0.0);
+        for (std::size_t i = 0; i < round.inputs.size(); ++i) {
+            if (i < drop_) {
+                p.result.dropped.push_back(round.parties[i]);
+                continue;
+            }
+            for (std::size_t j = 0; j < round.inputs[i].size(); ++j)
+                p.result.sum[j] += round.inputs[i][j];
+        }
+        p.result.bytesPerParty = 32 * round.parties.size();
+        pending_.push_back(std::move(p));
+        sim_->scheduleIn(delay_, round.server, kind_, pending_.size() - 1);
+    }
+
+  private:
+    struct Pending {
+        Result result;
+        std::function<void(const Result&)> done;
+    };
+    void onDone(sim::Simulation& sim, const sim::Event& e) {
+        Pending& p = pending_[e.data];
+        p.result.finishedAt = sim.now();
+        p.done(p.result);
+    }
+    sim::Simulation* sim_ = nullptr;
+    sim::SimTime delay_ = 0;
+    std::size_t drop_ = 0;
+    sim::KindId kind_ = 0;
+    std::vector<Pending> pending_;
+};
+
+/// Keeps the federated layer's trace lines.
+struct Lines final : sim::Observer {
+    void onTrace(const sim::TraceRecord& r) override {
+        if (r.category == "federated") text.emplace_back(r.text);
+    }
+    bool has(const std::string& part) const {
+        for (const std::string& t : text)
+            if (t.find(part) != std::string::npos) return true;
+        return false;
+    }
+    std::string all() const {
+        std::string out;
+        for (const std::string& t : text)
+            out += t + "\n";
+        return out;
+    }
+    std::vector<std::string> text;
+};
+
+/// Two regions, each with an edge aggregator and ten clients behind its gateway, and the
+/// server in a third; the gateways are 20 ms apart.
+std::string regions(const std::string& settings) {
+    return std::string(
+               "{\"format\": \"dais-scenario\", \"version\": 1, \"meta\": {\"name\": \"edge\"},"
+               " \"network\": {\"regions\": [{\"id\": \"cloud\", \"center\": [0, 0], "
+               "\"radius\": 10}, {\"id\": \"north\", \"center\": [0, 1000], \"radius\": 50}, "
+               "{\"id\": \"south\", \"center\": [0, -1000], \"radius\": 50}],"
+               " \"nodes\": [{\"id\": \"server\", \"role\": \"server\", \"region\": \"cloud\"},"
+               " {\"id\": \"edge-north\", \"role\": \"aggregator\", \"region\": \"north\"},"
+               " {\"id\": \"edge-south\", \"role\": \"aggregator\", \"region\": \"south\"}],"
+               " \"groups\": [") +
+           "{\"id\": \"north-clients\", \"count\": 10, \"role\": \"client\", \"region\": "
+           "\"north\", "
+           "\"attach\": \"north.gw\", \"resources\": {\"cpu_gflops\": 20}, \"access\": "
+           "{\"latency\": \"5ms\", \"bandwidth\": \"20Mbps\"}}, "
+           "{\"id\": \"south-clients\", \"count\": 10, \"role\": \"client\", \"region\": "
+           "\"south\", "
+           "\"attach\": \"south.gw\", \"resources\": {\"cpu_gflops\": 20}, \"access\": "
+           "{\"latency\": \"5ms\", \"bandwidth\": \"20Mbps\"}}],"
+           " \"topologies\": [{\"generator\": \"regions\", \"members\": [\"server\", "
+           "\"edge-north\", \"edge-south\"], \"link\": {\"latency\": \"1ms\", \"bandwidth\": "
+           "\"1Gbps\"}, \"latency_matrix\": {\"order\": [\"cloud\", \"north\", \"south\"], "
+           "\"latency\": [[\"0ms\", \"20ms\", \"20ms\"], [\"20ms\", \"0ms\", \"30ms\"], "
+           "[\"20ms\", \"30ms\", \"0ms\"]]}, \"inter_bandwidth\": \"1Gbps\"}]},"
+           " \"layers\": {\"federated\": {\"data\": \"csv\", \"data_file\": \"" DAIS_SOURCE_DIR
+           "/scenarios/data/digits.csv\", \"label_column\": \"digit\", \"batch_size\": 16, "
+           "\"fraction\": 1.0" +
+           (settings.find("\"rounds\"") == std::string::npos ? ", \"rounds\": 10" : "") +
+           (settings.empty() ? "" : ", " + settings) + "}}, \"run\": {\"seed\": 1}}";
+}
+
+/// The federated settings of `text` with the toy provider enabled beside them.
+std::string withSecureAggregation(std::string text, const std::string& toy) {
+    const std::string anchor = "\"layers\": {";
+    text.insert(text.find(anchor) + anchor.size(), "\"toysecagg\": {" + toy + "}, ");
+    return text;
+}
+
+}  // namespace
+
+class TestFlFederation : public QObject {
+    Q_OBJECT
+    core::LayerRegistry registry_;
+    std::filesystem::path dir_;
+
+    core::RunReport run(const std::string& text, sim::Observer* lines = nullptr) {
+        return fltest::runText(text, registry_, lines);
+    }
+    QString errorOfPrepare(const std::string& text) {
+        return fltest::errorOfPrepare(text, registry_);
+    }
+
+  private slots:
+    void initTestCase() {
+        QVERIFY(registry_.add(layers::federated::factory()).ok());
+        QVERIFY(registry_.add(ToySecureAggregation::factory()).ok());
+        dir_ = std::filesystem::temp_directory_path() /
+               ("dais-fl-federation-" + std::to_string(QCoreApplication::applicationPid()));
+        std::filesystem::remove_all(dir_);
+    }
+    void cleanupTestCase() { std::filesystem::remove_all(dir_); }
+
+    // --- asynchronous training -----------------------------------------------------------------
+
+    void asyncFedBuffLearns() {
+        // Ten clients train at all times; the server steps on every five updates. Each takes
+        // about a quarter of a second to train and its messages take 5 to 100 ms, so updates
+        // arrive out of turn and stale.
+        std::string text = scenario(
+            "\"mode\": \"async\", \"concurrency\": 10, \"buffer_size\": 5, \"rounds\": 60, "
+            "\"server_lr\": 1.0");
+        const std::string fast = "\"resources\": {\"cpu_gflops\": 20}, ";
+        text.replace(text.find(fast), fast.size(), "");
+        text.replace(text.find("\"data\": \"csv\""), 13,
+                     "\"data\": \"csv\", \"default_gflops\": 0.02");
+        const std::string latency = "\"latency\": \"20ms\"";
+        text.replace(text.find(latency), latency.size(),
+                     "\"latency\": {\"dist\": \"lognormal\", \"median\": \"20ms\", \"sigma\": 1}");
+        Lines lines;
+        const core::RunReport r = run(text, &lines);
+        QCOMPARE(r.status, core::RunStatus::Completed);
+        QCOMPARE(metric(r, "federated.round"), 60.0);
+        QCOMPARE(metric(r, "federated.participants"), 5.0);
+        QCOMPARE(r.metric("federated.staleness")->count, std::uint64_t(300));
+        // With ten in flight and steps every five, an update is typically a step or two old.
+        const double staleness = metric(r, "federated.staleness");
+        QVERIFY2(staleness > 0.3 && staleness < 3, qPrintable(QString::number(staleness)));
+        QVERIFY2(metric(r, "federated.accuracy") > 0.9,
+                 qPrintable(QString::number(metric(r, "federated.accuracy"))));
+        QVERIFY(lines.has("step 60: 5 of 5 clients"));
+        // Every model sent is answered: 300 updates used, up to 10 still in flight at the end.
+        const double down = metric(r, "federated.bytes.down") / 2600;
+        QVERIFY2(down >= 300 && down <= 310, qPrintable(QString::number(down)));
+        // Training threads do not change the run.
+        text.replace(text.find("\"mode\": \"async\""), 15, "\"mode\": \"async\", \"threads\": 1");
+        const core::RunReport one = run(text);
+        QCOMPARE(one.fingerprint, r.fingerprint);
+        QCOMPARE(metric(one, "federated.accuracy"), metric(r, "federated.accuracy"));
+    }
+
+    void asyncRefusesWhatNeedsRounds() {
+        QVERIFY(
+            errorOfPrepare(scenario("\"mode\": \"async\", \"concurrency\": 4, \"buffer_size\": 5"))
+                .contains("buffer_size (5) is larger than concurrency (4)"));
+        QVERIFY(errorOfPrepare(scenario("\"mode\": \"async\", \"deadline\": \"1s\""))
+                    .contains("set deadline to 0"));
+        QVERIFY(errorOfPrepare(scenario("\"mode\": \"async\", \"dp_clip\": 1"))
+                    .contains("DP-FedAvg (dp_clip > 0) needs rounds"));
+        QVERIFY(errorOfPrepare(scenario("\"mode\": \"async\", \"checkpoint_every\": 1"))
+                    .contains("async training has no such moment"));
+    }
+
+    // --- edge aggregators ----------------------------------------------------------------------
+
+    void edgeAggregatorsComputeTheSameAverage() {
+        // FedAvg through two edge aggregators: each sends the sample-weighted mean of its ten
+        // clients, the server the weighted mean of those, which is the mean over all twenty.
+        Lines lines;
+        const core::RunReport edge = run(regions(""), &lines);
+        const core::RunReport flat = run(regions("\"hierarchy\": \"flat\""));
+        QCOMPARE(edge.status, core::RunStatus::Completed);
+        QVERIFY2(lines.has("edge aggregators: edge-north (10 clients) edge-south (10 clients); 0 "
+                           "clients report to the server"),
+                 lines.all().c_str());
+        QCOMPARE(metric(edge, "federated.participants"), 20.0);
+        QCOMPARE(metric(edge, "federated.accuracy"), metric(flat, "federated.accuracy"));
+        const double a = metric(edge, "federated.loss"), b = metric(flat, "federated.loss");
+        QVERIFY2(std::abs(a - b) < 1e-9 * b, qPrintable(QString("%1 vs %2").arg(a).arg(b)));
+        // Traffic: every hop carries a full model (2,600 bytes), but the server sends two and
+        // receives two a round instead of twenty each.
+        QCOMPARE(metric(edge, "federated.bytes.server"), 10 * 4 * 2600.0);
+        QCOMPARE(metric(flat, "federated.bytes.server"), 10 * 40 * 2600.0);
+        QCOMPARE(metric(edge, "federated.bytes.down"), 10 * 22 * 2600.0);
+        QCOMPARE(edge.metric("federated.update_norm")->count, std::uint64_t(10 * 2));
+        // Rounds take longer: two more hops each way.
+        QVERIFY(metric(edge, "federated.round_time") > metric(flat, "federated.round_time"));
+    }
+
+    void edgeDeadlinesMakeStragglers() {
+        // Half of each region is slow. The round deadline is 0.2 s: each edge forwards what it
+        // has in time for its own upload, and its slow clients are stragglers.
+        std::string text = regions("\"deadline\": \"0.2s\", \"rounds\": 3");
+        const std::string north = "\"id\": \"north-clients\", \"count\": 10";
+        text.replace(text.find(north), north.size(), "\"id\": \"north-clients\", \"count\": 5");
+        const std::string south = "\"id\": \"south-clients\", \"count\": 10";
+        text.replace(text.find(south), south.size(), "\"id\": \"south-clients\", \"count\": 5");
+        const std::string slow =
+            "{\"id\": \"north-slow\", \"count\": 5, \"role\": \"client\", \"region\": \"north\", "
+            "\"attach\": \"north.gw\", \"resources\": {\"cpu_gflops\": 0.001}}, "
+            "{\"id\": \"south-slow\", \"count\": 5, \"role\": \"client\", \"region\": \"south\", "
+            "\"attach\": \"south.gw\", \"resources\": {\"cpu_gflops\": 0.001}}, ";
+        text.insert(text.find("{\"id\": \"north-clients\""), slow);
+        const core::RunReport r = run(text);
+        QCOMPARE(r.status, core::RunStatus::Completed);
+        QCOMPARE(metric(r, "federated.participants"), 10.0);
+        QCOMPARE(metric(r, "federated.stragglers"), 30.0);
+        QCOMPARE(metric(r, "federated.dropouts"), 0.0);
+    }
+
+    void edgesRefuseWhatNeedsEachUpdate() {
+        QVERIFY(errorOfPrepare(regions("\"dp_clip\": 1")).contains("use hierarchy flat"));
+        QVERIFY(
+            errorOfPrepare(regions("\"strategy\": \"qfedavg\"")).contains("use hierarchy flat"));
+        QVERIFY(errorOfPrepare(regions("\"mode\": \"async\"")).contains("edge aggregators"));
+        QCOMPARE(errorOfPrepare(regions("\"mode\": \"async\", \"hierarchy\": \"flat\"")),
+                 QString("(prepared)"));
+    }
+
+    // --- secure aggregation --------------------------------------------------------------------
+
+    void secureAggregationGivesTheSameModel() {
+        // The server gets only the sum of [n_k (x_k - x), n_k]; the mean update it makes of it is
+        // FedAvg's, so the models are equal up to rounding.
+        const std::string base = scenario("\"rounds\": 8");
+        Lines lines;
+        const core::RunReport secure = run(withSecureAggregation(base, ""), &lines);
+        const core::RunReport plain = run(base);
+        QCOMPARE(secure.status, core::RunStatus::Completed);
+        QVERIFY2(lines.has("updates are summed by secure aggregation (layer toysecagg)"),
+                 lines.all().c_str());
+        QVERIFY(lines.has("secure aggregation of 10 (0 dropped, 320 protocol bytes each)"));
+        QCOMPARE(metric(secure, "federated.accuracy"), metric(plain, "federated.accuracy"));
+        const double a = metric(secure, "federated.loss"), b = metric(plain, "federated.loss");
+        QVERIFY2(std::abs(a - b) < 1e-9 * b, qPrintable(QString("%1 vs %2").arg(a).arg(b)));
+        // The server never sees one update, so it cannot measure their norms.
+        QCOMPARE(secure.metric("federated.update_norm")->count, std::uint64_t(0));
+        // The protocol's 50 ms is part of every round.
+        const double dt =
+            metric(secure, "federated.round_time") - metric(plain, "federated.round_time");
+        QVERIFY2(std::abs(dt - 0.05) < 1e-9, qPrintable(QString::number(dt)));
+        // Parties that drop out of the protocol are dropouts and not in the model.
+        const core::RunReport dropped = run(withSecureAggregation(base, "\"drop_first\": 3"));
+        QCOMPARE(metric(dropped, "federated.participants"), 7.0);
+        QCOMPARE(metric(dropped, "federated.dropouts"), 8 * 3.0);
+        // With DP-FedAvg the clients clip, the provider sums, the server adds the noise: the
+        // same noised mean as without the provider.
+        const std::string dp = scenario("\"rounds\": 8, \"dp_clip\": 5, \"dp_noise\": 0.5");
+        const core::RunReport dpSecure = run(withSecureAggregation(dp, ""));
+        const core::RunReport dpPlain = run(dp);
+        QCOMPARE(dpSecure.status, core::RunStatus::Completed);
+        QCOMPARE(metric(dpSecure, "federated.epsilon"), metric(dpPlain, "federated.epsilon"));
+        const double c = metric(dpSecure, "federated.loss"), d = metric(dpPlain, "federated.loss");
+        QVERIFY2(std::abs(c - d) < 1e-9 * d, qPrintable(QString("%1 vs %2").arg(c).arg(d)));
+    }
+
+    void secureAggregationIsUsedOnlyWhereItFits() {
+        // Median looks at each update: the sum cannot serve it.
+        Lines lines;
+        const core::RunReport r =
+            run(withSecureAggregation(scenario("\"rounds\": 2, \"aggregator\": \"median\""), ""),
+                &lines);
+        QCOMPARE(r.status, core::RunStatus::Completed);
+        QVERIFY2(lines.has("secure aggregation (from layer toysecagg) not used: the median "
+                           "aggregator looks at each update"),
+                 lines.all().c_str());
+        QVERIFY(
+            errorOfPrepare(
+                withSecureAggregation(
+                    scenario("\"aggregator\": \"median\", \"secure_aggregation\": \"required\""),
+                    ""))
+                .contains("secure aggregation shows the server only the sum, but the median "
+                          "aggregator looks at each update"));
+        QVERIFY(errorOfPrepare(scenario("\"secure_aggregation\": \"required\""))
+                    .contains("no layer of the run provides the secure-aggregation service"));
+    }
+
+    // --- checkpoints ---------------------------------------------------------------------------
+
+    void resumingGivesTheSameRun() {
+        // Eight rounds at once, against four rounds, a checkpoint, and the last four resumed.
+        const std::string folder = (dir_ / "resume").string();
+        const std::string settings =
+            "\"rounds\": 8, \"strategy\": \"fedavgm\", \"server_momentum\": 0.5, \"dp_clip\": 5, "
+            "\"dp_noise\": 0.3, \"checkpoint_every\": 4, \"checkpoint_dir\": \"" +
+            folder + "\"";
+        const core::RunReport whole = run(scenario(settings));
+        const std::string file = folder + "/seed1-round4.dflck";
+        QVERIFY(std::filesystem::exists(file));
+        QVERIFY(std::filesystem::exists(folder + "/seed1-round8.dflck"));
+        Lines lines;
+        const core::RunReport resumed =
+            run(scenario(settings + ", \"resume_from\": \"" + file + "\""), &lines);
+        QCOMPARE(resumed.status, core::RunStatus::Completed);
+        QVERIFY2(lines.has("resumed from " + file + " after round 4 at "), lines.all().c_str());
+        QVERIFY(lines.has(", nothing changed"));
+        QVERIFY(!lines.has("round 4:"));
+        QVERIFY(lines.has("round 5:"));
+        // Every metric ends as in the uninterrupted run, distributions included.
+        for (const char* name :
+             {"federated.accuracy", "federated.loss", "federated.epsilon", "federated.bytes.up",
+              "federated.bytes.server", "federated.round", "federated.client_accuracy.p50"})
+            QCOMPARE(metric(resumed, name), metric(whole, name));
+        for (const char* name :
+             {"federated.round_time", "federated.update_norm", "federated.loss_change"}) {
+            QCOMPARE(resumed.metric(name)->count, whole.metric(name)->count);
+            QCOMPARE(resumed.metric(name)->mean, whole.metric(name)->mean);
+            QCOMPARE(resumed.metric(name)->p95, whole.metric(name)->p95);
+        }
+        QCOMPARE(resumed.simulatedTime, whole.simulatedTime);
+    }
+
+    void forkingChangesWhatItSays() {
+        const std::string folder = (dir_ / "fork").string();
+        const std::string base = "\"checkpoint_every\": 3, \"checkpoint_dir\": \"" + folder + "\"";
+        const core::RunReport whole = run(scenario(base + ", \"rounds\": 6"));
+        const std::string file = folder + "/seed1-round3.dflck";
+        Lines lines;
+        const core::RunReport fork =
+            run(scenario(base + ", \"learning_rate\": 0.01, \"rounds\": 9, \"resume_from\": \"" +
+                         file + "\""),
+                &lines);
+        QCOMPARE(fork.status, core::RunStatus::Completed);
+        QVERIFY2(lines.has("; changed: learning_rate 0.05 -> 0.01; rounds 6 -> 9"),
+                 lines.all().c_str());
+        QCOMPARE(metric(fork, "federated.round"), 9.0);
+        QVERIFY(metric(fork, "federated.loss") != metric(whole, "federated.loss"));
+    }
+
+    void badCheckpointsAreRefused() {
+        const std::string folder = (dir_ / "bad").string();
+        const std::string base =
+            "\"rounds\": 4, \"checkpoint_every\": 2, \"checkpoint_dir\": \"" + folder + "\"";
+        QCOMPARE(run(scenario(base)).status, core::RunStatus::Completed);
+        const std::string good = folder + "/seed1-round2.dflck";
+        auto resumeFrom = [&](const std::string& file, const std::string& extra = "") {
+            return errorOfPrepare(scenario(base + extra + ", \"resume_from\": \"" + file + "\""));
+        };
+        QVERIFY(resumeFrom(folder + "/none.dflck").contains("none.dflck: No such file"));
+        const std::string junk = folder + "/junk.dflck";
+        std::ofstream(junk) << "not a checkpoint at all";
+        QVERIFY(resumeFrom(junk).contains("junk.dflck: not a federated-learning checkpoint"));
+        // One byte changed in the middle.
+        std::string bytes(std::filesystem::file_size(good), '\0');
+        std::ifstream(good, std::ios::binary).read(bytes.data(), std::streamsize(bytes.size()));
+        bytes[bytes.size() / 2] ^= 0x20;
+        const std::string damaged = folder + "/damaged.dflck";
+        std::ofstream(damaged, std::ios::binary) << bytes;
+        QVERIFY(resumeFrom(damaged).contains("the file is damaged (its checksum does not match)"));
+        // Cut short.
+        const std::string cut = folder + "/cut.dflck";
+        std::ofstream(cut, std::ios::binary) << bytes.substr(0, 40);
+        QVERIFY(resumeFrom(cut).contains("cut.dflck: the file is damaged"));
+        // A state that does not fit: an MLP's parameters for logistic regression, a strategy
+        // of another kind, no rounds left.
+        QVERIFY(resumeFrom(good, ", \"model\": \"mlp\", \"hidden\": \"8\"")
+                    .contains("its server state does not fit this run"));
+        QVERIFY(resumeFrom(good, ", \"strategy\": \"fedyogi\"")
+                    .contains("its server state does not fit this run"));
+        QVERIFY(resumeFrom(folder + "/seed1-round4.dflck")
+                    .contains("the checkpoint is of round 4, and rounds is 4"));
+    }
+
+    // --- model replacement ---------------------------------------------------------------------
+
+    void modelReplacementTakesOverFedAvg() {
+        // One attacker among twenty trains on flipped labels and boosts its update twenty-fold,
+        // so FedAvg's average becomes its model: the global model of every round is the last
+        // one after two epochs of training on wrong labels, and loses about 40 points. The
+        // median ignores the attacker.
+        const std::string base = "\"rounds\": 15, \"fraction\": 1.0";
+        const std::string attack = ", \"attack\": \"model-replacement\", \"attackers\": 0.05";
+        const double clean = metric(run(scenario(base)), "federated.accuracy");
+        const double fedavg = metric(run(scenario(base + attack)), "federated.accuracy");
+        const double median = metric(run(scenario(base + attack + ", \"aggregator\": \"median\"")),
+                                     "federated.accuracy");
+        qInfo("model replacement: clean %.1f%%, FedAvg %.1f%%, median %.1f%%", 100 * clean,
+              100 * fedavg, 100 * median);
+        QVERIFY2(fedavg < clean - 0.3, qPrintable(QString("%1 vs %2").arg(fedavg).arg(clean)));
+        QVERIFY2(median > clean - 0.03, qPrintable(QString("%1 vs %2").arg(median).arg(clean)));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestFlFederation)
+#include "tst_fl_federation.moc"
