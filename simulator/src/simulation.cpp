@@ -186,13 +186,18 @@ void Simulation::addSampleHook(SampleHook fn, void* self) {
     sampleHooks_.emplace_back(fn, self);
 }
 
-void Simulation::onSampleEvent() {
-    nextSample_ = {};
+void Simulation::sampleNow() {
+    if (observers_.empty()) return;
     for (const auto& [fn, self] : sampleHooks_)
         fn(self, *this);
     const std::vector<MetricValue> values = metrics_.readAll();
     for (Observer* o : observers_)
         o->onSample(now_, values);
+}
+
+void Simulation::onSampleEvent() {
+    nextSample_ = {};
+    sampleNow();
     // Keep sampling while the model still has work; a lone sampling event must not keep an
     // otherwise finished run alive.
     if (queueSize() > cancelled_.size() && now_ <= kTimeNever - sampleInterval_)

@@ -7,6 +7,7 @@
 #include <fstream>
 #include <functional>
 #include <memory>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -89,11 +90,18 @@ class ToySecureAggregation final : public core::Layer, public core::SecureAggreg
     std::vector<Pending> pending_;
 };
 
-/// Keeps the federated layer's trace lines.
+/// Keeps the federated layer's trace lines, and the rounds seen in metric samples.
 struct Lines final : sim::Observer {
     void onTrace(const sim::TraceRecord& r) override {
         if (r.category == "federated") text.emplace_back(r.text);
     }
+    void onSample(sim::SimTime, std::span<const sim::MetricValue> values) override {
+        for (const sim::MetricValue& v : values)
+            if (v.info->name == "federated.round" &&
+                (sampledRounds.empty() || sampledRounds.back() != v.value))
+                sampledRounds.push_back(v.value);
+    }
+    std::vector<double> sampledRounds;
     bool has(const std::string& part) const {
         for (const std::string& t : text)
             if (t.find(part) != std::string::npos) return true;
@@ -199,6 +207,10 @@ class TestFlFederation : public QObject {
         QVERIFY2(metric(r, "federated.accuracy") > 0.9,
                  qPrintable(QString::number(metric(r, "federated.accuracy"))));
         QVERIFY(lines.has("step 60: 5 of 5 clients"));
+        // Every step's figures are sampled when it ends, whatever the sample interval.
+        QCOMPARE(lines.sampledRounds.size(), std::size_t(60));
+        QCOMPARE(lines.sampledRounds.front(), 1.0);
+        QCOMPARE(lines.sampledRounds.back(), 60.0);
         // Every model sent is answered: 300 updates used, up to 10 still in flight at the end.
         const double down = metric(r, "federated.bytes.down") / 2600;
         QVERIFY2(down >= 300 && down <= 310, qPrintable(QString::number(down)));

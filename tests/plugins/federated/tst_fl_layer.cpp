@@ -210,6 +210,11 @@ class TestFlLayer : public QObject {
         QCOMPARE(metric(a, "federated.loss"), metric(b, "federated.loss"));
         const core::RunReport c = run(scenario(R"("rounds": 5, "model": "mlp", "hidden": "16")"));
         QVERIFY(c.fingerprint != a.fingerprint);
+        // The same messages at the same times, but another model learnt: the fingerprint
+        // holds a digest of every round's global model, so it tells them apart.
+        const core::RunReport d = run(scenario(R"("rounds": 5, "learning_rate": 0.1)"));
+        QCOMPARE(d.events, a.events);
+        QVERIFY(d.fingerprint != a.fingerprint);
     }
 
     void deadlineMakesStragglers() {

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <string>
 #include <vector>
 
@@ -18,6 +19,22 @@ namespace dais::layers::federated {
 
 using sim::NodeIndex;
 using sim::SimTime;
+
+namespace {
+
+/// A 64-bit digest of a parameter vector, bit for bit.
+std::uint64_t digest(const Eigen::VectorXd& x) {
+    std::uint64_t h = 0xcbf29ce484222325ull;
+    for (Eigen::Index i = 0; i < x.size(); ++i) {
+        std::uint64_t bits;
+        std::memcpy(&bits, &x[i], sizeof bits);
+        h = (h ^ bits) * 0x100000001b3ull;
+        h ^= h >> 29;
+    }
+    return h;
+}
+
+}  // namespace
 
 void Federation::onRoundStart(sim::Simulation&, const sim::Event& e) {
     if (!cfg_.async)
@@ -457,7 +474,9 @@ void Federation::endRound(const std::string& note) {
                       spent.conversionName.data(), spent.order);
         privacy = text;
     }
-    const fl::Evaluation e = fl::evaluate(*model_, strategy_->parameters(), data_->globalTest());
+    const Eigen::VectorXd& global = strategy_->parameters();
+    sim_->foldIntoFingerprint(digest(global));  // the fingerprint shows what was learnt
+    const fl::Evaluation e = fl::evaluate(*model_, global, data_->globalTest());
     m.observe(m_.lossChange, std::abs(e.loss - m.value(m_.loss)));
     m.set(m_.accuracy, e.accuracy);
     m.set(m_.loss, e.loss);
@@ -486,6 +505,7 @@ void Federation::endRound(const std::string& note) {
                   participants_, cfg_.async ? cfg_.bufferSize : selected_.size(), e.accuracy,
                   e.loss, sim::toSeconds(sim_->now() - roundStart_));
     sim_->trace(server_, "federated", line + privacy + note);
+    sim_->sampleNow();  // every round's figures reach the observers (and the run store)
     if (cfg_.async) return;
     work_.clear();
     if (cfg_.checkpointEvery > 0 && round_ % cfg_.checkpointEvery == 0) saveCheckpoint();

@@ -1,5 +1,6 @@
 #pragma once
-// The run fingerprint: a hash folded over every executed event's (time, target, kind).
+// The run fingerprint: a hash folded over every executed event's (time, target, kind), and over
+// the values models choose to fold in.
 
 #include <cstdint>
 #include <string>
@@ -18,6 +19,12 @@ class Fingerprint {
         h_ = (h_ ^ static_cast<std::uint64_t>(e.time)) * 0x9fb21c651e98df25ULL;
         h_ = (h_ ^ tk) * 0xc6a4a7935bd1e995ULL;
         h_ ^= h_ >> 29;
+    }
+    /// Folds a value a model computed (a digest of a trained model), so that the fingerprint
+    /// also tells apart runs whose events agree but whose results do not.
+    void foldValue(std::uint64_t v) {
+        h_ = (h_ ^ v) * 0x9fb21c651e98df25ULL;
+        h_ ^= h_ >> 31;
     }
     /// The final value, mixed once more so that close sequences give distant numbers.
     std::uint64_t value() const { return mix64(h_); }

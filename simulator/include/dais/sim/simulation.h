@@ -131,6 +131,8 @@ class Simulation {
     std::uint64_t seed() const { return config_.seed; }
     QueueKind queueKind() const { return config_.queue; }
     const Fingerprint& fingerprint() const { return fingerprint_; }
+    /// Folds a digest of what a model computed into the fingerprint (see Fingerprint).
+    void foldIntoFingerprint(std::uint64_t digest) { fingerprint_.foldValue(digest); }
     /// Bytes held by the pending-event set (for memory-per-event measurements).
     std::size_t queueMemoryBytes() const;
 
@@ -163,6 +165,10 @@ class Simulation {
     /// Sends every metric to the observers' onSample each `interval` of simulated time
     /// (0 = never). Sampling does not change the run: it is not part of the fingerprint.
     void setSampleInterval(SimTime interval);
+    /// A moment worth recording whatever the interval (the end of a training round): the
+    /// observers get a sample of every metric now. Like periodic samples, it is not part of
+    /// the fingerprint.
+    void sampleNow();
     /// A model's chance to bring derived metrics (utilisations, averages) up to date just
     /// before they are sampled. Hooks must only update metrics: they run outside the event
     /// order and the fingerprint.
