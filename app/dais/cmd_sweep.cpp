@@ -610,7 +610,7 @@ void printSummary(const SweepArgs& a, const core::SweepPlan& plan, const Executi
             std::string message = r.error;
             if (const std::size_t nl = message.find('\n'); nl != std::string::npos)
                 message = message.substr(0, nl) + " ...";
-            std::printf("  run %zu (point %zu, seed %llu): %s\n", r.index, r.point,
+            std::printf("  point %zu, seed %llu: %s\n", r.point,
                         static_cast<unsigned long long>(r.seed), message.c_str());
         }
     }

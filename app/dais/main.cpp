@@ -445,7 +445,10 @@ int commandRun(Args& args) {
         case core::RunStatus::Stopped:
             return kExitInterrupted;
         case core::RunStatus::Failed:
-            printError("the run failed: " + report.error);
+            // Failures caught while running already say so; set-up failures do not.
+            printError(report.error.starts_with("the run failed")
+                           ? report.error
+                           : "the run failed: " + report.error);
             return kExitFailure;
     }
     return kExitFailure;
