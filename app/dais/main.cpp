@@ -4,11 +4,13 @@
 #include <csignal>
 #include <cstdlib>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstdio>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -88,6 +90,8 @@ options:
                      $XDG_DATA_HOME/dais/runs.sqlite, else ~/.local/share/dais/runs.sqlite);
                      see `dais help runs`
   --no-store         do not record the run
+  --trace CATEGORIES print the run's trace records on stderr as they happen: a layer's id
+                     (federated), net, fault..., several separated by commas, or all
 )";
 
 constexpr const char* kBenchHelp = R"(usage: dais bench BENCHMARK [options]
@@ -329,6 +333,56 @@ nlohmann::json summaryJson(const core::RunReport& r, const std::string& file) {
             {"busiest_links", links}};
 }
 
+/// Prints trace records on stderr as the run makes them, one line each: simulated time, node,
+/// category and text. Records made while the layers set up, before the network's names are
+/// known, wait until nameNodes() is called.
+class TracePrinter final : public sim::Observer {
+  public:
+    explicit TracePrinter(const std::string& categories) {
+        std::size_t start = 0;
+        while (start <= categories.size()) {
+            const std::size_t comma = std::min(categories.find(',', start), categories.size());
+            categories_.push_back(categories.substr(start, comma - start));
+            start = comma + 1;
+        }
+        all_ = std::find(categories_.begin(), categories_.end(), "all") != categories_.end();
+    }
+    void nameNodes(const sim::Network& network) {
+        network_ = &network;
+        for (const Held& h : held_)
+            print(h.time, h.node, h.category, h.text);
+        held_.clear();
+    }
+    void onTrace(const sim::TraceRecord& r) override {
+        if (!all_ &&
+            std::find(categories_.begin(), categories_.end(), r.category) == categories_.end())
+            return;
+        if (!network_)
+            held_.push_back({r.time, r.node, std::string(r.category), std::string(r.text)});
+        else
+            print(r.time, r.node, r.category, r.text);
+    }
+
+  private:
+    struct Held {
+        sim::SimTime time;
+        sim::TargetId node;
+        std::string category, text;
+    };
+    void print(sim::SimTime t, sim::TargetId node, std::string_view category,
+               std::string_view text) const {
+        const std::string name =
+            node < network_->nodeCount() ? network_->nodeName(node) : "#" + std::to_string(node);
+        std::fprintf(stderr, "%14.6f s  %-16s %.*s: %.*s\n", sim::toSeconds(t), name.c_str(),
+                     static_cast<int>(category.size()), category.data(),
+                     static_cast<int>(text.size()), text.data());
+    }
+    std::vector<std::string> categories_;
+    bool all_ = false;
+    const sim::Network* network_ = nullptr;
+    std::vector<Held> held_;
+};
+
 int commandRun(Args& args) {
     ScenarioArgs sa{"run", {}, {}};
     core::RunOptions options;
@@ -338,6 +392,7 @@ int commandRun(Args& args) {
     std::string storePath;  // empty: the default store
     bool noStore = false;
     std::vector<std::string> parameters;  // the run's choices as "PATH=VALUE", for the store
+    std::optional<TracePrinter> tracer;
     while (!args.done()) {
         std::string value, error;
         if (args.flag("help")) {
@@ -392,6 +447,12 @@ int commandRun(Args& args) {
             progress = 1;
         } else if (args.flag("no-progress")) {
             progress = 0;
+        } else if (args.option("trace", value, error)) {
+            if (!error.empty()) return printError(error), kExitUsage;
+            if (value.empty())
+                return printError("--trace: name the categories (federated, net, ...) or all"),
+                       kExitUsage;
+            tracer.emplace(value);
         } else if (const int code = sa.take(args); code != kExitOk) {
             return code;
         }
@@ -403,11 +464,16 @@ int commandRun(Args& args) {
         return printError("--store and --no-store contradict each other"), kExitUsage;
     std::unique_ptr<RunRecorder> recorder;
     if (!noStore && !(recorder = RunRecorder::open(storePath, code))) return code;
+    if (tracer) {
+        options.observer = &*tracer;
+        options.trace = true;
+    }
     auto run = core::ScenarioRun::prepare(*scenario, options);
     if (!run) {
         std::fprintf(stderr, "%s\n", run.error().message.c_str());
         return kExitBadInput;
     }
+    if (tracer) tracer->nameNodes((*run)->network());
     parameters.insert(parameters.begin(), sa.overrides.begin(), sa.overrides.end());
     if (recorder &&
         !recorder->begin(*scenario, options.seed.value_or(scenario->run.seed), parameters))
@@ -421,7 +487,8 @@ int commandRun(Args& args) {
     if (recorder) runner.addObserver(recorder->observer());
     core::RunReport report;
     {
-        const bool showBar = progress == 1 || (progress == -1 && stderrIsTerminal());
+        // The bar and trace lines share stderr: with a trace, only an asked-for bar.
+        const bool showBar = progress == 1 || (progress == -1 && !tracer && stderrIsTerminal());
         std::optional<ProgressBar> bar;
         if (showBar) bar.emplace(sim, horizon, progress == 1);
         const InterruptWatch interrupt;

@@ -151,6 +151,25 @@ class TestCli : public QObject {
         QVERIFY(o.err.isEmpty());  // no progress bar when stderr is not a terminal
     }
 
+    void runTracesWhatItIsAsked() {
+        // The federated layer's lines, from its set-up on, named by node; nothing else.
+        const Outcome o = dais({"run", scenario("hospitals.dais.json"), "--no-store", "--trace",
+                                "federated", "--set", "layers.federated.rounds=2"});
+        QCOMPARE(o.code, kOk);
+        const QStringList lines = o.err.split('\n', Qt::SkipEmptyParts);
+        QCOMPARE(lines.size(), 3);
+        QVERIFY2(lines[0].contains(QRegularExpression(
+                     "^ +0\\.000000 s  coordinator +federated: data .*breast_cancer")),
+                 qPrintable(lines[0]));
+        QVERIFY2(lines[2].contains("coordinator      federated: round 2: 10 of 10 clients"),
+                 qPrintable(lines[2]));
+        QVERIFY(o.out.contains("fingerprint"));
+        const Outcome none = dais({"run", scenario("hospitals.dais.json"), "--no-store", "--trace",
+                                   "gossip", "--set", "layers.federated.rounds=2"});
+        QVERIFY(none.err.isEmpty());
+        QCOMPARE(dais({"run", scenario("hospitals.dais.json"), "--trace"}).code, kUsage);
+    }
+
     void runJsonIsReproducible() {
         const QStringList args = {"run", scenario("single-link-queue.dais.json"), "--json",
                                   "--until", "30s"};
