@@ -101,12 +101,6 @@ double seconds(Clock::time_point a, Clock::time_point b) {
     return std::chrono::duration<double>(b - a).count();
 }
 
-double median(std::vector<double> v) {
-    std::sort(v.begin(), v.end());
-    const std::size_t n = v.size();
-    return n == 0 ? 0 : n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
-
 std::string megabytes(double bytes) {
     char b[32];
     std::snprintf(b, sizeof b, "%.1f MB", bytes / 1048576.0);
@@ -411,61 +405,19 @@ int runChild(const std::vector<std::string>& args) {
 
 // --- parent: one child per measurement ------------------------------------------------------
 
-/// Runs `dais bench fl --child ARGS...` in a fresh process and reads its line of numbers and
-/// its peak RSS. If this program cannot be re-executed, the measurement runs in the forked
-/// copy. Returns an error message.
+/// Runs `dais bench fl --child ARGS...` in a fresh process (runMeasurement) and reads its line
+/// of numbers and its peak RSS. Returns an error message.
 std::optional<std::string> measure(const std::vector<std::string>& childArgs,
                                    std::vector<double>& values, double& peakRss) {
-    std::vector<std::string> argvStore = {"dais", "bench", "fl", "--child"};
-    argvStore.insert(argvStore.end(), childArgs.begin(), childArgs.end());
-    std::vector<char*> argv;
-    for (std::string& a : argvStore)
-        argv.push_back(a.data());
-    argv.push_back(nullptr);
-    int fds[2];
-    if (pipe(fds) != 0) return std::string("pipe: ") + std::strerror(errno);
-    std::fflush(nullptr);
-    const pid_t pid = fork();
-    if (pid < 0) {
-        close(fds[0]);
-        close(fds[1]);
-        return std::string("fork: ") + std::strerror(errno);
-    }
-    if (pid == 0) {
-        close(fds[0]);
-        if (fds[1] != STDOUT_FILENO) {
-            dup2(fds[1], STDOUT_FILENO);
-            close(fds[1]);
-        }
-        execv("/proc/self/exe", argv.data());
-        std::vector<std::string> own = {"--child"};
-        own.insert(own.end(), childArgs.begin(), childArgs.end());
-        _exit(runChild(own));
-    }
-    close(fds[1]);
-    std::string out;
-    char buf[256];
-    for (;;) {
-        const ssize_t n = read(fds[0], buf, sizeof buf);
-        if (n > 0)
-            out.append(buf, static_cast<std::size_t>(n));
-        else if (n == 0 || errno != EINTR)
-            break;
-    }
-    close(fds[0]);
-    int status = 0;
-    rusage ru{};
-    while (wait4(pid, &status, 0, &ru) < 0)
-        if (errno != EINTR) return std::string("wait4: ") + std::strerror(errno);
-    if (WIFSIGNALED(status))
-        return "the measurement was killed by signal " + std::to_string(WTERMSIG(status));
-    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-        return "the measurement exited with status " + std::to_string(WEXITSTATUS(status));
+    std::vector<std::string> args = {"--child"};
+    args.insert(args.end(), childArgs.begin(), childArgs.end());
+    Measurement m;
+    if (auto error = runMeasurement("fl", args, runChild, m)) return error;
     values.clear();
-    std::istringstream in(out);
+    std::istringstream in(m.out);
     for (double v; in >> v;)
         values.push_back(v);
-    peakRss = static_cast<double>(ru.ru_maxrss) * 1024.0;  // Linux: kilobytes
+    peakRss = m.peakRssBytes;
     return std::nullopt;
 }
 

@@ -222,15 +222,8 @@ int runChild(const std::vector<std::string>& args) {
 
 // --- parent: one child per measurement ------------------------------------------------------
 
-double monotonicSeconds() {
-    timespec ts{};
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
-}
-
-// Runs one measurement in a child process. The child re-executes this program as
-// `dais bench phold --child ...` (so the process holds nothing but that run); if the exec is
-// impossible it runs the measurement in the forked copy instead. Returns an error message.
+// Runs one measurement in a child process (runMeasurement), as `dais bench phold --child ...`.
+// Returns an error message.
 std::optional<std::string> measure(const Workload& w, QueueKind q, std::uint64_t seed, Sample& s) {
     const std::vector<std::string> childArgs = {"--child",
                                                 std::to_string(w.lps),
@@ -238,69 +231,19 @@ std::optional<std::string> measure(const Workload& w, QueueKind q, std::uint64_t
                                                 std::to_string(w.end),
                                                 std::to_string(seed),
                                                 std::string(sim::queueKindName(q))};
-    std::vector<std::string> argvStore = {"dais", "bench", "phold"};
-    argvStore.insert(argvStore.end(), childArgs.begin(), childArgs.end());
-    std::vector<char*> argv;
-    for (std::string& a : argvStore)
-        argv.push_back(a.data());
-    argv.push_back(nullptr);
-
-    int fds[2];
-    if (pipe(fds) != 0) return std::string("pipe: ") + std::strerror(errno);
-    std::fflush(nullptr);
-    const double t0 = monotonicSeconds();
-    const pid_t pid = fork();
-    if (pid < 0) {
-        close(fds[0]);
-        close(fds[1]);
-        return std::string("fork: ") + std::strerror(errno);
-    }
-    if (pid == 0) {
-        close(fds[0]);
-        if (fds[1] != STDOUT_FILENO) {
-            dup2(fds[1], STDOUT_FILENO);
-            close(fds[1]);
-        }
-        execv("/proc/self/exe", argv.data());
-        _exit(runChild(childArgs));  // no /proc: measure in this forked copy
-    }
-    close(fds[1]);
-    std::string out;
-    char buf[256];
-    for (;;) {
-        const ssize_t n = read(fds[0], buf, sizeof buf);
-        if (n > 0)
-            out.append(buf, static_cast<std::size_t>(n));
-        else if (n == 0 || errno != EINTR)
-            break;
-    }
-    close(fds[0]);
-    int status = 0;
-    rusage ru{};
-    while (wait4(pid, &status, 0, &ru) < 0) {
-        if (errno != EINTR) return std::string("wait4: ") + std::strerror(errno);
-    }
-    s.wallSeconds = monotonicSeconds() - t0;
-    if (WIFSIGNALED(status))
-        return "the run was killed by signal " + std::to_string(WTERMSIG(status));
-    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-        return "the run exited with status " + std::to_string(WEXITSTATUS(status));
+    Measurement m;
+    if (auto error = runMeasurement("phold", childArgs, runChild, m)) return error;
+    s.wallSeconds = m.wallSeconds;
     unsigned long long events = 0, fp = 0, pending = 0, bytes = 0;
-    if (std::sscanf(out.c_str(), "%llu %llu %llu %llu %lf", &events, &fp, &pending, &bytes,
+    if (std::sscanf(m.out.c_str(), "%llu %llu %llu %llu %lf", &events, &fp, &pending, &bytes,
                     &s.loopSeconds) != 5)
-        return "unreadable output from the run: \"" + out + "\"";
+        return "unreadable output from the run: \"" + m.out + "\"";
     s.events = events;
     s.fingerprint = fp;
     s.pending = pending;
     s.queueBytes = bytes;
-    s.maxRssBytes = static_cast<double>(ru.ru_maxrss) * 1024.0;  // Linux: kilobytes
+    s.maxRssBytes = m.peakRssBytes;
     return std::nullopt;
-}
-
-double median(std::vector<double> v) {
-    std::sort(v.begin(), v.end());
-    const std::size_t n = v.size();
-    return n % 2 == 1 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
 }
 
 void summarise(Result& r) {

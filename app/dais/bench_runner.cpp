@@ -90,11 +90,6 @@ Run throughRunner(const PholdWorkload& w) {
             counting.snapshots};
 }
 
-double median(std::vector<double> v) {
-    std::sort(v.begin(), v.end());
-    return v.empty() ? 0 : v[v.size() / 2];
-}
-
 }  // namespace
 
 int benchRunner(const std::vector<std::string>& words) {
