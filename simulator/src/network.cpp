@@ -987,6 +987,18 @@ std::uint32_t Network::allocMsg() {
     return static_cast<std::uint32_t>(msgs_.size() - 1);
 }
 
+std::string_view nodeActivityName(NodeActivity a) {
+    switch (a) {
+        case NodeActivity::Idle:
+            return "idle";
+        case NodeActivity::Working:
+            return "working";
+        case NodeActivity::Waiting:
+            return "waiting";
+    }
+    return "?";
+}
+
 MessageId Network::send(NodeIndex from, NodeIndex to, std::uint64_t bytes, PortId port,
                         std::uint64_t payload) {
     if (port == kTrafficPort || port >= ports_.size()) return 0;
@@ -1061,7 +1073,9 @@ void Network::forward(std::uint32_t slot, NodeIndex at, bool inEvent) {
     }
     m.dir = 2 * li + d;
     m.epoch = l.epoch;
-    sim_.scheduleAt(dir.busyUntil + latency + l.extraNs, next, hopKind_, slot);
+    const SimTime arrive = dir.busyUntil + latency + l.extraNs;
+    if (activity_) activity_->onHop(dir.busyUntil - tx, arrive, at, next, li, m.port, m.bytes);
+    sim_.scheduleAt(arrive, next, hopKind_, slot);
 }
 
 LinkIndex Network::nextLink(Msg& m, NodeIndex at) {
@@ -1284,6 +1298,7 @@ void Network::setNodeUp(NodeIndex i, bool up) {
     if (i >= nodeCount() || (up_[i] != 0) == up) return;
     up_[i] = up ? 1 : 0;
     if (!isLeaf(i)) invalidateRoutes();  // a leaf is never on anyone else's path
+    if (activity_) activity_->onNodeUp(sim_.now(), i, up);
 }
 
 void Network::setGroupUp(GroupIndex g, bool up) {

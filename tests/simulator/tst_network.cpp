@@ -3,6 +3,7 @@
 // figure, under every queue implementation.
 #include <QtTest>
 
+#include <array>
 #include <chrono>
 #include <cmath>
 #include <map>
@@ -173,6 +174,51 @@ class TestNetwork : public QObject {
         QCOMPARE(sink.got[3].now, 30 * ms + 4 * ms + 1 * ms);
         for (int i = 0; i < 3; ++i)
             QCOMPARE(sink.got[i].payload, std::uint64_t(i));
+    }
+
+    // The activity sink sees each hop from the start of its transmission to its arrival, in
+    // the order the network starts them, and node state changes with their times.
+    void activitySink() {
+        struct Recorder final : ActivitySink {
+            std::vector<std::array<SimTime, 2>> hops;
+            std::vector<std::pair<SimTime, bool>> ups;
+            std::vector<NodeActivity> activities;
+            void onHop(SimTime start, SimTime arrive, NodeIndex from, NodeIndex to, LinkIndex,
+                       PortId, std::uint64_t bytes) override {
+                QCOMPARE(from, 0u);
+                QCOMPARE(to, 1u);
+                QCOMPARE(bytes, std::uint64_t(1000));
+                hops.push_back({start, arrive});
+            }
+            void onNodeUp(SimTime t, NodeIndex, bool up) override { ups.emplace_back(t, up); }
+            void onActivity(SimTime, NodeIndex, NodeActivity a) override {
+                activities.push_back(a);
+            }
+        } rec;
+        Simulation sim({1, QueueKind::Heap});
+        auto net = buildOk(sim, twoNodes());
+        QVERIFY(net);
+        net->setActivitySink(&rec);
+        Sink sink;
+        sink.attach(*net);
+        Sender tx;
+        tx.add(0, 0, 1, 1000);
+        tx.add(0, 0, 1, 1000);  // waits 8 ms behind the first
+        tx.start(sim, *net, sink.port);
+        net->setActivity(1, NodeActivity::Working);
+        net->setActivity(7, NodeActivity::Working);  // no such node: ignored
+        sim.run();
+        net->setNodeUp(1, false);
+        net->setNodeUp(1, false);  // no change, no report
+        QCOMPARE(rec.hops.size(), std::size_t(2));
+        QCOMPARE(rec.hops[0][0], SimTime(0));
+        QCOMPARE(rec.hops[0][1], 9 * ms);
+        QCOMPARE(rec.hops[1][0], 8 * ms);
+        QCOMPARE(rec.hops[1][1], 17 * ms);
+        QCOMPARE(rec.ups.size(), std::size_t(1));
+        QCOMPARE(rec.ups[0].first, 17 * ms);
+        QCOMPARE(rec.activities.size(), std::size_t(1));
+        QCOMPARE(nodeActivityName(rec.activities[0]), std::string_view("working"));
     }
 
     void directionsIndependent_data() { addQueueColumn(); }

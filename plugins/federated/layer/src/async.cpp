@@ -61,11 +61,13 @@ void Federation::onAsyncModel(void* self, sim::Network&, const sim::Delivery& d)
     const Dispatch& x = f.dispatches_[d.payload];
     const SimTime compute =
         sim::fromSeconds(static_cast<double>(x.steps) * f.secondsPerStep(x.client));
+    f.net_->setActivity(d.to, sim::NodeActivity::Working);
     f.sim_->scheduleIn(compute, d.to, f.trainedKind_, d.payload);
 }
 
 void Federation::onAsyncTrained(sim::Simulation&, const sim::Event& e) {
     const Dispatch& x = dispatches_[e.data];
+    net_->setActivity(clients_[x.client], sim::NodeActivity::Idle);
     if (availability_ == Availability::Churn && !available(x.client)) {
         asyncDropped(e.data);  // it went away before it could upload
         return;

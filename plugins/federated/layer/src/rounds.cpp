@@ -115,6 +115,7 @@ void Federation::startRound() {
         ++outstanding_;
     }
     if (deadline_ != sim::kTimeNever) sim_->scheduleAt(deadline_, server_, deadlineKind_, round_);
+    net_->setActivity(server_, sim::NodeActivity::Waiting);
     if (outstanding_ == 0) closeRound();
 }
 
@@ -192,6 +193,7 @@ void Federation::onModel(void* self, sim::Network&, const sim::Delivery& d) {
             f.trainClient(slot, std::max<std::size_t>(1, fit), *f.trainer_);
         }
     }
+    f.net_->setActivity(d.to, sim::NodeActivity::Working);
     f.sim_->scheduleIn(w.computeTime, d.to, f.trainedKind_, d.payload);
 }
 
@@ -200,6 +202,7 @@ void Federation::onTrained(sim::Simulation&, const sim::Event& e) {
     const std::size_t slot = e.data & 0xffffffffu;
     if (round != round_ || !roundOpen_ || work_[slot].state != Work::State::Pending) return;
     const std::size_t k = selected_[slot];
+    net_->setActivity(clients_[k], sim::NodeActivity::Idle);
     if (availability_ == Availability::Churn && !available(k)) {
         clientDone(slot, Work::State::Lost);  // it went away before it could upload
         return;
@@ -335,6 +338,7 @@ void Federation::onEdgeLost(void* self, sim::Network&, const sim::Loss& l) {
 
 void Federation::closeRound() {
     roundOpen_ = false;
+    net_->setActivity(server_, sim::NodeActivity::Idle);
     sim::Metrics& m = sim_->metrics();
     std::vector<fl::ClientResult> results;
     accuracies_.clear();

@@ -112,6 +112,30 @@ struct Adjacent {
     LinkIndex link;
 };
 
+/// What a node is busy with, as layers report it for display (the studio colours nodes by it).
+/// It never changes what the simulation does.
+enum class NodeActivity : std::uint8_t {
+    Idle,     ///< nothing under way
+    Working,  ///< computing: training a model, running a job, proving
+    Waiting,  ///< waiting for others: a server collecting updates, a buyer awaiting offers
+};
+std::string_view nodeActivityName(NodeActivity a);
+
+/// Receives what the network does as it happens, for animation: every hop a message starts,
+/// nodes going down and up, and the activities layers report. Called on the simulation's
+/// thread, only while set; must be quick. Without a sink the network pays one pointer test per
+/// hop.
+class ActivitySink {
+  public:
+    virtual ~ActivitySink() = default;
+    /// A message of `bytes` leaves `from` over `link` at `start` (when its transmission begins)
+    /// and reaches `to` at `arrive`.
+    virtual void onHop(SimTime start, SimTime arrive, NodeIndex from, NodeIndex to, LinkIndex link,
+                       PortId port, std::uint64_t bytes) = 0;
+    virtual void onNodeUp(SimTime time, NodeIndex node, bool up) = 0;
+    virtual void onActivity(SimTime time, NodeIndex node, NodeActivity activity) = 0;
+};
+
 /// The network model over a Simulation (which must outlive it). Nodes are indexed 0..n-1:
 /// first the explicit nodes in spec order, then gateways made by "regions" topologies, then
 /// each group's members in consecutive ranges. Messages are store-and-forward: one kernel
@@ -208,6 +232,15 @@ class Network {
     /// heals a partition of the same set of regions (a no-op if there is none). Returns the
     /// number of links the partition cuts (0 for a heal without a partition).
     std::size_t partition(std::span<const RegionIndex> regions, bool cut);
+
+    // --- activity, for display ---------------------------------------------------------------
+    /// Sends hops, node state changes and activities to `sink` (nullptr: to nobody).
+    void setActivitySink(ActivitySink* sink) { activity_ = sink; }
+    ActivitySink* activitySink() const { return activity_; }
+    /// A layer reports what a node is busy with; forwarded to the sink, if any.
+    void setActivity(NodeIndex i, NodeActivity a) {
+        if (activity_ && i < nodeCount()) activity_->onActivity(sim_.now(), i, a);
+    }
 
     // --- metrics -------------------------------------------------------------------------------
     /// Updates the link-utilisation gauges to now(); call at the end of a run.
@@ -356,6 +389,7 @@ class Network {
     }
 
     Simulation& sim_;
+    ActivitySink* activity_ = nullptr;
     // nodes (structure of arrays: about 25 bytes per node plus adjacency)
     std::vector<double> x_, y_;
     std::vector<RegionIndex> region_;
