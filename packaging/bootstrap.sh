@@ -8,10 +8,11 @@ cd "$root"
 
 default_scenario=scenarios/continental-edge-cloud.dais.json
 
-# What building the programs needs, and what the test suites add.
+# What building the programs and the test suites needs.
 build_packages=(cmake ninja-build g++ pkg-config ccache nlohmann-json3-dev libsqlite3-dev
-                libopenmpi-dev openmpi-bin libeigen3-dev)
-test_packages=(qt6-base-dev)
+                libopenmpi-dev openmpi-bin libeigen3-dev
+                qt6-base-dev qt6-charts-dev qt6-svg-dev libqt6opengl6-dev libgl-dev
+                libxkbcommon-dev fonts-dejavu-core)
 
 install_missing() {
     local missing=()
@@ -37,7 +38,7 @@ case "${1:-}" in
         exec build/release/bin/dais run "$default_scenario" "$@"
         ;;
     test)
-        install_missing "${build_packages[@]}" "${test_packages[@]}"
+        install_missing "${build_packages[@]}"
         export XDG_RUNTIME_DIR=${XDG_RUNTIME_DIR:-$(mktemp -d)}
         chmod 700 "$XDG_RUNTIME_DIR"
         cmake --preset ci >/dev/null
