@@ -1,0 +1,644 @@
+// The studio's run library: a run driven from the GUI thread through RunController (prepared
+// off the GUI thread, commands, bounded signals, the store, the activity feed) and the event
+// log's model, filter and view.
+
+#include <algorithm>
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <QApplication>
+#include <QComboBox>
+#include <QElapsedTimer>
+#include <QFile>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLineEdit>
+#include <QScrollBar>
+#include <QSignalSpy>
+#include <QTableView>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QTimer>
+
+#include "dais/core/layer_registry.h"
+#include "dais/store/run_store.h"
+#include "run/event_log.h"
+#include "run/run_controller.h"
+
+using namespace dais;
+using namespace dais::studio;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+std::string scenarioPath(const char* name) {
+    return std::string(DAIS_SOURCE_DIR) + "/scenarios/" + name;
+}
+
+/// Loads a scenario of the repository, or fails the calling test.
+std::optional<core::Scenario> load(const char* name, const std::vector<std::string>& overrides) {
+    auto s = core::loadScenarioFile(scenarioPath(name), overrides);
+    if (!s) {
+        qWarning("%s", s.error().message.c_str());
+        return std::nullopt;
+    }
+    return std::move(s).value();
+}
+
+/// Everything one controller emits, kept in order.
+struct Recorder {
+    std::vector<std::string> order;  ///< signal names, consecutive repeats folded
+    std::vector<core::RunnerState> states;
+    std::vector<std::shared_ptr<const core::RunnerSnapshot>> snapshots;
+    std::vector<std::shared_ptr<const core::MetricBatch>> metrics;
+    std::vector<std::shared_ptr<const TraceBatch>> traces;
+    std::vector<std::shared_ptr<const ActivityBatch>> activity;
+    std::shared_ptr<const NetworkLayout> layout;
+    std::shared_ptr<const core::RunReport> report;
+    QString failure;
+    int prepared = 0, finished = 0;
+
+    explicit Recorder(RunController& c) {
+        auto note = [this](const char* name) {
+            if (order.empty() || order.back() != name) order.push_back(name);
+        };
+        QObject::connect(&c, &RunController::prepared, [this, note](auto l) {
+            note("prepared");
+            ++prepared;
+            layout = l;
+        });
+        QObject::connect(&c, &RunController::failed, [this, note](const QString& m) {
+            note("failed");
+            failure = m;
+        });
+        QObject::connect(&c, &RunController::stateChanged,
+                         [this](core::RunnerState s) { states.push_back(s); });
+        QObject::connect(&c, &RunController::snapshot, [this, note](auto s) {
+            note("snapshot");
+            snapshots.push_back(s);
+        });
+        QObject::connect(&c, &RunController::metrics, [this, note](auto m) {
+            note("metrics");
+            metrics.push_back(m);
+        });
+        QObject::connect(&c, &RunController::traces, [this](auto t) { traces.push_back(t); });
+        QObject::connect(&c, &RunController::activity, [this](auto a) { activity.push_back(a); });
+        QObject::connect(&c, &RunController::finished, [this, note](auto r) {
+            note("finished");
+            ++finished;
+            report = r;
+        });
+    }
+    /// The latest snapshot (a blank one before any).
+    const core::RunnerSnapshot& last() const {
+        static const core::RunnerSnapshot none{};
+        return snapshots.empty() ? none : *snapshots.back();
+    }
+    bool lastState(core::RunnerState s) const { return !states.empty() && states.back() == s; }
+    std::size_t points() const {
+        std::size_t n = 0;
+        for (const auto& m : metrics)
+            n += m->points.size();
+        return n;
+    }
+    std::size_t hops() const {
+        std::size_t n = 0;
+        for (const auto& a : activity)
+            n += a->hops.size();
+        return n;
+    }
+    void clearData() {
+        activity.clear();
+        traces.clear();
+    }
+};
+
+/// Waits (processing events) until the controller's run has ended.
+bool waitIdle(RunController& c, int ms = 20000) {
+    return QTest::qWaitFor([&] { return !c.busy(); }, ms);
+}
+
+/// Waits until the run is paused with a snapshot taken after the pause.
+bool waitPaused(const Recorder& r, int ms = 10000) {
+    return QTest::qWaitFor(
+        [&] {
+            return r.lastState(core::RunnerState::Paused) && !r.snapshots.empty() &&
+                   r.last().state == core::RunnerState::Paused;
+        },
+        ms);
+}
+
+/// A small layout for the event log: two named nodes and a group of three.
+std::shared_ptr<const NetworkLayout> smallLayout() {
+    auto l = std::make_shared<NetworkLayout>();
+    l->nodes.resize(5);
+    l->nodes[0].id = "server";
+    l->nodes[1].id = "gateway";
+    NetworkLayout::Group g;
+    g.id = "phones";
+    g.first = 2;
+    g.count = 3;
+    l->groups.push_back(g);
+    for (std::uint32_t i = 2; i < 5; ++i)
+        l->nodes[i].group = 0;
+    return l;
+}
+
+TraceLine line(double seconds, std::uint32_t node, const char* category, const char* text) {
+    TraceLine t;
+    t.time = sim::fromSeconds(seconds);
+    t.node = node;
+    t.category = category;
+    t.text = text;
+    return t;
+}
+
+}  // namespace
+
+class TestStudioRun : public QObject {
+    Q_OBJECT
+    QTemporaryDir dir_;
+
+  private slots:
+    void initTestCase() {
+        QVERIFY(dir_.isValid());
+        QVERIFY2(!QApplication::font().family().isEmpty(), "no font: install fonts-dejavu-core");
+        const auto& layers = core::LayerRegistry::installed();
+        QVERIFY2(layers.find("gossip") != nullptr, "the gossip plugin is not built");
+        QVERIFY2(layers.find("federated") != nullptr, "the federated plugin is not built");
+    }
+
+    void runDeliversPreparedThenSnapshotsAndMetrics() {
+        auto s = load("single-link-queue.dais.json", {"run.until=5s", "run.sample_interval=100ms"});
+        QVERIFY(s);
+        RunController c;
+        Recorder r(c);
+        QSignalSpy preparing(&c, &RunController::preparing);
+        c.start(*s, {});
+        QCOMPARE(preparing.count(), 1);
+        QVERIFY(c.busy());
+        QVERIFY(waitIdle(c));
+        QCOMPARE(r.prepared, 1);
+        QCOMPARE(r.finished, 1);
+        QVERIFY(r.failure.isEmpty());
+        QVERIFY(r.layout);
+        QCOMPARE(r.layout->nodes.size(), std::size_t{2});
+        // prepared comes first, finished last, snapshots and metrics in between.
+        QCOMPARE(r.order.front(), std::string("prepared"));
+        QCOMPARE(r.order.back(), std::string("finished"));
+        QVERIFY(!r.snapshots.empty());
+        QVERIFY(!r.metrics.empty());
+        QCOMPARE(r.points() % r.metrics.front()->catalog->metrics.size(), std::size_t{0});
+        // 50 samples of every metric, none lost on the way.
+        QCOMPARE(r.points() / r.metrics.back()->catalog->metrics.size(), std::size_t{50});
+        QCOMPARE(r.last().now, sim::fromSeconds(5));
+        QVERIFY(r.lastState(core::RunnerState::Completed));
+        QCOMPARE(c.state(), core::RunnerState::Completed);
+        QCOMPARE(r.report->status, core::RunStatus::Completed);
+        QCOMPARE(r.report->seed, std::uint64_t{1});
+        QCOMPARE(c.seed(), std::optional<std::uint64_t>(1));
+        QVERIFY(!c.storedRunId());
+    }
+
+    void pauseStepRunUntilAndStop() {
+        auto s = load("single-link-queue.dais.json", {"run.until=60s"});
+        QVERIFY(s);
+        RunController c;
+        Recorder r(c);
+        RunController::StartOptions o;
+        o.startPaused = true;
+        c.start(*s, o);
+        QVERIFY(waitPaused(r));
+        const std::uint64_t executed = r.last().executed;
+        const sim::SimTime now = r.last().now;
+        QTest::qWait(150);
+        QCOMPARE(r.last().executed, executed);  // paused: nothing runs
+
+        c.step(1);
+        QVERIFY(QTest::qWaitFor([&] { return r.last().executed == executed + 1; }, 5000));
+        QVERIFY(waitPaused(r));
+        QCOMPARE(r.last().executed, executed + 1);
+        c.step(3);
+        QVERIFY(QTest::qWaitFor([&] { return r.last().executed == executed + 4; }, 5000));
+        QVERIFY(waitPaused(r));
+        QVERIFY(r.last().now >= now);
+
+        c.runUntil(sim::fromSeconds(2));
+        QVERIFY(QTest::qWaitFor([&] { return r.last().now == sim::fromSeconds(2); }, 5000));
+        QVERIFY(waitPaused(r));
+        QCOMPARE(r.last().now, sim::fromSeconds(2));
+
+        // Paced running, then a pause holds simulated time still.
+        c.setSpeed(5);
+        c.resume();
+        QVERIFY(QTest::qWaitFor(
+            [&] {
+                return r.last().state == core::RunnerState::Running &&
+                       r.last().now > sim::fromSeconds(2);
+            },
+            5000));
+        c.pause();
+        QVERIFY(waitPaused(r));
+        const sim::SimTime held = r.last().now;
+        const std::size_t snapshots = r.snapshots.size();
+        QTest::qWait(250);
+        QCOMPARE(r.last().now, held);
+        QCOMPARE(r.snapshots.size(), snapshots);
+        QVERIFY(held < sim::fromSeconds(20));
+
+        c.stop();
+        QVERIFY(waitIdle(c));
+        QVERIFY(r.lastState(core::RunnerState::Stopped));
+        QCOMPARE(r.report->status, core::RunStatus::Stopped);
+        QCOMPARE(r.report->simulatedTime, held);
+        // Commands after the end are ignored.
+        c.resume();
+        c.step();
+        c.stop();
+        QTest::qWait(50);
+        QCOMPARE(r.finished, 1);
+    }
+
+    void restartUsesTheSeed() {
+        auto s = load("single-link-queue.dais.json", {"run.until=60s"});
+        QVERIFY(s);
+        RunController c;
+        Recorder r(c);
+        RunController::StartOptions o;
+        o.speed = 2;
+        c.start(*s, o);
+        QVERIFY(QTest::qWaitFor([&] { return r.prepared == 1 && !r.snapshots.empty(); }, 10000));
+        c.restart(42);
+        QVERIFY(c.busy());
+        QCOMPARE(c.seed(), std::optional<std::uint64_t>(42));
+        QVERIFY(QTest::qWaitFor([&] { return r.prepared == 2; }, 10000));
+        QCOMPARE(c.speed(), 2.0);
+        c.setSpeed(0);
+        QVERIFY(waitIdle(c));
+        // Only the new run finishes in the signals: the first was stopped and set aside.
+        QCOMPARE(r.finished, 1);
+        QCOMPARE(r.report->seed, std::uint64_t{42});
+        QCOMPARE(r.report->status, core::RunStatus::Completed);
+
+        c.restart();  // a new random seed
+        QVERIFY(waitIdle(c));
+        QCOMPARE(r.finished, 2);
+        QVERIFY(c.seed());
+        QCOMPARE(r.report->seed, *c.seed());
+    }
+
+    void failingPrepareSaysWhy() {
+        auto s = load("single-link-queue.dais.json", {});
+        QVERIFY(s);
+        s->run.until = sim::kTimeNever;  // its traffic never stops: the run would never end
+        RunController c;
+        Recorder r(c);
+        QSignalSpy failed(&c, &RunController::failed);
+        c.start(*s, {});
+        QVERIFY(waitIdle(c));
+        QCOMPARE(failed.count(), 1);
+        QVERIFY2(r.failure.contains("never ends"), qPrintable(r.failure));
+        QVERIFY(r.failure.contains("single-link-queue.dais.json"));
+        QCOMPARE(r.prepared, 0);
+        QCOMPARE(r.finished, 0);
+        QCOMPARE(c.state(), core::RunnerState::Failed);
+    }
+
+    void stopWhilePreparingAndDestroyWhileRunning() {
+        auto s = load("single-link-queue.dais.json", {"run.until=60s"});
+        QVERIFY(s);
+        {
+            RunController c;
+            Recorder r(c);
+            c.start(*s, {});
+            c.stop();  // before the runner exists, or just after it started
+            QVERIFY(waitIdle(c));
+            QVERIFY(r.lastState(core::RunnerState::Stopped));
+            QCOMPARE(r.finished, r.prepared);  // a run that started also finishes
+        }
+        QElapsedTimer timer;
+        timer.start();
+        {
+            RunController c;
+            Recorder r(c);
+            RunController::StartOptions o;
+            o.speed = 1;  // a minute of wall time, unless stopped
+            c.start(*s, o);
+            QVERIFY(QTest::qWaitFor([&] { return !r.snapshots.empty(); }, 10000));
+        }  // the controller stops the run and waits for its threads
+        QVERIFY(timer.elapsed() < 10000);
+    }
+
+    void storedRunKeepsSamplesAndTrace() {
+        const QString path = dir_.filePath("runs.sqlite");
+        auto opened = store::RunStore::open(path.toStdString());
+        QVERIFY2(opened, opened ? "" : opened.error().message.c_str());
+        std::shared_ptr<store::RunStore> st = std::move(opened).value();
+        auto s = load("hospitals.dais.json", {});
+        QVERIFY(s);
+        RunController c;
+        Recorder r(c);
+        EventLogModel log;
+        log.attach(&c);
+        QSignalSpy warnings(&c, &RunController::warning);
+        RunController::StartOptions o;
+        o.store = st;
+        o.seed = 7;
+        o.parameters = {"layers.federated.rounds=5"};
+        c.start(*s, o);
+        QVERIFY(waitIdle(c, 30000));
+        QCOMPARE(warnings.count(), 0);
+        QCOMPARE(r.report->status, core::RunStatus::Completed);
+        QVERIFY(c.storedRunId());
+        const store::RunId id = *c.storedRunId();
+        auto run = st->run(id);
+        QVERIFY2(run, run ? "" : run.error().message.c_str());
+        QCOMPARE(run->status, store::RunStatus::Completed);
+        QCOMPARE(run->seed, std::uint64_t{7});
+        QCOMPARE(run->events, r.report->events);
+        QCOMPARE(run->fingerprint, r.report->fingerprint);
+        QVERIFY(run->layerVersions.contains("federated"));
+        QCOMPARE(run->parameters.value("layers.federated.rounds", 0), 5);
+        auto samples = st->samples(id, "federated.accuracy");
+        QVERIFY(samples);
+        QVERIFY(!samples->empty());
+        auto trace = st->trace(id);
+        QVERIFY(trace);
+        QVERIFY(!trace->empty());
+        // The records of the layers' set-up (at time 0) reach the store and the event log.
+        QCOMPARE(trace->front().time, sim::SimTime{0});
+        QCOMPARE(trace->front().category, std::string("federated"));
+        QCOMPARE(static_cast<std::size_t>(log.rowCount()), trace->size());
+        QCOMPARE(log.row(0).text, trace->front().text);
+        QCOMPARE(log.row(0).time, sim::SimTime{0});
+        QCOMPARE(log.nodeName(log.row(0).node),
+                 QString::fromStdString(r.layout->name(log.row(0).node)));
+        QCOMPARE(log.layers().front(), QString("federated"));
+    }
+
+    void activityFeedHasHopsAndWork() {
+        auto s = load("hospitals.dais.json", {});
+        QVERIFY(s);
+        RunController c;
+        Recorder r(c);
+        c.start(*s, {});
+        QVERIFY(waitIdle(c, 30000));
+        QVERIFY(r.hops() > 0);
+        bool working = false, waiting = false;
+        sim::SimTime lastChange = 0;
+        for (const auto& a : r.activity) {
+            for (const auto& h : a->hops) {
+                QVERIFY(h.start <= h.arrive);
+                QVERIFY(h.from < r.layout->nodes.size() && h.to < r.layout->nodes.size());
+                QVERIFY(h.from != h.to);
+                QVERIFY(h.bytes > 0);
+            }
+            for (const auto& ch : a->changes) {
+                QVERIFY(ch.time >= lastChange);
+                lastChange = ch.time;
+                working |= ch.kind == ActivityBatch::NodeChange::Working;
+                waiting |= ch.kind == ActivityBatch::NodeChange::Waiting;
+            }
+            QCOMPARE(a->droppedHops, std::uint64_t{0});
+        }
+        QVERIFY(working);
+        QVERIFY(waiting);
+    }
+
+    void animationOffStopsHops() {
+        auto s = load("gossip-epidemic.dais.json", {});
+        QVERIFY(s);
+        RunController c;
+        Recorder r(c);
+        RunController::StartOptions o;
+        o.startPaused = true;
+        c.start(*s, o);
+        QVERIFY(waitPaused(r));
+        c.runUntil(sim::fromSeconds(0.5));
+        QVERIFY(QTest::qWaitFor([&] { return r.last().now == sim::fromSeconds(0.5); }, 10000));
+        QVERIFY(waitPaused(r));
+        QVERIFY(r.hops() > 0);
+        for (const auto& a : r.activity)
+            for (const auto& h : a->hops)
+                QVERIFY(h.start <= h.arrive);
+
+        c.setAnimate(false);
+        QVERIFY(!c.animate());
+        r.clearData();
+        c.runUntil(sim::fromSeconds(1));
+        QVERIFY(QTest::qWaitFor([&] { return r.last().now == sim::fromSeconds(1); }, 10000));
+        QVERIFY(waitPaused(r));
+        QTest::qWait(50);
+        QCOMPARE(r.hops(), std::size_t{0});
+
+        c.setAnimate(true);  // the rumours still spread: hops come back
+        c.runUntil(sim::fromSeconds(1.5));
+        QVERIFY(QTest::qWaitFor([&] { return r.last().now == sim::fromSeconds(1.5); }, 10000));
+        QVERIFY(waitPaused(r));
+        QVERIFY(r.hops() > 0);
+        c.stop();
+        QVERIFY(waitIdle(c));
+    }
+
+    void fastRunBoundsEachDelivery() {
+        // gossip-epidemic runs millions of hops in a fraction of a second: every delivery
+        // stays within its bound and says what it dropped.
+        auto s = load("gossip-epidemic.dais.json", {"run.until=3s"});
+        QVERIFY(s);
+        RunController c;
+        Recorder r(c);
+        c.start(*s, {});
+        QVERIFY(waitIdle(c, 30000));
+        std::uint64_t dropped = 0;
+        for (const auto& a : r.activity) {
+            QVERIFY(a->hops.size() <= RunController::kMaxHops);
+            dropped += a->droppedHops;
+        }
+        qInfo(
+            "gossip to 3 s: %zu deliveries of activity, %zu hops delivered, %llu dropped, "
+            "%zu snapshots",
+            r.activity.size(), r.hops(), static_cast<unsigned long long>(dropped),
+            r.snapshots.size());
+        QVERIFY(r.hops() > 0);
+        QVERIFY(r.snapshots.size() < 200);
+    }
+
+    void eventLogFiltersAndActivatesNodes() {
+        EventLogView view;
+        EventLogModel& log = *view.model();
+        log.reset(smallLayout());
+        TraceBatch traces;
+        traces.lines = {line(0, 0, "federated", "round 1 started"),
+                        line(1, 2, "federated", "client phones[0] trained"),
+                        line(2, 3, "fault", "Phone Crash"), line(3, 1, "net", "route changed"),
+                        line(4, 0, "federated", "round 1 aggregated")};
+        traces.dropped = 3;
+        log.appendTraces(traces);
+        ActivityBatch activity;
+        activity.hops.push_back({0, 1, 0, 1, 0, 100});
+        activity.changes = {{sim::fromSeconds(2), 3, ActivityBatch::NodeChange::Down},
+                            {sim::fromSeconds(2), 2, ActivityBatch::NodeChange::Working},
+                            {sim::fromSeconds(5), 3, ActivityBatch::NodeChange::Up}};
+        log.appendActivity(activity);
+        QCOMPARE(log.rowCount(), 7);  // five traces, a down and an up; no hop, no activity
+        QCOMPARE(log.droppedTraces(), std::uint64_t{3});
+        QVERIFY(view.statusLabel()->text().contains("3 trace records"));
+        QCOMPARE(log.data(log.index(1, EventLogModel::NodeColumn)).toString(),
+                 QString("phones[0]"));
+        QCOMPARE(log.data(log.index(5, EventLogModel::KindColumn)).toString(), QString("down"));
+        QCOMPARE(log.data(log.index(0, EventLogModel::TimeColumn)).toString(), QString("0.000000"));
+        QCOMPARE(log.layers().size(), std::size_t{3});  // federated, fault, net
+        QCOMPARE(view.layerBox()->count(), 4);
+
+        EventLogFilter& f = *view.filter();
+        view.layerBox()->setCurrentIndex(view.layerBox()->findData(QString("federated")));
+        QCOMPARE(f.rowCount(), 3);
+        view.layerBox()->setCurrentIndex(view.layerBox()->findData(QString("net")));
+        QCOMPARE(f.rowCount(), 3);  // the route record, the down and the up
+        view.layerBox()->setCurrentIndex(0);
+        QCOMPARE(f.rowCount(), 7);
+        view.kindBox()->setCurrentIndex(view.kindBox()->findData(QString("down")));
+        QCOMPARE(f.rowCount(), 1);
+        view.kindBox()->setCurrentIndex(view.kindBox()->findData(QString("trace")));
+        QCOMPARE(f.rowCount(), 5);
+        view.kindBox()->setCurrentIndex(0);
+        view.nodeEdit()->setText("PHONES");  // names, ignoring case
+        QCOMPARE(f.rowCount(), 4);
+        view.nodeEdit()->setText("phones[1]");
+        QCOMPARE(f.rowCount(), 3);
+        view.textEdit()->setText("crash");
+        QCOMPARE(f.rowCount(), 1);
+        view.nodeEdit()->clear();
+        view.textEdit()->setText("ROUND 1");
+        QCOMPARE(f.rowCount(), 2);
+        view.textEdit()->clear();
+        QCOMPARE(f.rowCount(), 7);
+        QVERIFY(view.statusLabel()->text().startsWith("7 of 7"));
+
+        // Activating a row names its node.
+        view.resize(800, 400);
+        view.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        QSignalSpy activated(&view, &EventLogView::nodeActivated);
+        QTableView* table = view.table();
+        const QRect rect = table->visualRect(f.index(1, EventLogModel::TextColumn));
+        QVERIFY(rect.isValid());
+        // A double click (press, release, double click): the row's node, named once.
+        QTest::mouseClick(table->viewport(), Qt::LeftButton, {}, rect.center());
+        QTest::mouseDClick(table->viewport(), Qt::LeftButton, {}, rect.center());
+        QCOMPARE(activated.count(), 1);
+        QCOMPARE(activated.last().at(0).value<quint32>(), quint32{2});
+        const int before = activated.count();
+        QTest::mouseClick(table->viewport(), Qt::LeftButton, {},
+                          table->visualRect(f.index(5, EventLogModel::TextColumn)).center());
+        QCOMPARE(activated.count(), before + 1);
+        QCOMPARE(activated.last().at(0).value<quint32>(), quint32{3});
+        emit table->activated(f.index(0, 0));  // Enter on the first row
+        QCOMPARE(activated.count(), before + 2);
+        QCOMPARE(activated.last().at(0).value<quint32>(), quint32{0});
+
+        // Clearing for a new run keeps the chosen layer.
+        view.layerBox()->setCurrentIndex(view.layerBox()->findData(QString("fault")));
+        log.reset(smallLayout());
+        QCOMPARE(log.rowCount(), 0);
+        QCOMPARE(view.layerBox()->currentData().toString(), QString("fault"));
+        log.appendTraces(traces);
+        QCOMPARE(f.rowCount(), 1);
+    }
+
+    void eventLogKeepsTheNewestRows() {
+        EventLogView view;
+        EventLogModel& log = *view.model();
+        log.setCapacity(100);
+        std::vector<TraceLine> all;
+        for (int i = 0; i < 250; ++i)
+            all.push_back(line(i, 0, "net", ("record " + std::to_string(i)).c_str()));
+        for (int b = 0; b < 5; ++b) {
+            TraceBatch batch;
+            for (int i = b * 50; i < (b + 1) * 50; ++i)
+                batch.lines.push_back(all[static_cast<std::size_t>(i)]);
+            log.appendTraces(batch);
+            QVERIFY(static_cast<std::size_t>(log.rowCount()) <= log.capacity());
+        }
+        QCOMPARE(log.row(log.rowCount() - 1).text, std::string("record 249"));
+        QCOMPARE(log.removedRows() + static_cast<std::uint64_t>(log.rowCount()), 250u);
+        QCOMPARE(log.row(0).text, "record " + std::to_string(log.removedRows()));
+        QVERIFY(view.statusLabel()->text().contains("older records"));
+        // A batch larger than the log keeps its newest rows.
+        TraceBatch big;
+        big.lines = all;
+        log.appendTraces(big);
+        QCOMPARE(log.rowCount(), 100);
+        QCOMPARE(log.row(0).text, std::string("record 150"));
+    }
+
+    void eventLogFollowsTheNewestRow() {
+        EventLogView view;
+        view.resize(600, 300);
+        view.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        auto* bar = view.table()->verticalScrollBar();
+        auto append = [&](int from) {
+            TraceBatch b;
+            for (int i = from; i < from + 100; ++i)
+                b.lines.push_back(line(i, 0, "net", "x"));
+            view.model()->appendTraces(b);
+            QCoreApplication::processEvents();
+        };
+        append(0);
+        append(100);
+        QVERIFY(bar->maximum() > 0);
+        QCOMPARE(bar->value(), bar->maximum());
+        bar->setValue(10);  // the user scrolls up: the view stays there
+        append(200);
+        QCOMPARE(bar->value(), 10);
+        bar->setValue(bar->maximum());
+        append(300);
+        QCOMPARE(bar->value(), bar->maximum());
+    }
+
+    void eventLogShowsARunsFaults() {
+        auto s = load("regional-outage-10k.dais.json", {"run.until=75s"});
+        QVERIFY(s);
+        RunController c;
+        EventLogView view;
+        view.attach(&c);
+        c.start(*s, {});
+        QVERIFY(waitIdle(c));
+        EventLogFilter& f = *view.filter();
+        view.kindBox()->setCurrentIndex(view.kindBox()->findData(QString("down")));
+        const int down = f.rowCount();
+        QVERIFY(down >= 2000);  // every node of the region (its 2000 phones) goes down
+        view.kindBox()->setCurrentIndex(view.kindBox()->findData(QString("up")));
+        QCOMPARE(f.rowCount(), down);
+        view.kindBox()->setCurrentIndex(view.kindBox()->findData(QString("trace")));
+        QVERIFY(f.rowCount() >= 2);  // the outage and its end, in the "fault" layer
+        QCOMPARE(f.data(f.index(0, EventLogModel::LayerColumn)).toString(), QString("fault"));
+        view.kindBox()->setCurrentIndex(0);
+        view.nodeEdit()->setText("phones-sa[1999]");
+        QCOMPARE(f.rowCount(), 2);
+        QCOMPARE(f.data(f.index(0, EventLogModel::TimeColumn)).toString(), QString("40.000000"));
+        // A new run clears the log.
+        c.start(*s, {});
+        QVERIFY(waitIdle(c));
+        QCOMPARE(f.rowCount(), 2);
+    }
+};
+
+int main(int argc, char** argv) {
+    // Keep Qt's runtime files out of shared folders (and its warning out of the output).
+    QTemporaryDir runtime;
+    if (qEnvironmentVariableIsEmpty("XDG_RUNTIME_DIR")) {
+        QFile::setPermissions(runtime.path(), QFileDevice::ReadOwner | QFileDevice::WriteOwner |
+                                                  QFileDevice::ExeOwner);
+        qputenv("XDG_RUNTIME_DIR", runtime.path().toUtf8());
+    }
+    QApplication app(argc, argv);
+    TestStudioRun test;
+    return QTest::qExec(&test, argc, argv);
+}
+
+#include "tst_studio_run.moc"
