@@ -626,6 +626,79 @@ class TestStudioRun : public QObject {
         QVERIFY(waitIdle(c));
         QCOMPARE(f.rowCount(), 2);
     }
+    void guiThreadStaysResponsiveInAFastRun() {
+        // A fast run of the cross-device federation with everything on (animation, trace, the
+        // event log and a live chart): how long the GUI thread spends on one signal, and the
+        // longest gap between two turns of its event loop. Printed, not asserted (the machine
+        // may be shared).
+        auto s = load("phones.dais.json", {"run.until=5min"});
+        QVERIFY(s);
+        RunController c;
+        QElapsedTimer clock;
+        clock.start();
+        qint64 began = 0, longest = 0, handled = 0, total = 0;
+        const char* longestName = "";
+        auto begin = [&] { began = clock.nsecsElapsed(); };
+        auto end = [&](const char* name) {
+            const qint64 spent = clock.nsecsElapsed() - began;
+            ++handled;
+            total += spent;
+            if (spent > longest) {
+                longest = spent;
+                longestName = name;
+            }
+        };
+        // Connected first and last around the consumers, so the difference is their work.
+        QObject::connect(&c, &RunController::snapshot, begin);
+        QObject::connect(&c, &RunController::metrics, begin);
+        QObject::connect(&c, &RunController::traces, begin);
+        QObject::connect(&c, &RunController::activity, begin);
+        EventLogView log;
+        log.attach(&c);
+        log.resize(900, 400);
+        log.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&log));
+        std::size_t hops = 0, changes = 0;
+        std::uint64_t dropped = 0;
+        QObject::connect(&c, &RunController::activity, [&](const auto& a) {
+            hops += a->hops.size();
+            changes += a->changes.size();
+            dropped += a->droppedHops;
+        });
+        QObject::connect(&c, &RunController::snapshot, [&] { end("snapshot"); });
+        QObject::connect(&c, &RunController::metrics, [&] { end("metrics"); });
+        QObject::connect(&c, &RunController::traces, [&] { end("traces"); });
+        QObject::connect(&c, &RunController::activity, [&] { end("activity"); });
+        qint64 lastTurn = 0, longestGap = 0, slowTurns = 0;
+        QTimer turns;
+        QObject::connect(&turns, &QTimer::timeout, [&] {
+            const qint64 now = clock.nsecsElapsed();
+            if (lastTurn > 0) longestGap = std::max(longestGap, now - lastTurn);
+            if (lastTurn > 0 && now - lastTurn > 16'000'000) ++slowTurns;
+            lastTurn = now;
+        });
+        std::shared_ptr<const core::RunReport> report;
+        QObject::connect(&c, &RunController::finished, [&](const auto& r) { report = r; });
+        const qint64 start = clock.nsecsElapsed();
+        c.start(*s, {});
+        turns.start(0);
+        QVERIFY(waitIdle(c, 50000));
+        turns.stop();
+        QVERIFY(report);
+        QCOMPARE(report->status, core::RunStatus::Completed);
+        const double wall = static_cast<double>(clock.nsecsElapsed() - start) * 1e-9;
+        qInfo("phones to 5 min: %.2f s wall, %llu events", wall,
+              static_cast<unsigned long long>(report->events));
+        qInfo("GUI thread: %lld signals handled, longest %.2f ms (%s), mean %.3f ms", handled,
+              static_cast<double>(longest) * 1e-6, longestName,
+              handled > 0 ? static_cast<double>(total) * 1e-6 / static_cast<double>(handled) : 0.0);
+        qInfo("event loop: longest gap between turns %.2f ms, %lld gaps over 16 ms",
+              static_cast<double>(longestGap) * 1e-6, slowTurns);
+        qInfo("activity: %zu hops delivered, %llu dropped, %zu node changes; %d log rows", hops,
+              static_cast<unsigned long long>(dropped), changes, log.model()->rowCount());
+        QVERIFY(handled > 0);
+        QVERIFY(hops > 0);
+    }
 };
 
 int main(int argc, char** argv) {
