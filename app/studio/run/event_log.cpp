@@ -386,6 +386,8 @@ EventLogView::EventLogView(QWidget* parent)
     connect(textEdit_, &QLineEdit::textChanged, filter_, &EventLogFilter::setText);
     connect(model_, &EventLogModel::countsChanged, this, &EventLogView::updateStatus);
     connect(filter_, &QAbstractItemModel::modelReset, this, &EventLogView::updateStatus);
+    connect(filter_, &QAbstractItemModel::rowsInserted, this, &EventLogView::updateStatus);
+    connect(filter_, &QAbstractItemModel::rowsRemoved, this, &EventLogView::updateStatus);
     connect(filter_, &QAbstractItemModel::layoutChanged, this, &EventLogView::updateStatus);
 
     // Follow the newest row while the view is at the bottom; stop when the user scrolls up.

@@ -575,6 +575,47 @@ class TestStudioRun : public QObject {
         QCOMPARE(log.row(0).text, std::string("record 150"));
     }
 
+    void eventLogTakesAMillionRows() {
+        // The full capacity in batches as large as a delivery, with a filter on: the time the
+        // GUI thread spends per batch (printed), and the oldest rows let go in chunks.
+        EventLogView view;
+        view.resize(900, 400);
+        view.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        view.textEdit()->setText("round 7");
+        EventLogModel& log = *view.model();
+        QElapsedTimer timer;
+        qint64 longest = 0, total = 0;
+        const int batches = 60;
+        for (int b = 0; b < batches; ++b) {
+            TraceBatch batch;
+            batch.lines.reserve(RunController::kMaxTraceLines);
+            for (std::size_t i = 0; i < RunController::kMaxTraceLines; ++i)
+                batch.lines.push_back(line(static_cast<double>(b), static_cast<std::uint32_t>(i),
+                                           i % 2 ? "federated" : "net",
+                                           i % 10 ? "client trained round 3" : "round 7 done"));
+            timer.start();
+            log.appendTraces(batch);
+            QCoreApplication::processEvents();  // the view's repaint and scroll
+            const qint64 spent = timer.nsecsElapsed();
+            longest = std::max(longest, spent);
+            total += spent;
+        }
+        qInfo("event log: %d batches of %zu rows, mean %.1f ms, longest %.1f ms per batch", batches,
+              RunController::kMaxTraceLines, static_cast<double>(total) * 1e-6 / batches,
+              static_cast<double>(longest) * 1e-6);
+        QCOMPARE(static_cast<std::size_t>(log.rowCount()) + log.removedRows(),
+                 batches * RunController::kMaxTraceLines);
+        QVERIFY(static_cast<std::size_t>(log.rowCount()) <= EventLogModel::kDefaultCapacity);
+        QVERIFY(log.removedRows() > 0);
+        QCOMPARE(view.filter()->rowCount(), log.rowCount() / 10);
+        timer.start();
+        view.textEdit()->setText("round 3");
+        qInfo("event log: filtering %d rows took %.1f ms", log.rowCount(),
+              static_cast<double>(timer.nsecsElapsed()) * 1e-6);
+        QCOMPARE(view.filter()->rowCount(), log.rowCount() - log.rowCount() / 10);
+    }
+
     void eventLogFollowsTheNewestRow() {
         EventLogView view;
         view.resize(600, 300);
