@@ -379,6 +379,29 @@ class TestStudioRun : public QObject {
         QCOMPARE(log.layers().front(), QString("federated"));
     }
 
+    void storeErrorsAreWarnings() {
+        const QString path = dir_.filePath("readonly.sqlite");
+        QVERIFY(store::RunStore::open(path.toStdString()));  // creates the file
+        store::StoreOptions ro;
+        ro.mode = store::StoreOptions::Mode::ReadOnly;
+        auto opened = store::RunStore::open(path.toStdString(), ro);
+        QVERIFY(opened);
+        auto s = load("single-link-queue.dais.json", {"run.until=2s"});
+        QVERIFY(s);
+        RunController c;
+        Recorder r(c);
+        QSignalSpy warnings(&c, &RunController::warning);
+        RunController::StartOptions o;
+        o.store = std::move(opened).value();
+        c.start(*s, o);
+        QVERIFY(waitIdle(c));
+        QCOMPARE(warnings.count(), 1);
+        QVERIFY2(warnings.front().front().toString().startsWith("the run is not stored"),
+                 qPrintable(warnings.front().front().toString()));
+        QCOMPARE(r.report->status, core::RunStatus::Completed);  // the run goes on unstored
+        QVERIFY(!c.storedRunId());
+    }
+
     void activityFeedHasHopsAndWork() {
         auto s = load("hospitals.dais.json", {});
         QVERIFY(s);
