@@ -26,6 +26,7 @@
 #include "dais/core/layer_registry.h"
 #include "dais/store/run_store.h"
 #include "run/event_log.h"
+#include "run/live_metrics.h"
 #include "run/run_controller.h"
 
 using namespace dais;
@@ -690,6 +691,87 @@ class TestStudioRun : public QObject {
         QVERIFY(waitIdle(c));
         QCOMPARE(f.rowCount(), 2);
     }
+    void liveMetricsKeepEveryPoint() {
+        auto catalog = std::make_shared<core::MetricCatalog>();
+        catalog->metrics.push_back({"net.messages.delivered", "messages", "delivered",
+                                    sim::MetricType::Counter, sim::MetricScope::Global});
+        catalog->metrics.push_back({"net.latency", "s", "one-way latency",
+                                    sim::MetricType::Distribution, sim::MetricScope::Global});
+        LiveMetrics live;
+        QSignalSpy catalogs(&live, &LiveMetrics::catalogChanged);
+        QSignalSpy appended(&live, &LiveMetrics::appended);
+        core::MetricBatch batch;
+        batch.catalog = catalog;
+        for (int t = 1; t <= 3; ++t) {
+            batch.points.push_back({sim::fromSeconds(t), 0, 10.0 * t, 0, 0, 0});
+            batch.points.push_back({sim::fromSeconds(t), 1, 0.5, 7, 0.4, 0.9});
+        }
+        live.append(batch);
+        QCOMPARE(catalogs.count(), 1);
+        QCOMPARE(appended.count(), 1);
+        QCOMPARE(live.find("net.latency"), 1);
+        QCOMPARE(live.find("nope"), -1);
+        QCOMPARE(live.points(0).size(), std::size_t{3});
+        QCOMPARE(live.points(0)[2], QPointF(3, 30));
+        QCOMPARE(live.points(0, LiveMetrics::Stat::P95).size(), std::size_t{0});  // a counter
+        QCOMPARE(live.points(1, LiveMetrics::Stat::P50)[0], QPointF(1, 0.4));
+        QCOMPARE(live.points(1, LiveMetrics::Stat::P95)[1], QPointF(2, 0.9));
+        QCOMPARE(live.totalPoints(), std::size_t{12});
+        // Once sampled, snapshots add nothing.
+        core::RunnerSnapshot snap;
+        snap.catalog = catalog;
+        snap.now = sim::fromSeconds(4);
+        snap.metrics.push_back({snap.now, 0, 40, 0, 0, 0});
+        live.append(snap);
+        QCOMPARE(live.points(0).size(), std::size_t{3});
+        QSignalSpy cleared(&live, &LiveMetrics::cleared);
+        live.clear();
+        QCOMPARE(cleared.count(), 1);
+        QCOMPARE(live.points(0).size(), std::size_t{0});
+        QVERIFY(!live.catalog());
+        // Without sampling, each snapshot gives one point per simulated time.
+        live.append(snap);
+        live.append(snap);
+        QCOMPARE(live.points(0).size(), std::size_t{1});
+        QCOMPARE(live.points(0)[0], QPointF(4, 40));
+    }
+
+    void liveMetricsFollowARun() {
+        auto s = load("single-link-queue.dais.json", {"run.until=5s", "run.sample_interval=100ms"});
+        QVERIFY(s);
+        RunController c;
+        LiveMetrics live;
+        live.attach(&c);
+        c.start(*s, {});
+        QVERIFY(waitIdle(c));
+        const int delivered = live.find("net.messages.delivered");
+        QVERIFY(delivered >= 0);
+        const auto points = live.points(delivered);
+        // Every sample (50), after the starting snapshot's point at 0 s when it came first.
+        const auto sampled =
+            std::count_if(points.begin(), points.end(), [](const QPointF& p) { return p.x() > 0; });
+        QCOMPARE(sampled, 50);
+        QVERIFY(points.size() <= 51);
+        QCOMPARE(points.back().x(), 5.0);
+        for (std::size_t i = 1; i < points.size(); ++i) {
+            QVERIFY(points[i].x() > points[i - 1].x());
+            QVERIFY(points[i].y() >= points[i - 1].y());  // a counter
+        }
+        const int latency = live.find("net.latency");
+        QCOMPARE(live.points(latency, LiveMetrics::Stat::P95).size(), points.size());
+
+        // A run without sampling: points from the snapshots.
+        auto unsampled = load("single-link-queue.dais.json", {"run.until=20s"});
+        QVERIFY(unsampled);
+        RunController::StartOptions o;
+        o.speed = 100;  // 0.2 s of wall time: a few snapshots
+        c.start(*unsampled, o);
+        QVERIFY(waitIdle(c));
+        const auto fromSnapshots = live.points(live.find("net.messages.delivered"));
+        QVERIFY(fromSnapshots.size() >= 3);
+        QCOMPARE(fromSnapshots.back().x(), 20.0);
+    }
+
     void guiThreadStaysResponsiveInAFastRun() {
         // A fast run of the cross-device federation with everything on (animation, trace, the
         // event log and a live chart): how long the GUI thread spends on one signal, and the
