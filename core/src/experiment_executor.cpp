@@ -165,7 +165,12 @@ SweepRunResult SweepExecutor::runOne(const SweepRunSpec& spec, std::size_t worke
             r.error = r.report.error;
             return r;
         }
-        if (r.report.status == RunStatus::Stopped && cancel_.load()) return cancelled();
+        if (r.report.status == RunStatus::Stopped && cancel_.load()) {
+            // Stopped mid-way: what it did until then stays with the result.
+            r.status = SweepRunStatus::Cancelled;
+            r.error = "cancelled";
+            return r;
+        }
         r.status = SweepRunStatus::Completed;
         return r;
     } catch (const std::exception& e) {

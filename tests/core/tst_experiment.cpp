@@ -731,9 +731,36 @@ class TestExperiment : public QObject {
         QCOMPARE(results[1].status, SweepRunStatus::Cancelled);
         QCOMPARE(results[2].status, SweepRunStatus::Cancelled);
         QCOMPARE(results[1].error, std::string("cancelled"));
+        // Run 2 never ran: nothing of it is kept.
+        QVERIFY(!results[0].stoppedWhileRunning());
+        QVERIFY(!results[2].stoppedWhileRunning());
+        QCOMPARE(results[2].report.events, std::uint64_t{0});
         QCOMPARE(progress.back().finished, std::size_t{3});
         QCOMPARE(progress.back().total, std::size_t{3});
         QVERIFY(progress.back().cancelled);
+    }
+
+    void aRunStoppedMidWayKeepsWhatItDid() {
+        // One run that would simulate for days, cancelled once it is well under way: it comes
+        // out Cancelled, with the report and samples of what it did until it was stopped.
+        const std::string text =
+            withExperiments(R"([{"id": "c", "grid": {"run.until": ["300000s"]}}])");
+        const core::SweepPlan p = plan(text, "c");
+        core::SweepOptions options;
+        options.jobs = 1;
+        core::SweepExecutor executor(p, options);
+        std::this_thread::sleep_for(std::chrono::milliseconds(500));
+        executor.cancel();
+        const std::optional<core::SweepRunResult> r = executor.next();
+        QVERIFY(r);
+        QCOMPARE(r->status, SweepRunStatus::Cancelled);
+        QVERIFY(r->stoppedWhileRunning());
+        QCOMPARE(r->report.status, core::RunStatus::Stopped);
+        QVERIFY(r->report.events > 0);
+        QVERIFY(r->report.simulatedTime > 0);
+        QVERIFY(r->report.simulatedTime < 300000 * sim::kSecond);
+        QVERIFY(!r->samples.rows.empty());
+        QVERIFY(!executor.next());
     }
 
     void cancelFromAnotherThread() {

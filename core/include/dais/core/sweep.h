@@ -50,7 +50,7 @@ struct RecordedSamples {
 enum class SweepRunStatus {
     Completed,  ///< ran to its horizon (or until no events were left)
     Failed,     ///< could not be built or failed while running; see `error`
-    Cancelled,  ///< the sweep was cancelled before or while it ran
+    Cancelled,  ///< the sweep was cancelled before or while it ran (see stoppedWhileRunning)
 };
 std::string_view sweepRunStatusName(SweepRunStatus s);
 
@@ -64,6 +64,12 @@ struct SweepRunResult {
     /// what it did until then.
     RunReport report;
     RecordedSamples samples;
+
+    /// A Cancelled run that was stopped while it ran: its `report` (status Stopped) and
+    /// `samples` hold what it did until then. False for a run skipped before it started.
+    bool stoppedWhileRunning() const {
+        return status == SweepRunStatus::Cancelled && report.status == RunStatus::Stopped;
+    }
 };
 
 /// What a sweep has done so far. Safe to read from any thread.
