@@ -22,10 +22,13 @@
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTimer>
+#include <QTreeWidget>
 
+#include "charts/chart_widget.h"
 #include "dais/core/layer_registry.h"
 #include "dais/store/run_store.h"
 #include "run/event_log.h"
+#include "run/live_chart_panel.h"
 #include "run/live_metrics.h"
 #include "run/run_controller.h"
 
@@ -772,6 +775,101 @@ class TestStudioRun : public QObject {
         QCOMPARE(fromSnapshots.back().x(), 20.0);
     }
 
+    void liveChartGainsPointsDuringARun() {
+        auto s = load("single-link-queue.dais.json", {"run.until=10s"});
+        QVERIFY(s);
+        RunController c;
+        LiveMetrics live;
+        live.attach(&c);
+        LiveChartPanel panel(&live);
+        panel.resize(900, 400);
+        panel.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&panel));
+        RunController::StartOptions o;
+        o.speed = 10;  // a second of wall time
+        c.start(*s, o);
+        ChartWidget& chart = *panel.chart();
+        QVERIFY(QTest::qWaitFor(
+            [&] { return chart.seriesCount() == 1 && chart.pointCount(0) >= 2; }, 10000));
+        QCOMPARE(chart.seriesName(0), QString("net.messages.delivered"));
+        QVERIFY(panel.isChecked("net.messages.delivered", LiveMetrics::Stat::Value));
+        const std::size_t early = chart.pointCount(0);
+        QVERIFY(QTest::qWaitFor([&] { return chart.pointCount(0) >= early + 3; }, 10000));
+        QCOMPARE(c.state(), core::RunnerState::Running);  // still going: the chart grew live
+        QVERIFY(waitIdle(c));
+        chart.refreshNow();
+        QCOMPARE(chart.pointCount(0), live.points(live.find("net.messages.delivered")).size());
+    }
+
+    void liveChartPanelsPickMetrics() {
+        auto s = load("hospitals.dais.json", {});
+        QVERIFY(s);
+        RunController c;
+        LiveMetrics live;
+        live.attach(&c);
+        LiveChartPanel first(&live), second(&live);
+        c.start(*s, {});
+        QVERIFY(waitIdle(c, 30000));
+        // Both panels show the federation's accuracy by default.
+        const int accuracy = live.find("federated.accuracy");
+        QVERIFY(accuracy >= 0);
+        for (LiveChartPanel* p : {&first, &second}) {
+            QCOMPARE(p->checkedSeries(), QStringList{"federated.accuracy"});
+            QCOMPARE(p->chart()->seriesCount(), 1);
+            QCOMPARE(p->chart()->pointCount(0), live.points(accuracy).size());
+            QVERIFY(p->chart()->pointCount(0) > 10);
+        }
+        // The picker: scopes, then name prefixes, then metrics; distributions offer three.
+        QTreeWidget& tree = *first.picker();
+        QVERIFY(tree.topLevelItemCount() >= 1);
+        QCOMPARE(tree.topLevelItem(0)->text(0), QString("Global"));
+        for (int i = 1; i < tree.topLevelItemCount(); ++i)
+            QVERIFY(QStringList({"Node", "Group", "Link", "Flow"})
+                        .contains(tree.topLevelItem(i)->text(0)));
+        auto child = [](QTreeWidgetItem* parent, const QString& text) -> QTreeWidgetItem* {
+            for (int i = 0; parent && i < parent->childCount(); ++i)
+                if (parent->child(i)->text(0) == text) return parent->child(i);
+            return nullptr;
+        };
+        QTreeWidgetItem* fed = child(tree.topLevelItem(0), "federated");
+        QTreeWidgetItem* net = child(tree.topLevelItem(0), "net");
+        QVERIFY(fed && net);
+        QTreeWidgetItem* acc = child(fed, "accuracy");
+        QVERIFY(acc);
+        QCOMPARE(acc->checkState(0), Qt::Checked);
+        QVERIFY(acc->toolTip(0).contains("unit: 1"));
+        QTreeWidgetItem* latency = child(net, "latency");
+        QVERIFY(latency);
+        QCOMPARE(latency->childCount(), 3);
+        QTreeWidgetItem* p95 = child(latency, "p95");
+        QVERIFY(p95);
+        QVERIFY(p95->toolTip(0).contains("unit: s"));
+        // Checking an item adds its series; the other panel keeps its own choice.
+        p95->setCheckState(0, Qt::Checked);
+        QCOMPARE(first.checkedSeries(), (QStringList{"federated.accuracy", "net.latency (p95)"}));
+        QCOMPARE(first.chart()->seriesCount(), 2);
+        const int latencyId = live.find("net.latency");
+        QVERIFY(first.chart()->pointCount(1) > 0);
+        QCOMPARE(first.chart()->pointCount(1),
+                 live.points(latencyId, LiveMetrics::Stat::P95).size());
+        QCOMPARE(second.chart()->seriesCount(), 1);
+        acc->setCheckState(0, Qt::Unchecked);
+        QCOMPARE(first.checkedSeries(), QStringList{"net.latency (p95)"});
+        QCOMPARE(first.chart()->seriesCount(), 1);
+
+        // A run without a federation: the untouched panel falls back to delivered messages,
+        // the chosen one keeps its choice and refills.
+        auto plain =
+            load("single-link-queue.dais.json", {"run.until=5s", "run.sample_interval=1s"});
+        QVERIFY(plain);
+        c.start(*plain, {});
+        QVERIFY(waitIdle(c));
+        QCOMPARE(second.checkedSeries(), QStringList{"net.messages.delivered"});
+        QVERIFY(second.chart()->pointCount(0) >= 5);
+        QCOMPARE(first.checkedSeries(), QStringList{"net.latency (p95)"});
+        QVERIFY(first.chart()->pointCount(0) >= 5);
+    }
+
     void guiThreadStaysResponsiveInAFastRun() {
         // A fast run of the cross-device federation with everything on (animation, trace, the
         // event log and a live chart): how long the GUI thread spends on one signal, and the
@@ -804,6 +902,14 @@ class TestStudioRun : public QObject {
         log.resize(900, 400);
         log.show();
         QVERIFY(QTest::qWaitForWindowExposed(&log));
+        LiveMetrics live;
+        live.attach(&c);
+        LiveChartPanel chart(&live);
+        chart.setChecked("federated.loss", LiveMetrics::Stat::Value, true);
+        chart.setChecked("net.latency", LiveMetrics::Stat::P95, true);
+        chart.resize(900, 400);
+        chart.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&chart));
         std::size_t hops = 0, changes = 0;
         std::uint64_t dropped = 0;
         QObject::connect(&c, &RunController::activity, [&](const auto& a) {
@@ -840,6 +946,8 @@ class TestStudioRun : public QObject {
               handled > 0 ? static_cast<double>(total) * 1e-6 / static_cast<double>(handled) : 0.0);
         qInfo("event loop: longest gap between turns %.2f ms, %lld gaps over 16 ms",
               static_cast<double>(longestGap) * 1e-6, slowTurns);
+        chart.chart()->refreshNow();
+        QVERIFY(chart.chart()->pointCount(0) > 0);
         qInfo("activity: %zu hops delivered, %llu dropped, %zu node changes; %d log rows", hops,
               static_cast<unsigned long long>(dropped), changes, log.model()->rowCount());
         QVERIFY(handled > 0);
