@@ -27,6 +27,7 @@ class ChartWidget;
 class LiveChartPanel : public QWidget {
     Q_OBJECT
   public:
+    /// `metrics` (not owned) must outlive the panel.
     explicit LiveChartPanel(LiveMetrics* metrics, QWidget* parent = nullptr);
 
     /// Shows (or hides) a metric's statistic, as checking it in the picker does.
@@ -45,7 +46,7 @@ class LiveChartPanel : public QWidget {
   private:
     struct Shown {
         QString metric;
-        LiveMetrics::Stat stat;
+        LiveMetrics::Stat stat = LiveMetrics::Stat::Value;
         int series = -1;         ///< index in the chart
         std::size_t pushed = 0;  ///< points handed to the chart so far
     };
