@@ -1,0 +1,669 @@
+// The views of stored runs: one run's charts and details, and several runs compared.
+#include <QComboBox>
+#include <QFileDialog>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QMessageBox>
+#include <QPushButton>
+#include <QSaveFile>
+#include <QSplitter>
+#include <QTabWidget>
+#include <QTableWidget>
+#include <QTextBrowser>
+#include <QTreeWidget>
+#include <QVBoxLayout>
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include "charts/chart_widget.h"
+#include "history/compare_view.h"
+#include "history/history_util.h"
+#include "history/run_charts_view.h"
+
+namespace dais::studio {
+
+using history::qs;
+
+namespace {
+
+QLabel* makeBanner(QWidget* parent) {
+    auto* banner = new QLabel(parent);
+    banner->setWordWrap(true);
+    banner->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    banner->setStyleSheet(
+        QStringLiteral("QLabel { background: #f8d7da; color: #58151c; border: 1px solid #f1aeb5;"
+                       " border-radius: 3px; padding: 6px; }"));
+    banner->hide();
+    return banner;
+}
+
+void setBanner(QLabel* banner, const QString& text) {
+    banner->setText(text);
+    banner->setVisible(!text.isEmpty());
+}
+
+// Samples of one metric as chart points (seconds, value).
+std::vector<QPointF> samplePoints(const std::vector<store::Sample>& samples) {
+    std::vector<QPointF> points;
+    points.reserve(samples.size());
+    for (const store::Sample& s : samples)
+        points.emplace_back(history::toSeconds(s.time), s.value);
+    return points;
+}
+
+// A metric to show first: an accuracy, else a latency, else the first.
+QString preferredMetric(const QStringList& metrics) {
+    for (const char* hint : {"accuracy", "latency", "delivered"})
+        for (const QString& m : metrics)
+            if (m.contains(QLatin1String(hint))) return m;
+    return metrics.value(0);
+}
+
+QString finalValueText(const core::MetricReport& m) {
+    if (m.type == sim::MetricType::Distribution) {
+        if (m.count == 0) return QStringLiteral("\u2013");
+        return QObject::tr("mean %1, p95 %2 (n=%3)")
+            .arg(history::formatNumber(m.mean), history::formatNumber(m.p95))
+            .arg(static_cast<qulonglong>(m.count));
+    }
+    return history::formatNumber(m.value);
+}
+
+double finalValue(const core::MetricReport& m) {
+    return m.type == sim::MetricType::Distribution ? m.mean : m.value;
+}
+
+bool writeTableCsv(const QTableWidget* table, const QString& path, QString* error) {
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly | QIODevice::Text)) {
+        if (error)
+            *error = QObject::tr("Cannot write the table %1: %2").arg(path, file.errorString());
+        return false;
+    }
+    QStringList header;
+    for (int c = 0; c < table->columnCount(); ++c) {
+        const QTableWidgetItem* h = table->horizontalHeaderItem(c);
+        header << history::csvField(h ? h->text() : QString());
+    }
+    QByteArray out = header.join(QLatin1Char(',')).toUtf8() + '\n';
+    for (int r = 0; r < table->rowCount(); ++r) {
+        QStringList cells;
+        for (int c = 0; c < table->columnCount(); ++c) {
+            const QTableWidgetItem* item = table->item(r, c);
+            cells << history::csvField(item ? item->text() : QString());
+        }
+        out += cells.join(QLatin1Char(',')).toUtf8() + '\n';
+    }
+    if (file.write(out) != out.size() || !file.commit()) {
+        if (error)
+            *error = QObject::tr("Cannot write the table %1: %2").arg(path, file.errorString());
+        return false;
+    }
+    return true;
+}
+
+QTableWidgetItem* cell(const QString& text, const QString& tip = {}) {
+    auto* item = new QTableWidgetItem(text);
+    item->setFlags(Qt::ItemIsSelectable | Qt::ItemIsEnabled);
+    if (!tip.isEmpty()) item->setToolTip(tip);
+    return item;
+}
+
+}  // namespace
+
+// ---- RunChartsView ------------------------------------------------------------------------
+
+RunChartsView::RunChartsView(std::shared_ptr<store::RunStore> store, QWidget* parent)
+    : QWidget(parent), store_(std::move(store)) {
+    banner_ = makeBanner(this);
+    metricList_ = new QTreeWidget(this);
+    metricList_->setHeaderLabels({tr("Metric"), tr("Unit")});
+    metricList_->setRootIsDecorated(true);
+    metricList_->setUniformRowHeights(true);
+    chart_ = new ChartWidget(this);
+    details_ = new QTextBrowser(this);
+    details_->setOpenLinks(false);
+
+    auto* right = new QSplitter(Qt::Vertical, this);
+    right->addWidget(chart_);
+    right->addWidget(details_);
+    right->setStretchFactor(0, 3);
+    right->setStretchFactor(1, 1);
+    auto* split = new QSplitter(Qt::Horizontal, this);
+    split->addWidget(metricList_);
+    split->addWidget(right);
+    split->setStretchFactor(0, 1);
+    split->setStretchFactor(1, 3);
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(4, 4, 4, 4);
+    layout->addWidget(banner_);
+    layout->addWidget(split, 1);
+
+    connect(metricList_, &QTreeWidget::itemChanged, this, [this](QTreeWidgetItem* item, int) {
+        if (!updating_ && item->parent()) replot();
+    });
+}
+
+bool RunChartsView::setRun(qint64 runId) {
+    runId_ = runId;
+    sampled_.clear();
+    updating_ = true;
+    metricList_->clear();
+    updating_ = false;
+    chart_->clear();
+    details_->clear();
+    setBanner(banner_, {});
+    if (!store_) {
+        setBanner(banner_, tr("No run store is open."));
+        return false;
+    }
+    auto run = store_->run(runId);
+    if (!run) {
+        setBanner(banner_, tr("Cannot show run #%1: %2").arg(runId).arg(qs(run.error().message)));
+        return false;
+    }
+    QStringList problems;
+    if (auto sampled = store_->sampledMetrics(runId))
+        sampled_ = std::move(sampled).value();
+    else
+        problems << tr("its metrics: %1").arg(qs(sampled.error().message));
+    std::vector<core::MetricReport> finals;
+    if (auto f = store_->finalMetrics(runId))
+        finals = std::move(f).value();
+    else
+        problems << tr("its final metrics: %1").arg(qs(f.error().message));
+    std::vector<store::Annotation> notes;
+    if (auto a = store_->annotations(runId))
+        notes = std::move(a).value();
+    else
+        problems << tr("its annotations: %1").arg(qs(a.error().message));
+
+    // Metrics by group, in the run's order.
+    updating_ = true;
+    std::map<QString, QTreeWidgetItem*> groups;
+    QStringList names;
+    for (const store::SampledMetric& m : sampled_) {
+        const QString name = qs(m.name);
+        names << name;
+        const QString group = history::metricGroup(name);
+        QTreeWidgetItem*& g = groups[group];
+        if (!g) {
+            g = new QTreeWidgetItem(metricList_, {group});
+            g->setFlags(Qt::ItemIsEnabled);
+            g->setFirstColumnSpanned(true);
+        }
+        auto* item = new QTreeWidgetItem(g, {name, qs(m.unit)});
+        item->setFlags(Qt::ItemIsEnabled | Qt::ItemIsSelectable | Qt::ItemIsUserCheckable);
+        item->setCheckState(0, Qt::Unchecked);
+        item->setData(0, Qt::UserRole, name);
+        QString tip = QStringLiteral("<b>%1</b>").arg(name.toHtmlEscaped());
+        if (!m.unit.empty()) tip += QStringLiteral(" (%1)").arg(qs(m.unit).toHtmlEscaped());
+        if (!m.help.empty()) tip += QStringLiteral("<br>%1").arg(qs(m.help).toHtmlEscaped());
+        tip += tr("<br>%1 samples, %2")
+                   .arg(static_cast<qulonglong>(m.samples))
+                   .arg(qs(sim::metricTypeName(m.type)));
+        item->setToolTip(0, tip);
+        item->setToolTip(1, tip);
+    }
+    metricList_->expandAll();
+    metricList_->resizeColumnToContents(0);
+    if (QTreeWidgetItem* first = itemOf(preferredMetric(names)))
+        first->setCheckState(0, Qt::Checked);
+    updating_ = false;
+
+    // Details.
+    const store::RunRecord& r = *run;
+    QString html = QStringLiteral("<h3>%1</h3><table cellspacing='0' cellpadding='2'>")
+                       .arg(history::runLabel(r).toHtmlEscaped());
+    auto row = [&html](const QString& key, const QString& value) {
+        html += QStringLiteral("<tr><td><b>%1</b>&nbsp;&nbsp;</td><td>%2</td></tr>")
+                    .arg(key.toHtmlEscaped(), value.toHtmlEscaped());
+    };
+    row(tr("Seed"), QString::number(r.seed));
+    row(tr("Status"), qs(store::runStatusName(r.status)));
+    if (!r.error.empty()) row(tr("Error"), qs(r.error));
+    row(tr("Started"), QDateTime::fromMSecsSinceEpoch(r.startedAt)
+                           .toLocalTime()
+                           .toString(QStringLiteral("yyyy-MM-dd HH:mm:ss")));
+    row(tr("Wall time"), tr("%1 s").arg(r.wallSeconds, 0, 'f', 3));
+    row(tr("Simulated"), tr("%1 s").arg(history::toSeconds(r.simulatedTime)));
+    row(tr("Events"), QLocale().toString(static_cast<qulonglong>(r.events)));
+    row(tr("Fingerprint"), qs(r.fingerprint));
+    if (r.sweep)
+        row(tr("Sweep"),
+            tr("#%1, point %2, replicate %3").arg(*r.sweep).arg(r.pointIndex).arg(r.replicate));
+    html += QStringLiteral("</table>");
+    auto section = [&html](const QString& title) {
+        html += QStringLiteral("<h4>%1</h4><table cellspacing='0' cellpadding='2'>")
+                    .arg(title.toHtmlEscaped());
+    };
+    section(tr("Parameters"));
+    if (r.parameters.empty()) row(tr("(none)"), tr("the scenario as written"));
+    for (const auto& [k, v] : r.parameters.items())
+        row(qs(k), history::jsonText(v));
+    html += QStringLiteral("</table>");
+    section(tr("Layers"));
+    if (r.layerVersions.empty()) row(tr("(none)"), QString());
+    for (const auto& [k, v] : r.layerVersions.items())
+        row(qs(k), history::jsonText(v));
+    html += QStringLiteral("</table>");
+    section(tr("Final metrics"));
+    for (const core::MetricReport& m : finals)
+        row(qs(m.name),
+            finalValueText(m) + (m.unit.empty() ? QString() : QLatin1Char(' ') + qs(m.unit)));
+    html += QStringLiteral("</table>");
+    if (!notes.empty()) {
+        html += QStringLiteral("<h4>%1</h4>").arg(tr("Annotations"));
+        for (const store::Annotation& a : notes)
+            html += QStringLiteral("<p><i>%1</i><br>%2</p>")
+                        .arg(QDateTime::fromMSecsSinceEpoch(a.createdAt)
+                                 .toLocalTime()
+                                 .toString(QStringLiteral("yyyy-MM-dd HH:mm")),
+                             qs(a.text).toHtmlEscaped().replace(QLatin1Char('\n'),
+                                                                QStringLiteral("<br>")));
+    }
+    details_->setHtml(html);
+    chart_->setTitle(history::runLabel(r));
+    replot();
+    if (!problems.isEmpty()) {
+        setBanner(banner_, tr("Run #%1 could not be read whole: %2")
+                               .arg(runId)
+                               .arg(problems.join(QStringLiteral("; "))));
+        return false;
+    }
+    return true;
+}
+
+QStringList RunChartsView::metrics() const {
+    QStringList names;
+    for (const store::SampledMetric& m : sampled_)
+        names << qs(m.name);
+    return names;
+}
+
+QTreeWidgetItem* RunChartsView::itemOf(const QString& metric) const {
+    for (int g = 0; g < metricList_->topLevelItemCount(); ++g) {
+        QTreeWidgetItem* group = metricList_->topLevelItem(g);
+        for (int i = 0; i < group->childCount(); ++i)
+            if (group->child(i)->data(0, Qt::UserRole).toString() == metric) return group->child(i);
+    }
+    return nullptr;
+}
+
+QStringList RunChartsView::checkedMetrics() const {
+    QStringList out;
+    for (const QString& m : metrics())
+        if (const QTreeWidgetItem* item = itemOf(m); item && item->checkState(0) == Qt::Checked)
+            out << m;
+    return out;
+}
+
+void RunChartsView::setMetricChecked(const QString& metric, bool checked) {
+    if (QTreeWidgetItem* item = itemOf(metric))
+        item->setCheckState(0, checked ? Qt::Checked : Qt::Unchecked);
+}
+
+QString RunChartsView::bannerText() const {
+    return banner_->isHidden() ? QString() : banner_->text();
+}
+
+void RunChartsView::replot() {
+    chart_->clear();
+    const QStringList checked = checkedMetrics();
+    QStringList problems;
+    QString unit;
+    for (const QString& name : checked) {
+        auto samples = store_->samples(runId_, name.toStdString());
+        if (!samples) {
+            problems << tr("%1: %2").arg(name, qs(samples.error().message));
+            continue;
+        }
+        for (const store::SampledMetric& m : sampled_)
+            if (qs(m.name) == name) unit = qs(m.unit);
+        const int s = chart_->addSeries(name);
+        const std::vector<QPointF> points = samplePoints(*samples);
+        chart_->append(s, points);
+    }
+    const QString y = checked.size() == 1
+                          ? (unit.isEmpty() ? checked.front()
+                                            : QStringLiteral("%1 (%2)").arg(checked.front(), unit))
+                          : tr("Value");
+    chart_->setAxisTitles(tr("Simulated time (s)"), y);
+    chart_->refreshNow();
+    if (!problems.isEmpty())
+        setBanner(banner_,
+                  tr("Samples could not be read: %1").arg(problems.join(QStringLiteral("; "))));
+}
+
+// ---- CompareView --------------------------------------------------------------------------
+
+struct CompareView::Run {
+    store::RunRecord record;
+    std::vector<store::SampledMetric> sampled;
+    std::vector<core::MetricReport> finals;
+    std::map<std::string, nlohmann::json> leaves;  // of the effective scenario, by pointer
+    QString label;                                 // "#id scenario seed s" + differences
+};
+
+CompareView::CompareView(std::shared_ptr<store::RunStore> store, QWidget* parent)
+    : QWidget(parent), store_(std::move(store)) {
+    banner_ = makeBanner(this);
+    metric_ = new QComboBox(this);
+    metric_->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+    chart_ = new ChartWidget(this);
+    parameters_ = new QTableWidget(this);
+    finals_ = new QTableWidget(this);
+    for (QTableWidget* t : {parameters_, finals_}) {
+        t->setEditTriggers(QAbstractItemView::NoEditTriggers);
+        t->setAlternatingRowColors(true);
+        t->verticalHeader()->hide();
+        t->horizontalHeader()->setStretchLastSection(true);
+    }
+    auto button = [this](const QString& text) {
+        auto* b = new QPushButton(text, this);
+        b->setAutoDefault(false);
+        return b;
+    };
+    QPushButton* png = button(tr("Chart PNG\u2026"));
+    QPushButton* svg = button(tr("Chart SVG\u2026"));
+    QPushButton* paramsCsv = button(tr("Parameters CSV\u2026"));
+    QPushButton* metricsCsv = button(tr("Final metrics CSV\u2026"));
+
+    auto* top = new QHBoxLayout;
+    top->addWidget(new QLabel(tr("Metric:"), this));
+    top->addWidget(metric_);
+    top->addStretch(1);
+    top->addWidget(png);
+    top->addWidget(svg);
+    top->addWidget(paramsCsv);
+    top->addWidget(metricsCsv);
+    auto* tabs = new QTabWidget(this);
+    tabs->addTab(parameters_, tr("Parameters that differ"));
+    tabs->addTab(finals_, tr("Final metrics"));
+    auto* split = new QSplitter(Qt::Vertical, this);
+    split->addWidget(chart_);
+    split->addWidget(tabs);
+    split->setStretchFactor(0, 3);
+    split->setStretchFactor(1, 2);
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(4, 4, 4, 4);
+    layout->addWidget(banner_);
+    layout->addLayout(top);
+    layout->addWidget(split, 1);
+
+    connect(metric_, &QComboBox::currentIndexChanged, this, [this] { plot(); });
+    auto saveAs = [this](const QString& title, const QString& filter, const QString& suffix,
+                         const std::function<bool(const QString&, QString*)>& write) {
+        QString path =
+            QFileDialog::getSaveFileName(this, title, QStringLiteral("compare") + suffix, filter);
+        if (path.isEmpty()) return;
+        if (!path.endsWith(suffix, Qt::CaseInsensitive)) path += suffix;
+        QString error;
+        if (!write(path, &error)) QMessageBox::warning(this, tr("Export failed"), error);
+    };
+    connect(png, &QPushButton::clicked, this, [this, saveAs] {
+        saveAs(tr("Export chart"), tr("PNG image (*.png)"), QStringLiteral(".png"),
+               [this](const QString& p, QString* e) { return chart_->exportPng(p, e); });
+    });
+    connect(svg, &QPushButton::clicked, this, [this, saveAs] {
+        saveAs(tr("Export chart"), tr("SVG image (*.svg)"), QStringLiteral(".svg"),
+               [this](const QString& p, QString* e) { return chart_->exportSvg(p, e); });
+    });
+    connect(paramsCsv, &QPushButton::clicked, this, [this, saveAs] {
+        saveAs(tr("Export parameters"), tr("CSV table (*.csv)"), QStringLiteral(".csv"),
+               [this](const QString& p, QString* e) { return exportParametersCsv(p, e); });
+    });
+    connect(metricsCsv, &QPushButton::clicked, this, [this, saveAs] {
+        saveAs(tr("Export final metrics"), tr("CSV table (*.csv)"), QStringLiteral(".csv"),
+               [this](const QString& p, QString* e) { return exportMetricsCsv(p, e); });
+    });
+}
+
+bool CompareView::setRuns(const QList<qint64>& runIds) {
+    ids_.clear();
+    runs_.clear();
+    setBanner(banner_, {});
+    QStringList problems;
+    if (!store_) problems << tr("no run store is open");
+    for (qint64 id : runIds) {
+        if (!store_) break;
+        auto record = store_->run(id);
+        if (!record) {
+            problems << tr("run #%1: %2").arg(id).arg(qs(record.error().message));
+            continue;
+        }
+        auto run = std::make_shared<Run>();
+        run->record = std::move(record).value();
+        if (auto s = store_->sampledMetrics(id))
+            run->sampled = std::move(s).value();
+        else
+            problems << tr("run #%1's metrics: %2").arg(id).arg(qs(s.error().message));
+        if (auto f = store_->finalMetrics(id))
+            run->finals = std::move(f).value();
+        else
+            problems << tr("run #%1's final metrics: %2").arg(id).arg(qs(f.error().message));
+        if (auto sc = store_->scenario(run->record.scenarioHash)) {
+            nlohmann::json doc = nlohmann::json::parse(sc->document, nullptr, false);
+            if (!doc.is_discarded()) {
+                if (doc.is_object()) doc.erase("ui");  // view state, not a parameter
+                history::jsonLeaves(doc, "", run->leaves);
+            }
+        } else {
+            problems << tr("run #%1's scenario: %2").arg(id).arg(qs(sc.error().message));
+        }
+        ids_.push_back(id);
+        runs_.push_back(std::move(run));
+    }
+    if (runs_.size() < 2 && problems.isEmpty()) problems << tr("choose two runs or more");
+
+    // Series labels: the run, then the run parameters in which it differs from the others.
+    std::set<std::string> keys;
+    for (const auto& r : runs_)
+        for (const auto& [k, v] : r->record.parameters.items())
+            keys.insert(k);
+    for (const auto& r : runs_) {
+        r->label = history::runLabel(r->record);
+        for (const std::string& k : keys) {
+            const nlohmann::json mine =
+                r->record.parameters.contains(k) ? r->record.parameters[k] : nlohmann::json();
+            const bool differs = std::any_of(runs_.begin(), runs_.end(), [&](const auto& o) {
+                const nlohmann::json theirs =
+                    o->record.parameters.contains(k) ? o->record.parameters[k] : nlohmann::json();
+                return theirs != mine;
+            });
+            if (differs && !mine.is_null())
+                r->label += QStringLiteral(" %1=%2").arg(history::lastSegment(qs(k)),
+                                                         history::jsonText(mine));
+        }
+    }
+
+    const QString previous = metric_->currentText();
+    metric_->blockSignals(true);
+    metric_->clear();
+    const QStringList common = commonMetrics();
+    metric_->addItems(common);
+    const QString chosen = common.contains(previous) ? previous : preferredMetric(common);
+    metric_->setCurrentIndex(std::max(0, static_cast<int>(common.indexOf(chosen))));
+    metric_->blockSignals(false);
+    fillParameters();
+    fillFinals();
+    plot();
+    if (!problems.isEmpty()) {
+        setBanner(banner_,
+                  tr("Cannot compare everything: %1").arg(problems.join(QStringLiteral("; "))));
+        return false;
+    }
+    return true;
+}
+
+QStringList CompareView::commonMetrics() const {
+    QStringList out;
+    if (runs_.empty()) return out;
+    for (const store::SampledMetric& m : runs_.front()->sampled) {
+        const bool everywhere = std::all_of(runs_.begin(), runs_.end(), [&](const auto& r) {
+            return std::any_of(r->sampled.begin(), r->sampled.end(),
+                               [&](const store::SampledMetric& o) { return o.name == m.name; });
+        });
+        if (everywhere) out << qs(m.name);
+    }
+    return out;
+}
+
+QString CompareView::currentMetric() const {
+    return metric_->currentText();
+}
+
+void CompareView::setMetric(const QString& metric) {
+    const int i = metric_->findText(metric);
+    if (i >= 0) metric_->setCurrentIndex(i);
+}
+
+QString CompareView::bannerText() const {
+    return banner_->isHidden() ? QString() : banner_->text();
+}
+
+void CompareView::plot() {
+    chart_->clear();
+    const QString metric = currentMetric();
+    QString unit;
+    QStringList problems;
+    if (!metric.isEmpty()) {
+        for (const auto& r : runs_) {
+            for (const store::SampledMetric& m : r->sampled)
+                if (qs(m.name) == metric) unit = qs(m.unit);
+            auto samples = store_->samples(r->record.id, metric.toStdString());
+            if (!samples) {
+                problems << tr("run #%1: %2").arg(r->record.id).arg(qs(samples.error().message));
+                continue;
+            }
+            const int s = chart_->addSeries(r->label);
+            const std::vector<QPointF> points = samplePoints(*samples);
+            chart_->append(s, points);
+        }
+    }
+    chart_->setTitle(metric.isEmpty() ? tr("No metric sampled in every run") : metric);
+    chart_->setAxisTitles(tr("Simulated time (s)"),
+                          unit.isEmpty() ? metric : QStringLiteral("%1 (%2)").arg(metric, unit));
+    chart_->refreshNow();
+    if (!problems.isEmpty())
+        setBanner(banner_,
+                  tr("Samples could not be read: %1").arg(problems.join(QStringLiteral("; "))));
+}
+
+void CompareView::fillParameters() {
+    parameters_->clear();
+    QStringList header{tr("Parameter")};
+    for (const auto& r : runs_)
+        header << QStringLiteral("#%1").arg(r->record.id);
+    parameters_->setColumnCount(static_cast<int>(header.size()));
+    parameters_->setHorizontalHeaderLabels(header);
+    struct Row {
+        QString name, tip;
+        std::vector<std::optional<nlohmann::json>> values;
+    };
+    std::vector<Row> rows;
+    auto addIfDiffers = [&](const QString& name, const QString& tip, auto valueOf) {
+        Row row{name, tip, {}};
+        for (const auto& r : runs_)
+            row.values.push_back(valueOf(*r));
+        const bool differs = std::any_of(row.values.begin(), row.values.end(),
+                                         [&](const auto& v) { return v != row.values.front(); });
+        if (differs) rows.push_back(std::move(row));
+    };
+    std::set<std::string> keys, pointers;
+    for (const auto& r : runs_) {
+        for (const auto& [k, v] : r->record.parameters.items())
+            keys.insert(k);
+        for (const auto& [p, v] : r->leaves)
+            pointers.insert(p);
+    }
+    for (const std::string& k : keys)
+        addIfDiffers(qs(k), tr("A run parameter (as --set gives it)"),
+                     [&](const Run& r) -> std::optional<nlohmann::json> {
+                         if (!r.record.parameters.contains(k)) return std::nullopt;
+                         return r.record.parameters[k];
+                     });
+    addIfDiffers(QStringLiteral("seed"), tr("The run's seed"),
+                 [](const Run& r) -> std::optional<nlohmann::json> {
+                     return nlohmann::json(r.record.seed);
+                 });
+    for (const std::string& p : pointers)
+        addIfDiffers(qs(p), tr("A value of the effective scenario, by JSON pointer"),
+                     [&](const Run& r) -> std::optional<nlohmann::json> {
+                         const auto it = r.leaves.find(p);
+                         if (it == r.leaves.end()) return std::nullopt;
+                         return it->second;
+                     });
+    parameters_->setRowCount(static_cast<int>(rows.size()));
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+        const int r = static_cast<int>(i);
+        parameters_->setItem(r, 0, cell(rows[i].name, rows[i].tip));
+        for (std::size_t c = 0; c < rows[i].values.size(); ++c)
+            parameters_->setItem(r, static_cast<int>(c) + 1,
+                                 cell(rows[i].values[c] ? history::jsonText(*rows[i].values[c])
+                                                        : QStringLiteral("\u2013")));
+    }
+    parameters_->resizeColumnsToContents();
+}
+
+void CompareView::fillFinals() {
+    finals_->clear();
+    QStringList header{tr("Metric"), tr("Unit")};
+    for (const auto& r : runs_)
+        header << QStringLiteral("#%1").arg(r->record.id);
+    finals_->setColumnCount(static_cast<int>(header.size()));
+    finals_->setHorizontalHeaderLabels(header);
+    std::vector<std::string> names;
+    std::map<std::string, std::string> units;
+    for (const auto& r : runs_)
+        for (const core::MetricReport& m : r->finals)
+            if (units.emplace(m.name, m.unit).second) names.push_back(m.name);
+    finals_->setRowCount(static_cast<int>(names.size()));
+    for (std::size_t i = 0; i < names.size(); ++i) {
+        const int row = static_cast<int>(i);
+        const QString name = qs(names[i]);
+        finals_->setItem(row, 0, cell(name));
+        finals_->setItem(row, 1, cell(qs(units[names[i]])));
+        const int direction = history::metricDirection(name);
+        std::optional<double> best;
+        std::vector<std::optional<double>> values;
+        for (const auto& r : runs_) {
+            const auto it =
+                std::find_if(r->finals.begin(), r->finals.end(),
+                             [&](const core::MetricReport& m) { return m.name == names[i]; });
+            values.push_back(it == r->finals.end() ? std::nullopt
+                                                   : std::optional<double>(finalValue(*it)));
+            if (values.back() && std::isfinite(*values.back()) && direction != 0 &&
+                (!best || (direction > 0 ? *values.back() > *best : *values.back() < *best)))
+                best = values.back();
+        }
+        const bool allSame = std::all_of(values.begin(), values.end(),
+                                         [&](const auto& v) { return v == values.front(); });
+        for (std::size_t c = 0; c < values.size(); ++c) {
+            QTableWidgetItem* item =
+                cell(values[c] ? history::formatNumber(*values[c]) : QStringLiteral("\u2013"));
+            item->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
+            if (best && values[c] == best && !allSame) {
+                QFont bold = item->font();
+                bold.setBold(true);
+                item->setFont(bold);
+                item->setToolTip(tr("The best of these runs"));
+            }
+            finals_->setItem(row, static_cast<int>(c) + 2, item);
+        }
+    }
+    finals_->resizeColumnsToContents();
+}
+
+bool CompareView::exportParametersCsv(const QString& path, QString* error) const {
+    return writeTableCsv(parameters_, path, error);
+}
+
+bool CompareView::exportMetricsCsv(const QString& path, QString* error) const {
+    return writeTableCsv(finals_, path, error);
+}
+
+}  // namespace dais::studio
