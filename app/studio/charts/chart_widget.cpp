@@ -221,6 +221,9 @@ struct ChartWidget::Impl {
 
     void replaceAxis(QAbstractAxis*& slot, QAbstractAxis* axis, Qt::Alignment align, bool isX) {
         if (slot) {
+            // Hidden first: Qt Charts deletes the axis' graphics later, and until then an
+            // export would draw them.
+            slot->setVisible(false);
             for (QAbstractSeries* s : chart->series())
                 s->detachAxis(slot);
             chart->removeAxis(slot);
@@ -539,7 +542,10 @@ struct ChartWidget::Impl {
             x0 = dx0;
             x1 = dx1;
             const double w = chart->plotArea().width() > 50 ? chart->plotArea().width() : 600;
-            niceRange(x0, x1, w / 90, false);
+            // Sparse points (intervals) get a margin so the markers at the ends show whole.
+            const bool sparse = std::any_of(entries.begin(), entries.end(),
+                                            [](const auto& e) { return e->interval; });
+            niceRange(x0, x1, w / 90, sparse);
         }
         const int buckets = bucketCount();
         const bool viewChanged = x0 != lastX0 || x1 != lastX1 || buckets != lastBuckets;

@@ -413,6 +413,8 @@ class TestStudioCharts : public QObject {
         w.setXCategories(
             {QStringLiteral("fedavg"), QStringLiteral("median"), QStringLiteral("krum")});
         QVERIFY(qobject_cast<QCategoryAxis*>(w.chart()->axes(Qt::Horizontal).value(0)));
+        QCOMPARE(w.chart()->axes(Qt::Horizontal).size(), 1);
+        QCOMPARE(w.chart()->axes(Qt::Vertical).size(), 1);
         QCOMPARE(w.chart()->series().size(), 1 + 3);  // the means and three error bars
         visibleMarkers = 0;
         for (QLegendMarker* m : w.chart()->legend()->markers())
@@ -425,6 +427,22 @@ class TestStudioCharts : public QObject {
         const QString text = w.valueTextAt(view->mapTo(&w, at));
         QVERIFY2(text.contains(QStringLiteral("median")), qPrintable(text));
         QVERIFY2(text.contains(QStringLiteral("0.65")), qPrintable(text));
+    }
+
+    void switchingAxesLeavesOne() {
+        ChartWidget w;
+        showChart(w);
+        w.setXCategories({});
+        w.addIntervalSeries(QStringLiteral("n"), {{300, 1, 0.5, 1.5}, {800, 2, 1.5, 2.5}});
+        w.refreshNow();
+        w.clear();
+        w.setXCategories({QStringLiteral("heap"), QStringLiteral("ladder")});
+        w.addIntervalSeries(QStringLiteral("c"), {{0, 1, 0.5, 1.5}, {1, 2, 1.5, 2.5}});
+        w.refreshNow();
+        QCOMPARE(w.chart()->axes(Qt::Horizontal).size(), 1);
+        QString e;
+        w.exportPng(path("switch.png"), &e);
+        keep(path("switch.png"));
     }
 
     void removeAndClear() {
