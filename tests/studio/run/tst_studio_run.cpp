@@ -875,7 +875,7 @@ class TestStudioRun : public QObject {
         // event log and a live chart): how long the GUI thread spends on one signal, and the
         // longest gap between two turns of its event loop. Printed, not asserted (the machine
         // may be shared).
-        auto s = load("phones.dais.json", {"run.until=5min"});
+        auto s = load("phones.dais.json", {"run.until=5min", "layers.federated.rounds=15"});
         QVERIFY(s);
         RunController c;
         QElapsedTimer clock;
@@ -939,7 +939,7 @@ class TestStudioRun : public QObject {
         QVERIFY(report);
         QCOMPARE(report->status, core::RunStatus::Completed);
         const double wall = static_cast<double>(clock.nsecsElapsed() - start) * 1e-9;
-        qInfo("phones to 5 min: %.2f s wall, %llu events", wall,
+        qInfo("phones, 15 rounds: %.2f s wall, %llu events", wall,
               static_cast<unsigned long long>(report->events));
         qInfo("GUI thread: %lld signals handled, longest %.2f ms (%s), mean %.3f ms", handled,
               static_cast<double>(longest) * 1e-6, longestName,
