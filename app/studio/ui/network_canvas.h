@@ -1,0 +1,217 @@
+#pragma once
+// The canvas: the scenario's network drawn by role, with its regions, links and groups, edited
+// by hand (place nodes from the palette, connect them, move, delete) and animated while a run
+// goes (messages travelling along links, nodes coloured by what they do).
+//
+// It draws from a NetworkLayout (the network as a run of the scenario builds it), so generated
+// links and gateways appear as they will exist. A group is one item until it is expanded; then
+// its members are drawn by one item that paints them all at once. Links that the user wrote
+// are items of their own (selectable); generated ones are painted in spatial tiles. Where a
+// node is drawn: its geographic position when it has one (or when its region places it), else
+// the studio's own position for it (kept in the document's "ui" section, never read by a run),
+// else where the automatic layout puts it.
+
+#include <QElapsedTimer>
+#include <QGraphicsView>
+#include <QWidget>
+
+#include <memory>
+#include <set>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "run/network_layout.h"
+#include "ui/role_icons.h"
+#include "ui/scenario_document.h"
+
+class QGraphicsScene;
+class QTimer;
+
+namespace dais::studio {
+
+struct ActivityBatch;
+class NodeItem;
+class GroupItem;
+class MemberCloudItem;
+class LinkItem;
+class LinkTileItem;
+class ActivityOverlay;
+class MiniMap;
+
+/// What is selected on the canvas, for the property panel.
+struct CanvasSelection {
+    enum class Kind { None, Node, Group, Link, Region, Member, Several };
+    Kind kind = Kind::None;
+    std::string pointer;  ///< the JSON pointer of what is selected in the document, if any
+    std::uint32_t node = NetworkLayout::kNone;  ///< Member and Node: its index in the layout
+    int count = 0;                              ///< Several: how many items
+};
+
+class NetworkView;
+
+class NetworkCanvas : public QWidget {
+    Q_OBJECT
+  public:
+    enum class Tool { Select, Place, Connect };
+
+    explicit NetworkCanvas(ScenarioDocument* document, QWidget* parent = nullptr);
+    ~NetworkCanvas() override;
+
+    /// Draws this layout (of the document's network, or of a run about to start).
+    void setNetworkLayout(std::shared_ptr<const NetworkLayout> layout);
+    std::shared_ptr<const NetworkLayout> networkLayout() const { return layout_; }
+
+    void setTool(Tool tool, const QString& role = {}, bool group = false);
+    Tool tool() const { return tool_; }
+    /// Places a node (or a group) of `role` at a scene position, as an undoable edit.
+    void placeAt(const QPointF& scenePos, const QString& role, bool group);
+    /// Links two nodes (or attaches a group to a node), as an undoable edit.
+    void connectItems(const std::string& fromPointer, const std::string& toPointer);
+    /// Removes what is selected (and the links that end there), as one undoable edit.
+    void deleteSelection();
+    /// Lays out every node and group that has no geographic position, as one undoable edit.
+    void autoLayout();
+    void setGroupExpanded(const std::string& groupId, bool expanded);
+    bool groupExpanded(const std::string& groupId) const;
+    void expandAllGroups(bool expanded);
+
+    void zoomIn();
+    void zoomOut();
+    void fitAll();
+    void setMiniMapVisible(bool visible);
+
+    /// Selects a node by its layout index (expanding its group) and centres it.
+    void selectNode(std::uint32_t node);
+    CanvasSelection selection() const { return selection_; }
+    /// Selects what a JSON pointer names (a node, group, link or region of the document).
+    void selectPointer(const std::string& pointer);
+
+    /// Run animation: what the network did since the last batch.
+    void applyActivity(const ActivityBatch& batch);
+    /// Forgets node states and messages (a new run, or back to design).
+    void resetActivity();
+    /// While false, activity only updates node states (no travelling messages).
+    void setAnimateMessages(bool on) { animateMessages_ = on; }
+
+    /// Writes the canvas as it is drawn (whole network) to PNG or SVG.
+    bool exportImage(const QString& path, QString* error = nullptr);
+
+    NetworkView* view() const { return view_; }
+    QGraphicsScene* scene() const { return scene_; }
+    /// Items on the scene, for tests and measurements.
+    int nodeItemCount() const { return static_cast<int>(nodeItems_.size()); }
+    int drawnNodeCount() const;
+    int messagesInFlight() const;
+    /// The scene position a layout node is drawn at.
+    QPointF nodeScenePos(std::uint32_t node) const;
+
+  signals:
+    void selectionChanged(const dais::studio::CanvasSelection& selection);
+    void toolChanged(dais::studio::NetworkCanvas::Tool tool);
+    /// A status line to show (what a tool does, why an edit was refused).
+    void message(const QString& text);
+
+  protected:
+    void resizeEvent(QResizeEvent* event) override;
+
+  private:
+    friend class NetworkView;
+    friend class NodeItem;
+    friend class GroupItem;
+    void rebuild();
+    void computePositions();
+    /// Rebuilds the links on the next turn of the event loop (coalesces a drag's moves).
+    void rebuildLinks();
+    void buildLinks();
+    void highlightMember(std::uint32_t node);
+    void refreshActivity();
+    void updateSelection();
+    void itemsMoved(const std::vector<QGraphicsItem*>& items);
+    std::string pointerAt(const QPointF& scenePos) const;
+    void tick();
+    QPointF displayPos(std::uint32_t node) const;
+
+    ScenarioDocument* doc_;
+    NetworkView* view_ = nullptr;
+    QGraphicsScene* scene_ = nullptr;
+    MiniMap* miniMap_ = nullptr;
+    std::shared_ptr<const NetworkLayout> layout_;
+    Tool tool_ = Tool::Select;
+    QString placeRole_;
+    bool placeGroup_ = false;
+    CanvasSelection selection_;
+    bool rebuilding_ = false;
+    bool linksPending_ = false;
+    bool fitPending_ = true;
+    std::string builtNetwork_;  // the network (and seed) the layout was built from
+    std::uint32_t highlightedMember_ = NetworkLayout::kNone;
+
+    // Where things are drawn (scene coordinates).
+    std::vector<QPointF> explicitPos_;  // per layout node that is not a group member
+    std::vector<QPointF> groupCentre_;  // per group
+    std::vector<double> groupRadius_;   // per group: its members' disc on the canvas
+    std::vector<QPointF> memberPos_;    // per layout node; members only
+    double unit_ = 100;                 // spacing of automatic positions, scene units
+    std::set<std::string> expanded_;    // ids of expanded groups
+
+    std::vector<NodeItem*> nodeItems_;  // per layout node (nullptr for members)
+    std::vector<GroupItem*> groupItems_;
+    std::vector<MemberCloudItem*> clouds_;
+    std::vector<LinkItem*> linkItems_;
+    std::vector<LinkTileItem*> tiles_;
+    std::vector<QGraphicsItem*> regionItems_;
+    ActivityOverlay* overlay_ = nullptr;
+
+    // Run state.
+    std::vector<NodeState> states_;  // per layout node
+    bool animateMessages_ = true;
+    QTimer* frameTimer_ = nullptr;
+    double batchNow_ = 0, previousNow_ = 0, displayNow_ = 0;  // simulated seconds
+    QElapsedTimer batchClock_;
+};
+
+/// The view: zoom with the wheel, pan with the middle button (or space and drag), rubber-band
+/// selection, drops from the palette, and the tools' clicks.
+class NetworkView : public QGraphicsView {
+    Q_OBJECT
+  public:
+    NetworkView(QGraphicsScene* scene, NetworkCanvas* canvas);
+    /// Paint time of the last frames, for measurements (milliseconds).
+    const std::vector<double>& frameTimes() const { return frameTimes_; }
+    void clearFrameTimes() { frameTimes_.clear(); }
+
+  protected:
+    void wheelEvent(QWheelEvent* event) override;
+    void mousePressEvent(QMouseEvent* event) override;
+    void mouseMoveEvent(QMouseEvent* event) override;
+    void mouseReleaseEvent(QMouseEvent* event) override;
+    void mouseDoubleClickEvent(QMouseEvent* event) override;
+    void keyPressEvent(QKeyEvent* event) override;
+    void keyReleaseEvent(QKeyEvent* event) override;
+    void dragEnterEvent(QDragEnterEvent* event) override;
+    void dragMoveEvent(QDragMoveEvent* event) override;
+    void dropEvent(QDropEvent* event) override;
+    void paintEvent(QPaintEvent* event) override;
+    void drawBackground(QPainter* painter, const QRectF& rect) override;
+    void drawForeground(QPainter* painter, const QRectF& rect) override;
+    void scrollContentsBy(int dx, int dy) override;
+
+  private:
+    NetworkCanvas* canvas_;
+    bool panning_ = false, spaceHeld_ = false;
+    QPoint panFrom_;
+    std::string connectFrom_;
+    QPointF connectStart_, connectEnd_;
+    std::vector<QGraphicsItem*> pressedSelection_;
+    std::vector<QPointF> pressedPositions_;
+    std::vector<double> frameTimes_;
+};
+
+/// The palette of roles: drag one onto the canvas, or click it and then click the canvas.
+QWidget* createPalette(NetworkCanvas* canvas, QWidget* parent);
+
+/// The MIME type of a role dragged from the palette ("<role>" or "group:<role>").
+inline constexpr const char* kRoleMimeType = "application/x-dais-role";
+
+}  // namespace dais::studio
