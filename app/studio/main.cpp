@@ -4,9 +4,6 @@
 
 #include <QApplication>
 #include <QCommandLineParser>
-#include <QDir>
-#include <QFileInfo>
-#include <QTimer>
 
 #include <cerrno>
 #include <cstdio>
@@ -18,8 +15,6 @@
 #include <unistd.h>
 
 #include "ui/main_window.h"
-#include "ui/network_canvas.h"
-#include "ui/scenario_document.h"
 
 namespace {
 

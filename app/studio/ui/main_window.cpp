@@ -409,8 +409,7 @@ void MainWindow::buildDocks() {
     });
     v->addWidget(descriptionStack_);
     v->addWidget(editButton, 0, Qt::AlignRight);
-    QDockWidget* info = dock("descriptionDock", tr("Description"), box, Qt::LeftDockWidgetArea);
-    (void)info;
+    dock("descriptionDock", tr("Description"), box, Qt::LeftDockWidgetArea);
 
     properties_ = new PropertyPanel(doc_, this);
     dock("propertiesDock", tr("Properties"), properties_, Qt::RightDockWidgetArea);
@@ -590,7 +589,6 @@ void MainWindow::showSnapshot(const core::RunnerSnapshot& s) {
 }
 
 void MainWindow::updateRunActions() {
-    const bool paused = running_ && runState_ == core::RunnerState::Paused;
     const bool going = running_ && runState_ == core::RunnerState::Running;
     action("run")->setEnabled(!going);
     action("fast")->setEnabled(true);
@@ -598,7 +596,6 @@ void MainWindow::updateRunActions() {
     action("pause")->setEnabled(going);
     action("stop")->setEnabled(running_);
     action("restart")->setEnabled(running_ || runState_ != core::RunnerState::Ready);
-    (void)paused;
     if (!running_) progress_->setRange(0, 1000);
 }
 

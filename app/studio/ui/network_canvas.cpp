@@ -251,8 +251,7 @@ NetworkCanvas::~NetworkCanvas() {
 
 void NetworkCanvas::resizeEvent(QResizeEvent* event) {
     QWidget::resizeEvent(event);
-    miniMap_->move(width() - miniMap_->width() - 12 - view_->verticalScrollBar()->width() * 0,
-                   height() - miniMap_->height() - 12);
+    miniMap_->move(width() - miniMap_->width() - 12, height() - miniMap_->height() - 12);
     miniMap_->raise();
 }
 
@@ -284,7 +283,7 @@ QPointF NetworkCanvas::nodeScenePos(std::uint32_t node) const {
     return displayPos(node);
 }
 
-void NetworkCanvas::computePositions() {
+void NetworkCanvas::computePositions(bool studioPositions) {
     const NetworkLayout& L = *layout_;
     const Json& doc = doc_->json();
     const std::size_t n = L.nodes.size(), g = L.groups.size();
@@ -318,7 +317,7 @@ void NetworkCanvas::computePositions() {
         if (docIndex >= 0 &&
             doc["network"]["nodes"][static_cast<std::size_t>(docIndex)].contains("position")) {
             fixed = true;
-        } else if (const auto ui = uiPosition(doc, node.id)) {
+        } else if (const auto ui = studioPositions ? uiPosition(doc, node.id) : std::nullopt) {
             p = *ui;
             fixed = true;
         } else if (node.region != kNone) {
@@ -338,7 +337,7 @@ void NetworkCanvas::computePositions() {
         const NetworkLayout::Group& grp = L.groups[k];
         bool fixed = false;
         QPointF p;
-        if (const auto ui = uiPosition(doc, grp.id)) {
+        if (const auto ui = studioPositions ? uiPosition(doc, grp.id) : std::nullopt) {
             p = *ui;
             fixed = true;
         } else if (grp.count > 0 && L.nodes[grp.first].region != kNone) {
@@ -569,8 +568,13 @@ void NetworkCanvas::buildLinks() {
         scene_->addItem(item);
         linkItems_.push_back(item);
     }
-    // The rest, seen between what is drawn: links into a collapsed group become one bundle.
-    std::map<std::pair<std::int64_t, std::int64_t>, int> bundles;
+    // The rest, seen between what is drawn: links into a collapsed group become one bundle,
+    // drawn once (thicker when it stands for several links).
+    struct Bundle {
+        std::size_t line;
+        int count;
+    };
+    std::map<std::pair<std::int64_t, std::int64_t>, Bundle> bundles;
     std::vector<QLineF> lines;
     auto drawnId = [&](std::uint32_t node) -> std::int64_t {
         const std::uint32_t grp = L.nodes[node].group;
@@ -582,30 +586,18 @@ void NetworkCanvas::buildLinks() {
         if (a == b) continue;
         if (a < 0 || b < 0) {
             if (a > b) std::swap(a, b);
-            if (bundles[{a, b}]++ == 0)
-                lines.push_back(QLineF(posOf(L.links[l].a), posOf(L.links[l].b)));
-            continue;
+            const auto [it, fresh] = bundles.try_emplace({a, b}, Bundle{lines.size(), 0});
+            ++it->second.count;
+            if (!fresh) continue;
         }
         lines.push_back(QLineF(posOf(L.links[l].a), posOf(L.links[l].b)));
     }
-    // Lines that stand for a bundle are drawn thicker: find them again by their ends.
+    std::vector<bool> isBundle(lines.size(), false);
+    for (const auto& entry : bundles)
+        if (entry.second.count > 1) isBundle[entry.second.line] = true;
     std::vector<QLineF> thin, thick;
-    {
-        std::set<std::pair<std::pair<double, double>, std::pair<double, double>>> bundleEnds;
-        for (const auto& [ends, count] : bundles) {
-            if (count < 2) continue;
-            const auto pointOf = [&](std::int64_t id) {
-                return id < 0 ? groupItems_[static_cast<std::size_t>(-1 - id)]->pos()
-                              : posOf(static_cast<std::uint32_t>(id));
-            };
-            const QPointF p = pointOf(ends.first), q = pointOf(ends.second);
-            bundleEnds.insert({{p.x(), p.y()}, {q.x(), q.y()}});
-            bundleEnds.insert({{q.x(), q.y()}, {p.x(), p.y()}});
-        }
-        for (const QLineF& line : lines)
-            (bundleEnds.count({{line.x1(), line.y1()}, {line.x2(), line.y2()}}) ? thick : thin)
-                .push_back(line);
-    }
+    for (std::size_t i = 0; i < lines.size(); ++i)
+        (isBundle[i] ? thick : thin).push_back(lines[i]);
     // Spatial tiles: an update (a moving message) repaints only the tiles it touches.
     const QRectF area = scene_->sceneRect().isEmpty() ? QRectF(-1, -1, 2, 2) : scene_->sceneRect();
     constexpr int kTiles = 12;
@@ -890,11 +882,7 @@ void NetworkCanvas::autoLayout() {
     if (!layout_) return;
     // Forget the studio's positions, lay out again, and keep the result.
     std::vector<Change> changes{{"/ui/positions", std::nullopt}};
-    Json saved = doc_->at("/ui/positions") ? *doc_->at("/ui/positions") : Json();
-    Json& doc = const_cast<Json&>(doc_->json());
-    if (doc.contains("ui") && doc["ui"].is_object()) doc["ui"].erase("positions");
-    computePositions();
-    if (!saved.is_null()) doc["ui"]["positions"] = saved;
+    computePositions(false);
     Json positions = Json::object();
     const NetworkLayout& L = *layout_;
     for (std::uint32_t i = 0; i < L.nodes.size(); ++i) {

@@ -120,7 +120,9 @@ class NetworkCanvas : public QWidget {
     friend class NodeItem;
     friend class GroupItem;
     void rebuild();
-    void computePositions();
+    /// Where everything is drawn. `studioPositions` false: as if the document kept no studio
+    /// positions (what the automatic layout starts from).
+    void computePositions(bool studioPositions = true);
     /// Rebuilds the links on the next turn of the event loop (coalesces a drag's moves).
     void rebuildLinks();
     void buildLinks();

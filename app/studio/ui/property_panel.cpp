@@ -325,7 +325,6 @@ void PropertyPanel::addField(const QString& label, const std::string& pointer, Q
 }
 
 void PropertyPanel::refreshProblems() {
-    std::size_t shown = 0;
     for (Field& f : fields_) {
         QStringList messages;
         for (const Problem& p : doc_->problemsAt(f.pointer))
@@ -334,9 +333,7 @@ void PropertyPanel::refreshProblems() {
         f.problem->setVisible(!messages.isEmpty());
         f.editor->setStyleSheet(messages.isEmpty() ? QString()
                                                    : QStringLiteral("border: 1px solid #d03030"));
-        shown += messages.isEmpty() ? 0 : 1;
     }
-    (void)shown;
 }
 
 QWidget* PropertyPanel::editorFor(const std::string& pointer) const {
