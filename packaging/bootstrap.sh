@@ -2,6 +2,7 @@
 # Sets up, builds and runs DAIS on Debian 12, installing the Debian packages that are missing.
 #   packaging/bootstrap.sh run [ARGS...]   build (release) and run the default scenario
 #   packaging/bootstrap.sh test            build (ci preset) and run every test through ctest
+#   packaging/bootstrap.sh package         build (release) and make the Debian package (.deb)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -45,8 +46,18 @@ case "${1:-}" in
         cmake --build --preset ci -j "$jobs"
         exec ctest --preset ci
         ;;
+    package)
+        # cpack runs dpkg-shlibdeps (dpkg-dev) on the files that file(1) reports as ELF.
+        install_missing "${build_packages[@]}" dpkg-dev file
+        cmake --preset release >/dev/null
+        cmake --build --preset release -j "$jobs"
+        rm -f build/release/dais_*.deb
+        (cd build/release && cpack -G DEB)
+        deb=$(ls build/release/dais_*.deb)
+        echo "$root/$deb"
+        ;;
     *)
-        echo "usage: packaging/bootstrap.sh run [ARGS...] | test" >&2
+        echo "usage: packaging/bootstrap.sh run [ARGS...] | test | package" >&2
         exit 2
         ;;
 esac
