@@ -228,12 +228,16 @@ bool Simulation::paceUntil(SimTime t) {
         paceSimAnchor_ = t;
         return true;
     }
-    while (wall < due) {
-        if (interrupt_.load(std::memory_order_relaxed) != 0) return false;
-        const auto shown =
+    for (;;) {
+        // How far simulated time has come by this wall time (short of the event), shown to
+        // observers and kept for the next run call should this one be interrupted.
+        const auto reached =
             paceSimAnchor_ +
             static_cast<SimTime>(static_cast<double>(wall - paceWallAnchor_) * paceSpeed_);
-        publishedNow_.store(std::max(now_, shown), std::memory_order_relaxed);
+        pacedTo_ = std::max(now_, std::min(reached, t));
+        publishedNow_.store(pacedTo_, std::memory_order_relaxed);
+        if (wall >= due) break;
+        if (interrupt_.load(std::memory_order_relaxed) != 0) return false;
         clock_->sleepUntilNs(std::min(due, wall + kPacingSliceNs));
         wall = clock_->nowNs();
     }
@@ -304,8 +308,12 @@ StopReason Simulation::drive(SimTime horizon, const ConditionRef* cond) {
         paceSpeed_ = speed_.load(std::memory_order_relaxed);
         const bool paced = paceSpeed_ > 0;
         if (paced) {
+            // Pacing goes on from the simulated time it had reached while waiting, not from the
+            // last event: a driver that interrupts the loop often (to publish progress, take a
+            // command or change the speed) must not take back the time already waited, or a
+            // gap between events longer than its period would never be crossed.
             paceWallAnchor_ = clock_->nowNs();
-            paceSimAnchor_ = now_;
+            paceSimAnchor_ = std::max(now_, pacedTo_);
         }
         auto go = [&](auto& q) {
             using Q = std::remove_reference_t<decltype(q)>;

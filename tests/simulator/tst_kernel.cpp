@@ -254,6 +254,42 @@ class TestKernel : public QObject {
         QCOMPARE(h.wall[3] - h.wall[2], 100'000'000LL);
     }
 
+    void pacingSurvivesFrequentInterrupts_data() { addQueues(); }
+    void pacingSurvivesFrequentInterrupts() {
+        // A driver that stops the loop every 20 ms of wall time (as a runner publishing progress
+        // does) and runs it again: events 1 s apart at 0.1x still come 10 s apart.
+        QFETCH(QueueKind, queue);
+        Simulation sim({1, queue});
+        struct Interrupting final : WallClock {
+            Simulation* sim = nullptr;
+            std::int64_t t = 1'000'000'000;
+            std::int64_t nowNs() override { return t; }
+            void sleepUntilNs(std::int64_t wall) override {
+                t = std::min(wall, t + 20'000'000);
+                sim->stop();
+            }
+        } clock;
+        clock.sim = &sim;
+        sim.setWallClock(&clock);
+        struct Stamp {
+            Interrupting* clock;
+            std::vector<std::int64_t> wall;
+            void onEvent(Simulation&, const Event&) { wall.push_back(clock->t); }
+        } stamp{&clock, {}};
+        const KindId k = sim.registerKind<&Stamp::onEvent>("stamp", stamp);
+        for (int i = 1; i <= 3; ++i)
+            sim.scheduleAt(i * kSecond, 0, k);
+        QVERIFY(sim.setPacing(0.1));
+        const std::int64_t start = clock.t;
+        int runs = 0;
+        while (sim.run() == StopReason::Stopped && runs < 100'000)
+            ++runs;
+        QCOMPARE(stamp.wall.size(), std::size_t(3));
+        for (int i = 0; i < 3; ++i)
+            QCOMPARE(stamp.wall[i] - start, (i + 1) * 10'000'000'000LL);
+        QVERIFY(runs >= 1000);  // it was interrupted all the way
+    }
+
     void pacingForgetsLargeLag() {
         Simulation sim({1, QueueKind::Heap});
         ManualClock clock;

@@ -197,7 +197,7 @@ class Simulation {
     StopReason loop(Q& q, SimTime horizon, const ConditionRef* cond);
     bool paceUntil(SimTime t);
     void publish() {
-        publishedNow_.store(now_, std::memory_order_relaxed);
+        publishedNow_.store(std::max(now_, pacedTo_), std::memory_order_relaxed);
         publishedExecuted_.store(executed_, std::memory_order_relaxed);
     }
     void onSampleEvent();
@@ -227,6 +227,9 @@ class Simulation {
     std::atomic<std::uint32_t> interrupt_{0};
     std::atomic<double> speed_{0.0};
     std::atomic<SimTime> publishedNow_{0};
+    /// How far real-time pacing had brought simulated time while it waited for the next event
+    /// (worker thread only); pacing resumes from here after an interrupt.
+    SimTime pacedTo_ = 0;
     std::atomic<std::uint64_t> publishedExecuted_{0};
     std::unique_ptr<WallClock> realClock_;
     WallClock* clock_ = nullptr;
