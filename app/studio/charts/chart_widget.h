@@ -106,4 +106,8 @@ class ChartWidget : public QWidget {
     std::unique_ptr<Impl> d;
 };
 
+/// A CSV field: as it is, or quoted (inner quotes doubled) when it holds a comma, a quote or a
+/// line break.
+QString csvField(const QString& s);
+
 }  // namespace dais::studio

@@ -79,15 +79,6 @@ inline QString lastSegment(const QString& path) {
     return dot >= 0 ? path.mid(dot + 1) : path;
 }
 
-inline QString csvField(const QString& s) {
-    if (!s.contains(QLatin1Char(',')) && !s.contains(QLatin1Char('"')) &&
-        !s.contains(QLatin1Char('\n')))
-        return s;
-    QString q = s;
-    q.replace(QLatin1String("\""), QLatin1String("\"\""));
-    return QLatin1Char('"') + q + QLatin1Char('"');
-}
-
 /// Whether a larger value of a metric is better (+1), worse (-1) or neither is clear (0), from
 /// its name.
 inline int metricDirection(const QString& name) {

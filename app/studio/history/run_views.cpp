@@ -86,14 +86,14 @@ bool writeTableCsv(const QTableWidget* table, const QString& path, QString* erro
     QStringList header;
     for (int c = 0; c < table->columnCount(); ++c) {
         const QTableWidgetItem* h = table->horizontalHeaderItem(c);
-        header << history::csvField(h ? h->text() : QString());
+        header << csvField(h ? h->text() : QString());
     }
     QByteArray out = header.join(QLatin1Char(',')).toUtf8() + '\n';
     for (int r = 0; r < table->rowCount(); ++r) {
         QStringList cells;
         for (int c = 0; c < table->columnCount(); ++c) {
             const QTableWidgetItem* item = table->item(r, c);
-            cells << history::csvField(item ? item->text() : QString());
+            cells << csvField(item ? item->text() : QString());
         }
         out += cells.join(QLatin1Char(',')).toUtf8() + '\n';
     }

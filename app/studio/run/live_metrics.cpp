@@ -1,6 +1,10 @@
 #include "run/live_metrics.h"
 
+#include <QSaveFile>
+
 #include <algorithm>
+
+#include "charts/chart_widget.h"
 
 namespace dais::studio {
 
@@ -92,6 +96,41 @@ std::span<const QPointF> LiveMetrics::points(int metric, Stat stat) const {
             break;
     }
     return s.value;
+}
+
+bool LiveMetrics::exportCsv(const QString& path, QString* error) const {
+    const auto fail = [error](const QString& message) {
+        if (error) *error = message;
+        return false;
+    };
+    if (!catalog_ || total_ == 0) return fail(tr("The run has no metric points to export yet."));
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly | QIODevice::Text))
+        return fail(tr("Cannot write %1: %2").arg(path, file.errorString()));
+    QByteArray out = "metric,statistic,unit,time_s,value\n";
+    const auto row = [&out](const QByteArray& prefix, const QPointF& p) {
+        out += prefix;
+        out += QByteArray::number(p.x(), 'g', 17) + ',' + QByteArray::number(p.y(), 'g', 17);
+        out += '\n';
+    };
+    for (std::size_t m = 0; m < series_.size() && m < catalog_->metrics.size(); ++m) {
+        const sim::MetricInfo& info = catalog_->metrics[m];
+        const QByteArray name = csvField(QString::fromStdString(info.name)).toUtf8();
+        const QByteArray unit = csvField(QString::fromStdString(info.unit)).toUtf8();
+        for (const auto& [stat, label] :
+             {std::pair{Stat::Value, "value"}, {Stat::P50, "p50"}, {Stat::P95, "p95"}}) {
+            const QByteArray prefix = name + ',' + label + ',' + unit + ',';
+            for (const QPointF& p : points(static_cast<int>(m), stat))
+                row(prefix, p);
+        }
+        if (out.size() > (1 << 20)) {
+            file.write(out);
+            out.clear();
+        }
+    }
+    file.write(out);
+    if (!file.commit()) return fail(tr("Cannot write %1: %2").arg(path, file.errorString()));
+    return true;
 }
 
 }  // namespace dais::studio

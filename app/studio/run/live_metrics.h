@@ -45,6 +45,11 @@ class LiveMetrics : public QObject {
     std::span<const QPointF> points(int metric, Stat stat = Stat::Value) const;
     std::size_t totalPoints() const { return total_; }
 
+    /// Writes every point as CSV, one row per point: metric, statistic ("value", "p50" or
+    /// "p95"), unit, simulated time in seconds, value. False, with the reason, when the file
+    /// cannot be written or there is nothing to write.
+    bool exportCsv(const QString& path, QString* error = nullptr) const;
+
   signals:
     /// The run's metrics are known or grew (pickers rebuild their lists).
     void catalogChanged();
