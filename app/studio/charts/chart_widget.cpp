@@ -1040,6 +1040,10 @@ void ChartWidget::changeEvent(QEvent* event) {
     }
 }
 
+QString axisUnit(const QString& unit) {
+    return unit == QLatin1String("1") ? QString() : unit;
+}
+
 QString csvField(const QString& s) {
     if (!s.contains(QLatin1Char(',')) && !s.contains(QLatin1Char('"')) &&
         !s.contains(QLatin1Char('\n')) && !s.contains(QLatin1Char('\r')))

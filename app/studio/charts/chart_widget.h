@@ -106,6 +106,9 @@ class ChartWidget : public QWidget {
     std::unique_ptr<Impl> d;
 };
 
+/// A metric's unit as an axis shows it: "" for the dimensionless "1" (ratios, fractions).
+QString axisUnit(const QString& unit);
+
 /// A CSV field: as it is, or quoted (inner quotes doubled) when it holds a comma, a quote or a
 /// line break.
 QString csvField(const QString& s);

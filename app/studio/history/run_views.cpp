@@ -322,7 +322,7 @@ void RunChartsView::replot() {
             continue;
         }
         for (const store::SampledMetric& m : sampled_)
-            if (qs(m.name) == name) unit = qs(m.unit);
+            if (qs(m.name) == name) unit = axisUnit(qs(m.unit));
         const int s = chart_->addSeries(name);
         const std::vector<QPointF> points = samplePoints(*samples);
         chart_->append(s, points);
@@ -388,6 +388,7 @@ CompareView::CompareView(std::shared_ptr<store::RunStore> store, QWidget* parent
     split->addWidget(tabs);
     split->setStretchFactor(0, 3);
     split->setStretchFactor(1, 2);
+    split->setSizes({600, 300});  // the chart first: the tables would take more than they need
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(4, 4, 4, 4);
     layout->addWidget(banner_);
@@ -533,7 +534,7 @@ void CompareView::plot() {
     if (!metric.isEmpty()) {
         for (const auto& r : runs_) {
             for (const store::SampledMetric& m : r->sampled)
-                if (qs(m.name) == metric) unit = qs(m.unit);
+                if (qs(m.name) == metric) unit = axisUnit(qs(m.unit));
             auto samples = store_->samples(r->record.id, metric.toStdString());
             if (!samples) {
                 problems << tr("run #%1: %2").arg(r->record.id).arg(qs(samples.error().message));
@@ -580,12 +581,18 @@ void CompareView::fillParameters() {
         for (const auto& [p, v] : r->leaves)
             pointers.insert(p);
     }
-    for (const std::string& k : keys)
+    for (const std::string& k : keys) {
+        // A --set of a scenario value shows as that value's row (with every run's value, set
+        // or not), so it is not listed twice.
+        std::string pointer = "/" + k;
+        std::replace(pointer.begin(), pointer.end(), '.', '/');
+        if (pointers.count(pointer) != 0) continue;
         addIfDiffers(qs(k), tr("A run parameter (as --set gives it)"),
                      [&](const Run& r) -> std::optional<nlohmann::json> {
                          if (!r.record.parameters.contains(k)) return std::nullopt;
                          return r.record.parameters[k];
                      });
+    }
     addIfDiffers(QStringLiteral("seed"), tr("The run's seed"),
                  [](const Run& r) -> std::optional<nlohmann::json> {
                      return nlohmann::json(r.record.seed);

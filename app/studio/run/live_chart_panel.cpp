@@ -231,7 +231,7 @@ void LiveChartPanel::rebuildChart() {
         s.series = chart_->addSeries(label);
         shown_.push_back(s);
     }
-    chart_->setAxisTitles(tr("Simulated time (s)"), oneUnit ? unit : QString());
+    chart_->setAxisTitles(tr("Simulated time (s)"), oneUnit ? axisUnit(unit) : QString());
     push();
 }
 

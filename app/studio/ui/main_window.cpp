@@ -1,6 +1,7 @@
 #include "ui/main_window.h"
 
 #include <QAction>
+#include <QActionGroup>
 #include <QApplication>
 #include <QCloseEvent>
 #include <QDockWidget>
@@ -18,21 +19,40 @@
 #include <QSlider>
 #include <QStackedWidget>
 #include <QStatusBar>
+#include <QTabBar>
+#include <QTabWidget>
 #include <QTextBrowser>
 #include <QToolBar>
 #include <QUndoStack>
 #include <QVBoxLayout>
 
+#include <QFile>
+
+#include <algorithm>
 #include <cmath>
 
+#include "charts/chart_widget.h"
 #include "dais/core/layer_registry.h"
 #include "dais/core/units.h"
 #include "dais/store/run_store.h"
+#include "history/compare_view.h"
+#include "history/run_charts_view.h"
+#include "history/run_history_panel.h"
+#include "history/sweep_dialog.h"
 #include "run/event_log.h"
+#include "run/live_chart_panel.h"
+#include "run/live_metrics.h"
 #include "run/run_controller.h"
 #include "ui/network_canvas.h"
 #include "ui/property_panel.h"
 #include "ui/scenario_document.h"
+#include "ui/scenario_library.h"
+
+// The studio's resources (the guide) live in this static library: registered once, from the
+// global namespace as Qt requires.
+static void initStudioResources() {
+    Q_INIT_RESOURCE(studio);
+}
 
 namespace dais::studio {
 
@@ -55,10 +75,30 @@ QString formatSeconds(double s) {
 
 MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     setObjectName("mainWindow");
+    initStudioResources();
+    theme_ = themeFromName(QSettings().value("ui/theme").toString());
+    if (theme_ != Theme::System) applyTheme(theme_);
     doc_ = new ScenarioDocument(this);
     canvas_ = new NetworkCanvas(doc_, this);
     controller_ = new RunController(this);
-    setCentralWidget(canvas_);
+    metrics_ = new LiveMetrics(this);
+    metrics_->attach(controller_);
+    // The centre: the design canvas, then a tab per stored run or comparison opened.
+    tabs_ = new QTabWidget(this);
+    tabs_->setObjectName("centralTabs");
+    tabs_->setDocumentMode(true);
+    tabs_->setTabsClosable(true);
+    tabs_->setTabBarAutoHide(true);
+    tabs_->addTab(canvas_, tr("Design"));
+    tabs_->tabBar()->setTabButton(0, QTabBar::RightSide, nullptr);
+    tabs_->tabBar()->setTabButton(0, QTabBar::LeftSide, nullptr);
+    connect(tabs_, &QTabWidget::tabCloseRequested, this, [this](int index) {
+        if (index <= 0) return;
+        QWidget* w = tabs_->widget(index);
+        tabs_->removeTab(index);
+        w->deleteLater();
+    });
+    setCentralWidget(tabs_);
     // The run store: every run of the studio is kept, as with the CLI.
     if (auto opened = store::RunStore::open(store::defaultStorePath(),
                                             {store::StoreOptions::Mode::ReadWrite, true});
@@ -117,6 +157,8 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
             [this](std::shared_ptr<const NetworkLayout> layout) {
                 canvas_->setNetworkLayout(std::move(layout));
                 canvas_->resetActivity();
+                canvas_->fitAll();
+                statusBar()->clearMessage();
             });
     connect(controller_, &RunController::activity, this,
             [this](std::shared_ptr<const ActivityBatch> b) { canvas_->applyActivity(*b); });
@@ -143,6 +185,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
         [this](std::shared_ptr<const core::RunReport> r) {
             running_ = false;
             updateRunActions();
+            history_->refresh();
             const QString stored = controller_->storedRunId()
                                        ? tr(", stored as run %1").arg(*controller_->storedRunId())
                                        : QString();
@@ -161,6 +204,12 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     restoreGeometry(settings.value("window/geometry").toByteArray());
     restoreState(settings.value("window/state").toByteArray());
     if (!settings.contains("window/geometry")) resize(1400, 880);
+    if (!settings.contains("window/state")) {
+        // First start: the canvas gets most of the height; the log and chart share the rest.
+        resizeDocks({eventLogDock_}, {250}, Qt::Vertical);
+        if (QDockWidget* chart = findChild<QDockWidget*>("chartDock1"))
+            resizeDocks({eventLogDock_, chart}, {560, 840}, Qt::Horizontal);
+    }
     rebuildRecentMenu();
     updateTitle();
     updateRunActions();
@@ -196,6 +245,8 @@ void MainWindow::buildActions() {
     recentMenu_ = file->addMenu(tr("Open &recent"));
     file->addAction(make("save", tr("&Save"), QKeySequence::Save, [this] { save(); }));
     file->addAction(make("saveAs", tr("Save &as…"), QKeySequence::SaveAs, [this] { saveAs(); }));
+    file->addAction(make("library", tr("Scenario &library…"), QKeySequence(tr("Ctrl+Shift+O")),
+                         [this] { openLibrary(); }));
     file->addSeparator();
     file->addAction(make("exportCanvas", tr("&Export canvas…"), QKeySequence(tr("Ctrl+E")), [this] {
         const QString path = QFileDialog::getSaveFileName(
@@ -204,7 +255,28 @@ void MainWindow::buildActions() {
         if (!path.isEmpty() && !canvas_->exportImage(path, &error))
             QMessageBox::warning(this, tr("Export"), error);
     }));
+    file->addAction(
+        make("exportChart", tr("Export &chart…"), QKeySequence(tr("Ctrl+Alt+E")), [this] {
+            if (!currentChart()) return;
+            const QString path = QFileDialog::getSaveFileName(
+                this, tr("Export the chart"), QString(),
+                tr("PNG image (*.png);;SVG drawing (*.svg);;CSV table (*.csv)"));
+            QString error;
+            if (!path.isEmpty() && !exportChart(path, &error))
+                QMessageBox::warning(this, tr("Export"), error);
+        }));
+    file->addAction(make(
+        "exportMetrics", tr("Export run &metrics (CSV)…"), QKeySequence(tr("Ctrl+Alt+M")), [this] {
+            const QString path = QFileDialog::getSaveFileName(this, tr("Export the run's metrics"),
+                                                              QString(), tr("CSV table (*.csv)"));
+            QString error;
+            if (!path.isEmpty() && !exportRunMetrics(path, &error))
+                QMessageBox::warning(this, tr("Export"), error);
+        }));
     file->addSeparator();
+    file->addAction(make("closeTab", tr("Close &tab"), QKeySequence::Close, [this] {
+        if (tabs_->currentIndex() > 0) emit tabs_->tabCloseRequested(tabs_->currentIndex());
+    }));
     file->addAction(make("quit", tr("&Quit"), QKeySequence::Quit, [this] { close(); }));
 
     QMenu* edit = menuBar()->addMenu(tr("&Edit"));
@@ -241,6 +313,25 @@ void MainWindow::buildActions() {
     mini->setCheckable(true);
     mini->setChecked(true);
     view->addAction(mini);
+    view->addSeparator();
+    view->addAction(make("newChart", tr("&New chart"), QKeySequence(tr("Ctrl+Shift+N")), [this] {
+        LiveChartPanel* panel = addChartPanel();
+        QSettings().setValue("charts/count", int(charts_.size()));
+        lastChart_ = panel;
+    }));
+    QMenu* themes = view->addMenu(tr("&Theme"));
+    auto* themeGroup = new QActionGroup(this);
+    for (const auto& [t, label] : {std::pair{Theme::System, tr("&System")},
+                                   {Theme::Light, tr("&Light")},
+                                   {Theme::Dark, tr("&Dark")}}) {
+        const Theme which = t;
+        QAction* a = make("theme-" + themeName(t), label, QKeySequence(),
+                          [this, which] { setTheme(which); });
+        a->setCheckable(true);
+        a->setChecked(t == theme_);
+        themeGroup->addAction(a);
+        themes->addAction(a);
+    }
     view->addSeparator();
     viewMenu_ = view;
 
@@ -304,6 +395,9 @@ void MainWindow::buildActions() {
         run->addAction(a);
         bar->addAction(a);
     }
+    run->addSeparator();
+    run->addAction(make("sweep", tr("S&weep…"), QKeySequence(tr("Ctrl+Shift+W")),
+                        [this] { openSweepDialog(); }));
     bar->addSeparator();
     speed_ = new QSlider(Qt::Horizontal, this);
     speed_->setObjectName("speed");
@@ -331,6 +425,13 @@ void MainWindow::buildActions() {
     editBar->addAction(action("fit"));
 
     QMenu* help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(
+        make("guide", tr("Studio &guide"), QKeySequence::HelpContents, [this] { showGuide(); }));
+    help->addAction(make("scenarioHelp", tr("The scenario's &description"),
+                         QKeySequence(tr("Shift+F1")), [this] { raiseDescription(); }));
+    help->addAction(
+        make("libraryHelp", tr("Scenario &library…"), QKeySequence(), [this] { openLibrary(); }));
+    help->addSeparator();
     help->addAction(make("about", tr("&About DAIS Studio"), QKeySequence(), [this] {
         QMessageBox::about(this, tr("About DAIS Studio"),
                            tr("<b>DAIS Studio</b><p>Design decentralized-AI networks, simulate "
@@ -345,16 +446,19 @@ void MainWindow::setSpeedFromSlider() {
     if (running_ && controller_->animate()) controller_->setSpeed(s);
 }
 
+QDockWidget* MainWindow::addDock(const QString& name, const QString& title, QWidget* w,
+                                 Qt::DockWidgetArea area) {
+    auto* d = new QDockWidget(title, this);
+    d->setObjectName(name);
+    d->setWidget(w);
+    addDockWidget(area, d);
+    viewMenu_->addAction(d->toggleViewAction());
+    return d;
+}
+
 void MainWindow::buildDocks() {
-    auto dock = [this](const QString& name, const QString& title, QWidget* w,
-                       Qt::DockWidgetArea area) {
-        auto* d = new QDockWidget(title, this);
-        d->setObjectName(name);
-        d->setWidget(w);
-        addDockWidget(area, d);
-        viewMenu_->addAction(d->toggleViewAction());
-        return d;
-    };
+    const auto dock = [this](const QString& name, const QString& title, QWidget* w,
+                             Qt::DockWidgetArea area) { return addDock(name, title, w, area); };
     QDockWidget* palette =
         dock("paletteDock", tr("Palette"), createPalette(canvas_, this), Qt::LeftDockWidgetArea);
 
@@ -409,7 +513,7 @@ void MainWindow::buildDocks() {
     });
     v->addWidget(descriptionStack_);
     v->addWidget(editButton, 0, Qt::AlignRight);
-    dock("descriptionDock", tr("Description"), box, Qt::LeftDockWidgetArea);
+    descriptionDock_ = dock("descriptionDock", tr("Description"), box, Qt::LeftDockWidgetArea);
 
     properties_ = new PropertyPanel(doc_, this);
     dock("propertiesDock", tr("Properties"), properties_, Qt::RightDockWidgetArea);
@@ -417,7 +521,151 @@ void MainWindow::buildDocks() {
     eventLog_ = new EventLogView(this);
     eventLog_->attach(controller_);
     connect(eventLog_, &EventLogView::nodeActivated, canvas_, &NetworkCanvas::selectNode);
-    dock("eventLogDock", tr("Event log"), eventLog_, Qt::BottomDockWidgetArea);
+    eventLogDock_ = dock("eventLogDock", tr("Event log"), eventLog_, Qt::BottomDockWidgetArea);
+
+    // Live charts beside the log: as many as were open last time (at least one).
+    const int count = std::clamp(QSettings().value("charts/count", 1).toInt(), 1, 12);
+    for (int i = 0; i < count; ++i)
+        addChartPanel();
+    // Past runs: open one's charts or compare several in the centre.
+    history_ = new RunHistoryPanel(store_, this);
+    history_->setObjectName("runHistory");
+    connect(history_, &RunHistoryPanel::openRunRequested, this,
+            [this](qint64 id) { openStoredRun(id); });
+    connect(history_, &RunHistoryPanel::compareRequested, this,
+            [this](const QList<qint64>& ids) { compareRuns(ids); });
+    QDockWidget* historyDock =
+        dock("historyDock", tr("Run history"), history_, Qt::BottomDockWidgetArea);
+    tabifyDockWidget(eventLogDock_, historyDock);
+    eventLogDock_->raise();
+
+    connect(qApp, &QApplication::focusChanged, this, [this](QWidget*, QWidget* now) {
+        for (LiveChartPanel* p : std::as_const(charts_))
+            if (now && (p == now || p->isAncestorOf(now))) lastChart_ = p;
+    });
+}
+
+LiveChartPanel* MainWindow::addChartPanel() {
+    auto* panel = new LiveChartPanel(metrics_, this);
+    const int n = int(charts_.size()) + 1;
+    panel->setObjectName(QStringLiteral("chartPanel%1").arg(n));
+    QDockWidget* previous = charts_.isEmpty()
+                                ? eventLogDock_
+                                : qobject_cast<QDockWidget*>(charts_.back()->parentWidget());
+    charts_ << panel;
+    QDockWidget* d = addDock(QStringLiteral("chartDock%1").arg(n), tr("Chart %1").arg(n), panel,
+                             Qt::BottomDockWidgetArea);
+    if (previous) splitDockWidget(previous, d, Qt::Horizontal);
+    d->show();
+    return panel;
+}
+
+ChartWidget* MainWindow::currentChart() const {
+    QWidget* w = tabs_->currentWidget();
+    if (auto* run = qobject_cast<RunChartsView*>(w)) return run->chart();
+    if (auto* compare = qobject_cast<CompareView*>(w)) return compare->chart();
+    LiveChartPanel* p = lastChart_ ? lastChart_ : (charts_.isEmpty() ? nullptr : charts_.front());
+    return p ? p->chart() : nullptr;
+}
+
+bool MainWindow::exportChart(const QString& path, QString* error) {
+    ChartWidget* chart = currentChart();
+    const QString suffix = QFileInfo(path).suffix().toLower();
+    if (!chart) {
+        if (error) *error = tr("There is no chart to export.");
+        return false;
+    }
+    if (suffix == "png") return chart->exportPng(path, error);
+    if (suffix == "svg") return chart->exportSvg(path, error);
+    if (suffix == "csv") return chart->exportCsv(path, error);
+    if (error) *error = tr("%1: choose a file name ending in .png, .svg or .csv.").arg(path);
+    return false;
+}
+
+bool MainWindow::exportRunMetrics(const QString& path, QString* error) {
+    return metrics_->exportCsv(path, error);
+}
+
+RunChartsView* MainWindow::openStoredRun(qint64 runId) {
+    for (int i = 1; i < tabs_->count(); ++i)
+        if (auto* v = qobject_cast<RunChartsView*>(tabs_->widget(i)); v && v->runId() == runId) {
+            tabs_->setCurrentIndex(i);
+            return v;
+        }
+    if (!store_) return nullptr;
+    auto* view = new RunChartsView(store_, tabs_);
+    view->setRun(runId);  // a run that cannot be read shows why in the view's banner
+    tabs_->setCurrentIndex(tabs_->addTab(view, tr("Run %1").arg(runId)));
+    return view;
+}
+
+CompareView* MainWindow::compareRuns(const QList<qint64>& runIds) {
+    if (!store_ || runIds.size() < 2) {
+        statusBar()->showMessage(tr("Select two or more runs to compare."), 6000);
+        return nullptr;
+    }
+    auto* view = new CompareView(store_, tabs_);
+    view->setRuns(runIds);
+    QStringList ids;
+    for (qint64 id : runIds)
+        ids << QString::number(id);
+    const int index = tabs_->addTab(view, tr("Compare %1").arg(ids.join(", ")));
+    tabs_->setTabToolTip(index, tr("Runs %1 compared").arg(ids.join(", ")));
+    tabs_->setCurrentIndex(index);
+    return view;
+}
+
+SweepDialog* MainWindow::openSweepDialog() {
+    doc_->validate();
+    if (!doc_->valid() || !doc_->scenario()) {
+        QMessageBox::warning(this, tr("Sweep"),
+                             tr("The scenario has problems; fix them before sweeping it."));
+        return nullptr;
+    }
+    auto* dialog = new SweepDialog(*doc_->scenario(), store_, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &SweepDialog::sweepFinished, history_, &RunHistoryPanel::refresh);
+    dialog->show();
+    return dialog;
+}
+
+void MainWindow::setTheme(Theme theme) {
+    theme_ = theme;
+    applyTheme(theme);
+    QSettings().setValue("ui/theme", themeName(theme));
+    if (QAction* a = action("theme-" + themeName(theme))) a->setChecked(true);
+}
+
+void MainWindow::showGuide() {
+    if (auto* open = findChild<QDialog*>("guideDialog")) {
+        open->show();
+        open->raise();
+        open->activateWindow();
+        return;
+    }
+    auto* dialog = new QDialog(this);
+    dialog->setObjectName("guideDialog");
+    dialog->setWindowTitle(tr("DAIS Studio guide"));
+    dialog->resize(720, 640);
+    auto* text = new QTextBrowser(dialog);
+    text->setObjectName("guideText");
+    QFile file(":/studio/guide.md");
+    if (file.open(QIODevice::ReadOnly)) text->setMarkdown(QString::fromUtf8(file.readAll()));
+    auto* v = new QVBoxLayout(dialog);
+    v->addWidget(text);
+    dialog->show();
+}
+
+void MainWindow::raiseDescription() {
+    descriptionDock_->show();
+    descriptionDock_->raise();
+}
+
+void MainWindow::openLibrary() {
+    ScenarioLibraryDialog dialog(scenarioFolders(), this);
+    if (!doc_->path().isEmpty()) dialog.choose(doc_->path());
+    if (dialog.exec() != QDialog::Accepted || dialog.chosenPath().isEmpty()) return;
+    if (maybeSave()) openFile(dialog.chosenPath());
 }
 
 void MainWindow::refreshLayers() {

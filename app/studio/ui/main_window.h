@@ -1,7 +1,8 @@
 #pragma once
-// The studio's main window: the canvas in the middle; the palette, layers and description on
-// the left; the properties on the right; the event log below; the run toolbar and a status bar
-// with simulated time, events per second and progress. Window layout, recent files and
+// The studio's main window: the canvas in the middle (with stored runs and comparisons opened
+// as further tabs); the palette, layers and description on the left; the properties on the
+// right; the event log, live charts and run history below; the run toolbar and a status bar
+// with simulated time, events per second and progress. Window layout, recent files, theme and
 // preferences are kept with QSettings.
 
 #include <QMainWindow>
@@ -9,6 +10,7 @@
 #include <memory>
 
 #include "dais/core/runner.h"
+#include "ui/theme.h"
 
 class QAction;
 class QLabel;
@@ -19,6 +21,8 @@ class QTextBrowser;
 class QPlainTextEdit;
 class QListWidget;
 class QStackedWidget;
+class QTabWidget;
+class QDockWidget;
 
 namespace dais::store {
 class RunStore;
@@ -31,6 +35,13 @@ class NetworkCanvas;
 class PropertyPanel;
 class RunController;
 class EventLogView;
+class LiveMetrics;
+class LiveChartPanel;
+class RunHistoryPanel;
+class RunChartsView;
+class CompareView;
+class SweepDialog;
+class ChartWidget;
 struct CanvasSelection;
 
 class MainWindow : public QMainWindow {
@@ -48,6 +59,32 @@ class MainWindow : public QMainWindow {
     RunController* controller() const { return controller_; }
     EventLogView* eventLog() const { return eventLog_; }
     QAction* action(const QString& name) const;
+    QTabWidget* centralTabs() const { return tabs_; }
+    LiveMetrics* liveMetrics() const { return metrics_; }
+    RunHistoryPanel* history() const { return history_; }
+    std::shared_ptr<store::RunStore> runStore() const { return store_; }
+
+    /// The live chart panels, in the order they were opened.
+    QList<LiveChartPanel*> chartPanels() const { return charts_; }
+    /// Opens another live chart panel (a dock beside the others) and returns it.
+    LiveChartPanel* addChartPanel();
+    /// The chart "Export chart" writes: the current tab's when it is a stored run or a
+    /// comparison, else the live chart panel used last.
+    ChartWidget* currentChart() const;
+    /// Writes the current chart as PNG, SVG or CSV, by the file's extension.
+    bool exportChart(const QString& path, QString* error = nullptr);
+    /// Writes every metric point of the current run as CSV.
+    bool exportRunMetrics(const QString& path, QString* error = nullptr);
+
+    /// Opens a stored run's charts in a tab (or shows its tab when it is open).
+    RunChartsView* openStoredRun(qint64 runId);
+    /// Compares stored runs in a tab.
+    CompareView* compareRuns(const QList<qint64>& runIds);
+    /// Opens the sweep dialog on the current scenario (nullptr when it has problems).
+    SweepDialog* openSweepDialog();
+
+    void setTheme(Theme theme);
+    Theme theme() const { return theme_; }
 
     /// Starts a run: animated at the slider's speed, or as fast as possible.
     void startRun(bool fast);
@@ -70,6 +107,12 @@ class MainWindow : public QMainWindow {
     bool saveAs();
     void runUntilDialog();
     void setSpeedFromSlider();
+    void buildChartDocks();
+    void showGuide();
+    void openLibrary();
+    void raiseDescription();
+    QDockWidget* addDock(const QString& name, const QString& title, QWidget* w,
+                         Qt::DockWidgetArea area);
 
     ScenarioDocument* doc_;
     NetworkCanvas* canvas_;
@@ -77,6 +120,13 @@ class MainWindow : public QMainWindow {
     RunController* controller_;
     EventLogView* eventLog_ = nullptr;
     std::shared_ptr<store::RunStore> store_;
+    QTabWidget* tabs_ = nullptr;
+    LiveMetrics* metrics_ = nullptr;
+    QList<LiveChartPanel*> charts_;
+    LiveChartPanel* lastChart_ = nullptr;
+    RunHistoryPanel* history_ = nullptr;
+    QDockWidget* eventLogDock_ = nullptr;
+    QDockWidget* descriptionDock_ = nullptr;
     QListWidget* layers_ = nullptr;
     QTextBrowser* description_ = nullptr;
     QPlainTextEdit* descriptionEditor_ = nullptr;
@@ -91,6 +141,7 @@ class MainWindow : public QMainWindow {
     QProgressBar* progress_ = nullptr;
     core::RunnerState runState_ = core::RunnerState::Ready;
     bool running_ = false;
+    Theme theme_ = Theme::System;
 };
 
 }  // namespace dais::studio

@@ -255,6 +255,16 @@ void NetworkCanvas::resizeEvent(QResizeEvent* event) {
     miniMap_->raise();
 }
 
+void NetworkCanvas::changeEvent(QEvent* event) {
+    QWidget::changeEvent(event);
+    if (event->type() != QEvent::PaletteChange && event->type() != QEvent::ApplicationPaletteChange)
+        return;
+    for (QGraphicsItem* item : scene_->items())
+        if (item->cacheMode() != QGraphicsItem::NoCache) item->update();
+    view_->viewport()->update();
+    miniMap_->update();
+}
+
 void NetworkCanvas::setMiniMapVisible(bool visible) {
     miniMap_->setVisible(visible);
 }

@@ -114,6 +114,8 @@ class NetworkCanvas : public QWidget {
 
   protected:
     void resizeEvent(QResizeEvent* event) override;
+    /// A new theme: cached items (member clouds, link tiles) are painted again.
+    void changeEvent(QEvent* event) override;
 
   private:
     friend class NetworkView;

@@ -1,20 +1,35 @@
-// The studio's design flows, driven as a user drives them: build a scenario from the palette
-// with clicks, link two nodes, edit properties (and see an invalid value refused inline),
-// undo and redo, save and reopen, then run a scenario and stop it.
+// The studio's flows, driven as a user drives them: build a scenario from the palette with
+// clicks, link two nodes, edit properties (and see an invalid value refused inline), undo and
+// redo, save and reopen; run a scenario and stop it; watch a live chart gain points, compare
+// two stored runs and export charts and metrics; browse the scenario library, read the guide
+// and switch themes.
 
 #include <QtTest>
 
 #include <QAction>
 #include <QLineEdit>
 #include <QListWidget>
+#include <QSettings>
+#include <QSlider>
+#include <QTabWidget>
+#include <QTableWidget>
 #include <QTemporaryDir>
+#include <QTextBrowser>
 
+#include "charts/chart_widget.h"
 #include "dais/core/runner.h"
+#include "history/compare_view.h"
+#include "history/run_charts_view.h"
+#include "history/run_history_panel.h"
+#include "history/run_list_model.h"
+#include "run/live_chart_panel.h"
 #include "run/run_controller.h"
 #include "ui/main_window.h"
 #include "ui/network_canvas.h"
 #include "ui/property_panel.h"
 #include "ui/scenario_document.h"
+#include "ui/scenario_library.h"
+#include "ui/theme.h"
 
 using namespace dais::studio;
 
@@ -41,7 +56,13 @@ class TestStudioUi : public QObject {
         QVERIFY(dir_.isValid());
         qputenv("DAIS_STORE", dir_.filePath("runs.sqlite").toUtf8());
         QStandardPaths::setTestModeEnabled(true);
+        QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, dir_.filePath("config"));
         QVERIFY(!QApplication::font().family().isEmpty());
+    }
+
+    static QString readText(const QString& path) {
+        QFile f(path);
+        return f.open(QIODevice::ReadOnly) ? QString::fromUtf8(f.readAll()) : QString();
     }
 
     void buildEditUndoSaveReopen() {
@@ -141,6 +162,25 @@ class TestStudioUi : public QObject {
         QCOMPARE(w2.document()->json()["network"]["links"].size(), std::size_t(1));
     }
 
+    void invalidValueShownInline() {
+        MainWindow w;
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        w.properties()->showTarget("");
+        auto* seed = qobject_cast<QLineEdit*>(w.properties()->editorFor("/run/seed"));
+        QVERIFY(seed);
+        seed->selectAll();
+        QTest::keyClicks(seed, "-5");
+        QTest::keyClick(seed, Qt::Key_Return);
+        // The validator's message appears under the field (validation follows the edit).
+        QTRY_VERIFY(w.properties()->problemFor("/run/seed").contains("expected an integer >= 0"));
+        QVERIFY(!w.document()->valid());
+        // The sweep refuses a scenario with problems (as the run does) and nothing starts.
+        w.document()->undoStack()->undo();
+        QTRY_VERIFY(w.properties()->problemFor("/run/seed").isEmpty());
+        QVERIFY(w.document()->valid());
+    }
+
     void badFileIsRefused() {
         const QString path = dir_.filePath("broken.dais.json");
         QFile f(path);
@@ -177,6 +217,161 @@ class TestStudioUi : public QObject {
         QCOMPARE(report->status, dais::core::RunStatus::Stopped);
         QVERIFY(c->storedRunId().has_value());
         QVERIFY(w.canvas()->drawnNodeCount() > 0);
+    }
+
+    void liveChartCompareAndExport() {
+        MainWindow w;
+        w.resize(1400, 900);
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        QVERIFY(w.openFile(QStringLiteral(DAIS_SOURCE_DIR) + "/scenarios/hospitals.dais.json"));
+        ScenarioDocument* doc = w.document();
+        doc->set("Fewer rounds", "/layers/federated/rounds", 6);
+        doc->validate();
+        QVERIFY(doc->valid());
+        QVERIFY(!w.chartPanels().isEmpty());
+        LiveChartPanel* panel = w.chartPanels().front();
+        RunController* c = w.controller();
+        QSignalSpy finished(c, &RunController::finished);
+
+        // An animated run at 0.1x (six rounds of 50 ms last 3 s): the chart shows the accuracy and
+        // gains points as it goes.
+        w.findChild<QSlider*>("speed")->setValue(-4);
+        w.startRun(false);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            panel->chart()->seriesCount() > 0 && panel->chart()->pointCount(0) > 0, 30000);
+        QCOMPARE(panel->checkedSeries(), QStringList{"federated.accuracy"});
+        const std::size_t early = panel->chart()->pointCount(0);
+        QTRY_VERIFY_WITH_TIMEOUT(panel->chart()->pointCount(0) > early, 30000);
+        QVERIFY(finished.wait(60000));
+        const qint64 first = c->storedRunId().value_or(0);
+        QVERIFY(first > 0);
+
+        // A second run with another learning rate, as fast as possible.
+        doc->set("Learning rate", "/layers/federated/learning_rate", 0.2);
+        doc->validate();
+        w.startRun(true);
+        QVERIFY(finished.wait(60000));
+        const qint64 second = c->storedRunId().value_or(0);
+        QVERIFY(second > first);
+
+        // Both are in the history; comparing them opens a tab with the two runs overlaid.
+        QTRY_VERIFY(w.history()->model()->rowCount() >= 2);
+        w.history()->selectRuns({first, second});
+        QVERIFY(w.history()->compareAction()->isEnabled());
+        w.history()->compareAction()->trigger();
+        auto* compare = qobject_cast<CompareView*>(w.centralTabs()->currentWidget());
+        QVERIFY(compare);
+        QList<qint64> compared = compare->runIds();
+        std::sort(compared.begin(), compared.end());
+        QCOMPARE(compared, (QList<qint64>{first, second}));
+        QCOMPARE(compare->chart()->seriesCount(), 2);
+        QStringList differing;
+        for (int r = 0; r < compare->parameterTable()->rowCount(); ++r)
+            differing << compare->parameterTable()->item(r, 0)->text();
+        QVERIFY2(differing.join(' ').contains("learning_rate"), qPrintable(differing.join(' ')));
+
+        // Export the comparison's chart as PNG, SVG and CSV, and check each file.
+        const QString png = dir_.filePath("compare.png");
+        QString error;
+        QVERIFY2(w.exportChart(png, &error), qPrintable(error));
+        const QImage image(png);
+        QVERIFY(!image.isNull());
+        QVERIFY(image.width() >= 200 && image.height() >= 150);
+        QSet<QRgb> colours;
+        for (int y = 0; y < image.height(); y += 7)
+            for (int x = 0; x < image.width(); x += 7)
+                colours.insert(image.pixel(x, y));
+        QVERIFY(colours.size() > 5);  // axes, text and two lines, not a blank image
+        QVERIFY(w.exportChart(dir_.filePath("compare.svg"), &error));
+        QVERIFY(readText(dir_.filePath("compare.svg")).contains("<svg"));
+        QVERIFY(w.exportChart(dir_.filePath("compare.csv"), &error));
+        const QStringList csv =
+            readText(dir_.filePath("compare.csv")).split('\n', Qt::SkipEmptyParts);
+        QVERIFY(csv.size() > 3);
+        QVERIFY(!w.exportChart(dir_.filePath("compare.txt"), &error));
+        QVERIFY(error.contains(".png"));
+
+        // Back on the design tab, the live chart and the run's metrics export.
+        w.centralTabs()->setCurrentIndex(0);
+        QVERIFY(w.exportChart(dir_.filePath("live.csv"), &error));
+        QVERIFY(readText(dir_.filePath("live.csv")).contains("federated.accuracy"));
+        QVERIFY2(w.exportRunMetrics(dir_.filePath("metrics.csv"), &error), qPrintable(error));
+        const QString metrics = readText(dir_.filePath("metrics.csv"));
+        QVERIFY(metrics.startsWith("metric,statistic,unit,time_s,value\n"));
+        QVERIFY(metrics.contains("\nfederated.accuracy,value,"));
+
+        // A stored run's charts open in their own tab; Ctrl+W closes it.
+        w.history()->selectRuns({first});
+        w.history()->openAction()->trigger();
+        auto* run = qobject_cast<RunChartsView*>(w.centralTabs()->currentWidget());
+        QVERIFY(run);
+        QCOMPARE(run->runId(), first);
+        QVERIFY(run->chart()->seriesCount() > 0);
+        const int tabs = w.centralTabs()->count();
+        w.action("closeTab")->trigger();
+        QTRY_COMPARE(w.centralTabs()->count(), tabs - 1);
+
+        // Another chart panel: a second dock over the same run.
+        const auto before = w.chartPanels().size();
+        w.action("newChart")->trigger();
+        QCOMPARE(w.chartPanels().size(), before + 1);
+        QVERIFY(w.chartPanels().back()->isVisible());
+    }
+
+    void libraryGuideAndThemes() {
+        QTemporaryDir lib;
+        QVERIFY(
+            QFile::copy(QStringLiteral(DAIS_SOURCE_DIR) + "/scenarios/single-link-queue.dais.json",
+                        lib.filePath("queue.dais.json")));
+        QFile broken(lib.filePath("broken.dais.json"));
+        QVERIFY(broken.open(QIODevice::WriteOnly));
+        broken.write("{\"meta\": ");
+        broken.close();
+        qputenv("DAIS_SCENARIOS", lib.path().toUtf8());
+        const QStringList folders = scenarioFolders();
+        qunsetenv("DAIS_SCENARIOS");
+        QCOMPARE(folders.front(), QFileInfo(lib.path()).canonicalFilePath());
+        QVERIFY(folders.contains(
+            QFileInfo(QStringLiteral(DAIS_SOURCE_DIR) + "/scenarios").canonicalFilePath()));
+        QVERIFY(defaultScenarioPath().endsWith("/continental-edge-cloud.dais.json"));
+
+        // The library lists both files; the broken one says why and cannot be opened.
+        ScenarioLibraryDialog dialog({lib.path()});
+        QCOMPARE(dialog.list()->count(), 2);
+        QVERIFY(dialog.choose(lib.filePath("queue.dais.json")));
+        QCOMPARE(dialog.chosenPath(), lib.filePath("queue.dais.json"));
+        QVERIFY(dialog.description()->toPlainText().contains("One link as a queue"));
+        QVERIFY(dialog.choose(lib.filePath("broken.dais.json")));
+        QVERIFY(dialog.chosenPath().isEmpty());
+        QVERIFY(dialog.description()->toPlainText().contains("cannot be opened"));
+        dialog.filterEdit()->setText("queue");
+        QVERIFY(dialog.list()->item(0)->isHidden() != dialog.list()->item(1)->isHidden());
+        QCOMPARE(dialog.chosenPath(), lib.filePath("queue.dais.json"));
+
+        // The guide opens from Help.
+        MainWindow w;
+        w.resize(1200, 800);
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        w.action("guide")->trigger();
+        auto* guide = w.findChild<QTextBrowser*>("guideText");
+        QVERIFY(guide && guide->isVisible());
+        QVERIFY(guide->toPlainText().contains("Run it"));
+
+        // Dark and light themes: the canvas follows, and the choice is kept.
+        const auto corner = [&w] {
+            return w.canvas()->view()->viewport()->grab().toImage().pixelColor(4, 4).lightness();
+        };
+        w.setTheme(Theme::Dark);
+        QVERIFY(paletteIsDark());
+        QCOMPARE(QSettings().value("ui/theme").toString(), QStringLiteral("dark"));
+        QVERIFY(w.action("theme-dark")->isChecked());
+        QTRY_VERIFY2(corner() < 80, qPrintable(QString::number(corner())));
+        w.setTheme(Theme::Light);
+        QVERIFY(!paletteIsDark());
+        QTRY_VERIFY2(corner() > 200, qPrintable(QString::number(corner())));
+        w.setTheme(Theme::System);
     }
 };
 
