@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Sets up, builds and runs DAIS on Debian 12, installing the Debian packages that are missing.
-#   packaging/bootstrap.sh run [ARGS...]   build (release) and run the default scenario
+#   packaging/bootstrap.sh run [ARGS...]   build (release) and open the studio on the default
+#                                          scenario; with no display, run it headless (a printed
+#                                          summary and a stored run; ARGS go to `dais run`)
 #   packaging/bootstrap.sh test            build (ci preset) and run every test through ctest
 #   packaging/bootstrap.sh package         build (release) and make the Debian package (.deb)
 set -euo pipefail
@@ -36,7 +38,7 @@ case "${1:-}" in
         install_missing "${build_packages[@]}"
         cmake --preset release >/dev/null
         cmake --build --preset release -j "$jobs"
-        exec build/release/bin/dais run "$default_scenario" "$@"
+        exec build/release/bin/dais-studio "$default_scenario" "$@"
         ;;
     test)
         install_missing "${build_packages[@]}"
