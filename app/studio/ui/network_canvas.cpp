@@ -253,6 +253,8 @@ void NetworkCanvas::resizeEvent(QResizeEvent* event) {
     QWidget::resizeEvent(event);
     miniMap_->move(width() - miniMap_->width() - 12, height() - miniMap_->height() - 12);
     miniMap_->raise();
+    // Fitted to the network until someone zooms or pans: a window that grows shows it whole.
+    if (fitting_) fitAll();
 }
 
 void NetworkCanvas::changeEvent(QEvent* event) {
@@ -531,7 +533,7 @@ void NetworkCanvas::rebuild() {
         if (selected.count(item->data(kPointer).toString().toStdString()) &&
             item->flags() & QGraphicsItem::ItemIsSelectable)
             item->setSelected(true);
-    const QRectF bounds = scene_->itemsBoundingRect();
+    const QRectF bounds = contentBounds();
     const double m = std::max(bounds.width(), bounds.height()) * 0.5 + unit_;
     scene_->setSceneRect(bounds.adjusted(-m, -m, m, m));
     overlay_->setBounds(scene_->sceneRect());
@@ -933,13 +935,25 @@ std::string NetworkCanvas::pointerAt(const QPointF& scenePos) const {
 
 // --- view ------------------------------------------------------------------------------------
 void NetworkCanvas::zoomIn() {
+    fitting_ = false;
     view_->scale(1.25, 1.25);
 }
 void NetworkCanvas::zoomOut() {
+    fitting_ = false;
     view_->scale(0.8, 0.8);
 }
+QRectF NetworkCanvas::contentBounds() const {
+    // The overlay spans the scene rectangle: leaving it out keeps fits tight and the scene
+    // from growing with every rebuild.
+    QRectF r;
+    for (const QGraphicsItem* item : scene_->items())
+        if (item != overlay_ && item->isVisible()) r |= item->sceneBoundingRect();
+    return r;
+}
+
 void NetworkCanvas::fitAll() {
-    QRectF r = scene_->itemsBoundingRect();
+    fitting_ = true;
+    QRectF r = contentBounds();
     r = r.isEmpty() ? QRectF(-unit_, -unit_, 2 * unit_, 2 * unit_) : r;
     view_->fitInView(r.adjusted(-r.width() * 0.08 - 1, -r.height() * 0.08 - 1, r.width() * 0.08 + 1,
                                 r.height() * 0.08 + 1),
@@ -948,7 +962,7 @@ void NetworkCanvas::fitAll() {
 }
 
 bool NetworkCanvas::exportImage(const QString& path, QString* error) {
-    QRectF r = scene_->itemsBoundingRect();
+    QRectF r = contentBounds();
     r = r.adjusted(-r.width() * 0.05 - 1, -r.height() * 0.05 - 1, r.width() * 0.05 + 1,
                    r.height() * 0.05 + 1);
     // Icons keep their size on screen: render the scene as the view shows it, not the items'
@@ -1103,12 +1117,14 @@ void NetworkView::wheelEvent(QWheelEvent* event) {
     const double scaleNow = transform().m11();
     if (scaleNow * factor > 1e6 || scaleNow * factor < 1e-7) return;
     scale(factor, factor);
+    canvas_->fitting_ = false;
     canvas_->miniMap_->update();
 }
 
 void NetworkView::mousePressEvent(QMouseEvent* event) {
     if (event->button() == Qt::MiddleButton || (event->button() == Qt::LeftButton && spaceHeld_)) {
         panning_ = true;
+        canvas_->fitting_ = false;
         panFrom_ = event->pos();
         viewport()->setCursor(Qt::ClosedHandCursor);
         return;

@@ -118,6 +118,8 @@ class NetworkCanvas : public QWidget {
     void changeEvent(QEvent* event) override;
 
   private:
+    /// What the network's items cover in the scene (the activity overlay left out).
+    QRectF contentBounds() const;
     friend class NetworkView;
     friend class NodeItem;
     friend class GroupItem;
@@ -148,6 +150,7 @@ class NetworkCanvas : public QWidget {
     bool rebuilding_ = false;
     bool linksPending_ = false;
     bool fitPending_ = true;
+    bool fitting_ = false;      ///< the view shows the whole network (no zoom or pan since)
     std::string builtNetwork_;  // the network (and seed) the layout was built from
     std::uint32_t highlightedMember_ = NetworkLayout::kNone;
 

@@ -224,8 +224,9 @@ void ScenarioDocument::replace(Json doc, const QString& path) {
     undo_.clear();
     ++revision_;
     scenario_.reset();
-    validate();
+    // Views forget the old document first, then see the new one validated.
     emit reset();
+    validate();
     emit changed({QString()});
     emit pathChanged(path_);
 }

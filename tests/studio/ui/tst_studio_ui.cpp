@@ -199,6 +199,12 @@ class TestStudioUi : public QObject {
         w.show();
         QVERIFY(w.openFile(QStringLiteral(DAIS_SOURCE_DIR) + "/scenarios/hospitals.dais.json"));
         QTRY_VERIFY(w.document()->valid());
+        // The opened network is drawn at once, and its group expands to its ten members.
+        QVERIFY(w.canvas()->networkLayout());
+        const int collapsed = w.canvas()->drawnNodeCount();
+        w.canvas()->expandAllGroups(true);
+        QCOMPARE(w.canvas()->drawnNodeCount(), collapsed - 1 + 10);
+        w.canvas()->expandAllGroups(false);
         RunController* c = w.controller();
         QSignalSpy prepared(c, &RunController::prepared);
         QSignalSpy snapshots(c, &RunController::snapshot);
