@@ -137,7 +137,7 @@ class MiniMap final : public QWidget {
     }
     void refresh() {
         QGraphicsScene* scene = canvas_->scene();
-        const QRectF r = scene->itemsBoundingRect();
+        const QRectF r = canvas_->contentBounds();
         pixmap_ = QPixmap(size() * devicePixelRatioF());
         pixmap_.setDevicePixelRatio(devicePixelRatioF());
         pixmap_.fill(Qt::transparent);

@@ -103,6 +103,8 @@ class NetworkCanvas : public QWidget {
     int nodeItemCount() const { return static_cast<int>(nodeItems_.size()); }
     int drawnNodeCount() const;
     int messagesInFlight() const;
+    /// What the network's items cover in the scene (the activity overlay left out).
+    QRectF contentBounds() const;
     /// The scene position a layout node is drawn at.
     QPointF nodeScenePos(std::uint32_t node) const;
 
@@ -118,8 +120,6 @@ class NetworkCanvas : public QWidget {
     void changeEvent(QEvent* event) override;
 
   private:
-    /// What the network's items cover in the scene (the activity overlay left out).
-    QRectF contentBounds() const;
     friend class NetworkView;
     friend class NodeItem;
     friend class GroupItem;
