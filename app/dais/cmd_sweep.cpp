@@ -25,7 +25,7 @@
 #include "dais/core/scenario.h"
 #include "dais/core/sweep.h"
 #include "dais/store/run_store.h"
-#include "dais/store/store_observer.h"
+#include "dais/store/sweep_recorder.h"
 #include "sweep_cluster.h"
 
 namespace dais::app {
@@ -235,94 +235,26 @@ class SweepRecorder {
         }
         std::unique_ptr<SweepRecorder> r(new SweepRecorder());
         r->store_ = std::move(s).value();
+        r->recorder_ = std::make_unique<store::SweepRecorder>(*r->store_);
         return r;
     }
 
     const std::string& path() const { return store_->path(); }
 
     core::Result<store::SweepId> begin(const core::SweepPlan& plan) {
-        points_.clear();
-        auto hash = store_->putScenario(plan.scenarioName, plan.baseDocument.dump());
-        if (!hash) return hash.error();
-        Json points = Json::array();
-        for (const core::SweepPoint& p : plan.points) {
-            Json values = Json::object();
-            for (const core::ParameterValue& v : p.values)
-                values[v.path] = v.value;
-            points.push_back({{"index", p.index}, {"values", values}});
-        }
-        store::SweepStart start;
-        start.scenarioHash = *hash;
-        start.experiment = plan.experiment.id;
-        start.description = {
-            {"file", plan.sourceName},         {"description", plan.experiment.description},
-            {"overrides", plan.baseOverrides}, {"parameters", plan.parameters},
-            {"points", std::move(points)},     {"seeds", plan.seeds},
-            {"metrics", plan.metrics},         {"runs", plan.runs.size()}};
-        auto sweep = store_->createSweep(start);
-        if (!sweep) return sweep.error();
-        baseHash_ = *hash;
-        sweep_ = *sweep;
-        return *sweep;
+        return recorder_->begin(plan);
     }
 
     /// Stores one run. A run cancelled before it finished is not stored.
     core::Result<void> record(const core::SweepPlan& plan, const core::SweepRunResult& r) {
-        if (r.status == SweepRunStatus::Cancelled) return {};
-        const core::SweepRunSpec& spec = plan.runs.at(r.index);
-        auto hash = pointHash(plan, spec);
-        if (!hash) return hash.error();
-        store::RunStart start;
-        start.scenarioHash = *hash;
-        start.scenarioName = plan.scenarioName;
-        start.seed = r.seed;
-        start.parameters = store::overridesToParameters(plan.overridesOf(spec));
-        start.layerVersions = Json(r.report.layerVersions);
-        start.sweep = sweep_;
-        start.pointIndex = static_cast<std::int64_t>(r.point);
-        start.replicate = static_cast<std::int64_t>(r.replicate);
-        auto writer = store_->beginRun(start);
-        if (!writer) return writer.error();
-        // The samples the run took, wherever it ran, go in as a live run's would.
-        store::StoreObserver observer(**writer);
-        for (std::size_t i = 0; i < r.samples.rows.size(); ++i) {
-            const std::vector<sim::MetricValue> values = r.samples.valuesOf(i);
-            observer.onSample(r.samples.rows[i].time, values);
-        }
-        store::RunFinish finish;
-        if (r.status == SweepRunStatus::Completed || !r.report.fingerprint.empty())
-            finish = store::RunFinish::fromReport(r.report);
-        if (r.status == SweepRunStatus::Failed) {
-            finish.status = store::RunStatus::Failed;
-            finish.error = r.error;
-        }
-        return (*writer)->finish(finish);
+        return recorder_->record(plan, r);
     }
 
   private:
     SweepRecorder() = default;
 
-    /// The scenario a run ran: the sweep's document with the point's values, stored once per
-    /// point (a run that could not even load keeps the sweep's).
-    core::Result<std::string> pointHash(const core::SweepPlan& plan,
-                                        const core::SweepRunSpec& spec) {
-        if (const auto it = points_.find(spec.point); it != points_.end()) return it->second;
-        std::string hash = baseHash_;
-        auto s = core::loadScenarioText(plan.scenarioText, plan.sourceName, plan.overridesOf(spec),
-                                        plan.layers);
-        if (s.ok()) {
-            auto h = store_->putScenario(plan.scenarioName, s->document.dump());
-            if (!h) return h.error();
-            hash = *h;
-        }
-        points_[spec.point] = hash;
-        return hash;
-    }
-
     std::unique_ptr<store::RunStore> store_;
-    store::SweepId sweep_ = 0;
-    std::string baseHash_;
-    std::map<std::size_t, std::string> points_;
+    std::unique_ptr<store::SweepRecorder> recorder_;
 };
 
 // ---- running --------------------------------------------------------------------------------

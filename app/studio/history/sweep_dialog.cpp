@@ -20,7 +20,7 @@
 #include "charts/chart_widget.h"
 #include "dais/core/experiment.h"
 #include "dais/core/sweep.h"
-#include "dais/store/store_observer.h"
+#include "dais/store/sweep_recorder.h"
 #include "history/history_util.h"
 
 namespace dais::studio {
@@ -41,93 +41,6 @@ struct SweepDialog::Outcome {
 };
 
 namespace {
-
-// Writes a sweep's runs into a store as `dais sweep` does: the sweep's document once, each
-// point's effective document once, every run with its samples and outcome. Runs stopped
-// mid-way by a cancel are stored as stopped; runs that never started are not stored.
-class SweepWriter {
-  public:
-    SweepWriter(store::RunStore& store, const core::SweepPlan& plan) : store_(store), plan_(plan) {}
-
-    core::Result<store::SweepId> begin() {
-        auto hash = store_.putScenario(plan_.scenarioName, plan_.baseDocument.dump());
-        if (!hash) return hash.error();
-        Json points = Json::array();
-        for (const core::SweepPoint& p : plan_.points) {
-            Json values = Json::object();
-            for (const core::ParameterValue& v : p.values)
-                values[v.path] = v.value;
-            points.push_back({{"index", p.index}, {"values", values}});
-        }
-        store::SweepStart start;
-        start.scenarioHash = *hash;
-        start.experiment = plan_.experiment.id;
-        start.description = {
-            {"file", plan_.sourceName},         {"description", plan_.experiment.description},
-            {"overrides", plan_.baseOverrides}, {"parameters", plan_.parameters},
-            {"points", std::move(points)},      {"seeds", plan_.seeds},
-            {"metrics", plan_.metrics},         {"runs", plan_.runs.size()}};
-        auto sweep = store_.createSweep(start);
-        if (!sweep) return sweep.error();
-        baseHash_ = *hash;
-        sweep_ = *sweep;
-        return *sweep;
-    }
-
-    core::Result<void> record(const core::SweepRunResult& r) {
-        if (r.status == core::SweepRunStatus::Cancelled && !r.stoppedWhileRunning()) return {};
-        const core::SweepRunSpec& spec = plan_.runs.at(r.index);
-        auto hash = pointHash(spec);
-        if (!hash) return hash.error();
-        store::RunStart start;
-        start.scenarioHash = *hash;
-        start.scenarioName = plan_.scenarioName;
-        start.seed = r.seed;
-        start.parameters = store::overridesToParameters(plan_.overridesOf(spec));
-        start.layerVersions = Json(r.report.layerVersions);
-        start.sweep = sweep_;
-        start.pointIndex = static_cast<std::int64_t>(r.point);
-        start.replicate = static_cast<std::int64_t>(r.replicate);
-        auto writer = store_.beginRun(start);
-        if (!writer) return writer.error();
-        store::StoreObserver observer(**writer);
-        for (std::size_t i = 0; i < r.samples.rows.size(); ++i) {
-            const std::vector<sim::MetricValue> values = r.samples.valuesOf(i);
-            observer.onSample(r.samples.rows[i].time, values);
-        }
-        store::RunFinish finish;
-        if (r.status != core::SweepRunStatus::Failed || !r.report.fingerprint.empty())
-            finish = store::RunFinish::fromReport(r.report);
-        if (r.status == core::SweepRunStatus::Failed) {
-            finish.status = store::RunStatus::Failed;
-            finish.error = r.error;
-        } else if (r.status == core::SweepRunStatus::Cancelled) {
-            finish.status = store::RunStatus::Stopped;
-        }
-        return (*writer)->finish(finish);
-    }
-
-  private:
-    core::Result<std::string> pointHash(const core::SweepRunSpec& spec) {
-        if (const auto it = points_.find(spec.point); it != points_.end()) return it->second;
-        std::string hash = baseHash_;
-        auto s = core::loadScenarioText(plan_.scenarioText, plan_.sourceName,
-                                        plan_.overridesOf(spec), plan_.layers);
-        if (s.ok()) {
-            auto h = store_.putScenario(plan_.scenarioName, s->document.dump());
-            if (!h) return h.error();
-            hash = *h;
-        }
-        points_[spec.point] = hash;
-        return hash;
-    }
-
-    store::RunStore& store_;
-    const core::SweepPlan& plan_;
-    store::SweepId sweep_ = 0;
-    std::string baseHash_;
-    std::map<std::size_t, std::string> points_;
-};
 
 bool isNumber(const Json& v) {
     return v.is_number();
@@ -284,8 +197,9 @@ void SweepDialog::start() {
             }
             out->plan = std::move(plan).value();
             const core::SweepPlan& p = *out->plan;
-            SweepWriter writer(*store, p);
-            auto sweep = writer.begin();
+            // Stored as `dais sweep` stores them; runs a cancel stops mid-way stay, as stopped.
+            store::SweepRecorder recorder(*store, true);
+            auto sweep = recorder.begin(p);
             if (!sweep) {
                 out->error = sweep.error().message;
                 post([this, out] { onFinished(out); });
@@ -302,7 +216,7 @@ void SweepDialog::start() {
             core::runSweep(
                 p, options,
                 [&](core::SweepRunResult&& r) {
-                    if (auto w = writer.record(r); !w && out->storeError.empty())
+                    if (auto w = recorder.record(p, r); !w && out->storeError.empty())
                         out->storeError = w.error().message;
                     switch (r.status) {
                         case core::SweepRunStatus::Completed:
