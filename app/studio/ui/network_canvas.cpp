@@ -373,9 +373,11 @@ void NetworkCanvas::computePositions(bool studioPositions) {
     unit_ = std::max(extent / 8, 100.0);
     for (const RegionSlot& rs : regionGroups) {
         const int m = groupsInRegion[rs.region];
-        const double a = M_PI / 2 + 2 * M_PI * rs.slot / m;
+        // Diagonal slots: a label (under its icon, wider than tall) clears the gateway's label
+        // and the next group's, which sit at other heights.
+        const double a = M_PI / 6 + 2 * M_PI * rs.slot / m;
         units[static_cast<std::size_t>(unitOfGroup[rs.group])].pos +=
-            QPointF(std::cos(a), std::sin(a)) * unit_ * 0.35;
+            QPointF(std::cos(a), std::sin(a)) * unit_ * 0.45;
     }
 
     // Place the others by force over the drawn graph (members stand for their group).
