@@ -58,29 +58,6 @@ int runHeadless(const char* argv0, const std::string& scenario, char** more = nu
     return 1;
 }
 
-/// The default scenario of an installed or uninstalled studio, found without Qt (no
-/// QCoreApplication exists on the headless path).
-std::string headlessDefaultScenario(const char* argv0) {
-    const std::string folder = programFolder(argv0);
-    std::vector<std::string> candidates;
-    if (const char* env = std::getenv("DAIS_SCENARIOS"); env && *env) {
-        std::string rest = env;
-        for (std::size_t colon; (colon = rest.find(':')) != std::string::npos;
-             rest.erase(0, colon + 1))
-            candidates.push_back(rest.substr(0, colon));
-        candidates.push_back(rest);
-    }
-    candidates.push_back(folder + "/../share/dais/scenarios");
-#ifdef DAIS_STUDIO_SOURCE_SCENARIOS
-    candidates.push_back(DAIS_STUDIO_SOURCE_SCENARIOS);
-#endif
-    for (const std::string& c : candidates) {
-        const std::string path = c + "/continental-edge-cloud.dais.json";
-        if (!c.empty() && access(path.c_str(), R_OK) == 0) return path;
-    }
-    return {};
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -88,8 +65,9 @@ int main(int argc, char** argv) {
         // The arguments after the scenario are options of `dais run` (--until, --seed, --set...).
         if (argc >= 2 && argv[1][0] != '-') return runHeadless(argv[0], argv[1], argv + 2);
         if (argc == 1) {
-            if (const std::string scenario = headlessDefaultScenario(argv[0]); !scenario.empty())
-                return runHeadless(argv[0], scenario);
+            const QString scenario =
+                dais::studio::defaultScenarioPath(QString::fromStdString(programFolder(argv[0])));
+            if (!scenario.isEmpty()) return runHeadless(argv[0], scenario.toStdString());
         }
         std::fprintf(stderr,
                      "dais-studio: no display. Give a scenario to run it headless, or use "

@@ -457,10 +457,8 @@ QDockWidget* MainWindow::addDock(const QString& name, const QString& title, QWid
 }
 
 void MainWindow::buildDocks() {
-    const auto dock = [this](const QString& name, const QString& title, QWidget* w,
-                             Qt::DockWidgetArea area) { return addDock(name, title, w, area); };
     QDockWidget* palette =
-        dock("paletteDock", tr("Palette"), createPalette(canvas_, this), Qt::LeftDockWidgetArea);
+        addDock("paletteDock", tr("Palette"), createPalette(canvas_, this), Qt::LeftDockWidgetArea);
 
     // Layers: enable and pick one to configure it in the property panel.
     layers_ = new QListWidget(this);
@@ -480,7 +478,7 @@ void MainWindow::buildDocks() {
     connect(layers_, &QListWidget::itemClicked, this, [this](QListWidgetItem* item) {
         properties_->showTarget("/layers/" + item->data(Qt::UserRole).toString().toStdString());
     });
-    QDockWidget* layersDock = dock("layersDock", tr("Layers"), layers_, Qt::LeftDockWidgetArea);
+    QDockWidget* layersDock = addDock("layersDock", tr("Layers"), layers_, Qt::LeftDockWidgetArea);
     tabifyDockWidget(palette, layersDock);
     palette->raise();
 
@@ -513,15 +511,15 @@ void MainWindow::buildDocks() {
     });
     v->addWidget(descriptionStack_);
     v->addWidget(editButton, 0, Qt::AlignRight);
-    descriptionDock_ = dock("descriptionDock", tr("Description"), box, Qt::LeftDockWidgetArea);
+    descriptionDock_ = addDock("descriptionDock", tr("Description"), box, Qt::LeftDockWidgetArea);
 
     properties_ = new PropertyPanel(doc_, this);
-    dock("propertiesDock", tr("Properties"), properties_, Qt::RightDockWidgetArea);
+    addDock("propertiesDock", tr("Properties"), properties_, Qt::RightDockWidgetArea);
 
     eventLog_ = new EventLogView(this);
     eventLog_->attach(controller_);
     connect(eventLog_, &EventLogView::nodeActivated, canvas_, &NetworkCanvas::selectNode);
-    eventLogDock_ = dock("eventLogDock", tr("Event log"), eventLog_, Qt::BottomDockWidgetArea);
+    eventLogDock_ = addDock("eventLogDock", tr("Event log"), eventLog_, Qt::BottomDockWidgetArea);
 
     // Live charts beside the log: as many as were open last time (at least one).
     const int count = std::clamp(QSettings().value("charts/count", 1).toInt(), 1, 12);
@@ -535,7 +533,7 @@ void MainWindow::buildDocks() {
     connect(history_, &RunHistoryPanel::compareRequested, this,
             [this](const QList<qint64>& ids) { compareRuns(ids); });
     QDockWidget* historyDock =
-        dock("historyDock", tr("Run history"), history_, Qt::BottomDockWidgetArea);
+        addDock("historyDock", tr("Run history"), history_, Qt::BottomDockWidgetArea);
     tabifyDockWidget(eventLogDock_, historyDock);
     eventLogDock_->raise();
 

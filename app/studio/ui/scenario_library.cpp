@@ -55,12 +55,14 @@ LibraryEntry readEntry(const QString& path) {
 
 }  // namespace
 
-QStringList scenarioFolders() {
+QStringList scenarioFolders(const QString& programFolder) {
     QStringList candidates;
     for (const QString& part :
          qEnvironmentVariable("DAIS_SCENARIOS").split(':', Qt::SkipEmptyParts))
         candidates << part;
-    candidates << QCoreApplication::applicationDirPath() + "/../share/dais/scenarios";
+    candidates << (programFolder.isEmpty() ? QCoreApplication::applicationDirPath()
+                                           : programFolder) +
+                      "/../share/dais/scenarios";
 #ifdef DAIS_STUDIO_SOURCE_SCENARIOS
     candidates << QStringLiteral(DAIS_STUDIO_SOURCE_SCENARIOS);
 #endif
@@ -74,8 +76,8 @@ QStringList scenarioFolders() {
     return folders;
 }
 
-QString defaultScenarioPath() {
-    for (const QString& folder : scenarioFolders())
+QString defaultScenarioPath(const QString& programFolder) {
+    for (const QString& folder : scenarioFolders(programFolder))
         if (const QFileInfo f(QDir(folder).filePath(kDefaultScenario)); f.isFile())
             return f.absoluteFilePath();
     return {};

@@ -20,12 +20,13 @@ namespace dais::studio {
 
 /// The folders searched for scenarios, in order, those that exist: each folder of
 /// $DAIS_SCENARIOS (':'-separated), `<program>/../share/dais/scenarios` (an installed studio)
-/// and the source tree's scenarios/ (a studio run from its build tree).
-QStringList scenarioFolders();
+/// and the source tree's scenarios/ (a studio run from its build tree). `programFolder` is the
+/// running program's folder by default; give it where no QCoreApplication exists.
+QStringList scenarioFolders(const QString& programFolder = {});
 
 /// The scenario the studio opens when it is given none: the default scenario of the first
 /// folder that has it, or "" when none has.
-QString defaultScenarioPath();
+QString defaultScenarioPath(const QString& programFolder = {});
 
 /// One scenario of the library, read from its file's "meta" object.
 struct LibraryEntry {
