@@ -8,25 +8,6 @@
 
 namespace dais::core::detail {
 
-std::string childPointer(std::string_view parent, std::string_view key) {
-    std::string out(parent);
-    out += '/';
-    for (char c : key) {
-        if (c == '~') {
-            out += "~0";
-        } else if (c == '/') {
-            out += "~1";
-        } else {
-            out += c;
-        }
-    }
-    return out;
-}
-
-std::string childPointer(std::string_view parent, std::size_t index) {
-    return std::string(parent) + '/' + std::to_string(index);
-}
-
 std::vector<std::string> splitDotted(std::string_view path) {
     std::vector<std::string> parts;
     std::size_t start = 0;
@@ -36,26 +17,6 @@ std::vector<std::string> splitDotted(std::string_view path) {
         if (dot == std::string_view::npos) return parts;
         start = dot + 1;
     }
-}
-
-std::vector<std::string> splitPointer(std::string_view pointer) {
-    std::vector<std::string> tokens;
-    if (pointer.empty()) return tokens;
-    std::string current;
-    for (std::size_t i = 1; i < pointer.size(); ++i) {  // skip the leading "/"
-        const char c = pointer[i];
-        if (c == '/') {
-            tokens.push_back(std::move(current));
-            current.clear();
-        } else if (c == '~' && i + 1 < pointer.size() &&
-                   (pointer[i + 1] == '0' || pointer[i + 1] == '1')) {
-            current += pointer[++i] == '0' ? '~' : '/';
-        } else {
-            current += c;
-        }
-    }
-    tokens.push_back(std::move(current));
-    return tokens;
 }
 
 std::string quote(std::string_view text) {

@@ -10,19 +10,17 @@
 
 #include <nlohmann/json.hpp>
 
+#include "dais/core/json_pointer.h"
 #include "dais/core/json_schema.h"
 
 namespace dais::core::detail {
 
 using Json = nlohmann::ordered_json;
 
-/// `parent` + "/" + key, with "~" and "/" escaped as RFC 6901 asks.
-std::string childPointer(std::string_view parent, std::string_view key);
-std::string childPointer(std::string_view parent, std::size_t index);
+using core::childPointer;
+using core::splitPointer;
 /// The parts of a dotted path ("network.groups.0" -> network, groups, 0); empty parts kept.
 std::vector<std::string> splitDotted(std::string_view path);
-/// The unescaped reference tokens of a JSON pointer ("" has none).
-std::vector<std::string> splitPointer(std::string_view pointer);
 
 /// A string as a JSON string literal ("phones"), safe for any bytes.
 std::string quote(std::string_view text);
