@@ -6,7 +6,6 @@
 namespace dais::core {
 
 using sim::Error;
-template <class T>
-using Result = sim::Result<T>;
+using sim::Result;
 
 }  // namespace dais::core
