@@ -1,4 +1,4 @@
-// The gossip layer. Read it from the top: the descriptor says what the layer is to the rest of
+// The gossip layer. Read it from the top: the definition says what the layer is to the rest of
 // DAIS; the Gossip class is the model, in the order a run meets it (setup, rumour arrivals,
 // copies arriving or lost, the end of a rumour, the end of the run).
 #include "dais/layers/gossip.h"
@@ -11,151 +11,136 @@
 #include <string_view>
 #include <vector>
 
+#include "dais/core/layer_definition.h"
+
 namespace dais::layers::gossip {
 
 namespace {
 
-using core::MetricSpec;
-using core::ParamSpec;
-using core::ParamType;
-using sim::MetricScope;
-using sim::MetricType;
+using sim::MetricId;
 using sim::NodeIndex;
 using sim::SimTime;
 
-// --- the descriptor ----------------------------------------------------------------------------
+// --- the declaration ---------------------------------------------------------------------------
 
-core::LayerDescriptor describe() {
-    core::LayerDescriptor d;
-    d.id = "gossip";
-    d.name = "Gossip broadcast";
-    d.version = "1.0.0";
-    d.summary =
+enum class Peers { Random, Neighbours };
+enum class Mode { Once, Mongering };
+
+/// The layer's parameters, as the definition below fills them.
+struct Config {
+    std::string role;
+    double fanout = 0;
+    Peers peers = Peers::Random;
+    Mode mode = Mode::Once;
+    double stopK = 1;
+    std::uint32_t ttl = 0;  // 0: no limit
+    double rumourRate = 0;
+    std::int64_t rumours = 0;
+    std::uint64_t messageSize = 0;
+    SimTime start = 0;
+};
+
+/// The layer's metrics, by handle.
+struct Metrics {
+    MetricId started, skipped, finished, complete, unfinished, activeMax, sent, lost, duplicates,
+        ttlExpired, coverage, delay, hops, timeTo99, timeToLast, traffic;
+};
+
+using Definition = core::LayerDefinition<Config, Metrics>;
+
+Definition define() {
+    Definition d("gossip", "Gossip broadcast", "1.0.0");
+    d.summary(
         "Push gossip (epidemic broadcast). Rumours start at random participating nodes, as a "
         "Poisson process; a node that hears a rumour for the first time pushes it to `fanout` "
         "peers chosen at random, and every copy is a message over the simulated network. Mode "
         "\"once\" is infect-and-die; \"mongering\" is Demers et al.'s rumour mongering with "
         "feedback and a coin: a copy that reaches a node that already knew is passed on to one "
         "more peer unless a coin with probability 1/stop_k stops it. Measures coverage, delay "
-        "and traffic per rumour, to compare with the epidemic theory.";
+        "and traffic per rumour, to compare with the epidemic theory.");
 
-    auto param = [&](std::string name, ParamType type, nlohmann::json def, std::string unit,
-                     std::string help) -> ParamSpec& {
-        ParamSpec p;
-        p.name = std::move(name);
-        p.type = type;
-        p.defaultValue = std::move(def);
-        p.unit = std::move(unit);
-        p.help = std::move(help);
-        d.params.push_back(std::move(p));
-        return d.params.back();
-    };
-    param("role", ParamType::String, "", "",
-          "The node role that takes part (\"peer\", \"phone\"...). Empty: every node that has a "
-          "role; gateways made by topologies have none and only route.");
-    {
-        ParamSpec& p = param("fanout", ParamType::Real, 3, "peers",
-                             "Peers a node pushes a rumour to when it first hears it. A fraction "
-                             "is a probability: 1.5 pushes to one peer, and to a second one half "
-                             "of the time. Capped by the number of peers there are.");
-        p.min = 0.1;
-        p.max = 1000;
-    }
-    {
-        ParamSpec& p = param("peers", ParamType::Choice, "random", "",
-                             "Where peers come from: \"random\", any participating node (the "
-                             "uniform mixing of the epidemic theory); \"neighbours\", the "
-                             "participating nodes the node has a link to.");
-        p.choices = {"random", "neighbours"};
-    }
-    {
-        ParamSpec& p = param("mode", ParamType::Choice, "once", "",
-                             "\"once\": a node pushes only when it first hears a rumour "
-                             "(infect-and-die). \"mongering\": a copy that reaches a node that "
-                             "already knew is passed on to one more random peer, unless a coin "
-                             "with probability 1/stop_k stops it (Demers et al., feedback and "
-                             "coin).");
-        p.choices = {"once", "mongering"};
-    }
-    {
-        ParamSpec& p = param("stop_k", ParamType::Real, 2, "",
-                             "Mongering only: an unnecessary push (to a node that already knew) "
-                             "stops with probability 1/stop_k. 1 is the same as \"once\"; larger "
-                             "values reach more nodes with more messages.");
-        p.min = 1;
-        p.max = 1000;
-    }
-    {
-        ParamSpec& p = param("ttl", ParamType::Integer, 0, "hops",
-                             "Most gossip hops a rumour travels from its origin: a node that "
-                             "receives a copy at hop ttl does not push it on. 0: no limit.");
-        p.min = 0;
-        p.max = 65535;
-    }
-    {
-        ParamSpec& p = param("rumour_rate", ParamType::Real, 1, "1/s",
-                             "Rumours started per simulated second, over all participants (a "
-                             "Poisson process; each rumour starts at a participant drawn "
-                             "uniformly, and not at all if that node is down).");
-        p.min = 0.001;
-        p.max = 1e6;
-    }
-    {
-        ParamSpec& p = param("rumours", ParamType::Integer, 100, "rumours",
-                             "How many rumour arrivals there are in all; the run's horizon may "
-                             "end them sooner.");
-        p.min = 1;
-        p.max = 1e9;
-    }
-    {
-        ParamSpec& p = param("message_size", ParamType::Size, "1kB", "B",
-                             "Bytes of every copy of a rumour on the wire.");
-        p.min = 1;
-        p.max = 1e9;
-    }
-    {
-        ParamSpec& p =
-            param("start", ParamType::Duration, "0s", "s", "When the rumour arrivals begin.");
-        p.min = 0;
-    }
+    d.text("role", &Config::role, "", "",
+           "The node role that takes part (\"peer\", \"phone\"...). Empty: every node that has a "
+           "role; gateways made by topologies have none and only route.");
+    d.real("fanout", &Config::fanout, 3, "peers",
+           "Peers a node pushes a rumour to when it first hears it. A fraction is a probability: "
+           "1.5 pushes to one peer, and to a second one half of the time. Capped by the number "
+           "of peers there are.")
+        .range(0.1, 1000);
+    d.choice("peers", &Config::peers, Peers::Random,
+             {{"random", Peers::Random}, {"neighbours", Peers::Neighbours}},
+             "Where peers come from: \"random\", any participating node (the uniform mixing of "
+             "the epidemic theory); \"neighbours\", the participating nodes the node has a link "
+             "to.");
+    d.choice("mode", &Config::mode, Mode::Once,
+             {{"once", Mode::Once}, {"mongering", Mode::Mongering}},
+             "\"once\": a node pushes only when it first hears a rumour (infect-and-die). "
+             "\"mongering\": a copy that reaches a node that already knew is passed on to one "
+             "more random peer, unless a coin with probability 1/stop_k stops it (Demers et al., "
+             "feedback and coin).");
+    d.real("stop_k", &Config::stopK, 2, "",
+           "Mongering only: an unnecessary push (to a node that already knew) stops with "
+           "probability 1/stop_k. 1 is the same as \"once\"; larger values reach more nodes with "
+           "more messages.")
+        .range(1, 1000);
+    d.integer("ttl", &Config::ttl, 0, "hops",
+              "Most gossip hops a rumour travels from its origin: a node that receives a copy at "
+              "hop ttl does not push it on. 0: no limit.")
+        .range(0, 65535);
+    d.real("rumour_rate", &Config::rumourRate, 1, "1/s",
+           "Rumours started per simulated second, over all participants (a Poisson process; "
+           "each rumour starts at a participant drawn uniformly, and not at all if that node is "
+           "down).")
+        .range(0.001, 1e6);
+    d.integer("rumours", &Config::rumours, 100, "rumours",
+              "How many rumour arrivals there are in all; the run's horizon may end them sooner.")
+        .range(1, 1e9);
+    d.size("message_size", &Config::messageSize, "1kB",
+           "Bytes of every copy of a rumour on the wire.")
+        .range(1, 1e9);
+    d.duration("start", &Config::start, "0s", "When the rumour arrivals begin.").atLeast(0);
 
-    auto metric = [&](std::string name, MetricType type, std::string unit, std::string help) {
-        d.metrics.push_back(MetricSpec{std::move(name), std::move(unit), type, MetricScope::Global,
-                                       std::move(help)});
-    };
-    metric("gossip.rumours.started", MetricType::Counter, "rumours", "Rumours started.");
-    metric("gossip.rumours.skipped", MetricType::Counter, "rumours",
-           "Rumour arrivals at a node that was down: not started.");
-    metric("gossip.rumours.finished", MetricType::Counter, "rumours",
-           "Rumours whose last copy has arrived or been lost; coverage, traffic and time to last "
-           "describe these.");
-    metric("gossip.rumours.complete", MetricType::Counter, "rumours",
-           "Finished rumours that reached every participant.");
-    metric("gossip.rumours.unfinished", MetricType::Gauge, "rumours",
-           "Rumours still spreading when the run ended (left out of coverage and traffic).");
-    metric("gossip.rumours.active_max", MetricType::Gauge, "rumours",
-           "Most rumours spreading at once; each holds one bit per participant.");
-    metric("gossip.messages.sent", MetricType::Counter, "messages", "Copies of rumours sent.");
-    metric("gossip.messages.lost", MetricType::Counter, "messages",
-           "Copies lost by the network (link loss, a node or link down, no route).");
-    metric("gossip.duplicates", MetricType::Counter, "messages",
-           "Copies that reached a node that already knew the rumour.");
-    metric("gossip.ttl_expired", MetricType::Counter, "messages",
-           "First receipts that were not pushed on because the copy had made ttl hops.");
-    metric("gossip.coverage", MetricType::Distribution, "1",
-           "Per finished rumour: the fraction of participants that heard it, its origin "
-           "included. Infect-and-die with random peers: about c, where c = 1 - exp(-fanout c).");
-    metric("gossip.delay", MetricType::Distribution, "s",
-           "Per first receipt: seconds from the rumour's start until the node heard it.");
-    metric("gossip.hops", MetricType::Distribution, "hops",
-           "Per first receipt: gossip hops from the origin (network hops are in net.hops).");
-    metric("gossip.time_to_99", MetricType::Distribution, "s",
-           "Per rumour that reached 99% of the participants: seconds from its start until then.");
-    metric("gossip.time_to_last", MetricType::Distribution, "s",
-           "Per finished rumour: seconds from its start until its last first receipt.");
-    metric("gossip.traffic", MetricType::Distribution, "messages",
-           "Per finished rumour: copies sent per participant (Demers et al.'s traffic m; with "
-           "random peers, the fraction missed is about exp(-m)).");
+    d.counter("gossip.rumours.started", &Metrics::started, "rumours", "Rumours started.");
+    d.counter("gossip.rumours.skipped", &Metrics::skipped, "rumours",
+              "Rumour arrivals at a node that was down: not started.");
+    d.counter("gossip.rumours.finished", &Metrics::finished, "rumours",
+              "Rumours whose last copy has arrived or been lost; coverage, traffic and time to "
+              "last describe these.");
+    d.counter("gossip.rumours.complete", &Metrics::complete, "rumours",
+              "Finished rumours that reached every participant.");
+    d.gauge("gossip.rumours.unfinished", &Metrics::unfinished, "rumours",
+            "Rumours still spreading when the run ended (left out of coverage and traffic).");
+    d.gauge("gossip.rumours.active_max", &Metrics::activeMax, "rumours",
+            "Most rumours spreading at once; each holds one bit per participant.");
+    d.counter("gossip.messages.sent", &Metrics::sent, "messages", "Copies of rumours sent.");
+    d.counter("gossip.messages.lost", &Metrics::lost, "messages",
+              "Copies lost by the network (link loss, a node or link down, no route).");
+    d.counter("gossip.duplicates", &Metrics::duplicates, "messages",
+              "Copies that reached a node that already knew the rumour.");
+    d.counter("gossip.ttl_expired", &Metrics::ttlExpired, "messages",
+              "First receipts that were not pushed on because the copy had made ttl hops.");
+    d.distribution("gossip.coverage", &Metrics::coverage, "1",
+                   "Per finished rumour: the fraction of participants that heard it, its origin "
+                   "included. Infect-and-die with random peers: about c, where c = 1 - exp(-fanout "
+                   "c).");
+    d.distribution("gossip.delay", &Metrics::delay, "s",
+                   "Per first receipt: seconds from the rumour's start until the node heard it.");
+    d.distribution("gossip.hops", &Metrics::hops, "hops",
+                   "Per first receipt: gossip hops from the origin (network hops are in "
+                   "net.hops).");
+    d.distribution("gossip.time_to_99", &Metrics::timeTo99, "s",
+                   "Per rumour that reached 99% of the participants: seconds from its start until "
+                   "then.");
+    d.distribution("gossip.time_to_last", &Metrics::timeToLast, "s",
+                   "Per finished rumour: seconds from its start until its last first receipt.");
+    d.distribution("gossip.traffic", &Metrics::traffic, "messages",
+                   "Per finished rumour: copies sent per participant (Demers et al.'s traffic m; "
+                   "with random peers, the fraction missed is about exp(-m)).");
+    return d;
+}
+
+const Definition& definition() {
+    static const Definition d = define();
     return d;
 }
 
@@ -191,11 +176,6 @@ class Gossip final : public core::Layer {
         std::uint64_t inFlight = 0;  // copies sent and not yet delivered or lost
         std::uint64_t sent = 0;
     };
-    struct MetricIds {
-        sim::MetricId started, skipped, finished, complete, unfinished, activeMax, sent, lost,
-            duplicates, ttlExpired, coverage, delay, hops, timeTo99, timeToLast, traffic;
-    };
-
     void findParticipants(core::LayerContext& ctx);
     void findNeighbours();
     void scheduleArrival(SimTime after);
@@ -220,20 +200,19 @@ class Gossip final : public core::Layer {
 
     sim::Simulation* sim_ = nullptr;
     sim::Network* net_ = nullptr;
-    MetricIds m_{};
+    Metrics m_{};
     sim::KindId arrivalKind_ = 0;
     sim::PortId port_ = 0;
 
-    // parameters, read once
+    // parameters, read once, and what follows from them
+    Config cfg_;
     std::uint32_t fanoutWhole_ = 0;
     double fanoutFraction_ = 0;
     bool randomPeers_ = true;
     bool mongering_ = false;
     double stopProbability_ = 1;
-    std::uint32_t ttl_ = 0;  // 0: no limit
     double meanGapNs_ = 0;
     std::int64_t arrivalsLeft_ = 0;
-    std::uint64_t messageBytes_ = 0;
 
     // participants: dense indices 0..P-1, and the way back from a node index
     std::vector<NodeIndex> participants_;
@@ -259,17 +238,14 @@ class Gossip final : public core::Layer {
 void Gossip::setup(core::LayerContext& ctx) {
     sim_ = &ctx.simulation();
     net_ = &ctx.network();
-    const core::LayerParams& p = ctx.params();
-    const double fanout = p.real("fanout");
-    fanoutWhole_ = static_cast<std::uint32_t>(std::floor(fanout));
-    fanoutFraction_ = fanout - std::floor(fanout);
-    randomPeers_ = p.text("peers") == "random";
-    mongering_ = p.text("mode") == "mongering";
-    stopProbability_ = 1.0 / p.real("stop_k");
-    ttl_ = static_cast<std::uint32_t>(p.integer("ttl"));
-    meanGapNs_ = 1e9 / p.real("rumour_rate");
-    arrivalsLeft_ = p.integer("rumours");
-    messageBytes_ = p.bytes("message_size");
+    cfg_ = definition().read(ctx.params());
+    fanoutWhole_ = static_cast<std::uint32_t>(std::floor(cfg_.fanout));
+    fanoutFraction_ = cfg_.fanout - std::floor(cfg_.fanout);
+    randomPeers_ = cfg_.peers == Peers::Random;
+    mongering_ = cfg_.mode == Mode::Mongering;
+    stopProbability_ = 1.0 / cfg_.stopK;
+    meanGapNs_ = 1e9 / cfg_.rumourRate;
+    arrivalsLeft_ = cfg_.rumours;
 
     findParticipants(ctx);
     if (!randomPeers_) findNeighbours();
@@ -286,30 +262,15 @@ void Gossip::setup(core::LayerContext& ctx) {
             coinRng_.push_back(ctx.rng(node, "coin"));
     }
 
-    m_ = MetricIds{ctx.defineMetric("gossip.rumours.started"),
-                   ctx.defineMetric("gossip.rumours.skipped"),
-                   ctx.defineMetric("gossip.rumours.finished"),
-                   ctx.defineMetric("gossip.rumours.complete"),
-                   ctx.defineMetric("gossip.rumours.unfinished"),
-                   ctx.defineMetric("gossip.rumours.active_max"),
-                   ctx.defineMetric("gossip.messages.sent"),
-                   ctx.defineMetric("gossip.messages.lost"),
-                   ctx.defineMetric("gossip.duplicates"),
-                   ctx.defineMetric("gossip.ttl_expired"),
-                   ctx.defineMetric("gossip.coverage"),
-                   ctx.defineMetric("gossip.delay"),
-                   ctx.defineMetric("gossip.hops"),
-                   ctx.defineMetric("gossip.time_to_99"),
-                   ctx.defineMetric("gossip.time_to_last"),
-                   ctx.defineMetric("gossip.traffic")};
+    m_ = definition().defineMetrics(ctx);
 
     arrivalKind_ = sim_->registerKind<&Gossip::onArrival>("gossip.arrival", *this);
     port_ = net_->registerPort("gossip", &Gossip::onDeliveryThunk, this, &Gossip::onLossThunk);
-    scheduleArrival(p.duration("start"));
+    scheduleArrival(cfg_.start);
 }
 
 void Gossip::findParticipants(core::LayerContext& ctx) {
-    const std::string& role = ctx.params().text("role");
+    const std::string& role = cfg_.role;
     const auto nodes = static_cast<NodeIndex>(net_->nodeCount());
     participantOf_.assign(nodes, kNotParticipant);
     for (NodeIndex i = 0; i < nodes; ++i) {
@@ -407,7 +368,7 @@ void Gossip::onDelivery(const sim::Delivery& d) {
     Rumour& r = rumours_[slot];
     --r.inFlight;
     sim::Metrics& M = sim_->metrics();
-    const bool mayPush = ttl_ == 0 || hops < ttl_;
+    const bool mayPush = cfg_.ttl == 0 || hops < cfg_.ttl;
     std::uint64_t& word = r.known[self >> 6];
     const std::uint64_t bit = std::uint64_t{1} << (self & 63);
     if ((word & bit) == 0) {  // first receipt
@@ -483,7 +444,7 @@ void Gossip::push(std::uint32_t slot, std::uint32_t self, std::uint32_t count, s
         if (marks_[c] == stamp_) c = j;
         marks_[c] = stamp_;
         const sim::MessageId id =
-            net_->send(from, candidate(self, c), messageBytes_, port_, packPayload(slot, hops));
+            net_->send(from, candidate(self, c), cfg_.messageSize, port_, packPayload(slot, hops));
         DAIS_CHECK(id != 0, "the network refused a gossip copy");
         ++r.inFlight;
         ++r.sent;
@@ -500,8 +461,9 @@ void Gossip::finish(core::LayerContext&) {
 }  // namespace
 
 core::LayerFactory factory() {
-    return core::LayerFactory{
-        describe(), []() -> std::unique_ptr<core::Layer> { return std::make_unique<Gossip>(); }};
+    return core::LayerFactory{definition().descriptor(), []() -> std::unique_ptr<core::Layer> {
+                                  return std::make_unique<Gossip>();
+                              }};
 }
 
 }  // namespace dais::layers::gossip

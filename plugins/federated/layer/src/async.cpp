@@ -50,7 +50,7 @@ void Federation::dispatch(std::size_t count) {
         ++inFlight_;
         const std::uint64_t id = dispatches_.size();
         dispatches_.push_back(std::move(d));
-        sendBytes(server_, clients_[k], modelPort_, id, true, cfg_.messageBytes);
+        sendBytes(server_, clients_[k], modelPort_, id, true, messageBytes_);
     }
     // Nobody to train and nothing on the way: look again in a minute.
     if (inFlight_ == 0) sim_->scheduleIn(sim::fromSeconds(60), server_, roundKind_, 1);
@@ -68,11 +68,11 @@ void Federation::onAsyncModel(void* self, sim::Network&, const sim::Delivery& d)
 void Federation::onAsyncTrained(sim::Simulation&, const sim::Event& e) {
     const Dispatch& x = dispatches_[e.data];
     net_->setActivity(clients_[x.client], sim::NodeActivity::Idle);
-    if (availability_ == Availability::Churn && !available(x.client)) {
+    if (cfg_.availability == Availability::Churn && !available(x.client)) {
         asyncDropped(e.data);  // it went away before it could upload
         return;
     }
-    sendBytes(clients_[x.client], server_, updatePort_, e.data, false, cfg_.messageBytes);
+    sendBytes(clients_[x.client], server_, updatePort_, e.data, false, messageBytes_);
 }
 
 void Federation::onAsyncLost(void* self, sim::Network&, const sim::Loss& l) {

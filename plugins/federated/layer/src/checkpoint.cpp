@@ -99,12 +99,12 @@ class Reader {
 void Federation::saveCheckpoint() const {
     Writer w;
     w.put(kFormat);
-    w.text(describe().version);
+    w.text(definition().descriptor().version);
     w.put(seed_);
     w.put(round_);
     w.put(sim_->now());  // the next round starts now
     w.put(static_cast<std::uint8_t>(targetReached_));
-    w.text(p_->values().dump());
+    w.text(ctx_->params().values().dump());
     w.text(fl::encodeState(strategy_->state()));
     w.text(dp_ ? accountant_.save() : std::string());
     const sim::Metrics& m = sim_->metrics();
@@ -142,7 +142,7 @@ void Federation::saveCheckpoint() const {
 }
 
 sim::SimTime Federation::resume(core::LayerContext& ctx) {
-    const std::string path = p_->text("resume_from");
+    const std::string path = cfg_.resumeFrom;
     auto bad = [&](const std::string& why) { ctx.fail("resume_from " + path + ": " + why); };
     std::error_code ec;
     const auto size = std::filesystem::file_size(path, ec);
@@ -220,7 +220,7 @@ sim::SimTime Federation::resume(core::LayerContext& ctx) {
     std::string changed;
     nlohmann::json before = nlohmann::json::parse(params, nullptr, false);
     if (before.is_discarded()) bad("the file is damaged (its parameters)");
-    for (const auto& [name, value] : p_->values().items()) {
+    for (const auto& [name, value] : ctx_->params().values().items()) {
         if (name == "resume_from") continue;
         const auto it = before.find(name);
         const std::string was = it == before.end() ? "(unset)" : it->dump();
@@ -229,7 +229,7 @@ sim::SimTime Federation::resume(core::LayerContext& ctx) {
     if (seed != seed_)
         notes += "; the run's seed differs from the checkpoint's (" + std::to_string(seed) +
                  "): data and draws differ from here";
-    if (version != describe().version) notes += "; taken by layer version " + version;
+    if (version != definition().descriptor().version) notes += "; taken by layer version " + version;
     if (!changed.empty()) changed.pop_back();
     sim_->trace(server_, "federated",
                 "resumed from " + path + " after round " + std::to_string(round) + " at " +

@@ -1,24 +1,19 @@
-// The federated layer's descriptor: every parameter, role, service and metric it has.
+// The federated layer's one declaration: every parameter bound to its Config field, every
+// choice to its enum, every metric to its handle (config.h).
 #include <sstream>
 #include <string>
 #include <vector>
 
+#include "config.h"
 #include "federation.h"
 
 namespace dais::layers::federated {
 
-using core::MetricSpec;
-using core::ParamSpec;
-using core::ParamType;
-using sim::MetricScope;
-using sim::MetricType;
+namespace {
 
-core::LayerDescriptor describe() {
-    core::LayerDescriptor d;
-    d.id = "federated";
-    d.name = "Federated learning";
-    d.version = "0.2.0";
-    d.summary =
+Definition define() {
+    Definition d("federated", "Federated learning", "0.2.0");
+    d.summary(
         "Federated learning over the simulated network. Clients train a model on their own data "
         "(multinomial logistic regression or an MLP, mini-batch SGD, real arithmetic); only "
         "parameters travel, as messages of their real size; compute time comes from each "
@@ -27,193 +22,265 @@ core::LayerDescriptor describe() {
         "trimmed mean, Bulyan), with DP-FedAvg and a Renyi-DP accountant, against optional "
         "attackers. Stragglers miss the round deadline; crashed clients drop out. Rounds are "
         "synchronous or asynchronous (FedBuff), flat or through edge aggregators; the state "
-        "checkpoints between rounds, to resume or fork from.";
-    const auto R = ParamType::Real;
-    const auto I = ParamType::Integer;
-    const auto C = ParamType::Choice;
-    const auto S = ParamType::String;
-    // clang-format off
-    d.params = {
-        {"client_role", S, "client", {}, {}, "", "Nodes of this role are the clients.", {}},
-        {"server_role", S, "server", {}, {}, "", "The first node of this role is the server.", {}},
-        {"data", C, "synthetic", {}, {}, "",
-         "Where the data comes from: the FedProx Synthetic(alpha, beta) generator (one device per "
-         "client), its IID variant, Gaussian blobs, or a CSV file (data_file).",
-         {"synthetic", "synthetic-iid", "blobs", "csv"}},
-        {"data_file", S, "", {}, {}, "",
-         "csv: the file, relative to the scenario file's folder (or absolute).", {}},
-        {"label_column", S, "label", {}, {}, "", "csv: the column that holds the label.", {}},
-        {"synthetic_alpha", R, 1.0, 0.0, 100.0, "",
-         "Synthetic: how much the device models differ (standard deviation of u_k).", {}},
-        {"synthetic_beta", R, 1.0, 0.0, 100.0, "",
-         "Synthetic: how much the device inputs differ (standard deviation of B_k).", {}},
-        {"blob_samples", I, 10000, 10.0, 1e8, "samples", "blobs: samples in all.", {}},
-        {"blob_dimension", I, 20, 1.0, 1e5, "features", "blobs: features per sample.", {}},
-        {"blob_classes", I, 10, 2.0, 1000.0, "classes", "blobs: classes.", {}},
-        {"blob_spread", R, 1.0, 0.001, 1000.0, "",
-         "blobs: standard deviation of each blob; centres are uniform in [-4, 4]^dimension.", {}},
-        {"test_fraction", R, 0.2, 0.0, 0.9, "",
-         "Pooled data: share of the rows held out as the global test set.", {}},
-        {"client_test_fraction", R, 0.2, 0.0, 0.9, "",
-         "Share of each client's rows kept as its own test set.", {}},
-        {"partition", C, "iid", {}, {}, "",
-         "Pooled data: how the training rows are shared between clients. dirichlet-client: each "
-         "client's class mix ~ Dir(alpha * prior) (Hsu et al. 2019); dirichlet-class: each class "
-         "split over clients by Dir(alpha); shards: k label-sorted shards per client (McMahan et "
-         "al. 2017); power-law: IID labels, sizes from a power law.",
-         {"iid", "dirichlet-client", "dirichlet-class", "shards", "power-law"}},
-        {"partition_alpha", R, 0.5, 0.001, 1000.0, "", "Dirichlet concentration.", {}},
-        {"shards_per_client", I, 2, 1.0, 1000.0, "shards", "shards: shards per client.", {}},
-        {"model", C, "logistic", {}, {}, "",
-         "Multinomial logistic regression, or an MLP with ReLU hidden layers.",
-         {"logistic", "mlp"}},
-        {"hidden", S, "64", {}, {}, "units",
-         "mlp: hidden layer widths, comma-separated (\"128,64\").", {}},
-        {"wire", C, "float32", {}, {}, "",
-         "How parameters travel: 4 or 8 bytes each (the arithmetic is float64 either way).",
-         {"float32", "float64"}},
-        {"rounds", I, 20, 1.0, 1e6, "rounds", "Rounds of federated training.", {}},
-        {"fraction", R, 0.1, 0.0, 1.0, "", "Share of the clients picked each round.", {}},
-        {"min_clients", I, 2, 1.0, 1e7, "clients", "At least this many clients per round.", {}},
-        {"epochs", I, 1, 1.0, 1000.0, "epochs", "Local epochs per round.", {}},
-        {"batch_size", I, 32, 1.0, 1e6, "samples", "Local mini-batch size.", {}},
-        {"learning_rate", R, 0.05, 0.0, 100.0, "", "Client learning rate.", {}},
-        {"momentum", R, 0.0, 0.0, 0.999, "", "Client SGD momentum.", {}},
-        {"weight_decay", R, 0.0, 0.0, 10.0, "", "Client L2 weight decay.", {}},
-        {"mu", R, 0.0, 0.0, 100.0, "",
-         "FedProx proximal term mu/2 ||w - w_global||^2 (0: plain FedAvg training).", {}},
-        {"strategy", C, "fedavg", {}, {}, "",
-         "The server's strategy.",
-         {"fedavg", "fedavgm", "fedadam", "fedyogi", "fedadagrad", "qfedavg"}},
-        {"server_lr", R, 1.0, 0.0, 100.0, "",
-         "Server learning rate (FedAvg, FedAvgM; the eta of FedAdam/Yogi/Adagrad).", {}},
-        {"server_momentum", R, 0.9, 0.0, 0.999, "", "FedAvgM: server momentum.", {}},
-        {"beta1", R, 0.9, 0.0, 0.999, "", "FedAdam/Yogi/Adagrad: first-moment decay.", {}},
-        {"beta2", R, 0.99, 0.0, 0.99999, "", "FedAdam/Yogi: second-moment decay.", {}},
-        {"tau", R, 1e-3, 1e-12, 10.0, "", "FedAdam/Yogi/Adagrad: adaptivity tau.", {}},
-        {"q", R, 1.0, 0.0, 100.0, "", "q-FedAvg: the fairness exponent q.", {}},
-        {"lipschitz", R, 1.0, 1e-9, 1e9, "", "q-FedAvg: the Lipschitz estimate L (1/lr).", {}},
-        {"aggregator", C, "mean", {}, {}, "",
-         "How updates are combined: the sample-weighted mean, or a robust rule.",
-         {"mean", "krum", "multi-krum", "median", "trimmed-mean", "bulyan"}},
-        {"byzantine", I, 0, 0.0, 1e6, "clients",
-         "Krum, Multi-Krum, Bulyan: the number f of Byzantine clients tolerated.", {}},
-        {"trim", R, 0.1, 0.0, 0.49, "", "Trimmed mean: share trimmed at each end.", {}},
-        {"deadline", ParamType::Duration, 0, 0.0, 1e7, "s",
-         "Round deadline after the model is sent (0: none, wait for every client).", {}},
-        {"stragglers", C, "drop", {}, {}, "",
-         "What a client that cannot finish by the deadline does: its late update is dropped, or "
-         "it sends the partial work it can finish in time.", {"drop", "partial"}},
-        {"default_gflops", R, 10.0, 0.001, 1e9, "GFLOP/s",
-         "Compute speed of a client whose node declares none.", {}},
-        {"dp_clip", R, 0.0, 0.0, 1e9, "",
-         "DP-FedAvg: clip each update to this L2 norm (0: no differential privacy).", {}},
-        {"dp_noise", R, 1.0, 0.0, 1e6, "", "DP-FedAvg: noise multiplier z.", {}},
-        {"dp_delta", R, 1e-5, 1e-12, 0.1, "", "DP-FedAvg: the delta of the reported epsilon.", {}},
-        {"attack", C, "none", {}, {}, "",
-         "What malicious clients do. label-flip: train on labels c -> C-1-c; sign-flip: send "
-         "-attack_scale times the honest update; gaussian: add noise of sigma attack_scale; "
-         "model-replacement: train on flipped labels and boost the update by attack_scale x "
-         "(clients per round / server_lr), so that averaging leaves the attacker's model "
-         "(Bagdasaryan et al. 2020).",
-         {"none", "label-flip", "sign-flip", "gaussian", "model-replacement"}},
-        {"attackers", R, 0.0, 0.0, 1.0, "", "Share of the clients that are malicious.", {}},
-        {"attack_scale", R, 1.0, 0.0, 1e6, "",
-         "sign-flip: the scale of the flipped update; gaussian: the noise sigma; "
-         "model-replacement: a factor on the paper's boost.", {}},
-        {"target_accuracy", R, 0.0, 0.0, 1.0, "",
-         "Report the round and time at which test accuracy first reaches this (0: none).", {}},
-        {"availability", C, "always", {}, {}, "",
-         "When a client can take part: always (while its node is up); churn: on and off in "
-         "turns of exponential length (mean_on, mean_off); diurnal: available with a "
-         "probability that follows the time of day, highest at peak_hour (phones charging at "
-         "night). A client that goes away before it uploads drops out.",
-         {"always", "churn", "diurnal"}},
-        {"mean_on", ParamType::Duration, "10min", 0.001, 1e7, "s", "churn: mean time on.", {}},
-        {"mean_off", ParamType::Duration, "10min", 0.001, 1e7, "s", "churn: mean time off.", {}},
-        {"peak_hour", R, 3.0, 0.0, 24.0, "h",
-         "diurnal: the hour (from the start of the run) when most clients are available.", {}},
-        {"min_availability", R, 0.1, 0.0, 1.0, "",
-         "diurnal: the share of clients available at the quietest hour.", {}},
-        {"max_availability", R, 0.9, 0.0, 1.0, "",
-         "diurnal: the share of clients available at peak_hour.", {}},
-        {"mode", C, "sync", {}, {}, "",
-         "sync: rounds; the server waits for the round's clients (or the deadline). async: "
-         "FedBuff (Nguyen et al. 2022): concurrency clients train at all times, each on the "
-         "model it was sent; the server steps once buffer_size updates have arrived, each "
-         "scaled by 1/(1 + staleness)^staleness_exponent, and sends the new model to the next "
-         "clients. rounds then counts server steps.", {"sync", "async"}},
-        {"concurrency", I, 10, 1.0, 1e7, "clients", "async: clients training at once.", {}},
-        {"buffer_size", I, 5, 1.0, 1e7, "updates",
-         "async: updates the server waits for before it steps.", {}},
-        {"staleness_exponent", R, 0.5, 0.0, 10.0, "",
-         "async: an update made on a model s steps old counts 1/(1 + s)^a (FedBuff: 0.5).", {}},
-        {"hierarchy", C, "auto", {}, {}, "",
-         "auto: when nodes have the aggregator role, each client reports to the aggregator of "
-         "its region, which combines its clients' updates and sends one to the server "
-         "(clients of regions without one report to the server). flat: every client reports "
-         "to the server.", {"auto", "flat"}},
-        {"aggregator_role", S, "aggregator", {}, {}, "", "Nodes of this role are edge aggregators.",
-         {}},
-        {"secure_aggregation", C, "auto", {}, {}, "",
-         "Sum the updates through the secure-aggregation service, so the server sees only the "
-         "sum: auto uses it when a layer of the run provides it; required refuses to run "
-         "without it; off never uses it.", {"auto", "off", "required"}},
-        {"checkpoint_every", I, 0, 0.0, 1e6, "rounds",
-         "Save the federation's whole state every this many rounds (0: never), as "
-         "checkpoint_dir/seed<seed>-round<r>.dflck.", {}},
-        {"checkpoint_dir", S, "checkpoints", {}, {}, "",
-         "Folder of the checkpoints (relative to the working directory).", {}},
-        {"resume_from", S, "", {}, {}, "",
-         "Start from this checkpoint: the rounds after it run as they would have, from the "
-         "simulated time it was taken. Parameters may differ from the checkpoint's (a fork); "
-         "the model, data and strategy must fit its state.", {}},
-        {"threads", I, 0, 0.0, 1024.0, "threads",
-         "Worker threads for local training (0: one per core). Results do not depend on it.", {}},
-    };
-    // clang-format on
-    d.roles = {{"client", false, "clients train on their own data"},
-               {"server", false, "the server aggregates"},
-               {"aggregator", false, "edge aggregators combine their region's updates"}};
-    d.uses = {{"secure-aggregation", false,
-               "without it the server sees each client's update (secure_aggregation auto)"}};
-    auto g = [](const char* name, const char* unit, const char* help) {
-        return MetricSpec{name, unit, MetricType::Gauge, MetricScope::Global, help};
-    };
-    auto c = [](const char* name, const char* unit, const char* help) {
-        return MetricSpec{name, unit, MetricType::Counter, MetricScope::Global, help};
-    };
-    auto h = [](const char* name, const char* unit, const char* help) {
-        return MetricSpec{name, unit, MetricType::Distribution, MetricScope::Global, help};
-    };
-    d.metrics = {
-        g("federated.round", "rounds", "Rounds completed."),
-        g("federated.accuracy", "1", "Global test accuracy after the last round."),
-        g("federated.loss", "nats", "Global test loss (cross-entropy) after the last round."),
-        h("federated.loss_change", "nats",
-          "Absolute change of the global test loss from one round to the next: how steadily "
-          "training goes."),
-        g("federated.client_accuracy.p10", "1",
-          "10th percentile of the participants' accuracy on their own test rows."),
-        g("federated.client_accuracy.p50", "1", "Median participant accuracy."),
-        g("federated.client_accuracy.p90", "1", "90th percentile of participant accuracy."),
-        g("federated.participants", "clients", "Clients whose update was aggregated last round."),
-        c("federated.bytes.down", "B", "Model bytes sent toward clients (every hop)."),
-        c("federated.bytes.up", "B", "Update bytes sent toward the server (every hop)."),
-        c("federated.bytes.server", "B",
-          "Bytes in and out of the server: with edge aggregators, far less than up + down."),
-        c("federated.stragglers", "clients", "Updates that missed the deadline."),
-        c("federated.dropouts", "clients", "Clients lost on the way (crashed, unreachable)."),
-        c("federated.partial", "clients", "Clients that sent partial work."),
-        h("federated.round_time", "s", "Simulated time per round."),
-        h("federated.update_norm", "L2", "L2 norm of each aggregated client update."),
-        h("federated.staleness", "steps",
-          "async: how many server steps old the model of each aggregated update was."),
-        g("federated.epsilon", "eps", "DP: epsilon spent so far at dp_delta."),
-        g("federated.rounds_to_target", "rounds",
-          "First round reaching target_accuracy (0 until then)."),
-        g("federated.time_to_target", "s", "Simulated time when target_accuracy was reached."),
-    };
+        "checkpoints between rounds, to resume or fork from.");
+
+    d.text("client_role", &Config::clientRole, "client", "", "Nodes of this role are the clients.");
+    d.text("server_role", &Config::serverRole, "server", "",
+           "The first node of this role is the server.");
+    d.choice("data", &Config::data, DataSource::Synthetic,
+             {{"synthetic", DataSource::Synthetic},
+              {"synthetic-iid", DataSource::SyntheticIid},
+              {"blobs", DataSource::Blobs},
+              {"csv", DataSource::Csv}},
+             "Where the data comes from: the FedProx Synthetic(alpha, beta) generator (one device "
+             "per client), its IID variant, Gaussian blobs, or a CSV file (data_file).");
+    d.text("data_file", &Config::dataFile, "", "",
+           "csv: the file, relative to the scenario file's folder (or absolute).");
+    d.text("label_column", &Config::labelColumn, "label", "",
+           "csv: the column that holds the label.");
+    d.real("synthetic_alpha", &Config::syntheticAlpha, 1.0, "",
+           "Synthetic: how much the device models differ (standard deviation of u_k).")
+        .range(0, 100);
+    d.real("synthetic_beta", &Config::syntheticBeta, 1.0, "",
+           "Synthetic: how much the device inputs differ (standard deviation of B_k).")
+        .range(0, 100);
+    d.integer("blob_samples", &Config::blobSamples, 10000, "samples", "blobs: samples in all.")
+        .range(10, 1e8);
+    d.integer("blob_dimension", &Config::blobDimension, 20, "features",
+              "blobs: features per sample.")
+        .range(1, 1e5);
+    d.integer("blob_classes", &Config::blobClasses, 10, "classes", "blobs: classes.")
+        .range(2, 1000);
+    d.real("blob_spread", &Config::blobSpread, 1.0, "",
+           "blobs: standard deviation of each blob; centres are uniform in [-4, 4]^dimension.")
+        .range(0.001, 1000);
+    d.real("test_fraction", &Config::testFraction, 0.2, "",
+           "Pooled data: share of the rows held out as the global test set.")
+        .range(0, 0.9);
+    d.real("client_test_fraction", &Config::clientTestFraction, 0.2, "",
+           "Share of each client's rows kept as its own test set.")
+        .range(0, 0.9);
+    d.choice("partition", &Config::partition, fl::PartitionScheme::Iid,
+             {{"iid", fl::PartitionScheme::Iid},
+              {"dirichlet-client", fl::PartitionScheme::DirichletClient},
+              {"dirichlet-class", fl::PartitionScheme::DirichletClass},
+              {"shards", fl::PartitionScheme::Shards},
+              {"power-law", fl::PartitionScheme::PowerLaw}},
+             "Pooled data: how the training rows are shared between clients. dirichlet-client: "
+             "each client's class mix ~ Dir(alpha * prior) (Hsu et al. 2019); dirichlet-class: "
+             "each class split over clients by Dir(alpha); shards: k label-sorted shards per "
+             "client (McMahan et al. 2017); power-law: IID labels, sizes from a power law.");
+    d.real("partition_alpha", &Config::partitionAlpha, 0.5, "", "Dirichlet concentration.")
+        .range(0.001, 1000);
+    d.integer("shards_per_client", &Config::shardsPerClient, 2, "shards",
+              "shards: shards per client.")
+        .range(1, 1000);
+    d.choice("model", &Config::model, ModelKind::Logistic,
+             {{"logistic", ModelKind::Logistic}, {"mlp", ModelKind::Mlp}},
+             "Multinomial logistic regression, or an MLP with ReLU hidden layers.");
+    d.text("hidden", &Config::hidden, "64", "units",
+           "mlp: hidden layer widths, comma-separated (\"128,64\").");
+    d.choice("wire", &Config::wire, fl::WireFormat::Float32,
+             {{"float32", fl::WireFormat::Float32}, {"float64", fl::WireFormat::Float64}},
+             "How parameters travel: 4 or 8 bytes each (the arithmetic is float64 either way).");
+    d.integer("rounds", &Config::rounds, 20, "rounds", "Rounds of federated training.")
+        .range(1, 1e6);
+    d.real("fraction", &Config::fraction, 0.1, "", "Share of the clients picked each round.")
+        .range(0, 1);
+    d.integer("min_clients", &Config::minClients, 2, "clients",
+              "At least this many clients per round.")
+        .range(1, 1e7);
+    d.integer("epochs", &Config::epochs, 1, "epochs", "Local epochs per round.").range(1, 1000);
+    d.integer("batch_size", &Config::batchSize, 32, "samples", "Local mini-batch size.")
+        .range(1, 1e6);
+    d.real("learning_rate", &Config::learningRate, 0.05, "", "Client learning rate.").range(0, 100);
+    d.real("momentum", &Config::momentum, 0.0, "", "Client SGD momentum.").range(0, 0.999);
+    d.real("weight_decay", &Config::weightDecay, 0.0, "", "Client L2 weight decay.").range(0, 10);
+    d.real("mu", &Config::mu, 0.0, "",
+           "FedProx proximal term mu/2 ||w - w_global||^2 (0: plain FedAvg training).")
+        .range(0, 100);
+    d.choice("strategy", &Config::strategy, StrategyKind::FedAvg,
+             {{"fedavg", StrategyKind::FedAvg},
+              {"fedavgm", StrategyKind::FedAvgM},
+              {"fedadam", StrategyKind::FedAdam},
+              {"fedyogi", StrategyKind::FedYogi},
+              {"fedadagrad", StrategyKind::FedAdagrad},
+              {"qfedavg", StrategyKind::QFedAvg}},
+             "The server's strategy.");
+    d.real("server_lr", &Config::serverLr, 1.0, "",
+           "Server learning rate (FedAvg, FedAvgM; the eta of FedAdam/Yogi/Adagrad).")
+        .range(0, 100);
+    d.real("server_momentum", &Config::serverMomentum, 0.9, "", "FedAvgM: server momentum.")
+        .range(0, 0.999);
+    d.real("beta1", &Config::beta1, 0.9, "", "FedAdam/Yogi/Adagrad: first-moment decay.")
+        .range(0, 0.999);
+    d.real("beta2", &Config::beta2, 0.99, "", "FedAdam/Yogi: second-moment decay.")
+        .range(0, 0.99999);
+    d.real("tau", &Config::tau, 1e-3, "", "FedAdam/Yogi/Adagrad: adaptivity tau.").range(1e-12, 10);
+    d.real("q", &Config::q, 1.0, "", "q-FedAvg: the fairness exponent q.").range(0, 100);
+    d.real("lipschitz", &Config::lipschitz, 1.0, "", "q-FedAvg: the Lipschitz estimate L (1/lr).")
+        .range(1e-9, 1e9);
+    d.choice("aggregator", &Config::aggregator, Rule::Mean,
+             {{"mean", Rule::Mean},
+              {"krum", Rule::Krum},
+              {"multi-krum", Rule::MultiKrum},
+              {"median", Rule::Median},
+              {"trimmed-mean", Rule::TrimmedMean},
+              {"bulyan", Rule::Bulyan}},
+             "How updates are combined: the sample-weighted mean, or a robust rule.");
+    d.integer("byzantine", &Config::byzantine, 0, "clients",
+              "Krum, Multi-Krum, Bulyan: the number f of Byzantine clients tolerated.")
+        .range(0, 1e6);
+    d.real("trim", &Config::trim, 0.1, "", "Trimmed mean: share trimmed at each end.")
+        .range(0, 0.49);
+    d.duration("deadline", &Config::deadline, 0,
+               "Round deadline after the model is sent (0: none, wait for every client).")
+        .range(0, 1e7);
+    d.choice("stragglers", &Config::stragglers, Stragglers::Drop,
+             {{"drop", Stragglers::Drop}, {"partial", Stragglers::Partial}},
+             "What a client that cannot finish by the deadline does: its late update is "
+             "dropped, or it sends the partial work it can finish in time.");
+    d.real("default_gflops", &Config::defaultGflops, 10.0, "GFLOP/s",
+           "Compute speed of a client whose node declares none.")
+        .range(0.001, 1e9);
+    d.real("dp_clip", &Config::dpClip, 0.0, "",
+           "DP-FedAvg: clip each update to this L2 norm (0: no differential privacy).")
+        .range(0, 1e9);
+    d.real("dp_noise", &Config::dpNoise, 1.0, "", "DP-FedAvg: noise multiplier z.").range(0, 1e6);
+    d.real("dp_delta", &Config::dpDelta, 1e-5, "", "DP-FedAvg: the delta of the reported epsilon.")
+        .range(1e-12, 0.1);
+    d.choice("attack", &Config::attack, Attack::None,
+             {{"none", Attack::None},
+              {"label-flip", Attack::LabelFlip},
+              {"sign-flip", Attack::SignFlip},
+              {"gaussian", Attack::Gaussian},
+              {"model-replacement", Attack::ModelReplacement}},
+             "What malicious clients do. label-flip: train on labels c -> C-1-c; sign-flip: send "
+             "-attack_scale times the honest update; gaussian: add noise of sigma attack_scale; "
+             "model-replacement: train on flipped labels and boost the update by attack_scale x "
+             "(clients per round / server_lr), so that averaging leaves the attacker's model "
+             "(Bagdasaryan et al. 2020).");
+    d.real("attackers", &Config::attackers, 0.0, "", "Share of the clients that are malicious.")
+        .range(0, 1);
+    d.real("attack_scale", &Config::attackScale, 1.0, "",
+           "sign-flip: the scale of the flipped update; gaussian: the noise sigma; "
+           "model-replacement: a factor on the paper's boost.")
+        .range(0, 1e6);
+    d.real("target_accuracy", &Config::targetAccuracy, 0.0, "",
+           "Report the round and time at which test accuracy first reaches this (0: none).")
+        .range(0, 1);
+    d.choice("availability", &Config::availability, Availability::Always,
+             {{"always", Availability::Always},
+              {"churn", Availability::Churn},
+              {"diurnal", Availability::Diurnal}},
+             "When a client can take part: always (while its node is up); churn: on and off in "
+             "turns of exponential length (mean_on, mean_off); diurnal: available with a "
+             "probability that follows the time of day, highest at peak_hour (phones charging "
+             "at night). A client that goes away before it uploads drops out.");
+    d.duration("mean_on", &Config::meanOn, "10min", "churn: mean time on.").range(0.001, 1e7);
+    d.duration("mean_off", &Config::meanOff, "10min", "churn: mean time off.").range(0.001, 1e7);
+    d.real("peak_hour", &Config::peakHour, 3.0, "h",
+           "diurnal: the hour (from the start of the run) when most clients are available.")
+        .range(0, 24);
+    d.real("min_availability", &Config::minAvailability, 0.1, "",
+           "diurnal: the share of clients available at the quietest hour.")
+        .range(0, 1);
+    d.real("max_availability", &Config::maxAvailability, 0.9, "",
+           "diurnal: the share of clients available at peak_hour.")
+        .range(0, 1);
+    d.choice("mode", &Config::mode, Mode::Sync, {{"sync", Mode::Sync}, {"async", Mode::Async}},
+             "sync: rounds; the server waits for the round's clients (or the deadline). async: "
+             "FedBuff (Nguyen et al. 2022): concurrency clients train at all times, each on the "
+             "model it was sent; the server steps once buffer_size updates have arrived, each "
+             "scaled by 1/(1 + staleness)^staleness_exponent, and sends the new model to the "
+             "next clients. rounds then counts server steps.");
+    d.integer("concurrency", &Config::concurrency, 10, "clients",
+              "async: clients training at once.")
+        .range(1, 1e7);
+    d.integer("buffer_size", &Config::bufferSize, 5, "updates",
+              "async: updates the server waits for before it steps.")
+        .range(1, 1e7);
+    d.real("staleness_exponent", &Config::stalenessExponent, 0.5, "",
+           "async: an update made on a model s steps old counts 1/(1 + s)^a (FedBuff: 0.5).")
+        .range(0, 10);
+    d.choice("hierarchy", &Config::hierarchy, Hierarchy::Auto,
+             {{"auto", Hierarchy::Auto}, {"flat", Hierarchy::Flat}},
+             "auto: when nodes have the aggregator role, each client reports to the aggregator "
+             "of its region, which combines its clients' updates and sends one to the server "
+             "(clients of regions without one report to the server). flat: every client reports "
+             "to the server.");
+    d.text("aggregator_role", &Config::aggregatorRole, "aggregator", "",
+           "Nodes of this role are edge aggregators.");
+    d.choice("secure_aggregation", &Config::secureAggregation, SecureAggregation::Auto,
+             {{"auto", SecureAggregation::Auto},
+              {"off", SecureAggregation::Off},
+              {"required", SecureAggregation::Required}},
+             "Sum the updates through the secure-aggregation service, so the server sees only "
+             "the sum: auto uses it when a layer of the run provides it; required refuses to "
+             "run without it; off never uses it.");
+    d.integer("checkpoint_every", &Config::checkpointEvery, 0, "rounds",
+              "Save the federation's whole state every this many rounds (0: never), as "
+              "checkpoint_dir/seed<seed>-round<r>.dflck.")
+        .range(0, 1e6);
+    d.text("checkpoint_dir", &Config::checkpointDir, "checkpoints", "",
+           "Folder of the checkpoints (relative to the working directory).");
+    d.text("resume_from", &Config::resumeFrom, "", "",
+           "Start from this checkpoint: the rounds after it run as they would have, from the "
+           "simulated time it was taken. Parameters may differ from the checkpoint's (a fork); "
+           "the model, data and strategy must fit its state.");
+    d.integer("threads", &Config::threads, 0, "threads",
+              "Worker threads for local training (0: one per core). Results do not depend on it.")
+        .range(0, 1024);
+
+    d.role("client", false, "clients train on their own data");
+    d.role("server", false, "the server aggregates");
+    d.role("aggregator", false, "edge aggregators combine their region's updates");
+    d.uses("secure-aggregation", false,
+           "without it the server sees each client's update (secure_aggregation auto)");
+
+    d.gauge("federated.round", &Metrics::round, "rounds", "Rounds completed.");
+    d.gauge("federated.accuracy", &Metrics::accuracy, "1",
+            "Global test accuracy after the last round.");
+    d.gauge("federated.loss", &Metrics::loss, "nats",
+            "Global test loss (cross-entropy) after the last round.");
+    d.distribution("federated.loss_change", &Metrics::lossChange, "nats",
+                   "Absolute change of the global test loss from one round to the next: how "
+                   "steadily training goes.");
+    d.gauge("federated.client_accuracy.p10", &Metrics::p10, "1",
+            "10th percentile of the participants' accuracy on their own test rows.");
+    d.gauge("federated.client_accuracy.p50", &Metrics::p50, "1", "Median participant accuracy.");
+    d.gauge("federated.client_accuracy.p90", &Metrics::p90, "1",
+            "90th percentile of participant accuracy.");
+    d.gauge("federated.participants", &Metrics::participants, "clients",
+            "Clients whose update was aggregated last round.");
+    d.counter("federated.bytes.down", &Metrics::bytesDown, "B",
+              "Model bytes sent toward clients (every hop).");
+    d.counter("federated.bytes.up", &Metrics::bytesUp, "B",
+              "Update bytes sent toward the server (every hop).");
+    d.counter("federated.bytes.server", &Metrics::bytesServer, "B",
+              "Bytes in and out of the server: with edge aggregators, far less than up + down.");
+    d.counter("federated.stragglers", &Metrics::stragglers, "clients",
+              "Updates that missed the deadline.");
+    d.counter("federated.dropouts", &Metrics::dropouts, "clients",
+              "Clients lost on the way (crashed, unreachable).");
+    d.counter("federated.partial", &Metrics::partial, "clients", "Clients that sent partial work.");
+    d.distribution("federated.round_time", &Metrics::roundTime, "s", "Simulated time per round.");
+    d.distribution("federated.update_norm", &Metrics::updateNorm, "L2",
+                   "L2 norm of each aggregated client update.");
+    d.distribution("federated.staleness", &Metrics::staleness, "steps",
+                   "async: how many server steps old the model of each aggregated update was.");
+    d.gauge("federated.epsilon", &Metrics::epsilon, "eps", "DP: epsilon spent so far at dp_delta.");
+    d.gauge("federated.rounds_to_target", &Metrics::roundsToTarget, "rounds",
+            "First round reaching target_accuracy (0 until then).");
+    d.gauge("federated.time_to_target", &Metrics::timeToTarget, "s",
+            "Simulated time when target_accuracy was reached.");
+    return d;
+}
+
+}  // namespace
+
+const Definition& definition() {
+    static const Definition d = define();
     return d;
 }
 

@@ -30,150 +30,140 @@ void Federation::setup(core::LayerContext& ctx) {
     ctx_ = &ctx;
     sim_ = &ctx.simulation();
     net_ = &ctx.network();
-    p_ = &ctx.params();
-    const core::LayerParams& p = *p_;
+    cfg_ = definition().read(ctx.params());
     seed_ = sim_->seed();
 
-    const auto servers = ctx.nodesWithRole(p.text("server_role"));
+    const auto servers = ctx.nodesWithRole(cfg_.serverRole);
     if (servers.empty())
-        ctx.fail("no node has the server role \"" + p.text("server_role") +
+        ctx.fail("no node has the server role \"" + cfg_.serverRole +
                  "\" (set layers.federated.server_role)");
     server_ = servers.front();
-    clients_ = ctx.nodesWithRole(p.text("client_role"));
+    clients_ = ctx.nodesWithRole(cfg_.clientRole);
     if (clients_.empty())
-        ctx.fail("no node has the client role \"" + p.text("client_role") +
+        ctx.fail("no node has the client role \"" + cfg_.clientRole +
                  "\" (set layers.federated.client_role)");
 
     setupData(ctx);
     const fl::ModelSpec spec =
-        p.text("model") == "mlp"
-            ? fl::ModelSpec::mlp(data_->inputs(), parseWidths(p.text("hidden")), data_->classes())
+        cfg_.model == ModelKind::Mlp
+            ? fl::ModelSpec::mlp(data_->inputs(), parseWidths(cfg_.hidden), data_->classes())
             : fl::ModelSpec::logistic(data_->inputs(), data_->classes());
     model_ = std::make_unique<fl::Model>(spec);
     sim::RngStream initRng(seed_, "federated", server_, "init");
     strategy_ = makeStrategy(model_->initialParameters(initRng));
 
-    train_.learningRate = p.real("learning_rate");
-    train_.momentum = p.real("momentum");
-    train_.weightDecay = p.real("weight_decay");
-    train_.proximalMu = p.real("mu");
-    train_.epochs = static_cast<std::size_t>(p.integer("epochs"));
-    train_.batchSize = static_cast<std::size_t>(p.integer("batch_size"));
+    train_.learningRate = cfg_.learningRate;
+    train_.momentum = cfg_.momentum;
+    train_.weightDecay = cfg_.weightDecay;
+    train_.proximalMu = cfg_.mu;
+    train_.epochs = cfg_.epochs;
+    train_.batchSize = cfg_.batchSize;
 
-    cfg_.async = p.text("mode") == "async";
-    if (p.real("dp_clip") > 0) {
-        if (p.text("aggregator") != "mean" ||
-            (p.text("strategy") != "fedavg" && p.text("strategy") != "fedavgm"))
-            ctx.fail(
-                "DP-FedAvg (dp_clip > 0) works with strategy fedavg or fedavgm and the mean "
-                "aggregator");
-        if (cfg_.async) ctx.fail("DP-FedAvg (dp_clip > 0) needs rounds: use mode sync");
+    checkCombinations(ctx);
+    if (cfg_.dpClip > 0) {
         fl::DpFedAvgConfig c;
-        c.clipNorm = p.real("dp_clip");
-        c.noiseMultiplier = p.real("dp_noise");
+        c.clipNorm = cfg_.dpClip;
+        c.noiseMultiplier = cfg_.dpNoise;
         dp_ = std::make_unique<fl::DpFedAvg>(c);
     }
 
     setupAttackers(ctx);
-    setupAvailability(ctx);
-
-    cfg_.messageBytes = model_->wireBytes(p.text("wire") == "float64" ? fl::WireFormat::Float64
-                                                                      : fl::WireFormat::Float32);
-    cfg_.partial = p.text("stragglers") == "partial";
-    cfg_.defaultFlops = p.real("default_gflops") * 1e9;
-    cfg_.fraction = p.real("fraction");
-    cfg_.target = p.real("target_accuracy");
-    cfg_.serverLr = p.real("server_lr");
-    cfg_.rounds = static_cast<std::uint64_t>(p.integer("rounds"));
-    cfg_.concurrency = static_cast<std::size_t>(p.integer("concurrency"));
-    cfg_.bufferSize = static_cast<std::size_t>(p.integer("buffer_size"));
-    cfg_.stalenessExponent = p.real("staleness_exponent");
-    cfg_.checkpointEvery = static_cast<std::uint64_t>(p.integer("checkpoint_every"));
-    cfg_.checkpointDir = p.text("checkpoint_dir");
-    if (cfg_.async) {
-        if (cfg_.bufferSize > cfg_.concurrency)
-            ctx.fail("async: buffer_size (" + std::to_string(cfg_.bufferSize) +
-                     ") is larger than concurrency (" + std::to_string(cfg_.concurrency) +
-                     "): the server would wait for updates that never come");
-        if (p.duration("deadline") > 0)
-            ctx.fail("async has no rounds to give a deadline: set deadline to 0");
-        if (p.text("strategy") == "qfedavg") ctx.fail("q-FedAvg needs rounds: use mode sync");
-        if (cfg_.checkpointEvery > 0 || !p.text("resume_from").empty())
-            ctx.fail(
-                "checkpoints are taken between rounds, and async training has no such moment: "
-                "use mode sync");
-    }
-
-    const auto t = p.integer("threads");
-    threads_ = t > 0 ? static_cast<std::size_t>(t)
-                     : std::max<std::size_t>(1, std::thread::hardware_concurrency());
+    setupAvailability();
+    messageBytes_ = model_->wireBytes(cfg_.wire);
+    threads_ = cfg_.threads > 0 ? cfg_.threads
+                                : std::max<std::size_t>(1, std::thread::hardware_concurrency());
 
     setupHierarchy(ctx);
     setupSecureAggregation(ctx);
-    defineMetrics(ctx);
+    m_ = definition().defineMetrics(ctx);
 
     // The model before any round.
     const fl::Evaluation e0 = fl::evaluate(*model_, strategy_->parameters(), data_->globalTest());
     sim_->metrics().set(m_.accuracy, e0.accuracy);
     sim_->metrics().set(m_.loss, e0.loss);
 
-    if (cfg_.async) {
+    registerHandlers();
+    ctx.simulation().trace(server_, "federated",
+                           "data " + data_->describe() + "; model " + spec.describe() + ", " +
+                               std::to_string(model_->parameterCount()) + " parameters");
+    if (!cfg_.resumeFrom.empty())
+        sim_->scheduleAt(resume(ctx), server_, roundKind_);
+    else
+        sim_->scheduleIn(0, server_, roundKind_);
+}
+
+void Federation::checkCombinations(core::LayerContext& ctx) const {
+    if (cfg_.dpClip > 0) {
+        if (cfg_.aggregator != Rule::Mean ||
+            (cfg_.strategy != StrategyKind::FedAvg && cfg_.strategy != StrategyKind::FedAvgM))
+            ctx.fail(
+                "DP-FedAvg (dp_clip > 0) works with strategy fedavg or fedavgm and the mean "
+                "aggregator");
+        if (async()) ctx.fail("DP-FedAvg (dp_clip > 0) needs rounds: use mode sync");
+    }
+    if (cfg_.minAvailability > cfg_.maxAvailability)
+        ctx.fail("min_availability is greater than max_availability");
+    if (!async()) return;
+    if (cfg_.bufferSize > cfg_.concurrency)
+        ctx.fail("async: buffer_size (" + std::to_string(cfg_.bufferSize) +
+                 ") is larger than concurrency (" + std::to_string(cfg_.concurrency) +
+                 "): the server would wait for updates that never come");
+    if (cfg_.deadline > 0) ctx.fail("async has no rounds to give a deadline: set deadline to 0");
+    if (cfg_.strategy == StrategyKind::QFedAvg) ctx.fail("q-FedAvg needs rounds: use mode sync");
+    if (cfg_.checkpointEvery > 0 || !cfg_.resumeFrom.empty())
+        ctx.fail(
+            "checkpoints are taken between rounds, and async training has no such moment: use "
+            "mode sync");
+}
+
+void Federation::registerHandlers() {
+    if (async()) {
         modelPort_ = net_->registerPort("federated.model", &Federation::onAsyncModel, this,
                                         &Federation::onAsyncLost);
         updatePort_ = net_->registerPort("federated.update", &Federation::onAsyncUpdate, this,
                                          &Federation::onAsyncLost);
         trainedKind_ = sim_->registerKind<&Federation::onAsyncTrained>("federated.trained", *this);
         roundKind_ = sim_->registerKind<&Federation::onRoundStart>("federated.round", *this);
-    } else {
-        modelPort_ =
-            net_->registerPort("federated.model", &Federation::onModel, this, &Federation::onLost);
-        updatePort_ = net_->registerPort("federated.update", &Federation::onUpdate, this,
-                                         &Federation::onLost);
-        roundKind_ = sim_->registerKind<&Federation::onRoundStart>("federated.round", *this);
-        trainedKind_ = sim_->registerKind<&Federation::onTrained>("federated.trained", *this);
-        deadlineKind_ = sim_->registerKind<&Federation::onDeadline>("federated.deadline", *this);
-        if (!edges_.empty()) {
-            edgeModelPort_ = net_->registerPort("federated.edge-model", &Federation::onEdgeModel,
-                                                this, &Federation::onEdgeLost);
-            edgeUpdatePort_ = net_->registerPort("federated.edge-update", &Federation::onEdgeUpdate,
-                                                 this, &Federation::onEdgeLost);
-            edgeDeadlineKind_ =
-                sim_->registerKind<&Federation::onEdgeDeadline>("federated.edge-deadline", *this);
-        }
+        return;
     }
-
-    ctx.simulation().trace(server_, "federated",
-                           "data " + data_->describe() + "; model " + spec.describe() + ", " +
-                               std::to_string(model_->parameterCount()) + " parameters");
-    if (!p.text("resume_from").empty())
-        sim_->scheduleAt(resume(ctx), server_, roundKind_);
-    else
-        sim_->scheduleIn(0, server_, roundKind_);
+    modelPort_ =
+        net_->registerPort("federated.model", &Federation::onModel, this, &Federation::onLost);
+    updatePort_ =
+        net_->registerPort("federated.update", &Federation::onUpdate, this, &Federation::onLost);
+    roundKind_ = sim_->registerKind<&Federation::onRoundStart>("federated.round", *this);
+    trainedKind_ = sim_->registerKind<&Federation::onTrained>("federated.trained", *this);
+    deadlineKind_ = sim_->registerKind<&Federation::onDeadline>("federated.deadline", *this);
+    if (edges_.empty()) return;
+    edgeModelPort_ = net_->registerPort("federated.edge-model", &Federation::onEdgeModel, this,
+                                        &Federation::onEdgeLost);
+    edgeUpdatePort_ = net_->registerPort("federated.edge-update", &Federation::onEdgeUpdate, this,
+                                         &Federation::onEdgeLost);
+    edgeDeadlineKind_ =
+        sim_->registerKind<&Federation::onEdgeDeadline>("federated.edge-deadline", *this);
 }
 
 void Federation::setupData(core::LayerContext& ctx) {
-    const core::LayerParams& p = *p_;
     DataOptions o;
-    o.source = p.text("data");
-    if (o.source == "csv") {
-        if (p.text("data_file").empty()) ctx.fail("data \"csv\" needs data_file");
-        std::filesystem::path file(p.text("data_file"));
+    o.source = cfg_.data;
+    if (o.source == DataSource::Csv) {
+        if (cfg_.dataFile.empty()) ctx.fail("data \"csv\" needs data_file");
+        std::filesystem::path file(cfg_.dataFile);
         if (file.is_relative() && !ctx.scenario().sourcePath.empty())
             file = std::filesystem::path(ctx.scenario().sourcePath).parent_path() / file;
         o.file = file.string();
-        o.labelColumn = p.text("label_column");
+        o.labelColumn = cfg_.labelColumn;
     }
-    o.alpha = p.real("synthetic_alpha");
-    o.beta = p.real("synthetic_beta");
-    o.samples = static_cast<std::size_t>(p.integer("blob_samples"));
-    o.dimension = static_cast<std::size_t>(p.integer("blob_dimension"));
-    o.classes = static_cast<std::size_t>(p.integer("blob_classes"));
-    o.spread = p.real("blob_spread");
-    o.testFraction = p.real("test_fraction");
-    o.clientTestFraction = p.real("client_test_fraction");
-    o.partition.scheme = fl::schemeFromName(p.text("partition"));
-    o.partition.alpha = p.real("partition_alpha");
-    o.partition.shardsPerClient = static_cast<std::size_t>(p.integer("shards_per_client"));
+    o.alpha = cfg_.syntheticAlpha;
+    o.beta = cfg_.syntheticBeta;
+    o.samples = cfg_.blobSamples;
+    o.dimension = cfg_.blobDimension;
+    o.classes = cfg_.blobClasses;
+    o.spread = cfg_.blobSpread;
+    o.testFraction = cfg_.testFraction;
+    o.clientTestFraction = cfg_.clientTestFraction;
+    o.partition.scheme = cfg_.partition;
+    o.partition.alpha = cfg_.partitionAlpha;
+    o.partition.shardsPerClient = cfg_.shardsPerClient;
     o.seed = seed_;
     try {
         data_ = std::make_unique<FederationData>(o, clients_.size());
@@ -183,11 +173,8 @@ void Federation::setupData(core::LayerContext& ctx) {
 }
 
 void Federation::setupAttackers(core::LayerContext&) {
-    const core::LayerParams& p = *p_;
-    const std::string attack = p.text("attack");
     malicious_.assign(clients_.size(), 0);
-    cfg_.attackScale = p.real("attack_scale");
-    if (attack == "none" || p.real("attackers") <= 0) return;
+    if (cfg_.attack == Attack::None || cfg_.attackers <= 0) return;
     // The malicious clients: a seeded choice of round(attackers * N) of them.
     std::vector<std::size_t> order(clients_.size());
     for (std::size_t i = 0; i < order.size(); ++i)
@@ -196,37 +183,23 @@ void Federation::setupAttackers(core::LayerContext&) {
     for (std::size_t i = order.size(); i > 1; --i)
         std::swap(order[i - 1], order[static_cast<std::size_t>(rng.below(i))]);
     const auto bad = static_cast<std::size_t>(
-        std::llround(p.real("attackers") * static_cast<double>(clients_.size())));
+        std::llround(cfg_.attackers * static_cast<double>(clients_.size())));
     for (std::size_t i = 0; i < bad; ++i)
         malicious_[order[i]] = 1;
-    cfg_.labelFlip = attack == "label-flip" || attack == "model-replacement";
-    cfg_.modelReplacement = attack == "model-replacement";
-    if (attack == "sign-flip" || attack == "gaussian") {
+    if (cfg_.attack == Attack::SignFlip || cfg_.attack == Attack::Gaussian) {
         fl::AttackOptions a;
-        a.kind = attack == "sign-flip" ? fl::AttackOptions::Kind::SignFlip
-                                       : fl::AttackOptions::Kind::GaussianNoise;
+        a.kind = cfg_.attack == Attack::SignFlip ? fl::AttackOptions::Kind::SignFlip
+                                                 : fl::AttackOptions::Kind::GaussianNoise;
         a.scale = cfg_.attackScale;
         a.sigma = cfg_.attackScale;
         attack_ = std::make_unique<fl::UpdateAttack>(a, seed_);
     }
 }
 
-void Federation::setupAvailability(core::LayerContext& ctx) {
-    const core::LayerParams& p = *p_;
-    const std::string av = p.text("availability");
-    availability_ = av == "churn"     ? Availability::Churn
-                    : av == "diurnal" ? Availability::Diurnal
-                                      : Availability::Always;
-    cfg_.meanOn = sim::toSeconds(p.duration("mean_on"));
-    cfg_.meanOff = sim::toSeconds(p.duration("mean_off"));
-    cfg_.peakHour = p.real("peak_hour");
-    cfg_.minAvailability = p.real("min_availability");
-    cfg_.maxAvailability = p.real("max_availability");
-    if (cfg_.minAvailability > cfg_.maxAvailability)
-        ctx.fail("min_availability is greater than max_availability");
-    if (availability_ != Availability::Churn) return;
+void Federation::setupAvailability() {
+    if (cfg_.availability != Availability::Churn) return;
     churn_.resize(clients_.size());
-    const double on = cfg_.meanOn, off = cfg_.meanOff;
+    const double on = sim::toSeconds(cfg_.meanOn), off = sim::toSeconds(cfg_.meanOff);
     for (std::size_t k = 0; k < clients_.size(); ++k) {
         // Start in the stationary state: on with probability on / (on + off).
         sim::RngStream rng(seed_, "federated", clients_[k], "churn");
@@ -238,22 +211,21 @@ void Federation::setupAvailability(core::LayerContext& ctx) {
 /// Each client reports to the aggregator of its region, the nearest one if the region has
 /// several; clients without one report to the server.
 void Federation::setupHierarchy(core::LayerContext& ctx) {
-    const core::LayerParams& p = *p_;
     edgeOf_.clear();
     edges_.clear();
-    if (p.text("hierarchy") == "flat") return;
-    const std::vector<NodeIndex> aggregators = ctx.nodesWithRole(p.text("aggregator_role"));
+    if (cfg_.hierarchy == Hierarchy::Flat) return;
+    const std::vector<NodeIndex> aggregators = ctx.nodesWithRole(cfg_.aggregatorRole);
     if (aggregators.empty()) return;
-    if (cfg_.async) ctx.fail("edge aggregators work with rounds: use mode sync or hierarchy flat");
+    if (async()) ctx.fail("edge aggregators work with rounds: use mode sync or hierarchy flat");
     if (dp_)
         ctx.fail(
             "DP-FedAvg clips each client's update at the server, which edge aggregators hide: "
             "use hierarchy flat");
-    if (p.text("strategy") == "qfedavg")
+    if (cfg_.strategy == StrategyKind::QFedAvg)
         ctx.fail("q-FedAvg needs each client's loss at the server: use hierarchy flat");
     edgeOf_.assign(clients_.size(), kNoEdge);
     for (NodeIndex a : aggregators) {
-        Edge e;
+        EdgeAggregator e;
         e.node = a;
         edges_.push_back(e);
     }
@@ -286,12 +258,11 @@ void Federation::setupHierarchy(core::LayerContext& ctx) {
 }
 
 void Federation::setupSecureAggregation(core::LayerContext& ctx) {
-    const core::LayerParams& p = *p_;
-    const std::string mode = p.text("secure_aggregation");
-    if (mode == "off") return;
+    const SecureAggregation mode = cfg_.secureAggregation;
+    if (mode == SecureAggregation::Off) return;
     secure_ = ctx.services().find<core::SecureAggregator>();
     if (!secure_) {
-        if (mode == "required")
+        if (mode == SecureAggregation::Required)
             ctx.fail(
                 "secure_aggregation is required but no layer of the run provides the "
                 "secure-aggregation service");
@@ -299,16 +270,16 @@ void Federation::setupSecureAggregation(core::LayerContext& ctx) {
     }
     // The server sees only the sum: rules that look at each update cannot run.
     std::string why;
-    if (p.text("aggregator") != "mean")
-        why = "the " + p.text("aggregator") + " aggregator looks at each update";
-    else if (p.text("strategy") == "qfedavg")
+    if (cfg_.aggregator != Rule::Mean)
+        why = "the " + ctx.params().text("aggregator") + " aggregator looks at each update";
+    else if (cfg_.strategy == StrategyKind::QFedAvg)
         why = "q-FedAvg needs each client's loss";
-    else if (cfg_.async)
+    else if (async())
         why = "async training aggregates updates one buffer at a time";
     else if (!edges_.empty())
         why = "edge aggregators already combine the updates";
     if (!why.empty()) {
-        if (mode == "required")
+        if (mode == SecureAggregation::Required)
             ctx.fail("secure aggregation shows the server only the sum, but " + why);
         sim_->trace(server_, "federated",
                     "secure aggregation (from layer " +
@@ -322,69 +293,57 @@ void Federation::setupSecureAggregation(core::LayerContext& ctx) {
                     ctx.services().providerOf(core::SecureAggregator::kId) + ")");
 }
 
-void Federation::defineMetrics(core::LayerContext& ctx) {
-    m_.round = ctx.defineMetric("federated.round");
-    m_.accuracy = ctx.defineMetric("federated.accuracy");
-    m_.loss = ctx.defineMetric("federated.loss");
-    m_.lossChange = ctx.defineMetric("federated.loss_change");
-    m_.p10 = ctx.defineMetric("federated.client_accuracy.p10");
-    m_.p50 = ctx.defineMetric("federated.client_accuracy.p50");
-    m_.p90 = ctx.defineMetric("federated.client_accuracy.p90");
-    m_.participants = ctx.defineMetric("federated.participants");
-    m_.bytesDown = ctx.defineMetric("federated.bytes.down");
-    m_.bytesUp = ctx.defineMetric("federated.bytes.up");
-    m_.bytesServer = ctx.defineMetric("federated.bytes.server");
-    m_.stragglers = ctx.defineMetric("federated.stragglers");
-    m_.dropouts = ctx.defineMetric("federated.dropouts");
-    m_.partial = ctx.defineMetric("federated.partial");
-    m_.roundTime = ctx.defineMetric("federated.round_time");
-    m_.updateNorm = ctx.defineMetric("federated.update_norm");
-    m_.staleness = ctx.defineMetric("federated.staleness");
-    m_.epsilon = ctx.defineMetric("federated.epsilon");
-    m_.roundsToTarget = ctx.defineMetric("federated.rounds_to_target");
-    m_.timeToTarget = ctx.defineMetric("federated.time_to_target");
-}
-
 std::unique_ptr<fl::Strategy> Federation::makeStrategy(Eigen::VectorXd initial) const {
-    const core::LayerParams& p = *p_;
-    const std::string s = p.text("strategy");
     std::unique_ptr<fl::Strategy> out;
-    if (s == "fedavg") {
-        out = std::make_unique<fl::FedAvg>(std::move(initial),
-                                           fl::FedAvg::Options{p.real("server_lr")});
-    } else if (s == "fedavgm") {
-        out = std::make_unique<fl::FedAvgM>(
-            std::move(initial),
-            fl::FedAvgM::Options{p.real("server_lr"), p.real("server_momentum")});
-    } else if (s == "qfedavg") {
-        out = std::make_unique<fl::QFedAvg>(std::move(initial),
-                                            fl::QFedAvg::Options{p.real("q"), p.real("lipschitz")});
-    } else {
-        fl::FedOptOptions o;
-        o.eta = p.real("server_lr");
-        o.beta1 = p.real("beta1");
-        o.beta2 = p.real("beta2");
-        o.tau = p.real("tau");
-        if (s == "fedadam")
+    fl::FedOptOptions o;
+    o.eta = cfg_.serverLr;
+    o.beta1 = cfg_.beta1;
+    o.beta2 = cfg_.beta2;
+    o.tau = cfg_.tau;
+    switch (cfg_.strategy) {
+        case StrategyKind::FedAvg:
+            out = std::make_unique<fl::FedAvg>(std::move(initial),
+                                               fl::FedAvg::Options{cfg_.serverLr});
+            break;
+        case StrategyKind::FedAvgM:
+            out = std::make_unique<fl::FedAvgM>(
+                std::move(initial), fl::FedAvgM::Options{cfg_.serverLr, cfg_.serverMomentum});
+            break;
+        case StrategyKind::QFedAvg:
+            out = std::make_unique<fl::QFedAvg>(std::move(initial),
+                                                fl::QFedAvg::Options{cfg_.q, cfg_.lipschitz});
+            break;
+        case StrategyKind::FedAdam:
             out = std::make_unique<fl::FedAdam>(std::move(initial), o);
-        else if (s == "fedyogi")
+            break;
+        case StrategyKind::FedYogi:
             out = std::make_unique<fl::FedYogi>(std::move(initial), o);
-        else
+            break;
+        case StrategyKind::FedAdagrad:
             out = std::make_unique<fl::FedAdagrad>(std::move(initial), o);
+            break;
     }
-    const std::string a = p.text("aggregator");
-    const auto f = static_cast<std::size_t>(p.integer("byzantine"));
+    const std::size_t f = cfg_.byzantine;
     std::shared_ptr<const fl::Aggregator> rule;
-    if (a == "krum")
-        rule = std::make_shared<fl::Krum>(f);
-    else if (a == "multi-krum")
-        rule = std::make_shared<fl::MultiKrum>(f);
-    else if (a == "median")
-        rule = std::make_shared<fl::CoordinateMedian>();
-    else if (a == "trimmed-mean")
-        rule = std::make_shared<fl::TrimmedMean>(p.real("trim"));
-    else if (a == "bulyan")
-        rule = std::make_shared<fl::Bulyan>(f);
+    switch (cfg_.aggregator) {
+        case Rule::Mean:
+            break;
+        case Rule::Krum:
+            rule = std::make_shared<fl::Krum>(f);
+            break;
+        case Rule::MultiKrum:
+            rule = std::make_shared<fl::MultiKrum>(f);
+            break;
+        case Rule::Median:
+            rule = std::make_shared<fl::CoordinateMedian>();
+            break;
+        case Rule::TrimmedMean:
+            rule = std::make_shared<fl::TrimmedMean>(cfg_.trim);
+            break;
+        case Rule::Bulyan:
+            rule = std::make_shared<fl::Bulyan>(f);
+            break;
+    }
     if (rule) out->setAggregator(std::move(rule));
     return out;
 }
@@ -394,7 +353,7 @@ double Federation::secondsPerStep(std::size_t client) const {
     // (2 for the forward multiply-adds, 4 for the backward ones).
     const sim::Resources* r = net_->node(clients_[client]).resources;
     double flops = r ? std::max(r->cpuGflops * 1e9, r->gpuTflops * 1e12) : 0;
-    if (flops <= 0) flops = cfg_.defaultFlops;
+    if (flops <= 0) flops = cfg_.defaultGflops * 1e9;
     return 6.0 * static_cast<double>(model_->parameterCount()) *
            static_cast<double>(train_.batchSize) / flops;
 }
@@ -402,7 +361,7 @@ double Federation::secondsPerStep(std::size_t client) const {
 /// Whether client k can take part now (its node being up is checked separately).
 bool Federation::available(std::size_t k) {
     const SimTime now = sim_->now();
-    switch (availability_) {
+    switch (cfg_.availability) {
         case Availability::Always:
             return true;
         case Availability::Churn: {
@@ -410,7 +369,7 @@ bool Federation::available(std::size_t k) {
             if (c.next <= now) {
                 // Walk the on/off turns up to now; each turn's length comes from the client's
                 // stream, numbered by the turn, so the history is the same however it is read.
-                const double on = cfg_.meanOn, off = cfg_.meanOff;
+                const double on = sim::toSeconds(cfg_.meanOn), off = sim::toSeconds(cfg_.meanOff);
                 while (c.next <= now) {
                     c.on = !c.on;
                     ++c.changes;
@@ -431,7 +390,7 @@ bool Federation::available(std::size_t k) {
                 lo + (hi - lo) * 0.5 * (1 + std::cos(2 * kPi * (hour - cfg_.peakHour) / 24));
             // Asked once per round in sync mode, and per dispatch in async mode.
             sim::RngStream rng(seed_, "federated", clients_[k],
-                               "diurnal/" + std::to_string(cfg_.async ? dispatchCount_ : round_));
+                               "diurnal/" + std::to_string(async() ? dispatchCount_ : round_));
             return rng.uniform() < prob;
         }
     }
@@ -469,7 +428,8 @@ void Federation::parallel(std::size_t count,
 void Federation::finish(core::LayerContext&) {}
 
 core::LayerFactory factory() {
-    return {describe(), [] { return std::unique_ptr<core::Layer>(new Federation()); }};
+    return {definition().descriptor(),
+            [] { return std::unique_ptr<core::Layer>(new Federation()); }};
 }
 
 }  // namespace dais::layers::federated

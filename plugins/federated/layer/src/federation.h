@@ -2,7 +2,8 @@
 // The federation: the federated layer's state and event handlers. Internal to the layer.
 //
 // The code is in one file per part, in the order a run meets them:
-//   descriptor.cpp  what the layer takes and emits
+//   config.h        the layer's parameters (one field each) and metrics (one handle each)
+//   definition.cpp  the one declaration of them: types, defaults, ranges, units, help
 //   federated.cpp   set-up: data, model, strategy, privacy, attackers, availability
 //   rounds.cpp      synchronous rounds: select, send, train, upload, aggregate, evaluate,
 //                   directly or through edge aggregators, optionally by secure aggregation
@@ -22,6 +23,7 @@
 #include <string>
 #include <vector>
 
+#include "config.h"
 #include "dais/core/layer.h"
 #include "dais/core/services.h"
 #include "dais/fl/attacks.h"
@@ -34,7 +36,6 @@
 
 namespace dais::layers::federated {
 
-core::LayerDescriptor describe();
 /// "128,64" -> {128, 64}; throws core::LayerError naming the text.
 std::vector<std::size_t> parseWidths(const std::string& text);
 
@@ -56,7 +57,7 @@ struct Work {
 
 /// An edge aggregator of a hierarchical federation: an aggregator node and the clients of its
 /// region.
-struct Edge {
+struct EdgeAggregator {
     sim::NodeIndex node = 0;
     // this round
     std::vector<std::size_t> slots;  // the round's selected clients it serves
@@ -85,10 +86,13 @@ class Federation final : public core::Layer {
     // --- set-up (federated.cpp)
     void setupData(core::LayerContext& ctx);
     void setupAttackers(core::LayerContext& ctx);
-    void setupAvailability(core::LayerContext& ctx);
+    /// Parameters that cannot go together end the run here, before any round.
+    void checkCombinations(core::LayerContext& ctx) const;
+    void setupAvailability();
     void setupHierarchy(core::LayerContext& ctx);
     void setupSecureAggregation(core::LayerContext& ctx);
-    void defineMetrics(core::LayerContext& ctx);
+    /// The ports and event kinds of synchronous rounds (with edges) or of async training.
+    void registerHandlers();
     std::unique_ptr<fl::Strategy> makeStrategy(Eigen::VectorXd initial) const;
     bool available(std::size_t client);
     double secondsPerStep(std::size_t client) const;
@@ -150,7 +154,6 @@ class Federation final : public core::Layer {
     core::LayerContext* ctx_ = nullptr;
     sim::Simulation* sim_ = nullptr;
     sim::Network* net_ = nullptr;
-    const core::LayerParams* p_ = nullptr;
 
     std::unique_ptr<FederationData> data_;
     std::unique_ptr<fl::Model> model_;
@@ -168,22 +171,17 @@ class Federation final : public core::Layer {
         bool on = true;
     };
     std::vector<Churn> churn_;
-    enum class Availability { Always, Churn, Diurnal } availability_ = Availability::Always;
     fl::TrainOptions train_;
     sim::NodeIndex server_ = 0;
     std::vector<sim::NodeIndex> clients_;
     std::uint64_t seed_ = 1;
-    /// Settings read on every client or round, taken from the parameters once.
-    struct Settings {
-        std::uint64_t messageBytes = 0;  // a model or an update on the wire
-        bool partial = false, labelFlip = false, modelReplacement = false, async = false;
-        double defaultFlops = 0, fraction = 0, target = 0, attackScale = 1, serverLr = 1;
-        double meanOn = 0, meanOff = 0, peakHour = 0, minAvailability = 0, maxAvailability = 0;
-        double stalenessExponent = 0.5;
-        std::size_t concurrency = 0, bufferSize = 0;
-        std::uint64_t rounds = 0, checkpointEvery = 0;
-        std::string checkpointDir;
-    } cfg_;
+    Config cfg_;                      // the parameters, read once
+    std::uint64_t messageBytes_ = 0;  // a model or an update on the wire
+    bool async() const { return cfg_.mode == Mode::Async; }
+    /// Malicious clients train on flipped labels (label flipping, model replacement).
+    bool flipsLabels() const {
+        return cfg_.attack == Attack::LabelFlip || cfg_.attack == Attack::ModelReplacement;
+    }
     std::size_t threads_ = 1;
     std::unique_ptr<fl::LocalTrainer> trainer_ = std::make_unique<fl::LocalTrainer>();
 
@@ -200,7 +198,7 @@ class Federation final : public core::Layer {
 
     // hierarchy: client k reports to edges_[edgeOf_[k]], or to the server if kNoEdge
     static constexpr std::uint32_t kNoEdge = 0xffffffffu;
-    std::vector<Edge> edges_;
+    std::vector<EdgeAggregator> edges_;
     std::vector<std::uint32_t> edgeOf_;
 
     // asynchronous training
@@ -214,11 +212,7 @@ class Federation final : public core::Layer {
 
     sim::PortId modelPort_ = 0, updatePort_ = 0, edgeModelPort_ = 0, edgeUpdatePort_ = 0;
     sim::KindId roundKind_ = 0, trainedKind_ = 0, deadlineKind_ = 0, edgeDeadlineKind_ = 0;
-    struct Ids {
-        sim::MetricId round, accuracy, loss, p10, p50, p90, participants, bytesDown, bytesUp,
-            bytesServer, stragglers, dropouts, partial, roundTime, updateNorm, epsilon,
-            roundsToTarget, timeToTarget, lossChange, staleness;
-    } m_{};
+    Metrics m_{};
 };
 
 }  // namespace dais::layers::federated

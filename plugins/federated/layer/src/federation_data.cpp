@@ -33,11 +33,11 @@ FederationData::FederationData(const DataOptions& options, std::size_t clients)
     : options_(options), clients_(clients) {
     if (clients == 0) throw fl::DataError("the federation has no clients");
     sim::RngStream rng(options.seed, "federated", 0, "data");
-    if (options.source == "synthetic" || options.source == "synthetic-iid") {
+    if (options.source == DataSource::Synthetic || options.source == DataSource::SyntheticIid) {
         fl::SyntheticConfig c;
         c.alpha = options.alpha;
         c.beta = options.beta;
-        c.iid = options.source == "synthetic-iid";
+        c.iid = options.source == DataSource::SyntheticIid;
         c.devices = clients;
         c.seed = options.seed;
         synthetic_ = std::make_unique<fl::SyntheticFederated>(c);
@@ -68,15 +68,13 @@ FederationData::FederationData(const DataOptions& options, std::size_t clients)
         return;
     }
     fl::Dataset all;
-    if (options.source == "csv") {
+    if (options.source == DataSource::Csv) {
         all = fl::loadCsv(options.file, options.labelColumn);
         description_ = options.file;
-    } else if (options.source == "blobs") {
+    } else {
         all = fl::makeBlobs(options.samples, options.dimension, options.classes, options.spread,
                             4.0, rng);
         description_ = "blobs";
-    } else {
-        throw fl::DataError("unknown data source \"" + options.source + "\"");
     }
     pool_ = std::make_shared<fl::Dataset>(std::move(all));
     inputs_ = pool_->dimension();

@@ -14,9 +14,12 @@
 
 namespace dais::layers::federated {
 
+/// Where the data comes from.
+enum class DataSource { Synthetic, SyntheticIid, Blobs, Csv };
+
 struct DataOptions {
-    std::string source = "synthetic";  ///< synthetic, synthetic-iid, blobs, csv
-    std::string file;                  ///< csv: the path (already resolved)
+    DataSource source = DataSource::Synthetic;
+    std::string file;  ///< csv: the path (already resolved)
     std::string labelColumn = "label";
     double alpha = 1, beta = 1;                                 ///< synthetic
     std::size_t samples = 10000, dimension = 20, classes = 10;  ///< blobs

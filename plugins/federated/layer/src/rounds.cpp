@@ -37,7 +37,7 @@ std::uint64_t digest(const Eigen::VectorXd& x) {
 }  // namespace
 
 void Federation::onRoundStart(sim::Simulation&, const sim::Event& e) {
-    if (!cfg_.async)
+    if (!async())
         startRound();
     else if (e.data == 0)
         startAsync();
@@ -56,7 +56,6 @@ void Federation::sendBytes(NodeIndex from, NodeIndex to, sim::PortId port, std::
 void Federation::startRound() {
     ++round_;
     roundStart_ = sim_->now();
-    const core::LayerParams& p = *p_;
     const std::size_t n = clients_.size();
     // Clients that are up now can be picked. With differential privacy each is picked
     // independently with probability q (Poisson sampling, as the accountant assumes); without,
@@ -72,9 +71,8 @@ void Federation::startRound() {
             if (rng.uniform() < q) selected_.push_back(k);
     } else {
         const auto want = std::min<std::size_t>(
-            up.size(), std::max<std::size_t>(
-                           static_cast<std::size_t>(p.integer("min_clients")),
-                           static_cast<std::size_t>(std::llround(q * static_cast<double>(n)))));
+            up.size(), std::max<std::size_t>(cfg_.minClients, static_cast<std::size_t>(std::llround(
+                                                                  q * static_cast<double>(n)))));
         for (std::size_t i = 0; i < want; ++i) {
             const std::size_t j = i + static_cast<std::size_t>(rng.below(up.size() - i));
             std::swap(up[i], up[j]);
@@ -84,15 +82,14 @@ void Federation::startRound() {
     }
     work_.assign(selected_.size(), Work{});
     roundOpen_ = true;
-    const SimTime limit = p.duration("deadline");
-    deadline_ = limit > 0 ? roundStart_ + limit : sim::kTimeNever;
+    deadline_ = cfg_.deadline > 0 ? roundStart_ + cfg_.deadline : sim::kTimeNever;
     parallel(selected_.size(),
              [this](std::size_t i, fl::LocalTrainer& trainer) { trainClient(i, 0, trainer); });
 
     // The model goes to each direct client, and once to each edge aggregator with clients in
     // the round, which hands it on.
     outstanding_ = 0;
-    for (Edge& e : edges_) {
+    for (EdgeAggregator& e : edges_) {
         e.slots.clear();
         e.pending = 0;
         e.forwarded = false;
@@ -104,14 +101,13 @@ void Federation::startRound() {
             edges_[edgeOf_[k]].slots.push_back(i);
             continue;
         }
-        sendBytes(server_, clients_[k], modelPort_, pack(round_, i), true, cfg_.messageBytes);
+        sendBytes(server_, clients_[k], modelPort_, pack(round_, i), true, messageBytes_);
         ++outstanding_;
     }
     for (std::size_t e = 0; e < edges_.size(); ++e) {
         if (edges_[e].slots.empty()) continue;
         edges_[e].pending = edges_[e].slots.size();
-        sendBytes(server_, edges_[e].node, edgeModelPort_, pack(round_, e), true,
-                  cfg_.messageBytes);
+        sendBytes(server_, edges_[e].node, edgeModelPort_, pack(round_, e), true, messageBytes_);
         ++outstanding_;
     }
     if (deadline_ != sim::kTimeNever) sim_->scheduleAt(deadline_, server_, deadlineKind_, round_);
@@ -121,7 +117,7 @@ void Federation::startRound() {
 
 ClientData Federation::trainingData(std::size_t k) const {
     ClientData cd = data_->client(k);
-    if (!cfg_.labelFlip || !malicious_[k]) return cd;
+    if (!flipsLabels() || !malicious_[k]) return cd;
     // Label flipping (Tolpegin et al. 2020): class c becomes C - 1 - c.
     auto flipped = std::make_shared<fl::Dataset>();
     flipped->classes = data_->classes();
@@ -141,7 +137,7 @@ ClientData Federation::trainingData(std::size_t k) const {
 void Federation::attack(std::size_t k, fl::ClientResult& result, const Eigen::VectorXd& start,
                         std::uint64_t round, std::size_t perRound) const {
     if (!malicious_[k]) return;
-    if (cfg_.modelReplacement) {
+    if ((cfg_.attack == Attack::ModelReplacement)) {
         // The attacker's model X was trained on flipped labels; it sends gamma (X - x) + x with
         // gamma = n / eta, so that the server's average lands on X (Bagdasaryan et al. 2020).
         const double gamma = cfg_.attackScale * static_cast<double>(perRound) / cfg_.serverLr;
@@ -182,7 +178,7 @@ void Federation::onModel(void* self, sim::Network&, const sim::Delivery& d) {
     const std::size_t k = f.selected_[slot];
     const std::uint32_t edge = f.edgeOf_.empty() ? kNoEdge : f.edgeOf_[k];
     const SimTime reportBy = edge == kNoEdge ? f.deadline_ : f.edges_[edge].deadline;
-    if (reportBy != sim::kTimeNever && f.cfg_.partial) {
+    if (reportBy != sim::kTimeNever && (f.cfg_.stragglers == Stragglers::Partial)) {
         // The client plans to be done in time: it expects the upload to take as long as the
         // download did, and does the steps that fit in what is left.
         const SimTime download = d.now - (edge == kNoEdge ? f.roundStart_ : f.edges_[edge].modelAt);
@@ -203,13 +199,13 @@ void Federation::onTrained(sim::Simulation&, const sim::Event& e) {
     if (round != round_ || !roundOpen_ || work_[slot].state != Work::State::Pending) return;
     const std::size_t k = selected_[slot];
     net_->setActivity(clients_[k], sim::NodeActivity::Idle);
-    if (availability_ == Availability::Churn && !available(k)) {
+    if (cfg_.availability == Availability::Churn && !available(k)) {
         clientDone(slot, Work::State::Lost);  // it went away before it could upload
         return;
     }
     const std::uint32_t edge = edgeOf_.empty() ? kNoEdge : edgeOf_[k];
     sendBytes(clients_[k], edge == kNoEdge ? server_ : edges_[edge].node, updatePort_, e.data,
-              false, cfg_.messageBytes);
+              false, messageBytes_);
 }
 
 void Federation::onUpdate(void* self, sim::Network&, const sim::Delivery& d) {
@@ -240,7 +236,7 @@ void Federation::clientDone(std::size_t slot, Work::State state) {
         return;
     }
     work_[slot].state = state == Work::State::Received ? Work::State::AtEdge : state;
-    Edge& e = edges_[edge];
+    EdgeAggregator& e = edges_[edge];
     if (--e.pending == 0 && !e.forwarded) edgeForward(edge);
 }
 
@@ -263,7 +259,7 @@ void Federation::onEdgeModel(void* self, sim::Network&, const sim::Delivery& d) 
     const std::uint64_t round = d.payload >> 32;
     const std::size_t edge = d.payload & 0xffffffffu;
     if (round != f.round_ || !f.roundOpen_) return;
-    Edge& e = f.edges_[edge];
+    EdgeAggregator& e = f.edges_[edge];
     e.modelAt = d.now;
     if (f.deadline_ != sim::kTimeNever) {
         // The edge must be done in time for its own upload. It allows twice as long as the
@@ -274,7 +270,7 @@ void Federation::onEdgeModel(void* self, sim::Network&, const sim::Delivery& d) 
     }
     for (std::size_t slot : e.slots)
         f.sendBytes(e.node, f.clients_[f.selected_[slot]], f.modelPort_, pack(round, slot), true,
-                    f.cfg_.messageBytes);
+                    f.messageBytes_);
 }
 
 void Federation::onEdgeDeadline(sim::Simulation&, const sim::Event& ev) {
@@ -287,7 +283,7 @@ void Federation::onEdgeDeadline(sim::Simulation&, const sim::Event& ev) {
 /// The edge sends the server what its clients sent it: one combined update (or a short note
 /// that it has none). Its clients not heard from by now are stragglers.
 void Federation::edgeForward(std::size_t edge) {
-    Edge& e = edges_[edge];
+    EdgeAggregator& e = edges_[edge];
     e.forwarded = true;
     std::size_t late = 0, held = 0;
     for (std::size_t slot : e.slots) {
@@ -301,7 +297,7 @@ void Federation::edgeForward(std::size_t edge) {
     sim_->metrics().add(m_.stragglers, static_cast<double>(late));
     constexpr std::uint64_t kNothingBytes = 64;
     sendBytes(e.node, server_, edgeUpdatePort_, pack(round_, edge), false,
-              held > 0 ? cfg_.messageBytes : kNothingBytes);
+              held > 0 ? messageBytes_ : kNothingBytes);
 }
 
 void Federation::onEdgeUpdate(void* self, sim::Network&, const sim::Delivery& d) {
@@ -469,8 +465,8 @@ void Federation::endRound(const std::string& note) {
     m.set(m_.participants, static_cast<double>(participants_));
     std::string privacy;
     if (dp_) {
-        accountant_.step(cfg_.fraction, p_->real("dp_noise"));
-        const fl::PrivacySpent spent = accountant_.epsilon(p_->real("dp_delta"));
+        accountant_.step(cfg_.fraction, cfg_.dpNoise);
+        const fl::PrivacySpent spent = accountant_.epsilon(cfg_.dpDelta);
         m.set(m_.epsilon, spent.epsilon);
         char text[160];
         std::snprintf(text, sizeof text, ", epsilon %.4g at delta %g (%.*s, order %g)",
@@ -496,7 +492,7 @@ void Federation::endRound(const std::string& note) {
         m.set(m_.p90, pct(0.9));
     }
     m.observe(m_.roundTime, sim::toSeconds(sim_->now() - roundStart_));
-    const double target = cfg_.target;
+    const double target = cfg_.targetAccuracy;
     if (!targetReached_ && target > 0 && e.accuracy >= target) {
         targetReached_ = true;
         m.set(m_.roundsToTarget, static_cast<double>(round_));
@@ -505,12 +501,12 @@ void Federation::endRound(const std::string& note) {
     char line[200];
     std::snprintf(line, sizeof line,
                   "%s %llu: %zu of %zu clients, accuracy %.4f, loss %.4f, %.3f s",
-                  cfg_.async ? "step" : "round", static_cast<unsigned long long>(round_),
-                  participants_, cfg_.async ? cfg_.bufferSize : selected_.size(), e.accuracy,
-                  e.loss, sim::toSeconds(sim_->now() - roundStart_));
+                  async() ? "step" : "round", static_cast<unsigned long long>(round_),
+                  participants_, async() ? cfg_.bufferSize : selected_.size(), e.accuracy, e.loss,
+                  sim::toSeconds(sim_->now() - roundStart_));
     sim_->trace(server_, "federated", line + privacy + note);
     sim_->sampleNow();  // every round's figures reach the observers (and the run store)
-    if (cfg_.async) return;
+    if (async()) return;
     work_.clear();
     if (cfg_.checkpointEvery > 0 && round_ % cfg_.checkpointEvery == 0) saveCheckpoint();
     if (round_ < cfg_.rounds) sim_->scheduleIn(0, server_, roundKind_);

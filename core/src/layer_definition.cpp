@@ -1,0 +1,34 @@
+#include "dais/core/layer_definition.h"
+
+namespace dais::core::detail {
+
+LayerDefinitionBase::LayerDefinitionBase(std::string id, std::string name, std::string version) {
+    descriptor_.id = std::move(id);
+    descriptor_.name = std::move(name);
+    descriptor_.version = std::move(version);
+}
+
+ParamSpec& LayerDefinitionBase::addParam(std::string name, ParamType type, nlohmann::json def,
+                                         std::string unit, std::string help) {
+    ParamSpec p;
+    p.name = std::move(name);
+    p.type = type;
+    p.defaultValue = std::move(def);
+    p.unit = std::move(unit);
+    p.help = std::move(help);
+    descriptor_.params.push_back(std::move(p));
+    return descriptor_.params.back();
+}
+
+void LayerDefinitionBase::addMetric(std::string name, sim::MetricType type, sim::MetricScope scope,
+                                    std::string unit, std::string help) {
+    descriptor_.metrics.push_back(
+        MetricSpec{std::move(name), std::move(unit), type, scope, std::move(help)});
+}
+
+sim::MetricId LayerDefinitionBase::define(LayerContext& ctx, const MetricSpec& m) {
+    return ctx.simulation().metrics().define(
+        sim::MetricInfo{m.name, m.unit, m.help, m.type, m.scope});
+}
+
+}  // namespace dais::core::detail
