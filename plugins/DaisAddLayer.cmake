@@ -32,5 +32,8 @@ function(dais_add_layer)
     PREFIX ""
     LIBRARY_OUTPUT_DIRECTORY "${DAIS_PLUGIN_OUTPUT_DIR}"
     INSTALL_RPATH "$ORIGIN/../..")
-  install(TARGETS ${L_NAME} LIBRARY DESTINATION ${DAIS_PLUGIN_INSTALL_DIR})
+  # A layer built only for the tests (DAIS_LAYER_NO_INSTALL) stays out of installs and packages.
+  if(NOT DAIS_LAYER_NO_INSTALL)
+    install(TARGETS ${L_NAME} LIBRARY DESTINATION ${DAIS_PLUGIN_INSTALL_DIR})
+  endif()
 endfunction()

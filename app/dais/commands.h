@@ -24,6 +24,10 @@ namespace dais::app {
 int commandLayers(Args& args);
 extern const char* const kLayersHelp;
 
+/// `dais new-layer ID [--name NAME] [--root DIR]`: a new layer made from the layer template.
+int commandNewLayer(Args& args);
+extern const char* const kNewLayerHelp;
+
 /// `dais runs list|show|diff|export|annotate|delete ...`: the runs kept in the run store.
 int commandRuns(Args& args);
 extern const char* const kRunsHelp;

@@ -40,6 +40,7 @@ commands:
   sweep FILE         run a scenario's experiments: many runs, a summary per point
   layers [ID]        list the installed layers, or show one's parameters and metrics
   runs COMMAND       list, show, compare, export, annotate or delete stored runs
+  new-layer ID       make a new layer from the layer template, ready to build
   bench phold        measure the simulation kernel on the PHOLD benchmark
   help [COMMAND]     show help for a command
 
@@ -545,8 +546,9 @@ int dispatch(const std::string& command, Args& args) {
     if (command == "layers") return commandLayers(args);
     if (command == "runs") return commandRuns(args);
     if (command == "sweep") return commandSweep(args);
+    if (command == "new-layer") return commandNewLayer(args);
     printError("unknown command \"" + command +
-               "\" (commands: validate, run, sweep, layers, runs, bench, help)");
+               "\" (commands: validate, run, sweep, layers, runs, new-layer, bench, help)");
     return kExitUsage;
 }
 
@@ -573,6 +575,7 @@ int main(int argc, char** argv) {
         if (c == "layers") return std::fputs(kLayersHelp, stdout), kExitOk;
         if (c == "runs") return std::fputs(kRunsHelp, stdout), kExitOk;
         if (c == "sweep") return std::fputs(kSweepHelp, stdout), kExitOk;
+        if (c == "new-layer") return std::fputs(kNewLayerHelp, stdout), kExitOk;
         printError("help: unknown command \"" + c + "\"");
         return kExitUsage;
     }
