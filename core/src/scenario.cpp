@@ -7,6 +7,7 @@
 #include <system_error>
 
 #include "dais/core/layer_registry.h"
+#include "dais/sim/simulation.h"
 #include "json_text.h"
 #include "json_util.h"
 #include "scenario_build.h"
@@ -184,6 +185,30 @@ const Result<JsonSchema>& scenarioSchema() {
         }
     }();
     return schema;
+}
+
+namespace {
+/// 60000000000 -> "60,000,000,000".
+std::string grouped(std::uint64_t n) {
+    std::string digits = std::to_string(n), out;
+    for (std::size_t i = 0; i < digits.size(); ++i) {
+        if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
+        out += digits[i];
+    }
+    return out;
+}
+}  // namespace
+
+std::string sampleIntervalProblem(sim::SimTime interval, sim::SimTime horizon) {
+    constexpr auto kBudget = static_cast<sim::SimTime>(sim::Simulation::kSampleBudget);
+    if (interval <= 0 || horizon == sim::kTimeNever || horizon <= 0) return "";
+    if (interval >= horizon / kBudget) return "";
+    const sim::SimTime least = horizon / kBudget + (horizon % kBudget != 0);
+    return sim::formatTime(interval) + " would sample the " + sim::formatTime(horizon) + " run " +
+           grouped(static_cast<std::uint64_t>(horizon / interval)) +
+           " times, and a run takes at most " + grouped(static_cast<std::uint64_t>(kBudget)) +
+           " samples at the interval asked: use at least " + sim::formatTime(least) +
+           " (or 0 for no periodic samples)";
 }
 
 }  // namespace dais::core

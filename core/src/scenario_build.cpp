@@ -275,8 +275,12 @@ class Builder {
         if (const Json* queue = find(run, "queue")) {
             spec.queue = *queue == "ladder" ? sim::QueueKind::Ladder : sim::QueueKind::Heap;
         }
-        if (const Json* interval = find(run, "sample_interval"))
+        if (const Json* interval = find(run, "sample_interval")) {
             spec.sampleInterval = durationOf(*interval);
+            if (const std::string why = sampleIntervalProblem(spec.sampleInterval, spec.until);
+                !why.empty())
+                error("/run/sample_interval", why);
+        }
     }
 
     void checkLayers() {

@@ -63,6 +63,9 @@ Result<std::unique_ptr<ScenarioRun>> ScenarioRun::prepare(const Scenario& scenar
                              "\" has no stop time and run.until is not set (add \"until\" to "
                              "\"run\", or pass --until)"};
     }
+    if (const std::string why = sampleIntervalProblem(scenario.run.sampleInterval, run->horizon_);
+        !why.empty())
+        return Error{file + ": /run/sample_interval: " + why};
     run->sim_ = std::make_unique<sim::Simulation>(sim::Simulation::Config{
         options.seed.value_or(scenario.run.seed), options.queue.value_or(scenario.run.queue)});
     if (options.observer) run->sim_->addObserver(options.observer);

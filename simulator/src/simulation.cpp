@@ -178,6 +178,7 @@ void Simulation::setSampleInterval(SimTime interval) {
     if (nextSample_.valid()) cancel(nextSample_);
     nextSample_ = {};
     sampleInterval_ = interval;
+    stretchBudget_ = stretchLeft_ = kSampleBudget;
     if (interval > 0 && now_ <= kTimeNever - interval)
         nextSample_ = scheduleAt(now_ + interval, 0, kSampleKind);
 }
@@ -198,6 +199,14 @@ void Simulation::sampleNow() {
 void Simulation::onSampleEvent() {
     nextSample_ = {};
     sampleNow();
+    // The budget (setSampleInterval): when a stretch is spent, the next one takes half as many
+    // samples at twice the interval.
+    if (--stretchLeft_ == 0) {
+        if (sampleInterval_ > kTimeNever / 2) return;
+        sampleInterval_ *= 2;
+        stretchBudget_ = std::max(kSampleFloor, stretchBudget_ / 2);
+        stretchLeft_ = stretchBudget_;
+    }
     // Keep sampling while the model still has work; a lone sampling event must not keep an
     // otherwise finished run alive.
     if (queueSize() > cancelled_.size() && now_ <= kTimeNever - sampleInterval_)

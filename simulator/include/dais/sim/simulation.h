@@ -164,7 +164,18 @@ class Simulation {
     void trace(TargetId node, std::string_view category, std::string_view text);
     /// Sends every metric to the observers' onSample each `interval` of simulated time
     /// (0 = never). Sampling does not change the run: it is not part of the fingerprint.
+    ///
+    /// What sampling may cost is bounded, whatever the interval and however long the run: the
+    /// first kSampleBudget samples come at `interval`; after that each stretch takes half as
+    /// many samples at twice the interval (so every stretch covers the same simulated time),
+    /// down to kSampleFloor samples a stretch. A run thus takes at most about 2 x kSampleBudget
+    /// periodic samples plus kSampleFloor per doubling (at most 63 doublings).
     void setSampleInterval(SimTime interval);
+    static constexpr std::uint64_t kSampleBudget = 100'000;
+    static constexpr std::uint64_t kSampleFloor = 1'000;
+    /// The interval periodic samples are taken at now (larger than asked once the budget of
+    /// samples at the asked interval is spent).
+    SimTime sampleInterval() const { return sampleInterval_; }
     /// A moment worth recording whatever the interval (the end of a training round): the
     /// observers get a sample of every metric now. Like periodic samples, it is not part of
     /// the fingerprint.
@@ -222,6 +233,8 @@ class Simulation {
     std::vector<Observer*> observers_;
     std::vector<std::pair<SampleHook, void*>> sampleHooks_;
     SimTime sampleInterval_ = 0;
+    std::uint64_t stretchLeft_ = 0;    // periodic samples left at the current interval
+    std::uint64_t stretchBudget_ = 0;  // samples in the current stretch
     EventId nextSample_{};
 
     std::atomic<std::uint32_t> interrupt_{0};
