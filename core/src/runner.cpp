@@ -33,6 +33,8 @@ sim::StopReason KernelSession::advance(sim::SimTime t) {
     const auto t0 = std::chrono::steady_clock::now();
     try {
         r = until == sim::kTimeNever ? sim_.run() : sim_.runUntil(until);
+    } catch (const sim::RunEnding&) {
+        done_ = true;  // an event abandoned because the run was asked to end: a stop
     } catch (const std::exception& e) {
         failure_ = std::string("the run failed: ") + e.what();
     } catch (...) {
@@ -52,6 +54,8 @@ bool KernelSession::step() {
         const sim::StopReason r = sim_.runUntil(sim::ConditionRef(once), horizon_);
         ran = r == sim::StopReason::Predicate;
         if (r == sim::StopReason::QueueEmpty || r == sim::StopReason::Horizon) done_ = true;
+    } catch (const sim::RunEnding&) {
+        done_ = true;
     } catch (const std::exception& e) {
         failure_ = std::string("the run failed: ") + e.what();
     }
@@ -171,6 +175,8 @@ void Runner::runUntil(sim::SimTime t) {
 
 void Runner::stop() {
     post([](Commands& c) { c.stop = true; });
+    // Work inside the current event may be long (a training round): let it end early.
+    session_->simulation().requestEnd();
 }
 
 bool Runner::setSpeed(double speed) {

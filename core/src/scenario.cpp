@@ -201,14 +201,17 @@ std::string grouped(std::uint64_t n) {
 
 std::string sampleIntervalProblem(sim::SimTime interval, sim::SimTime horizon) {
     constexpr auto kBudget = static_cast<sim::SimTime>(sim::Simulation::kSampleBudget);
+    // Beyond the budget samples thin out (Simulation::setSampleInterval), so a long run with a
+    // short interval costs no more than a bounded number of samples. An interval a thousand
+    // times too short for the budget is a slip (1ns for 1s), refused with the one that fits.
     if (interval <= 0 || horizon == sim::kTimeNever || horizon <= 0) return "";
-    if (interval >= horizon / kBudget) return "";
+    if (horizon / interval <= kBudget * 1000) return "";
     const sim::SimTime least = horizon / kBudget + (horizon % kBudget != 0);
     return sim::formatTime(interval) + " would sample the " + sim::formatTime(horizon) + " run " +
            grouped(static_cast<std::uint64_t>(horizon / interval)) +
-           " times, and a run takes at most " + grouped(static_cast<std::uint64_t>(kBudget)) +
-           " samples at the interval asked: use at least " + sim::formatTime(least) +
-           " (or 0 for no periodic samples)";
+           " times; a run takes at most " + grouped(static_cast<std::uint64_t>(kBudget)) +
+           " samples at the interval asked and ever fewer after: use at least " +
+           sim::formatTime(least) + " to keep them all (or 0 for no periodic samples)";
 }
 
 }  // namespace dais::core

@@ -40,6 +40,9 @@ bool ScenarioRun::guarded(std::string_view what, F&& f) {
     try {
         f();
         return true;
+    } catch (const sim::RunEnding&) {
+        // Long work inside an event, abandoned because the run was asked to end: a stop.
+        ended_ = true;
     } catch (const std::exception& e) {
         failure_ = std::string(what) + ": " + e.what();
     } catch (...) {
@@ -103,7 +106,10 @@ Result<std::unique_ptr<ScenarioRun>> ScenarioRun::prepare(const Scenario& scenar
     for (LayerSlot& slot : run->layers_) {
         if (!run->guarded("layer \"" + slot.settings->id + "\" failed to set up",
                           [&] { slot.layer->setup(*slot.context); }))
-            return Error{file + ": " + run->failure_};
+            return Error{file + ": " +
+                         (run->ended_
+                              ? "stopped while layer \"" + slot.settings->id + "\" was setting up"
+                              : run->failure_)};
     }
     return run;
 }
@@ -151,6 +157,7 @@ RunReport ScenarioRun::run() {
 
 RunReport ScenarioRun::finish(bool stopped) {
     sim::Simulation& sim = *sim_;
+    stopped = stopped || ended_;
     RunReport r;
     if (!finished_) {
         finished_ = true;

@@ -2,9 +2,12 @@
 // Small layers for the core suites, linked statically: a ticker that can fail on demand, and a
 // ledger provider with a consumer that requires it.
 
+#include <atomic>
+#include <chrono>
 #include <memory>
 #include <stdexcept>
 #include <string>
+#include <thread>
 
 #include "dais/core/layer.h"
 #include "dais/core/layer_registry.h"
@@ -13,9 +16,12 @@
 namespace dais::testing {
 
 /// Ticks every `period` on node 0, `count` times; fails at tick `fail_at` (DAIS_CHECK) or
-/// throws at tick `throw_at` (a plain exception), when those are >= 0.
+/// throws at tick `throw_at` (a plain exception), when those are >= 0. At tick `busy_at` it works
+/// inside the event until the run is asked to end (polling checkEnd), for at most 60 s of wall
+/// time; `busyFinished` says whether such work ran to its end instead of being abandoned.
 class TickerLayer final : public core::Layer {
   public:
+    static inline std::atomic<bool> busyStarted{false}, busyFinished{false};
     static core::LayerFactory factory() {
         core::LayerDescriptor d;
         d.id = "ticker";
@@ -42,6 +48,7 @@ class TickerLayer final : public core::Layer {
              {}},
             {"throw_at", core::ParamType::Integer, -1, -1.0, 1e9, "", "Tick that throws.", {}},
             {"label", core::ParamType::Choice, "a", {}, {}, "", "A choice.", {"a", "b"}},
+            {"busy_at", core::ParamType::Integer, -1, -1.0, 1e9, "", "Tick that works long.", {}},
         };
         d.metrics = {{"ticker.ticks", "1", sim::MetricType::Counter, sim::MetricScope::Global,
                       "Ticks so far."}};
@@ -53,6 +60,7 @@ class TickerLayer final : public core::Layer {
         count_ = ctx.params().integer("count");
         failAt_ = ctx.params().integer("fail_at");
         throwAt_ = ctx.params().integer("throw_at");
+        busyAt_ = ctx.params().integer("busy_at");
         ticks_ = ctx.defineMetric("ticker.ticks");
         kind_ = ctx.simulation().registerKind<&TickerLayer::onTick>("ticker.tick", *this);
         if (count_ > 0) ctx.simulation().scheduleIn(period_, 0, kind_);
@@ -65,10 +73,19 @@ class TickerLayer final : public core::Layer {
         DAIS_CHECK(done_ != failAt_, "the ticker was told to fail");
         if (done_ == throwAt_)
             throw std::runtime_error("the ticker threw at tick " + std::to_string(done_));
+        if (done_ == busyAt_) {
+            busyStarted = true;
+            const auto end = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+            while (std::chrono::steady_clock::now() < end) {
+                sim.checkEnd();
+                std::this_thread::yield();
+            }
+            busyFinished = true;
+        }
         if (done_ < count_) sim.scheduleIn(period_, 0, kind_);
     }
     sim::SimTime period_ = 0;
-    std::int64_t count_ = 0, failAt_ = -1, throwAt_ = -1, done_ = 0;
+    std::int64_t count_ = 0, failAt_ = -1, throwAt_ = -1, busyAt_ = -1, done_ = 0;
     sim::MetricId ticks_ = 0;
     sim::KindId kind_ = 0;
 };

@@ -119,6 +119,27 @@ class TestRunner : public QObject {
         QCOMPARE(runner.report()->fingerprint, direct.fingerprint);
     }
 
+    void stopEndsLongWorkInsideAnEvent() {
+        // Tick 3 works until the run is asked to end (a training round over a million clients,
+        // say): a stop must end it between two pieces of work, not after the event.
+        testing::TickerLayer::busyStarted = false;
+        testing::TickerLayer::busyFinished = false;
+        core::Runner runner(prepare(R"({"ticker": {"count": 10, "busy_at": 3}})"));
+        SignalListener l;
+        Received got(l);
+        runner.addListener(&l);
+        runner.start();
+        // Inside the event the worker publishes nothing: wait for the work itself.
+        QTRY_VERIFY(testing::TickerLayer::busyStarted);
+        runner.stop();
+        QTRY_VERIFY_WITH_TIMEOUT(got.report != nullptr, 20000);
+        QVERIFY(!testing::TickerLayer::busyFinished);
+        QCOMPARE(got.report->status, core::RunStatus::Stopped);
+        QVERIFY2(got.report->error.empty(), got.report->error.c_str());
+        QCOMPARE(got.report->metric("ticker.ticks")->value, 3.0);
+        QCOMPARE(runner.state(), core::RunnerState::Stopped);
+    }
+
     void stepPauseRunUntilFromAnotherThread() {
         const std::string layers = R"({"ticker": {"count": 50}})";
         const core::RunReport direct = prepare(layers)->run();

@@ -296,8 +296,9 @@ class TestScenarioLoader : public QObject {
             << R"({"format": "dais-scenario", "version": 1,
                    "run": {"until": "60s", "sample_interval": "1ns"}})"
             << "t.dais.json: /run/sample_interval: 1 ns would sample the 60.000 s run "
-               "60,000,000,000 times, and a run takes at most 100,000 samples at the interval "
-               "asked: use at least 600 us (or 0 for no periodic samples)";
+               "60,000,000,000 times; a run takes at most 100,000 samples at the interval asked "
+               "and ever fewer after: use at least 600 us to keep them all (or 0 for no periodic "
+               "samples)";
         QTest::newRow("count beyond uint64")
             << QString::fromStdString(withNetwork(
                    R"({"groups": [{"id": "a", "count": 123456789012345678901234567890}]})"))

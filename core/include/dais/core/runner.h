@@ -132,7 +132,8 @@ class Runner {
     void step(std::uint64_t n = 1);
     /// Runs to simulated time t (capped at the horizon), then pauses.
     void runUntil(sim::SimTime t);
-    /// Ends the run early (status Stopped); finishing layers and reporting still happen.
+    /// Ends the run early (status Stopped); finishing layers and reporting still happen. Long
+    /// work inside the current event that polls Simulation::checkEnd() is abandoned.
     void stop();
     /// Pacing factor: simulated seconds per wall second in [0.1, 1000], or 0 for as fast as
     /// possible. False if out of range.

@@ -41,10 +41,11 @@ struct RunSpec {
     sim::SimTime sampleInterval = 0;                ///< metric sampling period; 0 = none
 };
 
-/// Why periodic samples every `interval` cannot cover a run of `horizon`: a run takes at most
-/// sim::Simulation::kSampleBudget samples at the interval asked (then fewer at longer ones), so
-/// an interval shorter than horizon / kSampleBudget is refused with the least one that works.
-/// "" when the interval is fine, 0 (no sampling), or the horizon unknown.
+/// Why periodic samples every `interval` make no sense for a run of `horizon`: a run takes at
+/// most sim::Simulation::kSampleBudget samples at the interval asked, then ever fewer, so an
+/// interval that would need more than a thousand times that many is a slip ("1ns" for a
+/// minute), refused with the least interval that keeps every sample. "" when the interval is
+/// fine, 0 (no sampling), or the horizon unknown.
 std::string sampleIntervalProblem(sim::SimTime interval, sim::SimTime horizon);
 
 /// A validated scenario.

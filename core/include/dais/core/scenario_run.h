@@ -105,7 +105,7 @@ class ScenarioRun final : public RunSession {
     /// Runs one event; false if there was none (or it failed).
     bool step() override;
     /// True once the run has nothing left to do: horizon reached, no events left, or failed.
-    bool done() const override { return done_ || failed(); }
+    bool done() const override { return done_ || ended_ || failed(); }
     bool failed() const { return !failure_.empty(); }
     const std::string& failure() const { return failure_; }
     /// Ends the run (layers finish, final metrics) and reports. `stopped`: the user ended it
@@ -136,6 +136,7 @@ class ScenarioRun final : public RunSession {
     std::vector<LayerSlot> layers_;
     std::string failure_;
     bool done_ = false;
+    bool ended_ = false;  // an event was abandoned because the run was asked to end
     bool finished_ = false;
     double wallSeconds_ = 0;
 };

@@ -400,18 +400,22 @@ bool Federation::available(std::size_t k) {
 void Federation::parallel(std::size_t count,
                           const std::function<void(std::size_t, fl::LocalTrainer&)>& job) {
     std::atomic<std::size_t> next{0};
+    std::atomic<bool> abandoned{false};
     std::exception_ptr failure;
     std::mutex failureMutex;
     auto worker = [&] {
         fl::LocalTrainer trainer;
-        for (;;) {
+        while (!abandoned.load(std::memory_order_relaxed)) {
             const std::size_t i = next.fetch_add(1);
             if (i >= count) return;
             try {
+                // A round over a million clients takes long: a stop ends it between clients.
+                sim_->checkEnd();
                 job(i, trainer);
             } catch (...) {
                 std::lock_guard lock(failureMutex);
                 if (!failure) failure = std::current_exception();
+                abandoned.store(true, std::memory_order_relaxed);
             }
         }
     };

@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <exception>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -50,6 +51,14 @@ class ConditionRef {
   private:
     void* self_;
     bool (*call_)(void*, const Simulation&);
+};
+
+/// Thrown by a model that abandons long work inside an event because the run was asked to end
+/// (Simulation::checkEnd). The run ends as stopped, not failed; what the event had done is
+/// left as it was.
+class RunEnding : public std::exception {
+  public:
+    const char* what() const noexcept override { return "the run was asked to end"; }
 };
 
 /// The simulation kernel. One instance is one run; it is driven from one thread at a time.
@@ -113,6 +122,18 @@ class Simulation {
     /// Asks the running loop to return after the current event. Safe from any thread and from
     /// handlers; a stop requested while idle makes the next run call return at once.
     void stop() { interrupt(kStopBit); }
+    /// Asks the run to end, for good: like stop(), and long work inside an event (a training
+    /// round over a million clients, generating a data set) may be abandoned. Such work polls
+    /// checkEnd() at a fine grain. Later run calls return at once. Safe from any thread.
+    void requestEnd() { interrupt(kStopBit | kEndBit); }
+    bool endRequested() const {
+        return (interrupt_.load(std::memory_order_relaxed) & kEndBit) != 0;
+    }
+    /// For long work inside an event, from any thread: throws RunEnding once the run is asked
+    /// to end, so that the run ends as stopped within moments instead of finishing the event.
+    void checkEnd() const {
+        if (endRequested()) throw RunEnding();
+    }
 
     /// Real-time pacing: speed = simulated seconds per wall-clock second, within [0.1, 1000];
     /// 0 turns pacing off (as fast as possible). Returns false (and changes nothing) for a
@@ -200,6 +221,7 @@ class Simulation {
     };
     static constexpr std::uint32_t kStopBit = 1;
     static constexpr std::uint32_t kModeBit = 2;
+    static constexpr std::uint32_t kEndBit = 4;
     static constexpr KindId kSampleKind = 0;
 
     void interrupt(std::uint32_t bit) { interrupt_.fetch_or(bit, std::memory_order_relaxed); }
