@@ -6,7 +6,6 @@
 namespace dais::core {
 
 using sim::Error;
-template <class T>
-using Result = sim::Result<T>;
+using sim::Result;  // the same template, so code using both namespaces sees one name
 
 }  // namespace dais::core
