@@ -98,8 +98,8 @@ void placeInDisc(RngStream rng, const RegionSpec& reg, double& x, double& y) {
 
 class Network::Builder {
   public:
-    Builder(Simulation& sim, const NetworkSpec& spec, std::string& error, Network& net)
-        : sim_(sim), spec_(spec), error_(error), net_(net) {}
+    Builder(Simulation& sim, const NetworkSpec& spec, Network& net)
+        : sim_(sim), spec_(spec), net_(net) {}
 
     bool run() {
         if (sim_.metrics().find("net.messages.sent") >= 0)
@@ -107,6 +107,8 @@ class Network::Builder {
         return regions() && nodes() && explicitLinks() && groupLinks() && topologies() &&
                finishLinks() && traffic() && faults() && hookUp();
     }
+    /// Why run() failed.
+    const std::string& error() const { return error_; }
 
   private:
     using Edge = topo::Edge;
@@ -855,8 +857,8 @@ class Network::Builder {
 
     Simulation& sim_;
     const NetworkSpec& spec_;
-    std::string& error_;
     Network& net_;
+    std::string error_;
     std::unordered_map<std::string, RegionIndex> regionIndex_;
     std::vector<Pending> pending_;          // per explicit node, until placed
     std::vector<RegionIndex> groupRegion_;  // per group, until placed
@@ -870,11 +872,10 @@ class Network::Builder {
 Network::Network(Simulation& sim) : sim_(sim) {}
 Network::~Network() = default;
 
-std::unique_ptr<Network> Network::build(Simulation& sim, const NetworkSpec& spec,
-                                        std::string& error) {
+Result<std::unique_ptr<Network>> Network::build(Simulation& sim, const NetworkSpec& spec) {
     std::unique_ptr<Network> net(new Network(sim));
-    Builder b(sim, spec, error, *net);
-    if (!b.run()) return nullptr;
+    Builder b(sim, spec, *net);
+    if (!b.run()) return Error{b.error()};
     return net;
 }
 
