@@ -73,9 +73,9 @@ Result<std::unique_ptr<ScenarioRun>> ScenarioRun::prepare(const Scenario& scenar
         options.seed.value_or(scenario.run.seed), options.queue.value_or(scenario.run.queue)});
     if (options.observer) run->sim_->addObserver(options.observer);
     if (options.trace) run->sim_->setTracing(true);
-    std::string error;
-    run->network_ = sim::Network::build(*run->sim_, scenario.network, error);
-    if (!run->network_) return Error{file + ": /network: " + error};
+    auto network = sim::Network::build(*run->sim_, scenario.network);
+    if (!network) return Error{file + ": /network: " + network.error().message};
+    run->network_ = std::move(*network);
     if (scenario.run.sampleInterval > 0) run->sim_->setSampleInterval(scenario.run.sampleInterval);
 
     // Layers: create each, let all offer their services, then set each up.

@@ -55,10 +55,12 @@ inline RegionSpec region(std::string id, double x, double y, double r) {
 
 /// Builds or fails the test.
 inline std::unique_ptr<Network> buildOk(Simulation& sim, const NetworkSpec& spec) {
-    std::string error;
-    auto net = Network::build(sim, spec, error);
-    if (!net) qWarning("build failed: %s", error.c_str());
-    return net;
+    auto net = Network::build(sim, spec);
+    if (!net) {
+        qWarning("build failed: %s", net.error().message.c_str());
+        return nullptr;
+    }
+    return std::move(*net);
 }
 
 /// A port that records what reaches it and what is lost on the way.

@@ -1033,20 +1033,19 @@ class TestNetwork : public QObject {
                 break;
         }
         Simulation sim;
-        std::string error;
-        auto net = Network::build(sim, s, error);
+        const auto net = Network::build(sim, s);
         QVERIFY(!net);
+        const std::string& error = net.error().message;
         QVERIFY2(QString::fromStdString(error).contains(expected), error.c_str());
     }
 
     void secondNetworkOnOneSimulation() {
         Simulation sim;
-        std::string error;
-        auto a = Network::build(sim, twoNodes(), error);
+        const auto a = Network::build(sim, twoNodes());
         QVERIFY(a);
-        auto b = Network::build(sim, twoNodes(), error);
+        const auto b = Network::build(sim, twoNodes());
         QVERIFY(!b);
-        QVERIFY(error.find("already has a network") != std::string::npos);
+        QVERIFY(b.error().message.find("already has a network") != std::string::npos);
     }
 
     void badSendArguments() {

@@ -50,10 +50,9 @@ NetworkLayout NetworkLayout::of(const sim::Network& network) {
 
 core::Result<NetworkLayout> NetworkLayout::build(const sim::NetworkSpec& spec, std::uint64_t seed) {
     sim::Simulation sim({seed, sim::QueueKind::Heap});
-    std::string error;
-    const std::unique_ptr<sim::Network> network = sim::Network::build(sim, spec, error);
-    if (!network) return core::Error{error};
-    return of(*network);
+    const auto network = sim::Network::build(sim, spec);
+    if (!network) return network.error();
+    return of(**network);
 }
 
 std::string NetworkLayout::name(std::uint32_t node) const {

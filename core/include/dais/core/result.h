@@ -6,6 +6,6 @@
 namespace dais::core {
 
 using sim::Error;
-using sim::Result;
+using sim::Result;  // the same template, so code using both namespaces sees one name
 
 }  // namespace dais::core

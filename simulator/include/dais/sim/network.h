@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "dais/sim/network_spec.h"
+#include "dais/sim/result.h"
 #include "dais/sim/simulation.h"
 
 namespace dais::sim {
@@ -152,11 +153,10 @@ class ActivitySink {
 /// cut by any active partition. Nodes without a region are outside every partitioned set.
 class Network {
   public:
-    /// Builds the network, defines its metrics and schedules its traffic and faults. Returns
-    /// nullptr with a message naming the offending item on errors the spec can still hold
-    /// (unknown ids, generator parameters out of range, a second network on one simulation).
-    static std::unique_ptr<Network> build(Simulation& sim, const NetworkSpec& spec,
-                                          std::string& error);
+    /// Builds the network, defines its metrics and schedules its traffic and faults. Fails
+    /// with a message naming the offending item on errors the spec can still hold (unknown
+    /// ids, generator parameters out of range, a second network on one simulation).
+    static Result<std::unique_ptr<Network>> build(Simulation& sim, const NetworkSpec& spec);
     ~Network();
     Network(const Network&) = delete;
     Network& operator=(const Network&) = delete;
