@@ -1,5 +1,4 @@
-// dais runs: list, show, compare, export, annotate and delete the runs kept in the run store;
-// and the recording of `dais run` into it.
+// dais runs: list, show, compare, export, annotate and delete the runs kept in the run store.
 #include <unistd.h>
 
 #include <sys/stat.h>
@@ -22,7 +21,6 @@
 #include "commands.h"
 #include "dais/core/scenario_run.h"
 #include "dais/store/run_store.h"
-#include "dais/store/store_observer.h"
 #include "metric_text.h"
 
 namespace dais::app {
@@ -832,61 +830,6 @@ int commandRuns(Args& args) {
     printError("runs: unknown command \"" + sub +
                "\" (commands: list, show, diff, export, annotate, delete)");
     return kExitUsage;
-}
-
-// --- recording `dais run` ------------------------------------------------------------------------
-
-struct RunRecorder::State {
-    std::unique_ptr<RunStore> store;
-    std::unique_ptr<store::RunWriter> writer;
-    std::unique_ptr<store::StoreObserver> observer;
-};
-
-RunRecorder::RunRecorder() : state_(std::make_unique<State>()) {}
-RunRecorder::~RunRecorder() = default;
-
-std::unique_ptr<RunRecorder> RunRecorder::open(const std::string& path, int& code) {
-    const bool byDefault = path.empty();
-    store::StoreOptions options;
-    options.createDirectories = byDefault;
-    auto s = RunStore::open(byDefault ? store::defaultStorePath() : path, options);
-    if (!s) {
-        printError(s.error().message + " (--no-store runs without storing)");
-        code = kExitBadInput;
-        return nullptr;
-    }
-    std::unique_ptr<RunRecorder> r(new RunRecorder());
-    r->state_->store = std::move(s).value();
-    return r;
-}
-
-bool RunRecorder::begin(const core::Scenario& scenario, std::uint64_t seed,
-                        const std::vector<std::string>& parameters) {
-    auto hash = state_->store->putScenario(scenario.meta.name, scenario.document.dump());
-    if (!hash) return printError(hash.error().message), false;
-    store::RunStart start;
-    start.scenarioHash = *hash;
-    start.scenarioName = scenario.meta.name;
-    start.seed = seed;
-    start.parameters = store::overridesToParameters(parameters);
-    auto w = state_->store->beginRun(start);
-    if (!w) return printError(w.error().message), false;
-    state_->writer = std::move(w).value();
-    state_->observer = std::make_unique<store::StoreObserver>(*state_->writer);
-    return true;
-}
-
-sim::Observer* RunRecorder::observer() {
-    return state_->observer.get();
-}
-
-bool RunRecorder::finish(const core::RunReport& report, bool toStderr) {
-    if (!state_->writer) return false;
-    auto r = state_->writer->finish(store::RunFinish::fromReport(report));
-    if (!r) return printError(r.error().message), false;
-    std::fprintf(toStderr ? stderr : stdout, "%sstored as run %lld in %s\n", toStderr ? "" : "\n",
-                 static_cast<long long>(state_->writer->id()), state_->store->path().c_str());
-    return true;
 }
 
 }  // namespace dais::app

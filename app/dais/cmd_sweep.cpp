@@ -26,6 +26,7 @@
 #include "dais/core/sweep.h"
 #include "dais/store/run_store.h"
 #include "dais/store/sweep_recorder.h"
+#include "recording_store.h"
 #include "sweep_cluster.h"
 
 namespace dais::app {
@@ -224,12 +225,9 @@ class SweepBar {
 class SweepRecorder {
   public:
     static std::unique_ptr<SweepRecorder> open(const std::string& path, int& code) {
-        const bool byDefault = path.empty();
-        store::StoreOptions options;
-        options.createDirectories = byDefault;
-        auto s = store::RunStore::open(byDefault ? store::defaultStorePath() : path, options);
+        auto s = openRecordingStore(path);
         if (!s) {
-            printError(s.error().message + " (--no-store runs without storing)");
+            printError(s.error().message);
             code = kExitBadInput;
             return nullptr;
         }

@@ -2,20 +2,10 @@
 // The dais commands that live in their own files; each takes the words after its name and
 // returns an exit code (cli.h).
 
-#include <cstdint>
-#include <memory>
 #include <string>
 #include <vector>
 
 #include "cli.h"
-
-namespace dais::core {
-struct Scenario;
-struct RunReport;
-}  // namespace dais::core
-namespace dais::sim {
-class Observer;
-}  // namespace dais::sim
 
 namespace dais::app {
 
@@ -37,29 +27,5 @@ extern const char* const kSweepHelp;
 /// experiment ("experiment load: 3 points x 3 seeds = 9 runs") and returns kExitOk.
 int checkExperiments(const std::string& file, const std::vector<std::string>& overrides,
                      std::vector<std::string>& summary);
-
-/// Records one `dais run` into the run store: open() the store before the run, begin() the
-/// record, attach observer() to the run, finish() with the report.
-class RunRecorder {
-  public:
-    /// Opens `path` (empty: the default store, its folder created if needed). On failure
-    /// prints why, sets `code` and returns nullptr.
-    static std::unique_ptr<RunRecorder> open(const std::string& path, int& code);
-    ~RunRecorder();
-    /// Stores the scenario and records the run as running; `parameters` are "PATH=VALUE"
-    /// overrides. Prints why on failure.
-    bool begin(const core::Scenario& scenario, std::uint64_t seed,
-               const std::vector<std::string>& parameters);
-    /// Records samples and traces; valid after begin().
-    sim::Observer* observer();
-    /// Records the outcome and prints "stored as run N in PATH" (on stderr when `toStderr`).
-    /// Prints why on failure.
-    bool finish(const core::RunReport& report, bool toStderr);
-
-  private:
-    struct State;
-    RunRecorder();
-    std::unique_ptr<State> state_;
-};
 
 }  // namespace dais::app

@@ -25,7 +25,9 @@
 #include "dais/core/scenario_run.h"
 #include "dais/core/units.h"
 #include "dais/core/version.h"
+#include "dais/store/run_recorder.h"
 #include "metric_text.h"
+#include "recording_store.h"
 
 namespace dais::app {
 namespace {
@@ -462,8 +464,14 @@ int commandRun(Args& args) {
     if (!scenario) return code;
     if (noStore && !storePath.empty())
         return printError("--store and --no-store contradict each other"), kExitUsage;
-    std::unique_ptr<RunRecorder> recorder;
-    if (!noStore && !(recorder = RunRecorder::open(storePath, code))) return code;
+    std::unique_ptr<store::RunStore> runStore;
+    std::optional<store::RunRecorder> recorder;
+    if (!noStore) {
+        auto opened = openRecordingStore(storePath);
+        if (!opened) return printError(opened.error().message), kExitBadInput;
+        runStore = std::move(opened).value();
+        recorder.emplace(*runStore);
+    }
     if (tracer) {
         options.observer = &*tracer;
         options.trace = true;
@@ -475,9 +483,11 @@ int commandRun(Args& args) {
     }
     if (tracer) tracer->nameNodes((*run)->network());
     parameters.insert(parameters.begin(), sa.overrides.begin(), sa.overrides.end());
-    if (recorder &&
-        !recorder->begin(*scenario, options.seed.value_or(scenario->run.seed), parameters))
-        return kExitFailure;
+    if (recorder) {
+        auto begun = recorder->begin(*scenario, options.seed.value_or(scenario->run.seed),
+                                     parameters, options.until);
+        if (!begun) return printError(begun.error().message), kExitFailure;
+    }
     // The run goes on the runner's worker thread; this thread draws progress and turns Ctrl-C
     // into a stop, so an interrupted run still finishes its layers and reports.
     const sim::Simulation& sim = (*run)->simulation();
@@ -505,7 +515,12 @@ int commandRun(Args& args) {
         std::printf("%s\n", summaryJson(report, sa.file).dump(2).c_str());
     else
         printSummary(report, sa.file);
-    if (recorder && !recorder->finish(report, json)) return kExitFailure;
+    if (recorder) {
+        if (auto finished = recorder->finish(report); !finished)
+            return printError(finished.error().message), kExitFailure;
+        std::fprintf(json ? stderr : stdout, "%sstored as run %lld in %s\n", json ? "" : "\n",
+                     static_cast<long long>(recorder->id()), runStore->path().c_str());
+    }
     switch (report.status) {
         case core::RunStatus::Completed:
             return kExitOk;
