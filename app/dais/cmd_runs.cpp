@@ -11,8 +11,6 @@
 #include <cstring>
 #include <ctime>
 #include <filesystem>
-#include <map>
-#include <set>
 #include <string>
 #include <vector>
 
@@ -20,6 +18,7 @@
 
 #include "commands.h"
 #include "dais/core/scenario_run.h"
+#include "dais/store/parameter_difference.h"
 #include "dais/store/run_store.h"
 #include "metric_text.h"
 
@@ -39,9 +38,9 @@ commands:
       --limit N         at most N runs
   show ID               one run: its record, parameters, layer versions, final metrics,
                         sampled metrics and annotations
-  diff ID ID            two runs side by side: the parameters that differ (seed and every
-                        value of the two effective scenarios, as dotted paths) and the final
-                        metrics with their difference
+  diff ID ID            two runs side by side: the parameters that differ (every value of
+                        the two effective scenarios with the runs' seeds and parameters over
+                        them, by JSON pointer) and the final metrics with their difference
   export ID... [--format csv|json] [--output FILE]
                         the runs' metric samples and final metrics (default: CSV on stdout;
                         FILE is replaced only once the export is complete)
@@ -430,43 +429,6 @@ int runsShow(RunsArgs& a) {
 
 // --- diff --------------------------------------------------------------------------------------
 
-/// A JSON document as "dotted.path" -> value. An array element with an "id" is named by it, as
-/// --set names it.
-void flatten(const nlohmann::json& j, const std::string& prefix,
-             std::map<std::string, nlohmann::json>& out) {
-    auto join = [&](const std::string& key) { return prefix.empty() ? key : prefix + "." + key; };
-    if (j.is_object() && !j.empty()) {
-        for (const auto& [k, v] : j.items())
-            flatten(v, join(k), out);
-    } else if (j.is_array() && !j.empty()) {
-        std::set<std::string> ids;
-        bool byId = true;
-        for (const auto& e : j)
-            byId = byId && e.is_object() && e.contains("id") && e["id"].is_string() &&
-                   ids.insert(e["id"].get<std::string>()).second;
-        for (std::size_t i = 0; i < j.size(); ++i)
-            flatten(j[i], join(byId ? j[i]["id"].get<std::string>() : std::to_string(i)), out);
-    } else {
-        out[prefix] = j;
-    }
-}
-
-/// What a run ran with: its effective scenario, its parameters over it, and its seed.
-std::map<std::string, nlohmann::json> effectiveParameters(const RunStore& s, const RunRecord& r) {
-    std::map<std::string, nlohmann::json> out;
-    if (auto sc = s.scenario(r.scenarioHash)) {
-        auto doc = nlohmann::json::parse(sc->document, nullptr, false);
-        if (!doc.is_discarded()) {
-            doc.erase("ui");  // the studio's view state, not a parameter
-            flatten(doc, "", out);
-        }
-    }
-    for (const auto& [k, v] : r.parameters.items())
-        out[k] = v;
-    out["seed"] = r.seed;
-    return out;
-}
-
 int runsDiff(RunsArgs& a) {
     if (a.words.size() != 2)
         return fail("runs diff: which two runs? (usage: dais runs diff ID ID)", kExitUsage);
@@ -480,24 +442,13 @@ int runsDiff(RunsArgs& a) {
     if (!runs) return code;
     const RunRecord &x = (*runs)[0], &y = (*runs)[1];
 
-    const auto px = effectiveParameters(*s, x), py = effectiveParameters(*s, y);
-    std::set<std::string> keys;
-    for (const auto& [k, v] : px)
-        keys.insert(k);
-    for (const auto& [k, v] : py)
-        keys.insert(k);
-    struct Change {
-        std::string path;
-        std::optional<nlohmann::json> a, b;
+    // A scenario that cannot be read leaves the run's parameters and seed to compare.
+    auto valuesOf = [&](const RunRecord& r) {
+        auto v = store::runValues(*s, r);
+        return v ? std::move(v).value() : store::runValues(r, nlohmann::json());
     };
-    std::vector<Change> changes;
-    for (const auto& k : keys) {
-        const auto ia = px.find(k), ib = py.find(k);
-        std::optional<nlohmann::json> va, vb;
-        if (ia != px.end()) va = ia->second;
-        if (ib != py.end()) vb = ib->second;
-        if (va != vb) changes.push_back({k, va, vb});
-    }
+    const std::vector<store::ParameterDifference> changes =
+        store::parameterDifferences({valuesOf(x), valuesOf(y)});
 
     auto mx = s->finalMetrics(x.id), my = s->finalMetrics(y.id);
     if (!mx) return fail(mx.error().message, kExitFailure);
@@ -529,9 +480,9 @@ int runsDiff(RunsArgs& a) {
     if (a.json) {
         nlohmann::json params = nlohmann::json::array();
         for (const auto& c : changes)
-            params.push_back({{"path", c.path},
-                              {"a", c.a.value_or(nlohmann::json())},
-                              {"b", c.b.value_or(nlohmann::json())}});
+            params.push_back({{"path", c.pointer},
+                              {"a", c.values[0].value_or(nlohmann::json())},
+                              {"b", c.values[1].value_or(nlohmann::json())}});
         nlohmann::json metrics = nlohmann::json::array();
         for (const auto& f : figures) {
             nlohmann::json j = {{"name", f.name},
@@ -564,15 +515,15 @@ int runsDiff(RunsArgs& a) {
     } else {
         std::size_t w = 0, wa = ha.size();
         for (const auto& c : changes) {
-            w = std::max(w, c.path.size());
-            wa = std::max(wa, text(c.a).size());
+            w = std::max(w, c.pointer.size());
+            wa = std::max(wa, text(c.values[0]).size());
         }
         wa = std::min<std::size_t>(wa, 40);
         std::printf("  %-*s  %-*s  %s\n", static_cast<int>(w), "", static_cast<int>(wa), ha.c_str(),
                     hb.c_str());
         for (const auto& c : changes)
-            std::printf("  %-*s  %-*s  %s\n", static_cast<int>(w), c.path.c_str(),
-                        static_cast<int>(wa), text(c.a).c_str(), text(c.b).c_str());
+            std::printf("  %-*s  %-*s  %s\n", static_cast<int>(w), c.pointer.c_str(),
+                        static_cast<int>(wa), text(c.values[0]).c_str(), text(c.values[1]).c_str());
     }
     std::printf("\nmetrics\n");
     if (figures.empty()) {

@@ -1,7 +1,8 @@
 #pragma once
 // Several stored runs side by side: one metric of each over simulated time in one chart, the
-// parameters in which the runs differ (their run parameters and every differing value of their
-// effective scenario documents, by JSON pointer) and their final metrics.
+// parameters in which the runs differ (store::parameterDifferences: every value of their
+// effective scenarios with their seeds and parameters over them, by JSON pointer, as
+// `dais runs diff` lists them) and their final metrics.
 
 #include <QList>
 #include <QWidget>

@@ -19,6 +19,7 @@
 #include <set>
 
 #include "charts/chart_widget.h"
+#include "dais/store/parameter_difference.h"
 #include "history/compare_view.h"
 #include "history/history_util.h"
 #include "history/run_charts_view.h"
@@ -344,8 +345,8 @@ struct CompareView::Run {
     store::RunRecord record;
     std::vector<store::SampledMetric> sampled;
     std::vector<core::MetricReport> finals;
-    std::map<std::string, nlohmann::json> leaves;  // of the effective scenario, by pointer
-    QString label;                                 // "#id scenario seed s" + differences
+    store::RunValues values;  // what it ran with, by JSON pointer
+    QString label;            // "#id scenario seed s" + differences
 };
 
 CompareView::CompareView(std::shared_ptr<store::RunStore> store, QWidget* parent)
@@ -446,14 +447,11 @@ bool CompareView::setRuns(const QList<qint64>& runIds) {
             run->finals = std::move(f).value();
         else
             problems << tr("run #%1's final metrics: %2").arg(id).arg(qs(f.error().message));
-        if (auto sc = store_->scenario(run->record.scenarioHash)) {
-            nlohmann::json doc = nlohmann::json::parse(sc->document, nullptr, false);
-            if (!doc.is_discarded()) {
-                if (doc.is_object()) doc.erase("ui");  // view state, not a parameter
-                history::jsonLeaves(doc, "", run->leaves);
-            }
+        if (auto values = store::runValues(*store_, run->record)) {
+            run->values = std::move(values).value();
         } else {
-            problems << tr("run #%1's scenario: %2").arg(id).arg(qs(sc.error().message));
+            problems << tr("run #%1's scenario: %2").arg(id).arg(qs(values.error().message));
+            run->values = store::runValues(run->record, nlohmann::json());
         }
         ids_.push_back(id);
         runs_.push_back(std::move(run));
@@ -561,53 +559,18 @@ void CompareView::fillParameters() {
         header << QStringLiteral("#%1").arg(r->record.id);
     parameters_->setColumnCount(static_cast<int>(header.size()));
     parameters_->setHorizontalHeaderLabels(header);
-    struct Row {
-        QString name, tip;
-        std::vector<std::optional<nlohmann::json>> values;
-    };
-    std::vector<Row> rows;
-    auto addIfDiffers = [&](const QString& name, const QString& tip, auto valueOf) {
-        Row row{name, tip, {}};
-        for (const auto& r : runs_)
-            row.values.push_back(valueOf(*r));
-        const bool differs = std::any_of(row.values.begin(), row.values.end(),
-                                         [&](const auto& v) { return v != row.values.front(); });
-        if (differs) rows.push_back(std::move(row));
-    };
-    std::set<std::string> keys, pointers;
-    for (const auto& r : runs_) {
-        for (const auto& [k, v] : r->record.parameters.items())
-            keys.insert(k);
-        for (const auto& [p, v] : r->leaves)
-            pointers.insert(p);
-    }
-    for (const std::string& k : keys) {
-        // A --set of a scenario value shows as that value's row (with every run's value, set
-        // or not), so it is not listed twice.
-        std::string pointer = "/" + k;
-        std::replace(pointer.begin(), pointer.end(), '.', '/');
-        if (pointers.count(pointer) != 0) continue;
-        addIfDiffers(qs(k), tr("A run parameter (as --set gives it)"),
-                     [&](const Run& r) -> std::optional<nlohmann::json> {
-                         if (!r.record.parameters.contains(k)) return std::nullopt;
-                         return r.record.parameters[k];
-                     });
-    }
-    addIfDiffers(QStringLiteral("seed"), tr("The run's seed"),
-                 [](const Run& r) -> std::optional<nlohmann::json> {
-                     return nlohmann::json(r.record.seed);
-                 });
-    for (const std::string& p : pointers)
-        addIfDiffers(qs(p), tr("A value of the effective scenario, by JSON pointer"),
-                     [&](const Run& r) -> std::optional<nlohmann::json> {
-                         const auto it = r.leaves.find(p);
-                         if (it == r.leaves.end()) return std::nullopt;
-                         return it->second;
-                     });
+    std::vector<store::RunValues> values;
+    for (const auto& r : runs_)
+        values.push_back(r->values);
+    const std::vector<store::ParameterDifference> rows = store::parameterDifferences(values);
     parameters_->setRowCount(static_cast<int>(rows.size()));
     for (std::size_t i = 0; i < rows.size(); ++i) {
         const int r = static_cast<int>(i);
-        parameters_->setItem(r, 0, cell(rows[i].name, rows[i].tip));
+        const QString tip = rows[i].pointer == "/run/seed" ? tr("The run's seed")
+                            : rows[i].given
+                                ? tr("A value set for the run (as --set gives it), by JSON pointer")
+                                : tr("A value of the effective scenario, by JSON pointer");
+        parameters_->setItem(r, 0, cell(qs(rows[i].pointer), tip));
         for (std::size_t c = 0; c < rows[i].values.size(); ++c)
             parameters_->setItem(r, static_cast<int>(c) + 1,
                                  cell(rows[i].values[c] ? history::jsonText(*rows[i].values[c])
