@@ -9,6 +9,18 @@
 
 namespace dais::app {
 
+/// `dais validate FILE ...`: checks a scenario file and reports every problem in it.
+int commandValidate(Args& args);
+extern const char* const kValidateHelp;
+
+/// `dais run FILE ...`: runs a scenario, prints a summary and records the run in the store.
+int commandRun(Args& args);
+extern const char* const kRunHelp;
+
+/// `dais bench BENCHMARK ...`: the benchmarks of bench/ (phold, runner, store, fl).
+int commandBench(Args& args);
+extern const char* const kBenchHelp;
+
 /// `dais layers [ID] [--json]`: the installed layers, their parameters and metrics, and
 /// plugins that failed to load.
 int commandLayers(Args& args);
