@@ -9,6 +9,7 @@
 
 #include <memory>
 
+#include "dais/core/result.h"
 #include "dais/store/run_store.h"
 
 QT_BEGIN_NAMESPACE
@@ -44,9 +45,9 @@ class CompareView : public QWidget {
     QTableWidget* metricTable() const { return finals_; }
     QString bannerText() const;
 
-    /// The tables as CSV (a header row, then the rows as shown).
-    bool exportParametersCsv(const QString& path, QString* error = nullptr) const;
-    bool exportMetricsCsv(const QString& path, QString* error = nullptr) const;
+    /// The tables as CSV (a header row, then the rows as shown); the error names the file.
+    core::Result<void> exportParametersCsv(const QString& path) const;
+    core::Result<void> exportMetricsCsv(const QString& path) const;
 
   private:
     void plot();
