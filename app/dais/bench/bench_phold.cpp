@@ -58,6 +58,7 @@ struct Options {
     bool scaling = false;
     std::uint64_t seed = 1;
     bool json = false;
+    bool help = false;
 };
 
 // One measured child process.
@@ -109,9 +110,9 @@ void printHelp() {
         "included); the run fingerprint, which must not depend on the queue or the repeat.\n");
 }
 
-// Parses the public options. Returns an error message, or nothing on success.
-std::optional<std::string> parseOptions(const std::vector<std::string>& args, Options& o,
-                                        bool& help) {
+// Parses the public options.
+core::Result<Options> parseOptions(const std::vector<std::string>& args) {
+    Options o;
     std::string config = "all", queue = "all";
     for (std::size_t i = 0; i < args.size(); ++i) {
         std::string_view a = args[i];
@@ -128,42 +129,46 @@ std::optional<std::string> parseOptions(const std::vector<std::string>& args, Op
             value = args[++i];
             return true;
         };
-        const auto noValue = [&]() -> std::optional<std::string> {
-            if (hasValue) return "option " + std::string(a) + " takes no value";
-            return std::nullopt;
+        const auto noValue = [&]() -> core::Result<void> {
+            if (hasValue) return core::Error{"option " + std::string(a) + " takes no value"};
+            return {};
         };
         if (a == "--help" || a == "-h") {
-            if (auto e = noValue()) return e;
-            help = true;
+            if (auto e = noValue(); !e) return e.error();
+            o.help = true;
         } else if (a == "--json") {
-            if (auto e = noValue()) return e;
+            if (auto e = noValue(); !e) return e.error();
             o.json = true;
         } else if (a == "--scaling") {
-            if (auto e = noValue()) return e;
+            if (auto e = noValue(); !e) return e.error();
             o.scaling = true;
         } else if (a == "--config") {
-            if (!takeValue()) return "--config needs a value: small, large, dense or all";
+            if (!takeValue())
+                return core::Error{"--config needs a value: small, large, dense or all"};
             config = value;
         } else if (a == "--queue") {
-            if (!takeValue()) return "--queue needs a value: heap, ladder or all";
+            if (!takeValue()) return core::Error{"--queue needs a value: heap, ladder or all"};
             queue = value;
         } else if (a == "--repeat") {
             std::uint64_t n = 0;
-            if (!takeValue()) return "--repeat needs a value: a whole number from 1 to 100";
+            if (!takeValue())
+                return core::Error{"--repeat needs a value: a whole number from 1 to 100"};
             if (const auto v = parseUnsigned(value)) n = *v;
             if (n < 1 || n > 100)
-                return "--repeat needs a whole number from 1 to 100, got \"" + std::string(value) +
-                       "\"";
+                return core::Error{"--repeat needs a whole number from 1 to 100, got \"" +
+                                   std::string(value) + "\""};
             o.repeat = static_cast<int>(n);
         } else if (a == "--seed") {
-            if (!takeValue()) return "--seed needs a value: a non-negative whole number";
+            if (!takeValue())
+                return core::Error{"--seed needs a value: a non-negative whole number"};
             const auto seed = parseUnsigned(value);
             if (!seed)
-                return "--seed needs a non-negative whole number below 2^64, got \"" +
-                       std::string(value) + "\"";
+                return core::Error{"--seed needs a non-negative whole number below 2^64, got \"" +
+                                   std::string(value) + "\""};
             o.seed = *seed;
         } else {
-            return "unknown option \"" + std::string(args[i]) + "\" (see dais bench phold --help)";
+            return core::Error{"unknown option \"" + std::string(args[i]) +
+                               "\" (see dais bench phold --help)"};
         }
     }
     if (config == "all") {
@@ -172,17 +177,18 @@ std::optional<std::string> parseOptions(const std::vector<std::string>& args, Op
         for (const Workload& w : pholdWorkloads())
             if (w.name == config) o.configs.push_back(w);
         if (o.configs.empty())
-            return "--config must be small, large, dense or all, got \"" + config + "\"";
+            return core::Error{"--config must be small, large, dense or all, got \"" + config +
+                               "\""};
     }
     if (queue == "all") {
         o.queues = {QueueKind::Heap, QueueKind::Ladder};
     } else {
         QueueKind k;
         if (!sim::parseQueueKind(queue, k))
-            return "--queue must be heap, ladder or all, got \"" + queue + "\"";
+            return core::Error{"--queue must be heap, ladder or all, got \"" + queue + "\""};
         o.queues = {k};
     }
-    return std::nullopt;
+    return o;
 }
 
 // --- child mode ------------------------------------------------------------------------------
@@ -438,13 +444,13 @@ void printTables(const Options& o, const std::vector<Result>& results,
 int benchPhold(const std::vector<std::string>& args) {
     if (!args.empty() && args[0] == "--child") return runChild(args);
 
-    Options o;
-    bool help = false;
-    if (const auto error = parseOptions(args, o, help)) {
-        std::fprintf(stderr, "dais bench phold: %s\n", error->c_str());
+    const auto parsed = parseOptions(args);
+    if (!parsed) {
+        std::fprintf(stderr, "dais bench phold: %s\n", parsed.error().message.c_str());
         return 2;
     }
-    if (help) {
+    const Options& o = *parsed;
+    if (o.help) {
         printHelp();
         return 0;
     }
