@@ -7,26 +7,21 @@
 
 namespace dais::app {
 
-bool Args::option(std::string_view name, std::string& value, std::string& error) {
-    if (done()) return false;
+std::optional<core::Result<std::string>> Args::option(std::string_view name) {
+    if (done()) return std::nullopt;
     const std::string& w = words_[pos_];
     if (w.size() < 2 + name.size() || w.compare(0, 2, "--") != 0 ||
         w.compare(2, name.size(), name) != 0)
-        return false;
+        return std::nullopt;
     const std::string_view rest = std::string_view(w).substr(2 + name.size());
     if (rest.empty()) {
         ++pos_;
-        if (done()) {
-            error = "option --" + std::string(name) + " needs a value";
-            return true;
-        }
-        value = words_[pos_++];
-        return true;
+        if (done()) return core::Error{"option --" + std::string(name) + " needs a value"};
+        return core::Result<std::string>(words_[pos_++]);
     }
-    if (rest.front() != '=') return false;
-    value = std::string(rest.substr(1));
+    if (rest.front() != '=') return std::nullopt;
     ++pos_;
-    return true;
+    return core::Result<std::string>(std::string(rest.substr(1)));
 }
 
 bool Args::flag(std::string_view name) {

@@ -7,6 +7,8 @@
 #include <string_view>
 #include <vector>
 
+#include "dais/core/result.h"
+
 namespace dais::app {
 
 /// Exit codes, documented in `dais --help`.
@@ -26,8 +28,9 @@ class Args {
     const std::string& peek() const { return words_[pos_]; }
     std::string take() { return words_[pos_++]; }
     /// If the next word is `--name` or `--name=VALUE`, consumes it (and VALUE, which may be
-    /// the following word) and returns true. A missing VALUE sets `error`.
-    bool option(std::string_view name, std::string& value, std::string& error);
+    /// the following word) and returns VALUE, or an error when VALUE is missing. nullopt, with
+    /// nothing consumed, when the next word is not this option.
+    std::optional<core::Result<std::string>> option(std::string_view name);
     /// If the next word is the flag `--name`, consumes it and returns true.
     bool flag(std::string_view name);
 

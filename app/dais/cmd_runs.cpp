@@ -1,5 +1,4 @@
-// dais runs: list, show, compare, export, annotate and delete the runs kept in the run store;
-// and the recording of `dais run` into it.
+// dais runs: list, show, compare, export, annotate and delete the runs kept in the run store.
 #include <unistd.h>
 
 #include <sys/stat.h>
@@ -12,8 +11,6 @@
 #include <cstring>
 #include <ctime>
 #include <filesystem>
-#include <map>
-#include <set>
 #include <string>
 #include <vector>
 
@@ -21,8 +18,8 @@
 
 #include "commands.h"
 #include "dais/core/scenario_run.h"
+#include "dais/store/parameter_difference.h"
 #include "dais/store/run_store.h"
-#include "dais/store/store_observer.h"
 #include "metric_text.h"
 
 namespace dais::app {
@@ -41,9 +38,9 @@ commands:
       --limit N         at most N runs
   show ID               one run: its record, parameters, layer versions, final metrics,
                         sampled metrics and annotations
-  diff ID ID            two runs side by side: the parameters that differ (seed and every
-                        value of the two effective scenarios, as dotted paths) and the final
-                        metrics with their difference
+  diff ID ID            two runs side by side: the parameters that differ (every value of
+                        the two effective scenarios with the runs' seeds and parameters over
+                        them, by JSON pointer) and the final metrics with their difference
   export ID... [--format csv|json] [--output FILE]
                         the runs' metric samples and final metrics (default: CSV on stdout;
                         FILE is replaced only once the export is complete)
@@ -146,14 +143,18 @@ struct RunsArgs {
     int parse(Args& args, const std::string& sub) {
         bool optionsDone = false;
         while (!args.done()) {
-            std::string value, error;
+            std::string error;
             if (optionsDone) {
                 words.push_back(args.take());
                 continue;
             }
             auto take = [&](const char* name, std::string& into) {
-                if (!args.option(name, value, error)) return false;
-                into = value;
+                auto given = args.option(name);
+                if (!given) return false;
+                if (*given)
+                    into = **given;
+                else
+                    error = given->error().message;
                 return true;
             };
             if (args.peek() == "--") {
@@ -220,45 +221,40 @@ std::optional<std::vector<RunId>> parseRunIds(const std::vector<std::string>& wo
     return ids;
 }
 
-/// Opens the store; on failure prints why and sets `code` (3: it is not a usable store).
-std::unique_ptr<RunStore> openStore(const std::string& path, bool write, int& code) {
+/// Opens the store: read-only, or (`write`) to change a store that exists. The commands map
+/// an error to kExitBadInput: it is not a usable store.
+core::Result<std::unique_ptr<RunStore>> openStore(const std::string& path, bool write) {
     if (write && !std::filesystem::exists(path)) {
         // Writing commands change an existing store; they never create one.
-        printError(path + ": no such file (no run has been stored there)");
-        code = kExitBadInput;
-        return nullptr;
+        return core::Error{path + ": no such file (no run has been stored there)"};
     }
     store::StoreOptions options;
     options.mode =
         write ? store::StoreOptions::Mode::ReadWrite : store::StoreOptions::Mode::ReadOnly;
-    auto s = RunStore::open(path, options);
-    if (!s) {
-        printError(s.error().message);
-        code = kExitBadInput;
-        return nullptr;
-    }
-    return std::move(s).value();
+    return RunStore::open(path, options);
 }
 
-/// Reads the runs; on failure prints why and sets `code`.
-std::optional<std::vector<RunRecord>> loadRuns(const RunStore& s, const std::vector<RunId>& ids,
-                                               int& code) {
+/// A store opened for a subcommand, and the runs it names.
+struct StoredRuns {
+    std::unique_ptr<RunStore> store;
     std::vector<RunRecord> runs;
+};
+
+/// Opens the store (see openStore) and reads the runs `ids` into `out`. Returns kExitOk, or
+/// after saying why: kExitBadInput for a store that cannot be used or a run it does not have,
+/// kExitFailure for a read error.
+int openRuns(const std::string& path, const std::vector<RunId>& ids, bool write, StoredRuns& out) {
+    auto opened = openStore(path, write);
+    if (!opened) return fail(opened.error().message, kExitBadInput);
+    out.store = std::move(opened).value();
     for (const RunId id : ids) {
-        auto r = s.findRun(id);
-        if (!r) {
-            printError(r.error().message);
-            code = kExitFailure;
-            return std::nullopt;
-        }
-        if (!r->has_value()) {
-            printError(s.path() + ": no run " + std::to_string(id));
-            code = kExitBadInput;
-            return std::nullopt;
-        }
-        runs.push_back(std::move(**r));
+        auto r = out.store->findRun(id);
+        if (!r) return fail(r.error().message, kExitFailure);
+        if (!r->has_value())
+            return fail(out.store->path() + ": no run " + std::to_string(id), kExitBadInput);
+        out.runs.push_back(std::move(**r));
     }
-    return runs;
+    return kExitOk;
 }
 
 // --- list --------------------------------------------------------------------------------------
@@ -290,9 +286,9 @@ int runsList(RunsArgs& a) {
                         kExitUsage);
         filter.limit = static_cast<std::size_t>(*n);
     }
-    int code = kExitOk;
-    const auto s = openStore(a.store, false, code);
-    if (!s) return code;
+    auto opened = openStore(a.store, false);
+    if (!opened) return fail(opened.error().message, kExitBadInput);
+    const auto& s = *opened;
     auto runs = s->listRuns(filter);
     if (!runs) return fail(runs.error().message, kExitFailure);
     if (a.json) {
@@ -343,12 +339,10 @@ int runsShow(RunsArgs& a) {
     if (int c = a.allowOnly("show", {"json"})) return c;
     const auto ids = parseRunIds(a.words, "show");
     if (!ids) return kExitUsage;
-    int code = kExitOk;
-    const auto s = openStore(a.store, false, code);
-    if (!s) return code;
-    auto runs = loadRuns(*s, *ids, code);
-    if (!runs) return code;
-    const RunRecord& r = runs->front();
+    StoredRuns stored;
+    if (const int code = openRuns(a.store, *ids, false, stored)) return code;
+    const auto& s = stored.store;
+    const RunRecord& r = stored.runs.front();
     auto metrics = s->finalMetrics(r.id);
     auto sampled = s->sampledMetrics(r.id);
     auto notes = s->annotations(r.id);
@@ -432,85 +426,17 @@ int runsShow(RunsArgs& a) {
 
 // --- diff --------------------------------------------------------------------------------------
 
-/// A JSON document as "dotted.path" -> value. An array element with an "id" is named by it, as
-/// --set names it.
-void flatten(const nlohmann::json& j, const std::string& prefix,
-             std::map<std::string, nlohmann::json>& out) {
-    auto join = [&](const std::string& key) { return prefix.empty() ? key : prefix + "." + key; };
-    if (j.is_object() && !j.empty()) {
-        for (const auto& [k, v] : j.items())
-            flatten(v, join(k), out);
-    } else if (j.is_array() && !j.empty()) {
-        std::set<std::string> ids;
-        bool byId = true;
-        for (const auto& e : j)
-            byId = byId && e.is_object() && e.contains("id") && e["id"].is_string() &&
-                   ids.insert(e["id"].get<std::string>()).second;
-        for (std::size_t i = 0; i < j.size(); ++i)
-            flatten(j[i], join(byId ? j[i]["id"].get<std::string>() : std::to_string(i)), out);
-    } else {
-        out[prefix] = j;
-    }
-}
+/// One compared figure of two runs' final metrics: a value, or a distribution's mean or p95.
+struct Figure {
+    std::string name, unit;
+    std::optional<double> a, b;
+};
 
-/// What a run ran with: its effective scenario, its parameters over it, and its seed.
-std::map<std::string, nlohmann::json> effectiveParameters(const RunStore& s, const RunRecord& r) {
-    std::map<std::string, nlohmann::json> out;
-    if (auto sc = s.scenario(r.scenarioHash)) {
-        auto doc = nlohmann::json::parse(sc->document, nullptr, false);
-        if (!doc.is_discarded()) {
-            doc.erase("ui");  // the studio's view state, not a parameter
-            flatten(doc, "", out);
-        }
-    }
-    for (const auto& [k, v] : r.parameters.items())
-        out[k] = v;
-    out["seed"] = r.seed;
-    return out;
-}
-
-int runsDiff(RunsArgs& a) {
-    if (a.words.size() != 2)
-        return fail("runs diff: which two runs? (usage: dais runs diff ID ID)", kExitUsage);
-    if (int c = a.allowOnly("diff", {"json"})) return c;
-    const auto ids = parseRunIds(a.words, "diff");
-    if (!ids) return kExitUsage;
-    int code = kExitOk;
-    const auto s = openStore(a.store, false, code);
-    if (!s) return code;
-    auto runs = loadRuns(*s, *ids, code);
-    if (!runs) return code;
-    const RunRecord &x = (*runs)[0], &y = (*runs)[1];
-
-    const auto px = effectiveParameters(*s, x), py = effectiveParameters(*s, y);
-    std::set<std::string> keys;
-    for (const auto& [k, v] : px)
-        keys.insert(k);
-    for (const auto& [k, v] : py)
-        keys.insert(k);
-    struct Change {
-        std::string path;
-        std::optional<nlohmann::json> a, b;
-    };
-    std::vector<Change> changes;
-    for (const auto& k : keys) {
-        const auto ia = px.find(k), ib = py.find(k);
-        std::optional<nlohmann::json> va, vb;
-        if (ia != px.end()) va = ia->second;
-        if (ib != py.end()) vb = ib->second;
-        if (va != vb) changes.push_back({k, va, vb});
-    }
-
-    auto mx = s->finalMetrics(x.id), my = s->finalMetrics(y.id);
-    if (!mx) return fail(mx.error().message, kExitFailure);
-    if (!my) return fail(my.error().message, kExitFailure);
-    // One row per compared figure: a value, or a distribution's mean and p95.
-    struct Figure {
-        std::string name, unit;
-        std::optional<double> a, b;
-    };
+/// The figures of two runs' final metrics, in the order the runs name them.
+std::vector<Figure> compareFinals(const std::vector<core::MetricReport>& ma,
+                                  const std::vector<core::MetricReport>& mb) {
     std::vector<Figure> figures;
-    auto addFigures = [&](const std::vector<core::MetricReport>& ms, bool first) {
+    auto add = [&](const std::vector<core::MetricReport>& ms, bool first) {
         for (const auto& m : ms) {
             std::vector<std::pair<std::string, double>> parts;
             if (m.type == sim::MetricType::Distribution)
@@ -525,62 +451,75 @@ int runsDiff(RunsArgs& a) {
             }
         }
     };
-    addFigures(*mx, true);
-    addFigures(*my, false);
+    add(ma, true);
+    add(mb, false);
+    return figures;
+}
 
-    if (a.json) {
-        nlohmann::json params = nlohmann::json::array();
-        for (const auto& c : changes)
-            params.push_back({{"path", c.path},
-                              {"a", c.a.value_or(nlohmann::json())},
-                              {"b", c.b.value_or(nlohmann::json())}});
-        nlohmann::json metrics = nlohmann::json::array();
-        for (const auto& f : figures) {
-            nlohmann::json j = {{"name", f.name},
-                                {"unit", f.unit},
-                                {"a", f.a ? nlohmann::json(*f.a) : nlohmann::json()},
-                                {"b", f.b ? nlohmann::json(*f.b) : nlohmann::json()}};
-            j["difference"] = f.a && f.b ? nlohmann::json(*f.b - *f.a) : nlohmann::json();
-            metrics.push_back(j);
-        }
-        const nlohmann::json out = {
-            {"a", runJson(x)}, {"b", runJson(y)}, {"parameters", params}, {"metrics", metrics}};
-        std::printf("%s\n", out.dump(2).c_str());
-        return kExitOk;
+/// `dais runs diff --json`.
+void printDiffJson(const RunRecord& x, const RunRecord& y,
+                   const std::vector<store::ParameterDifference>& changes,
+                   const std::vector<Figure>& figures) {
+    nlohmann::json params = nlohmann::json::array();
+    for (const auto& c : changes)
+        params.push_back({{"path", c.pointer},
+                          {"a", c.values[0].value_or(nlohmann::json())},
+                          {"b", c.values[1].value_or(nlohmann::json())}});
+    nlohmann::json metrics = nlohmann::json::array();
+    for (const auto& f : figures) {
+        nlohmann::json j = {{"name", f.name},
+                            {"unit", f.unit},
+                            {"a", f.a ? nlohmann::json(*f.a) : nlohmann::json()},
+                            {"b", f.b ? nlohmann::json(*f.b) : nlohmann::json()}};
+        j["difference"] = f.a && f.b ? nlohmann::json(*f.b - *f.a) : nlohmann::json();
+        metrics.push_back(j);
     }
+    const nlohmann::json out = {
+        {"a", runJson(x)}, {"b", runJson(y)}, {"parameters", params}, {"metrics", metrics}};
+    std::printf("%s\n", out.dump(2).c_str());
+}
 
+/// The parameters that differ, one a line: the pointer, then each run's value.
+void printParameterChanges(const std::vector<store::ParameterDifference>& changes,
+                           const std::string& ha, const std::string& hb) {
+    std::printf("\nparameters\n");
+    if (changes.empty()) return void(std::printf("  the same\n"));
     auto text = [](const std::optional<nlohmann::json>& v) {
         if (!v) return std::string("(absent)");
         return v->is_string() ? v->get<std::string>() : v->dump();
     };
-    const std::string ha = "run " + std::to_string(x.id), hb = "run " + std::to_string(y.id);
-    std::printf("%s  %s, seed %llu, %s\n", ha.c_str(), x.scenarioName.c_str(),
-                static_cast<unsigned long long>(x.seed),
-                std::string(runStatusName(x.status)).c_str());
-    std::printf("%s  %s, seed %llu, %s\n", hb.c_str(), y.scenarioName.c_str(),
-                static_cast<unsigned long long>(y.seed),
-                std::string(runStatusName(y.status)).c_str());
-    std::printf("\nparameters\n");
-    if (changes.empty()) {
-        std::printf("  the same\n");
-    } else {
-        std::size_t w = 0, wa = ha.size();
-        for (const auto& c : changes) {
-            w = std::max(w, c.path.size());
-            wa = std::max(wa, text(c.a).size());
-        }
-        wa = std::min<std::size_t>(wa, 40);
-        std::printf("  %-*s  %-*s  %s\n", static_cast<int>(w), "", static_cast<int>(wa), ha.c_str(),
-                    hb.c_str());
-        for (const auto& c : changes)
-            std::printf("  %-*s  %-*s  %s\n", static_cast<int>(w), c.path.c_str(),
-                        static_cast<int>(wa), text(c.a).c_str(), text(c.b).c_str());
+    std::size_t w = 0, wa = ha.size();
+    for (const auto& c : changes) {
+        w = std::max(w, c.pointer.size());
+        wa = std::max(wa, text(c.values[0]).size());
     }
+    wa = std::min<std::size_t>(wa, 40);
+    std::printf("  %-*s  %-*s  %s\n", static_cast<int>(w), "", static_cast<int>(wa), ha.c_str(),
+                hb.c_str());
+    for (const auto& c : changes)
+        std::printf("  %-*s  %-*s  %s\n", static_cast<int>(w), c.pointer.c_str(),
+                    static_cast<int>(wa), text(c.values[0]).c_str(), text(c.values[1]).c_str());
+}
+
+/// "+2.5 ms (+12.0%)": the second value less the first, and the change as a share of the first.
+std::string differenceText(const Figure& f) {
+    if (!f.a || !f.b) return "-";
+    const double d = *f.b - *f.a;
+    if (d == 0) return "0";
+    std::string diff = (d > 0 ? "+" : "") + metricNumber(d, f.unit);
+    if (*f.a != 0 && std::isfinite(d)) {
+        char pct[32];
+        std::snprintf(pct, sizeof pct, " (%+.1f%%)", 100 * d / std::abs(*f.a));
+        diff += pct;
+    }
+    return diff;
+}
+
+/// The final metrics side by side with their difference.
+void printFigures(const std::vector<Figure>& figures, const std::string& ha,
+                  const std::string& hb) {
     std::printf("\nmetrics\n");
-    if (figures.empty()) {
-        std::printf("  (neither run has final metrics)\n");
-        return kExitOk;
-    }
+    if (figures.empty()) return void(std::printf("  (neither run has final metrics)\n"));
     std::size_t w = 0;
     for (const auto& f : figures)
         w = std::max(w, f.name.size());
@@ -590,20 +529,50 @@ int runsDiff(RunsArgs& a) {
         auto val = [&](const std::optional<double>& v) {
             return v ? metricNumber(*v, f.unit) : std::string("-");
         };
-        std::string diff = "-";
-        if (f.a && f.b) {
-            const double d = *f.b - *f.a;
-            diff = (d > 0 ? "+" : "") + metricNumber(d, f.unit);
-            if (d == 0) diff = "0";
-            if (*f.a != 0 && d != 0 && std::isfinite(d)) {
-                char pct[32];
-                std::snprintf(pct, sizeof pct, " (%+.1f%%)", 100 * d / std::abs(*f.a));
-                diff += pct;
-            }
-        }
         std::printf("  %-*s  %16s  %16s  %16s\n", static_cast<int>(w), f.name.c_str(),
-                    val(f.a).c_str(), val(f.b).c_str(), diff.c_str());
+                    val(f.a).c_str(), val(f.b).c_str(), differenceText(f).c_str());
     }
+}
+
+/// `dais runs diff` for people.
+void printDiffText(const RunRecord& x, const RunRecord& y,
+                   const std::vector<store::ParameterDifference>& changes,
+                   const std::vector<Figure>& figures) {
+    const std::string ha = "run " + std::to_string(x.id), hb = "run " + std::to_string(y.id);
+    for (const auto& [h, r] : {std::pair{&ha, &x}, std::pair{&hb, &y}})
+        std::printf("%s  %s, seed %llu, %s\n", h->c_str(), r->scenarioName.c_str(),
+                    static_cast<unsigned long long>(r->seed),
+                    std::string(runStatusName(r->status)).c_str());
+    printParameterChanges(changes, ha, hb);
+    printFigures(figures, ha, hb);
+}
+
+int runsDiff(RunsArgs& a) {
+    if (a.words.size() != 2)
+        return fail("runs diff: which two runs? (usage: dais runs diff ID ID)", kExitUsage);
+    if (int c = a.allowOnly("diff", {"json"})) return c;
+    const auto ids = parseRunIds(a.words, "diff");
+    if (!ids) return kExitUsage;
+    StoredRuns stored;
+    if (const int code = openRuns(a.store, *ids, false, stored)) return code;
+    const auto& s = stored.store;
+    const RunRecord &x = stored.runs[0], &y = stored.runs[1];
+
+    // A scenario that cannot be read leaves the run's parameters and seed to compare.
+    auto valuesOf = [&](const RunRecord& r) {
+        auto v = store::runValues(*s, r);
+        return v ? std::move(v).value() : store::runValues(r, nlohmann::json());
+    };
+    const std::vector<store::ParameterDifference> changes =
+        store::parameterDifferences({valuesOf(x), valuesOf(y)});
+    auto mx = s->finalMetrics(x.id), my = s->finalMetrics(y.id);
+    if (!mx) return fail(mx.error().message, kExitFailure);
+    if (!my) return fail(my.error().message, kExitFailure);
+    const std::vector<Figure> figures = compareFinals(*mx, *my);
+    if (a.json)
+        printDiffJson(x, y, changes, figures);
+    else
+        printDiffText(x, y, changes, figures);
     return kExitOk;
 }
 
@@ -611,16 +580,14 @@ int runsDiff(RunsArgs& a) {
 
 /// Writes `text` to `path` through a temporary file in the same folder, so an existing file is
 /// only replaced by a complete export.
-bool writeFileAtomically(const std::string& path, const std::string& text, std::string& error) {
+core::Result<void> writeFileAtomically(const std::string& path, const std::string& text) {
     namespace fs = std::filesystem;
     const fs::path target(path);
     const fs::path dir = target.parent_path().empty() ? fs::path(".") : target.parent_path();
     std::string tmpl = (dir / ("." + target.filename().string() + ".XXXXXX")).string();
     const int fd = ::mkstemp(tmpl.data());
-    if (fd < 0) {
-        error = path + ": cannot write it (" + std::string(std::strerror(errno)) + ")";
-        return false;
-    }
+    if (fd < 0)
+        return core::Error{path + ": cannot write it (" + std::string(std::strerror(errno)) + ")"};
     std::size_t done = 0;
     while (done < text.size()) {
         const ssize_t n = ::write(fd, text.data() + done, text.size() - done);
@@ -632,13 +599,118 @@ bool writeFileAtomically(const std::string& path, const std::string& text, std::
     std::error_code ec;
     if (written) fs::rename(tmpl, target, ec);
     if (!written || ec) {
-        error = path + ": cannot write it (" +
-                (ec ? ec.message() : std::string(std::strerror(errno))) + ")";
+        const core::Error error{path + ": cannot write it (" +
+                                (ec ? ec.message() : std::string(std::strerror(errno))) + ")"};
         fs::remove(tmpl, ec);
-        return false;
+        return error;
     }
     ::chmod(path.c_str(), 0644);
-    return true;
+    return {};
+}
+
+/// A run's sampled metrics and final metrics, read for an export.
+struct ExportedRun {
+    std::vector<store::SampledMetric> sampled;
+    std::vector<core::MetricReport> finals;
+};
+
+core::Result<ExportedRun> readForExport(const RunStore& s, const RunRecord& r) {
+    auto sampled = s.sampledMetrics(r.id);
+    if (!sampled) return sampled.error();
+    auto finals = s.finalMetrics(r.id);
+    if (!finals) return finals.error();
+    return ExportedRun{std::move(sampled).value(), std::move(finals).value()};
+}
+
+/// One run's samples, then its final metrics, as CSV rows appended to `out`.
+core::Result<void> appendCsvRows(const RunStore& s, const RunRecord& r, std::string& out) {
+    auto run = readForExport(s, r);
+    if (!run) return run.error();
+    const std::string id = std::to_string(r.id);
+    // One pass over the run's samples (reading per metric would scan it once per metric).
+    auto visited = s.visitSamples(r.id, [&](const store::SampledMetric& m, const store::Sample& x) {
+        out += id + ",sample," + csvField(m.name) + "," + csvField(m.unit) + "," +
+               number(sim::toSeconds(x.time)) + "," + number(x.value) + ",";
+        if (m.type == sim::MetricType::Distribution)
+            out += std::to_string(x.count) + "," + number(x.p50) + "," + number(x.p95) + "," +
+                   number(x.p99);
+        else
+            out += ",,,";
+        out += "\n";
+    });
+    if (!visited) return visited.error();
+    const std::string end = number(sim::toSeconds(r.simulatedTime));
+    for (const auto& m : run->finals) {
+        const bool dist = m.type == sim::MetricType::Distribution;
+        out += id + ",final," + csvField(m.name) + "," + csvField(m.unit) + "," + end + "," +
+               number(dist ? m.mean : m.value) + ",";
+        if (dist)
+            out += std::to_string(m.count) + "," + number(m.p50) + "," + number(m.p95) + "," +
+                   number(m.p99);
+        else
+            out += ",,,";
+        out += "\n";
+    }
+    return {};
+}
+
+/// One run as the JSON export has it: its record, final metrics and samples by metric.
+core::Result<nlohmann::json> exportJson(const RunStore& s, const RunRecord& r) {
+    auto run = readForExport(s, r);
+    if (!run) return run.error();
+    nlohmann::json series = nlohmann::json::object();
+    for (const auto& m : run->sampled) {
+        nlohmann::json j = {{"unit", m.unit},
+                            {"type", std::string(sim::metricTypeName(m.type))},
+                            {"time_s", nlohmann::json::array()},
+                            {"value", nlohmann::json::array()}};
+        if (m.type == sim::MetricType::Distribution)
+            for (const char* k : {"count", "p50", "p95", "p99"})
+                j[k] = nlohmann::json::array();
+        series[m.name] = std::move(j);
+    }
+    auto visited = s.visitSamples(r.id, [&](const store::SampledMetric& m, const store::Sample& x) {
+        nlohmann::json& j = series[m.name];
+        j["time_s"].push_back(sim::toSeconds(x.time));
+        j["value"].push_back(x.value);
+        if (m.type == sim::MetricType::Distribution) {
+            j["count"].push_back(x.count);
+            j["p50"].push_back(x.p50);
+            j["p95"].push_back(x.p95);
+            j["p99"].push_back(x.p99);
+        }
+    });
+    if (!visited) return visited.error();
+    nlohmann::json j = runJson(r);
+    nlohmann::json fm = nlohmann::json::array();
+    for (const auto& m : run->finals) {
+        nlohmann::json mj = metricJson(m);
+        mj["name"] = m.name;
+        fm.push_back(std::move(mj));
+    }
+    j["final_metrics"] = fm;
+    j["samples"] = series;
+    return j;
+}
+
+/// The whole export of `runs` in `format` (csv or json).
+core::Result<std::string> exportText(const RunStore& s, const std::vector<RunRecord>& runs,
+                                     const std::string& format) {
+    if (format == "csv") {
+        std::string out = "run,kind,metric,unit,time_s,value,count,p50,p95,p99\n";
+        for (const RunRecord& r : runs)
+            if (auto added = appendCsvRows(s, r, out); !added) return added.error();
+        return out;
+    }
+    nlohmann::json doc = {{"format", "dais-runs-export"}, {"version", 1}};
+    nlohmann::json runList = nlohmann::json::array();
+    for (const RunRecord& r : runs) {
+        auto j = exportJson(s, r);
+        if (!j) return j.error();
+        runList.push_back(std::move(j).value());
+    }
+    doc["runs"] = runList;
+    return doc.dump(2) + "\n";
 }
 
 int runsExport(RunsArgs& a) {
@@ -658,97 +730,19 @@ int runsExport(RunsArgs& a) {
         if (std::filesystem::equivalent(a.output, a.store, ec))
             return fail("--output: " + a.output + " is the run store itself", kExitUsage);
     }
-    int code = kExitOk;
-    const auto s = openStore(a.store, false, code);
-    if (!s) return code;
-    auto runs = loadRuns(*s, *ids, code);
-    if (!runs) return code;
-
-    std::string out;
-    nlohmann::json doc = {{"format", "dais-runs-export"}, {"version", 1}};
-    nlohmann::json runList = nlohmann::json::array();
-    if (format == "csv") out = "run,kind,metric,unit,time_s,value,count,p50,p95,p99\n";
-    for (const RunRecord& r : *runs) {
-        auto sampled = s->sampledMetrics(r.id);
-        auto finals = s->finalMetrics(r.id);
-        if (!sampled) return fail(sampled.error().message, kExitFailure);
-        if (!finals) return fail(finals.error().message, kExitFailure);
-        const std::string id = std::to_string(r.id);
-        nlohmann::json series = nlohmann::json::object();
-        // One pass over the run's samples (reading per metric would scan it once per metric).
-        for (const auto& m : *sampled) {
-            if (format == "csv") continue;
-            nlohmann::json j = {{"unit", m.unit},
-                                {"type", std::string(sim::metricTypeName(m.type))},
-                                {"time_s", nlohmann::json::array()},
-                                {"value", nlohmann::json::array()}};
-            if (m.type == sim::MetricType::Distribution)
-                for (const char* k : {"count", "p50", "p95", "p99"})
-                    j[k] = nlohmann::json::array();
-            series[m.name] = std::move(j);
-        }
-        auto visited =
-            s->visitSamples(r.id, [&](const store::SampledMetric& m, const store::Sample& x) {
-                const bool dist = m.type == sim::MetricType::Distribution;
-                if (format == "csv") {
-                    out += id + ",sample," + csvField(m.name) + "," + csvField(m.unit) + "," +
-                           number(sim::toSeconds(x.time)) + "," + number(x.value) + ",";
-                    if (dist)
-                        out += std::to_string(x.count) + "," + number(x.p50) + "," + number(x.p95) +
-                               "," + number(x.p99);
-                    else
-                        out += ",,,";
-                    out += "\n";
-                    return;
-                }
-                nlohmann::json& j = series[m.name];
-                j["time_s"].push_back(sim::toSeconds(x.time));
-                j["value"].push_back(x.value);
-                if (dist) {
-                    j["count"].push_back(x.count);
-                    j["p50"].push_back(x.p50);
-                    j["p95"].push_back(x.p95);
-                    j["p99"].push_back(x.p99);
-                }
-            });
-        if (!visited) return fail(visited.error().message, kExitFailure);
-        if (format == "csv") {
-            const std::string end = number(sim::toSeconds(r.simulatedTime));
-            for (const auto& m : *finals) {
-                const bool dist = m.type == sim::MetricType::Distribution;
-                out += id + ",final," + csvField(m.name) + "," + csvField(m.unit) + "," + end +
-                       "," + number(dist ? m.mean : m.value) + ",";
-                if (dist)
-                    out += std::to_string(m.count) + "," + number(m.p50) + "," + number(m.p95) +
-                           "," + number(m.p99);
-                else
-                    out += ",,,";
-                out += "\n";
-            }
-        } else {
-            nlohmann::json j = runJson(r);
-            nlohmann::json fm = nlohmann::json::array();
-            for (const auto& m : *finals) {
-                nlohmann::json mj = metricJson(m);
-                mj["name"] = m.name;
-                fm.push_back(std::move(mj));
-            }
-            j["final_metrics"] = fm;
-            j["samples"] = series;
-            runList.push_back(j);
-        }
-    }
-    if (format == "json") {
-        doc["runs"] = runList;
-        out = doc.dump(2) + "\n";
-    }
+    StoredRuns stored;
+    if (const int code = openRuns(a.store, *ids, false, stored)) return code;
+    const std::vector<RunRecord>& runs = stored.runs;
+    auto text = exportText(*stored.store, runs, format);
+    if (!text) return fail(text.error().message, kExitFailure);
+    const std::string& out = *text;
     if (a.output.empty()) {
         std::fwrite(out.data(), 1, out.size(), stdout);
         return std::fflush(stdout) == 0 ? kExitOk : kExitFailure;
     }
-    std::string error;
-    if (!writeFileAtomically(a.output, out, error)) return fail(error, kExitFailure);
-    std::fprintf(stderr, "exported %zu run%s to %s\n", runs->size(), runs->size() == 1 ? "" : "s",
+    if (auto written = writeFileAtomically(a.output, out); !written)
+        return fail(written.error().message, kExitFailure);
+    std::fprintf(stderr, "exported %zu run%s to %s\n", runs.size(), runs.size() == 1 ? "" : "s",
                  a.output.c_str());
     return kExitOk;
 }
@@ -769,11 +763,10 @@ int runsAnnotate(RunsArgs& a) {
         text += (i > 1 ? " " : "") + a.words[i];
     if (text.find_first_not_of(" \t\n") == std::string::npos)
         return fail("runs annotate: the note is empty", kExitUsage);
-    int code = kExitOk;
-    const auto s = openStore(a.store, true, code);
-    if (!s) return code;
-    if (!loadRuns(*s, *ids, code)) return code;
-    if (auto r = s->annotate(ids->front(), text); !r) return fail(r.error().message, kExitFailure);
+    StoredRuns stored;
+    if (const int code = openRuns(a.store, *ids, true, stored)) return code;
+    if (auto r = stored.store->annotate(ids->front(), text); !r)
+        return fail(r.error().message, kExitFailure);
     std::printf("annotated run %lld\n", static_cast<long long>(ids->front()));
     return kExitOk;
 }
@@ -784,13 +777,11 @@ int runsDelete(RunsArgs& a) {
     if (int c = a.allowOnly("delete", {})) return c;
     const auto ids = parseRunIds(a.words, "delete");
     if (!ids) return kExitUsage;
-    int code = kExitOk;
-    const auto s = openStore(a.store, true, code);
-    if (!s) return code;
     // Every id must be known before anything is deleted.
-    auto runs = loadRuns(*s, *ids, code);
-    if (!runs) return code;
-    for (const auto& r : *runs)
+    StoredRuns stored;
+    if (const int code = openRuns(a.store, *ids, true, stored)) return code;
+    const auto& s = stored.store;
+    for (const auto& r : stored.runs)
         if (r.status == store::RunStatus::Running)
             return fail(s->path() + ": run " + std::to_string(r.id) +
                             " is still running (process " + std::to_string(r.pid) + " on " +
@@ -832,61 +823,6 @@ int commandRuns(Args& args) {
     printError("runs: unknown command \"" + sub +
                "\" (commands: list, show, diff, export, annotate, delete)");
     return kExitUsage;
-}
-
-// --- recording `dais run` ------------------------------------------------------------------------
-
-struct RunRecorder::State {
-    std::unique_ptr<RunStore> store;
-    std::unique_ptr<store::RunWriter> writer;
-    std::unique_ptr<store::StoreObserver> observer;
-};
-
-RunRecorder::RunRecorder() : state_(std::make_unique<State>()) {}
-RunRecorder::~RunRecorder() = default;
-
-std::unique_ptr<RunRecorder> RunRecorder::open(const std::string& path, int& code) {
-    const bool byDefault = path.empty();
-    store::StoreOptions options;
-    options.createDirectories = byDefault;
-    auto s = RunStore::open(byDefault ? store::defaultStorePath() : path, options);
-    if (!s) {
-        printError(s.error().message + " (--no-store runs without storing)");
-        code = kExitBadInput;
-        return nullptr;
-    }
-    std::unique_ptr<RunRecorder> r(new RunRecorder());
-    r->state_->store = std::move(s).value();
-    return r;
-}
-
-bool RunRecorder::begin(const core::Scenario& scenario, std::uint64_t seed,
-                        const std::vector<std::string>& parameters) {
-    auto hash = state_->store->putScenario(scenario.meta.name, scenario.document.dump());
-    if (!hash) return printError(hash.error().message), false;
-    store::RunStart start;
-    start.scenarioHash = *hash;
-    start.scenarioName = scenario.meta.name;
-    start.seed = seed;
-    start.parameters = store::overridesToParameters(parameters);
-    auto w = state_->store->beginRun(start);
-    if (!w) return printError(w.error().message), false;
-    state_->writer = std::move(w).value();
-    state_->observer = std::make_unique<store::StoreObserver>(*state_->writer);
-    return true;
-}
-
-sim::Observer* RunRecorder::observer() {
-    return state_->observer.get();
-}
-
-bool RunRecorder::finish(const core::RunReport& report, bool toStderr) {
-    if (!state_->writer) return false;
-    auto r = state_->writer->finish(store::RunFinish::fromReport(report));
-    if (!r) return printError(r.error().message), false;
-    std::fprintf(toStderr ? stderr : stdout, "%sstored as run %lld in %s\n", toStderr ? "" : "\n",
-                 static_cast<long long>(state_->writer->id()), state_->store->path().c_str());
-    return true;
 }
 
 }  // namespace dais::app

@@ -26,6 +26,7 @@
 #include "dais/core/sweep.h"
 #include "dais/store/run_store.h"
 #include "dais/store/sweep_recorder.h"
+#include "recording_store.h"
 #include "sweep_cluster.h"
 
 namespace dais::app {
@@ -127,26 +128,29 @@ int parseArgs(Args& args, SweepArgs& a, bool lead) {
         return kExitUsage;
     };
     while (!args.done()) {
-        std::string value, error;
         if (args.flag("help")) {
             if (lead) std::fputs(kSweepHelp, stdout);
             return -1;
         }
-        if (args.option("experiment", value, error)) {
-            if (!error.empty()) return usage(error);
+        if (auto experimentValue = args.option("experiment")) {
+            if (!*experimentValue) return usage(experimentValue->error().message);
+            const std::string& value = **experimentValue;
             a.experiment = value;
-        } else if (args.option("jobs", value, error)) {
-            if (!error.empty()) return usage(error);
+        } else if (auto jobsValue = args.option("jobs")) {
+            if (!*jobsValue) return usage(jobsValue->error().message);
+            const std::string& value = **jobsValue;
             const auto n = parseUnsigned(value);
             if (!n || *n < 1 || *n > 1024)
                 return usage("--jobs: expected a whole number from 1 to 1024, got \"" + value +
                              "\"");
             a.jobs = static_cast<unsigned>(*n);
-        } else if (args.option("set", value, error)) {
-            if (!error.empty()) return usage(error);
+        } else if (auto setValue = args.option("set")) {
+            if (!*setValue) return usage(setValue->error().message);
+            const std::string& value = **setValue;
             a.overrides.push_back(value);
-        } else if (args.option("store", value, error)) {
-            if (!error.empty()) return usage(error);
+        } else if (auto storeValue = args.option("store")) {
+            if (!*storeValue) return usage(storeValue->error().message);
+            const std::string& value = **storeValue;
             if (value.empty()) return usage("--store: expected a file name");
             a.store = value;
         } else if (args.flag("no-store")) {
@@ -223,16 +227,10 @@ class SweepBar {
 /// order.
 class SweepRecorder {
   public:
-    static std::unique_ptr<SweepRecorder> open(const std::string& path, int& code) {
-        const bool byDefault = path.empty();
-        store::StoreOptions options;
-        options.createDirectories = byDefault;
-        auto s = store::RunStore::open(byDefault ? store::defaultStorePath() : path, options);
-        if (!s) {
-            printError(s.error().message + " (--no-store runs without storing)");
-            code = kExitBadInput;
-            return nullptr;
-        }
+    /// Opens the store to record into (empty: the default one).
+    static core::Result<std::unique_ptr<SweepRecorder>> open(const std::string& path) {
+        auto s = openRecordingStore(path);
+        if (!s) return s.error();
         std::unique_ptr<SweepRecorder> r(new SweepRecorder());
         r->store_ = std::move(s).value();
         r->recorder_ = std::make_unique<store::SweepRecorder>(*r->store_);
@@ -690,7 +688,14 @@ int sweep(const SweepArgs& a, Cluster* cluster) {
     if (code != kExitOk) return code;
 
     std::unique_ptr<SweepRecorder> recorder;
-    if (lead && !a.noStore) recorder = SweepRecorder::open(a.store, code);
+    if (lead && !a.noStore) {
+        if (auto opened = SweepRecorder::open(a.store)) {
+            recorder = std::move(opened).value();
+        } else {
+            printError(opened.error().message);
+            code = kExitBadInput;
+        }
+    }
     if (cluster != nullptr) code = cluster->maxOf(code);
     if (code != kExitOk) return code;
 

@@ -2,22 +2,24 @@
 // The dais commands that live in their own files; each takes the words after its name and
 // returns an exit code (cli.h).
 
-#include <cstdint>
-#include <memory>
 #include <string>
 #include <vector>
 
 #include "cli.h"
 
-namespace dais::core {
-struct Scenario;
-struct RunReport;
-}  // namespace dais::core
-namespace dais::sim {
-class Observer;
-}  // namespace dais::sim
-
 namespace dais::app {
+
+/// `dais validate FILE ...`: checks a scenario file and reports every problem in it.
+int commandValidate(Args& args);
+extern const char* const kValidateHelp;
+
+/// `dais run FILE ...`: runs a scenario, prints a summary and records the run in the store.
+int commandRun(Args& args);
+extern const char* const kRunHelp;
+
+/// `dais bench BENCHMARK ...`: the benchmarks of bench/ (phold, runner, store, fl).
+int commandBench(Args& args);
+extern const char* const kBenchHelp;
 
 /// `dais layers [ID] [--json]`: the installed layers, their parameters and metrics, and
 /// plugins that failed to load.
@@ -41,29 +43,5 @@ extern const char* const kSweepHelp;
 /// experiment ("experiment load: 3 points x 3 seeds = 9 runs") and returns kExitOk.
 int checkExperiments(const std::string& file, const std::vector<std::string>& overrides,
                      std::vector<std::string>& summary);
-
-/// Records one `dais run` into the run store: open() the store before the run, begin() the
-/// record, attach observer() to the run, finish() with the report.
-class RunRecorder {
-  public:
-    /// Opens `path` (empty: the default store, its folder created if needed). On failure
-    /// prints why, sets `code` and returns nullptr.
-    static std::unique_ptr<RunRecorder> open(const std::string& path, int& code);
-    ~RunRecorder();
-    /// Stores the scenario and records the run as running; `parameters` are "PATH=VALUE"
-    /// overrides. Prints why on failure.
-    bool begin(const core::Scenario& scenario, std::uint64_t seed,
-               const std::vector<std::string>& parameters);
-    /// Records samples and traces; valid after begin().
-    sim::Observer* observer();
-    /// Records the outcome and prints "stored as run N in PATH" (on stderr when `toStderr`).
-    /// Prints why on failure.
-    bool finish(const core::RunReport& report, bool toStderr);
-
-  private:
-    struct State;
-    RunRecorder();
-    std::unique_ptr<State> state_;
-};
 
 }  // namespace dais::app

@@ -113,15 +113,19 @@ class TestCliRuns : public QObject {
     void diff() {
         const Outcome o = dais(withStore({"runs", "diff", "1", "2"}));
         QCOMPARE(o.code, kOk);
-        QVERIFY2(o.out.contains(QRegularExpression("network\\.traffic\\.probe\\.rate +800 +900")),
+        // Differences by JSON pointer: array elements by index, the seed where the scenario
+        // keeps it.
+        QVERIFY2(o.out.contains(QRegularExpression("/network/traffic/0/rate +800 +900")),
                  qPrintable(o.out));
-        QVERIFY(o.out.contains(QRegularExpression("\\n  seed +1 +5\\n")));
-        QVERIFY(!o.out.contains("run.until"));  // the same in both
+        QVERIFY(o.out.contains(QRegularExpression("\\n  /run/seed +1 +5\\n")));
+        QVERIFY(!o.out.contains("/run/until"));  // the same in both
         QVERIFY(o.out.contains("difference"));
         QVERIFY(o.out.contains(QRegularExpression("net\\.latency mean .*%\\)")));
         const Outcome j = dais(withStore({"runs", "diff", "1", "2", "--json"}));
         const QJsonObject d = QJsonDocument::fromJson(j.out.toUtf8()).object();
         QCOMPARE(d["parameters"].toArray().size(), 2);
+        QCOMPARE(d["parameters"].toArray()[0].toObject()["path"].toString(),
+                 "/network/traffic/0/rate");
         QVERIFY(d["metrics"].toArray().size() > 5);
         const Outcome same = dais(withStore({"runs", "diff", "1", "1"}));
         QVERIFY(same.out.contains("parameters\n  the same\n"));

@@ -1,13 +1,15 @@
 #pragma once
 // Several stored runs side by side: one metric of each over simulated time in one chart, the
-// parameters in which the runs differ (their run parameters and every differing value of their
-// effective scenario documents, by JSON pointer) and their final metrics.
+// parameters in which the runs differ (store::parameterDifferences: every value of their
+// effective scenarios with their seeds and parameters over them, by JSON pointer, as
+// `dais runs diff` lists them) and their final metrics.
 
 #include <QList>
 #include <QWidget>
 
 #include <memory>
 
+#include "dais/core/result.h"
 #include "dais/store/run_store.h"
 
 QT_BEGIN_NAMESPACE
@@ -43,9 +45,9 @@ class CompareView : public QWidget {
     QTableWidget* metricTable() const { return finals_; }
     QString bannerText() const;
 
-    /// The tables as CSV (a header row, then the rows as shown).
-    bool exportParametersCsv(const QString& path, QString* error = nullptr) const;
-    bool exportMetricsCsv(const QString& path, QString* error = nullptr) const;
+    /// The tables as CSV (a header row, then the rows as shown); the error names the file.
+    core::Result<void> exportParametersCsv(const QString& path) const;
+    core::Result<void> exportMetricsCsv(const QString& path) const;
 
   private:
     void plot();

@@ -1,13 +1,11 @@
 #pragma once
-// Helpers the history views share: text conversions, numbers for people, the leaves of JSON
-// documents by JSON pointer (to compare scenarios) and CSV writing. Internal to the history
-// library.
+// Helpers the history views share: text conversions, numbers for people, metric names and run
+// labels. Internal to the history library.
 
 #include <QString>
 #include <QStringList>
 
 #include <cmath>
-#include <map>
 #include <string>
 #include <string_view>
 
@@ -36,26 +34,6 @@ inline double toSeconds(sim::SimTime t) {
 inline QString jsonText(const nlohmann::json& v) {
     if (v.is_string()) return qs(v.get_ref<const std::string&>());
     return qs(v.dump());
-}
-
-/// Every leaf of a document as JSON pointer -> value (empty objects and arrays are leaves).
-inline void jsonLeaves(const nlohmann::json& j, const std::string& pointer,
-                       std::map<std::string, nlohmann::json>& out) {
-    auto escape = [](std::string key) {
-        std::string e;
-        for (char c : key)
-            e += c == '~' ? std::string("~0") : c == '/' ? std::string("~1") : std::string(1, c);
-        return e;
-    };
-    if (j.is_object() && !j.empty()) {
-        for (const auto& [k, v] : j.items())
-            jsonLeaves(v, pointer + "/" + escape(k), out);
-    } else if (j.is_array() && !j.empty()) {
-        for (std::size_t i = 0; i < j.size(); ++i)
-            jsonLeaves(j[i], pointer + "/" + std::to_string(i), out);
-    } else {
-        out[pointer.empty() ? std::string("/") : pointer] = j;
-    }
 }
 
 /// The group a metric is listed under: its prefix up to the first dot ("federated."), or

@@ -6,6 +6,7 @@
 #include <QWidget>
 
 #include <memory>
+#include <vector>
 
 #include "dais/store/run_store.h"
 
@@ -42,6 +43,12 @@ class RunChartsView : public QWidget {
 
   private:
     void replot();
+    /// Lists sampled_ by group, in the run's order, the preferred metric ticked.
+    void fillMetricList();
+    /// The details pane: how the run was made and how it ended, with its notes.
+    static QString detailsHtml(const store::RunRecord& r,
+                               const std::vector<core::MetricReport>& finals,
+                               const std::vector<store::Annotation>& notes);
     QTreeWidgetItem* itemOf(const QString& metric) const;
 
     std::shared_ptr<store::RunStore> store_;

@@ -10,6 +10,7 @@
 #include <memory>
 #include <vector>
 
+#include "dais/core/result.h"
 #include "dais/store/run_store.h"
 
 namespace dais::studio {
@@ -42,7 +43,7 @@ class RunListModel : public QAbstractTableModel {
 
     /// Reads the runs again. On a store error the rows are kept as they were and the error,
     /// naming the store, is returned (and kept in lastError()).
-    bool refresh(QString* error = nullptr);
+    core::Result<void> refresh();
     QString lastError() const { return lastError_; }
 
     int rowCount(const QModelIndex& parent = {}) const override;

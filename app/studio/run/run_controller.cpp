@@ -11,8 +11,8 @@
 #include "dais/core/scenario_run.h"
 #include "dais/sim/network.h"
 #include "dais/sim/observer.h"
+#include "dais/store/run_recorder.h"
 #include "dais/store/run_store.h"
-#include "dais/store/store_observer.h"
 
 namespace dais::studio {
 
@@ -299,41 +299,19 @@ class RunController::Session final : public core::RunnerListener,
 
     void beginStore() {
         holdForStore_ = false;
-        store::RunStore& st = *options_.store;
-        const core::Scenario& sc = *scenario_;
-        const std::string name = sc.meta.name.empty() ? sc.sourceName : sc.meta.name;
-        auto hash = st.putScenario(name, sc.document.dump());
-        if (!hash) {
+        recorder_.emplace(*options_.store);
+        auto begun = recorder_->begin(*scenario_, seed_, options_.parameters, options_.until);
+        if (!begun) {
             held_.clear();
-            return warn("the run is not stored: " + hash.error().message);
+            recorder_.reset();
+            return warn("the run is not stored: " + begun.error().message);
         }
-        store::RunStart start;
-        start.scenarioHash = *hash;
-        start.scenarioName = name;
-        start.seed = seed_;
-        std::vector<std::string> parameters = options_.parameters;
-        const bool hasUntil = std::any_of(parameters.begin(), parameters.end(), [](const auto& p) {
-            return p.starts_with("run.until=");
-        });
-        if (options_.until && !hasUntil)
-            parameters.push_back("run.until=" + std::to_string(sim::toSeconds(*options_.until)) +
-                                 "s");
-        start.parameters = store::overridesToParameters(parameters);
-        for (const core::LayerSettings& s : sc.layerSettings)
-            if (s.enabled && s.descriptor != nullptr)
-                start.layerVersions[s.id] = s.descriptor->version;
-        auto writer = st.beginRun(start);
-        if (!writer) {
-            held_.clear();
-            return warn("the run is not stored: " + writer.error().message);
-        }
-        writer_ = std::move(writer).value();
-        storeObserver_ = std::make_unique<store::StoreObserver>(*writer_);
+        storeObserver_ = recorder_->observer();
         for (const TraceLine& t : held_)
-            writer_->trace(t.time, t.node, t.category, t.text);
+            storeObserver_->onTrace(sim::TraceRecord{t.time, t.node, t.category, t.text});
         held_.clear();
         std::lock_guard lock(outboxMutex_);
-        runId_ = writer_->id();
+        runId_ = *begun;
     }
 
     /// The control thread.
@@ -397,8 +375,8 @@ class RunController::Session final : public core::RunnerListener,
             runner_ = nullptr;
         }
         runner.reset();  // the simulation and its network go; nothing calls us any more
-        if (writer_ && report) {
-            auto r = writer_->finish(store::RunFinish::fromReport(*report));
+        if (recorder_ && report) {
+            auto r = recorder_->finish(*report);
             if (!r) warn("the run store could not finish the run: " + r.error().message);
         }
         end(std::move(report));
@@ -424,8 +402,8 @@ class RunController::Session final : public core::RunnerListener,
 
     // The control thread, then (once the runner starts) the worker.
     std::size_t nodeCount_ = 0;
-    std::unique_ptr<store::RunWriter> writer_;
-    std::unique_ptr<store::StoreObserver> storeObserver_;
+    std::optional<store::RunRecorder> recorder_;
+    sim::Observer* storeObserver_ = nullptr;  ///< the recorder's, once the run is recorded
     bool holdForStore_ = options_.store != nullptr;
     std::vector<TraceLine> held_;  ///< set-up traces waiting for the store's record
 

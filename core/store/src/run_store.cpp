@@ -136,6 +136,12 @@ struct TraceRow {
     std::string category, text;
 };
 
+/// What inspecting a store file found.
+struct FileState {
+    bool blank = false;  // an empty database: no application id, no tables
+    int version = 0;
+};
+
 }  // namespace
 
 // --- small public functions ------------------------------------------------------------------
@@ -424,15 +430,17 @@ struct RunStore::Impl {
     }
 
     void commit(Batch& batch) {
-        std::string err;
         txError.clear();
         // Another process writing to the same store holds the lock for a transaction at a
         // time; each attempt waits up to the busy timeout (10 s) before the rows are given up.
-        int rc = SQLITE_BUSY;
-        for (int attempt = 0; attempt < 6 && (rc & 0xff) == SQLITE_BUSY; ++attempt)
-            rc = detail::execSql(writeDb.get(), "BEGIN IMMEDIATE", err);
-        bool ok = rc == SQLITE_OK;
-        if (!ok) txError = err;
+        core::Result<void> begun;
+        for (int attempt = 0; attempt < 6; ++attempt) {
+            begun = detail::execSql(writeDb.get(), "BEGIN IMMEDIATE");
+            if (begun || (sqlite3_errcode(writeDb.get()) & 0xff) != SQLITE_BUSY) break;
+        }
+        bool ok = begun.ok();
+        if (!ok) txError = begun.error().message;
+        int rc = SQLITE_OK;
         std::size_t next = 0;  // the next sample to write
         auto samplesUpTo = [&](std::size_t end) {
             for (; ok && next < end; ++next)
@@ -453,16 +461,15 @@ struct RunStore::Impl {
         }
         samplesUpTo(batch.samples.size());
         if (ok) {
-            rc = detail::execSql(writeDb.get(), "COMMIT", err);
-            if (rc != SQLITE_OK) ok = false, txError = err;
+            if (auto committed = detail::execSql(writeDb.get(), "COMMIT"); !committed)
+                ok = false, txError = committed.error().message;
         }
         if (ok) {
             commits.fetch_add(1, std::memory_order_relaxed);
             committedRows.fetch_add(rows, std::memory_order_relaxed);
         } else {
-            std::string ignored;
             if (sqlite3_get_autocommit(writeDb.get()) == 0)
-                detail::execSql(writeDb.get(), "ROLLBACK", ignored);
+                (void)detail::execSql(writeDb.get(), "ROLLBACK");
             const std::string message = path + ": could not write to the run store (" + txError +
                                         "); the last " + std::to_string(batch.size()) +
                                         " writes are lost";
@@ -485,6 +492,13 @@ struct RunStore::Impl {
     }
 
     // --- opening -----------------------------------------------------------------------------
+    /// Read-only: the reader's connection (an older store through an upgraded copy in memory).
+    core::Result<void> openForReading(const FileState& state);
+    /// Read-write: the writer's connection with the schema up to date and the runs of dead
+    /// processes marked interrupted, its statements, and the reader's connection.
+    core::Result<void> openForWriting(bool exists);
+    /// Write-ahead logging, and the missing schema steps applied.
+    core::Result<void> bringSchemaUpToDate();
     core::Result<void> markInterrupted() {
         std::vector<std::pair<RunId, std::string>> dead;
         {
@@ -501,9 +515,9 @@ struct RunStore::Impl {
             if (rc != SQLITE_DONE) return sqlError(writeDb.get(), rc);
         }
         if (dead.empty()) return {};
-        std::string err;
-        int rc = detail::execSql(writeDb.get(), "BEGIN IMMEDIATE", err);
-        if (rc != SQLITE_OK) return error(err);
+        if (auto begun = detail::execSql(writeDb.get(), "BEGIN IMMEDIATE"); !begun)
+            return error(begun.error().message);
+        int rc = SQLITE_DONE;
         Stmt u(writeDb.get(),
                "UPDATE runs SET status = 'interrupted', error = ? WHERE id = ? AND status = "
                "'running'");
@@ -516,11 +530,11 @@ struct RunStore::Impl {
             interrupted += static_cast<std::size_t>(sqlite3_changes(writeDb.get()));
         }
         if (rc == SQLITE_DONE) {
-            rc = detail::execSql(writeDb.get(), "COMMIT", err);
-            if (rc == SQLITE_OK) return {};
+            if (detail::execSql(writeDb.get(), "COMMIT")) return {};
+            rc = sqlite3_errcode(writeDb.get());
         }
         const auto e = sqlError(writeDb.get(), rc);
-        detail::execSql(writeDb.get(), "ROLLBACK", err);
+        (void)detail::execSql(writeDb.get(), "ROLLBACK");
         interrupted = 0;
         return e;
     }
@@ -634,11 +648,6 @@ core::Result<Header> inspectPath(const std::string& path, bool readOnly) {
     return h;
 }
 
-struct FileState {
-    bool blank = false;  // an empty database: no application id, no tables
-    int version = 0;
-};
-
 /// Reads the application id and schema version through a read-only connection and checks the
 /// file's integrity. Never writes.
 core::Result<FileState> inspectDatabase(const std::string& path, bool readOnly, std::uintmax_t size,
@@ -730,6 +739,105 @@ std::size_t RunStore::interruptedAtOpen() const {
     return impl_->interrupted;
 }
 
+namespace {
+
+/// A new store's folder: there already, or created when `options` allow it.
+core::Result<void> prepareFolder(const std::string& path, const StoreOptions& options) {
+    const fs::path parent = fs::path(path).parent_path();
+    std::error_code ec;
+    if (parent.empty() || fs::is_directory(parent, ec)) return {};
+    if (fs::exists(parent, ec))
+        return core::Error{path + ": " + parent.string() + " is not a folder"};
+    if (!options.createDirectories)
+        return core::Error{path + ": the folder " + parent.string() + " does not exist"};
+    fs::create_directories(parent, ec);
+    if (ec)
+        return core::Error{path + ": cannot create the folder " + parent.string() + " (" +
+                           ec.message() + ")"};
+    return {};
+}
+
+}  // namespace
+
+core::Result<void> RunStore::Impl::openForReading(const FileState& state) {
+    sqlite3* raw = nullptr;
+    int rc =
+        sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, nullptr);
+    DbPtr file(raw);
+    if (rc != SQLITE_OK) return sqlError(raw, rc);
+    sqlite3_busy_timeout(file.get(), 10'000);
+    if (state.version >= currentSchemaVersion()) {
+        readDb = std::move(file);
+        return {};
+    }
+    // An older store is read through a copy in memory brought up to date; the file itself is
+    // left as it is.
+    rc = sqlite3_open_v2(":memory:", &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nullptr);
+    DbPtr mem(raw);
+    if (rc != SQLITE_OK) return sqlError(raw, rc);
+    sqlite3_backup* b = sqlite3_backup_init(mem.get(), "main", file.get(), "main");
+    if (b == nullptr) return sqlError(mem.get(), sqlite3_errcode(mem.get()));
+    rc = sqlite3_backup_step(b, -1);
+    sqlite3_backup_finish(b);
+    if (rc != SQLITE_DONE) return sqlError(file.get(), rc);
+    for (int v = state.version + 1; v <= currentSchemaVersion(); ++v)
+        if (auto applied = detail::applyStep(mem.get(), v); !applied)
+            return error("cannot read this older store (" + applied.error().message + ")");
+    readDb = std::move(mem);
+    return {};
+}
+
+core::Result<void> RunStore::Impl::openForWriting(bool exists) {
+    sqlite3* raw = nullptr;
+    const int flags =
+        SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (exists ? 0 : SQLITE_OPEN_CREATE);
+    int rc = sqlite3_open_v2(path.c_str(), &raw, flags, nullptr);
+    writeDb.reset(raw);
+    if (rc != SQLITE_OK) return sqlError(raw, rc);
+    sqlite3_busy_timeout(raw, 10'000);
+    if (auto schema = bringSchemaUpToDate(); !schema) return schema;
+    if (auto marked = markInterrupted(); !marked) return marked.error();
+    insertSample = Stmt(raw,
+                        "INSERT INTO samples (id, metric, t, value, count, p50, p95, p99) VALUES "
+                        "(?, ?, ?, ?, ?, ?, ?, ?)");
+    insertTrace =
+        Stmt(raw, "INSERT INTO trace (id, t, node, category, text) VALUES (?, ?, ?, ?, ?)");
+    insertMetric = Stmt(raw,
+                        "INSERT OR REPLACE INTO metrics (run_id, idx, name, unit, help, type, "
+                        "scope) VALUES (?, ?, ?, ?, ?, ?, ?)");
+    for (const Stmt* s : {&insertSample, &insertTrace, &insertMetric})
+        if (!s->ok()) return sqlError(raw, s->prepareCode());
+    rc = sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, nullptr);
+    readDb.reset(raw);
+    if (rc != SQLITE_OK) return sqlError(raw, rc);
+    sqlite3_busy_timeout(raw, 10'000);
+    return {};
+}
+
+core::Result<void> RunStore::Impl::bringSchemaUpToDate() {
+    sqlite3* db = writeDb.get();
+    {
+        Stmt mode(db, "PRAGMA journal_mode = WAL");
+        const int rc = mode.ok() ? mode.step() : mode.prepareCode();
+        if (rc != SQLITE_ROW) return sqlError(db, rc);
+        if (mode.colText(0) != "wal")
+            return error("cannot switch the store to write-ahead logging (journal mode " +
+                         mode.colText(0) + ")");
+    }
+    if (auto synced = detail::execSql(db, "PRAGMA synchronous = NORMAL"); !synced)
+        return error(synced.error().message);
+    int version = 0;
+    if (const int rc = detail::userVersion(db, version); rc != SQLITE_OK) return sqlError(db, rc);
+    if (version > currentSchemaVersion())  // another process got there first
+        return error("written by a newer DAIS: schema " + std::to_string(version) +
+                     ", this build reads up to " + std::to_string(currentSchemaVersion()));
+    for (int v = version + 1; v <= currentSchemaVersion(); ++v)
+        if (auto applied = detail::applyStep(db, v); !applied)
+            return error("cannot upgrade the store to schema " + std::to_string(v) + " (" +
+                         applied.error().message + ")");
+    return {};
+}
+
 core::Result<std::unique_ptr<RunStore>> RunStore::open(const std::string& path,
                                                        const StoreOptions& options) {
     if (path.empty()) return core::Error{"the run store's path is empty"};
@@ -738,18 +846,7 @@ core::Result<std::unique_ptr<RunStore>> RunStore::open(const std::string& path,
     if (!header) return header.error();
     if (!header->exists) {
         if (readOnly) return core::Error{path + ": no such file (no run has been stored there)"};
-        const fs::path parent = fs::path(path).parent_path();
-        std::error_code ec;
-        if (!parent.empty() && !fs::is_directory(parent, ec)) {
-            if (fs::exists(parent, ec))
-                return core::Error{path + ": " + parent.string() + " is not a folder"};
-            if (!options.createDirectories)
-                return core::Error{path + ": the folder " + parent.string() + " does not exist"};
-            fs::create_directories(parent, ec);
-            if (ec)
-                return core::Error{path + ": cannot create the folder " + parent.string() + " (" +
-                                   ec.message() + ")"};
-        }
+        if (auto folder = prepareFolder(path, options); !folder) return folder.error();
     }
     FileState state;
     state.blank = true;
@@ -766,85 +863,12 @@ core::Result<std::unique_ptr<RunStore>> RunStore::open(const std::string& path,
     if (impl->options.commitRows == 0) impl->options.commitRows = 1;
     if (impl->options.maxQueuedRows < impl->options.commitRows)
         impl->options.maxQueuedRows = impl->options.commitRows;
-
     if (readOnly) {
-        sqlite3* raw = nullptr;
-        int rc = sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX,
-                                 nullptr);
-        DbPtr file(raw);
-        if (rc != SQLITE_OK) return impl->sqlError(raw, rc);
-        sqlite3_busy_timeout(file.get(), 10'000);
-        if (state.version < currentSchemaVersion()) {
-            // An older store is read through a copy in memory brought up to date; the file
-            // itself is left as it is.
-            rc = sqlite3_open_v2(":memory:", &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
-                                 nullptr);
-            DbPtr mem(raw);
-            if (rc != SQLITE_OK) return impl->sqlError(raw, rc);
-            sqlite3_backup* b = sqlite3_backup_init(mem.get(), "main", file.get(), "main");
-            if (b == nullptr) return impl->sqlError(mem.get(), sqlite3_errcode(mem.get()));
-            rc = sqlite3_backup_step(b, -1);
-            sqlite3_backup_finish(b);
-            if (rc != SQLITE_DONE) return impl->sqlError(file.get(), rc);
-            std::string err;
-            for (int v = state.version + 1; v <= currentSchemaVersion(); ++v)
-                if (detail::applyStep(mem.get(), v, err) != SQLITE_OK)
-                    return impl->error("cannot read this older store (" + err + ")");
-            impl->readDb = std::move(mem);
-        } else {
-            impl->readDb = std::move(file);
-        }
+        if (auto opened = impl->openForReading(state); !opened) return opened.error();
         return std::unique_ptr<RunStore>(new RunStore(std::move(impl)));
     }
-
     // Read-write: the writer's connection, the schema, the interrupted runs, the reader.
-    sqlite3* raw = nullptr;
-    const int flags =
-        SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (header->exists ? 0 : SQLITE_OPEN_CREATE);
-    int rc = sqlite3_open_v2(path.c_str(), &raw, flags, nullptr);
-    impl->writeDb.reset(raw);
-    if (rc != SQLITE_OK) return impl->sqlError(raw, rc);
-    sqlite3_busy_timeout(raw, 10'000);
-    std::string err;
-    {
-        Stmt mode(raw, "PRAGMA journal_mode = WAL");
-        rc = mode.ok() ? mode.step() : mode.prepareCode();
-        if (rc != SQLITE_ROW) return impl->sqlError(raw, rc);
-        if (mode.colText(0) != "wal")
-            return impl->error("cannot switch the store to write-ahead logging (journal mode " +
-                               mode.colText(0) + ")");
-    }
-    if (detail::execSql(raw, "PRAGMA synchronous = NORMAL", err) != SQLITE_OK)
-        return impl->error(err);
-    int version = 0;
-    rc = detail::userVersion(raw, version);
-    if (rc != SQLITE_OK) return impl->sqlError(raw, rc);
-    if (version > currentSchemaVersion())  // another process got there first
-        return impl->error("written by a newer DAIS: schema " + std::to_string(version) +
-                           ", this build reads up to " + std::to_string(currentSchemaVersion()));
-    for (int v = version + 1; v <= currentSchemaVersion(); ++v)
-        if (detail::applyStep(raw, v, err) != SQLITE_OK)
-            return impl->error("cannot upgrade the store to schema " + std::to_string(v) + " (" +
-                               err + ")");
-    if (auto marked = impl->markInterrupted(); !marked) return marked.error();
-
-    impl->insertSample =
-        Stmt(raw,
-             "INSERT INTO samples (id, metric, t, value, count, p50, p95, p99) VALUES (?, ?, ?, "
-             "?, ?, ?, ?, ?)");
-    impl->insertTrace =
-        Stmt(raw, "INSERT INTO trace (id, t, node, category, text) VALUES (?, ?, ?, ?, ?)");
-    impl->insertMetric = Stmt(raw,
-                              "INSERT OR REPLACE INTO metrics (run_id, idx, name, unit, help, "
-                              "type, scope) VALUES (?, ?, ?, ?, ?, ?, ?)");
-    for (const Stmt* s : {&impl->insertSample, &impl->insertTrace, &impl->insertMetric})
-        if (!s->ok()) return impl->sqlError(raw, s->prepareCode());
-
-    rc = sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, nullptr);
-    impl->readDb.reset(raw);
-    if (rc != SQLITE_OK) return impl->sqlError(raw, rc);
-    sqlite3_busy_timeout(raw, 10'000);
-
+    if (auto opened = impl->openForWriting(header->exists); !opened) return opened.error();
     Impl* self = impl.get();
     impl->thread = std::thread([self] { self->writerLoop(); });
     return std::unique_ptr<RunStore>(new RunStore(std::move(impl)));

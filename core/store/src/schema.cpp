@@ -131,13 +131,14 @@ std::string_view schemaStep(int version) {
 
 namespace detail {
 
-int execSql(sqlite3* db, std::string_view sql, std::string& error) {
+core::Result<void> execSql(sqlite3* db, std::string_view sql) {
     char* msg = nullptr;
     const std::string text(sql);
     const int rc = sqlite3_exec(db, text.c_str(), nullptr, nullptr, &msg);
-    if (rc != SQLITE_OK) error = msg ? msg : sqlite3_errstr(rc);
+    core::Result<void> result;
+    if (rc != SQLITE_OK) result = core::Error{msg ? msg : sqlite3_errstr(rc)};
     sqlite3_free(msg);
-    return rc;
+    return result;
 }
 
 int userVersion(sqlite3* db, int& version) {
@@ -149,24 +150,19 @@ int userVersion(sqlite3* db, int& version) {
     return SQLITE_OK;
 }
 
-int applyStep(sqlite3* db, int version, std::string& error) {
-    int rc = execSql(db, "BEGIN IMMEDIATE", error);
-    if (rc != SQLITE_OK) return rc;
+core::Result<void> applyStep(sqlite3* db, int version) {
+    if (auto begun = execSql(db, "BEGIN IMMEDIATE"); !begun) return begun;
     int now = 0;
-    rc = userVersion(db, now);
-    if (rc == SQLITE_OK && now < version) {
-        rc = execSql(db, schemaStep(version), error);
-        if (rc == SQLITE_OK)
-            rc = execSql(db, "PRAGMA user_version = " + std::to_string(version), error);
-    } else if (rc != SQLITE_OK) {
-        error = sqliteMessage(db, rc);
-    }
-    if (rc == SQLITE_OK) rc = execSql(db, "COMMIT", error);
-    if (rc != SQLITE_OK) {
-        std::string ignored;
-        execSql(db, "ROLLBACK", ignored);
-    }
-    return rc;
+    core::Result<void> applied;
+    if (const int rc = userVersion(db, now); rc != SQLITE_OK)
+        applied = core::Error{sqliteMessage(db, rc)};
+    else if (now < version)
+        applied = execSql(db, schemaStep(version));
+    if (applied && now < version)
+        applied = execSql(db, "PRAGMA user_version = " + std::to_string(version));
+    if (applied) applied = execSql(db, "COMMIT");
+    if (!applied) (void)execSql(db, "ROLLBACK");
+    return applied;
 }
 
 }  // namespace detail
@@ -183,12 +179,11 @@ core::Result<void> createStoreAtVersion(const std::string& path, int version) {
     int rc =
         sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
     detail::DbPtr db(raw);
-    std::string error;
     if (rc != SQLITE_OK) return core::Error{path + ": " + detail::sqliteMessage(raw, rc)};
-    rc = detail::execSql(db.get(), "PRAGMA journal_mode = WAL", error);
-    for (int v = 1; rc == SQLITE_OK && v <= version; ++v)
-        rc = detail::applyStep(db.get(), v, error);
-    if (rc != SQLITE_OK) return core::Error{path + ": " + error};
+    core::Result<void> made = detail::execSql(db.get(), "PRAGMA journal_mode = WAL");
+    for (int v = 1; made && v <= version; ++v)
+        made = detail::applyStep(db.get(), v);
+    if (!made) return core::Error{path + ": " + made.error().message};
     return {};
 }
 

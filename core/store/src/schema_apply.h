@@ -3,17 +3,19 @@
 
 #include <sqlite3.h>
 
-#include <string>
 #include <string_view>
+
+#include "dais/core/result.h"
 
 namespace dais::store::detail {
 
-/// Runs SQL text (several statements); on failure sets `error` and returns the code.
-int execSql(sqlite3* db, std::string_view sql, std::string& error);
+/// Runs SQL text (several statements). On failure the error holds SQLite's message, and
+/// sqlite3_errcode(db) its code.
+core::Result<void> execSql(sqlite3* db, std::string_view sql);
 /// Reads PRAGMA user_version.
 int userVersion(sqlite3* db, int& version);
 /// Applies step `version` in its own transaction, unless the file already has it (another
 /// process may have migrated it meanwhile). Rolls back on failure.
-int applyStep(sqlite3* db, int version, std::string& error);
+core::Result<void> applyStep(sqlite3* db, int version);
 
 }  // namespace dais::store::detail

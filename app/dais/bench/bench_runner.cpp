@@ -14,6 +14,8 @@
 #include "cli.h"
 #include "dais/core/runner.h"
 #include "dais/sim/phold.h"
+#include "measurement.h"
+#include "phold_workloads.h"
 
 namespace dais::app {
 namespace {
@@ -98,10 +100,10 @@ int benchRunner(const std::vector<std::string>& words) {
     std::uint64_t repeat = 5;
     bool json = false;
     while (!args.done()) {
-        std::string value, error;
         if (args.flag("help")) return std::fputs(kHelp, stdout), kExitOk;
-        if (args.option("config", value, error)) {
-            if (!error.empty()) return printError(error), kExitUsage;
+        if (auto configValue = args.option("config")) {
+            if (!*configValue) return printError(configValue->error().message), kExitUsage;
+            const std::string& value = **configValue;
             const auto& all = pholdWorkloads();
             const auto it = std::find_if(all.begin(), all.end(),
                                          [&](const PholdWorkload& w) { return w.name == value; });
@@ -110,8 +112,9 @@ int benchRunner(const std::vector<std::string>& words) {
                                   value + "\""),
                        kExitUsage;
             configs.push_back(*it);
-        } else if (args.option("repeat", value, error)) {
-            if (!error.empty()) return printError(error), kExitUsage;
+        } else if (auto repeatValue = args.option("repeat")) {
+            if (!*repeatValue) return printError(repeatValue->error().message), kExitUsage;
+            const std::string& value = **repeatValue;
             const auto n = parseUnsigned(value);
             if (!n || *n == 0 || *n > 1000)
                 return printError("bench runner: --repeat: expected 1 to 1000, got \"" + value +

@@ -29,18 +29,10 @@
 #include "cli.h"
 #include "dais/sim/fingerprint.h"
 #include "dais/sim/phold.h"
+#include "measurement.h"
+#include "phold_workloads.h"
 
 namespace dais::app {
-
-const std::vector<PholdWorkload>& pholdWorkloads() {
-    using sim::kSecond;
-    static const std::vector<PholdWorkload> configs = {
-        {"small", 1'000, 1, 11'000 * kSecond},
-        {"large", 1'000'000, 1, 11 * kSecond},
-        {"dense", 1'000, 100, 110 * kSecond},
-    };
-    return configs;
-}
 
 namespace {
 
@@ -66,6 +58,7 @@ struct Options {
     bool scaling = false;
     std::uint64_t seed = 1;
     bool json = false;
+    bool help = false;
 };
 
 // One measured child process.
@@ -117,9 +110,9 @@ void printHelp() {
         "included); the run fingerprint, which must not depend on the queue or the repeat.\n");
 }
 
-// Parses the public options. Returns an error message, or nothing on success.
-std::optional<std::string> parseOptions(const std::vector<std::string>& args, Options& o,
-                                        bool& help) {
+// Parses the public options.
+core::Result<Options> parseOptions(const std::vector<std::string>& args) {
+    Options o;
     std::string config = "all", queue = "all";
     for (std::size_t i = 0; i < args.size(); ++i) {
         std::string_view a = args[i];
@@ -136,42 +129,46 @@ std::optional<std::string> parseOptions(const std::vector<std::string>& args, Op
             value = args[++i];
             return true;
         };
-        const auto noValue = [&]() -> std::optional<std::string> {
-            if (hasValue) return "option " + std::string(a) + " takes no value";
-            return std::nullopt;
+        const auto noValue = [&]() -> core::Result<void> {
+            if (hasValue) return core::Error{"option " + std::string(a) + " takes no value"};
+            return {};
         };
         if (a == "--help" || a == "-h") {
-            if (auto e = noValue()) return e;
-            help = true;
+            if (auto e = noValue(); !e) return e.error();
+            o.help = true;
         } else if (a == "--json") {
-            if (auto e = noValue()) return e;
+            if (auto e = noValue(); !e) return e.error();
             o.json = true;
         } else if (a == "--scaling") {
-            if (auto e = noValue()) return e;
+            if (auto e = noValue(); !e) return e.error();
             o.scaling = true;
         } else if (a == "--config") {
-            if (!takeValue()) return "--config needs a value: small, large, dense or all";
+            if (!takeValue())
+                return core::Error{"--config needs a value: small, large, dense or all"};
             config = value;
         } else if (a == "--queue") {
-            if (!takeValue()) return "--queue needs a value: heap, ladder or all";
+            if (!takeValue()) return core::Error{"--queue needs a value: heap, ladder or all"};
             queue = value;
         } else if (a == "--repeat") {
             std::uint64_t n = 0;
-            if (!takeValue()) return "--repeat needs a value: a whole number from 1 to 100";
+            if (!takeValue())
+                return core::Error{"--repeat needs a value: a whole number from 1 to 100"};
             if (const auto v = parseUnsigned(value)) n = *v;
             if (n < 1 || n > 100)
-                return "--repeat needs a whole number from 1 to 100, got \"" + std::string(value) +
-                       "\"";
+                return core::Error{"--repeat needs a whole number from 1 to 100, got \"" +
+                                   std::string(value) + "\""};
             o.repeat = static_cast<int>(n);
         } else if (a == "--seed") {
-            if (!takeValue()) return "--seed needs a value: a non-negative whole number";
+            if (!takeValue())
+                return core::Error{"--seed needs a value: a non-negative whole number"};
             const auto seed = parseUnsigned(value);
             if (!seed)
-                return "--seed needs a non-negative whole number below 2^64, got \"" +
-                       std::string(value) + "\"";
+                return core::Error{"--seed needs a non-negative whole number below 2^64, got \"" +
+                                   std::string(value) + "\""};
             o.seed = *seed;
         } else {
-            return "unknown option \"" + std::string(args[i]) + "\" (see dais bench phold --help)";
+            return core::Error{"unknown option \"" + std::string(args[i]) +
+                               "\" (see dais bench phold --help)"};
         }
     }
     if (config == "all") {
@@ -180,17 +177,18 @@ std::optional<std::string> parseOptions(const std::vector<std::string>& args, Op
         for (const Workload& w : pholdWorkloads())
             if (w.name == config) o.configs.push_back(w);
         if (o.configs.empty())
-            return "--config must be small, large, dense or all, got \"" + config + "\"";
+            return core::Error{"--config must be small, large, dense or all, got \"" + config +
+                               "\""};
     }
     if (queue == "all") {
         o.queues = {QueueKind::Heap, QueueKind::Ladder};
     } else {
         QueueKind k;
         if (!sim::parseQueueKind(queue, k))
-            return "--queue must be heap, ladder or all, got \"" + queue + "\"";
+            return core::Error{"--queue must be heap, ladder or all, got \"" + queue + "\""};
         o.queues = {k};
     }
-    return std::nullopt;
+    return o;
 }
 
 // --- child mode ------------------------------------------------------------------------------
@@ -223,27 +221,27 @@ int runChild(const std::vector<std::string>& args) {
 // --- parent: one child per measurement ------------------------------------------------------
 
 // Runs one measurement in a child process (runMeasurement), as `dais bench phold --child ...`.
-// Returns an error message.
-std::optional<std::string> measure(const Workload& w, QueueKind q, std::uint64_t seed, Sample& s) {
+core::Result<Sample> measure(const Workload& w, QueueKind q, std::uint64_t seed) {
     const std::vector<std::string> childArgs = {"--child",
                                                 std::to_string(w.lps),
                                                 std::to_string(w.perLp),
                                                 std::to_string(w.end),
                                                 std::to_string(seed),
                                                 std::string(sim::queueKindName(q))};
-    Measurement m;
-    if (auto error = runMeasurement("phold", childArgs, runChild, m)) return error;
-    s.wallSeconds = m.wallSeconds;
+    auto m = runMeasurement("phold", childArgs, runChild);
+    if (!m) return m.error();
+    Sample s;
+    s.wallSeconds = m->wallSeconds;
     unsigned long long events = 0, fp = 0, pending = 0, bytes = 0;
-    if (std::sscanf(m.out.c_str(), "%llu %llu %llu %llu %lf", &events, &fp, &pending, &bytes,
+    if (std::sscanf(m->out.c_str(), "%llu %llu %llu %llu %lf", &events, &fp, &pending, &bytes,
                     &s.loopSeconds) != 5)
-        return "unreadable output from the run: \"" + m.out + "\"";
+        return core::Error{"unreadable output from the run: \"" + m->out + "\""};
     s.events = events;
     s.fingerprint = fp;
     s.pending = pending;
     s.queueBytes = bytes;
-    s.maxRssBytes = m.peakRssBytes;
-    return std::nullopt;
+    s.maxRssBytes = m->peakRssBytes;
+    return s;
 }
 
 void summarise(Result& r) {
@@ -366,43 +364,9 @@ void printJson(const Options& o, const std::vector<Result>& results, bool agree,
     std::printf("%s\n", doc.dump(2).c_str());
 }
 
-}  // namespace
-
-int benchPhold(const std::vector<std::string>& args) {
-    if (!args.empty() && args[0] == "--child") return runChild(args);
-
-    Options o;
-    bool help = false;
-    if (const auto error = parseOptions(args, o, help)) {
-        std::fprintf(stderr, "dais bench phold: %s\n", error->c_str());
-        return 2;
-    }
-    if (help) {
-        printHelp();
-        return 0;
-    }
-
-    std::vector<Workload> workloads = o.configs;
-    std::vector<Workload> scaling;
-    if (o.scaling) {
-        scaling = scalingWorkloads();
-        for (const Workload& s : scaling) {
-            const bool known =
-                std::any_of(workloads.begin(), workloads.end(), [&](const Workload& w) {
-                    return w.lps == s.lps && w.perLp == s.perLp && w.end == s.end;
-                });
-            if (!known) workloads.push_back(s);
-        }
-    }
-
-    const bool progress = isatty(STDERR_FILENO) != 0;
-    if (!o.json) {
-        std::printf("PHOLD (Fujimoto 1990): remote 0.9, delay 0.1 s + Exp(1 s), seed %" PRIu64
-                    "; median of %d run%s, each a fresh process\n\n",
-                    o.seed, o.repeat, o.repeat == 1 ? "" : "s");
-        printTableHeader();
-        std::fflush(stdout);
-    }
+/// Measures every (workload, queue) `o.repeat` times. The error names the one that failed.
+core::Result<std::vector<Result>> measureAll(const std::vector<Workload>& workloads,
+                                             const Options& o, bool progress) {
     std::vector<Result> results;
     for (const Workload& w : workloads) {
         for (QueueKind q : o.queues) {
@@ -420,29 +384,21 @@ int benchPhold(const std::vector<std::string>& args) {
                 std::fprintf(stderr, "\r  running %s/%s, run %d of %d ...          ",
                              r.workload.name.c_str(),
                              std::string(sim::queueKindName(r.queue)).c_str(), rep + 1, o.repeat);
-            Sample s;
-            if (const auto error = measure(r.workload, r.queue, o.seed, s)) {
-                if (progress) std::fprintf(stderr, "\n");
-                std::fprintf(stderr, "dais bench phold: %s/%s: %s\n", r.workload.name.c_str(),
-                             std::string(sim::queueKindName(r.queue)).c_str(), error->c_str());
-                return 1;
-            }
-            r.samples.push_back(s);
+            auto s = measure(r.workload, r.queue, o.seed);
+            if (!s)
+                return core::Error{r.workload.name + "/" +
+                                   std::string(sim::queueKindName(r.queue)) + ": " +
+                                   s.error().message};
+            r.samples.push_back(*s);
         }
     }
-    if (progress) std::fprintf(stderr, "\r%60s\r", "");
-    for (Result& r : results)
-        summarise(r);
+    return results;
+}
 
-    std::vector<std::string> notes;
-    bool agree = true;
-    for (const Workload& w : workloads)
-        agree = checkAgreement(results, w, notes) && agree;
-
-    if (o.json) {
-        printJson(o, results, agree, notes);
-        return agree ? 0 : 1;
-    }
+/// The figures as tables for people, the scaling table when asked for, and the check.
+void printTables(const Options& o, const std::vector<Result>& results,
+                 const std::vector<Workload>& scaling, bool agree,
+                 const std::vector<std::string>& notes) {
     for (const Result& r : results) {
         const bool main = std::any_of(o.configs.begin(), o.configs.end(),
                                       [&](const Workload& w) { return w.name == r.workload.name; });
@@ -481,6 +437,65 @@ int benchPhold(const std::vector<std::string>& args) {
         for (const std::string& n : notes)
             std::printf("MISMATCH: %s\n", n.c_str());
     }
+}
+
+}  // namespace
+
+int benchPhold(const std::vector<std::string>& args) {
+    if (!args.empty() && args[0] == "--child") return runChild(args);
+
+    const auto parsed = parseOptions(args);
+    if (!parsed) {
+        std::fprintf(stderr, "dais bench phold: %s\n", parsed.error().message.c_str());
+        return 2;
+    }
+    const Options& o = *parsed;
+    if (o.help) {
+        printHelp();
+        return 0;
+    }
+
+    std::vector<Workload> workloads = o.configs;
+    std::vector<Workload> scaling;
+    if (o.scaling) {
+        scaling = scalingWorkloads();
+        for (const Workload& s : scaling) {
+            const bool known =
+                std::any_of(workloads.begin(), workloads.end(), [&](const Workload& w) {
+                    return w.lps == s.lps && w.perLp == s.perLp && w.end == s.end;
+                });
+            if (!known) workloads.push_back(s);
+        }
+    }
+
+    const bool progress = isatty(STDERR_FILENO) != 0;
+    if (!o.json) {
+        std::printf("PHOLD (Fujimoto 1990): remote 0.9, delay 0.1 s + Exp(1 s), seed %" PRIu64
+                    "; median of %d run%s, each a fresh process\n\n",
+                    o.seed, o.repeat, o.repeat == 1 ? "" : "s");
+        printTableHeader();
+        std::fflush(stdout);
+    }
+    auto results = measureAll(workloads, o, progress);
+    if (!results) {
+        if (progress) std::fprintf(stderr, "\n");
+        std::fprintf(stderr, "dais bench phold: %s\n", results.error().message.c_str());
+        return 1;
+    }
+    if (progress) std::fprintf(stderr, "\r%60s\r", "");
+    for (Result& r : *results)
+        summarise(r);
+
+    std::vector<std::string> notes;
+    bool agree = true;
+    for (const Workload& w : workloads)
+        agree = checkAgreement(*results, w, notes) && agree;
+
+    if (o.json) {
+        printJson(o, *results, agree, notes);
+        return agree ? 0 : 1;
+    }
+    printTables(o, *results, scaling, agree, notes);
     return agree ? 0 : 1;
 }
 

@@ -38,6 +38,7 @@
 #include "dais/fl/random.h"
 #include "dais/fl/synthetic.h"
 #include "dais/fl/train.h"
+#include "measurement.h"
 
 namespace dais::app {
 namespace {
@@ -405,20 +406,25 @@ int runChild(const std::vector<std::string>& args) {
 
 // --- parent: one child per measurement ------------------------------------------------------
 
+/// What a measurement child printed (its line of numbers) and its peak resident memory.
+struct ChildFigures {
+    std::vector<double> values;
+    double peakRss = 0;
+};
+
 /// Runs `dais bench fl --child ARGS...` in a fresh process (runMeasurement) and reads its line
-/// of numbers and its peak RSS. Returns an error message.
-std::optional<std::string> measure(const std::vector<std::string>& childArgs,
-                                   std::vector<double>& values, double& peakRss) {
+/// of numbers and its peak RSS.
+core::Result<ChildFigures> measure(const std::vector<std::string>& childArgs) {
     std::vector<std::string> args = {"--child"};
     args.insert(args.end(), childArgs.begin(), childArgs.end());
-    Measurement m;
-    if (auto error = runMeasurement("fl", args, runChild, m)) return error;
-    values.clear();
-    std::istringstream in(m.out);
+    auto m = runMeasurement("fl", args, runChild);
+    if (!m) return m.error();
+    ChildFigures f;
+    std::istringstream in(m->out);
     for (double v; in >> v;)
-        values.push_back(v);
-    peakRss = m.peakRssBytes;
-    return std::nullopt;
+        f.values.push_back(v);
+    f.peakRss = m->peakRssBytes;
+    return f;
 }
 
 struct LayerSample {
@@ -489,43 +495,50 @@ bool parseThreads(const std::string& text, std::vector<unsigned>& into) {
     return true;
 }
 
-}  // namespace
+/// What an idle virtual client costs: a whole group prepared, not run, with and without the
+/// layer.
+struct IdleCost {
+    double rss = 0, malloc = 0;            ///< bytes per client
+    double testSet = 0;                    ///< bytes of the global test set, shared by all
+    double prepareOn = 0, prepareOff = 0;  ///< seconds to prepare, with and without the layer
+};
 
-int benchFl(const std::vector<std::string>& words) {
-    if (!words.empty() && words[0] == "--child") return runChild(words);
+/// Reads the options of `dais bench fl` into `o`. Returns an exit code when the command ends
+/// here (help shown, or a usage error said), nullopt to go on.
+std::optional<int> parseOptions(const std::vector<std::string>& words, Options& o) {
     Args args(words);
-    Options o;
     std::vector<std::string> names;
     while (!args.done()) {
-        std::string value, error;
         if (args.flag("help")) return std::fputs(kHelp, stdout), kExitOk;
-        if (args.option("workload", value, error)) {
-            if (!error.empty()) return printError(error), kExitUsage;
-            if (value != "logistic" && value != "mlp")
-                return printError("bench fl: --workload: expected logistic or mlp, got \"" + value +
+        if (auto value = args.option("workload")) {
+            if (!*value) return printError(value->error().message), kExitUsage;
+            const std::string& v = **value;
+            if (v != "logistic" && v != "mlp")
+                return printError("bench fl: --workload: expected logistic or mlp, got \"" + v +
                                   "\""),
                        kExitUsage;
-            if (std::find(names.begin(), names.end(), value) == names.end()) names.push_back(value);
-        } else if (args.option("threads", value, error)) {
-            if (!error.empty()) return printError(error), kExitUsage;
-            if (!parseThreads(value, o.threads))
+            if (std::find(names.begin(), names.end(), v) == names.end()) names.push_back(v);
+        } else if (auto threads = args.option("threads")) {
+            if (!*threads) return printError(threads->error().message), kExitUsage;
+            if (!parseThreads(**threads, o.threads))
                 return printError(
                            "bench fl: --threads: expected thread counts from 1 to 64 separated "
                            "by commas, got \"" +
-                           value + "\""),
+                           **threads + "\""),
                        kExitUsage;
-        } else if (args.option("repeat", value, error)) {
-            if (!error.empty()) return printError(error), kExitUsage;
-            const auto n = parseUnsigned(value);
+        } else if (auto repeat = args.option("repeat")) {
+            if (!*repeat) return printError(repeat->error().message), kExitUsage;
+            const auto n = parseUnsigned(**repeat);
             if (!n || *n == 0 || *n > 100)
-                return printError("bench fl: --repeat: expected 1 to 100, got \"" + value + "\""),
+                return printError("bench fl: --repeat: expected 1 to 100, got \"" + **repeat +
+                                  "\""),
                        kExitUsage;
             o.repeat = *n;
-        } else if (args.option("clients", value, error)) {
-            if (!error.empty()) return printError(error), kExitUsage;
-            const auto n = parseUnsigned(value);
+        } else if (auto clients = args.option("clients")) {
+            if (!*clients) return printError(clients->error().message), kExitUsage;
+            const auto n = parseUnsigned(**clients);
             if (!n || *n == 0 || *n > 1'000'000)
-                return printError("bench fl: --clients: expected 1 to 1000000, got \"" + value +
+                return printError("bench fl: --clients: expected 1 to 1000000, got \"" + **clients +
                                   "\""),
                        kExitUsage;
             o.clients = *n;
@@ -540,16 +553,18 @@ int benchFl(const std::vector<std::string>& words) {
         if (names.empty() || std::find(names.begin(), names.end(), w.name) != names.end())
             o.workloads.push_back(w);
     if (o.threads.empty()) o.threads = {1, 2};
+    return std::nullopt;
+}
 
+/// Measures every (workload, threads) `o.repeat` times, the layer and the plain loop
+/// alternating. The error names the measurement that failed.
+core::Result<std::vector<Result>> measureRounds(const Options& o, bool progress) {
     std::vector<Result> results;
     for (const Workload& w : o.workloads)
         for (unsigned t : o.threads)
             results.push_back({w, t, {}, {}});
-    const bool progress = !o.json && isatty(STDERR_FILENO) != 0;
-    auto fail = [&](const std::string& what, const std::string& error) {
-        if (progress) std::fprintf(stderr, "\n");
-        printError("bench fl: " + what + ": " + error);
-        return kExitFailure;
+    auto failed = [](const std::string& what, const std::string& error) {
+        return core::Error{what + ": " + error};
     };
     // Repeats go round the whole set, the layer and the plain loop alternating, so a slow
     // spell of a shared machine is spread over every figure instead of hitting one.
@@ -563,55 +578,58 @@ int benchFl(const std::vector<std::string>& words) {
                 std::fprintf(stderr, "\r  %s, measurement %llu of %llu ...          ", what.c_str(),
                              static_cast<unsigned long long>(rep + 1),
                              static_cast<unsigned long long>(o.repeat));
-            std::vector<double> v;
-            double rss = 0;
             std::vector<std::string> a = {"layer"};
             a.insert(a.end(), common.begin(), common.end());
-            if (auto e = measure(a, v, rss)) return fail(what + ", the layer", *e);
-            if (v.size() != 5) return fail(what + ", the layer", "unreadable figures");
-            r.layer.push_back({v[0], v[1], v[2], v[3], v[4], rss});
+            auto layer = measure(a);
+            if (!layer) return failed(what + ", the layer", layer.error().message);
+            const std::vector<double>& v = layer->values;
+            if (v.size() != 5) return failed(what + ", the layer", "unreadable figures");
+            r.layer.push_back({v[0], v[1], v[2], v[3], v[4], layer->peakRss});
             a[0] = "plain";
-            if (auto e = measure(a, v, rss)) return fail(what + ", the plain loop", *e);
-            if (v.size() != 9) return fail(what + ", the plain loop", "unreadable figures");
-            r.plain.push_back({v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], rss});
+            auto plain = measure(a);
+            if (!plain) return failed(what + ", the plain loop", plain.error().message);
+            const std::vector<double>& p = plain->values;
+            if (p.size() != 9) return failed(what + ", the plain loop", "unreadable figures");
+            r.plain.push_back(
+                {p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7], p[8], plain->peakRss});
         }
     }
-    // Memory of an idle virtual client: prepared, not run, with and without the layer.
-    if (progress) std::fprintf(stderr, "\r  idle clients ...%40s", "");
-    std::vector<double> on, off;
-    double rssOn = 0, rssOff = 0;
-    const std::string idleClients = std::to_string(kIdleClients);
-    if (auto e = measure({"idle", "on", idleClients}, on, rssOn)) return fail("idle clients", *e);
-    if (auto e = measure({"idle", "off", idleClients}, off, rssOff))
-        return fail("idle clients", *e);
-    if (on.size() != 3 || off.size() != 3) return fail("idle clients", "unreadable figures");
-    if (progress) std::fprintf(stderr, "\r%60s\r", "");
-    const double n = static_cast<double>(kIdleClients);
-    const double idleRss = (on[0] - off[0]) / n, idleMalloc = (on[1] - off[1]) / n;
-    const double idleTest = static_cast<double>(globalTestBytes(kIdleClients));
+    return results;
+}
 
-    // Checks: every measurement trained every client, and the plain loop's averaged model has
-    // the layer's accuracy (the same arithmetic; the sums are taken in another order, so the
-    // loss may differ in its last digits).
+/// Memory of an idle virtual client: kIdleClients prepared, not run, with and without the
+/// layer.
+core::Result<IdleCost> measureIdle() {
+    const std::string idleClients = std::to_string(kIdleClients);
+    auto on = measure({"idle", "on", idleClients});
+    if (!on) return core::Error{"idle clients: " + on.error().message};
+    auto off = measure({"idle", "off", idleClients});
+    if (!off) return core::Error{"idle clients: " + off.error().message};
+    const std::vector<double>&von = on->values, &voff = off->values;
+    if (von.size() != 3 || voff.size() != 3) return core::Error{"idle clients: unreadable figures"};
+    const double n = static_cast<double>(kIdleClients);
+    return IdleCost{(von[0] - voff[0]) / n, (von[1] - voff[1]) / n,
+                    static_cast<double>(globalTestBytes(kIdleClients)), von[2], voff[2]};
+}
+
+/// Checks that every measurement trained every client, and that the plain loop's averaged
+/// model has the layer's accuracy (the same arithmetic; the sums are taken in another order,
+/// so the loss may differ in its last digits). One note per disagreement; none: they agree.
+std::vector<std::string> disagreements(const std::vector<Result>& results) {
     std::vector<std::string> notes;
-    bool same = true;
     for (const Result& r : results) {
         const std::string what = r.workload.name + " with " + std::to_string(r.threads) +
                                  " thread" + (r.threads == 1 ? "" : "s");
         const auto clients = static_cast<double>(r.workload.clients);
         for (const LayerSample& s : r.layer)
-            if (s.participants != clients || s.accuracy != r.layer.front().accuracy) {
+            if (s.participants != clients || s.accuracy != r.layer.front().accuracy)
                 notes.push_back(what + ": the layer's rounds differ (participants " +
                                 std::to_string(s.participants) + " of " +
                                 std::to_string(r.workload.clients) + ")");
-                same = false;
-            }
         for (const PlainSample& s : r.plain)
-            if (s.clients != clients) {
+            if (s.clients != clients)
                 notes.push_back(what + ": the plain loop trained " + std::to_string(s.clients) +
                                 " clients");
-                same = false;
-            }
         const LayerSample& l = r.layer.front();
         const PlainSample& p = r.plain.front();
         if (l.accuracy != p.accuracy || std::abs(l.loss - p.loss) > 1e-9 * std::abs(l.loss)) {
@@ -621,73 +639,82 @@ int benchFl(const std::vector<std::string>& words) {
                           "against %.6f, loss %.12g against %.12g",
                           what.c_str(), l.accuracy, p.accuracy, l.loss, p.loss);
             notes.push_back(text);
-            same = false;
         }
     }
+    return notes;
+}
 
-    if (o.json) {
-        nlohmann::ordered_json rows = nlohmann::ordered_json::array();
-        for (const Result& r : results) {
-            const double clients = static_cast<double>(r.workload.clients);
-            const double samples = r.plain.front().samples;
-            const double lr = r.layerRound(), pr = r.plainRound();
-            nlohmann::ordered_json runs = nlohmann::ordered_json::array();
-            for (std::size_t i = 0; i < r.layer.size(); ++i)
-                runs.push_back({{"layer_setup_s", r.layer[i].setup},
-                                {"layer_round_s", r.layer[i].round},
-                                {"layer_peak_rss_bytes", r.layer[i].rss},
-                                {"plain_round_s", r.plain[i].round},
-                                {"plain_peak_rss_bytes", r.plain[i].rss}});
-            rows.push_back({{"workload", r.workload.name},
-                            {"model", modelSpec(r.workload).describe()},
-                            {"parameters", fl::Model(modelSpec(r.workload)).parameterCount()},
-                            {"clients", r.workload.clients},
-                            {"samples", samples},
-                            {"largest_client_samples", largestClient(r.workload.clients)},
-                            {"threads", r.threads},
-                            {"setup_s", r.layerSetup()},
-                            {"round_s", lr},
-                            {"clients_per_s", clients / lr},
-                            {"samples_per_s_per_core", samples / lr / r.threads},
-                            {"peak_rss_bytes", r.layerRss()},
-                            {"plain_round_s", pr},
-                            {"plain_clients_per_s", clients / pr},
-                            {"plain_samples_per_s_per_core", samples / pr / r.threads},
-                            {"plain_peak_rss_bytes", r.plainRss()},
-                            {"plain_data_share", r.plainShare(&PlainSample::data)},
-                            {"plain_train_share", r.plainShare(&PlainSample::train)},
-                            {"plain_eval_share", r.plainShare(&PlainSample::eval)},
-                            {"ratio", lr / pr},
-                            {"overhead_us_per_client", 1e6 * (lr - pr) / clients},
-                            {"layer_accuracy", r.layer.front().accuracy},
-                            {"plain_accuracy", r.plain.front().accuracy},
-                            {"layer_loss", r.layer.front().loss},
-                            {"plain_loss", r.plain.front().loss},
-                            {"runs", runs}});
-        }
-        const nlohmann::ordered_json doc = {
-            {"benchmark", "fl"},
-            {"seed", kSeed},
-            {"data", "synthetic(1, 1)"},
-            {"epochs", kEpochs},
-            {"batch_size", kBatch},
-            {"learning_rate", kLearningRate},
-            {"repeat", o.repeat},
-            {"same_arithmetic", same},
-            {"results", rows},
-            {"idle",
-             {{"clients", kIdleClients},
-              {"rss_bytes_per_client", idleRss},
-              {"malloc_bytes_per_client", idleMalloc},
-              {"global_test_set_bytes", idleTest},
-              {"prepare_s_with_layer", on[2]},
-              {"prepare_s_without_layer", off[2]},
-              {"within_1_kb", std::max(idleRss, idleMalloc) < 1024}}},
-            {"notes", notes}};
-        std::printf("%s\n", doc.dump(2).c_str());
-        return same ? kExitOk : kExitFailure;
+/// `dais bench fl --json`.
+void printJson(const Options& o, const std::vector<Result>& results, const IdleCost& idle,
+               const std::vector<std::string>& notes) {
+    const bool same = notes.empty();
+    const double idleRss = idle.rss, idleMalloc = idle.malloc, idleTest = idle.testSet;
+    nlohmann::ordered_json rows = nlohmann::ordered_json::array();
+    for (const Result& r : results) {
+        const double clients = static_cast<double>(r.workload.clients);
+        const double samples = r.plain.front().samples;
+        const double lr = r.layerRound(), pr = r.plainRound();
+        nlohmann::ordered_json runs = nlohmann::ordered_json::array();
+        for (std::size_t i = 0; i < r.layer.size(); ++i)
+            runs.push_back({{"layer_setup_s", r.layer[i].setup},
+                            {"layer_round_s", r.layer[i].round},
+                            {"layer_peak_rss_bytes", r.layer[i].rss},
+                            {"plain_round_s", r.plain[i].round},
+                            {"plain_peak_rss_bytes", r.plain[i].rss}});
+        rows.push_back({{"workload", r.workload.name},
+                        {"model", modelSpec(r.workload).describe()},
+                        {"parameters", fl::Model(modelSpec(r.workload)).parameterCount()},
+                        {"clients", r.workload.clients},
+                        {"samples", samples},
+                        {"largest_client_samples", largestClient(r.workload.clients)},
+                        {"threads", r.threads},
+                        {"setup_s", r.layerSetup()},
+                        {"round_s", lr},
+                        {"clients_per_s", clients / lr},
+                        {"samples_per_s_per_core", samples / lr / r.threads},
+                        {"peak_rss_bytes", r.layerRss()},
+                        {"plain_round_s", pr},
+                        {"plain_clients_per_s", clients / pr},
+                        {"plain_samples_per_s_per_core", samples / pr / r.threads},
+                        {"plain_peak_rss_bytes", r.plainRss()},
+                        {"plain_data_share", r.plainShare(&PlainSample::data)},
+                        {"plain_train_share", r.plainShare(&PlainSample::train)},
+                        {"plain_eval_share", r.plainShare(&PlainSample::eval)},
+                        {"ratio", lr / pr},
+                        {"overhead_us_per_client", 1e6 * (lr - pr) / clients},
+                        {"layer_accuracy", r.layer.front().accuracy},
+                        {"plain_accuracy", r.plain.front().accuracy},
+                        {"layer_loss", r.layer.front().loss},
+                        {"plain_loss", r.plain.front().loss},
+                        {"runs", runs}});
     }
+    const nlohmann::ordered_json doc = {{"benchmark", "fl"},
+                                        {"seed", kSeed},
+                                        {"data", "synthetic(1, 1)"},
+                                        {"epochs", kEpochs},
+                                        {"batch_size", kBatch},
+                                        {"learning_rate", kLearningRate},
+                                        {"repeat", o.repeat},
+                                        {"same_arithmetic", same},
+                                        {"results", rows},
+                                        {"idle",
+                                         {{"clients", kIdleClients},
+                                          {"rss_bytes_per_client", idleRss},
+                                          {"malloc_bytes_per_client", idleMalloc},
+                                          {"global_test_set_bytes", idleTest},
+                                          {"prepare_s_with_layer", idle.prepareOn},
+                                          {"prepare_s_without_layer", idle.prepareOff},
+                                          {"within_1_kb", std::max(idleRss, idleMalloc) < 1024}}},
+                                        {"notes", notes}};
+    std::printf("%s\n", doc.dump(2).c_str());
+}
 
+/// The figures as tables for people.
+void printTables(const Options& o, const std::vector<Result>& results, const IdleCost& idle,
+                 const std::vector<std::string>& notes) {
+    const bool same = notes.empty();
+    const double n = static_cast<double>(kIdleClients);
+    const double idleRss = idle.rss, idleMalloc = idle.malloc, idleTest = idle.testSet;
     std::printf(
         "one round of FedAvg, every client training (fraction 1): Synthetic(1, 1) data, %zu "
         "epoch, batch %zu, learning rate %g, seed %llu; median of %llu, each measurement a "
@@ -743,7 +770,32 @@ int benchFl(const std::vector<std::string>& words) {
         idleTest / n);
     for (const std::string& note : notes)
         std::printf("%s\n", note.c_str());
-    return same ? kExitOk : kExitFailure;
+}
+
+}  // namespace
+
+int benchFl(const std::vector<std::string>& words) {
+    if (!words.empty() && words[0] == "--child") return runChild(words);
+    Options o;
+    if (const auto done = parseOptions(words, o)) return *done;
+    const bool progress = !o.json && isatty(STDERR_FILENO) != 0;
+    auto fail = [&](const core::Error& e) {
+        if (progress) std::fprintf(stderr, "\n");
+        printError("bench fl: " + e.message);
+        return kExitFailure;
+    };
+    auto results = measureRounds(o, progress);
+    if (!results) return fail(results.error());
+    if (progress) std::fprintf(stderr, "\r  idle clients ...%40s", "");
+    auto idle = measureIdle();
+    if (!idle) return fail(idle.error());
+    if (progress) std::fprintf(stderr, "\r%60s\r", "");
+    const std::vector<std::string> notes = disagreements(*results);
+    if (o.json)
+        printJson(o, *results, *idle, notes);
+    else
+        printTables(o, *results, *idle, notes);
+    return notes.empty() ? kExitOk : kExitFailure;
 }
 
 }  // namespace dais::app

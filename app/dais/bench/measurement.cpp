@@ -1,4 +1,4 @@
-// Measurements in a fresh child process, shared by the benchmarks (bench.h).
+// Measurements in a fresh child process (measurement.h).
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -9,13 +9,13 @@
 #include <cstdio>
 #include <cstring>
 
-#include "bench.h"
+#include "measurement.h"
 
 namespace dais::app {
 
-std::optional<std::string> runMeasurement(const std::string& benchmark,
-                                          const std::vector<std::string>& childArgs,
-                                          ChildMain fallback, Measurement& m) {
+core::Result<Measurement> runMeasurement(const std::string& benchmark,
+                                         const std::vector<std::string>& childArgs,
+                                         ChildMain fallback) {
     std::vector<std::string> argvStore = {"dais", "bench", benchmark};
     argvStore.insert(argvStore.end(), childArgs.begin(), childArgs.end());
     std::vector<char*> argv;
@@ -24,14 +24,14 @@ std::optional<std::string> runMeasurement(const std::string& benchmark,
     argv.push_back(nullptr);
 
     int fds[2];
-    if (pipe(fds) != 0) return std::string("pipe: ") + std::strerror(errno);
+    if (pipe(fds) != 0) return core::Error{std::string("pipe: ") + std::strerror(errno)};
     std::fflush(nullptr);
     const auto t0 = std::chrono::steady_clock::now();
     const pid_t pid = fork();
     if (pid < 0) {
         close(fds[0]);
         close(fds[1]);
-        return std::string("fork: ") + std::strerror(errno);
+        return core::Error{std::string("fork: ") + std::strerror(errno)};
     }
     if (pid == 0) {
         close(fds[0]);
@@ -43,7 +43,7 @@ std::optional<std::string> runMeasurement(const std::string& benchmark,
         _exit(fallback(childArgs));  // no /proc: measure in this forked copy
     }
     close(fds[1]);
-    m.out.clear();
+    Measurement m;
     char buf[256];
     for (;;) {
         const ssize_t n = read(fds[0], buf, sizeof buf);
@@ -56,14 +56,16 @@ std::optional<std::string> runMeasurement(const std::string& benchmark,
     int status = 0;
     rusage ru{};
     while (wait4(pid, &status, 0, &ru) < 0)
-        if (errno != EINTR) return std::string("wait4: ") + std::strerror(errno);
+        if (errno != EINTR) return core::Error{std::string("wait4: ") + std::strerror(errno)};
     m.wallSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     if (WIFSIGNALED(status))
-        return "the measurement was killed by signal " + std::to_string(WTERMSIG(status));
+        return core::Error{"the measurement was killed by signal " +
+                           std::to_string(WTERMSIG(status))};
     if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-        return "the measurement exited with status " + std::to_string(WEXITSTATUS(status));
+        return core::Error{"the measurement exited with status " +
+                           std::to_string(WEXITSTATUS(status))};
     m.peakRssBytes = static_cast<double>(ru.ru_maxrss) * 1024.0;  // Linux: kilobytes
-    return std::nullopt;
+    return m;
 }
 
 double median(std::vector<double> v) {

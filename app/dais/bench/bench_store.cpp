@@ -20,6 +20,7 @@
 #include "dais/sim/simulation.h"
 #include "dais/store/run_store.h"
 #include "dais/store/store_observer.h"
+#include "measurement.h"
 
 namespace dais::app {
 namespace {
@@ -238,11 +239,12 @@ int benchStore(const std::vector<std::string>& words) {
     std::uint64_t rows = 2'000'000, repeats = 5, metrics = 40;
     bool json = false;
     while (!args.done()) {
-        std::string value, error;
         auto number = [&](const char* name, std::uint64_t& into, std::uint64_t lo,
                           std::uint64_t hi) {
-            if (!args.option(name, value, error)) return 0;
-            if (!error.empty()) return printError(error), 2;
+            auto given = args.option(name);
+            if (!given) return 0;
+            if (!*given) return printError(given->error().message), 2;
+            const std::string& value = **given;
             const auto n = parseUnsigned(value);
             if (!n || *n < lo || *n > hi)
                 return printError(std::string("--") + name + ": expected a whole number from " +

@@ -1,0 +1,19 @@
+#pragma once
+// The benchmarks of `dais bench`, one file each; `dais bench` (cmd_bench.cpp) picks one by name.
+// Each takes the words after its name and returns an exit code.
+
+#include <string>
+#include <vector>
+
+namespace dais::app {
+
+/// `dais bench phold [options]`; args are the words after "phold". Returns the exit code.
+int benchPhold(const std::vector<std::string>& args);
+/// `dais bench runner [options]`: PHOLD through the runner against the bare kernel.
+int benchRunner(const std::vector<std::string>& args);
+/// `dais bench store [options]`: metric rows into the run store against plain SQLite.
+int benchStore(const std::vector<std::string>& args);
+/// `dais bench fl [options]`: a federated round through the layer against a plain training loop.
+int benchFl(const std::vector<std::string>& args);
+
+}  // namespace dais::app

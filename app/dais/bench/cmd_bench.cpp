@@ -1,0 +1,40 @@
+// dais bench: the benchmarks, each in its own file of this folder.
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "bench/bench.h"
+#include "cli.h"
+#include "commands.h"
+
+namespace dais::app {
+
+const char* const kBenchHelp = R"(usage: dais bench BENCHMARK [options]
+
+benchmarks:
+  phold    the simulation kernel on the PHOLD benchmark, against its own queues
+  runner   PHOLD through the runner (worker thread, observers) against the bare kernel
+  store    the run store's writer against plain SQLite, while a simulation runs
+  fl       a federated-learning round through the layer against a plain training loop
+
+`dais bench BENCHMARK --help` lists each one's options.
+)";
+
+int commandBench(Args& args) {
+    if (args.done() || args.peek() == "--help") {
+        std::fputs(kBenchHelp, stdout);
+        return args.done() ? kExitUsage : kExitOk;
+    }
+    const std::string which = args.take();
+    std::vector<std::string> rest;
+    while (!args.done())
+        rest.push_back(args.take());
+    if (which == "phold") return benchPhold(rest);
+    if (which == "runner") return benchRunner(rest);
+    if (which == "store") return benchStore(rest);
+    if (which == "fl") return benchFl(rest);
+    printError("bench: unknown benchmark \"" + which + "\" (available: phold, runner, store, fl)");
+    return kExitUsage;
+}
+
+}  // namespace dais::app

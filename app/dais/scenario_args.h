@@ -1,0 +1,27 @@
+#pragma once
+// The scenario file and `--set` options that `dais validate` and `dais run` share.
+
+#include <string>
+#include <vector>
+
+#include "cli.h"
+#include "dais/core/result.h"
+#include "dais/core/scenario.h"
+
+namespace dais::app {
+
+struct ScenarioArgs {
+    std::string command;  ///< for messages: "validate", "run"
+    std::string file;
+    std::vector<std::string> overrides;
+
+    /// Consumes the next word: a --set, the file, or (an error) an unknown option or a second
+    /// file. Returns kExitOk, or kExitUsage after saying why.
+    int take(Args& args);
+    /// kExitOk when a file was named, else kExitUsage after saying so.
+    int requireFile() const;
+    /// Loads the file with the overrides (every problem in the error's message).
+    core::Result<core::Scenario> load() const;
+};
+
+}  // namespace dais::app
