@@ -41,7 +41,7 @@
 
 #include "dais/core/scenario.h"
 #include "dais/core/scenario_run.h"
-#include "run/network_layout.h"
+#include "run/network_structure.h"
 #include "run/run_controller.h"
 #include "ui/main_window.h"
 #include "ui/network_canvas.h"
@@ -321,9 +321,9 @@ bool openAndWait(MainWindow& w, const QString& path, QString* why) {
     }
     // openFile validates before it resets the canvas, which then drops the layout it has just
     // built (see the note of the open measure); validating again gives the canvas its layout.
-    if (!canvas->networkLayout()) {
+    if (!canvas->networkStructure()) {
         doc->validate();
-        if (!canvas->networkLayout()) {
+        if (!canvas->networkStructure()) {
             *why = QStringLiteral("the canvas has no layout of %1").arg(path);
             return false;
         }
@@ -348,13 +348,13 @@ struct OpenSample {
     double paintCall = 0;   // that first paint's own paintEvent
     double parse = 0;       // alone: the file read and parsed as JSON
     double validate = 0;    // alone: loadScenarioText of the document
-    double layout = 0;      // alone: NetworkLayout::build
+    double layout = 0;      // alone: NetworkStructure::build
     double scene = 0;       // alone: the canvas's scene rebuilt (groups collapsed)
     double repaint = 0;     // alone: viewport()->repaint()
     double grab = 0;        // alone: the whole window grabbed
     int drawn = 0;
     int itemsAfterOpen = 0, itemsWithLayout = 0;  // scene items
-    bool layoutKept = true;  // the canvas still has its NetworkLayout after openFile
+    bool layoutKept = true;  // the canvas still has its NetworkStructure after openFile
     bool forced = false;
 };
 
@@ -413,7 +413,7 @@ bool measureOpen(const Options& o, Report& report) {
         s.paintCall = view->frameTimes().empty() ? 0 : view->frameTimes().front();
         s.drawn = canvas->drawnNodeCount();
         runFor(200);
-        s.layoutKept = canvas->networkLayout() != nullptr;
+        s.layoutKept = canvas->networkStructure() != nullptr;
         s.itemsAfterOpen = static_cast<int>(canvas->scene()->items().size());
 
         // The phases again, each alone, in the same window.
@@ -432,12 +432,12 @@ bool measureOpen(const Options& o, Report& report) {
         s.validate = msSince(clock, t);
         if (loaded) {
             t = clock.nsecsElapsed();
-            auto built = NetworkLayout::build(loaded.value().network, loaded.value().run.seed);
+            auto built = NetworkStructure::build(loaded.value().network, loaded.value().run.seed);
             s.layout = msSince(clock, t);
         }
         // The canvas needs its layout for a rebuild: validating again gives it one when the
         // open lost it (see the note printed below the table).
-        if (!canvas->networkLayout()) doc->validate();
+        if (!canvas->networkStructure()) doc->validate();
         runFor(200);
         s.itemsWithLayout = static_cast<int>(canvas->scene()->items().size());
         t = clock.nsecsElapsed();
@@ -473,7 +473,7 @@ bool measureOpen(const Options& o, Report& report) {
         last.drawn, last.itemsAfterOpen, last.itemsWithLayout);
     if (!last.layoutKept)
         std::printf(
-            "  note: after openFile the canvas has no NetworkLayout (networkLayout() is "
+            "  note: after openFile the canvas has no NetworkStructure (networkStructure() is "
             "null): links are not drawn and expanding groups does nothing until the "
             "document validates again\n");
     const auto field = [&](double OpenSample::*member) {

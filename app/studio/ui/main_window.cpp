@@ -154,8 +154,8 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
 
     // The run: the canvas shows its network and what it does; the status bar its progress.
     connect(controller_, &RunController::prepared, this,
-            [this](std::shared_ptr<const NetworkLayout> layout) {
-                canvas_->setNetworkLayout(std::move(layout));
+            [this](std::shared_ptr<const NetworkStructure> layout) {
+                canvas_->setNetworkStructure(std::move(layout));
                 canvas_->resetActivity();
                 canvas_->fitAll();
                 statusBar()->clearMessage();

@@ -28,7 +28,7 @@ namespace dais::studio {
 
 namespace {
 
-constexpr std::uint32_t kNone = NetworkLayout::kNone;
+constexpr std::uint32_t kNone = NetworkStructure::kNone;
 
 /// Scene coordinates put north up: y grows downwards on screen.
 QPointF toScene(double x, double y) {
@@ -206,7 +206,7 @@ NetworkCanvas::NetworkCanvas(ScenarioDocument* document, QWidget* parent)
     frameTimer_->setInterval(16);
     connect(frameTimer_, &QTimer::timeout, this, &NetworkCanvas::tick);
     connect(scene_, &QGraphicsScene::selectionChanged, this, &NetworkCanvas::updateSelection);
-    // The layout follows the document: rebuilt when an edit validates.
+    // The structure follows the document: built again when an edit validates.
     connect(doc_, &ScenarioDocument::validated, this, [this] {
         const auto scenario = doc_->scenario();
         if (!scenario) return;
@@ -214,29 +214,29 @@ NetworkCanvas::NetworkCanvas(ScenarioDocument* document, QWidget* parent)
             doc_->json().contains("network")
                 ? doc_->json()["network"].dump() + std::to_string(scenario->run.seed)
                 : std::string();
-        if (layout_ && network == builtNetwork_) {
+        if (structure_ && network == builtNetwork_) {
             rebuild();  // only the studio's positions changed
             return;
         }
-        auto built = NetworkLayout::build(scenario->network, scenario->run.seed);
+        auto built = NetworkStructure::build(scenario->network, scenario->run.seed);
         if (!built) {
             emit message(tr("The network cannot be drawn: %1")
                              .arg(QString::fromStdString(built.error().message)));
             return;
         }
         builtNetwork_ = network;
-        setNetworkLayout(std::make_shared<const NetworkLayout>(std::move(built.value())));
+        setNetworkStructure(std::make_shared<const NetworkStructure>(std::move(built.value())));
     });
     connect(doc_, &ScenarioDocument::reset, this, [this] {
         expanded_.clear();
         builtNetwork_.clear();
-        layout_.reset();
+        structure_.reset();
         fitPending_ = true;
     });
     connect(doc_, &ScenarioDocument::changed, this, [this](const QStringList& pointers) {
         for (const QString& p : pointers)
             if (p.startsWith("/ui")) {
-                if (layout_) rebuild();
+                if (structure_) rebuild();
                 return;
             }
     });
@@ -271,11 +271,11 @@ void NetworkCanvas::setMiniMapVisible(bool visible) {
     miniMap_->setVisible(visible);
 }
 
-void NetworkCanvas::setNetworkLayout(std::shared_ptr<const NetworkLayout> layout) {
-    layout_ = std::move(layout);
-    states_.assign(layout_ ? layout_->nodes.size() : 0, NodeState::Idle);
-    for (std::size_t i = 0; layout_ && i < layout_->nodes.size(); ++i)
-        if (!layout_->nodes[i].up) states_[i] = NodeState::Down;
+void NetworkCanvas::setNetworkStructure(std::shared_ptr<const NetworkStructure> structure) {
+    structure_ = std::move(structure);
+    states_.assign(structure_ ? structure_->nodes.size() : 0, NodeState::Idle);
+    for (std::size_t i = 0; structure_ && i < structure_->nodes.size(); ++i)
+        if (!structure_->nodes[i].up) states_[i] = NodeState::Down;
     rebuild();
     if (fitPending_) {
         fitPending_ = false;
@@ -284,10 +284,10 @@ void NetworkCanvas::setNetworkLayout(std::shared_ptr<const NetworkLayout> layout
 }
 
 QPointF NetworkCanvas::displayPos(std::uint32_t node) const {
-    if (!layout_ || node >= layout_->nodes.size()) return {};
-    const NetworkLayout::Node& n = layout_->nodes[node];
+    if (!structure_ || node >= structure_->nodes.size()) return {};
+    const NetworkStructure::Node& n = structure_->nodes[node];
     if (n.group == kNone) return explicitPos_[node];
-    const std::string& gid = layout_->groups[n.group].id;
+    const std::string& gid = structure_->groups[n.group].id;
     return expanded_.count(gid) ? memberPos_[node] : groupCentre_[n.group];
 }
 
@@ -296,9 +296,9 @@ QPointF NetworkCanvas::nodeScenePos(std::uint32_t node) const {
 }
 
 void NetworkCanvas::computePositions(bool studioPositions) {
-    const NetworkLayout& L = *layout_;
+    const NetworkStructure& S = *structure_;
     const Json& doc = doc_->json();
-    const std::size_t n = L.nodes.size(), g = L.groups.size();
+    const std::size_t n = S.nodes.size(), g = S.groups.size();
     explicitPos_.assign(n, QPointF());
     memberPos_.assign(n, QPointF());
     groupCentre_.assign(g, QPointF());
@@ -321,7 +321,7 @@ void NetworkCanvas::computePositions(bool studioPositions) {
         y1 = std::max(y1, p.y());
     };
     for (std::uint32_t i = 0; i < n; ++i) {
-        const NetworkLayout::Node& node = L.nodes[i];
+        const NetworkStructure::Node& node = S.nodes[i];
         if (node.group != kNone) continue;
         const int docIndex = findById(doc, "nodes", node.id);
         bool fixed = false;
@@ -346,16 +346,16 @@ void NetworkCanvas::computePositions(bool studioPositions) {
     };
     std::vector<RegionSlot> regionGroups;
     for (std::uint32_t k = 0; k < g; ++k) {
-        const NetworkLayout::Group& grp = L.groups[k];
+        const NetworkStructure::Group& grp = S.groups[k];
         bool fixed = false;
         QPointF p;
         if (const auto ui = studioPositions ? uiPosition(doc, grp.id) : std::nullopt) {
             p = *ui;
             fixed = true;
-        } else if (grp.count > 0 && L.nodes[grp.first].region != kNone) {
+        } else if (grp.count > 0 && S.nodes[grp.first].region != kNone) {
             // Around the region's centre, where its gateway or data centre usually stands.
-            const std::uint32_t region = L.nodes[grp.first].region;
-            const sim::RegionSpec& r = L.regions[region];
+            const std::uint32_t region = S.nodes[grp.first].region;
+            const sim::RegionSpec& r = S.regions[region];
             const int slot = groupsInRegion[region]++;
             regionGroups.push_back({k, region, slot});
             p = toScene(r.x, r.y);
@@ -365,7 +365,7 @@ void NetworkCanvas::computePositions(bool studioPositions) {
         units.push_back({true, k, fixed, p});
         if (fixed) extend(p);
     }
-    for (const sim::RegionSpec& r : L.regions) {
+    for (const sim::RegionSpec& r : S.regions) {
         extend(toScene(r.x - r.radius, r.y - r.radius));
         extend(toScene(r.x + r.radius, r.y + r.radius));
     }
@@ -382,11 +382,11 @@ void NetworkCanvas::computePositions(bool studioPositions) {
 
     // Place the others by force over the drawn graph (members stand for their group).
     auto unitOf = [&](std::uint32_t node) {
-        const std::uint32_t grp = L.nodes[node].group;
+        const std::uint32_t grp = S.nodes[node].group;
         return grp == kNone ? unitOfNode[node] : unitOfGroup[grp];
     };
     std::set<std::pair<int, int>> edgeSet;
-    for (const NetworkLayout::Link& l : L.links) {
+    for (const NetworkStructure::Link& l : S.links) {
         int a = unitOf(l.a), b = unitOf(l.b);
         if (a < 0 || b < 0 || a == b) continue;
         if (a > b) std::swap(a, b);
@@ -425,14 +425,14 @@ void NetworkCanvas::computePositions(bool studioPositions) {
     }
     // Members: where their region placed them, else on a sunflower disc around the group.
     for (std::uint32_t k = 0; k < g; ++k) {
-        const NetworkLayout::Group& grp = L.groups[k];
-        const bool placed = grp.count > 0 && L.nodes[grp.first].region != kNone;
+        const NetworkStructure::Group& grp = S.groups[k];
+        const bool placed = grp.count > 0 && S.nodes[grp.first].region != kNone;
         const double step = unit_ * 0.045;
         double radius = 0;
         for (std::uint32_t m = 0; m < grp.count; ++m) {
             const std::uint32_t i = grp.first + m;
             if (placed) {
-                memberPos_[i] = toScene(L.nodes[i].x, L.nodes[i].y);
+                memberPos_[i] = toScene(S.nodes[i].x, S.nodes[i].y);
             } else {
                 const double r = step * std::sqrt(m + 0.5);
                 const double a = m * 2.39996322972865332;  // the golden angle
@@ -446,7 +446,7 @@ void NetworkCanvas::computePositions(bool studioPositions) {
 }
 
 void NetworkCanvas::rebuild() {
-    if (!layout_) return;
+    if (!structure_) return;
     rebuilding_ = true;
     // Keep the selection across the rebuild, by what it names.
     std::set<std::string> selected;
@@ -463,7 +463,7 @@ void NetworkCanvas::rebuild() {
     scene_->addItem(overlay_);
 
     computePositions();
-    const NetworkLayout& L = *layout_;
+    const NetworkStructure& S = *structure_;
     const Json& doc = doc_->json();
 
     // Badges: the enabled layers that act on a role.
@@ -474,8 +474,8 @@ void NetworkCanvas::rebuild() {
                 for (const core::RoleSpec& r : s.descriptor->roles)
                     badges[r.role].push_back(layerColor(s.id));
 
-    for (std::size_t r = 0; r < L.regions.size(); ++r) {
-        const sim::RegionSpec& reg = L.regions[r];
+    for (std::size_t r = 0; r < S.regions.size(); ++r) {
+        const sim::RegionSpec& reg = S.regions[r];
         const int docIndex = findById(doc, "regions", reg.id);
         auto* item = new RegionItem(
             toScene(reg.x, reg.y), std::max(reg.radius, unit_ * 0.3),
@@ -484,9 +484,9 @@ void NetworkCanvas::rebuild() {
         scene_->addItem(item);
         regionItems_.push_back(item);
     }
-    nodeItems_.assign(L.nodes.size(), nullptr);
-    for (std::uint32_t i = 0; i < L.nodes.size(); ++i) {
-        const NetworkLayout::Node& node = L.nodes[i];
+    nodeItems_.assign(S.nodes.size(), nullptr);
+    for (std::uint32_t i = 0; i < S.nodes.size(); ++i) {
+        const NetworkStructure::Node& node = S.nodes[i];
         if (node.group != kNone) continue;
         const int docIndex = findById(doc, "nodes", node.id);
         const std::string pointer =
@@ -504,10 +504,10 @@ void NetworkCanvas::rebuild() {
         scene_->addItem(item);
         nodeItems_[i] = item;
     }
-    groupItems_.assign(L.groups.size(), nullptr);
-    clouds_.assign(L.groups.size(), nullptr);
-    for (std::uint32_t k = 0; k < L.groups.size(); ++k) {
-        const NetworkLayout::Group& grp = L.groups[k];
+    groupItems_.assign(S.groups.size(), nullptr);
+    clouds_.assign(S.groups.size(), nullptr);
+    for (std::uint32_t k = 0; k < S.groups.size(); ++k) {
+        const NetworkStructure::Group& grp = S.groups[k];
         const int docIndex = findById(doc, "groups", grp.id);
         const bool expanded = expanded_.count(grp.id) > 0;
         auto* item = new GroupItem(
@@ -546,7 +546,7 @@ void NetworkCanvas::rebuild() {
 }
 
 void NetworkCanvas::rebuildLinks() {
-    if (!layout_ || linksPending_) return;
+    if (!structure_ || linksPending_) return;
     // Moving an item calls this for every mouse move: coalesce into one rebuild per frame.
     linksPending_ = true;
     QTimer::singleShot(0, this, [this] {
@@ -556,18 +556,18 @@ void NetworkCanvas::rebuildLinks() {
 }
 
 void NetworkCanvas::buildLinks() {
-    if (!layout_) return;
+    if (!structure_) return;
     for (LinkItem* l : linkItems_)
         delete l;
     for (LinkTileItem* t : tiles_)
         delete t;
     linkItems_.clear();
     tiles_.clear();
-    const NetworkLayout& L = *layout_;
+    const NetworkStructure& S = *structure_;
     auto posOf = [&](std::uint32_t node) {
-        const NetworkLayout::Node& n = L.nodes[node];
+        const NetworkStructure::Node& n = S.nodes[node];
         if (n.group == kNone && nodeItems_[node]) return nodeItems_[node]->pos();
-        if (n.group != kNone && !expanded_.count(L.groups[n.group].id) && groupItems_[n.group])
+        if (n.group != kNone && !expanded_.count(S.groups[n.group].id) && groupItems_[n.group])
             return groupItems_[n.group]->pos();
         return displayPos(node);
     };
@@ -575,9 +575,9 @@ void NetworkCanvas::buildLinks() {
     std::size_t written = 0;
     if (const Json* links = doc_->at("/network/links"); links && links->is_array())
         written = links->size();
-    written = std::min(written, L.links.size());
+    written = std::min(written, S.links.size());
     for (std::size_t l = 0; l < written; ++l) {
-        const QLineF line(posOf(L.links[l].a), posOf(L.links[l].b));
+        const QLineF line(posOf(S.links[l].a), posOf(S.links[l].b));
         auto* item = new LinkItem(line, "/network/links/" + std::to_string(l));
         scene_->addItem(item);
         linkItems_.push_back(item);
@@ -591,12 +591,12 @@ void NetworkCanvas::buildLinks() {
     std::map<std::pair<std::int64_t, std::int64_t>, Bundle> bundles;
     std::vector<QLineF> lines;
     auto drawnId = [&](std::uint32_t node) -> std::int64_t {
-        const std::uint32_t grp = L.nodes[node].group;
-        if (grp != kNone && !expanded_.count(L.groups[grp].id)) return -1 - std::int64_t(grp);
+        const std::uint32_t grp = S.nodes[node].group;
+        if (grp != kNone && !expanded_.count(S.groups[grp].id)) return -1 - std::int64_t(grp);
         return node;
     };
-    for (std::size_t l = written; l < L.links.size(); ++l) {
-        std::int64_t a = drawnId(L.links[l].a), b = drawnId(L.links[l].b);
+    for (std::size_t l = written; l < S.links.size(); ++l) {
+        std::int64_t a = drawnId(S.links[l].a), b = drawnId(S.links[l].b);
         if (a == b) continue;
         if (a < 0 || b < 0) {
             if (a > b) std::swap(a, b);
@@ -604,7 +604,7 @@ void NetworkCanvas::buildLinks() {
             ++it->second.count;
             if (!fresh) continue;
         }
-        lines.push_back(QLineF(posOf(L.links[l].a), posOf(L.links[l].b)));
+        lines.push_back(QLineF(posOf(S.links[l].a), posOf(S.links[l].b)));
     }
     std::vector<bool> isBundle(lines.size(), false);
     for (const auto& entry : bundles)
@@ -665,8 +665,8 @@ void NetworkCanvas::updateSelection() {
     } else if (highlightedMember_ != kNone) {
         s.kind = CanvasSelection::Kind::Member;
         s.node = highlightedMember_;
-        const std::uint32_t g = layout_->nodes[highlightedMember_].group;
-        const int docIndex = findById(doc_->json(), "groups", layout_->groups[g].id);
+        const std::uint32_t g = structure_->nodes[highlightedMember_].group;
+        const int docIndex = findById(doc_->json(), "groups", structure_->groups[g].id);
         if (docIndex >= 0) s.pointer = indexPointer("groups", static_cast<std::size_t>(docIndex));
         s.count = 1;
     }
@@ -680,17 +680,17 @@ void NetworkCanvas::highlightMember(std::uint32_t node) {
     for (MemberCloudItem* c : clouds_)
         if (c) c->setHighlighted(-1);
     highlightedMember_ = node;
-    if (node == kNone || !layout_) return;
-    const std::uint32_t g = layout_->nodes[node].group;
+    if (node == kNone || !structure_) return;
+    const std::uint32_t g = structure_->nodes[node].group;
     if (g != kNone && clouds_[g])
-        clouds_[g]->setHighlighted(static_cast<int>(node - layout_->groups[g].first));
+        clouds_[g]->setHighlighted(static_cast<int>(node - structure_->groups[g].first));
 }
 
 void NetworkCanvas::selectNode(std::uint32_t node) {
-    if (!layout_ || node >= layout_->nodes.size()) return;
-    const NetworkLayout::Node& n = layout_->nodes[node];
+    if (!structure_ || node >= structure_->nodes.size()) return;
+    const NetworkStructure::Node& n = structure_->nodes[node];
     if (n.group != kNone) {
-        setGroupExpanded(layout_->groups[n.group].id, true);
+        setGroupExpanded(structure_->groups[n.group].id, true);
         scene_->clearSelection();
         highlightMember(node);
         updateSelection();
@@ -728,8 +728,8 @@ bool NetworkCanvas::groupExpanded(const std::string& groupId) const {
 
 void NetworkCanvas::expandAllGroups(bool expanded) {
     expanded_.clear();
-    if (expanded && layout_)
-        for (const NetworkLayout::Group& g : layout_->groups)
+    if (expanded && structure_)
+        for (const NetworkStructure::Group& g : structure_->groups)
             expanded_.insert(g.id);
     rebuild();
 }
@@ -893,14 +893,14 @@ void NetworkCanvas::itemsMoved(const std::vector<QGraphicsItem*>& items) {
 }
 
 void NetworkCanvas::autoLayout() {
-    if (!layout_) return;
+    if (!structure_) return;
     // Forget the studio's positions, lay out again, and keep the result.
     std::vector<Change> changes{{"/ui/positions", std::nullopt}};
     computePositions(false);
     Json positions = Json::object();
-    const NetworkLayout& L = *layout_;
-    for (std::uint32_t i = 0; i < L.nodes.size(); ++i) {
-        const NetworkLayout::Node& n = L.nodes[i];
+    const NetworkStructure& S = *structure_;
+    for (std::uint32_t i = 0; i < S.nodes.size(); ++i) {
+        const NetworkStructure::Node& n = S.nodes[i];
         if (n.group != kNone || n.region != kNone) continue;
         const int d = findById(doc_->json(), "nodes", n.id);
         if (d < 0 ||
@@ -908,9 +908,9 @@ void NetworkCanvas::autoLayout() {
             continue;
         positions[n.id] = fromScene(explicitPos_[i]);
     }
-    for (std::uint32_t k = 0; k < L.groups.size(); ++k) {
-        const NetworkLayout::Group& grp = L.groups[k];
-        if (grp.count > 0 && L.nodes[grp.first].region != kNone) continue;
+    for (std::uint32_t k = 0; k < S.groups.size(); ++k) {
+        const NetworkStructure::Group& grp = S.groups[k];
+        if (grp.count > 0 && S.nodes[grp.first].region != kNone) continue;
         positions[grp.id] = fromScene(groupCentre_[k]);
     }
     changes[0].after = positions;
@@ -1005,16 +1005,16 @@ bool NetworkCanvas::exportImage(const QString& path, QString* error) {
 // --- animation -------------------------------------------------------------------------------
 void NetworkCanvas::resetActivity() {
     std::fill(states_.begin(), states_.end(), NodeState::Idle);
-    if (layout_)
-        for (std::size_t i = 0; i < layout_->nodes.size(); ++i)
-            if (!layout_->nodes[i].up) states_[i] = NodeState::Down;
+    if (structure_)
+        for (std::size_t i = 0; i < structure_->nodes.size(); ++i)
+            if (!structure_->nodes[i].up) states_[i] = NodeState::Down;
     overlay_->dots.clear();
     frameTimer_->stop();
     refreshActivity();
 }
 
 void NetworkCanvas::applyActivity(const ActivityBatch& batch) {
-    if (!layout_) return;
+    if (!structure_) return;
     const std::size_t n = states_.size();
     bool changed = false;
     for (const ActivityBatch::NodeChange& c : batch.changes) {
@@ -1066,14 +1066,14 @@ void NetworkCanvas::applyActivity(const ActivityBatch& batch) {
 }
 
 void NetworkCanvas::refreshActivity() {
-    if (!layout_) return;
-    const NetworkLayout& L = *layout_;
+    if (!structure_) return;
+    const NetworkStructure& S = *structure_;
     for (std::size_t i = 0; i < nodeItems_.size(); ++i)
         if (nodeItems_[i]) nodeItems_[i]->setState(states_[i]);
     for (auto& a : overlay_->active)
         a.clear();
-    for (std::uint32_t k = 0; k < L.groups.size(); ++k) {
-        const NetworkLayout::Group& g = L.groups[k];
+    for (std::uint32_t k = 0; k < S.groups.size(); ++k) {
+        const NetworkStructure::Group& g = S.groups[k];
         std::uint32_t counts[4] = {0, 0, 0, 0};
         for (std::uint32_t m = 0; m < g.count; ++m) {
             const NodeState s = states_[g.first + m];
@@ -1175,7 +1175,7 @@ void NetworkView::mousePressEvent(QMouseEvent* event) {
                     return;
                 }
             }
-            canvas_->highlightMember(NetworkLayout::kNone);
+            canvas_->highlightMember(NetworkStructure::kNone);
         }
     }
     QGraphicsView::mousePressEvent(event);
@@ -1250,7 +1250,7 @@ void NetworkView::keyPressEvent(QKeyEvent* event) {
         case Qt::Key_Escape:
             canvas_->setTool(NetworkCanvas::Tool::Select);
             scene()->clearSelection();
-            canvas_->highlightMember(NetworkLayout::kNone);
+            canvas_->highlightMember(NetworkStructure::kNone);
             canvas_->updateSelection();
             return;
         case Qt::Key_Delete:

@@ -3,7 +3,7 @@
 // by hand (place nodes from the palette, connect them, move, delete) and animated while a run
 // goes (messages travelling along links, nodes coloured by what they do).
 //
-// It draws from a NetworkLayout (the network as a run of the scenario builds it), so generated
+// It draws from a NetworkStructure (the network as a run of the scenario builds it), so generated
 // links and gateways appear as they will exist. A group is one item until it is expanded; then
 // its members are drawn by one item that paints them all at once. Links that the user wrote
 // are items of their own (selectable); generated ones are painted in spatial tiles. Where a
@@ -21,7 +21,7 @@
 #include <unordered_map>
 #include <vector>
 
-#include "run/network_layout.h"
+#include "run/network_structure.h"
 #include "ui/role_icons.h"
 #include "ui/scenario_document.h"
 
@@ -44,8 +44,8 @@ struct CanvasSelection {
     enum class Kind { None, Node, Group, Link, Region, Member, Several };
     Kind kind = Kind::None;
     std::string pointer;  ///< the JSON pointer of what is selected in the document, if any
-    std::uint32_t node = NetworkLayout::kNone;  ///< Member and Node: its index in the layout
-    int count = 0;                              ///< Several: how many items
+    std::uint32_t node = NetworkStructure::kNone;  ///< Member and Node: its index in the structure
+    int count = 0;                                 ///< Several: how many items
 };
 
 class NetworkView;
@@ -58,9 +58,9 @@ class NetworkCanvas : public QWidget {
     explicit NetworkCanvas(ScenarioDocument* document, QWidget* parent = nullptr);
     ~NetworkCanvas() override;
 
-    /// Draws this layout (of the document's network, or of a run about to start).
-    void setNetworkLayout(std::shared_ptr<const NetworkLayout> layout);
-    std::shared_ptr<const NetworkLayout> networkLayout() const { return layout_; }
+    /// Draws this network (the document's, or a run's about to start).
+    void setNetworkStructure(std::shared_ptr<const NetworkStructure> structure);
+    std::shared_ptr<const NetworkStructure> networkStructure() const { return structure_; }
 
     void setTool(Tool tool, const QString& role = {}, bool group = false);
     Tool tool() const { return tool_; }
@@ -142,7 +142,7 @@ class NetworkCanvas : public QWidget {
     NetworkView* view_ = nullptr;
     QGraphicsScene* scene_ = nullptr;
     MiniMap* miniMap_ = nullptr;
-    std::shared_ptr<const NetworkLayout> layout_;
+    std::shared_ptr<const NetworkStructure> structure_;
     Tool tool_ = Tool::Select;
     QString placeRole_;
     bool placeGroup_ = false;
@@ -151,8 +151,8 @@ class NetworkCanvas : public QWidget {
     bool linksPending_ = false;
     bool fitPending_ = true;
     bool fitting_ = false;      ///< the view shows the whole network (no zoom or pan since)
-    std::string builtNetwork_;  // the network (and seed) the layout was built from
-    std::uint32_t highlightedMember_ = NetworkLayout::kNone;
+    std::string builtNetwork_;  // the network (and seed) the structure was built from
+    std::uint32_t highlightedMember_ = NetworkStructure::kNone;
 
     // Where things are drawn (scene coordinates).
     std::vector<QPointF> explicitPos_;  // per layout node that is not a group member

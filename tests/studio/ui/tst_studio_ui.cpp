@@ -200,7 +200,7 @@ class TestStudioUi : public QObject {
         QVERIFY(w.openFile(QStringLiteral(DAIS_SOURCE_DIR) + "/scenarios/hospitals.dais.json"));
         QTRY_VERIFY(w.document()->valid());
         // The opened network is drawn at once, and its group expands to its ten members.
-        QVERIFY(w.canvas()->networkLayout());
+        QVERIFY(w.canvas()->networkStructure());
         const int collapsed = w.canvas()->drawnNodeCount();
         w.canvas()->expandAllGroups(true);
         QCOMPARE(w.canvas()->drawnNodeCount(), collapsed - 1 + 10);
