@@ -45,6 +45,7 @@
 #include "run/run_controller.h"
 #include "ui/main_window.h"
 #include "ui/network_canvas.h"
+#include "ui/network_view.h"
 #include "ui/scenario_document.h"
 
 using namespace dais::studio;

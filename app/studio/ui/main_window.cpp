@@ -45,6 +45,7 @@
 #include "run/run_controller.h"
 #include "ui/network_canvas.h"
 #include "ui/property_panel.h"
+#include "ui/role_palette.h"
 #include "ui/scenario_document.h"
 #include "ui/scenario_library.h"
 
@@ -457,8 +458,8 @@ QDockWidget* MainWindow::addDock(const QString& name, const QString& title, QWid
 }
 
 void MainWindow::buildDocks() {
-    QDockWidget* palette =
-        addDock("paletteDock", tr("Palette"), createPalette(canvas_, this), Qt::LeftDockWidgetArea);
+    QDockWidget* palette = addDock("paletteDock", tr("Palette"), new RolePalette(canvas_, this),
+                                   Qt::LeftDockWidgetArea);
 
     // Layers: enable and pick one to configure it in the property panel.
     layers_ = new QListWidget(this);

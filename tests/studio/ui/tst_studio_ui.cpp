@@ -26,6 +26,7 @@
 #include "run/run_controller.h"
 #include "ui/main_window.h"
 #include "ui/network_canvas.h"
+#include "ui/network_view.h"
 #include "ui/property_panel.h"
 #include "ui/scenario_document.h"
 #include "ui/scenario_library.h"
