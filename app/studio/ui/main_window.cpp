@@ -32,6 +32,7 @@
 #include <cmath>
 
 #include "charts/chart_widget.h"
+#include "dais/core/json_pointer.h"
 #include "dais/core/layer_registry.h"
 #include "dais/core/units.h"
 #include "dais/store/run_store.h"
@@ -467,17 +468,19 @@ void MainWindow::buildDocks() {
     connect(layers_, &QListWidget::itemChanged, this, [this](QListWidgetItem* item) {
         const std::string id = item->data(Qt::UserRole).toString().toStdString();
         const bool on = item->checkState() == Qt::Checked;
-        const Json* settings = doc_->at("/layers/" + id);
+        const std::string layer = core::childPointer("/layers", id);
+        const Json* settings = doc_->at(layer);
         if (on && !settings)
-            doc_->set(tr("Enable %1").arg(item->text()), "/layers/" + id, Json::object());
+            doc_->set(tr("Enable %1").arg(item->text()), layer, Json::object());
         else if (on && settings && settings->contains("enabled"))
-            doc_->remove(tr("Enable %1").arg(item->text()), "/layers/" + id + "/enabled");
+            doc_->remove(tr("Enable %1").arg(item->text()), layer + "/enabled");
         else if (!on && settings &&
                  !(settings->contains("enabled") && !(*settings)["enabled"].get<bool>()))
-            doc_->set(tr("Disable %1").arg(item->text()), "/layers/" + id + "/enabled", false);
+            doc_->set(tr("Disable %1").arg(item->text()), layer + "/enabled", false);
     });
     connect(layers_, &QListWidget::itemClicked, this, [this](QListWidgetItem* item) {
-        properties_->showTarget("/layers/" + item->data(Qt::UserRole).toString().toStdString());
+        properties_->showTarget(
+            core::childPointer("/layers", item->data(Qt::UserRole).toString().toStdString()));
     });
     QDockWidget* layersDock = addDock("layersDock", tr("Layers"), layers_, Qt::LeftDockWidgetArea);
     tabifyDockWidget(palette, layersDock);
@@ -676,7 +679,7 @@ void MainWindow::refreshLayers() {
         item->setData(Qt::UserRole, QString::fromStdString(d.id));
         item->setToolTip(QString::fromStdString(d.summary));
         item->setFlags(item->flags() | Qt::ItemIsUserCheckable);
-        const Json* s = doc_->at("/layers/" + d.id);
+        const Json* s = doc_->at(core::childPointer("/layers", d.id));
         const bool on = s && !(s->contains("enabled") && (*s)["enabled"].is_boolean() &&
                                !(*s)["enabled"].get<bool>());
         item->setCheckState(on ? Qt::Checked : Qt::Unchecked);

@@ -136,7 +136,9 @@ class TestScenarioEditor : public QObject {
                  std::string("/ui/positions/a~1b~0c"));
         ScenarioDocument doc;
         ScenarioEditor editor(&doc);
-        editor.replaceStudioPositions("Place", {{"a/b~c", QPointF(1, 2)}});
+        // Written through the escaped pointer, read back under the id itself.
+        doc.set("Place", ScenarioEditor::studioPositionPointer("a/b~c"), Json::array({1, 2}));
+        QVERIFY(doc.json()["ui"]["positions"].contains("a/b~c"));
         QCOMPARE(editor.studioPosition("a/b~c"), std::optional<QPointF>(QPointF(1, 2)));
     }
 };
