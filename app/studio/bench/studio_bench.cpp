@@ -359,109 +359,100 @@ struct OpenSample {
     bool forced = false;
 };
 
-bool measureOpen(const Options& o, Report& report) {
-    const QString path = QDir(o.scenarios).filePath(kLargeScenario);
-    std::printf("\n== open: %s in a fresh window until the canvas has painted it (%d times)\n",
-                kLargeScenario, o.repetitions);
-    std::printf("%4s %9s %14s %8s %11s %8s | alone: %7s %9s %8s %8s %8s %8s\n", "rep", "total",
-                "read..scene", "panels", "first paint", "(paint)", "parse", "validate", "layout",
-                "scene", "repaint", "grab");
-    std::vector<OpenSample> samples;
-    for (int rep = 1; rep <= o.repetitions; ++rep) {
-        auto w = showWindow();
-        ScenarioDocument* doc = w->document();
-        NetworkCanvas* canvas = w->canvas();
-        NetworkView* view = canvas->view();
-        QElapsedTimer clock;
-        clock.start();
-        OpenSample s;
-        // Connected after the canvas's own handler: when this runs, the document validated and
-        // the canvas built the layout and filled the scene (openFile validates at once).
-        qint64 validatedAt = -1;
-        const auto c = QObject::connect(doc, &ScenarioDocument::validated, w.get(), [&] {
-            if (validatedAt < 0 && doc->valid() && canvas->drawnNodeCount() > 0)
-                validatedAt = clock.nsecsElapsed();
-        });
-        const qint64 t0 = clock.nsecsElapsed();
-        if (!w->openFile(path)) {
-            report.failed("open", QStringLiteral("cannot open %1").arg(path));
-            return false;
-        }
-        const qint64 opened = clock.nsecsElapsed();
-        view->clearFrameTimes();
-        // Validation normally ran inside openFile; an edit's validation waits 120 ms.
-        if (!waitUntil([&] { return validatedAt >= 0; }, 60000)) {
-            report.failed(
-                "open",
-                QStringLiteral("%1 was not validated and drawn within 60 s; %2")
-                    .arg(path, doc->problems().empty()
-                                   ? QString()
-                                   : QString::fromStdString(doc->problems().front().message)));
-            return false;
-        }
-        // The first paint after that; forced when none comes within a second.
-        if (!waitUntil([&] { return !view->frameTimes().empty(); }, 1000)) {
-            s.forced = true;
-            view->viewport()->repaint();
-        }
-        const qint64 painted = clock.nsecsElapsed();
-        QObject::disconnect(c);
-        const qint64 drawnAt = std::max(validatedAt, t0);
-        s.total = static_cast<double>(painted - t0) * 1e-6;
-        s.untilDrawn = static_cast<double>(drawnAt - t0) * 1e-6;
-        s.panels = static_cast<double>(std::max(opened, drawnAt) - drawnAt) * 1e-6;
-        s.firstPaint = static_cast<double>(painted - std::max(opened, drawnAt)) * 1e-6;
-        s.paintCall = view->frameTimes().empty() ? 0 : view->frameTimes().front();
-        s.drawn = canvas->drawnNodeCount();
-        runFor(200);
-        s.layoutKept = canvas->networkStructure() != nullptr;
-        s.itemsAfterOpen = static_cast<int>(canvas->scene()->items().size());
-
-        // The phases again, each alone, in the same window.
-        qint64 t = clock.nsecsElapsed();
-        {
-            QFile file(path);
-            if (file.open(QIODevice::ReadOnly)) {
-                const QByteArray bytes = file.readAll();
-                const Json parsed = Json::parse(bytes.constData(), bytes.constData() + bytes.size(),
-                                                nullptr, false);
-                s.parse = parsed.is_discarded() ? 0 : msSince(clock, t);
-            }
-        }
-        t = clock.nsecsElapsed();
-        auto loaded = dais::core::loadScenarioText(doc->json().dump(), path.toStdString());
-        s.validate = msSince(clock, t);
-        if (loaded) {
-            t = clock.nsecsElapsed();
-            auto built = NetworkStructure::build(loaded.value().network, loaded.value().run.seed);
-            s.layout = msSince(clock, t);
-        }
-        // The canvas needs its layout for a rebuild: validating again gives it one when the
-        // open lost it (see the note printed below the table).
-        if (!canvas->networkStructure()) doc->validate();
-        runFor(200);
-        s.itemsWithLayout = static_cast<int>(canvas->scene()->items().size());
-        t = clock.nsecsElapsed();
-        canvas->expandAllGroups(false);  // the same groups: rebuilds the same scene
-        s.scene = msSince(clock, t);
-        runFor(200);
-        t = clock.nsecsElapsed();
-        view->viewport()->repaint();
-        s.repaint = msSince(clock, t);
-        t = clock.nsecsElapsed();
-        const QPixmap shot = w->grab();
-        s.grab = msSince(clock, t);
-
-        std::printf(
-            "%4d %9.1f %14.1f %8.1f %11.1f %8.1f | alone: %7.1f %9.1f %8.1f %8.1f %8.1f "
-            "%8.1f%s\n",
-            rep, s.total, s.untilDrawn, s.panels, s.firstPaint, s.paintCall, s.parse, s.validate,
-            s.layout, s.scene, s.repaint, s.grab, s.forced ? "  (no paint came: forced)" : "");
-        std::fflush(stdout);
-        samples.push_back(s);
-        w.reset();
-        runFor(100);
+/// Opens `path` in the window, timed until the canvas has painted it.
+bool timeOpen(MainWindow& w, const QString& path, OpenSample& s, Report& report) {
+    ScenarioDocument* doc = w.document();
+    NetworkCanvas* canvas = w.canvas();
+    NetworkView* view = canvas->view();
+    QElapsedTimer clock;
+    clock.start();
+    // Connected after the canvas's own handler: when this runs, the document validated and
+    // the canvas built the layout and filled the scene (openFile validates at once).
+    qint64 validatedAt = -1;
+    const auto c = QObject::connect(doc, &ScenarioDocument::validated, &w, [&] {
+        if (validatedAt < 0 && doc->valid() && canvas->drawnNodeCount() > 0)
+            validatedAt = clock.nsecsElapsed();
+    });
+    const qint64 t0 = clock.nsecsElapsed();
+    if (!w.openFile(path)) {
+        report.failed("open", QStringLiteral("cannot open %1").arg(path));
+        return false;
     }
+    const qint64 opened = clock.nsecsElapsed();
+    view->clearFrameTimes();
+    // Validation normally ran inside openFile; an edit's validation waits 120 ms.
+    if (!waitUntil([&] { return validatedAt >= 0; }, 60000)) {
+        report.failed(
+            "open", QStringLiteral("%1 was not validated and drawn within 60 s; %2")
+                        .arg(path, doc->problems().empty()
+                                       ? QString()
+                                       : QString::fromStdString(doc->problems().front().message)));
+        return false;
+    }
+    // The first paint after that; forced when none comes within a second.
+    if (!waitUntil([&] { return !view->frameTimes().empty(); }, 1000)) {
+        s.forced = true;
+        view->viewport()->repaint();
+    }
+    const qint64 painted = clock.nsecsElapsed();
+    QObject::disconnect(c);
+    const qint64 drawnAt = std::max(validatedAt, t0);
+    s.total = static_cast<double>(painted - t0) * 1e-6;
+    s.untilDrawn = static_cast<double>(drawnAt - t0) * 1e-6;
+    s.panels = static_cast<double>(std::max(opened, drawnAt) - drawnAt) * 1e-6;
+    s.firstPaint = static_cast<double>(painted - std::max(opened, drawnAt)) * 1e-6;
+    s.paintCall = view->frameTimes().empty() ? 0 : view->frameTimes().front();
+    s.drawn = canvas->drawnNodeCount();
+    runFor(200);
+    s.layoutKept = canvas->networkStructure() != nullptr;
+    s.itemsAfterOpen = static_cast<int>(canvas->scene()->items().size());
+    return true;
+}
+
+/// The phases of an open again, each alone, in the same window.
+void timePhasesAlone(MainWindow& w, const QString& path, OpenSample& s) {
+    ScenarioDocument* doc = w.document();
+    NetworkCanvas* canvas = w.canvas();
+    NetworkView* view = canvas->view();
+    QElapsedTimer clock;
+    clock.start();
+    qint64 t = clock.nsecsElapsed();
+    {
+        QFile file(path);
+        if (file.open(QIODevice::ReadOnly)) {
+            const QByteArray bytes = file.readAll();
+            const Json parsed =
+                Json::parse(bytes.constData(), bytes.constData() + bytes.size(), nullptr, false);
+            s.parse = parsed.is_discarded() ? 0 : msSince(clock, t);
+        }
+    }
+    t = clock.nsecsElapsed();
+    auto loaded = dais::core::loadScenarioText(doc->json().dump(), path.toStdString());
+    s.validate = msSince(clock, t);
+    if (loaded) {
+        t = clock.nsecsElapsed();
+        auto built = NetworkStructure::build(loaded.value().network, loaded.value().run.seed);
+        s.layout = msSince(clock, t);
+    }
+    // The canvas needs its layout for a rebuild: validating again gives it one when the
+    // open lost it (see the note printed below the table).
+    if (!canvas->networkStructure()) doc->validate();
+    runFor(200);
+    s.itemsWithLayout = static_cast<int>(canvas->scene()->items().size());
+    t = clock.nsecsElapsed();
+    canvas->expandAllGroups(false);  // the same groups: rebuilds the same scene
+    s.scene = msSince(clock, t);
+    runFor(200);
+    t = clock.nsecsElapsed();
+    view->viewport()->repaint();
+    s.repaint = msSince(clock, t);
+    t = clock.nsecsElapsed();
+    const QPixmap shot = w.grab();
+    s.grab = msSince(clock, t);
+}
+
+/// What the opens measured: the notes under the table, and the figures.
+void reportOpen(const Options& o, const std::vector<OpenSample>& samples, Report& report) {
     const OpenSample& last = samples.back();
     std::printf(
         "  (ms) read..scene: openFile until the canvas holds the network (read, parse, "
@@ -499,6 +490,32 @@ bool measureOpen(const Options& o, Report& report) {
                 "after openFile, until the canvas painted");
     report.under("open: canvas repaint, median", field(&OpenSample::repaint).median, kFrameBarMs,
                  "viewport()->repaint() of the whole network, groups collapsed, with links");
+}
+
+bool measureOpen(const Options& o, Report& report) {
+    const QString path = QDir(o.scenarios).filePath(kLargeScenario);
+    std::printf("\n== open: %s in a fresh window until the canvas has painted it (%d times)\n",
+                kLargeScenario, o.repetitions);
+    std::printf("%4s %9s %14s %8s %11s %8s | alone: %7s %9s %8s %8s %8s %8s\n", "rep", "total",
+                "read..scene", "panels", "first paint", "(paint)", "parse", "validate", "layout",
+                "scene", "repaint", "grab");
+    std::vector<OpenSample> samples;
+    for (int rep = 1; rep <= o.repetitions; ++rep) {
+        auto w = showWindow();
+        OpenSample s;
+        if (!timeOpen(*w, path, s, report)) return false;
+        timePhasesAlone(*w, path, s);
+        std::printf(
+            "%4d %9.1f %14.1f %8.1f %11.1f %8.1f | alone: %7.1f %9.1f %8.1f %8.1f %8.1f "
+            "%8.1f%s\n",
+            rep, s.total, s.untilDrawn, s.panels, s.firstPaint, s.paintCall, s.parse, s.validate,
+            s.layout, s.scene, s.repaint, s.grab, s.forced ? "  (no paint came: forced)" : "");
+        std::fflush(stdout);
+        samples.push_back(s);
+        w.reset();
+        runFor(100);
+    }
+    reportOpen(o, samples, report);
     return true;
 }
 

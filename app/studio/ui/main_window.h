@@ -22,6 +22,7 @@ class QPlainTextEdit;
 class QListWidget;
 class QStackedWidget;
 class QTabWidget;
+class QToolBar;
 class QDockWidget;
 
 namespace dais::store {
@@ -93,8 +94,23 @@ class MainWindow : public QMainWindow {
     void closeEvent(QCloseEvent* event) override;
 
   private:
+    // Building the window, in this order.
+    void buildCentralTabs();
+    void openRunStore();
     void buildActions();
+    void buildFileMenu();
+    void buildEditMenu();
+    void buildViewMenu();
+    void buildRunControls();
+    void buildSpeedSlider(QToolBar* bar);
+    void buildEditToolBar();
+    void buildHelpMenu();
     void buildDocks();
+    void buildStatusBar();
+    void followDocument();
+    void followRun();
+    void restoreWindow();
+
     void updateTitle();
     void updateRunActions();
     void showSnapshot(const core::RunnerSnapshot& s);
@@ -107,7 +123,6 @@ class MainWindow : public QMainWindow {
     bool saveAs();
     void runUntilDialog();
     void setSpeedFromSlider();
-    void buildChartDocks();
     void showGuide();
     void openLibrary();
     void raiseDescription();
