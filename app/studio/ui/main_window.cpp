@@ -78,6 +78,13 @@ QAction* makeAction(MainWindow* window, const QString& name, const QString& text
     return a;
 }
 
+/// Tells the user why an export failed; nothing when it succeeded.
+void warnIfFailed(QWidget* parent, const core::Result<void>& written) {
+    if (!written)
+        QMessageBox::warning(parent, QObject::tr("Export"),
+                             QString::fromStdString(written.error().message));
+}
+
 QString formatSeconds(double s) {
     if (s < 60) return QStringLiteral("%1 s").arg(s, 0, 'f', 3);
     if (s < 3600)
@@ -293,9 +300,7 @@ void MainWindow::buildFileMenu() {
             const QString path =
                 QFileDialog::getSaveFileName(this, tr("Export the canvas"), QString(),
                                              tr("PNG image (*.png);;SVG drawing (*.svg)"));
-            QString error;
-            if (!path.isEmpty() && !canvas_->exportImage(path, &error))
-                QMessageBox::warning(this, tr("Export"), error);
+            if (!path.isEmpty()) warnIfFailed(this, canvas_->exportImage(path));
         }));
     file->addAction(makeAction(
         this, "exportChart", tr("Export &chart…"), QKeySequence(tr("Ctrl+Alt+E")), [this] {
@@ -303,18 +308,14 @@ void MainWindow::buildFileMenu() {
             const QString path = QFileDialog::getSaveFileName(
                 this, tr("Export the chart"), QString(),
                 tr("PNG image (*.png);;SVG drawing (*.svg);;CSV table (*.csv)"));
-            QString error;
-            if (!path.isEmpty() && !exportChart(path, &error))
-                QMessageBox::warning(this, tr("Export"), error);
+            if (!path.isEmpty()) warnIfFailed(this, exportChart(path));
         }));
     file->addAction(makeAction(this, "exportMetrics", tr("Export run &metrics (CSV)…"),
                                QKeySequence(tr("Ctrl+Alt+M")), [this] {
                                    const QString path = QFileDialog::getSaveFileName(
                                        this, tr("Export the run's metrics"), QString(),
                                        tr("CSV table (*.csv)"));
-                                   QString error;
-                                   if (!path.isEmpty() && !exportRunMetrics(path, &error))
-                                       QMessageBox::warning(this, tr("Export"), error);
+                                   if (!path.isEmpty()) warnIfFailed(this, exportRunMetrics(path));
                                }));
     file->addSeparator();
     file->addAction(makeAction(this, "closeTab", tr("Close &tab"), QKeySequence::Close, [this] {
@@ -631,22 +632,25 @@ ChartWidget* MainWindow::currentChart() const {
     return p ? p->chart() : nullptr;
 }
 
-bool MainWindow::exportChart(const QString& path, QString* error) {
+core::Result<void> MainWindow::exportChart(const QString& path) {
     ChartWidget* chart = currentChart();
+    if (!chart) return core::Error{tr("There is no chart to export.").toStdString()};
     const QString suffix = QFileInfo(path).suffix().toLower();
-    if (!chart) {
-        if (error) *error = tr("There is no chart to export.");
-        return false;
-    }
-    if (suffix == "png") return chart->exportPng(path, error);
-    if (suffix == "svg") return chart->exportSvg(path, error);
-    if (suffix == "csv") return chart->exportCsv(path, error);
-    if (error) *error = tr("%1: choose a file name ending in .png, .svg or .csv.").arg(path);
-    return false;
+    if (suffix != "png" && suffix != "svg" && suffix != "csv")
+        return core::Error{
+            tr("%1: choose a file name ending in .png, .svg or .csv.").arg(path).toStdString()};
+    // The chart widget reports its failures as a bool with a message (the run history's views
+    // use it that way too).
+    QString error;
+    const bool written = suffix == "png"   ? chart->exportPng(path, &error)
+                         : suffix == "svg" ? chart->exportSvg(path, &error)
+                                           : chart->exportCsv(path, &error);
+    if (!written) return core::Error{error.toStdString()};
+    return {};
 }
 
-bool MainWindow::exportRunMetrics(const QString& path, QString* error) {
-    return metrics_->exportCsv(path, error);
+core::Result<void> MainWindow::exportRunMetrics(const QString& path) {
+    return metrics_->exportCsv(path);
 }
 
 RunChartsView* MainWindow::openStoredRun(qint64 runId) {

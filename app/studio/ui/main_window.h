@@ -9,6 +9,7 @@
 
 #include <memory>
 
+#include "dais/core/result.h"
 #include "dais/core/runner.h"
 #include "ui/theme.h"
 
@@ -73,9 +74,9 @@ class MainWindow : public QMainWindow {
     /// comparison, else the live chart panel used last.
     ChartWidget* currentChart() const;
     /// Writes the current chart as PNG, SVG or CSV, by the file's extension.
-    bool exportChart(const QString& path, QString* error = nullptr);
+    core::Result<void> exportChart(const QString& path);
     /// Writes every metric point of the current run as CSV.
-    bool exportRunMetrics(const QString& path, QString* error = nullptr);
+    core::Result<void> exportRunMetrics(const QString& path);
 
     /// Opens a stored run's charts in a tab (or shows its tab when it is open).
     RunChartsView* openStoredRun(qint64 runId);

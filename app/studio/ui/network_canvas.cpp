@@ -585,7 +585,8 @@ void NetworkCanvas::fitAll() {
     miniMap_->update();
 }
 
-bool NetworkCanvas::exportImage(const QString& path, QString* error) {
+core::Result<void> NetworkCanvas::exportImage(const QString& path) {
+    const core::Error unwritable{tr("%1: cannot be written").arg(path).toStdString()};
     QRectF r = contentBounds();
     r = r.adjusted(-r.width() * 0.05 - 1, -r.height() * 0.05 - 1, r.width() * 0.05 + 1,
                    r.height() * 0.05 + 1);
@@ -602,14 +603,11 @@ bool NetworkCanvas::exportImage(const QString& path, QString* error) {
         gen.setResolution(view_->logicalDpiX());
         gen.setTitle(doc_->displayName());
         QPainter p;
-        if (!p.begin(&gen)) {
-            if (error) *error = tr("%1: cannot be written").arg(path);
-            return false;
-        }
+        if (!p.begin(&gen)) return unwritable;
         p.fillRect(QRect(QPoint(0, 0), size), palette().color(QPalette::Base));
         view_->render(&p, QRectF(QPointF(0, 0), size), source);
         p.end();
-        return true;
+        return {};
     }
     QImage image(size, QImage::Format_ARGB32_Premultiplied);
     image.fill(palette().color(QPalette::Base));
@@ -617,11 +615,8 @@ bool NetworkCanvas::exportImage(const QString& path, QString* error) {
     p.setRenderHint(QPainter::Antialiasing);
     view_->render(&p, QRectF(QPointF(0, 0), size), source);
     p.end();
-    if (!image.save(path)) {
-        if (error) *error = tr("%1: cannot be written").arg(path);
-        return false;
-    }
-    return true;
+    if (!image.save(path)) return unwritable;
+    return {};
 }
 
 // --- animation -------------------------------------------------------------------------------

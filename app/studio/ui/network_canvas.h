@@ -99,7 +99,7 @@ class NetworkCanvas : public QWidget {
     void setAnimateMessages(bool on) { animateMessages_ = on; }
 
     /// Writes the canvas as it is drawn (whole network) to PNG or SVG.
-    bool exportImage(const QString& path, QString* error = nullptr);
+    core::Result<void> exportImage(const QString& path);
 
     NetworkView* view() const { return view_; }
     QGraphicsScene* scene() const { return scene_; }
