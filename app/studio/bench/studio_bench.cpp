@@ -41,6 +41,7 @@
 
 #include "dais/core/scenario.h"
 #include "dais/core/scenario_run.h"
+#include "run/event_loop_gap_probe.h"
 #include "run/network_structure.h"
 #include "run/run_controller.h"
 #include "ui/main_window.h"
@@ -653,19 +654,21 @@ bool measureFrames(const Options& o, Report& report) {
 
 // --- stall ---------------------------------------------------------------------------------
 
-bool measureStall(const Options& o, Report& report) {
-    const QString path = QDir(o.scenarios).filePath(kFastScenario);
-    std::printf(
-        "\n== stall: gaps between the firings of a 1 ms timer on the GUI thread during "
-        "a fast run of %s\n",
-        kFastScenario);
-    auto w = showWindow();
+/// What the window handled during the run, by signal, to name what filled the longest gaps.
+struct RunSignals {
+    std::vector<std::pair<qint64, const char*>> handled;  // when the window finished with each
+    std::shared_ptr<const dais::core::RunReport> result;
+    qint64 finishedAt = 0;
+};
+
+/// Opens the fast scenario, with fewer rounds when asked, and prints how many it runs.
+bool prepareStallRun(MainWindow& w, const Options& o, Report& report) {
     QString why;
-    if (!openAndWait(*w, path, &why)) {
+    if (!openAndWait(w, QDir(o.scenarios).filePath(kFastScenario), &why)) {
         report.failed("stall", why);
         return false;
     }
-    ScenarioDocument* doc = w->document();
+    ScenarioDocument* doc = w.document();
     QString rounds = "as in the scenario";
     if (const Json* r = doc->at("/layers/federated/rounds"); r && r->is_number_integer())
         rounds = QString::number(r->get<int>()) + " (as in the scenario)";
@@ -679,88 +682,48 @@ bool measureStall(const Options& o, Report& report) {
         runFor(300);
     }
     std::printf("  federated rounds: %s\n", text(rounds).constData());
+    return true;
+}
 
-    // What the GUI thread handled, by signal, to name what filled the longest gap. Connected
-    // after the window's own handlers: each time is when the window finished with the signal.
-    RunController* c = w->controller();
-    const QElapsedTimer& clock = benchApp()->clock();
-    benchApp()->slowEvents().clear();
-    std::vector<std::pair<qint64, const char*>> handled;
-    const auto note = [&](const char* name) {
-        return [&handled, &clock, name] { handled.emplace_back(clock.nsecsElapsed(), name); };
+/// Notes each run signal as the window finishes with it: connected after the window's own
+/// handlers, each time is when the window was done.
+void recordRunSignals(MainWindow& w, const QElapsedTimer& clock, RunSignals& out) {
+    RunController* c = w.controller();
+    const auto note = [&out, &clock](const char* name) {
+        return [&out, &clock, name] { out.handled.emplace_back(clock.nsecsElapsed(), name); };
     };
-    QObject::connect(c, &RunController::preparing, w.get(), note("preparing"));
-    QObject::connect(c, &RunController::prepared, w.get(), note("prepared"));
-    QObject::connect(c, &RunController::stateChanged, w.get(), note("stateChanged"));
-    QObject::connect(c, &RunController::snapshot, w.get(), note("snapshot"));
-    QObject::connect(c, &RunController::metrics, w.get(), note("metrics"));
-    QObject::connect(c, &RunController::traces, w.get(), note("traces"));
-    QObject::connect(c, &RunController::activity, w.get(), note("activity"));
-    std::shared_ptr<const dais::core::RunReport> result;
-    qint64 finishedAt = 0;
-    QObject::connect(c, &RunController::finished, w.get(),
-                     [&](std::shared_ptr<const dais::core::RunReport> r) {
-                         finishedAt = clock.nsecsElapsed();
-                         handled.emplace_back(finishedAt, "finished");
-                         result = std::move(r);
+    QObject::connect(c, &RunController::preparing, &w, note("preparing"));
+    QObject::connect(c, &RunController::prepared, &w, note("prepared"));
+    QObject::connect(c, &RunController::stateChanged, &w, note("stateChanged"));
+    QObject::connect(c, &RunController::snapshot, &w, note("snapshot"));
+    QObject::connect(c, &RunController::metrics, &w, note("metrics"));
+    QObject::connect(c, &RunController::traces, &w, note("traces"));
+    QObject::connect(c, &RunController::activity, &w, note("activity"));
+    QObject::connect(c, &RunController::finished, &w,
+                     [&out, &clock](std::shared_ptr<const dais::core::RunReport> r) {
+                         out.finishedAt = clock.nsecsElapsed();
+                         out.handled.emplace_back(out.finishedAt, "finished");
+                         out.result = std::move(r);
                      });
+}
 
-    std::vector<double> gaps;  // ms
-    std::vector<qint64> gapEnds;
-    std::vector<double> gapCpu;  // ms of the GUI thread's CPU in each gap
-    gapCpu.reserve(1 << 18);
-    gaps.reserve(1 << 18);
-    gapEnds.reserve(1 << 18);
-    qint64 last = -1, lastCpu = 0;
-    QTimer ticker;
-    ticker.setObjectName("bench.ticker");
-    ticker.setTimerType(Qt::PreciseTimer);
-    ticker.setInterval(1);
-    QObject::connect(&ticker, &QTimer::timeout, [&] {
-        const qint64 now = clock.nsecsElapsed(), cpu = threadCpuNs();
-        if (last >= 0) {
-            gaps.push_back(static_cast<double>(now - last) * 1e-6);
-            gapEnds.push_back(now);
-            gapCpu.push_back(static_cast<double>(cpu - lastCpu) * 1e-6);
-        }
-        last = now;
-        lastCpu = cpu;
-    });
-    ticker.start();
-    const qint64 started = clock.nsecsElapsed();
-    w->startRun(true);
-    const bool done = waitUntil([&] { return result != nullptr; }, 1800 * 1000, 20);
-    ticker.stop();
-    if (!done) {
-        report.failed("stall", "the fast run did not finish within 30 min");
-        return false;
-    }
-    const double wall = static_cast<double>(finishedAt - started) * 1e-9;
-    const Summary s = summarize(gaps);
-    const std::size_t over = countOver(gaps, kStallBarMs);
-    std::printf(
-        "  run: %s, %llu events, %.2f s wall from startRun to finished (event loop %.2f "
-        "s), %.0f events/s\n",
-        std::string(dais::core::runStatusName(result->status)).c_str(),
-        static_cast<unsigned long long>(result->events), wall, result->wallSeconds,
-        wall > 0 ? static_cast<double>(result->events) / wall : 0.0);
-    std::printf(
-        "  GUI thread: %zu gaps, median %.2f ms, p99 %.2f ms, longest %.1f ms, %zu over "
-        "%.0f ms, %zu over 16 ms\n",
-        s.n, s.median, s.p99, s.max, over, kStallBarMs, countOver(gaps, kFrameBarMs));
-    // The longest gaps and what the window handled inside them.
+/// The longest gaps, with the run signals the window handled and the slowest events inside
+/// each.
+void printLongestGaps(const std::vector<EventLoopGapProbe::Gap>& gaps, const RunSignals& run,
+                      qint64 started) {
     std::vector<std::size_t> order;
     for (std::size_t i = 0; i < gaps.size(); ++i)
         order.push_back(i);
     const std::size_t top = std::min<std::size_t>(5, order.size());
-    std::partial_sort(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(top), order.end(),
-                      [&](std::size_t a, std::size_t b) { return gaps[a] > gaps[b]; });
+    std::partial_sort(
+        order.begin(), order.begin() + static_cast<std::ptrdiff_t>(top), order.end(),
+        [&](std::size_t a, std::size_t b) { return gaps[a].length > gaps[b].length; });
     for (std::size_t k = 0; k < top; ++k) {
-        const std::size_t i = order[k];
-        const qint64 end = gapEnds[i];
-        const qint64 begin = end - static_cast<qint64>(gaps[i] * 1e6);
+        const EventLoopGapProbe::Gap& gap = gaps[order[k]];
+        const qint64 end = gap.end;
+        const qint64 begin = end - gap.length;
         std::map<std::string, int> inside;
-        for (const auto& [at, name] : handled)
+        for (const auto& [at, name] : run.handled)
             if (at > begin && at <= end) ++inside[name];
         QString names;
         for (const auto& [name, count] : inside)
@@ -770,7 +733,8 @@ bool measureStall(const Options& o, Report& report) {
         std::printf(
             "  gap %.1f ms (GUI thread on CPU %.1f ms) at %.2f s into the run; run "
             "signals handled in it:%s\n",
-            gaps[i], gapCpu[i], static_cast<double>(begin - started) * 1e-9,
+            static_cast<double>(gap.length) * 1e-6, static_cast<double>(gap.sampled) * 1e-6,
+            static_cast<double>(begin - started) * 1e-9,
             names.isEmpty() ? " none" : text(names).constData());
         // The slowest events inside the gap (an outer event's time includes the inner ones).
         std::vector<const SlowEvent*> slow;
@@ -784,11 +748,36 @@ bool measureStall(const Options& o, Report& report) {
                         slow[k2]->depth > 0 ? " (inside another event)" : "");
     }
     std::fflush(stdout);
-    const QString run = QStringLiteral("fast run of %1, %2 rounds")
-                            .arg(kFastScenario)
-                            .arg(o.rounds > 0 ? QString::number(o.rounds) : QStringLiteral("all"));
+}
+
+/// The run and the GUI thread's gaps, printed and as figures.
+void reportStall(const Options& o, const std::vector<EventLoopGapProbe::Gap>& probed,
+                 const RunSignals& run, qint64 started, Report& report) {
+    std::vector<double> gaps, gapCpu;  // ms; of the GUI thread's CPU in each gap
+    for (const EventLoopGapProbe::Gap& g : probed) {
+        gaps.push_back(static_cast<double>(g.length) * 1e-6);
+        gapCpu.push_back(static_cast<double>(g.sampled) * 1e-6);
+    }
+    const dais::core::RunReport& result = *run.result;
+    const double wall = static_cast<double>(run.finishedAt - started) * 1e-9;
+    const Summary s = summarize(gaps);
+    const std::size_t over = countOver(gaps, kStallBarMs);
+    std::printf(
+        "  run: %s, %llu events, %.2f s wall from startRun to finished (event loop %.2f "
+        "s), %.0f events/s\n",
+        std::string(dais::core::runStatusName(result.status)).c_str(),
+        static_cast<unsigned long long>(result.events), wall, result.wallSeconds,
+        wall > 0 ? static_cast<double>(result.events) / wall : 0.0);
+    std::printf(
+        "  GUI thread: %zu gaps, median %.2f ms, p99 %.2f ms, longest %.1f ms, %zu over "
+        "%.0f ms, %zu over 16 ms\n",
+        s.n, s.median, s.p99, s.max, over, kStallBarMs, countOver(gaps, kFrameBarMs));
+    printLongestGaps(probed, run, started);
+    const QString what = QStringLiteral("fast run of %1, %2 rounds")
+                             .arg(kFastScenario)
+                             .arg(o.rounds > 0 ? QString::number(o.rounds) : QStringLiteral("all"));
     report.under("stall: longest gap", s.max, kStallBarMs,
-                 "the longest the GUI thread did not turn its event loop; " + run);
+                 "the longest the GUI thread did not turn its event loop; " + what);
     report.under("stall: p99 gap", s.p99, kStallBarMs,
                  "99% of the 1 ms timer's gaps are within this");
     report.none("stall: gaps over 50 ms", QString::number(over), over == 0,
@@ -798,11 +787,38 @@ bool measureStall(const Options& o, Report& report) {
                 "the GUI thread's own work in its busiest gap; a long gap with little CPU was "
                 "the machine's load");
     report.info(
-        "stall: run events", QString::number(result->events),
+        "stall: run events", QString::number(result.events),
         QStringLiteral("events of that run (%1)")
-            .arg(QString::fromStdString(std::string(dais::core::runStatusName(result->status)))));
+            .arg(QString::fromStdString(std::string(dais::core::runStatusName(result.status)))));
     report.info("stall: run wall time", QStringLiteral("%1 s").arg(wall, 0, 'f', 2),
                 "startRun until the run's finished signal, with the GUI live");
+}
+
+bool measureStall(const Options& o, Report& report) {
+    std::printf(
+        "\n== stall: gaps between the firings of a 1 ms timer on the GUI thread during "
+        "a fast run of %s\n",
+        kFastScenario);
+    auto w = showWindow();
+    if (!prepareStallRun(*w, o, report)) return false;
+    const QElapsedTimer& clock = benchApp()->clock();
+    benchApp()->slowEvents().clear();
+    RunSignals run;
+    recordRunSignals(*w, clock, run);
+    // The CPU the GUI thread used in each gap tells its own work from the machine's load.
+    EventLoopGapProbe probe(clock, 1, -1, threadCpuNs);
+    probe.timer().setObjectName("bench.ticker");
+    probe.reserve(1 << 18);
+    probe.start();
+    const qint64 started = clock.nsecsElapsed();
+    w->startRun(true);
+    const bool done = waitUntil([&] { return run.result != nullptr; }, 1800 * 1000, 20);
+    probe.stop();
+    if (!done) {
+        report.failed("stall", "the fast run did not finish within 30 min");
+        return false;
+    }
+    reportStall(o, probe.gaps(), run, started, report);
     w.reset();
     runFor(100);
     return true;

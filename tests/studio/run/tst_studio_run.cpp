@@ -28,6 +28,7 @@
 #include "dais/core/layer_registry.h"
 #include "dais/store/run_store.h"
 #include "run/event_log.h"
+#include "run/event_loop_gap_probe.h"
 #include "run/live_chart_panel.h"
 #include "run/live_metrics.h"
 #include "run/run_controller.h"
@@ -921,19 +922,13 @@ class TestStudioRun : public QObject {
         QObject::connect(&c, &RunController::metrics, [&] { end("metrics"); });
         QObject::connect(&c, &RunController::traces, [&] { end("traces"); });
         QObject::connect(&c, &RunController::activity, [&] { end("activity"); });
-        qint64 lastTurn = 0, longestGap = 0, slowTurns = 0;
-        QTimer turns;
-        QObject::connect(&turns, &QTimer::timeout, [&] {
-            const qint64 now = clock.nsecsElapsed();
-            if (lastTurn > 0) longestGap = std::max(longestGap, now - lastTurn);
-            if (lastTurn > 0 && now - lastTurn > 16'000'000) ++slowTurns;
-            lastTurn = now;
-        });
+        // At every turn of the event loop; the gaps longer than a 60 Hz frame are kept.
+        EventLoopGapProbe turns(clock, 0, 16'000'000);
         std::shared_ptr<const core::RunReport> report;
         QObject::connect(&c, &RunController::finished, [&](const auto& r) { report = r; });
         const qint64 start = clock.nsecsElapsed();
         c.start(*s, {});
-        turns.start(0);
+        turns.start();
         QVERIFY(waitIdle(c, 50000));
         turns.stop();
         QVERIFY(report);
@@ -944,8 +939,8 @@ class TestStudioRun : public QObject {
         qInfo("GUI thread: %lld signals handled, longest %.2f ms (%s), mean %.3f ms", handled,
               static_cast<double>(longest) * 1e-6, longestName,
               handled > 0 ? static_cast<double>(total) * 1e-6 / static_cast<double>(handled) : 0.0);
-        qInfo("event loop: longest gap between turns %.2f ms, %lld gaps over 16 ms",
-              static_cast<double>(longestGap) * 1e-6, slowTurns);
+        qInfo("event loop: longest gap between turns %.2f ms, %zu gaps over 16 ms",
+              static_cast<double>(turns.longest()) * 1e-6, turns.gaps().size());
         chart.chart()->refreshNow();
         QVERIFY(chart.chart()->pointCount(0) > 0);
         qInfo("activity: %zu hops delivered, %llu dropped, %zu node changes; %d log rows", hops,
