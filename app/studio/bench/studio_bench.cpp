@@ -21,6 +21,7 @@
 #include <QMessageBox>
 #include <QMetaEnum>
 #include <QPixmap>
+#include <QPointer>
 #include <QScreen>
 #include <QSettings>
 #include <QSlider>
@@ -172,14 +173,16 @@ class BenchApplication : public QApplication {
     bool notify(QObject* receiver, QEvent* event) override {
         const qint64 begin = clock_.nsecsElapsed(), cpu = threadCpuNs();
         const QEvent::Type type = event->type();
+        // A receiver may delete itself while it handles the event (a deferred delete, a
+        // single-shot timer): it is named afterwards only if it is still there.
+        const QPointer<QObject> alive(receiver);
         ++depth_;
         const bool result = QApplication::notify(receiver, event);
         --depth_;
         const qint64 end = clock_.nsecsElapsed();
         if (end - begin > 2'000'000 && slow_.size() < 200'000) {
-            // The receiver may be gone (a deferred delete): only its address is safe to keep.
             QString name = QStringLiteral("(deleted)");
-            if (type != QEvent::DeferredDelete && receiver) {
+            if (alive) {
                 name = QString::fromLatin1(receiver->metaObject()->className());
                 if (!receiver->objectName().isEmpty()) name += "#" + receiver->objectName();
                 if (const QObject* owner = receiver->parent()) {
