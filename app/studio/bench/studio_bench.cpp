@@ -37,6 +37,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -827,26 +828,15 @@ bool measureStall(const Options& o, Report& report) {
     return true;
 }
 
-}  // namespace
+/// What to measure, and how.
+struct Request {
+    Options options;
+    QStringList measures;
+};
 
-int main(int argc, char** argv) {
-    // Qt's runtime files in a private folder when the environment names none.
-    QTemporaryDir runtime;
-    if (qEnvironmentVariableIsEmpty("XDG_RUNTIME_DIR") && runtime.isValid()) {
-        QFile::setPermissions(runtime.path(), QFileDevice::ReadOwner | QFileDevice::WriteOwner |
-                                                  QFileDevice::ExeOwner);
-        qputenv("XDG_RUNTIME_DIR", runtime.path().toUtf8());
-    }
-    // The offscreen platform warns that it cannot size windows by their hints: harmless noise.
-    qInstallMessageHandler([](QtMsgType type, const QMessageLogContext& context,
-                              const QString& message) {
-        if (message.contains(QLatin1String("propagateSizeHints"))) return;
-        std::fprintf(stderr, "%s\n", text(qFormatLogMessage(type, context, message)).constData());
-    });
-    BenchApplication app(argc, argv);
-    QApplication::setApplicationName("dais-studio-bench");
-    QApplication::setOrganizationName("dais");
-
+/// The request on the command line; nullopt (after saying why) when it names an unknown
+/// measure or a folder without the scenarios.
+std::optional<Request> parseCommandLine(QApplication& app) {
     QCommandLineParser parser;
     parser.setApplicationDescription(
         "Measures how responsive dais-studio is, in the real GUI (any Qt platform: offscreen, "
@@ -879,36 +869,32 @@ int main(int argc, char** argv) {
     parser.addOptions({scenariosOption, repeatOption, secondsOption, speedOption, roundsOption});
     parser.process(app);
 
-    Options o;
+    Request r;
+    Options& o = r.options;
     o.scenarios = parser.value(scenariosOption);
     o.repetitions = std::max(1, parser.value(repeatOption).toInt());
     o.seconds = std::max(1.0, parser.value(secondsOption).toDouble());
     o.speedSlider = std::clamp(parser.value(speedOption).toInt(), -4, 12);
     o.rounds = std::max(0, parser.value(roundsOption).toInt());
-    QStringList measures = parser.positionalArguments();
-    if (measures.isEmpty()) measures = {"open", "frames", "stall"};
-    for (const QString& m : measures)
+    r.measures = parser.positionalArguments();
+    if (r.measures.isEmpty()) r.measures = {"open", "frames", "stall"};
+    for (const QString& m : r.measures)
         if (m != "open" && m != "frames" && m != "stall") {
             std::fprintf(stderr, "dais-studio-bench: unknown measure '%s' (open, frames, stall)\n",
                          text(m).constData());
-            return 2;
+            return std::nullopt;
         }
     for (const char* file : {kLargeScenario, kFastScenario})
         if (!QFileInfo::exists(QDir(o.scenarios).filePath(file))) {
             std::fprintf(stderr, "dais-studio-bench: %s not found in %s (--scenarios)\n", file,
                          text(o.scenarios).constData());
-            return 2;
+            return std::nullopt;
         }
+    return r;
+}
 
-    // Runs and settings kept away from the user's, and gone afterwards.
-    QTemporaryDir tmp;
-    if (!tmp.isValid()) {
-        std::fprintf(stderr, "dais-studio-bench: cannot make a temporary folder\n");
-        return 1;
-    }
-    qputenv("DAIS_STORE", tmp.filePath("runs.sqlite").toUtf8());
-    QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, tmp.filePath("config"));
-
+/// Where the figures come from: Qt, the platform, the screen, the CPUs and the machine's load.
+void printSetting(const Options& o) {
     const QScreen* screen = QGuiApplication::primaryScreen();
     std::printf("dais-studio-bench: Qt %s, platform %s, screen %dx%d, %d CPUs, window 1400x880\n",
                 qVersion(), text(QGuiApplication::platformName()).constData(),
@@ -922,6 +908,42 @@ int main(int argc, char** argv) {
     if (QApplication::font().family().isEmpty())
         std::printf("warning: no font found: text is not drawn and figures are optimistic\n");
     std::fflush(stdout);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    // Qt's runtime files in a private folder when the environment names none.
+    QTemporaryDir runtime;
+    if (qEnvironmentVariableIsEmpty("XDG_RUNTIME_DIR") && runtime.isValid()) {
+        QFile::setPermissions(runtime.path(), QFileDevice::ReadOwner | QFileDevice::WriteOwner |
+                                                  QFileDevice::ExeOwner);
+        qputenv("XDG_RUNTIME_DIR", runtime.path().toUtf8());
+    }
+    // The offscreen platform warns that it cannot size windows by their hints: harmless noise.
+    qInstallMessageHandler([](QtMsgType type, const QMessageLogContext& context,
+                              const QString& message) {
+        if (message.contains(QLatin1String("propagateSizeHints"))) return;
+        std::fprintf(stderr, "%s\n", text(qFormatLogMessage(type, context, message)).constData());
+    });
+    BenchApplication app(argc, argv);
+    QApplication::setApplicationName("dais-studio-bench");
+    QApplication::setOrganizationName("dais");
+
+    const auto request = parseCommandLine(app);
+    if (!request) return 2;
+    const Options& o = request->options;
+    const QStringList& measures = request->measures;
+
+    // Runs and settings kept away from the user's, and gone afterwards.
+    QTemporaryDir tmp;
+    if (!tmp.isValid()) {
+        std::fprintf(stderr, "dais-studio-bench: cannot make a temporary folder\n");
+        return 1;
+    }
+    qputenv("DAIS_STORE", tmp.filePath("runs.sqlite").toUtf8());
+    QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, tmp.filePath("config"));
+    printSetting(o);
 
     DialogWatch dialogs;
     Report report;
