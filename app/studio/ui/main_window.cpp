@@ -639,14 +639,9 @@ core::Result<void> MainWindow::exportChart(const QString& path) {
     if (suffix != "png" && suffix != "svg" && suffix != "csv")
         return core::Error{
             tr("%1: choose a file name ending in .png, .svg or .csv.").arg(path).toStdString()};
-    // The chart widget reports its failures as a bool with a message (the run history's views
-    // use it that way too).
-    QString error;
-    const bool written = suffix == "png"   ? chart->exportPng(path, &error)
-                         : suffix == "svg" ? chart->exportSvg(path, &error)
-                                           : chart->exportCsv(path, &error);
-    if (!written) return core::Error{error.toStdString()};
-    return {};
+    if (suffix == "png") return chart->exportPng(path);
+    if (suffix == "svg") return chart->exportSvg(path);
+    return chart->exportCsv(path);
 }
 
 core::Result<void> MainWindow::exportRunMetrics(const QString& path) {
