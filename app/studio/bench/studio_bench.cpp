@@ -21,6 +21,7 @@
 #include <QMessageBox>
 #include <QMetaEnum>
 #include <QPixmap>
+#include <QPointer>
 #include <QScreen>
 #include <QSettings>
 #include <QSlider>
@@ -36,15 +37,18 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "dais/core/scenario.h"
 #include "dais/core/scenario_run.h"
-#include "run/network_layout.h"
+#include "run/event_loop_gap_probe.h"
+#include "run/network_structure.h"
 #include "run/run_controller.h"
 #include "ui/main_window.h"
 #include "ui/network_canvas.h"
+#include "ui/network_view.h"
 #include "ui/scenario_document.h"
 
 using namespace dais::studio;
@@ -170,14 +174,16 @@ class BenchApplication : public QApplication {
     bool notify(QObject* receiver, QEvent* event) override {
         const qint64 begin = clock_.nsecsElapsed(), cpu = threadCpuNs();
         const QEvent::Type type = event->type();
+        // A receiver may delete itself while it handles the event (a deferred delete, a
+        // single-shot timer): it is named afterwards only if it is still there.
+        const QPointer<QObject> alive(receiver);
         ++depth_;
         const bool result = QApplication::notify(receiver, event);
         --depth_;
         const qint64 end = clock_.nsecsElapsed();
         if (end - begin > 2'000'000 && slow_.size() < 200'000) {
-            // The receiver may be gone (a deferred delete): only its address is safe to keep.
             QString name = QStringLiteral("(deleted)");
-            if (type != QEvent::DeferredDelete && receiver) {
+            if (alive) {
                 name = QString::fromLatin1(receiver->metaObject()->className());
                 if (!receiver->objectName().isEmpty()) name += "#" + receiver->objectName();
                 if (const QObject* owner = receiver->parent()) {
@@ -321,9 +327,9 @@ bool openAndWait(MainWindow& w, const QString& path, QString* why) {
     }
     // openFile validates before it resets the canvas, which then drops the layout it has just
     // built (see the note of the open measure); validating again gives the canvas its layout.
-    if (!canvas->networkLayout()) {
+    if (!canvas->networkStructure()) {
         doc->validate();
-        if (!canvas->networkLayout()) {
+        if (!canvas->networkStructure()) {
             *why = QStringLiteral("the canvas has no layout of %1").arg(path);
             return false;
         }
@@ -348,119 +354,110 @@ struct OpenSample {
     double paintCall = 0;   // that first paint's own paintEvent
     double parse = 0;       // alone: the file read and parsed as JSON
     double validate = 0;    // alone: loadScenarioText of the document
-    double layout = 0;      // alone: NetworkLayout::build
+    double layout = 0;      // alone: NetworkStructure::build
     double scene = 0;       // alone: the canvas's scene rebuilt (groups collapsed)
     double repaint = 0;     // alone: viewport()->repaint()
     double grab = 0;        // alone: the whole window grabbed
     int drawn = 0;
     int itemsAfterOpen = 0, itemsWithLayout = 0;  // scene items
-    bool layoutKept = true;  // the canvas still has its NetworkLayout after openFile
+    bool layoutKept = true;  // the canvas still has its NetworkStructure after openFile
     bool forced = false;
 };
 
-bool measureOpen(const Options& o, Report& report) {
-    const QString path = QDir(o.scenarios).filePath(kLargeScenario);
-    std::printf("\n== open: %s in a fresh window until the canvas has painted it (%d times)\n",
-                kLargeScenario, o.repetitions);
-    std::printf("%4s %9s %14s %8s %11s %8s | alone: %7s %9s %8s %8s %8s %8s\n", "rep", "total",
-                "read..scene", "panels", "first paint", "(paint)", "parse", "validate", "layout",
-                "scene", "repaint", "grab");
-    std::vector<OpenSample> samples;
-    for (int rep = 1; rep <= o.repetitions; ++rep) {
-        auto w = showWindow();
-        ScenarioDocument* doc = w->document();
-        NetworkCanvas* canvas = w->canvas();
-        NetworkView* view = canvas->view();
-        QElapsedTimer clock;
-        clock.start();
-        OpenSample s;
-        // Connected after the canvas's own handler: when this runs, the document validated and
-        // the canvas built the layout and filled the scene (openFile validates at once).
-        qint64 validatedAt = -1;
-        const auto c = QObject::connect(doc, &ScenarioDocument::validated, w.get(), [&] {
-            if (validatedAt < 0 && doc->valid() && canvas->drawnNodeCount() > 0)
-                validatedAt = clock.nsecsElapsed();
-        });
-        const qint64 t0 = clock.nsecsElapsed();
-        if (!w->openFile(path)) {
-            report.failed("open", QStringLiteral("cannot open %1").arg(path));
-            return false;
-        }
-        const qint64 opened = clock.nsecsElapsed();
-        view->clearFrameTimes();
-        // Validation normally ran inside openFile; an edit's validation waits 120 ms.
-        if (!waitUntil([&] { return validatedAt >= 0; }, 60000)) {
-            report.failed(
-                "open",
-                QStringLiteral("%1 was not validated and drawn within 60 s; %2")
-                    .arg(path, doc->problems().empty()
-                                   ? QString()
-                                   : QString::fromStdString(doc->problems().front().message)));
-            return false;
-        }
-        // The first paint after that; forced when none comes within a second.
-        if (!waitUntil([&] { return !view->frameTimes().empty(); }, 1000)) {
-            s.forced = true;
-            view->viewport()->repaint();
-        }
-        const qint64 painted = clock.nsecsElapsed();
-        QObject::disconnect(c);
-        const qint64 drawnAt = std::max(validatedAt, t0);
-        s.total = static_cast<double>(painted - t0) * 1e-6;
-        s.untilDrawn = static_cast<double>(drawnAt - t0) * 1e-6;
-        s.panels = static_cast<double>(std::max(opened, drawnAt) - drawnAt) * 1e-6;
-        s.firstPaint = static_cast<double>(painted - std::max(opened, drawnAt)) * 1e-6;
-        s.paintCall = view->frameTimes().empty() ? 0 : view->frameTimes().front();
-        s.drawn = canvas->drawnNodeCount();
-        runFor(200);
-        s.layoutKept = canvas->networkLayout() != nullptr;
-        s.itemsAfterOpen = static_cast<int>(canvas->scene()->items().size());
-
-        // The phases again, each alone, in the same window.
-        qint64 t = clock.nsecsElapsed();
-        {
-            QFile file(path);
-            if (file.open(QIODevice::ReadOnly)) {
-                const QByteArray bytes = file.readAll();
-                const Json parsed = Json::parse(bytes.constData(), bytes.constData() + bytes.size(),
-                                                nullptr, false);
-                s.parse = parsed.is_discarded() ? 0 : msSince(clock, t);
-            }
-        }
-        t = clock.nsecsElapsed();
-        auto loaded = dais::core::loadScenarioText(doc->json().dump(), path.toStdString());
-        s.validate = msSince(clock, t);
-        if (loaded) {
-            t = clock.nsecsElapsed();
-            auto built = NetworkLayout::build(loaded.value().network, loaded.value().run.seed);
-            s.layout = msSince(clock, t);
-        }
-        // The canvas needs its layout for a rebuild: validating again gives it one when the
-        // open lost it (see the note printed below the table).
-        if (!canvas->networkLayout()) doc->validate();
-        runFor(200);
-        s.itemsWithLayout = static_cast<int>(canvas->scene()->items().size());
-        t = clock.nsecsElapsed();
-        canvas->expandAllGroups(false);  // the same groups: rebuilds the same scene
-        s.scene = msSince(clock, t);
-        runFor(200);
-        t = clock.nsecsElapsed();
-        view->viewport()->repaint();
-        s.repaint = msSince(clock, t);
-        t = clock.nsecsElapsed();
-        const QPixmap shot = w->grab();
-        s.grab = msSince(clock, t);
-
-        std::printf(
-            "%4d %9.1f %14.1f %8.1f %11.1f %8.1f | alone: %7.1f %9.1f %8.1f %8.1f %8.1f "
-            "%8.1f%s\n",
-            rep, s.total, s.untilDrawn, s.panels, s.firstPaint, s.paintCall, s.parse, s.validate,
-            s.layout, s.scene, s.repaint, s.grab, s.forced ? "  (no paint came: forced)" : "");
-        std::fflush(stdout);
-        samples.push_back(s);
-        w.reset();
-        runFor(100);
+/// Opens `path` in the window, timed until the canvas has painted it.
+bool timeOpen(MainWindow& w, const QString& path, OpenSample& s, Report& report) {
+    ScenarioDocument* doc = w.document();
+    NetworkCanvas* canvas = w.canvas();
+    NetworkView* view = canvas->view();
+    QElapsedTimer clock;
+    clock.start();
+    // Connected after the canvas's own handler: when this runs, the document validated and
+    // the canvas built the layout and filled the scene (openFile validates at once).
+    qint64 validatedAt = -1;
+    const auto c = QObject::connect(doc, &ScenarioDocument::validated, &w, [&] {
+        if (validatedAt < 0 && doc->valid() && canvas->drawnNodeCount() > 0)
+            validatedAt = clock.nsecsElapsed();
+    });
+    const qint64 t0 = clock.nsecsElapsed();
+    if (!w.openFile(path)) {
+        report.failed("open", QStringLiteral("cannot open %1").arg(path));
+        return false;
     }
+    const qint64 opened = clock.nsecsElapsed();
+    view->clearFrameTimes();
+    // Validation normally ran inside openFile; an edit's validation waits 120 ms.
+    if (!waitUntil([&] { return validatedAt >= 0; }, 60000)) {
+        report.failed(
+            "open", QStringLiteral("%1 was not validated and drawn within 60 s; %2")
+                        .arg(path, doc->problems().empty()
+                                       ? QString()
+                                       : QString::fromStdString(doc->problems().front().message)));
+        return false;
+    }
+    // The first paint after that; forced when none comes within a second.
+    if (!waitUntil([&] { return !view->frameTimes().empty(); }, 1000)) {
+        s.forced = true;
+        view->viewport()->repaint();
+    }
+    const qint64 painted = clock.nsecsElapsed();
+    QObject::disconnect(c);
+    const qint64 drawnAt = std::max(validatedAt, t0);
+    s.total = static_cast<double>(painted - t0) * 1e-6;
+    s.untilDrawn = static_cast<double>(drawnAt - t0) * 1e-6;
+    s.panels = static_cast<double>(std::max(opened, drawnAt) - drawnAt) * 1e-6;
+    s.firstPaint = static_cast<double>(painted - std::max(opened, drawnAt)) * 1e-6;
+    s.paintCall = view->frameTimes().empty() ? 0 : view->frameTimes().front();
+    s.drawn = canvas->drawnNodeCount();
+    runFor(200);
+    s.layoutKept = canvas->networkStructure() != nullptr;
+    s.itemsAfterOpen = static_cast<int>(canvas->scene()->items().size());
+    return true;
+}
+
+/// The phases of an open again, each alone, in the same window.
+void timePhasesAlone(MainWindow& w, const QString& path, OpenSample& s) {
+    ScenarioDocument* doc = w.document();
+    NetworkCanvas* canvas = w.canvas();
+    NetworkView* view = canvas->view();
+    QElapsedTimer clock;
+    clock.start();
+    qint64 t = clock.nsecsElapsed();
+    {
+        QFile file(path);
+        if (file.open(QIODevice::ReadOnly)) {
+            const QByteArray bytes = file.readAll();
+            const Json parsed =
+                Json::parse(bytes.constData(), bytes.constData() + bytes.size(), nullptr, false);
+            s.parse = parsed.is_discarded() ? 0 : msSince(clock, t);
+        }
+    }
+    t = clock.nsecsElapsed();
+    auto loaded = dais::core::loadScenarioText(doc->json().dump(), path.toStdString());
+    s.validate = msSince(clock, t);
+    if (loaded) {
+        t = clock.nsecsElapsed();
+        auto built = NetworkStructure::build(loaded.value().network, loaded.value().run.seed);
+        s.layout = msSince(clock, t);
+    }
+    // The canvas needs its layout for a rebuild: validating again gives it one when the
+    // open lost it (see the note printed below the table).
+    if (!canvas->networkStructure()) doc->validate();
+    runFor(200);
+    s.itemsWithLayout = static_cast<int>(canvas->scene()->items().size());
+    t = clock.nsecsElapsed();
+    canvas->expandAllGroups(false);  // the same groups: rebuilds the same scene
+    s.scene = msSince(clock, t);
+    runFor(200);
+    t = clock.nsecsElapsed();
+    view->viewport()->repaint();
+    s.repaint = msSince(clock, t);
+    t = clock.nsecsElapsed();
+    const QPixmap shot = w.grab();
+    s.grab = msSince(clock, t);
+}
+
+/// What the opens measured: the notes under the table, and the figures.
+void reportOpen(const Options& o, const std::vector<OpenSample>& samples, Report& report) {
     const OpenSample& last = samples.back();
     std::printf(
         "  (ms) read..scene: openFile until the canvas holds the network (read, parse, "
@@ -473,7 +470,7 @@ bool measureOpen(const Options& o, Report& report) {
         last.drawn, last.itemsAfterOpen, last.itemsWithLayout);
     if (!last.layoutKept)
         std::printf(
-            "  note: after openFile the canvas has no NetworkLayout (networkLayout() is "
+            "  note: after openFile the canvas has no NetworkStructure (networkStructure() is "
             "null): links are not drawn and expanding groups does nothing until the "
             "document validates again\n");
     const auto field = [&](double OpenSample::*member) {
@@ -498,6 +495,32 @@ bool measureOpen(const Options& o, Report& report) {
                 "after openFile, until the canvas painted");
     report.under("open: canvas repaint, median", field(&OpenSample::repaint).median, kFrameBarMs,
                  "viewport()->repaint() of the whole network, groups collapsed, with links");
+}
+
+bool measureOpen(const Options& o, Report& report) {
+    const QString path = QDir(o.scenarios).filePath(kLargeScenario);
+    std::printf("\n== open: %s in a fresh window until the canvas has painted it (%d times)\n",
+                kLargeScenario, o.repetitions);
+    std::printf("%4s %9s %14s %8s %11s %8s | alone: %7s %9s %8s %8s %8s %8s\n", "rep", "total",
+                "read..scene", "panels", "first paint", "(paint)", "parse", "validate", "layout",
+                "scene", "repaint", "grab");
+    std::vector<OpenSample> samples;
+    for (int rep = 1; rep <= o.repetitions; ++rep) {
+        auto w = showWindow();
+        OpenSample s;
+        if (!timeOpen(*w, path, s, report)) return false;
+        timePhasesAlone(*w, path, s);
+        std::printf(
+            "%4d %9.1f %14.1f %8.1f %11.1f %8.1f | alone: %7.1f %9.1f %8.1f %8.1f %8.1f "
+            "%8.1f%s\n",
+            rep, s.total, s.untilDrawn, s.panels, s.firstPaint, s.paintCall, s.parse, s.validate,
+            s.layout, s.scene, s.repaint, s.grab, s.forced ? "  (no paint came: forced)" : "");
+        std::fflush(stdout);
+        samples.push_back(s);
+        w.reset();
+        runFor(100);
+    }
+    reportOpen(o, samples, report);
     return true;
 }
 
@@ -635,19 +658,21 @@ bool measureFrames(const Options& o, Report& report) {
 
 // --- stall ---------------------------------------------------------------------------------
 
-bool measureStall(const Options& o, Report& report) {
-    const QString path = QDir(o.scenarios).filePath(kFastScenario);
-    std::printf(
-        "\n== stall: gaps between the firings of a 1 ms timer on the GUI thread during "
-        "a fast run of %s\n",
-        kFastScenario);
-    auto w = showWindow();
+/// What the window handled during the run, by signal, to name what filled the longest gaps.
+struct RunSignals {
+    std::vector<std::pair<qint64, const char*>> handled;  // when the window finished with each
+    std::shared_ptr<const dais::core::RunReport> result;
+    qint64 finishedAt = 0;
+};
+
+/// Opens the fast scenario, with fewer rounds when asked, and prints how many it runs.
+bool prepareStallRun(MainWindow& w, const Options& o, Report& report) {
     QString why;
-    if (!openAndWait(*w, path, &why)) {
+    if (!openAndWait(w, QDir(o.scenarios).filePath(kFastScenario), &why)) {
         report.failed("stall", why);
         return false;
     }
-    ScenarioDocument* doc = w->document();
+    ScenarioDocument* doc = w.document();
     QString rounds = "as in the scenario";
     if (const Json* r = doc->at("/layers/federated/rounds"); r && r->is_number_integer())
         rounds = QString::number(r->get<int>()) + " (as in the scenario)";
@@ -661,88 +686,48 @@ bool measureStall(const Options& o, Report& report) {
         runFor(300);
     }
     std::printf("  federated rounds: %s\n", text(rounds).constData());
+    return true;
+}
 
-    // What the GUI thread handled, by signal, to name what filled the longest gap. Connected
-    // after the window's own handlers: each time is when the window finished with the signal.
-    RunController* c = w->controller();
-    const QElapsedTimer& clock = benchApp()->clock();
-    benchApp()->slowEvents().clear();
-    std::vector<std::pair<qint64, const char*>> handled;
-    const auto note = [&](const char* name) {
-        return [&handled, &clock, name] { handled.emplace_back(clock.nsecsElapsed(), name); };
+/// Notes each run signal as the window finishes with it: connected after the window's own
+/// handlers, each time is when the window was done.
+void recordRunSignals(MainWindow& w, const QElapsedTimer& clock, RunSignals& out) {
+    RunController* c = w.controller();
+    const auto note = [&out, &clock](const char* name) {
+        return [&out, &clock, name] { out.handled.emplace_back(clock.nsecsElapsed(), name); };
     };
-    QObject::connect(c, &RunController::preparing, w.get(), note("preparing"));
-    QObject::connect(c, &RunController::prepared, w.get(), note("prepared"));
-    QObject::connect(c, &RunController::stateChanged, w.get(), note("stateChanged"));
-    QObject::connect(c, &RunController::snapshot, w.get(), note("snapshot"));
-    QObject::connect(c, &RunController::metrics, w.get(), note("metrics"));
-    QObject::connect(c, &RunController::traces, w.get(), note("traces"));
-    QObject::connect(c, &RunController::activity, w.get(), note("activity"));
-    std::shared_ptr<const dais::core::RunReport> result;
-    qint64 finishedAt = 0;
-    QObject::connect(c, &RunController::finished, w.get(),
-                     [&](std::shared_ptr<const dais::core::RunReport> r) {
-                         finishedAt = clock.nsecsElapsed();
-                         handled.emplace_back(finishedAt, "finished");
-                         result = std::move(r);
+    QObject::connect(c, &RunController::preparing, &w, note("preparing"));
+    QObject::connect(c, &RunController::prepared, &w, note("prepared"));
+    QObject::connect(c, &RunController::stateChanged, &w, note("stateChanged"));
+    QObject::connect(c, &RunController::snapshot, &w, note("snapshot"));
+    QObject::connect(c, &RunController::metrics, &w, note("metrics"));
+    QObject::connect(c, &RunController::traces, &w, note("traces"));
+    QObject::connect(c, &RunController::activity, &w, note("activity"));
+    QObject::connect(c, &RunController::finished, &w,
+                     [&out, &clock](std::shared_ptr<const dais::core::RunReport> r) {
+                         out.finishedAt = clock.nsecsElapsed();
+                         out.handled.emplace_back(out.finishedAt, "finished");
+                         out.result = std::move(r);
                      });
+}
 
-    std::vector<double> gaps;  // ms
-    std::vector<qint64> gapEnds;
-    std::vector<double> gapCpu;  // ms of the GUI thread's CPU in each gap
-    gapCpu.reserve(1 << 18);
-    gaps.reserve(1 << 18);
-    gapEnds.reserve(1 << 18);
-    qint64 last = -1, lastCpu = 0;
-    QTimer ticker;
-    ticker.setObjectName("bench.ticker");
-    ticker.setTimerType(Qt::PreciseTimer);
-    ticker.setInterval(1);
-    QObject::connect(&ticker, &QTimer::timeout, [&] {
-        const qint64 now = clock.nsecsElapsed(), cpu = threadCpuNs();
-        if (last >= 0) {
-            gaps.push_back(static_cast<double>(now - last) * 1e-6);
-            gapEnds.push_back(now);
-            gapCpu.push_back(static_cast<double>(cpu - lastCpu) * 1e-6);
-        }
-        last = now;
-        lastCpu = cpu;
-    });
-    ticker.start();
-    const qint64 started = clock.nsecsElapsed();
-    w->startRun(true);
-    const bool done = waitUntil([&] { return result != nullptr; }, 1800 * 1000, 20);
-    ticker.stop();
-    if (!done) {
-        report.failed("stall", "the fast run did not finish within 30 min");
-        return false;
-    }
-    const double wall = static_cast<double>(finishedAt - started) * 1e-9;
-    const Summary s = summarize(gaps);
-    const std::size_t over = countOver(gaps, kStallBarMs);
-    std::printf(
-        "  run: %s, %llu events, %.2f s wall from startRun to finished (event loop %.2f "
-        "s), %.0f events/s\n",
-        std::string(dais::core::runStatusName(result->status)).c_str(),
-        static_cast<unsigned long long>(result->events), wall, result->wallSeconds,
-        wall > 0 ? static_cast<double>(result->events) / wall : 0.0);
-    std::printf(
-        "  GUI thread: %zu gaps, median %.2f ms, p99 %.2f ms, longest %.1f ms, %zu over "
-        "%.0f ms, %zu over 16 ms\n",
-        s.n, s.median, s.p99, s.max, over, kStallBarMs, countOver(gaps, kFrameBarMs));
-    // The longest gaps and what the window handled inside them.
+/// The longest gaps, with the run signals the window handled and the slowest events inside
+/// each.
+void printLongestGaps(const std::vector<EventLoopGapProbe::Gap>& gaps, const RunSignals& run,
+                      qint64 started) {
     std::vector<std::size_t> order;
     for (std::size_t i = 0; i < gaps.size(); ++i)
         order.push_back(i);
     const std::size_t top = std::min<std::size_t>(5, order.size());
-    std::partial_sort(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(top), order.end(),
-                      [&](std::size_t a, std::size_t b) { return gaps[a] > gaps[b]; });
+    std::partial_sort(
+        order.begin(), order.begin() + static_cast<std::ptrdiff_t>(top), order.end(),
+        [&](std::size_t a, std::size_t b) { return gaps[a].length > gaps[b].length; });
     for (std::size_t k = 0; k < top; ++k) {
-        const std::size_t i = order[k];
-        const qint64 end = gapEnds[i];
-        const qint64 begin = end - static_cast<qint64>(gaps[i] * 1e6);
+        const EventLoopGapProbe::Gap& gap = gaps[order[k]];
+        const qint64 end = gap.end;
+        const qint64 begin = end - gap.length;
         std::map<std::string, int> inside;
-        for (const auto& [at, name] : handled)
+        for (const auto& [at, name] : run.handled)
             if (at > begin && at <= end) ++inside[name];
         QString names;
         for (const auto& [name, count] : inside)
@@ -752,7 +737,8 @@ bool measureStall(const Options& o, Report& report) {
         std::printf(
             "  gap %.1f ms (GUI thread on CPU %.1f ms) at %.2f s into the run; run "
             "signals handled in it:%s\n",
-            gaps[i], gapCpu[i], static_cast<double>(begin - started) * 1e-9,
+            static_cast<double>(gap.length) * 1e-6, static_cast<double>(gap.sampled) * 1e-6,
+            static_cast<double>(begin - started) * 1e-9,
             names.isEmpty() ? " none" : text(names).constData());
         // The slowest events inside the gap (an outer event's time includes the inner ones).
         std::vector<const SlowEvent*> slow;
@@ -766,11 +752,36 @@ bool measureStall(const Options& o, Report& report) {
                         slow[k2]->depth > 0 ? " (inside another event)" : "");
     }
     std::fflush(stdout);
-    const QString run = QStringLiteral("fast run of %1, %2 rounds")
-                            .arg(kFastScenario)
-                            .arg(o.rounds > 0 ? QString::number(o.rounds) : QStringLiteral("all"));
+}
+
+/// The run and the GUI thread's gaps, printed and as figures.
+void reportStall(const Options& o, const std::vector<EventLoopGapProbe::Gap>& probed,
+                 const RunSignals& run, qint64 started, Report& report) {
+    std::vector<double> gaps, gapCpu;  // ms; of the GUI thread's CPU in each gap
+    for (const EventLoopGapProbe::Gap& g : probed) {
+        gaps.push_back(static_cast<double>(g.length) * 1e-6);
+        gapCpu.push_back(static_cast<double>(g.sampled) * 1e-6);
+    }
+    const dais::core::RunReport& result = *run.result;
+    const double wall = static_cast<double>(run.finishedAt - started) * 1e-9;
+    const Summary s = summarize(gaps);
+    const std::size_t over = countOver(gaps, kStallBarMs);
+    std::printf(
+        "  run: %s, %llu events, %.2f s wall from startRun to finished (event loop %.2f "
+        "s), %.0f events/s\n",
+        std::string(dais::core::runStatusName(result.status)).c_str(),
+        static_cast<unsigned long long>(result.events), wall, result.wallSeconds,
+        wall > 0 ? static_cast<double>(result.events) / wall : 0.0);
+    std::printf(
+        "  GUI thread: %zu gaps, median %.2f ms, p99 %.2f ms, longest %.1f ms, %zu over "
+        "%.0f ms, %zu over 16 ms\n",
+        s.n, s.median, s.p99, s.max, over, kStallBarMs, countOver(gaps, kFrameBarMs));
+    printLongestGaps(probed, run, started);
+    const QString what = QStringLiteral("fast run of %1, %2 rounds")
+                             .arg(kFastScenario)
+                             .arg(o.rounds > 0 ? QString::number(o.rounds) : QStringLiteral("all"));
     report.under("stall: longest gap", s.max, kStallBarMs,
-                 "the longest the GUI thread did not turn its event loop; " + run);
+                 "the longest the GUI thread did not turn its event loop; " + what);
     report.under("stall: p99 gap", s.p99, kStallBarMs,
                  "99% of the 1 ms timer's gaps are within this");
     report.none("stall: gaps over 50 ms", QString::number(over), over == 0,
@@ -780,36 +791,52 @@ bool measureStall(const Options& o, Report& report) {
                 "the GUI thread's own work in its busiest gap; a long gap with little CPU was "
                 "the machine's load");
     report.info(
-        "stall: run events", QString::number(result->events),
+        "stall: run events", QString::number(result.events),
         QStringLiteral("events of that run (%1)")
-            .arg(QString::fromStdString(std::string(dais::core::runStatusName(result->status)))));
+            .arg(QString::fromStdString(std::string(dais::core::runStatusName(result.status)))));
     report.info("stall: run wall time", QStringLiteral("%1 s").arg(wall, 0, 'f', 2),
                 "startRun until the run's finished signal, with the GUI live");
+}
+
+bool measureStall(const Options& o, Report& report) {
+    std::printf(
+        "\n== stall: gaps between the firings of a 1 ms timer on the GUI thread during "
+        "a fast run of %s\n",
+        kFastScenario);
+    auto w = showWindow();
+    if (!prepareStallRun(*w, o, report)) return false;
+    const QElapsedTimer& clock = benchApp()->clock();
+    benchApp()->slowEvents().clear();
+    RunSignals run;
+    recordRunSignals(*w, clock, run);
+    // The CPU the GUI thread used in each gap tells its own work from the machine's load.
+    EventLoopGapProbe probe(clock, 1, -1, threadCpuNs);
+    probe.timer().setObjectName("bench.ticker");
+    probe.reserve(1 << 18);
+    probe.start();
+    const qint64 started = clock.nsecsElapsed();
+    w->startRun(true);
+    const bool done = waitUntil([&] { return run.result != nullptr; }, 1800 * 1000, 20);
+    probe.stop();
+    if (!done) {
+        report.failed("stall", "the fast run did not finish within 30 min");
+        return false;
+    }
+    reportStall(o, probe.gaps(), run, started, report);
     w.reset();
     runFor(100);
     return true;
 }
 
-}  // namespace
+/// What to measure, and how.
+struct Request {
+    Options options;
+    QStringList measures;
+};
 
-int main(int argc, char** argv) {
-    // Qt's runtime files in a private folder when the environment names none.
-    QTemporaryDir runtime;
-    if (qEnvironmentVariableIsEmpty("XDG_RUNTIME_DIR") && runtime.isValid()) {
-        QFile::setPermissions(runtime.path(), QFileDevice::ReadOwner | QFileDevice::WriteOwner |
-                                                  QFileDevice::ExeOwner);
-        qputenv("XDG_RUNTIME_DIR", runtime.path().toUtf8());
-    }
-    // The offscreen platform warns that it cannot size windows by their hints: harmless noise.
-    qInstallMessageHandler([](QtMsgType type, const QMessageLogContext& context,
-                              const QString& message) {
-        if (message.contains(QLatin1String("propagateSizeHints"))) return;
-        std::fprintf(stderr, "%s\n", text(qFormatLogMessage(type, context, message)).constData());
-    });
-    BenchApplication app(argc, argv);
-    QApplication::setApplicationName("dais-studio-bench");
-    QApplication::setOrganizationName("dais");
-
+/// The request on the command line; nullopt (after saying why) when it names an unknown
+/// measure or a folder without the scenarios.
+std::optional<Request> parseCommandLine(QApplication& app) {
     QCommandLineParser parser;
     parser.setApplicationDescription(
         "Measures how responsive dais-studio is, in the real GUI (any Qt platform: offscreen, "
@@ -842,36 +869,32 @@ int main(int argc, char** argv) {
     parser.addOptions({scenariosOption, repeatOption, secondsOption, speedOption, roundsOption});
     parser.process(app);
 
-    Options o;
+    Request r;
+    Options& o = r.options;
     o.scenarios = parser.value(scenariosOption);
     o.repetitions = std::max(1, parser.value(repeatOption).toInt());
     o.seconds = std::max(1.0, parser.value(secondsOption).toDouble());
     o.speedSlider = std::clamp(parser.value(speedOption).toInt(), -4, 12);
     o.rounds = std::max(0, parser.value(roundsOption).toInt());
-    QStringList measures = parser.positionalArguments();
-    if (measures.isEmpty()) measures = {"open", "frames", "stall"};
-    for (const QString& m : measures)
+    r.measures = parser.positionalArguments();
+    if (r.measures.isEmpty()) r.measures = {"open", "frames", "stall"};
+    for (const QString& m : r.measures)
         if (m != "open" && m != "frames" && m != "stall") {
             std::fprintf(stderr, "dais-studio-bench: unknown measure '%s' (open, frames, stall)\n",
                          text(m).constData());
-            return 2;
+            return std::nullopt;
         }
     for (const char* file : {kLargeScenario, kFastScenario})
         if (!QFileInfo::exists(QDir(o.scenarios).filePath(file))) {
             std::fprintf(stderr, "dais-studio-bench: %s not found in %s (--scenarios)\n", file,
                          text(o.scenarios).constData());
-            return 2;
+            return std::nullopt;
         }
+    return r;
+}
 
-    // Runs and settings kept away from the user's, and gone afterwards.
-    QTemporaryDir tmp;
-    if (!tmp.isValid()) {
-        std::fprintf(stderr, "dais-studio-bench: cannot make a temporary folder\n");
-        return 1;
-    }
-    qputenv("DAIS_STORE", tmp.filePath("runs.sqlite").toUtf8());
-    QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, tmp.filePath("config"));
-
+/// Where the figures come from: Qt, the platform, the screen, the CPUs and the machine's load.
+void printSetting(const Options& o) {
     const QScreen* screen = QGuiApplication::primaryScreen();
     std::printf("dais-studio-bench: Qt %s, platform %s, screen %dx%d, %d CPUs, window 1400x880\n",
                 qVersion(), text(QGuiApplication::platformName()).constData(),
@@ -885,6 +908,42 @@ int main(int argc, char** argv) {
     if (QApplication::font().family().isEmpty())
         std::printf("warning: no font found: text is not drawn and figures are optimistic\n");
     std::fflush(stdout);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    // Qt's runtime files in a private folder when the environment names none.
+    QTemporaryDir runtime;
+    if (qEnvironmentVariableIsEmpty("XDG_RUNTIME_DIR") && runtime.isValid()) {
+        QFile::setPermissions(runtime.path(), QFileDevice::ReadOwner | QFileDevice::WriteOwner |
+                                                  QFileDevice::ExeOwner);
+        qputenv("XDG_RUNTIME_DIR", runtime.path().toUtf8());
+    }
+    // The offscreen platform warns that it cannot size windows by their hints: harmless noise.
+    qInstallMessageHandler([](QtMsgType type, const QMessageLogContext& context,
+                              const QString& message) {
+        if (message.contains(QLatin1String("propagateSizeHints"))) return;
+        std::fprintf(stderr, "%s\n", text(qFormatLogMessage(type, context, message)).constData());
+    });
+    BenchApplication app(argc, argv);
+    QApplication::setApplicationName("dais-studio-bench");
+    QApplication::setOrganizationName("dais");
+
+    const auto request = parseCommandLine(app);
+    if (!request) return 2;
+    const Options& o = request->options;
+    const QStringList& measures = request->measures;
+
+    // Runs and settings kept away from the user's, and gone afterwards.
+    QTemporaryDir tmp;
+    if (!tmp.isValid()) {
+        std::fprintf(stderr, "dais-studio-bench: cannot make a temporary folder\n");
+        return 1;
+    }
+    qputenv("DAIS_STORE", tmp.filePath("runs.sqlite").toUtf8());
+    QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, tmp.filePath("config"));
+    printSetting(o);
 
     DialogWatch dialogs;
     Report report;

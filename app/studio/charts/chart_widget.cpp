@@ -72,8 +72,8 @@ QString number(double v) {
     return QString::number(v, 'g', QLocale::FloatingPointShortest);
 }
 
-void setError(QString* error, const QString& message) {
-    if (error) *error = message;
+core::Error failure(const QString& message) {
+    return core::Error{message.toStdString()};
 }
 
 // The view: forwards the interactions Qt Charts lacks (wheel, double click, Home, hover, the
@@ -707,11 +707,12 @@ struct ChartWidget::Impl {
             QFileDialog::getSaveFileName(q, QObject::tr("Export chart"), base + suffix, filter);
         if (path.isEmpty()) return;
         if (!path.endsWith(suffix, Qt::CaseInsensitive)) path += suffix;
-        QString error;
-        const bool ok = isPng   ? q->exportPng(path, &error)
-                        : isSvg ? q->exportSvg(path, &error)
-                                : q->exportCsv(path, &error);
-        if (!ok) QMessageBox::warning(q, QObject::tr("Export failed"), error);
+        const core::Result<void> written = isPng   ? q->exportPng(path)
+                                           : isSvg ? q->exportSvg(path)
+                                                   : q->exportCsv(path);
+        if (!written)
+            QMessageBox::warning(q, QObject::tr("Export failed"),
+                                 QString::fromStdString(written.error().message));
     }
 
     // Draws the chart as the view shows it into a painter of the view's size (in logical pixels,
@@ -939,7 +940,7 @@ QChart* ChartWidget::chart() const {
     return d->chart;
 }
 
-bool ChartWidget::exportPng(const QString& path, QString* error) {
+core::Result<void> ChartWidget::exportPng(const QString& path) {
     const QSize size = d->renderSize();
     constexpr qreal scale = 2;  // crisp on high-density screens and in documents
     QImage image(size * scale, QImage::Format_ARGB32_Premultiplied);
@@ -951,22 +952,18 @@ bool ChartWidget::exportPng(const QString& path, QString* error) {
         d->drawInto(painter, size);
     }
     QImageWriter writer(path, "png");
-    if (!writer.write(image)) {
-        setError(error, tr("Cannot write the image %1: %2").arg(path, writer.errorString()));
-        return false;
-    }
-    return true;
+    if (!writer.write(image))
+        return failure(tr("Cannot write the image %1: %2").arg(path, writer.errorString()));
+    return {};
 }
 
-bool ChartWidget::exportSvg(const QString& path, QString* error) {
+core::Result<void> ChartWidget::exportSvg(const QString& path) {
     const QSize size = d->renderSize();
     {
         // Fails early with a clear message where QSvgGenerator would only warn.
         QSaveFile probe(path);
-        if (!probe.open(QIODevice::WriteOnly)) {
-            setError(error, tr("Cannot write the image %1: %2").arg(path, probe.errorString()));
-            return false;
-        }
+        if (!probe.open(QIODevice::WriteOnly))
+            return failure(tr("Cannot write the image %1: %2").arg(path, probe.errorString()));
         probe.cancelWriting();
     }
     QSvgGenerator generator;
@@ -977,25 +974,20 @@ bool ChartWidget::exportSvg(const QString& path, QString* error) {
     generator.setTitle(d->chart->title().isEmpty() ? tr("DAIS chart") : d->chart->title());
     generator.setDescription(tr("Drawn by DAIS"));
     QPainter painter;
-    if (!painter.begin(&generator)) {
-        setError(error, tr("Cannot write the image %1").arg(path));
-        return false;
-    }
+    if (!painter.begin(&generator)) return failure(tr("Cannot write the image %1").arg(path));
     painter.setRenderHints(QPainter::Antialiasing | QPainter::TextAntialiasing);
     d->drawInto(painter, size);
     painter.end();
-    return true;
+    return {};
 }
 
-bool ChartWidget::exportCsv(const QString& path, QString* error) {
+core::Result<void> ChartWidget::exportCsv(const QString& path) {
     bool intervals = false, plain = false;
     for (const auto& e : d->entries)
         (e->interval ? intervals : plain) = true;
     QSaveFile file(path);
-    if (!file.open(QIODevice::WriteOnly | QIODevice::Text)) {
-        setError(error, tr("Cannot write the table %1: %2").arg(path, file.errorString()));
-        return false;
-    }
+    if (!file.open(QIODevice::WriteOnly | QIODevice::Text))
+        return failure(tr("Cannot write the table %1: %2").arg(path, file.errorString()));
     QByteArray out;
     out += intervals && !plain ? "series,x,mean,low,high\n"
            : intervals         ? "series,x,y,low,high\n"
@@ -1019,11 +1011,9 @@ bool ChartWidget::exportCsv(const QString& path, QString* error) {
             }
         }
     }
-    if (!flush() || !file.commit()) {
-        setError(error, tr("Cannot write the table %1: %2").arg(path, file.errorString()));
-        return false;
-    }
-    return true;
+    if (!flush() || !file.commit())
+        return failure(tr("Cannot write the table %1: %2").arg(path, file.errorString()));
+    return {};
 }
 
 void ChartWidget::changeEvent(QEvent* event) {

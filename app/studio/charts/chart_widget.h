@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "charts/series_data.h"
+#include "dais/core/result.h"
 
 QT_BEGIN_NAMESPACE
 class QChart;
@@ -85,12 +86,13 @@ class ChartWidget : public QWidget {
     /// drawn point's series and value within a few pixels, else empty.
     QString valueTextAt(QPoint pos) const;
 
-    bool exportPng(const QString& path, QString* error = nullptr);
+    /// A PNG at twice the view's size (crisp on high-density screens and in documents).
+    core::Result<void> exportPng(const QString& path);
     /// An SVG drawn at the view's logical dpi, so text keeps its size.
-    bool exportSvg(const QString& path, QString* error = nullptr);
+    core::Result<void> exportSvg(const QString& path);
     /// Every stored point: "series,x,y" rows; interval series as "series,x,mean,low,high"
     /// (with both kinds, plain series leave low and high empty).
-    bool exportCsv(const QString& path, QString* error = nullptr);
+    core::Result<void> exportCsv(const QString& path);
     QChart* chart() const;
 
   signals:

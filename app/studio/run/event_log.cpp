@@ -45,33 +45,33 @@ EventLogModel::EventLogModel(QObject* parent) : QAbstractTableModel(parent) {}
 
 void EventLogModel::attach(RunController* controller) {
     connect(controller, &RunController::preparing, this, [this] { reset(nullptr); });
-    connect(controller, &RunController::prepared, this, &EventLogModel::setLayout);
+    connect(controller, &RunController::prepared, this, &EventLogModel::setStructure);
     connect(controller, &RunController::traces, this,
             [this](const std::shared_ptr<const TraceBatch>& batch) { appendTraces(*batch); });
     connect(controller, &RunController::activity, this,
             [this](const std::shared_ptr<const ActivityBatch>& batch) { appendActivity(*batch); });
 }
 
-void EventLogModel::reset(std::shared_ptr<const NetworkLayout> layout) {
+void EventLogModel::reset(std::shared_ptr<const NetworkStructure> structure) {
     beginResetModel();
     rows_.clear();
     removed_ = 0;
     droppedTraces_ = 0;
     layerNames_.clear();
     layerIds_.clear();
-    layout_ = std::move(layout);
+    structure_ = std::move(structure);
     endResetModel();
     emit countsChanged();
 }
 
-void EventLogModel::setLayout(std::shared_ptr<const NetworkLayout> layout) {
+void EventLogModel::setStructure(std::shared_ptr<const NetworkStructure> structure) {
     if (rows_.empty()) {
-        layout_ = std::move(layout);
+        structure_ = std::move(structure);
         return;
     }
     // Rows already there get their nodes' names.
     beginResetModel();
-    layout_ = std::move(layout);
+    structure_ = std::move(structure);
     endResetModel();
 }
 
@@ -171,7 +171,8 @@ QString EventLogModel::kindName(Kind kind) {
 }
 
 QString EventLogModel::nodeName(std::uint32_t node) const {
-    if (layout_ && node < layout_->nodes.size()) return QString::fromStdString(layout_->name(node));
+    if (structure_ && node < structure_->nodes.size())
+        return QString::fromStdString(structure_->name(node));
     return QStringLiteral("#%1").arg(node);
 }
 
@@ -277,17 +278,17 @@ void EventLogFilter::setText(const QString& text) {
 }
 
 const std::vector<char>& EventLogFilter::nodeMatches() const {
-    const NetworkLayout* layout = log_->layout().get();
-    if (matchesValid_ && layout == matchedLayout_) return nodeMatches_;
-    matchedLayout_ = layout;
+    const NetworkStructure* structure = log_->structure().get();
+    if (matchesValid_ && structure == matchedStructure_) return nodeMatches_;
+    matchedStructure_ = structure;
     matchesValid_ = true;
     nodeMatches_.clear();
-    if (layout == nullptr) return nodeMatches_;
+    if (structure == nullptr) return nodeMatches_;
     std::string needle = node_.toStdString();
     std::transform(needle.begin(), needle.end(), needle.begin(), lower);
-    nodeMatches_.resize(layout->nodes.size(), 0);
-    for (std::uint32_t i = 0; i < layout->nodes.size(); ++i)
-        nodeMatches_[i] = containsFolded(layout->name(i), needle) ? 1 : 0;
+    nodeMatches_.resize(structure->nodes.size(), 0);
+    for (std::uint32_t i = 0; i < structure->nodes.size(); ++i)
+        nodeMatches_[i] = containsFolded(structure->name(i), needle) ? 1 : 0;
     return nodeMatches_;
 }
 
@@ -424,8 +425,8 @@ void EventLogView::activate(const QModelIndex& index, bool click) {
         return;
     }
     const std::uint32_t node = model_->row(source.row()).node;
-    const auto& layout = model_->layout();
-    if (layout && node >= layout->nodes.size()) return;
+    const auto& structure = model_->structure();
+    if (structure && node >= structure->nodes.size()) return;
     emit nodeActivated(node);
 }
 

@@ -15,7 +15,7 @@
 #include <QSortFilterProxyModel>
 #include <QWidget>
 
-#include "run/network_layout.h"
+#include "run/network_structure.h"
 #include "run/run_controller.h"
 
 class QComboBox;
@@ -49,11 +49,11 @@ class EventLogModel : public QAbstractTableModel {
     /// Follows a controller: cleared when a run is prepared, filled by its traces and the
     /// up/down changes of its activity feed.
     void attach(RunController* controller);
-    /// Empties the log (a new run); `layout` names the nodes (nullptr: "#index").
-    void reset(std::shared_ptr<const NetworkLayout> layout);
-    /// Names the nodes of the rows with `layout` (the run's network, once prepared).
-    void setLayout(std::shared_ptr<const NetworkLayout> layout);
-    const std::shared_ptr<const NetworkLayout>& layout() const { return layout_; }
+    /// Empties the log (a new run); `structure` names the nodes (nullptr: "#index").
+    void reset(std::shared_ptr<const NetworkStructure> structure);
+    /// Names the nodes of the rows with `structure` (the run's network, once prepared).
+    void setStructure(std::shared_ptr<const NetworkStructure> structure);
+    const std::shared_ptr<const NetworkStructure>& structure() const { return structure_; }
 
     void appendTraces(const TraceBatch& batch);
     /// Logs the Down and Up changes of a batch; the rest is not logged.
@@ -95,7 +95,7 @@ class EventLogModel : public QAbstractTableModel {
     std::uint64_t droppedTraces_ = 0;
     std::vector<QString> layerNames_;
     std::unordered_map<std::string, std::uint16_t> layerIds_;
-    std::shared_ptr<const NetworkLayout> layout_;
+    std::shared_ptr<const NetworkStructure> structure_;
 };
 
 /// Filters the event log. Empty filters let everything through; text filters ignore case.
@@ -125,9 +125,9 @@ class EventLogFilter : public QSortFilterProxyModel {
     QString node_;
     int kind_ = -1;     ///< EventLogModel::Kind, -1: any
     std::string text_;  ///< lower case, UTF-8
-    // Which nodes match node_, computed once per layout and filter text.
+    // Which nodes match node_, computed once per structure and filter text.
     mutable std::vector<char> nodeMatches_;
-    mutable const NetworkLayout* matchedLayout_ = nullptr;
+    mutable const NetworkStructure* matchedStructure_ = nullptr;
     mutable bool matchesValid_ = false;
 };
 

@@ -98,11 +98,8 @@ std::span<const QPointF> LiveMetrics::points(int metric, Stat stat) const {
     return s.value;
 }
 
-bool LiveMetrics::exportCsv(const QString& path, QString* error) const {
-    const auto fail = [error](const QString& message) {
-        if (error) *error = message;
-        return false;
-    };
+core::Result<void> LiveMetrics::exportCsv(const QString& path) const {
+    const auto fail = [](const QString& message) { return core::Error{message.toStdString()}; };
     if (!catalog_ || total_ == 0) return fail(tr("The run has no metric points to export yet."));
     QSaveFile file(path);
     if (!file.open(QIODevice::WriteOnly | QIODevice::Text))
@@ -130,7 +127,7 @@ bool LiveMetrics::exportCsv(const QString& path, QString* error) const {
     }
     file.write(out);
     if (!file.commit()) return fail(tr("Cannot write %1: %2").arg(path, file.errorString()));
-    return true;
+    return {};
 }
 
 }  // namespace dais::studio

@@ -14,6 +14,7 @@
 #include <QObject>
 #include <QPointF>
 
+#include "dais/core/result.h"
 #include "dais/core/runner.h"
 #include "run/run_controller.h"
 
@@ -46,9 +47,9 @@ class LiveMetrics : public QObject {
     std::size_t totalPoints() const { return total_; }
 
     /// Writes every point as CSV, one row per point: metric, statistic ("value", "p50" or
-    /// "p95"), unit, simulated time in seconds, value. False, with the reason, when the file
+    /// "p95"), unit, simulated time in seconds, value. An error, with the reason, when the file
     /// cannot be written or there is nothing to write.
-    bool exportCsv(const QString& path, QString* error = nullptr) const;
+    core::Result<void> exportCsv(const QString& path) const;
 
   signals:
     /// The run's metrics are known or grew (pickers rebuild their lists).

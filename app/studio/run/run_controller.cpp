@@ -22,8 +22,8 @@ void registerMetaTypes() {
     static std::once_flag once;
     std::call_once(once, [] {
         qRegisterMetaType<core::RunnerState>("dais::core::RunnerState");
-        qRegisterMetaType<std::shared_ptr<const NetworkLayout>>(
-            "std::shared_ptr<const dais::studio::NetworkLayout>");
+        qRegisterMetaType<std::shared_ptr<const NetworkStructure>>(
+            "std::shared_ptr<const dais::studio::NetworkStructure>");
         qRegisterMetaType<std::shared_ptr<const core::RunnerSnapshot>>(
             "std::shared_ptr<const dais::core::RunnerSnapshot>");
         qRegisterMetaType<std::shared_ptr<const core::MetricBatch>>(
@@ -59,7 +59,7 @@ class RunController::Session final : public core::RunnerListener,
   public:
     /// What one delivery to the GUI thread carries.
     struct Delivery {
-        std::shared_ptr<const NetworkLayout> layout;  ///< set once, when prepared
+        std::shared_ptr<const NetworkStructure> layout;  ///< set once, when prepared
         std::optional<qint64> runId;
         std::string failure;
         std::vector<std::string> warnings;
@@ -331,7 +331,8 @@ class RunController::Session final : public core::RunnerListener,
             return end(nullptr);
         }
         std::unique_ptr<core::ScenarioRun> run = std::move(prepared).value();
-        auto layout = std::make_shared<const NetworkLayout>(NetworkLayout::of(run->network()));
+        auto layout =
+            std::make_shared<const NetworkStructure>(NetworkStructure::of(run->network()));
         nodeCount_ = layout->nodes.size();
         run->network().setActivitySink(this);
         {
@@ -409,7 +410,7 @@ class RunController::Session final : public core::RunnerListener,
 
     // The outbox, guarded by outboxMutex_.
     std::mutex outboxMutex_;
-    std::shared_ptr<const NetworkLayout> layout_;
+    std::shared_ptr<const NetworkStructure> layout_;
     std::optional<qint64> runId_;
     std::string failure_;
     std::vector<std::string> warnings_;

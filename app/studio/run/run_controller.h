@@ -19,7 +19,7 @@
 #include "dais/core/runner.h"
 #include "dais/core/scenario.h"
 #include "dais/sim/time.h"
-#include "run/network_layout.h"
+#include "run/network_structure.h"
 
 namespace dais::store {
 class RunStore;
@@ -129,7 +129,7 @@ class RunController : public QObject {
   signals:
     void preparing();
     /// The network of the run, copied before it starts (snapshots follow).
-    void prepared(std::shared_ptr<const dais::studio::NetworkLayout> layout);
+    void prepared(std::shared_ptr<const dais::studio::NetworkStructure> layout);
     /// The run could not be prepared (a bad scenario, a layer that failed to set up).
     void failed(QString message);
     /// Something went wrong that does not end the run (e.g. the run store refused a write).
@@ -163,7 +163,7 @@ class RunController : public QObject {
 }  // namespace dais::studio
 
 Q_DECLARE_METATYPE(dais::core::RunnerState)
-Q_DECLARE_METATYPE(std::shared_ptr<const dais::studio::NetworkLayout>)
+Q_DECLARE_METATYPE(std::shared_ptr<const dais::studio::NetworkStructure>)
 Q_DECLARE_METATYPE(std::shared_ptr<const dais::core::RunnerSnapshot>)
 Q_DECLARE_METATYPE(std::shared_ptr<const dais::core::MetricBatch>)
 Q_DECLARE_METATYPE(std::shared_ptr<const dais::studio::TraceBatch>)

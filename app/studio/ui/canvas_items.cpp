@@ -9,6 +9,7 @@
 #include <cmath>
 
 #include "ui/network_canvas.h"
+#include "ui/network_view.h"
 
 namespace dais::studio {
 
@@ -78,7 +79,7 @@ void NodeItem::paint(QPainter* p, const QStyleOptionGraphicsItem*, QWidget* widg
     p->drawPixmap(QPointF(-kNodeSize / 2.0, -kNodeSize / 2.0), icon);
     drawBadges(p, badges_, QPointF(kNodeSize / 2.0 - 2, -kNodeSize / 2.0 + 3));
     // The label only when nodes are far enough apart on screen to read it.
-    if (isSelected() || canvas_->view()->transform().m11() * canvas_->unit_ > 70)
+    if (isSelected() || canvas_->view()->transform().m11() * canvas_->unit() > 70)
         drawLabel(p, label_, QPointF(0, kNodeSize / 2.0 - 2), isSelected());
 }
 

@@ -1,5 +1,5 @@
 #pragma once
-// The items the canvas draws. Internal to the canvas (network_canvas.cpp).
+// The items the canvas draws. Internal to the canvas (NetworkCanvas and NetworkView).
 
 #include <QGraphicsItem>
 

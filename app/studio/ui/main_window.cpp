@@ -32,6 +32,7 @@
 #include <cmath>
 
 #include "charts/chart_widget.h"
+#include "dais/core/json_pointer.h"
 #include "dais/core/layer_registry.h"
 #include "dais/core/units.h"
 #include "dais/store/run_store.h"
@@ -45,6 +46,7 @@
 #include "run/run_controller.h"
 #include "ui/network_canvas.h"
 #include "ui/property_panel.h"
+#include "ui/role_palette.h"
 #include "ui/scenario_document.h"
 #include "ui/scenario_library.h"
 
@@ -62,6 +64,25 @@ namespace {
 /// 0.1x.
 double speedOf(int slider) {
     return std::pow(10.0, slider / 4.0);
+}
+
+/// An action with an object name (tests and the settings find it by that name) that runs `slot`
+/// when triggered.
+template <class Slot>
+QAction* makeAction(MainWindow* window, const QString& name, const QString& text,
+                    const QKeySequence& key, Slot slot, const QIcon& icon = {}) {
+    auto* a = new QAction(icon, text, window);
+    a->setObjectName(name);
+    if (!key.isEmpty()) a->setShortcut(key);
+    QObject::connect(a, &QAction::triggered, window, slot);
+    return a;
+}
+
+/// Tells the user why an export failed; nothing when it succeeded.
+void warnIfFailed(QWidget* parent, const core::Result<void>& written) {
+    if (!written)
+        QMessageBox::warning(parent, QObject::tr("Export"),
+                             QString::fromStdString(written.error().message));
 }
 
 QString formatSeconds(double s) {
@@ -83,7 +104,22 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     controller_ = new RunController(this);
     metrics_ = new LiveMetrics(this);
     metrics_->attach(controller_);
-    // The centre: the design canvas, then a tab per stored run or comparison opened.
+    buildCentralTabs();
+    openRunStore();
+    buildActions();
+    buildDocks();
+    buildStatusBar();
+    followDocument();
+    followRun();
+    restoreWindow();
+    rebuildRecentMenu();
+    updateTitle();
+    updateRunActions();
+    refreshLayers();
+}
+
+/// The centre: the design canvas, then a tab per stored run or comparison opened.
+void MainWindow::buildCentralTabs() {
     tabs_ = new QTabWidget(this);
     tabs_->setObjectName("centralTabs");
     tabs_->setDocumentMode(true);
@@ -99,7 +135,10 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
         w->deleteLater();
     });
     setCentralWidget(tabs_);
-    // The run store: every run of the studio is kept, as with the CLI.
+}
+
+/// The run store: every run of the studio is kept, as with the CLI.
+void MainWindow::openRunStore() {
     if (auto opened = store::RunStore::open(store::defaultStorePath(),
                                             {store::StoreOptions::Mode::ReadWrite, true});
         opened)
@@ -108,9 +147,10 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
         QMessageBox::warning(
             this, tr("Run store"),
             tr("Runs will not be stored: %1").arg(QString::fromStdString(opened.error().message)));
-    buildActions();
-    buildDocks();
+}
 
+/// Validity, simulated time, events per second and progress, at the right of the status bar.
+void MainWindow::buildStatusBar() {
     timeLabel_ = new QLabel(this);
     rateLabel_ = new QLabel(this);
     validityLabel_ = new QLabel(this);
@@ -122,7 +162,11 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     statusBar()->addPermanentWidget(timeLabel_);
     statusBar()->addPermanentWidget(rateLabel_);
     statusBar()->addPermanentWidget(progress_);
+}
 
+/// The title, the validity label, the description and the status line follow the document and the
+/// canvas.
+void MainWindow::followDocument() {
     connect(doc_, &ScenarioDocument::pathChanged, this, &MainWindow::updateTitle);
     connect(doc_->undoStack(), &QUndoStack::cleanChanged, this, &MainWindow::updateTitle);
     connect(doc_, &ScenarioDocument::validated, this, [this] {
@@ -151,11 +195,13 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     connect(canvas_, &NetworkCanvas::selectionChanged, this, &MainWindow::selectionChanged);
     connect(canvas_, &NetworkCanvas::message, this,
             [this](const QString& m) { statusBar()->showMessage(m, m.isEmpty() ? 1 : 8000); });
+}
 
-    // The run: the canvas shows its network and what it does; the status bar its progress.
+/// The run: the canvas shows its network and what it does; the status bar its progress.
+void MainWindow::followRun() {
     connect(controller_, &RunController::prepared, this,
-            [this](std::shared_ptr<const NetworkLayout> layout) {
-                canvas_->setNetworkLayout(std::move(layout));
+            [this](std::shared_ptr<const NetworkStructure> structure) {
+                canvas_->setNetworkStructure(std::move(structure));
                 canvas_->resetActivity();
                 canvas_->fitAll();
                 statusBar()->clearMessage();
@@ -199,7 +245,10 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
             if (r->status == core::RunStatus::Failed)
                 QMessageBox::warning(this, tr("The run failed"), QString::fromStdString(r->error));
         });
+}
 
+/// Window geometry and docks as they were left; a first start gets a sensible layout.
+void MainWindow::restoreWindow() {
     QSettings settings;
     restoreGeometry(settings.value("window/geometry").toByteArray());
     restoreState(settings.value("window/state").toByteArray());
@@ -210,10 +259,6 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
         if (QDockWidget* chart = findChild<QDockWidget*>("chartDock1"))
             resizeDocks({eventLogDock_, chart}, {560, 840}, Qt::Horizontal);
     }
-    rebuildRecentMenu();
-    updateTitle();
-    updateRunActions();
-    refreshLayers();
 }
 
 MainWindow::~MainWindow() = default;
@@ -223,19 +268,20 @@ QAction* MainWindow::action(const QString& name) const {
 }
 
 void MainWindow::buildActions() {
-    auto make = [this](const QString& name, const QString& text, const QKeySequence& key, auto slot,
-                       QIcon icon = {}) {
-        auto* a = new QAction(icon, text, this);
-        a->setObjectName(name);
-        if (!key.isEmpty()) a->setShortcut(key);
-        connect(a, &QAction::triggered, this, slot);
-        return a;
-    };
+    buildFileMenu();
+    buildEditMenu();
+    buildViewMenu();
+    buildRunControls();
+    buildEditToolBar();
+    buildHelpMenu();
+}
+
+void MainWindow::buildFileMenu() {
     QMenu* file = menuBar()->addMenu(tr("&File"));
-    file->addAction(make("new", tr("&New"), QKeySequence::New, [this] {
+    file->addAction(makeAction(this, "new", tr("&New"), QKeySequence::New, [this] {
         if (maybeSave()) doc_->newScenario();
     }));
-    file->addAction(make("open", tr("&Open…"), QKeySequence::Open, [this] {
+    file->addAction(makeAction(this, "open", tr("&Open…"), QKeySequence::Open, [this] {
         if (!maybeSave()) return;
         const QString path = QFileDialog::getOpenFileName(
             this, tr("Open a scenario"), QFileInfo(doc_->path()).absolutePath(),
@@ -243,42 +289,42 @@ void MainWindow::buildActions() {
         if (!path.isEmpty()) openFile(path);
     }));
     recentMenu_ = file->addMenu(tr("Open &recent"));
-    file->addAction(make("save", tr("&Save"), QKeySequence::Save, [this] { save(); }));
-    file->addAction(make("saveAs", tr("Save &as…"), QKeySequence::SaveAs, [this] { saveAs(); }));
-    file->addAction(make("library", tr("Scenario &library…"), QKeySequence(tr("Ctrl+Shift+O")),
-                         [this] { openLibrary(); }));
-    file->addSeparator();
-    file->addAction(make("exportCanvas", tr("&Export canvas…"), QKeySequence(tr("Ctrl+E")), [this] {
-        const QString path = QFileDialog::getSaveFileName(
-            this, tr("Export the canvas"), QString(), tr("PNG image (*.png);;SVG drawing (*.svg)"));
-        QString error;
-        if (!path.isEmpty() && !canvas_->exportImage(path, &error))
-            QMessageBox::warning(this, tr("Export"), error);
-    }));
+    file->addAction(makeAction(this, "save", tr("&Save"), QKeySequence::Save, [this] { save(); }));
     file->addAction(
-        make("exportChart", tr("Export &chart…"), QKeySequence(tr("Ctrl+Alt+E")), [this] {
+        makeAction(this, "saveAs", tr("Save &as…"), QKeySequence::SaveAs, [this] { saveAs(); }));
+    file->addAction(makeAction(this, "library", tr("Scenario &library…"),
+                               QKeySequence(tr("Ctrl+Shift+O")), [this] { openLibrary(); }));
+    file->addSeparator();
+    file->addAction(
+        makeAction(this, "exportCanvas", tr("&Export canvas…"), QKeySequence(tr("Ctrl+E")), [this] {
+            const QString path =
+                QFileDialog::getSaveFileName(this, tr("Export the canvas"), QString(),
+                                             tr("PNG image (*.png);;SVG drawing (*.svg)"));
+            if (!path.isEmpty()) warnIfFailed(this, canvas_->exportImage(path));
+        }));
+    file->addAction(makeAction(
+        this, "exportChart", tr("Export &chart…"), QKeySequence(tr("Ctrl+Alt+E")), [this] {
             if (!currentChart()) return;
             const QString path = QFileDialog::getSaveFileName(
                 this, tr("Export the chart"), QString(),
                 tr("PNG image (*.png);;SVG drawing (*.svg);;CSV table (*.csv)"));
-            QString error;
-            if (!path.isEmpty() && !exportChart(path, &error))
-                QMessageBox::warning(this, tr("Export"), error);
+            if (!path.isEmpty()) warnIfFailed(this, exportChart(path));
         }));
-    file->addAction(make(
-        "exportMetrics", tr("Export run &metrics (CSV)…"), QKeySequence(tr("Ctrl+Alt+M")), [this] {
-            const QString path = QFileDialog::getSaveFileName(this, tr("Export the run's metrics"),
-                                                              QString(), tr("CSV table (*.csv)"));
-            QString error;
-            if (!path.isEmpty() && !exportRunMetrics(path, &error))
-                QMessageBox::warning(this, tr("Export"), error);
-        }));
+    file->addAction(makeAction(this, "exportMetrics", tr("Export run &metrics (CSV)…"),
+                               QKeySequence(tr("Ctrl+Alt+M")), [this] {
+                                   const QString path = QFileDialog::getSaveFileName(
+                                       this, tr("Export the run's metrics"), QString(),
+                                       tr("CSV table (*.csv)"));
+                                   if (!path.isEmpty()) warnIfFailed(this, exportRunMetrics(path));
+                               }));
     file->addSeparator();
-    file->addAction(make("closeTab", tr("Close &tab"), QKeySequence::Close, [this] {
+    file->addAction(makeAction(this, "closeTab", tr("Close &tab"), QKeySequence::Close, [this] {
         if (tabs_->currentIndex() > 0) emit tabs_->tabCloseRequested(tabs_->currentIndex());
     }));
-    file->addAction(make("quit", tr("&Quit"), QKeySequence::Quit, [this] { close(); }));
+    file->addAction(makeAction(this, "quit", tr("&Quit"), QKeySequence::Quit, [this] { close(); }));
+}
 
+void MainWindow::buildEditMenu() {
     QMenu* edit = menuBar()->addMenu(tr("&Edit"));
     QAction* undo = doc_->undoStack()->createUndoAction(this, tr("&Undo"));
     undo->setObjectName("undo");
@@ -289,44 +335,49 @@ void MainWindow::buildActions() {
     edit->addAction(undo);
     edit->addAction(redo);
     edit->addSeparator();
-    edit->addAction(make("delete", tr("&Delete"), QKeySequence::Delete,
-                         [this] { canvas_->deleteSelection(); }));
-    edit->addAction(make("connect", tr("&Link tool"), QKeySequence(tr("L")),
-                         [this] { canvas_->setTool(NetworkCanvas::Tool::Connect); }));
-    edit->addAction(make("autoLayout", tr("&Automatic layout"), QKeySequence(tr("Ctrl+Shift+L")),
-                         [this] { canvas_->autoLayout(); }));
+    edit->addAction(makeAction(this, "delete", tr("&Delete"), QKeySequence::Delete,
+                               [this] { canvas_->deleteSelection(); }));
+    edit->addAction(makeAction(this, "connect", tr("&Link tool"), QKeySequence(tr("L")),
+                               [this] { canvas_->setTool(NetworkCanvas::Tool::Connect); }));
+    edit->addAction(makeAction(this, "autoLayout", tr("&Automatic layout"),
+                               QKeySequence(tr("Ctrl+Shift+L")),
+                               [this] { canvas_->autoLayout(); }));
+}
 
+void MainWindow::buildViewMenu() {
     QMenu* view = menuBar()->addMenu(tr("&View"));
-    view->addAction(
-        make("zoomIn", tr("Zoom &in"), QKeySequence::ZoomIn, [this] { canvas_->zoomIn(); }));
-    view->addAction(
-        make("zoomOut", tr("Zoom &out"), QKeySequence::ZoomOut, [this] { canvas_->zoomOut(); }));
-    view->addAction(make("fit", tr("&Fit the network"), QKeySequence(tr("Ctrl+0")),
-                         [this] { canvas_->fitAll(); }));
-    view->addAction(make("expandAll", tr("&Expand every group"), QKeySequence(tr("Ctrl+Shift+E")),
-                         [this] { canvas_->expandAllGroups(true); }));
-    view->addAction(make("collapseAll", tr("&Collapse every group"),
-                         QKeySequence(tr("Ctrl+Shift+C")),
-                         [this] { canvas_->expandAllGroups(false); }));
-    QAction* mini = make("miniMap", tr("&Mini-map"), QKeySequence(tr("Ctrl+M")),
-                         [this](bool on) { canvas_->setMiniMapVisible(on); });
+    view->addAction(makeAction(this, "zoomIn", tr("Zoom &in"), QKeySequence::ZoomIn,
+                               [this] { canvas_->zoomIn(); }));
+    view->addAction(makeAction(this, "zoomOut", tr("Zoom &out"), QKeySequence::ZoomOut,
+                               [this] { canvas_->zoomOut(); }));
+    view->addAction(makeAction(this, "fit", tr("&Fit the network"), QKeySequence(tr("Ctrl+0")),
+                               [this] { canvas_->fitAll(); }));
+    view->addAction(makeAction(this, "expandAll", tr("&Expand every group"),
+                               QKeySequence(tr("Ctrl+Shift+E")),
+                               [this] { canvas_->expandAllGroups(true); }));
+    view->addAction(makeAction(this, "collapseAll", tr("&Collapse every group"),
+                               QKeySequence(tr("Ctrl+Shift+C")),
+                               [this] { canvas_->expandAllGroups(false); }));
+    QAction* mini = makeAction(this, "miniMap", tr("&Mini-map"), QKeySequence(tr("Ctrl+M")),
+                               [this](bool on) { canvas_->setMiniMapVisible(on); });
     mini->setCheckable(true);
     mini->setChecked(true);
     view->addAction(mini);
     view->addSeparator();
-    view->addAction(make("newChart", tr("&New chart"), QKeySequence(tr("Ctrl+Shift+N")), [this] {
-        LiveChartPanel* panel = addChartPanel();
-        QSettings().setValue("charts/count", int(charts_.size()));
-        lastChart_ = panel;
-    }));
+    view->addAction(
+        makeAction(this, "newChart", tr("&New chart"), QKeySequence(tr("Ctrl+Shift+N")), [this] {
+            LiveChartPanel* panel = addChartPanel();
+            QSettings().setValue("charts/count", int(charts_.size()));
+            lastChart_ = panel;
+        }));
     QMenu* themes = view->addMenu(tr("&Theme"));
     auto* themeGroup = new QActionGroup(this);
     for (const auto& [t, label] : {std::pair{Theme::System, tr("&System")},
                                    {Theme::Light, tr("&Light")},
                                    {Theme::Dark, tr("&Dark")}}) {
         const Theme which = t;
-        QAction* a = make("theme-" + themeName(t), label, QKeySequence(),
-                          [this, which] { setTheme(which); });
+        QAction* a = makeAction(this, "theme-" + themeName(t), label, QKeySequence(),
+                                [this, which] { setTheme(which); });
         a->setCheckable(true);
         a->setChecked(t == theme_);
         themeGroup->addAction(a);
@@ -334,14 +385,17 @@ void MainWindow::buildActions() {
     }
     view->addSeparator();
     viewMenu_ = view;
+}
 
+/// The Run menu and toolbar, with the speed slider.
+void MainWindow::buildRunControls() {
     QMenu* run = menuBar()->addMenu(tr("&Run"));
     QToolBar* bar = addToolBar(tr("Run"));
     bar->setObjectName("runToolBar");
     const auto icon = [this](QStyle::StandardPixmap p) { return style()->standardIcon(p); };
     QList<QAction*> runActions = {
-        make(
-            "run", tr("&Run"), QKeySequence(tr("F5")),
+        makeAction(
+            this, "run", tr("&Run"), QKeySequence(tr("F5")),
             [this] {
                 if (running_ && runState_ == core::RunnerState::Paused) {
                     controller_->setAnimate(true);
@@ -352,8 +406,8 @@ void MainWindow::buildActions() {
                 }
             },
             icon(QStyle::SP_MediaPlay)),
-        make(
-            "fast", tr("&Fast (no animation)"), QKeySequence(tr("Ctrl+F5")),
+        makeAction(
+            this, "fast", tr("&Fast (no animation)"), QKeySequence(tr("Ctrl+F5")),
             [this] {
                 if (running_) {
                     controller_->setAnimate(false);
@@ -365,8 +419,8 @@ void MainWindow::buildActions() {
                 }
             },
             icon(QStyle::SP_MediaSeekForward)),
-        make(
-            "step", tr("S&tep"), QKeySequence(tr("F10")),
+        makeAction(
+            this, "step", tr("S&tep"), QKeySequence(tr("F10")),
             [this] {
                 if (!running_) {
                     startRun(false);
@@ -375,16 +429,16 @@ void MainWindow::buildActions() {
                 controller_->step(1);
             },
             icon(QStyle::SP_MediaSkipForward)),
-        make("runUntil", tr("Run &until…"), QKeySequence(tr("Ctrl+U")),
-             [this] { runUntilDialog(); }),
-        make(
-            "pause", tr("&Pause"), QKeySequence(tr("F6")), [this] { controller_->pause(); },
+        makeAction(this, "runUntil", tr("Run &until…"), QKeySequence(tr("Ctrl+U")),
+                   [this] { runUntilDialog(); }),
+        makeAction(
+            this, "pause", tr("&Pause"), QKeySequence(tr("F6")), [this] { controller_->pause(); },
             icon(QStyle::SP_MediaPause)),
-        make(
-            "stop", tr("S&top"), QKeySequence(tr("Shift+F5")), [this] { controller_->stop(); },
-            icon(QStyle::SP_MediaStop)),
-        make(
-            "restart", tr("Restart with a &new seed"), QKeySequence(tr("Ctrl+Shift+F5")),
+        makeAction(
+            this, "stop", tr("S&top"), QKeySequence(tr("Shift+F5")),
+            [this] { controller_->stop(); }, icon(QStyle::SP_MediaStop)),
+        makeAction(
+            this, "restart", tr("Restart with a &new seed"), QKeySequence(tr("Ctrl+Shift+F5")),
             [this] {
                 canvas_->resetActivity();
                 controller_->restart(std::nullopt);
@@ -396,9 +450,14 @@ void MainWindow::buildActions() {
         bar->addAction(a);
     }
     run->addSeparator();
-    run->addAction(make("sweep", tr("S&weep…"), QKeySequence(tr("Ctrl+Shift+W")),
-                        [this] { openSweepDialog(); }));
+    run->addAction(makeAction(this, "sweep", tr("S&weep…"), QKeySequence(tr("Ctrl+Shift+W")),
+                              [this] { openSweepDialog(); }));
     bar->addSeparator();
+    buildSpeedSlider(bar);
+}
+
+/// Pacing: simulated seconds per wall-clock second, kept across sessions.
+void MainWindow::buildSpeedSlider(QToolBar* bar) {
     speed_ = new QSlider(Qt::Horizontal, this);
     speed_->setObjectName("speed");
     speed_->setRange(-4, 12);
@@ -415,26 +474,31 @@ void MainWindow::buildActions() {
         QSettings().setValue("run/speed", speed_->value());
     });
     setSpeedFromSlider();
+}
 
+void MainWindow::buildEditToolBar() {
     QToolBar* editBar = addToolBar(tr("Edit"));
     editBar->setObjectName("editToolBar");
-    editBar->addAction(undo);
-    editBar->addAction(redo);
+    editBar->addAction(action("undo"));
+    editBar->addAction(action("redo"));
     editBar->addAction(action("connect"));
     editBar->addAction(action("autoLayout"));
     editBar->addAction(action("fit"));
+}
 
+void MainWindow::buildHelpMenu() {
     QMenu* help = menuBar()->addMenu(tr("&Help"));
-    help->addAction(
-        make("guide", tr("Studio &guide"), QKeySequence::HelpContents, [this] { showGuide(); }));
-    help->addAction(make("scenarioHelp", tr("The scenario's &description"),
-                         QKeySequence(tr("Shift+F1")), [this] { raiseDescription(); }));
-    help->addAction(
-        make("libraryHelp", tr("Scenario &library…"), QKeySequence(), [this] { openLibrary(); }));
+    help->addAction(makeAction(this, "guide", tr("Studio &guide"), QKeySequence::HelpContents,
+                               [this] { showGuide(); }));
+    help->addAction(makeAction(this, "scenarioHelp", tr("The scenario's &description"),
+                               QKeySequence(tr("Shift+F1")), [this] { raiseDescription(); }));
+    help->addAction(makeAction(this, "libraryHelp", tr("Scenario &library…"), QKeySequence(),
+                               [this] { openLibrary(); }));
     help->addSeparator();
-    help->addAction(make("about", tr("&About DAIS Studio"), QKeySequence(), [this] {
+    help->addAction(makeAction(this, "about", tr("&About DAIS Studio"), QKeySequence(), [this] {
         QMessageBox::about(this, tr("About DAIS Studio"),
-                           tr("<b>DAIS Studio</b><p>Design decentralized-AI networks, simulate "
+                           tr("<b>DAIS Studio</b><p>Design decentralized-AI networks, "
+                              "simulate "
                               "them with a discrete-event engine and compare the runs.</p>"));
     }));
 }
@@ -457,8 +521,8 @@ QDockWidget* MainWindow::addDock(const QString& name, const QString& title, QWid
 }
 
 void MainWindow::buildDocks() {
-    QDockWidget* palette =
-        addDock("paletteDock", tr("Palette"), createPalette(canvas_, this), Qt::LeftDockWidgetArea);
+    QDockWidget* palette = addDock("paletteDock", tr("Palette"), new RolePalette(canvas_, this),
+                                   Qt::LeftDockWidgetArea);
 
     // Layers: enable and pick one to configure it in the property panel.
     layers_ = new QListWidget(this);
@@ -466,17 +530,19 @@ void MainWindow::buildDocks() {
     connect(layers_, &QListWidget::itemChanged, this, [this](QListWidgetItem* item) {
         const std::string id = item->data(Qt::UserRole).toString().toStdString();
         const bool on = item->checkState() == Qt::Checked;
-        const Json* settings = doc_->at("/layers/" + id);
+        const std::string layer = core::childPointer("/layers", id);
+        const Json* settings = doc_->at(layer);
         if (on && !settings)
-            doc_->set(tr("Enable %1").arg(item->text()), "/layers/" + id, Json::object());
+            doc_->set(tr("Enable %1").arg(item->text()), layer, Json::object());
         else if (on && settings && settings->contains("enabled"))
-            doc_->remove(tr("Enable %1").arg(item->text()), "/layers/" + id + "/enabled");
+            doc_->remove(tr("Enable %1").arg(item->text()), layer + "/enabled");
         else if (!on && settings &&
                  !(settings->contains("enabled") && !(*settings)["enabled"].get<bool>()))
-            doc_->set(tr("Disable %1").arg(item->text()), "/layers/" + id + "/enabled", false);
+            doc_->set(tr("Disable %1").arg(item->text()), layer + "/enabled", false);
     });
     connect(layers_, &QListWidget::itemClicked, this, [this](QListWidgetItem* item) {
-        properties_->showTarget("/layers/" + item->data(Qt::UserRole).toString().toStdString());
+        properties_->showTarget(
+            core::childPointer("/layers", item->data(Qt::UserRole).toString().toStdString()));
     });
     QDockWidget* layersDock = addDock("layersDock", tr("Layers"), layers_, Qt::LeftDockWidgetArea);
     tabifyDockWidget(palette, layersDock);
@@ -566,22 +632,20 @@ ChartWidget* MainWindow::currentChart() const {
     return p ? p->chart() : nullptr;
 }
 
-bool MainWindow::exportChart(const QString& path, QString* error) {
+core::Result<void> MainWindow::exportChart(const QString& path) {
     ChartWidget* chart = currentChart();
+    if (!chart) return core::Error{tr("There is no chart to export.").toStdString()};
     const QString suffix = QFileInfo(path).suffix().toLower();
-    if (!chart) {
-        if (error) *error = tr("There is no chart to export.");
-        return false;
-    }
-    if (suffix == "png") return chart->exportPng(path, error);
-    if (suffix == "svg") return chart->exportSvg(path, error);
-    if (suffix == "csv") return chart->exportCsv(path, error);
-    if (error) *error = tr("%1: choose a file name ending in .png, .svg or .csv.").arg(path);
-    return false;
+    if (suffix != "png" && suffix != "svg" && suffix != "csv")
+        return core::Error{
+            tr("%1: choose a file name ending in .png, .svg or .csv.").arg(path).toStdString()};
+    if (suffix == "png") return chart->exportPng(path);
+    if (suffix == "svg") return chart->exportSvg(path);
+    return chart->exportCsv(path);
 }
 
-bool MainWindow::exportRunMetrics(const QString& path, QString* error) {
-    return metrics_->exportCsv(path, error);
+core::Result<void> MainWindow::exportRunMetrics(const QString& path) {
+    return metrics_->exportCsv(path);
 }
 
 RunChartsView* MainWindow::openStoredRun(qint64 runId) {
@@ -675,7 +739,7 @@ void MainWindow::refreshLayers() {
         item->setData(Qt::UserRole, QString::fromStdString(d.id));
         item->setToolTip(QString::fromStdString(d.summary));
         item->setFlags(item->flags() | Qt::ItemIsUserCheckable);
-        const Json* s = doc_->at("/layers/" + d.id);
+        const Json* s = doc_->at(core::childPointer("/layers", d.id));
         const bool on = s && !(s->contains("enabled") && (*s)["enabled"].is_boolean() &&
                                !(*s)["enabled"].get<bool>());
         item->setCheckState(on ? Qt::Checked : Qt::Unchecked);

@@ -9,6 +9,7 @@
 
 #include <memory>
 
+#include "dais/core/result.h"
 #include "dais/core/runner.h"
 #include "ui/theme.h"
 
@@ -22,6 +23,7 @@ class QPlainTextEdit;
 class QListWidget;
 class QStackedWidget;
 class QTabWidget;
+class QToolBar;
 class QDockWidget;
 
 namespace dais::store {
@@ -72,9 +74,9 @@ class MainWindow : public QMainWindow {
     /// comparison, else the live chart panel used last.
     ChartWidget* currentChart() const;
     /// Writes the current chart as PNG, SVG or CSV, by the file's extension.
-    bool exportChart(const QString& path, QString* error = nullptr);
+    core::Result<void> exportChart(const QString& path);
     /// Writes every metric point of the current run as CSV.
-    bool exportRunMetrics(const QString& path, QString* error = nullptr);
+    core::Result<void> exportRunMetrics(const QString& path);
 
     /// Opens a stored run's charts in a tab (or shows its tab when it is open).
     RunChartsView* openStoredRun(qint64 runId);
@@ -93,8 +95,23 @@ class MainWindow : public QMainWindow {
     void closeEvent(QCloseEvent* event) override;
 
   private:
+    // Building the window, in this order.
+    void buildCentralTabs();
+    void openRunStore();
     void buildActions();
+    void buildFileMenu();
+    void buildEditMenu();
+    void buildViewMenu();
+    void buildRunControls();
+    void buildSpeedSlider(QToolBar* bar);
+    void buildEditToolBar();
+    void buildHelpMenu();
     void buildDocks();
+    void buildStatusBar();
+    void followDocument();
+    void followRun();
+    void restoreWindow();
+
     void updateTitle();
     void updateRunActions();
     void showSnapshot(const core::RunnerSnapshot& s);
@@ -107,7 +124,6 @@ class MainWindow : public QMainWindow {
     bool saveAs();
     void runUntilDialog();
     void setSpeedFromSlider();
-    void buildChartDocks();
     void showGuide();
     void openLibrary();
     void raiseDescription();

@@ -3,28 +3,33 @@
 // by hand (place nodes from the palette, connect them, move, delete) and animated while a run
 // goes (messages travelling along links, nodes coloured by what they do).
 //
-// It draws from a NetworkLayout (the network as a run of the scenario builds it), so generated
-// links and gateways appear as they will exist. A group is one item until it is expanded; then
-// its members are drawn by one item that paints them all at once. Links that the user wrote
-// are items of their own (selectable); generated ones are painted in spatial tiles. Where a
-// node is drawn: its geographic position when it has one (or when its region places it), else
-// the studio's own position for it (kept in the document's "ui" section, never read by a run),
-// else where the automatic layout puts it.
+// It draws from a NetworkStructure (the network as a run of the scenario builds it), so
+// generated links and gateways appear as they will exist. A group is one item until it is
+// expanded; then its members are drawn by one item that paints them all at once. Links that the
+// user wrote are items of their own (selectable); generated ones are painted in spatial tiles.
+// Where things are drawn is CanvasLayout's business; what an edit does to the document is
+// ScenarioEditor's. The canvas turns clicks into those edits and draws the result.
 
+#include <QColor>
 #include <QElapsedTimer>
-#include <QGraphicsView>
+#include <QLineF>
 #include <QWidget>
 
+#include <map>
 #include <memory>
 #include <set>
 #include <string>
 #include <unordered_map>
 #include <vector>
 
-#include "run/network_layout.h"
+#include "dais/core/result.h"
+#include "run/network_structure.h"
+#include "ui/canvas_layout.h"
 #include "ui/role_icons.h"
 #include "ui/scenario_document.h"
+#include "ui/scenario_editor.h"
 
+class QGraphicsItem;
 class QGraphicsScene;
 class QTimer;
 
@@ -38,17 +43,16 @@ class LinkItem;
 class LinkTileItem;
 class ActivityOverlay;
 class MiniMap;
+class NetworkView;
 
 /// What is selected on the canvas, for the property panel.
 struct CanvasSelection {
     enum class Kind { None, Node, Group, Link, Region, Member, Several };
     Kind kind = Kind::None;
     std::string pointer;  ///< the JSON pointer of what is selected in the document, if any
-    std::uint32_t node = NetworkLayout::kNone;  ///< Member and Node: its index in the layout
-    int count = 0;                              ///< Several: how many items
+    std::uint32_t node = NetworkStructure::kNone;  ///< Member and Node: its index in the structure
+    int count = 0;                                 ///< Several: how many items
 };
-
-class NetworkView;
 
 class NetworkCanvas : public QWidget {
     Q_OBJECT
@@ -58,9 +62,9 @@ class NetworkCanvas : public QWidget {
     explicit NetworkCanvas(ScenarioDocument* document, QWidget* parent = nullptr);
     ~NetworkCanvas() override;
 
-    /// Draws this layout (of the document's network, or of a run about to start).
-    void setNetworkLayout(std::shared_ptr<const NetworkLayout> layout);
-    std::shared_ptr<const NetworkLayout> networkLayout() const { return layout_; }
+    /// Draws this network (the document's, or a run's about to start).
+    void setNetworkStructure(std::shared_ptr<const NetworkStructure> structure);
+    std::shared_ptr<const NetworkStructure> networkStructure() const { return structure_; }
 
     void setTool(Tool tool, const QString& role = {}, bool group = false);
     Tool tool() const { return tool_; }
@@ -81,7 +85,7 @@ class NetworkCanvas : public QWidget {
     void fitAll();
     void setMiniMapVisible(bool visible);
 
-    /// Selects a node by its layout index (expanding its group) and centres it.
+    /// Selects a node by its index in the structure (expanding its group) and centres it.
     void selectNode(std::uint32_t node);
     CanvasSelection selection() const { return selection_; }
     /// Selects what a JSON pointer names (a node, group, link or region of the document).
@@ -95,7 +99,7 @@ class NetworkCanvas : public QWidget {
     void setAnimateMessages(bool on) { animateMessages_ = on; }
 
     /// Writes the canvas as it is drawn (whole network) to PNG or SVG.
-    bool exportImage(const QString& path, QString* error = nullptr);
+    core::Result<void> exportImage(const QString& path);
 
     NetworkView* view() const { return view_; }
     QGraphicsScene* scene() const { return scene_; }
@@ -105,7 +109,7 @@ class NetworkCanvas : public QWidget {
     int messagesInFlight() const;
     /// What the network's items cover in the scene (the activity overlay left out).
     QRectF contentBounds() const;
-    /// The scene position a layout node is drawn at.
+    /// The scene position a node is drawn at.
     QPointF nodeScenePos(std::uint32_t node) const;
 
   signals:
@@ -123,26 +127,37 @@ class NetworkCanvas : public QWidget {
     friend class NetworkView;
     friend class NodeItem;
     friend class GroupItem;
+    /// The structure was built again from the document (or only studio positions changed).
+    void documentValidated();
+    /// The scene made again from the structure and the document, keeping the selection.
     void rebuild();
-    /// Where everything is drawn. `studioPositions` false: as if the document kept no studio
-    /// positions (what the automatic layout starts from).
-    void computePositions(bool studioPositions = true);
+    void addRegionItems();
+    void addNodeItems(const std::map<std::string, std::vector<QColor>>& badges);
+    void addGroupItems(const std::map<std::string, std::vector<QColor>>& badges);
     /// Rebuilds the links on the next turn of the event loop (coalesces a drag's moves).
     void rebuildLinks();
     void buildLinks();
+    /// Generated links, painted in spatial tiles.
+    void addLinkTiles(const std::vector<QLineF>& thin, const std::vector<QLineF>& thick);
+    /// The spacing of automatic positions, in scene units (node items show their labels once
+    /// it is drawn wide enough).
+    double unit() const { return positions_.unit; }
     void highlightMember(std::uint32_t node);
     void refreshActivity();
     void updateSelection();
     void itemsMoved(const std::vector<QGraphicsItem*>& items);
     std::string pointerAt(const QPointF& scenePos) const;
+    /// The id of the region whose disc holds a scene point, or "".
+    std::string regionAt(const QPointF& scenePos) const;
     void tick();
     QPointF displayPos(std::uint32_t node) const;
 
     ScenarioDocument* doc_;
+    ScenarioEditor editor_;
     NetworkView* view_ = nullptr;
     QGraphicsScene* scene_ = nullptr;
     MiniMap* miniMap_ = nullptr;
-    std::shared_ptr<const NetworkLayout> layout_;
+    std::shared_ptr<const NetworkStructure> structure_;
     Tool tool_ = Tool::Select;
     QString placeRole_;
     bool placeGroup_ = false;
@@ -151,18 +166,13 @@ class NetworkCanvas : public QWidget {
     bool linksPending_ = false;
     bool fitPending_ = true;
     bool fitting_ = false;      ///< the view shows the whole network (no zoom or pan since)
-    std::string builtNetwork_;  // the network (and seed) the layout was built from
-    std::uint32_t highlightedMember_ = NetworkLayout::kNone;
+    std::string builtNetwork_;  // the network (and seed) the structure was built from
+    std::uint32_t highlightedMember_ = NetworkStructure::kNone;
 
-    // Where things are drawn (scene coordinates).
-    std::vector<QPointF> explicitPos_;  // per layout node that is not a group member
-    std::vector<QPointF> groupCentre_;  // per group
-    std::vector<double> groupRadius_;   // per group: its members' disc on the canvas
-    std::vector<QPointF> memberPos_;    // per layout node; members only
-    double unit_ = 100;                 // spacing of automatic positions, scene units
-    std::set<std::string> expanded_;    // ids of expanded groups
+    CanvasPositions positions_;       // where things are drawn
+    std::set<std::string> expanded_;  // ids of expanded groups
 
-    std::vector<NodeItem*> nodeItems_;  // per layout node (nullptr for members)
+    std::vector<NodeItem*> nodeItems_;  // per node (nullptr for members)
     std::vector<GroupItem*> groupItems_;
     std::vector<MemberCloudItem*> clouds_;
     std::vector<LinkItem*> linkItems_;
@@ -171,54 +181,11 @@ class NetworkCanvas : public QWidget {
     ActivityOverlay* overlay_ = nullptr;
 
     // Run state.
-    std::vector<NodeState> states_;  // per layout node
+    std::vector<NodeState> states_;  // per node
     bool animateMessages_ = true;
     QTimer* frameTimer_ = nullptr;
     double batchNow_ = 0, previousNow_ = 0, displayNow_ = 0;  // simulated seconds
     QElapsedTimer batchClock_;
 };
-
-/// The view: zoom with the wheel, pan with the middle button (or space and drag), rubber-band
-/// selection, drops from the palette, and the tools' clicks.
-class NetworkView : public QGraphicsView {
-    Q_OBJECT
-  public:
-    NetworkView(QGraphicsScene* scene, NetworkCanvas* canvas);
-    /// Paint time of the last frames, for measurements (milliseconds).
-    const std::vector<double>& frameTimes() const { return frameTimes_; }
-    void clearFrameTimes() { frameTimes_.clear(); }
-
-  protected:
-    void wheelEvent(QWheelEvent* event) override;
-    void mousePressEvent(QMouseEvent* event) override;
-    void mouseMoveEvent(QMouseEvent* event) override;
-    void mouseReleaseEvent(QMouseEvent* event) override;
-    void mouseDoubleClickEvent(QMouseEvent* event) override;
-    void keyPressEvent(QKeyEvent* event) override;
-    void keyReleaseEvent(QKeyEvent* event) override;
-    void dragEnterEvent(QDragEnterEvent* event) override;
-    void dragMoveEvent(QDragMoveEvent* event) override;
-    void dropEvent(QDropEvent* event) override;
-    void paintEvent(QPaintEvent* event) override;
-    void drawBackground(QPainter* painter, const QRectF& rect) override;
-    void drawForeground(QPainter* painter, const QRectF& rect) override;
-    void scrollContentsBy(int dx, int dy) override;
-
-  private:
-    NetworkCanvas* canvas_;
-    bool panning_ = false, spaceHeld_ = false;
-    QPoint panFrom_;
-    std::string connectFrom_;
-    QPointF connectStart_, connectEnd_;
-    std::vector<QGraphicsItem*> pressedSelection_;
-    std::vector<QPointF> pressedPositions_;
-    std::vector<double> frameTimes_;
-};
-
-/// The palette of roles: drag one onto the canvas, or click it and then click the canvas.
-QWidget* createPalette(NetworkCanvas* canvas, QWidget* parent);
-
-/// The MIME type of a role dragged from the palette ("<role>" or "group:<role>").
-inline constexpr const char* kRoleMimeType = "application/x-dais-role";
 
 }  // namespace dais::studio

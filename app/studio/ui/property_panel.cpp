@@ -9,6 +9,7 @@
 #include <QTimer>
 #include <QVBoxLayout>
 
+#include "dais/core/json_pointer.h"
 #include "dais/core/layer_registry.h"
 #include "dais/core/scenario.h"
 
@@ -49,13 +50,6 @@ QString valueText(const Json* v) {
 std::string typeOf(const Json& schema) {
     const auto it = schema.find("type");
     return it != schema.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
-
-std::string escapeToken(const std::string& t) {
-    std::string out;
-    for (char c : t)
-        out += c == '~' ? "~0" : c == '/' ? "~1" : std::string(1, c);
-    return out;
 }
 
 }  // namespace
@@ -160,7 +154,7 @@ void PropertyPanel::addSchemaFields(const std::string& base, const Json& schema,
     if (!schema.contains("properties")) return;
     for (const auto& [name, raw] : schema["properties"].items()) {
         const Json& field = resolve(schema_, raw);
-        const std::string pointer = base + "/" + escapeToken(name);
+        const std::string pointer = core::childPointer(base, name);
         const QString help = describe(schema_, raw);
         QString label = QString::fromStdString(name);
         label.replace('_', ' ');
@@ -244,7 +238,7 @@ void PropertyPanel::commitText(const std::string& pointer, const QString& text, 
 
 void PropertyPanel::addLayerFields(const std::string& id) {
     const core::LayerFactory* factory = core::LayerRegistry::installed().find(id);
-    const std::string base = "/layers/" + escapeToken(id);
+    const std::string base = core::childPointer("/layers", id);
     if (!factory) {
         title_->setText(QString::fromStdString(id));
         summary_->setText(tr("No installed layer has the id \"%1\": the scenario cannot run "
@@ -257,7 +251,7 @@ void PropertyPanel::addLayerFields(const std::string& id) {
                                                 QString::fromStdString(d.version)));
     summary_->setText(QString::fromStdString(d.summary));
     for (const core::ParamSpec& p : d.params) {
-        const std::string pointer = base + "/" + escapeToken(p.name);
+        const std::string pointer = core::childPointer(base, p.name);
         QString help = QString::fromStdString(p.help);
         if (p.min || p.max)
             help += tr("\nRange: %1 to %2")

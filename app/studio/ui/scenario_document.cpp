@@ -9,21 +9,18 @@
 #include <fstream>
 #include <set>
 
+#include "dais/core/json_pointer.h"
 #include "dais/core/layer_registry.h"
 
 namespace dais::studio {
 
 namespace {
 
-/// The parent's pointer and the last token of a pointer ("/a/b" -> "/a", "b").
-std::pair<std::string, std::string> splitPointer(const std::string& pointer) {
+/// The parent's pointer and the last token, unescaped, of a pointer ("/a/b~1c" -> "/a", "b/c").
+std::pair<std::string, std::string> parentAndLastToken(const std::string& pointer) {
     const std::size_t slash = pointer.rfind('/');
     if (slash == std::string::npos) return {"", pointer};
-    std::string token = pointer.substr(slash + 1);
-    // JSON pointer escapes: ~1 is '/', ~0 is '~'.
-    for (std::size_t i = 0; (i = token.find('~', i)) != std::string::npos; ++i)
-        token.replace(i, 2, token.compare(i, 2, "~1") == 0 ? "/" : "~");
-    return {pointer.substr(0, slash), token};
+    return {pointer.substr(0, slash), core::unescapePointerToken(pointer.substr(slash + 1))};
 }
 
 std::optional<std::size_t> arrayIndex(const std::string& token, std::size_t size, bool insert) {
@@ -44,7 +41,7 @@ std::optional<Change> applyChange(Json& doc, const Change& change) {
         doc = *change.after;
         return inverse;
     }
-    const auto [parentPointer, token] = splitPointer(change.pointer);
+    const auto [parentPointer, token] = parentAndLastToken(change.pointer);
     Json* parent = &doc;
     try {
         const Json::json_pointer ptr(parentPointer);

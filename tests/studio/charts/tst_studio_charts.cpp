@@ -440,8 +440,7 @@ class TestStudioCharts : public QObject {
         w.addIntervalSeries(QStringLiteral("c"), {{0, 1, 0.5, 1.5}, {1, 2, 1.5, 2.5}});
         w.refreshNow();
         QCOMPARE(w.chart()->axes(Qt::Horizontal).size(), 1);
-        QString e;
-        w.exportPng(path("switch.png"), &e);
+        QVERIFY(w.exportPng(path("switch.png")));
         keep(path("switch.png"));
     }
 
@@ -487,8 +486,7 @@ class TestStudioCharts : public QObject {
             w.append(a, i * 0.02, i * 1.5);
             w.append(b, i * 0.02, std::sqrt(i));
         }
-        QString error;
-        QVERIFY2(w.exportPng(path("chart.png"), &error), qPrintable(error));
+        QVERIFY(w.exportPng(path("chart.png")));
         QImage png(path("chart.png"));
         QVERIFY(!png.isNull());
         QCOMPARE(png.size(), w.size() * 2);
@@ -496,7 +494,7 @@ class TestStudioCharts : public QObject {
         QVERIFY(pixelsNear(png, w.seriesColor(a)) > 200);
         keep(path("chart.png"));
 
-        QVERIFY2(w.exportSvg(path("chart.svg"), &error), qPrintable(error));
+        QVERIFY(w.exportSvg(path("chart.svg")));
         QFile svg(path("chart.svg"));
         QVERIFY(svg.open(QIODevice::ReadOnly));
         QXmlStreamReader xml(&svg);
@@ -511,7 +509,7 @@ class TestStudioCharts : public QObject {
         QVERIFY(sawName);
         QVERIFY(sawTitle);
 
-        QVERIFY2(w.exportCsv(path("chart.csv"), &error), qPrintable(error));
+        QVERIFY(w.exportCsv(path("chart.csv")));
         QFile csv(path("chart.csv"));
         QVERIFY(csv.open(QIODevice::ReadOnly | QIODevice::Text));
         const QStringList lines =
@@ -523,19 +521,18 @@ class TestStudioCharts : public QObject {
 
         // Where nothing can be written: false and a message naming the file.
         const QString bad = path("missing-folder/chart");
-        QVERIFY(!w.exportPng(bad + ".png", &error));
-        QVERIFY2(error.contains(bad), qPrintable(error));
-        QVERIFY(!w.exportSvg(bad + ".svg", &error));
-        QVERIFY(error.contains(bad));
-        QVERIFY(!w.exportCsv(bad + ".csv", &error));
-        QVERIFY(error.contains(bad));
+        for (const auto& failed :
+             {w.exportPng(bad + ".png"), w.exportSvg(bad + ".svg"), w.exportCsv(bad + ".csv")}) {
+            QVERIFY(!failed);
+            const QString message = QString::fromStdString(failed.error().message);
+            QVERIFY2(message.contains(bad), qPrintable(message));
+        }
     }
 
     void intervalCsvAndHiddenExport() {
         ChartWidget w;  // never shown
         w.addIntervalSeries(QStringLiteral("accuracy"), {{1, 0.5, 0.4, 0.6}, {2, 0.7, 0.6, 0.8}});
-        QString error;
-        QVERIFY2(w.exportCsv(path("intervals.csv"), &error), qPrintable(error));
+        QVERIFY(w.exportCsv(path("intervals.csv")));
         QFile csv(path("intervals.csv"));
         QVERIFY(csv.open(QIODevice::ReadOnly | QIODevice::Text));
         const QStringList lines =
@@ -543,7 +540,7 @@ class TestStudioCharts : public QObject {
         QCOMPARE(lines, QStringList({QStringLiteral("series,x,mean,low,high"),
                                      QStringLiteral("accuracy,1,0.5,0.4,0.6"),
                                      QStringLiteral("accuracy,2,0.7,0.6,0.8")}));
-        QVERIFY2(w.exportPng(path("hidden.png"), &error), qPrintable(error));
+        QVERIFY(w.exportPng(path("hidden.png")));
         keep(path("hidden.png"));
         const QImage png(path("hidden.png"));
         QVERIFY(png.width() >= 640);
@@ -574,11 +571,10 @@ class TestStudioCharts : public QObject {
                                                                     {90, 0.73, 0.71, 0.76}});
             showChart(w, {960, 560});
             const QString file = path(name);
-            QString error;
-            if (!w.exportPng(file, &error)) qWarning("%s", qPrintable(error));
+            if (const auto png = w.exportPng(file); !png)
+                qWarning("%s", png.error().message.c_str());
             keep(file);
-            QVERIFY2(w.exportSvg(path(QString(name).replace(".png", ".svg")), &error),
-                     qPrintable(error));
+            QVERIFY(w.exportSvg(path(QString(name).replace(".png", ".svg"))));
             keep(path(QString(name).replace(".png", ".svg")));
             color = w.seriesColor(0);
             image = QImage(file);

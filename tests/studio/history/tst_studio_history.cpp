@@ -413,14 +413,15 @@ class TestStudioHistory : public QObject {
         const QStringList flines = QString::fromUtf8(ff.readAll()).split('\n', Qt::SkipEmptyParts);
         QCOMPARE(flines.size(), f->rowCount() + 1);
         QVERIFY(flines.front().startsWith(QStringLiteral("Metric,Unit,#")));
-        QVERIFY(chart->exportPng(dir_.filePath("compare.png"), &error));
+        QVERIFY(chart->exportPng(dir_.filePath("compare.png")));
         QVERIFY(!QImage(dir_.filePath("compare.png")).isNull());
         const auto refused = view.exportMetricsCsv(dir_.filePath("no/such/dir/x.csv"));
         QVERIFY(!refused.ok());
         QVERIFY(refused.error().message.find("no/such/dir") != std::string::npos);
         if (const QByteArray keep = qgetenv("DAIS_CHART_SNAPSHOTS"); !keep.isEmpty()) {
             QDir().mkpath(QString::fromLocal8Bit(keep));
-            chart->exportPng(QDir(QString::fromLocal8Bit(keep)).filePath("compare.png"));
+            static_cast<void>(
+                chart->exportPng(QDir(QString::fromLocal8Bit(keep)).filePath("compare.png")));
         }
     }
 
@@ -469,9 +470,11 @@ class TestStudioHistory : public QObject {
         QVERIFY(chart->seriesName(0).contains(QStringLiteral("rate=300")));
         if (const QByteArray keep = qgetenv("DAIS_CHART_SNAPSHOTS"); !keep.isEmpty()) {
             QDir().mkpath(QString::fromLocal8Bit(keep));
-            chart->exportPng(QDir(QString::fromLocal8Bit(keep)).filePath("sweep-categories.png"));
+            static_cast<void>(chart->exportPng(
+                QDir(QString::fromLocal8Bit(keep)).filePath("sweep-categories.png")));
             dialog.parameterChooser()->setCurrentIndex(0);
-            chart->exportPng(QDir(QString::fromLocal8Bit(keep)).filePath("sweep-numeric.png"));
+            static_cast<void>(
+                chart->exportPng(QDir(QString::fromLocal8Bit(keep)).filePath("sweep-numeric.png")));
         }
         // Stored as `dais sweep` stores it.
         QVERIFY(dialog.sweepId() > 0);

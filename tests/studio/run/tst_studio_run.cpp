@@ -28,6 +28,7 @@
 #include "dais/core/layer_registry.h"
 #include "dais/store/run_store.h"
 #include "run/event_log.h"
+#include "run/event_loop_gap_probe.h"
 #include "run/live_chart_panel.h"
 #include "run/live_metrics.h"
 #include "run/run_controller.h"
@@ -60,7 +61,7 @@ struct Recorder {
     std::vector<std::shared_ptr<const core::MetricBatch>> metrics;
     std::vector<std::shared_ptr<const TraceBatch>> traces;
     std::vector<std::shared_ptr<const ActivityBatch>> activity;
-    std::shared_ptr<const NetworkLayout> layout;
+    std::shared_ptr<const NetworkStructure> structure;
     std::shared_ptr<const core::RunReport> report;
     QString failure;
     int prepared = 0, finished = 0;
@@ -72,7 +73,7 @@ struct Recorder {
         QObject::connect(&c, &RunController::prepared, [this, note](auto l) {
             note("prepared");
             ++prepared;
-            layout = l;
+            structure = l;
         });
         QObject::connect(&c, &RunController::failed, [this, note](const QString& m) {
             note("failed");
@@ -135,13 +136,13 @@ bool waitPaused(const Recorder& r, int ms = 10000) {
         ms);
 }
 
-/// A small layout for the event log: two named nodes and a group of three.
-std::shared_ptr<const NetworkLayout> smallLayout() {
-    auto l = std::make_shared<NetworkLayout>();
+/// A small network structure for the event log: two named nodes and a group of three.
+std::shared_ptr<const NetworkStructure> smallStructure() {
+    auto l = std::make_shared<NetworkStructure>();
     l->nodes.resize(5);
     l->nodes[0].id = "server";
     l->nodes[1].id = "gateway";
-    NetworkLayout::Group g;
+    NetworkStructure::Group g;
     g.id = "phones";
     g.first = 2;
     g.count = 3;
@@ -188,8 +189,8 @@ class TestStudioRun : public QObject {
         QCOMPARE(r.prepared, 1);
         QCOMPARE(r.finished, 1);
         QVERIFY(r.failure.isEmpty());
-        QVERIFY(r.layout);
-        QCOMPARE(r.layout->nodes.size(), std::size_t{2});
+        QVERIFY(r.structure);
+        QCOMPARE(r.structure->nodes.size(), std::size_t{2});
         // prepared comes first, finished last, snapshots and metrics in between.
         QCOMPARE(r.order.front(), std::string("prepared"));
         QCOMPARE(r.order.back(), std::string("finished"));
@@ -379,7 +380,7 @@ class TestStudioRun : public QObject {
         QCOMPARE(log.row(0).text, trace->front().text);
         QCOMPARE(log.row(0).time, sim::SimTime{0});
         QCOMPARE(log.nodeName(log.row(0).node),
-                 QString::fromStdString(r.layout->name(log.row(0).node)));
+                 QString::fromStdString(r.structure->name(log.row(0).node)));
         QCOMPARE(log.layers().front(), QString("federated"));
     }
 
@@ -419,7 +420,7 @@ class TestStudioRun : public QObject {
         for (const auto& a : r.activity) {
             for (const auto& h : a->hops) {
                 QVERIFY(h.start <= h.arrive);
-                QVERIFY(h.from < r.layout->nodes.size() && h.to < r.layout->nodes.size());
+                QVERIFY(h.from < r.structure->nodes.size() && h.to < r.structure->nodes.size());
                 QVERIFY(h.from != h.to);
                 QVERIFY(h.bytes > 0);
             }
@@ -496,7 +497,7 @@ class TestStudioRun : public QObject {
     void eventLogFiltersAndActivatesNodes() {
         EventLogView view;
         EventLogModel& log = *view.model();
-        log.reset(smallLayout());
+        log.reset(smallStructure());
         TraceBatch traces;
         traces.lines = {line(0, 0, "federated", "round 1 started"),
                         line(1, 2, "federated", "client phones[0] trained"),
@@ -569,7 +570,7 @@ class TestStudioRun : public QObject {
 
         // Clearing for a new run keeps the chosen layer.
         view.layerBox()->setCurrentIndex(view.layerBox()->findData(QString("fault")));
-        log.reset(smallLayout());
+        log.reset(smallStructure());
         QCOMPARE(log.rowCount(), 0);
         QCOMPARE(view.layerBox()->currentData().toString(), QString("fault"));
         log.appendTraces(traces);
@@ -921,19 +922,13 @@ class TestStudioRun : public QObject {
         QObject::connect(&c, &RunController::metrics, [&] { end("metrics"); });
         QObject::connect(&c, &RunController::traces, [&] { end("traces"); });
         QObject::connect(&c, &RunController::activity, [&] { end("activity"); });
-        qint64 lastTurn = 0, longestGap = 0, slowTurns = 0;
-        QTimer turns;
-        QObject::connect(&turns, &QTimer::timeout, [&] {
-            const qint64 now = clock.nsecsElapsed();
-            if (lastTurn > 0) longestGap = std::max(longestGap, now - lastTurn);
-            if (lastTurn > 0 && now - lastTurn > 16'000'000) ++slowTurns;
-            lastTurn = now;
-        });
+        // At every turn of the event loop; the gaps longer than a 60 Hz frame are kept.
+        EventLoopGapProbe turns(clock, 0, 16'000'000);
         std::shared_ptr<const core::RunReport> report;
         QObject::connect(&c, &RunController::finished, [&](const auto& r) { report = r; });
         const qint64 start = clock.nsecsElapsed();
         c.start(*s, {});
-        turns.start(0);
+        turns.start();
         QVERIFY(waitIdle(c, 50000));
         turns.stop();
         QVERIFY(report);
@@ -944,8 +939,8 @@ class TestStudioRun : public QObject {
         qInfo("GUI thread: %lld signals handled, longest %.2f ms (%s), mean %.3f ms", handled,
               static_cast<double>(longest) * 1e-6, longestName,
               handled > 0 ? static_cast<double>(total) * 1e-6 / static_cast<double>(handled) : 0.0);
-        qInfo("event loop: longest gap between turns %.2f ms, %lld gaps over 16 ms",
-              static_cast<double>(longestGap) * 1e-6, slowTurns);
+        qInfo("event loop: longest gap between turns %.2f ms, %zu gaps over 16 ms",
+              static_cast<double>(turns.longest()) * 1e-6, turns.gaps().size());
         chart.chart()->refreshNow();
         QVERIFY(chart.chart()->pointCount(0) > 0);
         qInfo("activity: %zu hops delivered, %llu dropped, %zu node changes; %d log rows", hops,

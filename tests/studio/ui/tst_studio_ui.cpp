@@ -26,6 +26,7 @@
 #include "run/run_controller.h"
 #include "ui/main_window.h"
 #include "ui/network_canvas.h"
+#include "ui/network_view.h"
 #include "ui/property_panel.h"
 #include "ui/scenario_document.h"
 #include "ui/scenario_library.h"
@@ -200,7 +201,7 @@ class TestStudioUi : public QObject {
         QVERIFY(w.openFile(QStringLiteral(DAIS_SOURCE_DIR) + "/scenarios/hospitals.dais.json"));
         QTRY_VERIFY(w.document()->valid());
         // The opened network is drawn at once, and its group expands to its ten members.
-        QVERIFY(w.canvas()->networkLayout());
+        QVERIFY(w.canvas()->networkStructure());
         const int collapsed = w.canvas()->drawnNodeCount();
         w.canvas()->expandAllGroups(true);
         QCOMPARE(w.canvas()->drawnNodeCount(), collapsed - 1 + 10);
@@ -279,8 +280,12 @@ class TestStudioUi : public QObject {
 
         // Export the comparison's chart as PNG, SVG and CSV, and check each file.
         const QString png = dir_.filePath("compare.png");
-        QString error;
-        QVERIFY2(w.exportChart(png, &error), qPrintable(error));
+        // A failed export's message, for QVERIFY2.
+        const auto why = [](const dais::core::Result<void>& r) {
+            return r ? QByteArray() : QByteArray::fromStdString(r.error().message);
+        };
+        const auto pngWritten = w.exportChart(png);
+        QVERIFY2(pngWritten, why(pngWritten).constData());
         const QImage image(png);
         QVERIFY(!image.isNull());
         QVERIFY(image.width() >= 200 && image.height() >= 150);
@@ -289,20 +294,22 @@ class TestStudioUi : public QObject {
             for (int x = 0; x < image.width(); x += 7)
                 colours.insert(image.pixel(x, y));
         QVERIFY(colours.size() > 5);  // axes, text and two lines, not a blank image
-        QVERIFY(w.exportChart(dir_.filePath("compare.svg"), &error));
+        QVERIFY(w.exportChart(dir_.filePath("compare.svg")));
         QVERIFY(readText(dir_.filePath("compare.svg")).contains("<svg"));
-        QVERIFY(w.exportChart(dir_.filePath("compare.csv"), &error));
+        QVERIFY(w.exportChart(dir_.filePath("compare.csv")));
         const QStringList csv =
             readText(dir_.filePath("compare.csv")).split('\n', Qt::SkipEmptyParts);
         QVERIFY(csv.size() > 3);
-        QVERIFY(!w.exportChart(dir_.filePath("compare.txt"), &error));
-        QVERIFY(error.contains(".png"));
+        const auto txt = w.exportChart(dir_.filePath("compare.txt"));
+        QVERIFY(!txt);
+        QVERIFY(QString::fromStdString(txt.error().message).contains(".png"));
 
         // Back on the design tab, the live chart and the run's metrics export.
         w.centralTabs()->setCurrentIndex(0);
-        QVERIFY(w.exportChart(dir_.filePath("live.csv"), &error));
+        QVERIFY(w.exportChart(dir_.filePath("live.csv")));
         QVERIFY(readText(dir_.filePath("live.csv")).contains("federated.accuracy"));
-        QVERIFY2(w.exportRunMetrics(dir_.filePath("metrics.csv"), &error), qPrintable(error));
+        const auto metricsWritten = w.exportRunMetrics(dir_.filePath("metrics.csv"));
+        QVERIFY2(metricsWritten, why(metricsWritten).constData());
         const QString metrics = readText(dir_.filePath("metrics.csv"));
         QVERIFY(metrics.startsWith("metric,statistic,unit,time_s,value\n"));
         QVERIFY(metrics.contains("\nfederated.accuracy,value,"));

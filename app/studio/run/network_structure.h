@@ -14,7 +14,9 @@
 
 namespace dais::studio {
 
-struct NetworkLayout {
+/// What a network is made of (nodes, links, groups, regions), not where the studio draws it:
+/// the canvas computes where to draw each node from it.
+struct NetworkStructure {
     static constexpr std::uint32_t kNone = sim::kNone;
 
     struct Node {
@@ -40,10 +42,10 @@ struct NetworkLayout {
     std::vector<sim::RegionSpec> regions;
 
     /// Copies a built network's structure (call on the thread that owns the network).
-    static NetworkLayout of(const sim::Network& network);
+    static NetworkStructure of(const sim::Network& network);
     /// Builds `spec` on a scratch simulation seeded with `seed` (placement in regions depends
     /// on it) and copies its structure: what a run of that seed will have.
-    static core::Result<NetworkLayout> build(const sim::NetworkSpec& spec, std::uint64_t seed);
+    static core::Result<NetworkStructure> build(const sim::NetworkSpec& spec, std::uint64_t seed);
 
     /// A node's display name: its id, or "<group>[<k>]" for a group member.
     std::string name(std::uint32_t node) const;

@@ -1,11 +1,11 @@
-#include "run/network_layout.h"
+#include "run/network_structure.h"
 
 #include "dais/sim/simulation.h"
 
 namespace dais::studio {
 
-NetworkLayout NetworkLayout::of(const sim::Network& network) {
-    NetworkLayout out;
+NetworkStructure NetworkStructure::of(const sim::Network& network) {
+    NetworkStructure out;
     const std::size_t n = network.nodeCount();
     out.regions.reserve(network.regions().size());
     for (const sim::RegionSpec& r : network.regions())
@@ -48,14 +48,15 @@ NetworkLayout NetworkLayout::of(const sim::Network& network) {
     return out;
 }
 
-core::Result<NetworkLayout> NetworkLayout::build(const sim::NetworkSpec& spec, std::uint64_t seed) {
+core::Result<NetworkStructure> NetworkStructure::build(const sim::NetworkSpec& spec,
+                                                       std::uint64_t seed) {
     sim::Simulation sim({seed, sim::QueueKind::Heap});
     const auto network = sim::Network::build(sim, spec);
     if (!network) return network.error();
     return of(**network);
 }
 
-std::string NetworkLayout::name(std::uint32_t node) const {
+std::string NetworkStructure::name(std::uint32_t node) const {
     if (node >= nodes.size()) return "#" + std::to_string(node);
     const Node& n = nodes[node];
     if (n.group == kNone) return n.id;
