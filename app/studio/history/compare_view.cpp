@@ -136,23 +136,13 @@ CompareView::CompareView(std::shared_ptr<store::RunStore> store, QWidget* parent
         if (auto written = write(path); !written)
             QMessageBox::warning(this, tr("Export failed"), qs(written.error().message));
     };
-    // The chart reports its errors as text; the tables as a Result.
-    auto chartExport = [](auto exportTo) {
-        return [exportTo](const QString& path) -> core::Result<void> {
-            QString error;
-            if (!exportTo(path, &error)) return core::Error{error.toStdString()};
-            return {};
-        };
-    };
-    connect(png, &QPushButton::clicked, this, [this, saveAs, chartExport] {
-        saveAs(
-            tr("Export chart"), tr("PNG image (*.png)"), QStringLiteral(".png"),
-            chartExport([this](const QString& p, QString* e) { return chart_->exportPng(p, e); }));
+    connect(png, &QPushButton::clicked, this, [this, saveAs] {
+        saveAs(tr("Export chart"), tr("PNG image (*.png)"), QStringLiteral(".png"),
+               [this](const QString& p) { return chart_->exportPng(p); });
     });
-    connect(svg, &QPushButton::clicked, this, [this, saveAs, chartExport] {
-        saveAs(
-            tr("Export chart"), tr("SVG image (*.svg)"), QStringLiteral(".svg"),
-            chartExport([this](const QString& p, QString* e) { return chart_->exportSvg(p, e); }));
+    connect(svg, &QPushButton::clicked, this, [this, saveAs] {
+        saveAs(tr("Export chart"), tr("SVG image (*.svg)"), QStringLiteral(".svg"),
+               [this](const QString& p) { return chart_->exportSvg(p); });
     });
     connect(paramsCsv, &QPushButton::clicked, this, [this, saveAs] {
         saveAs(tr("Export parameters"), tr("CSV table (*.csv)"), QStringLiteral(".csv"),
