@@ -4,16 +4,18 @@
 #include <vector>
 
 #include "commands.h"
+#include "dais/core/scenario_run.h"
 #include "scenario_args.h"
 
 namespace dais::app {
 
 const char* const kValidateHelp = R"(usage: dais validate FILE [--set PATH=VALUE]... [--quiet]
 
-Checks a scenario file: JSON syntax, every field against the format's schema, and the
-references between nodes, groups, regions and templates, and every point of its experiments
-(as `dais sweep` runs them). Every problem is reported with the file, the JSON path, what was
-expected and what was found.
+Checks a scenario file: JSON syntax, every field against the format's schema, the references
+between nodes, groups, regions and templates, and every point of its experiments (as
+`dais sweep` runs them). Then it does everything `dais run` does before the first event: it
+builds the network and sets up the layers, so a file that validates will run. Every problem
+is reported with the file, the JSON path, what was expected and what was found.
 
 options:
   --set PATH=VALUE   change a value before validating (see `dais help run`)
@@ -52,6 +54,9 @@ int commandValidate(Args& args) {
     const auto scenario = sa.load();
     if (!scenario)
         return std::fprintf(stderr, "%s\n", scenario.error().message.c_str()), kExitBadInput;
+    // What `run` does before its first event: the network built, the layers set up.
+    if (const auto prepared = core::ScenarioRun::prepare(*scenario); !prepared)
+        return std::fprintf(stderr, "%s\n", prepared.error().message.c_str()), kExitBadInput;
     // Experiments: every point of every sweep, as `dais sweep` checks them before running.
     std::vector<std::string> experiments;
     if (!scenario->experiments.empty())

@@ -348,7 +348,12 @@ std::vector<sim::NodeIndex> LayerContext::nodesWithRole(std::string_view role) c
 }
 
 void LayerContext::fail(std::string_view message) const {
-    throw LayerError(std::string(message));
+    throw LayerError(std::string(message), childPointer("/layers", settings_.id));
+}
+
+void LayerContext::failParam(std::string_view param, std::string_view message) const {
+    throw LayerError(std::string(message),
+                     childPointer(childPointer("/layers", settings_.id), param));
 }
 
 }  // namespace dais::core

@@ -3,6 +3,7 @@
 #include <chrono>
 #include <exception>
 
+#include "dais/core/json_pointer.h"
 #include "dais/core/services.h"
 
 namespace dais::core {
@@ -43,6 +44,9 @@ bool ScenarioRun::guarded(std::string_view what, F&& f) {
     } catch (const sim::RunEnding&) {
         // Long work inside an event, abandoned because the run was asked to end: a stop.
         ended_ = true;
+    } catch (const LayerError& e) {
+        failure_ = std::string(what) + ": " + e.what();
+        failurePointer_ = e.pointer();
     } catch (const std::exception& e) {
         failure_ = std::string(what) + ": " + e.what();
     } catch (...) {
@@ -60,9 +64,10 @@ Result<std::unique_ptr<ScenarioRun>> ScenarioRun::prepare(const Scenario& scenar
     run->horizon_ = options.until.value_or(scenario.run.until);
     if (run->horizon_ == sim::kTimeNever) {
         // Traffic without an end would run forever: say which flow, and what to do.
-        for (const sim::TrafficSpec& t : scenario.network.traffic)
-            if (t.stop == sim::kTimeNever)
-                return Error{file + ": the run never ends: traffic \"" + t.id +
+        for (std::size_t i = 0; i < scenario.network.traffic.size(); ++i)
+            if (const sim::TrafficSpec& t = scenario.network.traffic[i]; t.stop == sim::kTimeNever)
+                return Error{file + ": " + childPointer("/network/traffic", i) +
+                             ": the run never ends: traffic \"" + t.id +
                              "\" has no stop time and run.until is not set (add \"until\" to "
                              "\"run\", or pass --until)"};
     }
@@ -74,7 +79,11 @@ Result<std::unique_ptr<ScenarioRun>> ScenarioRun::prepare(const Scenario& scenar
     if (options.observer) run->sim_->addObserver(options.observer);
     if (options.trace) run->sim_->setTracing(true);
     auto network = sim::Network::build(*run->sim_, scenario.network);
-    if (!network) return Error{file + ": /network: " + network.error().message};
+    if (!network) {
+        // The spec's lists are the scenario's network section's, in the same order.
+        const std::string& why = network.error().message;
+        return Error{file + ": /network" + (why.starts_with('/') ? "" : ": ") + why};
+    }
     run->network_ = std::move(*network);
     if (scenario.run.sampleInterval > 0) run->sim_->setSampleInterval(scenario.run.sampleInterval);
 
@@ -104,12 +113,15 @@ Result<std::unique_ptr<ScenarioRun>> ScenarioRun::prepare(const Scenario& scenar
                              "\" but did not offer it"};
     }
     for (LayerSlot& slot : run->layers_) {
-        if (!run->guarded("layer \"" + slot.settings->id + "\" failed to set up",
-                          [&] { slot.layer->setup(*slot.context); }))
-            return Error{file + ": " +
-                         (run->ended_
-                              ? "stopped while layer \"" + slot.settings->id + "\" was setting up"
-                              : run->failure_)};
+        const std::string& id = slot.settings->id;
+        if (run->guarded("layer \"" + id + "\" failed to set up",
+                         [&] { slot.layer->setup(*slot.context); }))
+            continue;
+        if (run->ended_) return Error{file + ": stopped while layer \"" + id + "\" was setting up"};
+        // A failure that says what to change points there; any other at the layer's settings.
+        const std::string at =
+            run->failurePointer_.empty() ? childPointer("/layers", id) : run->failurePointer_;
+        return Error{file + ": " + at + ": " + run->failure_};
     }
     return run;
 }

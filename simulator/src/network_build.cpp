@@ -104,8 +104,14 @@ class Network::Builder {
     bool run() {
         if (sim_.metrics().find("net.messages.sent") >= 0)
             return fail("this simulation already has a network (build it once per run)");
-        return regions() && nodes() && explicitLinks() && groupLinks() && topologies() &&
-               finishLinks() && traffic() && faults() && hookUp();
+        for (const auto step : {&Builder::regions, &Builder::explicitNodes, &Builder::gatewayNodes,
+                                &Builder::groupNodes, &Builder::placeNodes, &Builder::explicitLinks,
+                                &Builder::groupLinks, &Builder::topologies, &Builder::finishLinks,
+                                &Builder::traffic, &Builder::faults, &Builder::hookUp}) {
+            at_.clear();  // a step names its element as it comes to it
+            if (!(this->*step)()) return false;
+        }
+        return true;
     }
     /// Why run() failed.
     const std::string& error() const { return error_; }
@@ -123,8 +129,12 @@ class Network::Builder {
     };
 
     bool fail(std::string msg) {
-        error_ = std::move(msg);
+        error_ = at_.empty() ? std::move(msg) : at_ + ": " + msg;
         return false;
+    }
+    /// Marks the element being built, so that a failure names it: "/traffic/3".
+    void at(std::string_view section, std::size_t index) {
+        at_ = "/" + std::string(section) + "/" + std::to_string(index);
     }
     std::size_t n() const { return net_.x_.size(); }
 
@@ -246,6 +256,7 @@ class Network::Builder {
         net_.regions_ = spec_.regions;
         for (std::size_t r = 0; r < spec_.regions.size(); ++r) {
             const RegionSpec& reg = spec_.regions[r];
+            at("regions", r);
             if (!(reg.radius >= 0) || !std::isfinite(reg.x) || !std::isfinite(reg.y) ||
                 !std::isfinite(reg.radius))
                 return fail("region '" + reg.id +
@@ -284,12 +295,13 @@ class Network::Builder {
         return true;
     }
 
-    /// Nodes in index order: explicit nodes, gateways, then each group's members.
-    bool nodes() { return explicitNodes() && gatewayNodes() && groupNodes() && placeNodes(); }
+    // Nodes in index order: explicit nodes, gateways, then each group's members.
 
     bool explicitNodes() {
         Network& N = net_;
-        for (const NodeSpec& s : spec_.nodes) {
+        for (std::size_t i = 0; i < spec_.nodes.size(); ++i) {
+            const NodeSpec& s = spec_.nodes[i];
+            at("nodes", i);
             const std::string what = "node '" + s.id + "'";
             if (s.id.empty()) return fail("a node has an empty id");
             if (!N.explicitIndex_.try_emplace(s.id, static_cast<NodeIndex>(N.explicit_.size()))
@@ -311,6 +323,7 @@ class Network::Builder {
         for (std::size_t t = 0; t < spec_.topologies.size(); ++t) {
             const TopologySpec& ts = spec_.topologies[t];
             if (ts.kind != TopologySpec::Kind::Regions) continue;
+            at("topologies", t);
             std::vector<RegionIndex> regs;
             if (!topologyRegions(ts, "topology " + std::to_string(t) + " (regions)", regs))
                 return false;
@@ -329,7 +342,9 @@ class Network::Builder {
     bool groupNodes() {
         Network& N = net_;
         std::uint64_t total = N.explicit_.size();
-        for (const GroupSpec& g : spec_.groups) {
+        for (std::size_t gi = 0; gi < spec_.groups.size(); ++gi) {
+            const GroupSpec& g = spec_.groups[gi];
+            at("groups", gi);
             const std::string what = "group '" + g.id + "'";
             if (g.id.empty()) return fail("a group has an empty id");
             if (N.explicitIndex_.count(g.id) != 0) return fail(what + ": a node has the same id");
@@ -394,6 +409,7 @@ class Network::Builder {
     bool explicitLinks() {
         for (std::size_t l = 0; l < spec_.links.size(); ++l) {
             const LinkSpec& s = spec_.links[l];
+            at("links", l);
             const std::string what =
                 "link " + std::to_string(l) + " (" + s.from + " - " + s.to + ")";
             const NodeIndex a = nodeOf(s.from), b = nodeOf(s.to);
@@ -416,6 +432,7 @@ class Network::Builder {
         for (std::size_t gi = 0; gi < spec_.groups.size(); ++gi) {
             const GroupSpec& s = spec_.groups[gi];
             if (s.attachTo.empty()) continue;
+            at("groups", gi);
             const std::string what = "group '" + s.id + "'";
             const NodeIndex to = nodeOf(s.attachTo);
             if (to == kNone) return fail(what + ": attachTo names no node: '" + s.attachTo + "'");
@@ -436,6 +453,7 @@ class Network::Builder {
         std::vector<Edge> made;
         for (std::size_t t = 0; t < spec_.topologies.size(); ++t) {
             const TopologySpec& s = spec_.topologies[t];
+            at("topologies", t);
             const std::string what =
                 "topology " + std::to_string(t) + " (" + std::string(topologyName(s.kind)) + ")";
             if (!members(s.members, what, mem)) return false;
@@ -686,7 +704,9 @@ class Network::Builder {
     bool traffic() {
         std::unordered_map<std::string, int> seen;
         net_.flows_.reserve(spec_.traffic.size());
-        for (const TrafficSpec& s : spec_.traffic) {
+        for (std::size_t i = 0; i < spec_.traffic.size(); ++i) {
+            const TrafficSpec& s = spec_.traffic[i];
+            at("traffic", i);
             const std::string what = "traffic '" + s.id + "'";
             if (s.id.empty()) return fail("a traffic flow has an empty id");
             if (!seen.try_emplace(s.id, 0).second) return fail(what + " is defined twice");
@@ -717,6 +737,7 @@ class Network::Builder {
     bool faults() {
         for (std::size_t k = 0; k < spec_.faults.size(); ++k) {
             const FaultSpec& s = spec_.faults[k];
+            at("faults", k);
             const std::string what =
                 "fault " + std::to_string(k) + " (" + std::string(faultName(s.kind)) + ")";
             if (s.at < 0) return fail(what + ": time must be >= 0");
@@ -859,6 +880,7 @@ class Network::Builder {
     const NetworkSpec& spec_;
     Network& net_;
     std::string error_;
+    std::string at_;  // the element being built, as a JSON pointer into the spec
     std::unordered_map<std::string, RegionIndex> regionIndex_;
     std::vector<Pending> pending_;          // per explicit node, until placed
     std::vector<RegionIndex> groupRegion_;  // per group, until placed

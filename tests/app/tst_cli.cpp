@@ -111,6 +111,22 @@ class TestCli : public QObject {
                             "groups": [{"id": "a", "count": 1, "attach": "gw"}, {"id": "b", "count": 2},
                                        {"id": "c", "count": -5}]}, "run": {"until": "1s"}})")
             << "phones.dais.json: /network/groups/2/count: expected an integer >= 1, got -5";
+        // Found only when the network is built: validate builds it, as run does.
+        const QByteArray twoNodes =
+            R"({"format": "dais-scenario", "version": 1, "run": {"until": "1s"}, "network": {
+                 "nodes": [{"id": "a"}, {"id": "b"}, {"id": "c"}],
+                 "links": [{"from": "a", "to": "b", "bandwidth": "10Mbps", "latency": "1ms"}], )";
+        QTest::newRow("traffic flow without an id")
+            << writeFile("flow.dais.json",
+                         twoNodes + R"("traffic": [{"from": ["a"], "to": ["b"], "rate": 10,
+                                        "size": 100}]}})")
+            << "flow.dais.json: /network/traffic/0: a traffic flow has an empty id";
+        QTest::newRow("fault on a link that does not exist")
+            << writeFile("fault.dais.json",
+                         twoNodes + R"("faults": [{"kind": "link_down", "at": "1ms",
+                                       "targets": ["a", "c"]}]}})")
+            << "fault.dais.json: /network/faults/0: fault 0 (link-down): no link between 'a' and "
+               "'c'";
     }
     void badInputFiles() {
         QFETCH(QString, file);
@@ -132,6 +148,39 @@ class TestCli : public QObject {
                                 "network.traffic.probe.rate=-1"});
         QCOMPARE(v.code, kBadInput);
         QVERIFY2(v.err.contains("/network/traffic/0/rate"), qPrintable(v.err));
+    }
+
+    // What only a layer's set-up finds, validate finds too, pointing at the parameter.
+    void validateSetsUpTheLayers_data() {
+        QTest::addColumn<QString>("file");
+        QTest::addColumn<QStringList>("sets");
+        QTest::addColumn<QString>("message");
+        QTest::newRow("missing data_file")
+            << scenario("hospitals.dais.json")
+            << QStringList{"layers.federated.data=csv", "layers.federated.data_file="}
+            << "hospitals.dais.json: /layers/federated/data_file: layer \"federated\" failed to "
+               "set up: data \"csv\" needs data_file";
+        QTest::newRow("missing role")
+            << scenario("hospitals.dais.json") << QStringList{"layers.federated.server_role=nobody"}
+            << "hospitals.dais.json: /layers/federated/server_role: layer \"federated\" failed to "
+               "set up: no node has the server role \"nobody\"";
+        QTest::newRow("gossip role")
+            << scenario("gossip-epidemic.dais.json") << QStringList{"layers.gossip.role=nobody"}
+            << "gossip-epidemic.dais.json: /layers/gossip/role: ";
+    }
+    void validateSetsUpTheLayers() {
+        QFETCH(QString, file);
+        QFETCH(QStringList, sets);
+        QFETCH(QString, message);
+        for (const char* command : {"validate", "run"}) {
+            QStringList args{command, file, "--no-store"};
+            if (QString(command) == "validate") args.removeLast();
+            for (const QString& set : sets)
+                args << "--set" << set;
+            const Outcome o = dais(args);
+            QCOMPARE(o.code, kBadInput);
+            QVERIFY2(o.err.contains(message), qPrintable(o.err));
+        }
     }
 
     void validateGoodFile() {

@@ -281,7 +281,7 @@ void Gossip::findParticipants(core::LayerContext& ctx) {
         }
     }
     if (!participants_.empty()) return;
-    if (role.empty()) ctx.fail("no node has a role, so no node takes part in gossip");
+    if (role.empty()) ctx.failParam("role", "no node has a role, so no node takes part in gossip");
     std::vector<std::string_view> roles;
     for (NodeIndex i = 0; i < nodes; ++i)
         if (!net_->role(i).empty()) roles.push_back(net_->role(i));
@@ -290,8 +290,8 @@ void Gossip::findParticipants(core::LayerContext& ctx) {
     std::string have;
     for (std::string_view r : roles)
         have += (have.empty() ? "" : ", ") + std::string(r);
-    ctx.fail("no node has role \"" + role +
-             "\" (parameter \"role\"); the network's roles are: " + (have.empty() ? "none" : have));
+    ctx.failParam("role", "no node has role \"" + role +
+                              "\"; the network's roles are: " + (have.empty() ? "none" : have));
 }
 
 void Gossip::findNeighbours() {

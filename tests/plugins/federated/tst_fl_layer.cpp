@@ -256,8 +256,9 @@ class TestFlLayer : public QObject {
         QVERIFY(metric(day, "federated.participants") <= 10);
         QCOMPARE(errorOfPrepare(scenario(R"("availability": "diurnal", "min_availability": 0.8,
             "max_availability": 0.5)")),
-                 QString("fl.dais.json: layer \"federated\" failed to set up: "
-                         "min_availability is greater than max_availability"));
+                 QString("fl.dais.json: /layers/federated/min_availability: layer "
+                         "\"federated\" failed to set up: min_availability is greater than "
+                         "max_availability"));
     }
 
     void badSettingsAreRefused() {

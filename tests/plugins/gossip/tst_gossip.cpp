@@ -339,9 +339,9 @@ class TestGossip : public QObject {
         const auto prepared = core::ScenarioRun::prepare(*s);
         QVERIFY(!prepared.ok());
         QCOMPARE(prepared.error().message,
-                 std::string("test.dais.json: layer \"gossip\" failed to set up: no node has "
-                             "role \"validator\" (parameter \"role\"); the network's roles "
-                             "are: peer, router"));
+                 std::string("test.dais.json: /layers/gossip/role: layer \"gossip\" failed to "
+                             "set up: no node has role \"validator\"; the network's roles are: "
+                             "peer, router"));
     }
 
     // An empty role means every node with a role: here the hub as well as the peers.

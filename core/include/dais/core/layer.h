@@ -96,10 +96,16 @@ struct LayerDescriptor {
 /// an empty version. Returns every problem, one per line, prefixed with the layer id.
 std::vector<std::string> checkDescriptor(const LayerDescriptor& d);
 
-/// The thrown form of a layer's failure; the runner turns it into a failed run.
+/// The thrown form of a layer's failure; the runner turns it into a failed run. `pointer`, when
+/// set, is the JSON pointer of what in the scenario to change ("/layers/federated/data_file").
 class LayerError : public std::runtime_error {
   public:
-    using std::runtime_error::runtime_error;
+    explicit LayerError(const std::string& message, std::string pointer = {})
+        : std::runtime_error(message), pointer_(std::move(pointer)) {}
+    const std::string& pointer() const { return pointer_; }
+
+  private:
+    std::string pointer_;
 };
 
 /// Ends the run as failed with a message naming the condition, file and line. For layer code:
@@ -182,8 +188,12 @@ class LayerContext {
     }
     /// Nodes of a role, in index order (every node if role is empty).
     std::vector<sim::NodeIndex> nodesWithRole(std::string_view role) const;
-    /// Ends the run as failed with this message.
+    /// Ends the run as failed with this message, pointing at the layer's settings
+    /// ("/layers/<id>").
     [[noreturn]] void fail(std::string_view message) const;
+    /// The same, pointing at one of the layer's parameters ("/layers/<id>/<param>"): for a
+    /// value that cannot work in this scenario.
+    [[noreturn]] void failParam(std::string_view param, std::string_view message) const;
 
   private:
     const LayerSettings& settings_;

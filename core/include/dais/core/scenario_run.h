@@ -135,6 +135,7 @@ class ScenarioRun final : public RunSession {
     std::unique_ptr<ServiceRegistry> services_;
     std::vector<LayerSlot> layers_;
     std::string failure_;
+    std::string failurePointer_;  // what in the scenario the failure points at, if it says
     bool done_ = false;
     bool ended_ = false;  // an event was abandoned because the run was asked to end
     bool finished_ = false;

@@ -143,7 +143,9 @@ void Federation::saveCheckpoint() const {
 
 sim::SimTime Federation::resume(core::LayerContext& ctx) {
     const std::string path = cfg_.resumeFrom;
-    auto bad = [&](const std::string& why) { ctx.fail("resume_from " + path + ": " + why); };
+    auto bad = [&](const std::string& why) {
+        ctx.failParam("resume_from", "resume_from " + path + ": " + why);
+    };
     std::error_code ec;
     const auto size = std::filesystem::file_size(path, ec);
     if (ec) bad(ec.message());
@@ -229,7 +231,8 @@ sim::SimTime Federation::resume(core::LayerContext& ctx) {
     if (seed != seed_)
         notes += "; the run's seed differs from the checkpoint's (" + std::to_string(seed) +
                  "): data and draws differ from here";
-    if (version != definition().descriptor().version) notes += "; taken by layer version " + version;
+    if (version != definition().descriptor().version)
+        notes += "; taken by layer version " + version;
     if (!changed.empty()) changed.pop_back();
     sim_->trace(server_, "federated",
                 "resumed from " + path + " after round " + std::to_string(round) + " at " +

@@ -35,13 +35,13 @@ void Federation::setup(core::LayerContext& ctx) {
 
     const auto servers = ctx.nodesWithRole(cfg_.serverRole);
     if (servers.empty())
-        ctx.fail("no node has the server role \"" + cfg_.serverRole +
-                 "\" (set layers.federated.server_role)");
+        ctx.failParam("server_role", "no node has the server role \"" + cfg_.serverRole +
+                                         "\" (set layers.federated.server_role)");
     server_ = servers.front();
     clients_ = ctx.nodesWithRole(cfg_.clientRole);
     if (clients_.empty())
-        ctx.fail("no node has the client role \"" + cfg_.clientRole +
-                 "\" (set layers.federated.client_role)");
+        ctx.failParam("client_role", "no node has the client role \"" + cfg_.clientRole +
+                                         "\" (set layers.federated.client_role)");
 
     setupData(ctx);
     const fl::ModelSpec spec =
@@ -96,22 +96,27 @@ void Federation::checkCombinations(core::LayerContext& ctx) const {
     if (cfg_.dpClip > 0) {
         if (cfg_.aggregator != Rule::Mean ||
             (cfg_.strategy != StrategyKind::FedAvg && cfg_.strategy != StrategyKind::FedAvgM))
-            ctx.fail(
+            ctx.failParam(
+                "dp_clip",
                 "DP-FedAvg (dp_clip > 0) works with strategy fedavg or fedavgm and the mean "
                 "aggregator");
-        if (async()) ctx.fail("DP-FedAvg (dp_clip > 0) needs rounds: use mode sync");
+        if (async()) ctx.failParam("mode", "DP-FedAvg (dp_clip > 0) needs rounds: use mode sync");
     }
     if (cfg_.minAvailability > cfg_.maxAvailability)
-        ctx.fail("min_availability is greater than max_availability");
+        ctx.failParam("min_availability", "min_availability is greater than max_availability");
     if (!async()) return;
     if (cfg_.bufferSize > cfg_.concurrency)
-        ctx.fail("async: buffer_size (" + std::to_string(cfg_.bufferSize) +
-                 ") is larger than concurrency (" + std::to_string(cfg_.concurrency) +
-                 "): the server would wait for updates that never come");
-    if (cfg_.deadline > 0) ctx.fail("async has no rounds to give a deadline: set deadline to 0");
-    if (cfg_.strategy == StrategyKind::QFedAvg) ctx.fail("q-FedAvg needs rounds: use mode sync");
+        ctx.failParam("buffer_size", "async: buffer_size (" + std::to_string(cfg_.bufferSize) +
+                                         ") is larger than concurrency (" +
+                                         std::to_string(cfg_.concurrency) +
+                                         "): the server would wait for updates that never come");
+    if (cfg_.deadline > 0)
+        ctx.failParam("deadline", "async has no rounds to give a deadline: set deadline to 0");
+    if (cfg_.strategy == StrategyKind::QFedAvg)
+        ctx.failParam("mode", "q-FedAvg needs rounds: use mode sync");
     if (cfg_.checkpointEvery > 0 || !cfg_.resumeFrom.empty())
-        ctx.fail(
+        ctx.failParam(
+            "mode",
             "checkpoints are taken between rounds, and async training has no such moment: use "
             "mode sync");
 }
@@ -146,7 +151,7 @@ void Federation::setupData(core::LayerContext& ctx) {
     DataOptions o;
     o.source = cfg_.data;
     if (o.source == DataSource::Csv) {
-        if (cfg_.dataFile.empty()) ctx.fail("data \"csv\" needs data_file");
+        if (cfg_.dataFile.empty()) ctx.failParam("data_file", "data \"csv\" needs data_file");
         std::filesystem::path file(cfg_.dataFile);
         if (file.is_relative() && !ctx.scenario().sourcePath.empty())
             file = std::filesystem::path(ctx.scenario().sourcePath).parent_path() / file;
@@ -168,7 +173,8 @@ void Federation::setupData(core::LayerContext& ctx) {
     try {
         data_ = std::make_unique<FederationData>(o, clients_.size());
     } catch (const std::exception& e) {
-        ctx.fail(std::string("data: ") + e.what());
+        ctx.failParam(o.source == DataSource::Csv ? "data_file" : "data",
+                      std::string("data: ") + e.what());
     }
 }
 
@@ -216,13 +222,17 @@ void Federation::setupHierarchy(core::LayerContext& ctx) {
     if (cfg_.hierarchy == Hierarchy::Flat) return;
     const std::vector<NodeIndex> aggregators = ctx.nodesWithRole(cfg_.aggregatorRole);
     if (aggregators.empty()) return;
-    if (async()) ctx.fail("edge aggregators work with rounds: use mode sync or hierarchy flat");
+    if (async())
+        ctx.failParam("hierarchy",
+                      "edge aggregators work with rounds: use mode sync or hierarchy flat");
     if (dp_)
-        ctx.fail(
+        ctx.failParam(
+            "hierarchy",
             "DP-FedAvg clips each client's update at the server, which edge aggregators hide: "
             "use hierarchy flat");
     if (cfg_.strategy == StrategyKind::QFedAvg)
-        ctx.fail("q-FedAvg needs each client's loss at the server: use hierarchy flat");
+        ctx.failParam("hierarchy",
+                      "q-FedAvg needs each client's loss at the server: use hierarchy flat");
     edgeOf_.assign(clients_.size(), kNoEdge);
     for (NodeIndex a : aggregators) {
         EdgeAggregator e;
@@ -263,9 +273,9 @@ void Federation::setupSecureAggregation(core::LayerContext& ctx) {
     secure_ = ctx.services().find<core::SecureAggregator>();
     if (!secure_) {
         if (mode == SecureAggregation::Required)
-            ctx.fail(
-                "secure_aggregation is required but no layer of the run provides the "
-                "secure-aggregation service");
+            ctx.failParam("secure_aggregation",
+                          "secure_aggregation is required but no layer of the run provides the "
+                          "secure-aggregation service");
         return;
     }
     // The server sees only the sum: rules that look at each update cannot run.
@@ -280,7 +290,8 @@ void Federation::setupSecureAggregation(core::LayerContext& ctx) {
         why = "edge aggregators already combine the updates";
     if (!why.empty()) {
         if (mode == SecureAggregation::Required)
-            ctx.fail("secure aggregation shows the server only the sum, but " + why);
+            ctx.failParam("secure_aggregation",
+                          "secure aggregation shows the server only the sum, but " + why);
         sim_->trace(server_, "federated",
                     "secure aggregation (from layer " +
                         ctx.services().providerOf(core::SecureAggregator::kId) +

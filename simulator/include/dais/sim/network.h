@@ -155,7 +155,9 @@ class Network {
   public:
     /// Builds the network, defines its metrics and schedules its traffic and faults. Fails
     /// with a message naming the offending item on errors the spec can still hold (unknown
-    /// ids, generator parameters out of range, a second network on one simulation).
+    /// ids, generator parameters out of range, a second network on one simulation). The
+    /// message starts with the item's JSON pointer into the spec's lists when there is one
+    /// ("/traffic/3: traffic 'video': ..."; the lists are NetworkSpec's, in its order).
     static Result<std::unique_ptr<Network>> build(Simulation& sim, const NetworkSpec& spec);
     ~Network();
     Network(const Network&) = delete;
