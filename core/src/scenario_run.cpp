@@ -74,7 +74,11 @@ Result<std::unique_ptr<ScenarioRun>> ScenarioRun::prepare(const Scenario& scenar
     if (options.observer) run->sim_->addObserver(options.observer);
     if (options.trace) run->sim_->setTracing(true);
     auto network = sim::Network::build(*run->sim_, scenario.network);
-    if (!network) return Error{file + ": /network: " + network.error().message};
+    if (!network) {
+        // Messages that name their element by its pointer ("/network/traffic/0 ...") keep it.
+        const std::string& why = network.error().message;
+        return Error{file + (why.starts_with("/network/") ? ": " : ": /network: ") + why};
+    }
     run->network_ = std::move(*network);
     if (scenario.run.sampleInterval > 0) run->sim_->setSampleInterval(scenario.run.sampleInterval);
 
