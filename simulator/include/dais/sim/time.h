@@ -50,11 +50,12 @@ class RunFailure : public std::runtime_error {
     return true;
 }
 
-/// Seconds (floating point) to SimTime, rounded to the nearest nanosecond and saturated.
+/// Seconds (floating point) to SimTime, rounded to the nearest nanosecond; what SimTime cannot
+/// hold saturates to +-kTimeNever (durationFromSeconds says so instead).
 inline SimTime fromSeconds(double seconds) {
     const double ns = std::nearbyint(seconds * 1e9);
-    if (!(ns < 9.2e18)) return seconds > 0 ? kTimeNever : 0;  // also maps NaN to 0
-    if (ns <= -9.2e18) return -kTimeNever;
+    if (!(ns < 9223372036854775808.0)) return seconds > 0 ? kTimeNever : 0;  // 2^63; NaN gives 0
+    if (ns <= -9223372036854775808.0) return -kTimeNever;
     return static_cast<SimTime>(ns);
 }
 
