@@ -80,9 +80,9 @@ Result<std::unique_ptr<ScenarioRun>> ScenarioRun::prepare(const Scenario& scenar
     if (options.trace) run->sim_->setTracing(true);
     auto network = sim::Network::build(*run->sim_, scenario.network);
     if (!network) {
-        // The spec's lists are the scenario's network section's, in the same order.
+        // Messages that name their element by its pointer ("/network/traffic/0 ...") keep it.
         const std::string& why = network.error().message;
-        return Error{file + ": /network" + (why.starts_with('/') ? "" : ": ") + why};
+        return Error{file + (why.starts_with("/network/") ? ": " : ": /network: ") + why};
     }
     run->network_ = std::move(*network);
     if (scenario.run.sampleInterval > 0) run->sim_->setSampleInterval(scenario.run.sampleInterval);

@@ -7,20 +7,59 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <cstdio>
 #include <limits>
+#include <string>
 
 #include "network_internal.h"
 
 namespace dais::sim {
 
-using net::clampNs;
-using net::kMaxDelay;
+using net::durationNs;
+using net::kMaxRouteWeight;
 using net::kTrafficPort;
 
 namespace {
 
 constexpr std::uint16_t kManualDown = 0x8000;  // Link::down bit set by setLinkUp(false)
-constexpr std::uint64_t kMaxBytes = std::uint64_t(1) << 50;
+// Up to this many bytes, bytes * 8e9 fits in 128 bits with room: txTime is exact in integers.
+constexpr std::uint64_t kMaxExactBytes = std::uint64_t(1) << 50;
+// Messages are smaller than 2^64 bytes (1.8e19), the range of std::uint64_t.
+constexpr double kMessageBytesLimit = 18446744073709551616.0;
+
+/// "100 Mbit/s", "0.001 bit/s".
+std::string bandwidthText(double bps) {
+    static constexpr std::pair<double, const char*> kUnits[] = {
+        {1e12, "Tbit/s"}, {1e9, "Gbit/s"}, {1e6, "Mbit/s"}, {1e3, "kbit/s"}};
+    char buf[48];
+    for (const auto& [scale, unit] : kUnits)
+        if (bps >= scale) {
+            std::snprintf(buf, sizeof buf, "%.4g %s", bps / scale, unit);
+            return buf;
+        }
+    std::snprintf(buf, sizeof buf, "%.4g bit/s", bps);
+    return buf;
+}
+
+/// "12,500 bytes", "1e+18 bytes".
+std::string bytesText(double bytes) {
+    char buf[48];
+    if (bytes >= 1e15) {
+        std::snprintf(buf, sizeof buf, "%.3g bytes", bytes);
+        return buf;
+    }
+    std::string digits = std::to_string(static_cast<std::uint64_t>(bytes)), out;
+    for (std::size_t i = 0; i < digits.size(); ++i) {
+        if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
+        out += digits[i];
+    }
+    return out + (bytes == 1 ? " byte" : " bytes");
+}
+
+/// A time in nanoseconds held as a double, also past the end of simulated time.
+std::string nsText(double ns) {
+    return formatSeconds(ns * 1e-9);
+}
 
 }  // namespace
 
@@ -75,6 +114,16 @@ GroupIndex Network::groupOf(NodeIndex i) const {
     if (it == groups_.begin()) return kNone;
     const auto g = static_cast<GroupIndex>(it - groups_.begin() - 1);
     return i - groups_[g].first < groups_[g].count ? g : kNone;
+}
+
+std::string Network::linkOrigin(LinkIndex l) const {
+    if (l >= linkCount()) return "?";
+    const auto it = std::upper_bound(
+        linkOrigins_.begin(), linkOrigins_.end(), l,
+        [](LinkIndex v, const std::pair<LinkIndex, std::string>& o) { return v < o.first; });
+    const std::string where =
+        it == linkOrigins_.begin() ? "link " + std::to_string(l) : std::prev(it)->second;
+    return where + " (" + nodeName(links_[l].a) + " - " + nodeName(links_[l].b) + ")";
 }
 
 std::string Network::nodeName(NodeIndex i) const {
@@ -149,7 +198,7 @@ LinkView Network::link(LinkIndex l) const {
     v.up = k.down == 0;
     v.props = &props_[k.props].spec;
     v.distanceLatency = k.extraNs;
-    v.meanLatency = props_[k.props].meanNs + k.extraNs;
+    v.meanLatency = props_[k.props].meanNs + std::min(k.extraNs, kMaxRouteWeight);
     v.bytes[0] = dirs_[2 * l].bytes;
     v.bytes[1] = dirs_[2 * l + 1].bytes;
     return v;
@@ -223,11 +272,8 @@ MessageId Network::sendImpl(NodeIndex from, NodeIndex to, std::uint64_t bytes, P
     const std::uint32_t slot = allocMsg();
     const MessageId id = nextMessageId_++;
     const SimTime now = sim_.now();
-    msgs_[slot] = Msg{from,    to,    anchorOf(to),
-                      port,    flow,  kNone,
-                      0,       kNone, 0,
-                      0,       0,     std::min(bytes, kMaxBytes),
-                      payload, now,   id};
+    msgs_[slot] =
+        Msg{from, to, anchorOf(to), port, flow, kNone, 0, kNone, 0, 0, 0, bytes, payload, now, id};
     ++inFlight_;
     Metrics& M = sim_.metrics();
     M.add(m_.sent, 1);
@@ -243,16 +289,62 @@ MessageId Network::sendImpl(NodeIndex from, NodeIndex to, std::uint64_t bytes, P
     return id;
 }
 
-SimTime Network::txTime(std::uint64_t bytes, const Props& p) const {
+bool Network::txTime(std::uint64_t bytes, const Props& p, SimTime& out) {
     // ceil(bytes * 8e9 / bandwidth) ns, exact in integers when the bandwidth is one.
-    if (p.bwInt != 0 && bytes <= kMaxBytes / 8) {
+    if (p.bwInt != 0 && bytes <= kMaxExactBytes / 8) {
         const std::uint64_t bits = bytes * 8;
         std::uint64_t hi;
         const std::uint64_t lo = mulWide(bits, 1'000'000'000ULL, hi);
-        if (hi == 0 && lo <= ~std::uint64_t(0) - p.bwInt)
-            return static_cast<SimTime>((lo + p.bwInt - 1) / p.bwInt);
+        if (hi == 0 && lo <= ~std::uint64_t(0) - p.bwInt) {
+            const std::uint64_t ns = (lo + p.bwInt - 1) / p.bwInt;
+            out = static_cast<SimTime>(ns);
+            return ns < static_cast<std::uint64_t>(kTimeNever);
+        }
     }
-    return clampNs(std::ceil(static_cast<double>(bytes) * p.nsPerByte));
+    return durationNs(std::ceil(static_cast<double>(bytes) * p.nsPerByte), out) &&
+           out != kTimeNever;
+}
+
+std::string Network::flowOrigin(std::uint32_t flow) const {
+    return "/network/traffic/" + std::to_string(flow) + " (\"" + flows_[flow].id + "\")";
+}
+
+std::string Network::messageText(const Msg& m) const {
+    return (m.flow != kNone ? "a message of flow \"" + flows_[m.flow].id + "\""
+                            : "a message to port \"" + ports_[m.port].name + "\"") +
+           " (" + bytesText(static_cast<double>(m.bytes)) + ")";
+}
+
+void Network::transmissionTooLong(const Msg& m, LinkIndex li, SimTime start) const {
+    const Props& p = props_[links_[li].props];
+    const double txNs = std::ceil(static_cast<double>(m.bytes) * p.nsPerByte);
+    std::string text = linkOrigin(li) + ": sending " + messageText(m) + " at " +
+                       bandwidthText(p.spec.bandwidthBps) + " takes " + nsText(txNs);
+    const SimTime now = sim_.now();
+    if (txNs < static_cast<double>(kTimeNever)) {
+        text += " and would end at " + nsText(static_cast<double>(start) + txNs);
+        if (start > now)
+            text += " (after " + nsText(static_cast<double>(start - now)) +
+                    " of messages queued before it)";
+    }
+    throw RunFailure(text + ", beyond " + longestTimeText());
+}
+
+void Network::arrivalTooLate(const Msg& m, LinkIndex li, SimTime end, double latencyNs) const {
+    throw RunFailure(
+        linkOrigin(li) + ": " + messageText(m) + " sent by " + nsText(static_cast<double>(end)) +
+        " with a propagation delay of " + nsText(latencyNs) + " would arrive at " +
+        nsText(static_cast<double>(end) + latencyNs) + ", beyond " + longestTimeText());
+}
+
+void Network::emissionTooLate(std::uint32_t flow, SimTime from, double gapNs) const {
+    const Flow& f = flows_[flow];
+    char rate[48];
+    std::snprintf(rate, sizeof rate, "%.4g", 1e9 / f.gapNs);
+    throw RunFailure(flowOrigin(flow) + ": its next message would come " + nsText(gapNs) +
+                     " after " + nsText(static_cast<double>(from)) + " (" + rate +
+                     " messages per second), at " + nsText(static_cast<double>(from) + gapNs) +
+                     ", beyond " + longestTimeText());
 }
 
 void Network::forward(std::uint32_t slot, NodeIndex at, bool inEvent) {
@@ -271,22 +363,32 @@ void Network::forward(std::uint32_t slot, NodeIndex at, bool inEvent) {
     const NodeIndex next = d ? l.a : l.b;
     Direction& dir = dirs_[2 * li + d];
     const Props& p = props_[l.props];
-    const SimTime tx = txTime(m.bytes, p);
-    dir.busyUntil = std::max(sim_.now(), dir.busyUntil) + tx;
+    // Every time here is exact, or the run fails naming the link (see time.h).
+    const SimTime start = std::max(sim_.now(), dir.busyUntil);
+    SimTime tx, end;
+    if (!txTime(m.bytes, p, tx) || !addTime(start, tx, end)) [[unlikely]]
+        transmissionTooLong(m, li, start);
+    dir.busyUntil = end;
     dir.busyNs += tx;
     dir.bytes += m.bytes;
     SimTime latency = p.latencyNs;
     m.lostRandom = 0;
     if (p.random) {
         RngStream rng(StreamKey::make(seed_, "network", l.rngKey, "link"), l.draws);
-        if (!p.constant) latency = clampNs(drawVariate(p.spec.latency, rng));
+        if (!p.constant) {
+            const double drawn = drawVariate(p.spec.latency, rng);
+            if (!durationNs(drawn, latency)) [[unlikely]]
+                arrivalTooLate(m, li, end, drawn + static_cast<double>(l.extraNs));
+        }
         if (p.spec.loss > 0 && rng.bernoulli(p.spec.loss)) m.lostRandom = 1;
         l.draws = rng.counter();
     }
     m.dir = 2 * li + d;
     m.epoch = l.epoch;
-    const SimTime arrive = dir.busyUntil + latency + l.extraNs;
-    if (activity_) activity_->onHop(dir.busyUntil - tx, arrive, at, next, li, m.port, m.bytes);
+    SimTime arrive;
+    if (!addTime(end, latency, arrive) || !addTime(arrive, l.extraNs, arrive)) [[unlikely]]
+        arrivalTooLate(m, li, end, static_cast<double>(latency) + static_cast<double>(l.extraNs));
+    if (activity_) activity_->onHop(start, arrive, at, next, li, m.port, m.bytes);
     sim_.scheduleAt(arrive, next, hopKind_, slot);
 }
 
@@ -439,7 +541,8 @@ void Network::computeTree(Tree& t) {
             const std::uint32_t u = a.node;
             const Link& l = links_[a.link];
             if (l.down != 0 || up_[coreNode_[u]] == 0 || u == root) continue;
-            const SimTime nd = h.dist + props_[l.props].meanNs + l.extraNs;
+            const SimTime nd =
+                h.dist + props_[l.props].meanNs + std::min(l.extraNs, kMaxRouteWeight);
             const std::uint32_t nh = h.hops + 1;
             if (nd < dist_[u] || (nd == dist_[u] && nh < hopCount_[u])) {
                 dist_[u] = nd;
@@ -641,20 +744,34 @@ void Network::onEmit(Simulation& sim, const Event& e) {
         }
     }
     const double size = drawVariate(f.size, f.rng);
+    if (!(size < kMessageBytesLimit)) [[unlikely]]
+        throw RunFailure(flowOrigin(fi) + ": drew a message of " + bytesText(size) +
+                         ", more than a message can hold (" + bytesText(kMessageBytesLimit) + ")");
     const std::uint64_t bytes =
-        size >= static_cast<double>(kMaxBytes)
-            ? kMaxBytes
-            : std::max<std::uint64_t>(
-                  1, static_cast<std::uint64_t>(std::llround(std::max(0.0, size))));
+        size < 9e18 ? std::max<std::uint64_t>(
+                          1, static_cast<std::uint64_t>(std::llround(std::max(0.0, size))))
+                    : static_cast<std::uint64_t>(size);
     ++f.emitted;
     if (dst != kNone) sendImpl(src, dst, bytes, kTrafficPort, 0, fi);
     SimTime next;
-    if (f.process == TrafficSpec::Process::Poisson) {
-        next = e.time + clampNs(f.rng.exponential(f.gapNs));
-    } else {
-        next = f.start + clampNs(static_cast<double>(f.emitted) * f.gapNs);
+    if (nextEmission(fi, e.time, next)) sim.scheduleAt(next, e.target, f.kind, e.data);
+}
+
+bool Network::nextEmission(std::uint32_t fi, SimTime now, SimTime& out) {
+    Flow& f = flows_[fi];
+    // A Poisson flow draws its gap from now; a constant one counts from its start, so that
+    // rounding never accumulates.
+    const bool poisson = f.process == TrafficSpec::Process::Poisson;
+    const SimTime from = poisson ? now : f.start;
+    const double gapNs =
+        poisson ? f.rng.exponential(f.gapNs) : static_cast<double>(f.emitted) * f.gapNs;
+    SimTime gap;
+    if (!durationNs(gapNs, gap) || !addTime(from, gap, out)) [[unlikely]] {
+        // Past the end of simulated time is after any stop the flow has: it is over.
+        if (f.stop != kTimeNever) return false;
+        emissionTooLate(fi, from, gapNs);
     }
-    if (next < f.stop && next < kMaxDelay) sim.scheduleAt(next, e.target, f.kind, e.data);
+    return out < f.stop;
 }
 
 // =============================================================================================
@@ -665,8 +782,8 @@ double Network::utilisation(LinkIndex l, int direction) const {
     const SimTime now = sim_.now();
     if (now <= 0 || l >= linkCount()) return 0;
     const Direction& d = dirs_[2 * std::size_t(l) + (direction ? 1 : 0)];
-    const SimTime busy =
-        d.busyNs - std::max<SimTime>(0, d.busyUntil - now);  // minus the queued future
+    // Minus the queued future; busyNs <= busyUntil, as transmissions on a direction never overlap.
+    const SimTime busy = d.busyNs - std::max<SimTime>(0, d.busyUntil - now);
     return static_cast<double>(busy) / static_cast<double>(now);
 }
 

@@ -16,13 +16,13 @@
 
 namespace dais::sim {
 
-using net::clampNs;
-using net::kMaxDelay;
+using net::durationNs;
+using net::kMaxRouteWeight;
+using net::routeWeightNs;
 
 namespace {
 
-constexpr double kNsPerKm = 5000.0;                    // light in fibre: 200,000 km/s
-constexpr SimTime kMaxRouteWeight = SimTime(1) << 50;  // per link, so path sums cannot overflow
+constexpr double kNsPerKm = 5000.0;  // light in fibre: 200,000 km/s
 constexpr std::size_t kMaxLinks = 0x7fffffff;
 
 std::string_view topologyName(TopologySpec::Kind k) {
@@ -129,12 +129,13 @@ class Network::Builder {
     };
 
     bool fail(std::string msg) {
-        error_ = at_.empty() ? std::move(msg) : at_ + ": " + msg;
+        // A message that names its element by pointer already says where.
+        error_ = at_.empty() || msg.starts_with('/') ? std::move(msg) : at_ + ": " + msg;
         return false;
     }
-    /// Marks the element being built, so that a failure names it: "/traffic/3".
+    /// Marks the element being built, so that a failure names it: "/network/traffic/3".
     void at(std::string_view section, std::size_t index) {
-        at_ = "/" + std::string(section) + "/" + std::to_string(index);
+        at_ = "/network/" + std::string(section) + "/" + std::to_string(index);
     }
     std::size_t n() const { return net_.x_.size(); }
 
@@ -233,9 +234,11 @@ class Network::Builder {
         Props q;
         q.spec = p;
         q.constant = p.latency.kind == Variate::Kind::Constant;
-        q.latencyNs = clampNs(p.latency.a);
+        if (q.constant && !(durationNs(p.latency.a, q.latencyNs) && q.latencyNs != kTimeNever))
+            return fail(what + ": a latency of " + formatSeconds(p.latency.a * 1e-9) +
+                        " is beyond " + longestTimeText());
         const double mean = p.latency.mean();
-        q.meanNs = std::min(clampNs(std::isfinite(mean) ? mean : 1e30), kMaxRouteWeight);
+        q.meanNs = routeWeightNs(std::isfinite(mean) ? mean : 1e30);
         q.nsPerByte = 8e9 / p.bandwidthBps;
         q.bwInt = (p.bandwidthBps == std::floor(p.bandwidthBps) && p.bandwidthBps <= 9e15)
                       ? static_cast<std::uint64_t>(p.bandwidthBps)
@@ -243,6 +246,11 @@ class Network::Builder {
         q.random = !q.constant || p.loss > 0;
         net_.props_.push_back(q);
         return true;
+    }
+
+    /// The links added from here on come from the spec item at `pointer` (see linkOrigin()).
+    void origin(std::string pointer) {
+        net_.linkOrigins_.emplace_back(static_cast<LinkIndex>(edges_.size()), std::move(pointer));
     }
 
     void addEdge(NodeIndex a, NodeIndex b, std::uint32_t p) {
@@ -423,6 +431,7 @@ class Network::Builder {
             if (a == b) return fail(what + ": a link needs two different nodes");
             std::uint32_t p;
             if (!props(s.props, what, p)) return false;
+            origin("/network/links/" + std::to_string(l));
             addEdge(a, b, p);
         }
         return true;
@@ -442,6 +451,7 @@ class Network::Builder {
             std::uint32_t p;
             if (!props(s.access, what + ": access link", p)) return false;
             if (edges_.size() + g.count > kMaxLinks) return fail(what + ": too many links");
+            origin("/network/groups/" + std::to_string(gi) + "/access");
             for (std::uint32_t k = 0; k < g.count; ++k)
                 addEdge(g.first + k, to, p);
         }
@@ -460,8 +470,9 @@ class Network::Builder {
             std::uint32_t p;
             if (!props(s.link, what, p)) return false;
             RngStream rng = sim_.rng("network", t, "topology");
+            origin("/network/topologies/" + std::to_string(t) + "/link");
             made.clear();
-            if (!generate(s, what, mem, p, rng, made)) return false;
+            if (!generate(s, t, what, mem, p, rng, made)) return false;
             for (const Edge& e : made)
                 addEdge(e.first, e.second, p);
             if (s.ensureConnected && (s.kind == TopologySpec::Kind::ErdosRenyi ||
@@ -476,8 +487,9 @@ class Network::Builder {
     }
 
     /// The links one topology makes among its members (the "regions" kind adds its own).
-    bool generate(const TopologySpec& s, const std::string& what, const std::vector<NodeIndex>& mem,
-                  std::uint32_t p, RngStream& rng, std::vector<Edge>& made) {
+    bool generate(const TopologySpec& s, std::size_t index, const std::string& what,
+                  const std::vector<NodeIndex>& mem, std::uint32_t p, RngStream& rng,
+                  std::vector<Edge>& made) {
         const double m = static_cast<double>(mem.size());
         const double room = static_cast<double>(kMaxLinks - edges_.size());
         switch (s.kind) {
@@ -530,13 +542,13 @@ class Network::Builder {
                 if (made.size() > room) return fail(what + ": too many links");
                 break;
             case TopologySpec::Kind::Regions:
-                if (!regionsTopology(s, what, mem, p)) return false;
+                if (!regionsTopology(s, index, what, mem, p)) return false;
                 break;
         }
         return true;
     }
 
-    bool regionsTopology(const TopologySpec& s, const std::string& what,
+    bool regionsTopology(const TopologySpec& s, std::size_t index, const std::string& what,
                          const std::vector<NodeIndex>& mem, std::uint32_t accessProps) {
         std::vector<RegionIndex> regs;
         if (!topologyRegions(s, what, regs)) return false;
@@ -572,6 +584,7 @@ class Network::Builder {
                                spec_.regions[regs[j]].id,
                            p))
                     return false;
+                if (i == 0 && j == 1) origin("/network/topologies/" + std::to_string(index));
                 addEdge(gw[regs[i]], gw[regs[j]], p);
             }
         return true;
@@ -584,7 +597,7 @@ class Network::Builder {
         N.links_.resize(L);
         N.dirs_.assign(2 * L, Direction{});
         linkStreams();
-        linkRecords();
+        if (!linkRecords()) return false;
         adjacency();
         routingCore();
         return true;
@@ -613,7 +626,7 @@ class Network::Builder {
     }
 
     /// Endpoints, properties, state and the distance part of the latency.
-    void linkRecords() {
+    bool linkRecords() {
         Network& N = net_;
         const std::size_t L = edges_.size();
         for (LinkIndex l = 0; l < L; ++l) {
@@ -628,10 +641,14 @@ class Network::Builder {
             lk.extraNs = 0;
             if (N.props_[lk.props].spec.latencyFromDistance) {
                 const double dx = N.x_[a] - N.x_[b], dy = N.y_[a] - N.y_[b];
-                lk.extraNs =
-                    std::min(clampNs(std::sqrt(dx * dx + dy * dy) * kNsPerKm), kMaxRouteWeight);
+                const double km = std::sqrt(dx * dx + dy * dy);
+                if (!durationNs(km * kNsPerKm, lk.extraNs) || lk.extraNs == kTimeNever)
+                    return fail(N.linkOrigin(l) + ": over its length of " + fmt(km) +
+                                " km, light takes " + formatSeconds(km * kNsPerKm * 1e-9) +
+                                ", beyond " + longestTimeText());
             }
         }
+        return true;
     }
 
     /// Adjacency in compressed rows, in link order; the edge list is not needed after it.
@@ -741,6 +758,10 @@ class Network::Builder {
             const std::string what =
                 "fault " + std::to_string(k) + " (" + std::string(faultName(s.kind)) + ")";
             if (s.at < 0) return fail(what + ": time must be >= 0");
+            if (s.at > kTimeLatest)
+                return fail("/network/faults/" + std::to_string(k) + " (" +
+                            std::string(faultName(s.kind)) + "): its time is beyond " +
+                            longestTimeText());
             if (s.duration && *s.duration < 0) return fail(what + ": duration must be >= 0");
             if (s.targets.empty()) return fail(what + ": no targets");
             Fault f;
@@ -802,9 +823,7 @@ class Network::Builder {
         N.faultKind_ = sim_.registerKind<&Network::onFault>("net.fault", N);
         sim_.addSampleHook(
             [](void* self, Simulation&) { static_cast<Network*>(self)->updateGauges(); }, &N);
-        scheduleTraffic();
-        scheduleFaults();
-        return true;
+        return scheduleTraffic() && scheduleFaults();
     }
 
     void defineMetrics() {
@@ -850,30 +869,38 @@ class Network::Builder {
         }
     }
 
-    /// Each flow's event kind and first emission.
-    void scheduleTraffic() {
+    /// Each flow's event kind and first emission: at its start (constant), or a gap after it
+    /// (Poisson). A first emission that cannot be represented fails the build (RunFailure).
+    bool scheduleTraffic() {
         Network& N = net_;
         for (std::size_t i = 0; i < N.flows_.size(); ++i) {
             Flow& f = N.flows_[i];
             f.kind = sim_.registerKind<&Network::onEmit>("traffic." + f.id, N);
-            SimTime first = f.start;
-            if (f.process == TrafficSpec::Process::Poisson)
-                first = std::min(kMaxDelay, f.start + clampNs(f.rng.exponential(f.gapNs)));
-            if (first < f.stop) sim_.scheduleAt(first, static_cast<TargetId>(i), f.kind, i);
+            SimTime first;
+            if (N.nextEmission(static_cast<std::uint32_t>(i), f.start, first))
+                sim_.scheduleAt(first, static_cast<TargetId>(i), f.kind, i);
         }
+        return true;
     }
 
     /// Each fault, and its end if it has a duration.
-    void scheduleFaults() {
+    bool scheduleFaults() {
         Network& N = net_;
         for (std::size_t k = 0; k < N.faults_.size(); ++k) {
             const FaultSpec& s = spec_.faults[k];
             const SimTime at = std::max(s.at, sim_.now());
+            SimTime end = 0;
+            if (s.duration && !addTime(at, *s.duration, end))
+                return fail("/network/faults/" + std::to_string(k) + " (" +
+                            std::string(faultName(s.kind)) + "): lasting " +
+                            formatSeconds(toSeconds(*s.duration)) + " from " +
+                            formatSeconds(toSeconds(at)) + ", it would end at " +
+                            formatSeconds(toSeconds(at) + toSeconds(*s.duration)) + ", beyond " +
+                            longestTimeText());
             sim_.scheduleAt(at, static_cast<TargetId>(k), N.faultKind_, k, 0);
-            if (s.duration && at <= kMaxDelay)
-                sim_.scheduleAt(at + std::min(*s.duration, kMaxDelay), static_cast<TargetId>(k),
-                                N.faultKind_, k, 1);
+            if (s.duration) sim_.scheduleAt(end, static_cast<TargetId>(k), N.faultKind_, k, 1);
         }
+        return true;
     }
 
     Simulation& sim_;
@@ -897,7 +924,11 @@ Network::~Network() = default;
 Result<std::unique_ptr<Network>> Network::build(Simulation& sim, const NetworkSpec& spec) {
     std::unique_ptr<Network> net(new Network(sim));
     Builder b(sim, spec, *net);
-    if (!b.run()) return Error{b.error()};
+    try {
+        if (!b.run()) return Error{b.error()};
+    } catch (const RunFailure& e) {  // a first event beyond the longest simulated time
+        return Error{e.what()};
+    }
     return net;
 }
 

@@ -83,7 +83,10 @@ std::string_view Simulation::kindName(KindId k) const {
 
 EventId Simulation::scheduleAt(SimTime t, TargetId target, KindId kind, std::uint64_t data,
                                std::uint16_t aux) {
-    assert(t >= now_ && t < kTimeNever && "events are scheduled at or after now()");
+    // now_ <= t <= kTimeLatest, in one comparison: below now_, t - now_ wraps to a huge value.
+    if (static_cast<std::uint64_t>(t) - static_cast<std::uint64_t>(now_) >=
+        static_cast<std::uint64_t>(kTimeNever - now_)) [[unlikely]]
+        refuseTime(t, target, kind);
     assert(kind < kinds_.size());
     const Event e{t, nextSeq_++, target, kind, aux, data};
     if (topHeld_) {
@@ -95,6 +98,22 @@ EventId Simulation::scheduleAt(SimTime t, TargetId target, KindId kind, std::uin
         config_.queue == QueueKind::Heap ? heap_.push(e) : ladder_.push(e);
     }
     return {t, e.seq};
+}
+
+void Simulation::refuseTime(SimTime t, TargetId target, KindId kind) const {
+    const std::string what =
+        "event \"" + std::string(kindName(kind)) + "\" for target " + std::to_string(target) + ": ";
+    if (t < now_)
+        throw RunFailure(what + "scheduled at " + formatTime(t) + ", before now (" +
+                         formatTime(now_) + ")");
+    throw RunFailure(what + "scheduled at \"never\" (" + std::to_string(t) + " ns), later than " +
+                     longestTimeText());
+}
+
+void Simulation::refuseDelay(SimTime delay, TargetId target, KindId kind) const {
+    throw RunFailure("event \"" + std::string(kindName(kind)) + "\" for target " +
+                     std::to_string(target) + ": scheduled " + formatSeconds(toSeconds(delay)) +
+                     " after now (" + formatTime(now_) + "), beyond " + longestTimeText());
 }
 
 bool Simulation::cancel(EventId id) {
@@ -179,7 +198,8 @@ void Simulation::setSampleInterval(SimTime interval) {
     nextSample_ = {};
     sampleInterval_ = interval;
     stretchBudget_ = stretchLeft_ = kSampleBudget;
-    if (interval > 0 && now_ <= kTimeNever - interval)
+    // A sample due at or after kTimeNever would never come: there is none.
+    if (interval > 0 && now_ < kTimeNever - interval)
         nextSample_ = scheduleAt(now_ + interval, 0, kSampleKind);
 }
 
@@ -209,7 +229,7 @@ void Simulation::onSampleEvent() {
     }
     // Keep sampling while the model still has work; a lone sampling event must not keep an
     // otherwise finished run alive.
-    if (queueSize() > cancelled_.size() && now_ <= kTimeNever - sampleInterval_)
+    if (queueSize() > cancelled_.size() && now_ < kTimeNever - sampleInterval_)
         nextSample_ = scheduleAt(now_ + sampleInterval_, 0, kSampleKind);
 }
 
@@ -300,11 +320,16 @@ StopReason Simulation::loop(Q& q, SimTime horizon, const ConditionRef* cond) {
 
 StopReason Simulation::drive(SimTime horizon, const ConditionRef* cond) {
     assert(!running_ && "run calls do not nest");
-    // A handler may throw (a model's failure): the kernel is then left between events, and a
-    // driver may still read its state and metrics.
+    // A handler may throw (a model's failure, a time beyond the latest): the kernel is then
+    // left between events, the failed one taken from the queue, and a driver may still read
+    // its state and metrics.
     struct Running {
         Simulation& s;
         ~Running() {
+            if (s.topHeld_) {
+                s.topHeld_ = false;
+                s.config_.queue == QueueKind::Heap ? s.heap_.pop() : s.ladder_.pop();
+            }
             s.running_ = false;
             s.publish();
         }

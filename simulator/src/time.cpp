@@ -31,4 +31,43 @@ std::string formatTime(SimTime t) {
     return buf;
 }
 
+namespace {
+
+/// A whole number with thousands separators: "2,536".
+std::string grouped(long long v) {
+    std::string digits = std::to_string(v < 0 ? -v : v), out;
+    for (std::size_t i = 0; i < digits.size(); ++i) {
+        if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
+        out += digits[i];
+    }
+    return (v < 0 ? "-" : "") + out;
+}
+
+}  // namespace
+
+std::string formatSeconds(double seconds) {
+    constexpr double kDay = 86400, kYear = 365.25 * kDay;
+    if (std::isnan(seconds)) return "an undefined time";
+    if (std::isinf(seconds)) return seconds > 0 ? "forever" : "-forever";
+    const double a = std::abs(seconds);
+    if (a < kDay) return formatTime(fromSeconds(seconds));
+    char buf[64];
+    if (a < kYear) {
+        std::snprintf(buf, sizeof buf, "%.1f days", seconds / kDay);
+        return buf;
+    }
+    const double years = seconds / kYear;
+    if (a < 10 * kYear) {
+        std::snprintf(buf, sizeof buf, "%.1f years", years);
+        return buf;
+    }
+    if (a < 1e9 * kYear) return grouped(std::llround(years)) + " years";
+    std::snprintf(buf, sizeof buf, "%.2g years", years);
+    return buf;
+}
+
+std::string longestTimeText() {
+    return "the longest simulated time (" + formatSeconds(toSeconds(kTimeLatest)) + ")";
+}
+
 }  // namespace dais::sim

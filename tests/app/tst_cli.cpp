@@ -15,7 +15,7 @@ using cli_test::dais;
 using cli_test::Outcome;
 using cli_test::scenario;
 
-constexpr int kOk = 0, kUsage = 2, kBadInput = 3;
+constexpr int kOk = 0, kFailure = 1, kUsage = 2, kBadInput = 3;
 
 }  // namespace
 
@@ -235,6 +235,57 @@ class TestCli : public QObject {
                                 "30s", "--seed", "99"});
         QVERIFY(QJsonDocument::fromJson(c.out.toUtf8()).object()["fingerprint"] !=
                 ja["fingerprint"]);
+    }
+
+    void timeBeyondTheLongestFailsTheRun_data() {
+        QTest::addColumn<QStringList>("args");
+        QTest::addColumn<QString>("message");  // the start of the failure's message
+        const QString beyond = "beyond the longest simulated time (292 years)";
+        const QString huge = writeFile("huge-size.dais.json", R"({
+            "format": "dais-scenario", "version": 1, "meta": {"name": "huge messages"},
+            "network": {
+              "nodes": [{"id": "client"}, {"id": "server"}],
+              "links": [{"from": "client", "to": "server", "latency": "5ms",
+                         "bandwidth": "100Mbps"}],
+              "traffic": [{"id": "probe", "from": ["client"], "to": ["server"], "rate": 1000,
+                           "size": 1e18}]},
+            "run": {"until": "10s"}})");
+        QTest::newRow("hugeTrafficSizeFailsNamingTheFlow")
+            << QStringList{"run", huge}
+            << "/network/links/0 (client - server): sending a message of flow \"probe\" (1e+18 "
+               "bytes) at 100 Mbit/s takes 2,535 years, " +
+                   beyond;
+        QTest::newRow("tinyBandwidthFailsNamingTheLink")
+            << QStringList{"run", scenario("single-link-queue.dais.json"), "--set",
+                           "network.links.0.bandwidth=0.001bps"}
+            << "/network/links/0 (client - server): sending a message of flow \"probe\" (";
+        QTest::newRow("tinyCpuGflopsFailsNamingTheParameter")
+            << QStringList{"run", scenario("hospitals.dais.json"), "--set",
+                           "network.groups.hospitals.resources.cpu_gflops=1e-15"}
+            << "/layers/federated: client \"hospitals[0]\" computes at 1e-15 GFLOP/s (its "
+               "resources.cpu_gflops): 10 training steps take 943 years, " +
+                   beyond;
+    }
+    void timeBeyondTheLongestFailsTheRun() {
+        // The run fails with exit code 1 and the message, and is stored as failed with it; what
+        // it did until then is reported, with no negative time.
+        QFETCH(QStringList, args);
+        QFETCH(QString, message);
+        const QString store = tmp_.filePath(QString(QTest::currentDataTag()) + ".sqlite");
+        const Outcome o = dais(args << "--store" << store);
+        QCOMPARE(o.code, kFailure);
+        QVERIFY2(o.err.startsWith("dais: the run failed: " + message), qPrintable(o.err));
+        QVERIFY2(o.err.endsWith(", beyond the longest simulated time (292 years)\n"),
+                 qPrintable(o.err));
+        QVERIFY2(o.out.contains("status       failed: the run failed: " + message),
+                 qPrintable(o.out));
+        QVERIFY2(!o.out.contains(QRegularExpression("(mean|p50|max) -")), qPrintable(o.out));
+        const Outcome stored =
+            dais({"runs", "list", "--status", "failed", "--json", "--store", store});
+        QCOMPARE(stored.code, kOk);
+        const QJsonArray runs = QJsonDocument::fromJson(stored.out.toUtf8()).array();
+        QCOMPARE(runs.size(), 1);
+        QVERIFY(runs[0].toObject()["error"].toString().startsWith("the run failed: " + message));
     }
 
     void layersListsPluginsAndFolders() {

@@ -251,6 +251,25 @@ class TestRunner : public QObject {
         QCOMPARE(got.states.back(), int(core::RunnerState::Failed));
     }
 
+    void timeBeyondTheLatestFoundWhileBuildingIsRefused() {
+        // A fault that would end after the longest simulated time: found as the network is built,
+        // the scenario is refused, its element named by its pointer (once).
+        auto s = core::loadScenarioText(
+            R"({"format": "dais-scenario", "version": 1,
+                "network": {"nodes": [{"id": "a"}, {"id": "b"}],
+                            "links": [{"from": "a", "to": "b"}],
+                            "faults": [{"kind": "crash", "targets": ["a"], "at": 9e9,
+                                        "duration": 9e9}]},
+                "run": {"until": "1s"}})",
+            "f.dais.json", {}, registry_.get());
+        QVERIFY(s.ok());
+        const auto r = core::ScenarioRun::prepare(*s);
+        QVERIFY(!r.ok());
+        QCOMPARE(QString::fromStdString(r.error().message),
+                 "f.dais.json: /network/faults/0 (crash): lasting 285 years from 285 years, it "
+                 "would end at 570 years, beyond the longest simulated time (292 years)");
+    }
+
     void listenerFailureEndsTheRun() {
         core::Runner runner(prepare(R"({"ticker": {"count": 90}})"));
         ThrowingListener bad;

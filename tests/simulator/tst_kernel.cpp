@@ -3,6 +3,7 @@
 #include <QtTest>
 
 #include <atomic>
+#include <cmath>
 #include <thread>
 #include <vector>
 
@@ -409,6 +410,126 @@ class TestKernel : public QObject {
         const std::vector<std::pair<SimTime, std::uint64_t>> expected = {
             {0, 1}, {0, 2}, {0, 14}, {0, 16}, {0, 24}, {0, 26}, {5, 15}, {5, 25}};
         QCOMPARE(fan.seen, expected);
+    }
+
+    void checkedTimeArithmetic() {
+        SimTime t = -1;
+        QVERIFY(addTime(kSecond, 2 * kSecond, t));
+        QCOMPARE(t, 3 * kSecond);
+        QVERIFY(addTime(kTimeLatest - kSecond, kSecond, t));
+        QCOMPARE(t, kTimeLatest);
+        QVERIFY(!addTime(kTimeLatest - kSecond, kSecond + 1, t));  // lands on kTimeNever
+        QVERIFY(!addTime(kTimeLatest, kTimeLatest, t));            // wraps around
+        // Seconds round as fromSeconds does; what does not fit, or is no duration, is refused.
+        for (const double s : {0.0, 1.5e-9, 2.5e-9, 0.1, 1234.5678901, 9.2e9, 9.2233e9}) {
+            QVERIFY(durationFromSeconds(s, t));
+            QCOMPARE(t, fromSeconds(s));
+        }
+        QCOMPARE(fromSeconds(9.2e9), SimTime{9'200'000'000'000'000'000});  // not saturated
+        QCOMPARE(fromSeconds(9.3e9), kTimeNever);
+        QCOMPARE(fromSeconds(-9.3e9), -kTimeNever);
+        for (const double s : {9.3e9, 1e300, -1e-9, std::nan(""), HUGE_VAL})
+            QVERIFY2(!durationFromSeconds(s, t), qPrintable(QString::number(s)));
+        QCOMPARE(formatSeconds(8e10), std::string("2,535 years"));
+        QCOMPARE(formatSeconds(12.5 * 86400), std::string("12.5 days"));
+        QCOMPARE(formatSeconds(3e20), std::string("9.5e+12 years"));
+        QCOMPARE(formatSeconds(HUGE_VAL), std::string("forever"));
+        QCOMPARE(formatSeconds(1.5), std::string("1.500 s"));
+        QCOMPARE(longestTimeText(), std::string("the longest simulated time (292 years)"));
+    }
+
+    void timeBeyondTheLatestFailsNamingTheEvent_data() {
+        QTest::addColumn<bool>("relative");  // scheduleIn (a delay) or scheduleAt (a time)
+        QTest::addColumn<SimTime>("value");
+        QTest::addColumn<QString>("failure");  // empty: the event runs at the time asked
+        const QString beyond = "beyond the longest simulated time (292 years)";
+        QTest::newRow("in: to the latest time") << true << kTimeLatest - kSecond << QString();
+        QTest::newRow("in: one past the latest")
+            << true << kTimeLatest - kSecond + 1
+            << "event \"timer\" for target 7: scheduled 292 years after now (1.000 s), " + beyond;
+        QTest::newRow("in: wraps around")
+            << true << kTimeLatest
+            << "event \"timer\" for target 7: scheduled 292 years after now (1.000 s), " + beyond;
+        QTest::newRow("in: before now")
+            << true << -kMillisecond
+            << "event \"timer\" for target 7: scheduled at 999 ms, before now (1.000 s)";
+        QTest::newRow("at: the latest time") << false << kTimeLatest << QString();
+        QTest::newRow("at: never")
+            << false << kTimeNever
+            << "event \"timer\" for target 7: scheduled at \"never\" (9223372036854775807 "
+               "ns), later than the longest simulated time (292 years)";
+        QTest::newRow("at: below zero, as a sum that wrapped around")
+            << false << SimTime{-4}
+            << "event \"timer\" for target 7: scheduled at -4 ns, before now (1.000 s)";
+    }
+    void timeBeyondTheLatestFailsNamingTheEvent() {
+        QFETCH(bool, relative);
+        QFETCH(SimTime, value);
+        QFETCH(QString, failure);
+        for (const QueueKind queue : {QueueKind::Heap, QueueKind::Ladder}) {
+            Simulation sim({1, queue});
+            // At 1 s, the handler schedules the event under test; it records when that runs.
+            struct Timer {
+                KindId kind = 0;
+                bool relative = false;
+                SimTime value = 0;
+                std::vector<SimTime> ran;
+                void onEvent(Simulation& s, const Event& e) {
+                    ran.push_back(e.time);
+                    if (e.data != 0) return;
+                    if (relative)
+                        s.scheduleIn(value, 7, kind, 1);
+                    else
+                        s.scheduleAt(value, 7, kind, 1);
+                }
+            } timer;
+            timer.kind = sim.registerKind<&Timer::onEvent>("timer", timer);
+            timer.relative = relative;
+            timer.value = value;
+            sim.scheduleAt(kSecond, 7, timer.kind, 0);
+            QString thrown;
+            try {
+                QCOMPARE(sim.run(), StopReason::QueueEmpty);
+            } catch (const RunFailure& e) {
+                thrown = e.what();
+            }
+            QCOMPARE(thrown, failure);
+            if (failure.isEmpty()) {
+                const SimTime expected = relative ? kSecond + value : value;
+                QCOMPARE(timer.ran, (std::vector<SimTime>{kSecond, expected}));
+                QCOMPARE(sim.now(), expected);
+            } else {
+                QCOMPARE(timer.ran, std::vector<SimTime>{kSecond});  // nothing was scheduled
+                QCOMPARE(sim.now(), kSecond);
+                QCOMPARE(sim.pending(), std::size_t(0));
+            }
+        }
+    }
+
+    void samplingEndsQuietlyAtTheLatestTime() {
+        // A sample that would be due at or after kTimeNever never comes: that is no failure.
+        Simulation sim;
+        CountingObserver obs;
+        sim.addObserver(&obs);
+        Recorder rec;
+        rec.kind = sim.registerKind<&Recorder::onEvent>("rec", rec);
+        sim.runUntil(kTimeNever - kSecond);
+        sim.setSampleInterval(kSecond);
+        sim.scheduleAt(kTimeLatest, 0, rec.kind);
+        QCOMPARE(sim.run(), StopReason::QueueEmpty);
+        QCOMPARE(rec.seen.size(), std::size_t(1));
+        QVERIFY(obs.sampleTimes.empty());
+        // One interval before: the sample at the latest time comes, and none after it.
+        Simulation late;
+        CountingObserver lateObs;
+        late.addObserver(&lateObs);
+        Recorder lateRec;
+        lateRec.kind = late.registerKind<&Recorder::onEvent>("rec", lateRec);
+        late.runUntil(kTimeLatest - 2 * kSecond);
+        late.setSampleInterval(kSecond);
+        late.scheduleAt(kTimeLatest, 0, lateRec.kind);
+        QCOMPARE(late.run(), StopReason::QueueEmpty);
+        QCOMPARE(lateObs.sampleTimes, (std::vector<SimTime>{kTimeLatest - kSecond, kTimeLatest}));
     }
 };
 

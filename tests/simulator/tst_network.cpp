@@ -6,6 +6,7 @@
 #include <array>
 #include <chrono>
 #include <cmath>
+#include <cstdlib>
 #include <map>
 
 #include "network_test_util.h"
@@ -121,6 +122,46 @@ RunResult runRich(std::uint64_t seed, QueueKind queue, bool extra) {
         r.values.push_back(metric(sim, name));
     r.latencySum = summary(sim, "net.latency").sum();
     return r;
+}
+
+/// Runs to `until` and returns the message of the failure that ended the run, or "".
+QString failureOf(Simulation& sim, SimTime until = kTimeNever) {
+    try {
+        until == kTimeNever ? sim.run() : sim.runUntil(until);
+    } catch (const RunFailure& e) {
+        return QString::fromUtf8(e.what());
+    }
+    return {};
+}
+
+/// What a run leaves, failed or not, makes sense: no negative time or latency, and no link
+/// direction busy for longer than the time that passed.
+void checkSane(Simulation& sim, Network& net) {
+    net.finish();
+    QVERIFY(sim.now() >= 0);
+    for (LinkIndex l = 0; l < net.linkCount(); ++l)
+        for (int d = 0; d < 2; ++d) {
+            const double u = net.utilisation(l, d);
+            QVERIFY2(u >= 0 && u <= 1, qPrintable(QString::number(u)));
+        }
+    QVERIFY(metric(sim, "net.link_utilisation.max") <= 1);
+    const Summary& latency = summary(sim, "net.latency");
+    if (latency.count() > 0) QVERIFY(latency.min() >= 0);
+}
+
+/// client - server over one link, and a flow "probe" between them.
+NetworkSpec oneLinkQueue(double bandwidthBps, Variate size, double rate) {
+    NetworkSpec s;
+    s.nodes = {node("client"), node("server")};
+    s.links = {link("client", "server", props(5 * ms, bandwidthBps))};
+    TrafficSpec t;
+    t.id = "probe";
+    t.from = {"client"};
+    t.to = {"server"};
+    t.ratePerSecond = rate;
+    t.sizeBytes = size;
+    s.traffic = {t};
+    return s;
 }
 
 }  // namespace
@@ -965,6 +1006,16 @@ class TestNetwork : public QObject {
         QTest::newRow("matrix") << 9 << "topology 0 (regions): the latency matrix needs 2 rows";
         QTest::newRow("self link") << 10 << "link 0 (A - A): a link needs two different nodes";
         QTest::newRow("waxman") << 11 << "topology 0 (waxman): alpha must be within (0, 1]";
+        QTest::newRow("distance beyond the latest time")
+            << 12
+            << "/network/links/0 (A - B): over its length of 2e+15 km, light takes 317 years, "
+               "beyond the longest simulated time (292 years)";
+        QTest::newRow("fault ending beyond the latest time")
+            << 13
+            << "/network/faults/0 (crash): lasting 127 years from 190 years, it would end at "
+               "317 years, beyond the longest simulated time (292 years)";
+        QTest::newRow("first message beyond the latest time")
+            << 14 << "/network/traffic/0 (\"bg\"): its next message would come ";  // a drawn gap
     }
     void buildErrors() {
         QFETCH(int, which);
@@ -1031,6 +1082,34 @@ class TestNetwork : public QObject {
                 t.alpha = 1.5;
                 s.topologies = {t};
                 break;
+            case 12: {
+                s.nodes[1].x = 2e15;
+                s.nodes[1].y = 0;
+                s.nodes[0].x = s.nodes[0].y = 0;
+                LinkProps far = props(0);
+                far.latencyFromDistance = true;
+                s.links = {link("A", "B", far)};
+                break;
+            }
+            case 13: {
+                FaultSpec f;
+                f.kind = FaultSpec::Kind::Crash;
+                f.targets = {"A"};
+                f.at = 6'000'000'000'000'000'000;
+                f.duration = 4'000'000'000'000'000'000;
+                s.faults = {f};
+                break;
+            }
+            case 14: {
+                s.links = {link("A", "B", props(ms))};
+                TrafficSpec f;
+                f.id = "bg";
+                f.from = {"A"};
+                f.to = {"B"};
+                f.ratePerSecond = 1e-20;
+                s.traffic = {f};
+                break;
+            }
         }
         Simulation sim;
         const auto net = Network::build(sim, s);
@@ -1057,6 +1136,168 @@ class TestNetwork : public QObject {
         QCOMPARE(net->send(0, 1, 10, 99), MessageId(0));
         QCOMPARE(net->send(0, 1, 10, 0), MessageId(0));  // the background-traffic port
         QCOMPARE(net->inFlight(), std::size_t(0));
+    }
+
+    // --- times beyond the longest simulated time -------------------------------------------------
+    void hugeTrafficSizeFailsNamingTheFlow_data() { addQueueColumn(); }
+    void hugeTrafficSizeFailsNamingTheFlow() {
+        QFETCH(QueueKind, queue);
+        Simulation sim({1, queue});
+        auto net = buildOk(sim, oneLinkQueue(100e6, Variate::constant(1e18), 1000));
+        QVERIFY(net);
+        QCOMPARE(failureOf(sim, 10 * kSecond),
+                 "/network/links/0 (client - server): sending a message of flow \"probe\" "
+                 "(1e+18 bytes) at 100 Mbit/s takes 2,535 years, beyond the longest simulated "
+                 "time (292 years)");
+        checkSane(sim, *net);
+        QCOMPARE(metric(sim, "net.messages.delivered"), 0.0);
+    }
+
+    void tinyBandwidthFailsNamingTheLink_data() {
+        QTest::addColumn<QueueKind>("queue");
+        QTest::addColumn<double>("bandwidth");
+        QTest::addColumn<QString>("shown");
+        QTest::newRow("0.001 bit/s, heap") << QueueKind::Heap << 0.001 << "0.001 bit/s";
+        QTest::newRow("0.001 bit/s, ladder") << QueueKind::Ladder << 0.001 << "0.001 bit/s";
+        QTest::newRow("0.1 bit/s, ladder") << QueueKind::Ladder << 0.1 << "0.1 bit/s";
+    }
+    void tinyBandwidthFailsNamingTheLink() {
+        // The bundled single-link queue at a bandwidth where messages pile up for centuries: the
+        // queue's end is what cannot be represented.
+        QFETCH(QueueKind, queue);
+        QFETCH(double, bandwidth);
+        QFETCH(QString, shown);
+        Simulation sim({1, queue});
+        auto net =
+            buildOk(sim, oneLinkQueue(bandwidth, {Variate::Kind::Exponential, 12500, 0}, 800));
+        QVERIFY(net);
+        const QString failure = failureOf(sim, 120 * kSecond);
+        QVERIFY2(failure.startsWith("/network/links/0 (client - server): sending a message of "
+                                    "flow \"probe\" (") &&
+                     failure.contains(" at " + shown + " takes ") &&
+                     failure.endsWith(" of messages queued before it), beyond the longest "
+                                      "simulated time (292 years)"),
+                 qPrintable(failure));
+        QVERIFY(sim.now() < 120 * kSecond);
+        checkSane(sim, *net);
+        QVERIFY(net->utilisation(0, 0) > 0.9);  // it never stopped sending
+    }
+
+    void longestTransmissionsThatFitAreExact_data() {
+        QTest::addColumn<quint64>("bytes");
+        QTest::addColumn<int>("count");        // messages, all sent at 0 from A to B
+        QTest::addColumn<QString>("failure");  // empty: all arrive
+        // 8 bit/s: a byte a second. Up to 2.3e9 bytes the time is computed in integers.
+        QTest::newRow("integers: four queued, 254 years") << quint64(2'000'000'000) << 4 << "";
+        QTest::newRow("integers: the fifth ends beyond")
+            << quint64(2'000'000'000) << 5
+            << "/network/links/0 (A - B): sending a message to port \"sink\" (2,000,000,000 "
+               "bytes) at 8 bit/s takes 63 years and would end at 317 years (after 254 years "
+               "of messages queued before it), beyond the longest simulated time (292 years)";
+        QTest::newRow("doubles: one of 292 years") << quint64(9'223'000'000) << 1 << "";
+        QTest::newRow("doubles: one too long")
+            << quint64(9'300'000'000) << 1
+            << "/network/links/0 (A - B): sending a message to port \"sink\" (9,300,000,000 "
+               "bytes) at 8 bit/s takes 295 years, beyond the longest simulated time (292 years)";
+    }
+    void longestTransmissionsThatFitAreExact() {
+        QFETCH(quint64, bytes);
+        QFETCH(int, count);
+        QFETCH(QString, failure);
+        Simulation sim;
+        NetworkSpec spec;
+        spec.nodes = {node("A"), node("B")};
+        spec.links = {link("A", "B", props(1 * ms, 8))};
+        auto net = buildOk(sim, spec);
+        Sink sink;
+        sink.attach(*net);
+        Sender tx;
+        for (int i = 0; i < count; ++i)
+            tx.add(0, 0, 1, bytes);
+        tx.start(sim, *net, sink.port);
+        QCOMPARE(failureOf(sim), failure);
+        checkSane(sim, *net);
+        if (!failure.isEmpty()) return;
+        QCOMPARE(sink.got.size(), std::size_t(count));
+        const auto each = static_cast<SimTime>(bytes) * kSecond;  // exact: 1 s a byte
+        for (int i = 0; i < count; ++i)
+            QCOMPARE(sink.got[i].now, (i + 1) * each + 1 * ms);
+        QCOMPARE(sim.now(), count * each + 1 * ms);
+        QCOMPARE(net->utilisation(0, 0),
+                 static_cast<double>(count * each) / static_cast<double>(count * each + 1 * ms));
+    }
+
+    void latencyBeyondTheLatestFailsNamingTheLink_data() {
+        QTest::addColumn<bool>("drawn");  // a log-normal latency with that median, else constant
+        QTest::addColumn<double>("latency");
+        QTest::addColumn<QString>("failure");
+        QTest::newRow("constant, fits") << false << 5e18 << "";
+        QTest::newRow("constant, beyond")
+            << false << 7e18
+            << "/network/links/0 (A - B): a message to port \"sink\" (1 byte) sent by 95 "
+               "years with a propagation delay of 222 years would arrive at 317 years, beyond "
+               "the longest simulated time (292 years)";
+        QTest::newRow("drawn, fits") << true << 5e18 << "";
+        QTest::newRow("drawn, longer than any time")
+            << true << 1e20
+            << "/network/links/0 (A - B): a message to port \"sink\" (1 byte) sent by 95 "
+               "years with a propagation delay of 3,169 years would arrive at 3,264 years, "
+               "beyond the longest simulated time (292 years)";
+    }
+    void latencyBeyondTheLatestFailsNamingTheLink() {
+        QFETCH(bool, drawn);
+        QFETCH(double, latency);
+        QFETCH(QString, failure);
+        Simulation sim;
+        NetworkSpec spec;
+        spec.nodes = {node("A"), node("B")};
+        LinkProps p = props(0, 1e9);
+        p.latency =
+            drawn ? Variate{Variate::Kind::LogNormal, latency, 1e-12} : Variate::constant(latency);
+        spec.links = {link("A", "B", p)};
+        auto net = buildOk(sim, spec);
+        QVERIFY(net);
+        Sink sink;
+        sink.attach(*net);
+        Sender tx;
+        tx.add(3'000'000'000'000'000'000, 0, 1, 1);  // 95 years in; 8 ns to send
+        tx.start(sim, *net, sink.port);
+        QCOMPARE(failureOf(sim), failure);
+        checkSane(sim, *net);
+        if (!failure.isEmpty()) return;
+        QCOMPARE(sink.got.size(), std::size_t(1));
+        const SimTime expected = 3'000'000'000'000'000'008 + 5'000'000'000'000'000'000;
+        if (drawn)  // exp(ln(median) + sigma z), sigma 1e-12: the median to within 1e-9
+            QVERIFY(std::abs(sink.got[0].now - expected) < 5'000'000'000);
+        else
+            QCOMPARE(sink.got[0].now, expected);
+    }
+
+    void flowGapBeyondTheLatest_data() {
+        QTest::addColumn<SimTime>("stop");
+        QTest::addColumn<QString>("failure");
+        QTest::newRow("no stop: fails")
+            << kTimeNever
+            << "/network/traffic/0 (\"probe\"): its next message would come 317 years after 0 s "
+               "(1e-10 messages per second), at 317 years, beyond the longest simulated time "
+               "(292 years)";
+        QTest::newRow("a stop: the flow is over") << kHour << "";
+    }
+    void flowGapBeyondTheLatest() {
+        // One message every 317 years: the second would come after the longest simulated time.
+        QFETCH(SimTime, stop);
+        QFETCH(QString, failure);
+        NetworkSpec spec = oneLinkQueue(1e9, Variate::constant(100), 1e-10);
+        spec.traffic[0].process = TrafficSpec::Process::Constant;
+        spec.traffic[0].stop = stop;
+        Simulation sim;
+        auto net = buildOk(sim, spec);
+        QVERIFY(net);
+        QCOMPARE(failureOf(sim, 2 * kHour), failure);
+        // The failure comes as the first message leaves, before it arrives.
+        QCOMPARE(metric(sim, "traffic.probe.delivered"), failure.isEmpty() ? 1.0 : 0.0);
+        QCOMPARE(metric(sim, "traffic.probe.sent"), 1.0);
+        checkSane(sim, *net);
     }
 
     // --- throughput figure

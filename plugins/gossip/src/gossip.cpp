@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <cstdio>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -317,8 +318,18 @@ void Gossip::scheduleArrival(SimTime after) {
     --arrivalsLeft_;
     const double gapNs = arrivals_.exponential(meanGapNs_);
     const auto origin = participants_[arrivals_.below(participants_.size())];
-    if (gapNs >= static_cast<double>(sim::kTimeNever - after)) return;  // never, in practice
-    sim_->scheduleAt(after + static_cast<SimTime>(gapNs), origin, arrivalKind_);
+    SimTime at;
+    if (!(gapNs < 9223372036854775808.0) ||  // 2^63 ns
+        !sim::addTime(after, static_cast<SimTime>(gapNs), at)) [[unlikely]] {
+        char rate[32];
+        std::snprintf(rate, sizeof rate, "%g", 1e9 / meanGapNs_);
+        throw core::LayerError(
+            "/layers/gossip: the next rumour would arrive " + sim::formatSeconds(gapNs * 1e-9) +
+            " after " + sim::formatSeconds(sim::toSeconds(after)) + " (rumour_rate " + rate +
+            " per second), at " + sim::formatSeconds(sim::toSeconds(after) + gapNs * 1e-9) +
+            ", beyond " + sim::longestTimeText());
+    }
+    sim_->scheduleAt(at, origin, arrivalKind_);
 }
 
 void Gossip::onArrival(sim::Simulation& sim, const sim::Event& e) {

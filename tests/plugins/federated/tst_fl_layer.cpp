@@ -261,6 +261,53 @@ class TestFlLayer : public QObject {
                          "max_availability"));
     }
 
+    void tinyCpuGflopsFailsNamingTheParameter_data() {
+        QTest::addColumn<QString>("resources");
+        QTest::addColumn<QString>("failure");  // empty: the run completes
+        // A step is 6 x 650 x 16 floating-point operations; the first client of the first round
+        // trains 8 steps.
+        QTest::newRow("cpu_gflops 1e-15")
+            << R"("cpu_gflops": 1e-15)"
+            << "the run failed: /layers/federated: client \"clients[0]\" computes at 1e-15 "
+               "GFLOP/s (its resources.cpu_gflops): 8 training steps take 15,819 years, beyond "
+               "the longest simulated time (292 years)";
+        QTest::newRow("gpu_tflops 1e-21")
+            << R"("gpu_tflops": 1e-21)"
+            << "the run failed: /layers/federated: client \"clients[0]\" computes at 1e-21 "
+               "TFLOP/s (its resources.gpu_tflops): 8 training steps take 15,818,693 years, "
+               "beyond the longest simulated time (292 years)";
+        QTest::newRow("cpu_gflops 1e-9: days a round") << R"("cpu_gflops": 1e-9)"
+                                                       << "";
+    }
+    void tinyCpuGflopsFailsNamingTheParameter() {
+        QFETCH(QString, resources);
+        QFETCH(QString, failure);
+        std::string text = scenario(R"("rounds": 2)");
+        const std::string fast = R"("cpu_gflops": 20)";
+        text.replace(text.find(fast), fast.size(), resources.toStdString());
+        const core::RunReport r = run(text);
+        QCOMPARE(QString::fromStdString(r.error), failure);
+        QVERIFY(r.simulatedTime >= 0);
+        const core::MetricReport* roundTime = r.metric("federated.round_time");
+        QVERIFY(roundTime);
+        if (!failure.isEmpty()) {
+            QCOMPARE(r.status, core::RunStatus::Failed);
+            QCOMPARE(roundTime->count, std::uint64_t(0));
+            // Clients train on several threads; the failure named is the same on any number.
+            std::string threaded = scenario(R"("rounds": 2, "threads": 4)");
+            threaded.replace(threaded.find(fast), fast.size(), resources.toStdString());
+            QCOMPARE(QString::fromStdString(run(threaded).error), failure);
+            return;
+        }
+        // At 1 FLOP/s a step takes 62,400 s: a round lasts days, and times stay exact.
+        QCOMPARE(r.status, core::RunStatus::Completed);
+        QCOMPARE(roundTime->count, std::uint64_t(2));
+        QVERIFY2(roundTime->min > 4 * 86400 && roundTime->max < 30 * 86400,
+                 qPrintable(QString::number(roundTime->min)));
+        QVERIFY(r.metric("net.latency")->min >= 0);
+        QVERIFY(metric(r, "net.link_utilisation.max") <= 1);
+    }
+
     void badSettingsAreRefused() {
         auto s = core::loadScenarioText(scenario(R"("strategy": "fedmagic")"), "fl.dais.json", {},
                                         &registry_);

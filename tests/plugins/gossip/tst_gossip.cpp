@@ -272,6 +272,44 @@ class TestGossip : public QObject {
         QCOMPARE(value(run(doc, queue), "gossip.rumours.active_max"), 1.0);
     }
 
+    // Rumours that would arrive after the longest simulated time fail the run, naming the rate;
+    // those that fit all start.
+    void rumoursBeyondTheLatestTimeFailTheRun_data() {
+        QTest::addColumn<int>("rumours");
+        QTest::addColumn<bool>("fails");
+        QTest::newRow("100 fit") << 100 << false;
+        // One every 1000 s on average: 30,000 need about 0.95 years, 0.77 are left.
+        QTest::newRow("30,000 do not") << 30000 << true;
+    }
+    void rumoursBeyondTheLatestTimeFailTheRun() {
+        QFETCH(int, rumours);
+        QFETCH(bool, fails);
+        nlohmann::json doc = starScenario(
+            3,
+            {{"role", "peer"}, {"rumour_rate", 0.001}, {"rumours", rumours}, {"start", "9.2e9s"}});
+        auto s = load(doc);
+        QVERIFY2(s.ok(), s ? "" : s.error().message.c_str());
+        auto prepared = core::ScenarioRun::prepare(*s);
+        QVERIFY2(prepared.ok(), prepared ? "" : prepared.error().message.c_str());
+        const core::RunReport r = (*prepared)->run();
+        QVERIFY(r.simulatedTime >= 9'200'000'000'000'000'000 &&
+                r.simulatedTime <= sim::kTimeLatest);
+        const double started = value(r, "gossip.rumours.started");
+        if (!fails) {
+            QCOMPARE(r.status, core::RunStatus::Completed);
+            QCOMPARE(started, 100.0);
+            return;
+        }
+        QCOMPARE(r.status, core::RunStatus::Failed);
+        const QString error = QString::fromStdString(r.error);
+        QVERIFY2(
+            error.startsWith("the run failed: /layers/gossip: the next rumour would arrive ") &&
+                error.contains(" (rumour_rate 0.001 per second), at 292 years, beyond the "
+                               "longest simulated time (292 years)"),
+            qPrintable(error));
+        QVERIFY2(started > 20000 && started < 30000, qPrintable(QString::number(started)));
+    }
+
     void badParameters_data() {
         QTest::addColumn<QString>("param");
         QTest::addColumn<QString>("json");

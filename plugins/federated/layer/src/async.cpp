@@ -59,10 +59,9 @@ void Federation::dispatch(std::size_t count) {
 void Federation::onAsyncModel(void* self, sim::Network&, const sim::Delivery& d) {
     auto& f = *static_cast<Federation*>(self);
     const Dispatch& x = f.dispatches_[d.payload];
-    const SimTime compute =
-        sim::fromSeconds(static_cast<double>(x.steps) * f.secondsPerStep(x.client));
+    const SimTime compute = f.computeTime(x.client, x.steps);
     f.net_->setActivity(d.to, sim::NodeActivity::Working);
-    f.sim_->scheduleIn(compute, d.to, f.trainedKind_, d.payload);
+    f.scheduleTrained(x.client, x.steps, compute, d.payload);
 }
 
 void Federation::onAsyncTrained(sim::Simulation&, const sim::Event& e) {

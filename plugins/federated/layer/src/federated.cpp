@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cmath>
+#include <cstdio>
 #include <exception>
 #include <filesystem>
 #include <functional>
@@ -369,6 +370,47 @@ double Federation::secondsPerStep(std::size_t client) const {
            static_cast<double>(train_.batchSize) / flops;
 }
 
+SimTime Federation::computeTime(std::size_t client, std::size_t steps) const {
+    const double seconds = static_cast<double>(steps) * secondsPerStep(client);
+    SimTime t;
+    if (!sim::durationFromSeconds(seconds, t)) [[unlikely]]
+        computeTooLong(client, steps, seconds);
+    return t;
+}
+
+void Federation::scheduleTrained(std::size_t client, std::size_t steps, SimTime compute,
+                                 std::uint64_t data) {
+    SimTime at;
+    if (!sim::addTime(sim_->now(), compute, at)) [[unlikely]]
+        computeTooLong(client, steps, sim::toSeconds(compute));
+    sim_->scheduleAt(at, clients_[client], trainedKind_, data);
+}
+
+void Federation::computeTooLong(std::size_t client, std::size_t steps, double seconds) const {
+    const sim::Resources* r = net_->node(clients_[client]).resources;
+    const double cpu = r ? r->cpuGflops * 1e9 : 0, gpu = r ? r->gpuTflops * 1e12 : 0;
+    std::string speed;
+    char value[32];
+    if (cpu > 0 && cpu >= gpu) {
+        std::snprintf(value, sizeof value, "%g", r->cpuGflops);
+        speed = std::string(value) + " GFLOP/s (its resources.cpu_gflops)";
+    } else if (gpu > 0) {
+        std::snprintf(value, sizeof value, "%g", r->gpuTflops);
+        speed = std::string(value) + " TFLOP/s (its resources.gpu_tflops)";
+    } else {
+        std::snprintf(value, sizeof value, "%g", cfg_.defaultGflops);
+        speed = std::string(value) + " GFLOP/s (/layers/" + std::string(ctx_->layerId()) +
+                "/default_gflops)";
+    }
+    std::string text = "/layers/" + std::string(ctx_->layerId()) + ": client \"" +
+                       net_->nodeName(clients_[client]) + "\" computes at " + speed + ": " +
+                       std::to_string(steps) + " training steps take " +
+                       sim::formatSeconds(seconds);
+    if (seconds < sim::toSeconds(sim::kTimeLatest))
+        text += " and would end at " + sim::formatSeconds(sim::toSeconds(sim_->now()) + seconds);
+    throw core::LayerError(text + ", beyond " + sim::longestTimeText());
+}
+
 /// Whether client k can take part now (its node being up is checked separately).
 bool Federation::available(std::size_t k) {
     const SimTime now = sim_->now();
@@ -386,8 +428,10 @@ bool Federation::available(std::size_t k) {
                     ++c.changes;
                     sim::RngStream rng(seed_, "federated", clients_[k],
                                        "churn/" + std::to_string(c.changes));
-                    c.next +=
+                    // A turn that would end past the longest simulated time never ends.
+                    const SimTime turn =
                         std::max<SimTime>(1, sim::fromSeconds(rng.exponential(c.on ? on : off)));
+                    if (!sim::addTime(c.next, turn, c.next)) c.next = sim::kTimeNever;
                 }
             }
             return c.on;
@@ -413,6 +457,7 @@ void Federation::parallel(std::size_t count,
     std::atomic<std::size_t> next{0};
     std::atomic<bool> abandoned{false};
     std::exception_ptr failure;
+    std::size_t failedAt = count;  // the job that failed first in index order
     std::mutex failureMutex;
     auto worker = [&] {
         fl::LocalTrainer trainer;
@@ -424,8 +469,13 @@ void Federation::parallel(std::size_t count,
                 sim_->checkEnd();
                 job(i, trainer);
             } catch (...) {
+                // Jobs start in index order and every started one finishes, so the failure of
+                // the lowest index is the same however many threads run them.
                 std::lock_guard lock(failureMutex);
-                if (!failure) failure = std::current_exception();
+                if (i < failedAt) {
+                    failure = std::current_exception();
+                    failedAt = i;
+                }
                 abandoned.store(true, std::memory_order_relaxed);
             }
         }

@@ -96,6 +96,15 @@ class Federation final : public core::Layer {
     std::unique_ptr<fl::Strategy> makeStrategy(Eigen::VectorXd initial) const;
     bool available(std::size_t client);
     double secondsPerStep(std::size_t client) const;
+    /// How long client k computes `steps` training steps for. When simulated time cannot hold
+    /// that, the run fails naming the client, its compute speed and where the speed comes from.
+    sim::SimTime computeTime(std::size_t client, std::size_t steps) const;
+    /// Client k's training ends `compute` from now (its event carries `data`); the run fails, as
+    /// computeTime() says, when that is beyond the longest simulated time.
+    void scheduleTrained(std::size_t client, std::size_t steps, sim::SimTime compute,
+                         std::uint64_t data);
+    [[noreturn, gnu::cold]] void computeTooLong(std::size_t client, std::size_t steps,
+                                                double seconds) const;
     /// Client k's training data, label-flipped when it is a malicious label flipper.
     ClientData trainingData(std::size_t k) const;
     /// What a malicious client k makes of its result (trained from `start`) before sending it;

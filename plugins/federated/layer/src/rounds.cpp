@@ -82,7 +82,9 @@ void Federation::startRound() {
     }
     work_.assign(selected_.size(), Work{});
     roundOpen_ = true;
-    deadline_ = cfg_.deadline > 0 ? roundStart_ + cfg_.deadline : sim::kTimeNever;
+    // A deadline past the longest simulated time never comes: the round waits for every client.
+    if (cfg_.deadline <= 0 || !sim::addTime(roundStart_, cfg_.deadline, deadline_))
+        deadline_ = sim::kTimeNever;
     parallel(selected_.size(),
              [this](std::size_t i, fl::LocalTrainer& trainer) { trainClient(i, 0, trainer); });
 
@@ -161,7 +163,7 @@ void Federation::trainClient(std::size_t slot, std::size_t maxSteps, fl::LocalTr
     Eigen::VectorXd out;
     const fl::TrainStats st = trainer.train(*model_, global, cd.train, opt, rng, out);
     w.steps = st.steps;
-    w.computeTime = sim::fromSeconds(static_cast<double>(st.steps) * secondsPerStep(k));
+    w.computeTime = computeTime(k, st.steps);
     w.result = fl::ClientResult::parameters(
         k, std::move(out), static_cast<double>(st.samples) / static_cast<double>(train_.epochs));
     w.result.lossAfter = st.meanLoss;
@@ -183,14 +185,16 @@ void Federation::onModel(void* self, sim::Network&, const sim::Delivery& d) {
         // download did, and does the steps that fit in what is left.
         const SimTime download = d.now - (edge == kNoEdge ? f.roundStart_ : f.edges_[edge].modelAt);
         const SimTime left = reportBy - d.now - download;
-        if (d.now + w.computeTime + download > reportBy) {
+        SimTime done;  // when it would be done with all its steps; past the end of time is late
+        if (!sim::addTime(d.now, w.computeTime, done) || !sim::addTime(done, download, done) ||
+            done > reportBy) {
             const double step = f.secondsPerStep(k);
             const auto fit = static_cast<std::size_t>(std::max(0.0, sim::toSeconds(left) / step));
             f.trainClient(slot, std::max<std::size_t>(1, fit), *f.trainer_);
         }
     }
     f.net_->setActivity(d.to, sim::NodeActivity::Working);
-    f.sim_->scheduleIn(w.computeTime, d.to, f.trainedKind_, d.payload);
+    f.scheduleTrained(k, w.steps, w.computeTime, d.payload);
 }
 
 void Federation::onTrained(sim::Simulation&, const sim::Event& e) {
@@ -265,7 +269,10 @@ void Federation::onEdgeModel(void* self, sim::Network&, const sim::Delivery& d) 
         // The edge must be done in time for its own upload. It allows twice as long as the
         // model took to reach it: every edge uploads at about the same moment, over the same
         // links into the server.
-        e.deadline = std::max(d.now, f.deadline_ - 2 * (d.now - f.roundStart_));
+        SimTime twice;  // the model's way there and back; longer than the deadline allows
+        e.deadline = __builtin_mul_overflow(d.now - f.roundStart_, 2, &twice)
+                         ? d.now
+                         : std::max(d.now, f.deadline_ - twice);
         f.sim_->scheduleAt(e.deadline, e.node, f.edgeDeadlineKind_, d.payload);
     }
     for (std::size_t slot : e.slots)

@@ -87,8 +87,8 @@ struct LinkView {
     NodeIndex a = 0, b = 0;
     bool up = true;
     const LinkProps* props = nullptr;
-    SimTime distanceLatency = 0;      ///< the distance part of the latency (latencyFromDistance)
-    SimTime meanLatency = 0;          ///< mean one-way propagation delay: the routing weight
+    SimTime distanceLatency = 0;  ///< the distance part of the latency (latencyFromDistance)
+    SimTime meanLatency = 0;      ///< mean one-way propagation delay: the routing weight (capped)
     std::uint64_t bytes[2] = {0, 0};  ///< bytes that entered each direction
 };
 
@@ -156,8 +156,8 @@ class Network {
     /// Builds the network, defines its metrics and schedules its traffic and faults. Fails
     /// with a message naming the offending item on errors the spec can still hold (unknown
     /// ids, generator parameters out of range, a second network on one simulation). The
-    /// message starts with the item's JSON pointer into the spec's lists when there is one
-    /// ("/traffic/3: traffic 'video': ..."; the lists are NetworkSpec's, in its order).
+    /// message starts with the item's JSON pointer when there is one ("/network/traffic/3:
+    /// traffic 'video': ..."): NetworkSpec's lists are a scenario's network section's, in order.
     static Result<std::unique_ptr<Network>> build(Simulation& sim, const NetworkSpec& spec);
     ~Network();
     Network(const Network&) = delete;
@@ -170,6 +170,10 @@ class Network {
     LinkView link(LinkIndex l) const;
     /// "hospital-3" or "phones[12]"; the member form is made on demand.
     std::string nodeName(NodeIndex i) const;
+    /// Where link l comes from, for messages: the JSON pointer of the spec item that made it, as
+    /// in a scenario's network section, and its ends: "/network/links/0 (client - server)",
+    /// "/network/groups/1/access (phones[12] - gw)", "/network/topologies/0/link (r3 - r7)".
+    std::string linkOrigin(LinkIndex l) const;
     /// Index of an explicit node id or a member name ("phones[12]"), or kNone.
     NodeIndex findNode(std::string_view name) const;
     double x(NodeIndex i) const { return x_[i]; }
@@ -373,13 +377,28 @@ class Network {
     void onEmit(Simulation& sim, const Event& e);
 
     std::uint32_t allocMsg();
+    // What a time that cannot be represented fails the run with (RunFailure), naming the link
+    // or flow and the value. Off the hot path.
+    std::string flowOrigin(std::uint32_t flow) const;
+    std::string messageText(const Msg& m) const;
+    [[noreturn, gnu::cold, gnu::noinline]] void transmissionTooLong(const Msg& m, LinkIndex li,
+                                                                    SimTime start) const;
+    [[noreturn, gnu::cold, gnu::noinline]] void arrivalTooLate(const Msg& m, LinkIndex li,
+                                                               SimTime end, double latencyNs) const;
+    [[noreturn, gnu::cold, gnu::noinline]] void emissionTooLate(std::uint32_t flow, SimTime from,
+                                                                double gapNs) const;
     MessageId sendImpl(NodeIndex from, NodeIndex to, std::uint64_t bytes, PortId port,
                        std::uint64_t payload, std::uint32_t flow);
     void forward(std::uint32_t slot, NodeIndex at, bool inEvent);
     LinkIndex nextLink(Msg& m, NodeIndex at);
     void deliver(std::uint32_t slot, NodeIndex at);
     void lose(std::uint32_t slot, LossReason reason, NodeIndex at);
-    SimTime txTime(std::uint64_t bytes, const Props& p) const;
+    /// The time `bytes` take to send at p's bandwidth; false when simulated time cannot hold it.
+    static bool txTime(std::uint64_t bytes, const Props& p, SimTime& out);
+    /// The time of flow f's next message after the one sent at `now`, or false when the flow
+    /// sends no more: the next one would come at or after its stop. Fails the run when that time
+    /// cannot be represented and the flow has no stop.
+    bool nextEmission(std::uint32_t f, SimTime now, SimTime& out);
     const LinkIndex* treeFor(NodeIndex root, std::uint32_t& slot, std::uint32_t& stamp);
     void computeTree(Tree& t);
     void invalidateRoutes();
@@ -412,6 +431,9 @@ class Network {
     std::vector<Props> props_;
     std::vector<Link> links_;
     std::vector<Direction> dirs_;  // 2 per link
+    /// (first link, JSON pointer of the spec item that made it and the links after it), in link
+    /// order: what linkOrigin() names.
+    std::vector<std::pair<LinkIndex, std::string>> linkOrigins_;
     std::vector<std::vector<RegionIndex>> partitions_;
     // messages
     std::vector<Msg> msgs_;

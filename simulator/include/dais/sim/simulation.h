@@ -98,13 +98,19 @@ class Simulation {
     std::size_t kindCount() const { return kinds_.size(); }
 
     // --- scheduling --------------------------------------------------------------------------
-    /// Schedules an event at absolute time t >= now().
+    /// Schedules an event at absolute time t, now() <= t <= kTimeLatest. Any other t fails the
+    /// run: it throws RunFailure naming the event's kind, its target and t (a time computed past
+    /// the end of simulated time, or one that wrapped around).
     EventId scheduleAt(SimTime t, TargetId target, KindId kind, std::uint64_t data = 0,
                        std::uint16_t aux = 0);
-    /// Schedules an event delay >= 0 after now().
+    /// Schedules an event delay >= 0 after now(); a sum beyond kTimeLatest fails the run as
+    /// scheduleAt does.
     EventId scheduleIn(SimTime delay, TargetId target, KindId kind, std::uint64_t data = 0,
                        std::uint16_t aux = 0) {
-        return scheduleAt(now_ + delay, target, kind, data, aux);
+        SimTime t;
+        if (!addTime(now_, delay, t)) [[unlikely]]
+            refuseDelay(delay, target, kind);
+        return scheduleAt(t, target, kind, data, aux);
     }
     /// Cancels a pending event. Returns false if it already ran, was cancelled, or is unknown.
     bool cancel(EventId id);
@@ -225,6 +231,10 @@ class Simulation {
     static constexpr KindId kSampleKind = 0;
 
     void interrupt(std::uint32_t bit) { interrupt_.fetch_or(bit, std::memory_order_relaxed); }
+    [[noreturn, gnu::cold, gnu::noinline]] void refuseTime(SimTime t, TargetId target,
+                                                           KindId kind) const;
+    [[noreturn, gnu::cold, gnu::noinline]] void refuseDelay(SimTime delay, TargetId target,
+                                                            KindId kind) const;
     StopReason drive(SimTime horizon, const ConditionRef* cond);
     template <class Q, bool kPaced, bool kTraced>
     StopReason loop(Q& q, SimTime horizon, const ConditionRef* cond);
