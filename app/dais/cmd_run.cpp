@@ -44,8 +44,9 @@ options:
                      $XDG_DATA_HOME/dais/runs.sqlite, else ~/.local/share/dais/runs.sqlite);
                      see `dais help runs`
   --no-store         do not record the run
-  --trace CATEGORIES print the run's trace records on stderr as they happen: a layer's id
-                     (federated), net, fault..., several separated by commas, or all
+  --trace CATEGORIES print the run's trace records on stderr as they happen: an enabled
+                     layer's id (federated, gossip...), fault (the network's faults), several
+                     separated by commas, or all
 )";
 
 namespace {
@@ -110,7 +111,7 @@ core::Result<void> setStore(RunArgs& a, const std::string& value) {
 
 core::Result<void> setTrace(RunArgs& a, const std::string& value) {
     if (value.empty())
-        return core::Error{"--trace: name the categories (federated, net, ...) or all"};
+        return core::Error{"--trace: name the categories (federated, fault, ...) or all"};
     a.tracer.emplace(value);
     return {};
 }
@@ -200,6 +201,19 @@ int commandRun(Args& args) {
         return std::fprintf(stderr, "%s\n", scenario.error().message.c_str()), kExitBadInput;
     if (a.noStore && !a.storePath.empty())
         return printError("--store and --no-store contradict each other"), kExitUsage;
+    if (a.tracer) {
+        std::vector<std::string> layers;
+        for (const core::LayerSettings& l : scenario->layerSettings)
+            if (l.enabled) layers.push_back(l.id);
+        if (const auto unknown = a.tracer->unknownCategories(layers); !unknown.empty()) {
+            std::string known = std::string(sim::Network::kFaultTraceCategory);
+            for (const std::string& id : layers)
+                known += ", " + id;
+            return printError("--trace: no trace category \"" + unknown.front() +
+                              "\" in this scenario (it has: " + known + "; or all)"),
+                   kExitUsage;
+        }
+    }
     std::unique_ptr<store::RunStore> runStore;
     std::optional<store::RunRecorder> recorder;
     if (!a.noStore) {

@@ -27,6 +27,7 @@
 #include "dais/store/run_store.h"
 #include "dais/store/sweep_recorder.h"
 #include "recording_store.h"
+#include "scenario_args.h"
 #include "sweep_cluster.h"
 
 namespace dais::app {
@@ -147,6 +148,7 @@ int parseArgs(Args& args, SweepArgs& a, bool lead) {
         } else if (auto setValue = args.option("set")) {
             if (!*setValue) return usage(setValue->error().message);
             const std::string& value = **setValue;
+            if (const auto wrong = assignmentProblem(value)) return usage("--set " + *wrong);
             a.overrides.push_back(value);
         } else if (auto storeValue = args.option("store")) {
             if (!*storeValue) return usage(storeValue->error().message);
@@ -607,21 +609,14 @@ Json summaryJson(const SweepArgs& a, const core::SweepPlan& plan, const Executio
 
 // ---- the command ------------------------------------------------------------------------------
 
-/// Reads the scenario file as text; the loader names a missing, unreadable or invalid file.
+/// Reads the scenario file as text (once: the planner parses it once for every point).
 int readScenario(const SweepArgs& a, std::string& text) {
-    auto checked = core::loadScenarioFile(a.file, a.overrides);
-    if (!checked) {
-        std::fprintf(stderr, "%s\n", checked.error().message.c_str());
+    auto content = core::readScenarioText(a.file);
+    if (!content) {
+        std::fprintf(stderr, "%s\n", content.error().message.c_str());
         return kExitBadInput;
     }
-    std::ifstream in(a.file, std::ios::binary);
-    std::ostringstream content;
-    content << in.rdbuf();
-    if (!in && !in.eof()) {
-        printError("cannot read \"" + a.file + "\"");
-        return kExitBadInput;
-    }
-    text = content.str();
+    text = std::move(content).value();
     return kExitOk;
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 // The scenario file and `--set` options that `dais validate` and `dais run` share.
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -9,6 +10,10 @@
 #include "dais/core/scenario.h"
 
 namespace dais::app {
+
+/// What is wrong with a --set's word as a command-line word (no "=", nothing before it), or
+/// nothing; whether the path and value fit the scenario is the loader's to say.
+std::optional<std::string> assignmentProblem(const std::string& assignment);
 
 struct ScenarioArgs {
     std::string command;  ///< for messages: "validate", "run"

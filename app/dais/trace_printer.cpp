@@ -15,6 +15,16 @@ TracePrinter::TracePrinter(const std::string& categories) {
     all_ = std::find(categories_.begin(), categories_.end(), "all") != categories_.end();
 }
 
+std::vector<std::string> TracePrinter::unknownCategories(
+    const std::vector<std::string>& layers) const {
+    std::vector<std::string> unknown;
+    for (const std::string& c : categories_)
+        if (c != "all" && c != sim::Network::kFaultTraceCategory &&
+            std::find(layers.begin(), layers.end(), c) == layers.end())
+            unknown.push_back(c);
+    return unknown;
+}
+
 void TracePrinter::nameNodes(const sim::Network& network) {
     network_ = &network;
     for (const Held& h : held_)

@@ -17,6 +17,9 @@ class TracePrinter final : public sim::Observer {
   public:
     /// `categories`: a comma-separated list of categories ("federated,net"), or "all".
     explicit TracePrinter(const std::string& categories);
+    /// Categories asked for that no record of this scenario can have: every one but "all",
+    /// the network's faults and the ids of `layers` (the scenario's enabled layers).
+    std::vector<std::string> unknownCategories(const std::vector<std::string>& layers) const;
     /// The network whose node names the lines show; prints the records held until now.
     void nameNodes(const sim::Network& network);
     void onTrace(const sim::TraceRecord& r) override;

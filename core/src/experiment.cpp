@@ -344,17 +344,6 @@ std::vector<std::string> loaderLines(const std::string& source, const std::strin
     return lines;
 }
 
-/// The scenario text as an ordered document, with the overrides applied (for checking paths
-/// and reading the experiments in file order). The text is known to load.
-Result<Json> orderedDocument(std::string_view text, const std::vector<std::string>& overrides) {
-    detail::ParsedJson parsed = detail::parseJson(text);
-    if (parsed.syntaxError) return Error{"invalid JSON: " + parsed.syntaxError->message};
-    for (const std::string& o : overrides)
-        if (Result<void> applied = applyOverride(parsed.value, o); !applied.ok())
-            return applied.error();
-    return std::move(parsed.value);
-}
-
 /// Which metric a selector names: an exact metric, or a distribution's statistic.
 bool selectorKnown(const std::string& selector, const sim::Metrics& metrics) {
     if (metrics.find(selector) >= 0) return true;
@@ -449,10 +438,8 @@ class Planner {
 
     /// Loads the base scenario with `extra` overrides; the loader's problem lines, if any.
     std::vector<std::string> tryLoad(const std::vector<std::string>& extra) {
-        std::vector<std::string> overrides = plan_.baseOverrides;
-        overrides.insert(overrides.end(), extra.begin(), extra.end());
-        Result<Scenario> s =
-            loadScenarioText(plan_.scenarioText, plan_.sourceName, overrides, plan_.layers);
+        // doc_ has the base overrides applied already.
+        Result<Scenario> s = loadScenarioDocument(doc_, plan_.sourceName, extra, plan_.layers);
         if (s.ok()) return {};
         return loaderLines(plan_.sourceName, s.error().message);
     }
@@ -572,8 +559,8 @@ class Planner {
     void checkMetrics() {
         const Experiment& x = plan_.experiment;
         const SweepRunSpec first{0, 0, 0, plan_.seeds.front()};
-        Result<Scenario> s = loadScenarioText(plan_.scenarioText, plan_.sourceName,
-                                              plan_.overridesOf(first), plan_.layers);
+        Result<Scenario> s = loadScenarioDocument(doc_, plan_.sourceName,
+                                                  plan_.points.front().overrides(), plan_.layers);
         if (!s.ok()) {  // checked above; only a defect gets here
             problems_.push_back({x.pointer, "point 0: " + s.error().message});
             return;
@@ -616,15 +603,21 @@ struct Loaded {
     std::vector<Experiment> experiments;
 };
 
+/// Parses the text once; the loader checks the parsed document (the text only for the
+/// messages of a file that does not parse).
 Result<Loaded> loadBase(std::string_view text, std::string_view sourceName,
                         const std::vector<std::string>& overrides, const LayerRegistry* layers) {
-    Result<Scenario> scenario = loadScenarioText(text, sourceName, overrides, layers);
+    detail::ParsedJson parsed = detail::parseJson(text);
+    if (parsed.syntaxError || !parsed.duplicateKeys.empty()) {
+        Result<Scenario> refused = loadScenarioText(text, sourceName, overrides, layers);
+        if (!refused.ok()) return refused.error();
+    }
+    Result<Scenario> scenario = loadScenarioDocument(parsed.value, sourceName, overrides, layers);
     if (!scenario.ok()) return scenario.error();
-    Loaded out{std::move(scenario.value()), {}, {}};
-    const std::string& file = out.scenario.sourceName;
-    Result<Json> doc = orderedDocument(text, overrides);
-    if (!doc.ok()) return Error{file + ": internal error: " + doc.error().message};
-    out.document = std::move(doc.value());
+    Loaded out{std::move(scenario.value()), std::move(parsed.value), {}};
+    for (const std::string& o : overrides)
+        if (Result<void> applied = applyOverride(out.document, o); !applied.ok())
+            return Error{out.scenario.sourceName + ": internal error: " + applied.error().message};
     out.experiments = out.scenario.experiments;  // checked by the loader
     return out;
 }

@@ -169,13 +169,36 @@ bool isBlank(std::string_view text) {
     return text.find_first_not_of(" \t\r\n") == std::string_view::npos;
 }
 
+/// Byte offset of the bracket that opens one level more than `maxDepth`, or the text's size.
+std::size_t tooDeepOffset(std::string_view text, std::size_t maxDepth) {
+    std::size_t depth = 0;
+    bool inString = false;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const char c = text[i];
+        if (inString) {
+            if (c == '\\')
+                ++i;  // the escaped character cannot end the string
+            else if (c == '"')
+                inString = false;
+        } else if (c == '"') {
+            inString = true;
+        } else if (c == '[' || c == '{') {
+            if (++depth > maxDepth) return i;
+        } else if ((c == ']' || c == '}') && depth > 0) {
+            --depth;
+        }
+    }
+    return text.size();
+}
+
 }  // namespace
 
 ParsedJson parseJson(std::string_view text) {
     ParsedJson result;
     if (isBlank(text)) {
         result.syntaxError = locate(text, 0);
-        result.syntaxError->message = "the file is empty";
+        result.syntaxError->message =
+            text.empty() ? "the file is empty" : "the file holds only white space";
         return result;
     }
     DomBuilder builder;
@@ -187,8 +210,7 @@ ParsedJson parseJson(std::string_view text) {
         return result;
     }
     if (builder.tooDeep) {
-        result.syntaxError = JsonSyntaxError{};
-        result.syntaxError->located = false;
+        result.syntaxError = locate(text, tooDeepOffset(text, kMaxJsonDepth));
         result.syntaxError->message =
             "nested more than " + std::to_string(kMaxJsonDepth) + " levels deep";
         return result;

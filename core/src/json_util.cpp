@@ -19,20 +19,33 @@ std::vector<std::string> splitDotted(std::string_view path) {
     }
 }
 
+std::string clipped(std::string_view text, std::size_t max) {
+    if (text.size() <= max) return std::string(text);
+    std::size_t cut = max > 3 ? max - 3 : 0;
+    while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80)
+        --cut;
+    return std::string(text.substr(0, cut)) + "...";
+}
+
+std::string shownPointer(std::string_view pointer) {
+    return clipped(pointer, 120);
+}
+
 std::string quote(std::string_view text) {
-    return Json(std::string(text)).dump(-1, ' ', false, Json::error_handler_t::replace);
+    constexpr std::size_t kMaxQuoted = 60;
+    if (text.size() <= kMaxQuoted)
+        return Json(std::string(text)).dump(-1, ' ', false, Json::error_handler_t::replace);
+    // Cut the text, not its literal, so both quotes stay: "aaaa...".
+    std::string shown = clipped(text, kMaxQuoted);
+    shown.resize(shown.size() - 3);
+    std::string literal = Json(shown).dump(-1, ' ', false, Json::error_handler_t::replace);
+    literal.insert(literal.size() - 1, "...");
+    return literal;
 }
 
 std::string showValue(const Json& value) {
-    constexpr std::size_t kMaxShown = 60;
-    std::string text = value.dump(-1, ' ', false, Json::error_handler_t::replace);
-    if (text.size() > kMaxShown) {
-        std::size_t cut = kMaxShown - 3;
-        while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80)
-            --cut;
-        text = text.substr(0, cut) + "...";
-    }
-    return text;
+    if (value.is_string()) return quote(value.get_ref<const std::string&>());
+    return clipped(value.dump(-1, ' ', false, Json::error_handler_t::replace));
 }
 
 std::size_t editDistance(std::string_view a, std::string_view b) {

@@ -22,7 +22,13 @@ using core::splitPointer;
 /// The parts of a dotted path ("network.groups.0" -> network, groups, 0); empty parts kept.
 std::vector<std::string> splitDotted(std::string_view path);
 
-/// A string as a JSON string literal ("phones"), safe for any bytes.
+/// At most about `max` bytes of `text`: a longer text is cut (never inside a UTF-8 character)
+/// and ends in "...". Messages quote names, paths and values through it, so a huge bad value
+/// gives a readable message, not a huge one.
+std::string clipped(std::string_view text, std::size_t max = 60);
+/// A JSON pointer as messages show it: clipped to a readable length.
+std::string shownPointer(std::string_view pointer);
+/// A string as a JSON string literal ("phones"), safe for any bytes, clipped if long.
 std::string quote(std::string_view text);
 /// A value as it appears in a message after "got": JSON text, shortened if long.
 std::string showValue(const Json& value);

@@ -19,7 +19,7 @@ namespace {
 using detail::Json;
 
 /// Files larger than this are refused rather than read into memory.
-constexpr std::uintmax_t kMaxFileBytes = 256u * 1024u * 1024u;
+constexpr std::uintmax_t kMaxFileBytes = 64u * 1024u * 1024u;
 
 std::string baseName(std::string_view name) {
     std::string base = std::filesystem::path(name).filename().string();
@@ -33,7 +33,7 @@ Error report(const std::string& file, const std::vector<JsonIssue>& issues) {
     for (std::size_t i = 0; i < shown; ++i) {
         if (!text.empty()) text += '\n';
         text += file + ": ";
-        if (!issues[i].pointer.empty()) text += issues[i].pointer + ": ";
+        if (!issues[i].pointer.empty()) text += detail::shownPointer(issues[i].pointer) + ": ";
         text += issues[i].message;
     }
     if (issues.size() > shown) {
@@ -55,7 +55,8 @@ Result<void> applyOverrides(Json& doc, const std::vector<std::string>& overrides
         const Result<void> applied = applyOverride(doc, assignment);
         if (applied.ok()) continue;
         if (!problems.empty()) problems += '\n';
-        problems += file + ": --set " + assignment + ": " + applied.error().message;
+        problems +=
+            file + ": --set " + detail::clipped(assignment, 120) + ": " + applied.error().message;
     }
     if (problems.empty()) return {};
     return Error{problems};
@@ -79,16 +80,12 @@ std::vector<JsonIssue> checkFormatAndVersion(const Json& doc) {
     return {};
 }
 
-Result<Scenario> load(std::string_view text, const std::string& file,
-                      const std::vector<std::string>& overrides, const LayerRegistry& layers) {
+/// Overrides, validates and converts a parsed document.
+Result<Scenario> fromDocument(Json doc, const std::string& file,
+                              const std::vector<std::string>& overrides,
+                              const LayerRegistry& layers) {
     const Result<JsonSchema>& schema = scenarioSchema();
     if (!schema.ok()) return Error{file + ": internal error: " + schema.error().message};
-
-    detail::ParsedJson parsed = detail::parseJson(text);
-    if (parsed.syntaxError) return syntaxReport(file, *parsed.syntaxError);
-    if (!parsed.duplicateKeys.empty()) return report(file, parsed.duplicateKeys);
-    Json doc = std::move(parsed.value);
-
     if (Result<void> applied = applyOverrides(doc, overrides, file); !applied.ok()) {
         return applied.error();
     }
@@ -109,6 +106,14 @@ Result<Scenario> load(std::string_view text, const std::string& file,
     return scenario;
 }
 
+Result<Scenario> load(std::string_view text, const std::string& file,
+                      const std::vector<std::string>& overrides, const LayerRegistry& layers) {
+    detail::ParsedJson parsed = detail::parseJson(text);
+    if (parsed.syntaxError) return syntaxReport(file, *parsed.syntaxError);
+    if (!parsed.duplicateKeys.empty()) return report(file, parsed.duplicateKeys);
+    return fromDocument(std::move(parsed.value), file, overrides, layers);
+}
+
 std::string lowercaseFirst(std::string text) {
     if (!text.empty() && text[0] >= 'A' && text[0] <= 'Z')
         text[0] = static_cast<char>(text[0] - 'A' + 'a');
@@ -119,14 +124,38 @@ struct FileCloser {
     void operator()(std::FILE* f) const { std::fclose(f); }
 };
 
-Result<std::string> readFile(const std::string& path) {
+/// What a file that is not a regular file is, for messages.
+std::string_view fileKind(std::filesystem::file_type type) {
+    using T = std::filesystem::file_type;
+    switch (type) {
+        case T::directory:
+            return "a directory";
+        case T::fifo:
+            return "a named pipe";
+        case T::socket:
+            return "a socket";
+        case T::character:
+        case T::block:
+            return "a device";
+        default:
+            return "not a regular file";
+    }
+}
+
+}  // namespace
+
+Result<std::string> readScenarioText(const std::string& path) {
     const std::string what = "cannot read \"" + path + "\": ";
     std::error_code ec;
     const auto status = std::filesystem::status(path, ec);
     if (status.type() == std::filesystem::file_type::not_found) return Error{what + "no such file"};
-    if (status.type() == std::filesystem::file_type::directory) {
-        return Error{what + "it is a directory, not a scenario file"};
-    }
+    // Reading a pipe or a device could wait forever or never end: only regular files.
+    if (status.type() != std::filesystem::file_type::regular && !ec)
+        return Error{what + "it is " + std::string(fileKind(status.type())) +
+                     ", not a scenario file"};
+    if (!ec && std::filesystem::file_size(path, ec) > kMaxFileBytes && !ec)
+        return Error{what + "larger than the limit of " + std::to_string(kMaxFileBytes >> 20) +
+                     " MiB for a scenario file"};
     const std::unique_ptr<std::FILE, FileCloser> file(std::fopen(path.c_str(), "rb"));
     if (!file) return Error{what + lowercaseFirst(std::generic_category().message(errno))};
     std::string content;
@@ -135,15 +164,14 @@ Result<std::string> readFile(const std::string& path) {
     while ((n = std::fread(buffer, 1, sizeof buffer, file.get())) > 0) {
         content.append(buffer, n);
         if (content.size() > kMaxFileBytes) {
-            return Error{what + "larger than " + std::to_string(kMaxFileBytes >> 20) + " MiB"};
+            return Error{what + "larger than the limit of " + std::to_string(kMaxFileBytes >> 20) +
+                         " MiB for a scenario file"};
         }
     }
     if (std::ferror(file.get()))
         return Error{what + lowercaseFirst(std::generic_category().message(errno))};
     return content;
 }
-
-}  // namespace
 
 Result<Scenario> loadScenarioText(std::string_view text, std::string_view sourceName,
                                   const std::vector<std::string>& overrides,
@@ -160,11 +188,26 @@ Result<Scenario> loadScenarioText(std::string_view text, std::string_view source
     }
 }
 
+Result<Scenario> loadScenarioDocument(nlohmann::ordered_json document, std::string_view sourceName,
+                                      const std::vector<std::string>& overrides,
+                                      const LayerRegistry* layers) {
+    std::string file = "<scenario>";
+    try {
+        file = baseName(sourceName);
+        Result<Scenario> s = fromDocument(std::move(document), file, overrides,
+                                          layers ? *layers : LayerRegistry::installed());
+        if (s) s->sourcePath = std::string(sourceName);
+        return s;
+    } catch (const std::exception& e) {
+        return Error{file + ": internal error while loading: " + e.what()};
+    }
+}
+
 Result<Scenario> loadScenarioFile(const std::string& path,
                                   const std::vector<std::string>& overrides,
                                   const LayerRegistry* layers) {
     try {
-        Result<std::string> content = readFile(path);
+        Result<std::string> content = readScenarioText(path);
         if (!content.ok()) return content.error();
         return loadScenarioText(content.value(), path, overrides, layers);
     } catch (const std::exception& e) {

@@ -49,7 +49,7 @@ Result<Assignment> parseAssignment(std::string_view text) {
 }
 
 std::string where(const std::string& pointer) {
-    return pointer.empty() ? std::string("the document") : pointer;
+    return pointer.empty() ? std::string("the document") : detail::shownPointer(pointer);
 }
 
 std::string kindOf(const Json& v) {
@@ -94,15 +94,17 @@ Result<Json> newMembers(const JsonSchema& schema, const Json* memberSchema,
         const bool isArray =
             resolved.is_object() && resolved.contains("type") && resolved["type"] == "array";
         if (isArray) {
-            return Error{"cannot create " + childPointer(pointer, path[i]) + ": " + where(pointer) +
+            return Error{"cannot create " + detail::shownPointer(childPointer(pointer, path[i])) +
+                         ": " + where(pointer) +
                          " does not exist, and array elements are never created"};
         }
         if (!anything && !isObject) {
-            return Error{"cannot create " + childPointer(pointer, path[i]) + ": " + where(pointer) +
-                         " is not an object"};
+            return Error{"cannot create " + detail::shownPointer(childPointer(pointer, path[i])) +
+                         ": " + where(pointer) + " is not an object"};
         }
         const JsonSchema::Member m = schema.member(*memberSchema, Json::object(), path[i]);
-        if (m.schema == nullptr) return Error{childPointer(pointer, path[i]) + ": " + m.problem};
+        if (m.schema == nullptr)
+            return Error{detail::shownPointer(childPointer(pointer, path[i])) + ": " + m.problem};
         memberSchema = m.schema;
         pointer = childPointer(pointer, path[i]);
     }
@@ -130,7 +132,8 @@ Result<void> apply(Json& doc, const Assignment& a, const JsonSchema& schema) {
             const JsonSchema::Member m = schema.member(*nodeSchema, *node, token);
             if (!node->contains(token)) {
                 if (m.schema == nullptr)
-                    return Error{childPointer(pointer, token) + ": " + m.problem};
+                    return Error{detail::shownPointer(childPointer(pointer, token)) + ": " +
+                                 m.problem};
                 Result<Json> created = newMembers(schema, m.schema, a.path, i + 1, a.value,
                                                   childPointer(pointer, token));
                 if (!created.ok()) return created.error();

@@ -718,7 +718,7 @@ void Network::applyFault(std::size_t index, bool opposite) {
     if (tracing) {
         std::string text = f.label + ": " + what;
         if (opposite) text += " (end of duration)";
-        sim_.trace(target, "fault", text);
+        sim_.trace(target, kFaultTraceCategory, text);
     }
 }
 

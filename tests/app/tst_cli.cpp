@@ -1,6 +1,8 @@
 // The dais command line as a user meets it: help, exit codes, messages on stderr, summaries.
 #include <QtTest>
 
+#include <sys/stat.h>
+
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -86,6 +88,21 @@ class TestCli : public QObject {
         QTest::newRow("layers option") << QStringList{"layers", "--all"} << "unknown option --all";
         QTest::newRow("bad bench option")
             << QStringList{"bench", "phold", "--config", "huge"} << "huge";
+        QTest::newRow("--set without =")
+            << QStringList{"run", f, "--set", "run.seed"} << "--set needs PATH=VALUE";
+        QTest::newRow("validate --set without =")
+            << QStringList{"validate", f, "--set", "run.seed"} << "--set needs PATH=VALUE";
+        QTest::newRow("sweep --set without path")
+            << QStringList{"sweep", f, "--set", "=3"} << "--set needs a path before";
+    }
+
+    // A named pipe is refused at once: reading it would wait for a writer forever.
+    void validateOfAPipeDoesNotBlock() {
+        const QString fifo = tmp_.filePath("pipe.dais.json");
+        QVERIFY(::mkfifo(QFile::encodeName(fifo).constData(), 0600) == 0);
+        const Outcome o = dais({"validate", fifo});
+        QCOMPARE(o.code, kBadInput);
+        QVERIFY2(o.err.contains("it is a named pipe, not a scenario file"), qPrintable(o.err));
     }
     void usageErrors() {
         QFETCH(QStringList, args);
@@ -213,9 +230,16 @@ class TestCli : public QObject {
         QVERIFY2(lines[2].contains("coordinator      federated: round 2: 10 of 10 clients"),
                  qPrintable(lines[2]));
         QVERIFY(o.out.contains("fingerprint"));
+        // A category no record of this scenario can have is a mistake, named.
         const Outcome none = dais({"run", scenario("hospitals.dais.json"), "--no-store", "--trace",
                                    "gossip", "--set", "layers.federated.rounds=2"});
-        QVERIFY(none.err.isEmpty());
+        QCOMPARE(none.code, kUsage);
+        QVERIFY2(none.err.contains("no trace category \"gossip\" in this scenario (it has: "
+                                   "fault, federated; or all)"),
+                 qPrintable(none.err));
+        QVERIFY(dais({"run", scenario("hospitals.dais.json"), "--no-store", "--trace", "fault",
+                      "--set", "layers.federated.rounds=2"})
+                    .err.isEmpty());
         QCOMPARE(dais({"run", scenario("hospitals.dais.json"), "--trace"}).code, kUsage);
     }
 

@@ -208,7 +208,7 @@ class TestJsonSchema : public QObject {
         QTest::newRow("long values are shortened")
             << R"({"name": "x", "flag": "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"})"
             << "/flag: expected true or false, got "
-               "\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa...";
+               "\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa...\"";
         QTest::newRow("document order")
             << R"({"zeta": 1, "nested": {"b": 2, "c": 3}, "count": 0, "name": 1})"
             << "/zeta: unknown field \"zeta\"\n"

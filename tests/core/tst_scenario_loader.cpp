@@ -245,10 +245,18 @@ class TestScenarioLoader : public QObject {
         QTest::newRow("number overflow") << "{\"version\":\n  1e400}"
                                          << "t.dais.json:2:3: invalid JSON: number out of range: "
                                             "1e400";
-        QTest::newRow("empty") << "  \n"
+        QTest::newRow("empty") << ""
                                << "t.dais.json:1:1: invalid JSON: the file is empty";
+        QTest::newRow("only white space")
+            << "  \n"
+            << "t.dais.json:1:1: invalid JSON: the file holds only white space";
+        // The place of the bracket one level too deep.
         QTest::newRow("too deep") << QString(300, '[') + QString(300, ']')
-                                  << "t.dais.json: invalid JSON: nested more than 200 levels deep";
+                                  << "t.dais.json:1:201: invalid JSON: nested more than 200 levels "
+                                     "deep";
+        QTest::newRow("too deep, on line 2")
+            << "{\"a\": \"[[[\",\n \"b\": " + QString(300, '[') + QString(300, ']') + "}"
+            << "t.dais.json:2:206: invalid JSON: nested more than 200 levels deep";
         QTest::newRow("duplicate keys")
             << R"({"format": "dais-scenario", "version": 1, "meta": {"name": "a", "name": "b"}, "version": 1})"
             << "t.dais.json: /meta/name: duplicate key \"name\" (each key may appear only once in "

@@ -91,6 +91,17 @@ Result<Scenario> loadScenarioText(std::string_view text, std::string_view source
                                   const std::vector<std::string>& overrides = {},
                                   const LayerRegistry* layers = nullptr);
 
+/// The same for a document already parsed (the sweep planner parses a file once and checks
+/// each point on a copy). Duplicate keys are the parser's to find, so only text can report them.
+Result<Scenario> loadScenarioDocument(nlohmann::ordered_json document, std::string_view sourceName,
+                                      const std::vector<std::string>& overrides = {},
+                                      const LayerRegistry* layers = nullptr);
+
+/// A scenario file's text, with the loader's checks: a missing file, a directory, something
+/// that is not a regular file (a pipe, a device) or a file over the size limit is refused with
+/// a message naming the path.
+Result<std::string> readScenarioText(const std::string& path);
+
 /// Applies one "PATH=VALUE" override, as given to --set. PATH is dotted ("run.seed",
 /// "network.groups.0.count") or a JSON pointer ("/run/seed"); an array element may also be named
 /// by its "id" ("network.groups.phones.count"). VALUE is JSON if it parses as JSON, else a

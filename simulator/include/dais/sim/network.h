@@ -153,6 +153,10 @@ class ActivitySink {
 /// cut by any active partition. Nodes without a region are outside every partitioned set.
 class Network {
   public:
+    /// The trace category of the faults the network applies (crashes, link cuts, outages);
+    /// layers trace under their own ids.
+    static constexpr std::string_view kFaultTraceCategory = "fault";
+
     /// Builds the network, defines its metrics and schedules its traffic and faults. Fails
     /// with a message naming the offending item on errors the spec can still hold (unknown
     /// ids, generator parameters out of range, a second network on one simulation). The
