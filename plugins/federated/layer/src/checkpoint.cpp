@@ -174,6 +174,9 @@ core::Result<Checkpoint> readCheckpoint(std::string_view bytes) {
         if (r.ok()) c.metrics.push_back(std::move(m));
     }
     if (!r.ok() || !r.atEnd()) return core::Error{"the file is damaged (its fields do not add up)"};
+    // The next round is scheduled at this time, which a run starts at 0 and never reaches.
+    if (c.at < 0 || c.at >= sim::kTimeNever)
+        return core::Error{"the file is damaged (its time is out of range)"};
     return c;
 }
 

@@ -37,8 +37,9 @@ struct Checkpoint {
 inline constexpr std::uint32_t kCheckpointFormat = 1;
 
 /// Reads the bytes of a checkpoint file: its magic, checksum, format number and fields, which
-/// must fill the file exactly. The error says what is wrong ("not a federated-learning
-/// checkpoint", "the file is damaged (its checksum does not match)", ...).
+/// must fill the file exactly, and a time a run can start its next round at. The error says what is
+/// wrong ("not a federated-learning checkpoint", "the file is damaged (its checksum does not
+/// match)", ...).
 core::Result<Checkpoint> readCheckpoint(std::string_view bytes);
 
 /// The checksum a checkpoint file ends with (8 bytes, little-endian): FNV-1a 64 of every byte
