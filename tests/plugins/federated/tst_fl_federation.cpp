@@ -3,6 +3,7 @@
 // checkpoints to resume and fork from, and the model-replacement attack.
 #include <QtTest>
 
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <functional>
@@ -15,6 +16,7 @@
 #include "dais/core/layer_registry.h"
 #include "dais/core/services.h"
 #include "dais/layers/federated.h"
+#include "dais/layers/federated_checkpoint.h"
 #include "dais/sim/observer.h"
 #include "fl_layer_util.h"
 
@@ -431,6 +433,41 @@ class TestFlFederation : public QObject {
                     .contains("its server state does not fit this run"));
         QVERIFY(resumeFrom(folder + "/seed1-round4.dflck")
                     .contains("the checkpoint is of round 4, and rounds is 4"));
+    }
+
+    void checkpointTimeOutOfRangeIsRefused() {
+        // A checkpoint whose next round would start before the run does (or never), with a
+        // checksum that matches: refused as damaged, not scheduled in the past.
+        const std::string folder = (dir_ / "time").string();
+        const std::string base =
+            "\"rounds\": 4, \"checkpoint_every\": 2, \"checkpoint_dir\": \"" + folder + "\"";
+        QCOMPARE(run(scenario(base)).status, core::RunStatus::Completed);
+        const std::string good = folder + "/seed1-round2.dflck";
+        std::string bytes(std::filesystem::file_size(good), '\0');
+        std::ifstream(good, std::ios::binary).read(bytes.data(), std::streamsize(bytes.size()));
+        const auto read = layers::federated::readCheckpoint(bytes);
+        QVERIFY(read.ok());
+        QVERIFY(read->at > 0);
+        // The time follows the magic, the format, the layer's version, the seed and the round.
+        const std::size_t at = 8 + 4 + 8 + read->layerVersion.size() + 8 + 8;
+        for (const sim::SimTime t :
+             {sim::SimTime(-1), sim::SimTime(-2153283571796498480), sim::kTimeNever}) {
+            std::string changed = bytes;
+            std::memcpy(changed.data() + at, &t, sizeof t);
+            const std::uint64_t sum = layers::federated::checkpointChecksum(
+                std::string_view(changed).substr(0, changed.size() - 8));
+            std::memcpy(changed.data() + changed.size() - 8, &sum, sizeof sum);
+            const auto refused = layers::federated::readCheckpoint(changed);
+            QVERIFY(!refused.ok());
+            QCOMPARE(refused.error().message,
+                     std::string("the file is damaged (its time is out of range)"));
+            const std::string file = folder + "/time.dflck";
+            std::ofstream(file, std::ios::binary | std::ios::trunc) << changed;
+            const QString error =
+                errorOfPrepare(scenario(base + ", \"resume_from\": \"" + file + "\""));
+            QVERIFY2(error.contains("time.dflck: the file is damaged (its time is out of range)"),
+                     qPrintable(error));
+        }
     }
 
     // --- model replacement ---------------------------------------------------------------------

@@ -12,6 +12,7 @@
 //
 // The format: "DAISFLCK", a format number, then length-prefixed fields (little-endian), and an
 // FNV-1a checksum of everything before it. Files are written whole and renamed into place.
+// readCheckpoint() (dais/layers/federated_checkpoint.h) reads the fields back from any bytes.
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
@@ -23,6 +24,7 @@
 #include <system_error>
 #include <type_traits>
 
+#include "dais/layers/federated_checkpoint.h"
 #include "federation.h"
 
 namespace dais::layers::federated {
@@ -30,16 +32,6 @@ namespace dais::layers::federated {
 namespace {
 
 constexpr char kMagic[8] = {'D', 'A', 'I', 'S', 'F', 'L', 'C', 'K'};
-constexpr std::uint32_t kFormat = 1;
-
-std::uint64_t fnv1a(std::string_view bytes) {
-    std::uint64_t h = 0xcbf29ce484222325ull;
-    for (unsigned char c : bytes) {
-        h ^= c;
-        h *= 0x100000001b3ull;
-    }
-    return h;
-}
 
 class Writer {
   public:
@@ -53,7 +45,7 @@ class Writer {
         out_.append(s);
     }
     std::string finish() {
-        put(fnv1a(out_));
+        put(checkpointChecksum(out_));
         return std::move(out_);
     }
 
@@ -98,7 +90,7 @@ class Reader {
 
 void Federation::saveCheckpoint() const {
     Writer w;
-    w.put(kFormat);
+    w.put(kCheckpointFormat);
     w.text(definition().descriptor().version);
     w.put(seed_);
     w.put(round_);
@@ -141,6 +133,53 @@ void Federation::saveCheckpoint() const {
                 "checkpoint of round " + std::to_string(round_) + " in " + file.string());
 }
 
+std::uint64_t checkpointChecksum(std::string_view body) {
+    std::uint64_t h = 0xcbf29ce484222325ull;
+    for (unsigned char c : body) {
+        h ^= c;
+        h *= 0x100000001b3ull;
+    }
+    return h;
+}
+
+core::Result<Checkpoint> readCheckpoint(std::string_view bytes) {
+    if (bytes.size() < sizeof kMagic + 8 || std::memcmp(bytes.data(), kMagic, sizeof kMagic) != 0)
+        return core::Error{"not a federated-learning checkpoint"};
+    const std::string_view body = bytes.substr(0, bytes.size() - 8);
+    std::uint64_t sum = 0;
+    std::memcpy(&sum, bytes.data() + body.size(), 8);
+    if (sum != checkpointChecksum(body))
+        return core::Error{"the file is damaged (its checksum does not match)"};
+
+    Reader r(body.substr(sizeof kMagic));
+    const auto format = r.get<std::uint32_t>();
+    if (format != kCheckpointFormat)
+        return core::Error{"checkpoint format " + std::to_string(format) + ", this version reads " +
+                           std::to_string(kCheckpointFormat)};
+    Checkpoint c;
+    c.layerVersion = r.text();
+    c.seed = r.get<std::uint64_t>();
+    c.round = r.get<std::uint64_t>();
+    c.at = r.get<sim::SimTime>();
+    c.targetReached = r.get<std::uint8_t>() != 0;
+    c.parameters = r.text();
+    c.serverState = r.text();
+    c.accountant = r.text();
+    const auto metrics = r.get<std::uint32_t>();
+    for (std::uint32_t i = 0; i < metrics && r.ok(); ++i) {
+        Checkpoint::Metric m;
+        m.name = r.text();
+        m.value = r.get<double>();
+        m.summary = r.text();
+        if (r.ok()) c.metrics.push_back(std::move(m));
+    }
+    if (!r.ok() || !r.atEnd()) return core::Error{"the file is damaged (its fields do not add up)"};
+    // The next round is scheduled at this time, which a run starts at 0 and never reaches.
+    if (c.at < 0 || c.at >= sim::kTimeNever)
+        return core::Error{"the file is damaged (its time is out of range)"};
+    return c;
+}
+
 sim::SimTime Federation::resume(core::LayerContext& ctx) {
     const std::string path = cfg_.resumeFrom;
     auto bad = [&](const std::string& why) {
@@ -152,54 +191,23 @@ sim::SimTime Federation::resume(core::LayerContext& ctx) {
     std::ifstream in(path, std::ios::binary);
     std::string bytes(size, '\0');
     if (!in || !in.read(bytes.data(), static_cast<std::streamsize>(size))) bad("cannot read it");
-    if (bytes.size() < sizeof kMagic + 8 || std::memcmp(bytes.data(), kMagic, sizeof kMagic) != 0)
-        bad("not a federated-learning checkpoint");
-    const std::string_view body(bytes.data(), bytes.size() - 8);
-    std::uint64_t sum = 0;
-    std::memcpy(&sum, bytes.data() + body.size(), 8);
-    if (sum != fnv1a(body)) bad("the file is damaged (its checksum does not match)");
-
-    Reader r(body.substr(sizeof kMagic));
-    const auto format = r.get<std::uint32_t>();
-    if (format != kFormat)
-        bad("checkpoint format " + std::to_string(format) + ", this version reads " +
-            std::to_string(kFormat));
-    const std::string version = r.text();
-    const auto seed = r.get<std::uint64_t>();
-    const auto round = r.get<std::uint64_t>();
-    const auto at = r.get<sim::SimTime>();
-    const bool reached = r.get<std::uint8_t>() != 0;
-    const std::string params = r.text();
-    const std::string server = r.text();
-    const std::string accountant = r.text();
-    const auto metrics = r.get<std::uint32_t>();
-    struct Saved {
-        std::string name;
-        double value;
-        std::string summary;
-    };
-    std::vector<Saved> saved;
-    for (std::uint32_t i = 0; i < metrics && r.ok(); ++i) {
-        Saved s;
-        s.name = r.text();
-        s.value = r.get<double>();
-        s.summary = r.text();
-        saved.push_back(std::move(s));
-    }
-    if (!r.ok() || !r.atEnd()) bad("the file is damaged (its fields do not add up)");
+    core::Result<Checkpoint> read = readCheckpoint(bytes);
+    if (!read) bad(read.error().message);
+    const Checkpoint& checkpoint = *read;
+    const std::uint64_t round = checkpoint.round;
 
     if (round >= cfg_.rounds)
         bad("the checkpoint is of round " + std::to_string(round) + ", and rounds is " +
             std::to_string(cfg_.rounds) + ": no round is left to run");
     try {
-        strategy_->restore(fl::decodeState(server));
+        strategy_->restore(fl::decodeState(checkpoint.serverState));
     } catch (const std::exception& e) {
         bad(std::string("its server state does not fit this run: ") + e.what());
     }
     std::string notes;
-    if (dp_ && !accountant.empty()) {
+    if (dp_ && !checkpoint.accountant.empty()) {
         try {
-            accountant_ = fl::RdpAccountant::restore(accountant);
+            accountant_ = fl::RdpAccountant::restore(checkpoint.accountant);
         } catch (const std::exception& e) {
             bad(std::string("its privacy accountant: ") + e.what());
         }
@@ -207,7 +215,7 @@ sim::SimTime Federation::resume(core::LayerContext& ctx) {
         notes += "; the checkpoint has no privacy spent: epsilon counts from here";
     }
     sim::Metrics& m = sim_->metrics();
-    for (const Saved& s : saved) {
+    for (const Checkpoint::Metric& s : checkpoint.metrics) {
         const std::int64_t id = m.find(s.name);
         if (id < 0) continue;  // a metric this version no longer has
         m.set(static_cast<sim::MetricId>(id), s.value);
@@ -216,11 +224,11 @@ sim::SimTime Federation::resume(core::LayerContext& ctx) {
         m.restore(static_cast<sim::MetricId>(id), std::move(summary));
     }
     round_ = round;
-    targetReached_ = reached;
+    targetReached_ = checkpoint.targetReached;
 
     // What the fork changed.
     std::string changed;
-    nlohmann::json before = nlohmann::json::parse(params, nullptr, false);
+    nlohmann::json before = nlohmann::json::parse(checkpoint.parameters, nullptr, false);
     if (before.is_discarded()) bad("the file is damaged (its parameters)");
     for (const auto& [name, value] : ctx_->params().values().items()) {
         if (name == "resume_from") continue;
@@ -228,18 +236,18 @@ sim::SimTime Federation::resume(core::LayerContext& ctx) {
         const std::string was = it == before.end() ? "(unset)" : it->dump();
         if (was != value.dump()) changed += " " + name + " " + was + " -> " + value.dump() + ";";
     }
-    if (seed != seed_)
-        notes += "; the run's seed differs from the checkpoint's (" + std::to_string(seed) +
-                 "): data and draws differ from here";
-    if (version != definition().descriptor().version)
-        notes += "; taken by layer version " + version;
+    if (checkpoint.seed != seed_)
+        notes += "; the run's seed differs from the checkpoint's (" +
+                 std::to_string(checkpoint.seed) + "): data and draws differ from here";
+    if (checkpoint.layerVersion != definition().descriptor().version)
+        notes += "; taken by layer version " + checkpoint.layerVersion;
     if (!changed.empty()) changed.pop_back();
     sim_->trace(server_, "federated",
                 "resumed from " + path + " after round " + std::to_string(round) + " at " +
-                    std::to_string(sim::toSeconds(at)) + " s" +
+                    std::to_string(sim::toSeconds(checkpoint.at)) + " s" +
                     (changed.empty() ? std::string(", nothing changed") : "; changed:" + changed) +
                     notes);
-    return at;
+    return checkpoint.at;
 }
 
 }  // namespace dais::layers::federated
