@@ -15,6 +15,8 @@
 #include "dais/sim/rng.h"
 #include "json_text.h"
 #include "json_util.h"
+#include "override_in_place.h"
+#include "scenario_variants.h"
 
 namespace dais::core {
 namespace {
@@ -371,7 +373,9 @@ std::vector<std::string> selectorCandidates(const sim::Metrics& metrics) {
 /// Expands an experiment and checks every point.
 class Planner {
   public:
-    Planner(SweepPlan& plan, const Json& doc) : plan_(plan), doc_(doc) {}
+    /// `doc` is the base document, with the base overrides applied; it is changed while a point
+    /// is checked and restored.
+    Planner(SweepPlan& plan, Json& doc) : plan_(plan), doc_(doc) {}
 
     std::vector<JsonIssue> run(std::uint64_t runSeed) {
         const Experiment& x = plan_.experiment;
@@ -438,10 +442,18 @@ class Planner {
 
     /// Loads the base scenario with `extra` overrides; the loader's problem lines, if any.
     std::vector<std::string> tryLoad(const std::vector<std::string>& extra) {
-        // doc_ has the base overrides applied already.
-        Result<Scenario> s = loadScenarioDocument(doc_, plan_.sourceName, extra, plan_.layers);
-        if (s.ok()) return {};
-        return loaderLines(plan_.sourceName, s.error().message);
+        // Each point differs from the base in a few values: checking what they change keeps
+        // planning a large file's big grid fast.
+        if (!variants_)
+            variants_ =
+                std::make_unique<detail::ScenarioVariants>(doc_, plan_.sourceName, registry());
+        const Result<void> checked = variants_->check(extra);
+        if (checked.ok()) return {};
+        return loaderLines(plan_.sourceName, checked.error().message);
+    }
+
+    const LayerRegistry& registry() const {
+        return plan_.layers != nullptr ? *plan_.layers : LayerRegistry::installed();
     }
 
     void problemLines(const std::string& pointer, const std::string& lead,
@@ -454,17 +466,16 @@ class Planner {
     /// ("layers.<id>.<param>") that the layer declares it; false (reported) if not.
     bool checkPath(const std::string& path, const nlohmann::json& value,
                    const std::string& pointer) {
-        Json copy = doc_;
-        const Result<void> applied = applyOverride(copy, ParameterValue{path, value}.assignment());
+        Result<detail::OverrideUndo> applied =
+            detail::applyOverrideUndoable(doc_, ParameterValue{path, value}.assignment());
         if (!applied.ok()) {
             problems_.push_back({pointer, applied.error().message});
             return false;
         }
+        detail::undoOverride(doc_, applied.value());
         const std::vector<std::string> tokens = pathTokens(path);
         if (tokens.size() != 3 || tokens[0] != "layers" || tokens[2] == "enabled") return true;
-        const LayerRegistry& registry =
-            plan_.layers != nullptr ? *plan_.layers : LayerRegistry::installed();
-        const LayerFactory* layer = registry.find(tokens[1]);
+        const LayerFactory* layer = registry().find(tokens[1]);
         if (layer == nullptr) return true;  // the loader names the unknown layer
         const LayerDescriptor& d = layer->descriptor;
         if (d.param(tokens[2]) != nullptr) return true;
@@ -592,7 +603,8 @@ class Planner {
     }
 
     SweepPlan& plan_;
-    const Json& doc_;
+    Json& doc_;
+    std::unique_ptr<detail::ScenarioVariants> variants_;
     std::vector<JsonIssue> problems_;
 };
 

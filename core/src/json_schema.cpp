@@ -2,7 +2,10 @@
 
 #include <algorithm>
 #include <array>
+#include <charconv>
 #include <optional>
+#include <string_view>
+#include <system_error>
 
 #include "dais/core/units.h"
 #include "json_util.h"
@@ -264,16 +267,61 @@ class Validator {
                const Branch* branch = nullptr) {
         if (full()) return;
         if (depth_ > kMaxDepth) return report(ptr, "the schema nests too deeply here");
+        const Reach reach = reachOf(ptr);
+        if (reach == Reach::None) return;  // unchanged, so valid as it was
+        const std::vector<std::string>* const changed = changed_;
+        if (reach == Reach::Under) changed_ = nullptr;  // all of it is new: check it all
         ++depth_;
         checkResolved(schema_.resolve(rawSchema), v, ptr, branch);
         --depth_;
+        changed_ = changed;
     }
+
+    /// Checks only what lies on the way to, or under, one of `changed` (JsonSchema::
+    /// validateChanged).
+    void onlyChanged(const std::vector<std::string>& changed) { changed_ = &changed; }
 
     std::vector<JsonIssue> issues;
 
   private:
     /// Instances nest at most kMaxJsonDepth (200) deep; alternatives add a level each.
     static constexpr int kMaxDepth = 1000;
+
+    /// Where a place stands to the changed ones: apart from all of them, on the way to one
+    /// (an ancestor, whose own keywords are checked), or at or under one (checked whole).
+    enum class Reach { None, Along, Under };
+
+    static bool within(std::string_view place, std::string_view top) {
+        return place.starts_with(top) && (place.size() == top.size() || place[top.size()] == '/');
+    }
+
+    Reach reachOf(const std::string& ptr) const {
+        if (changed_ == nullptr) return Reach::Under;
+        Reach reach = Reach::None;
+        for (const std::string& c : *changed_) {
+            if (within(ptr, c)) return Reach::Under;
+            if (within(c, ptr)) reach = Reach::Along;
+        }
+        return reach;
+    }
+
+    /// The elements of the array at `ptr` that lead to a changed place, in order.
+    std::vector<std::size_t> changedElements(const std::string& ptr, std::size_t size) const {
+        std::vector<std::size_t> out;
+        for (const std::string& c : *changed_) {
+            if (!within(c, ptr) || c.size() == ptr.size()) continue;
+            const std::string_view rest = std::string_view(c).substr(ptr.size() + 1);
+            const std::string_view token = rest.substr(0, rest.find('/'));
+            std::size_t index = 0;
+            const auto [end, error] =
+                std::from_chars(token.data(), token.data() + token.size(), index);
+            if (error == std::errc() && end == token.data() + token.size() && index < size)
+                out.push_back(index);
+        }
+        std::sort(out.begin(), out.end());
+        out.erase(std::unique(out.begin(), out.end()), out.end());
+        return out;
+    }
 
     void checkResolved(const Json& s, const Json& v, const std::string& ptr, const Branch* branch) {
         if (s.is_boolean()) {
@@ -389,9 +437,16 @@ class Validator {
         const auto tooMany =
             s.contains("maxItems") && v.size() > s["maxItems"].get<std::uint64_t>();
         if (tooFew || tooMany) return report(ptr, expected(itemCountPhrase(s), v));
-        for (std::size_t i = 0; i < v.size() && !full(); ++i) {
+        const auto checkItem = [&](std::size_t i) {
             if (const Json* item = schema_.element(s, i)) check(*item, v[i], childPointer(ptr, i));
+        };
+        if (changed_ != nullptr) {
+            for (std::size_t i : changedElements(ptr, v.size()))
+                if (!full()) checkItem(i);
+            return;
         }
+        for (std::size_t i = 0; i < v.size() && !full(); ++i)
+            checkItem(i);
     }
 
     void checkObject(const Json& s, const Json& v, const std::string& ptr, const Branch* branch) {
@@ -407,6 +462,7 @@ class Validator {
         for (const auto& [key, value] : v.items()) {
             if (full()) return;
             const std::string child = childPointer(ptr, key);
+            if (reachOf(child) == Reach::None) continue;
             if (props != s.end() && props->contains(key)) {
                 check((*props)[key], value, child);
             } else if (extra != s.end() && extra->is_boolean() && !extra->get<bool>()) {
@@ -418,6 +474,14 @@ class Validator {
     }
 
     void checkAlternatives(const Json& s, const Json& v, const std::string& ptr) {
+        // Which alternative applies may turn on the change: check the value whole.
+        const std::vector<std::string>* const changed = changed_;
+        changed_ = nullptr;
+        checkAlternativesOf(s, v, ptr);
+        changed_ = changed;
+    }
+
+    void checkAlternativesOf(const Json& s, const Json& v, const std::string& ptr) {
         std::vector<const Json*> fitting;
         for (const Json& alt : alternativesOf(s)) {
             const Json& resolved = schema_.resolve(alt);
@@ -487,6 +551,8 @@ class Validator {
     const JsonSchema& schema_;
     std::size_t maxIssues_;
     int depth_ = 0;
+    /// With validateChanged, the changed places; null when everything is checked.
+    const std::vector<std::string>* changed_ = nullptr;
 };
 
 }  // namespace
@@ -514,6 +580,15 @@ Result<JsonSchema> JsonSchema::fromText(std::string_view text) {
 
 std::vector<JsonIssue> JsonSchema::validate(const Json& instance, std::size_t maxIssues) const {
     Validator validator(*this, maxIssues);
+    validator.check(doc_, instance, "");
+    return std::move(validator.issues);
+}
+
+std::vector<JsonIssue> JsonSchema::validateChanged(const Json& instance,
+                                                   const std::vector<std::string>& changed,
+                                                   std::size_t maxIssues) const {
+    Validator validator(*this, maxIssues);
+    validator.onlyChanged(changed);
     validator.check(doc_, instance, "");
     return std::move(validator.issues);
 }

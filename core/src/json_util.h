@@ -26,6 +26,10 @@ std::vector<std::string> splitDotted(std::string_view path);
 /// and ends in "...". Messages quote names, paths and values through it, so a huge bad value
 /// gives a readable message, not a huge one.
 std::string clipped(std::string_view text, std::size_t max = 60);
+/// The offset of the first byte of `text` that is not part of well-formed UTF-8, or npos.
+std::size_t invalidUtf8At(std::string_view text);
+/// `text` for a message: bytes that are not UTF-8 written as "\xFF", the rest as it is.
+std::string printable(std::string_view text);
 /// A JSON pointer as messages show it: clipped to a readable length.
 std::string shownPointer(std::string_view pointer);
 /// A string as a JSON string literal ("phones"), safe for any bytes, clipped if long.

@@ -26,8 +26,9 @@ std::string baseName(std::string_view name) {
     return base.empty() ? std::string(name) : base;
 }
 
-/// "file: /pointer: message" lines, at most kMaxReportedProblems of them.
-Error report(const std::string& file, const std::vector<JsonIssue>& issues) {
+}  // namespace
+
+Error detail::reportIssues(const std::string& file, const std::vector<JsonIssue>& issues) {
     std::string text;
     const std::size_t shown = std::min(issues.size(), kMaxReportedProblems);
     for (std::size_t i = 0; i < shown; ++i) {
@@ -40,6 +41,12 @@ Error report(const std::string& file, const std::vector<JsonIssue>& issues) {
         text += "\n" + file + ": (stopped after " + std::to_string(shown) + " problems)";
     }
     return Error{text};
+}
+
+namespace {
+
+Error report(const std::string& file, const std::vector<JsonIssue>& issues) {
+    return detail::reportIssues(file, issues);
 }
 
 Error syntaxReport(const std::string& file, const detail::JsonSyntaxError& e) {
@@ -55,8 +62,8 @@ Result<void> applyOverrides(Json& doc, const std::vector<std::string>& overrides
         const Result<void> applied = applyOverride(doc, assignment);
         if (applied.ok()) continue;
         if (!problems.empty()) problems += '\n';
-        problems +=
-            file + ": --set " + detail::clipped(assignment, 120) + ": " + applied.error().message;
+        problems += file + ": --set " + detail::clipped(detail::printable(assignment), 120) + ": " +
+                    applied.error().message;
     }
     if (problems.empty()) return {};
     return Error{problems};

@@ -196,13 +196,13 @@ class IdSpace {
 class Builder {
   public:
     Builder(const Json& doc, Scenario& out, const LayerRegistry& layers)
-        : doc_(doc), out_(out), layers_(layers) {}
+        : doc_(&doc), out_(&out), layers_(layers) {}
 
     std::vector<JsonIssue> build(std::size_t maxIssues) {
         readMeta();
         readRun();
         checkLayers();
-        const Json& net = objectAt(doc_, "network");
+        const Json& net = objectAt(*doc_, "network");
         readRegions(net);
         declareTemplates(net);
         declareNodesAndGroups(net);
@@ -214,11 +214,70 @@ class Builder {
         readTopologies(net);
         readTraffic(net);
         readFaults(net);
-        checkLayerNeeds();
-        out_.version = static_cast<int>(toUnsigned(doc_.value("version", Json(1))));
-        out_.layers = nlohmann::json(objectAt(doc_, "layers"));
-        out_.ui = nlohmann::json(objectAt(doc_, "ui"));
+        for (const sim::NodeSpec& n : out_->network.nodes)
+            nodeRoles_.insert(n.role);
+        checkLayerNeeds(out_->network.groups);
+        out_->version = static_cast<int>(toUnsigned(doc_->value("version", Json(1))));
+        out_->layers = nlohmann::json(objectAt(*doc_, "layers"));
+        out_->ui = nlohmann::json(objectAt(*doc_, "ui"));
         return listProblems(maxIssues);
+    }
+
+    /// The problems of `doc`, the document built last with the places `changed` (JSON
+    /// pointers) changed and valid by the schema, found by reading again only the sections the
+    /// changes can affect: meta, run and layers always (they are small), and traffic, faults,
+    /// links, topologies and groups when changed (all that names nodes when a group changed).
+    /// Nothing when a change reaches what the rest is declared against (ids, nodes, templates,
+    /// regions, gateways): that needs a whole build.
+    std::optional<std::vector<JsonIssue>> rebuildChanged(const Json& doc,
+                                                         const std::vector<std::string>& changed,
+                                                         std::size_t maxIssues) {
+        std::set<std::string> sections;
+        for (const std::string& pointer : changed) {
+            const std::vector<std::string> t = splitPointer(pointer);
+            if (t.empty()) return std::nullopt;
+            if (t[0] == "meta" || t[0] == "run" || t[0] == "layers" || t[0] == "ui") continue;
+            if (t[0] != "network" || t.size() < 2) return std::nullopt;
+            const std::string& section = t[1];
+            // A field of one element, not the element or the section: what the element is
+            // (its id, a topology's generator and regions) stays as declared.
+            const std::string field = t.size() >= 4 ? t[3] : "";
+            if (section == "links" || section == "traffic" || section == "faults" ||
+                (section == "groups" && !field.empty() && field != "id") ||
+                (section == "topologies" && !field.empty() && field != "generator" &&
+                 field != "latency_matrix")) {
+                sections.insert(section);
+                continue;
+            }
+            return std::nullopt;
+        }
+        const Json* const builtDoc = doc_;
+        Scenario* const built = out_;
+        const auto builtCounts = groupCounts_;
+        Scenario variant;
+        doc_ = &doc;
+        out_ = &variant;
+        problems_.clear();
+        readMeta();
+        readRun();
+        checkLayers();
+        const Json& net = objectAt(doc, "network");
+        const bool groups = sections.count("groups") != 0;
+        if (groups) {
+            countGroups(net);
+            readGroups(net);
+        }
+        if (groups || sections.count("links") != 0) readLinks(net);
+        if (groups || sections.count("topologies") != 0) readTopologies(net);
+        if (groups || sections.count("traffic") != 0) readTraffic(net);
+        if (groups || sections.count("faults") != 0) readFaults(net);
+        checkLayerNeeds(groups ? variant.network.groups : built->network.groups);
+        std::vector<JsonIssue> issues = listProblems(maxIssues);
+        problems_.clear();
+        groupCounts_ = builtCounts;
+        doc_ = builtDoc;
+        out_ = built;
+        return issues;
     }
 
   private:
@@ -244,7 +303,7 @@ class Builder {
         for (const Problem& p : problems_)
             pointers.push_back(p.issue.pointer);
         std::vector<JsonIssue> listed;
-        for (std::size_t index : documentOrder(doc_, pointers)) {
+        for (std::size_t index : documentOrder(*doc_, pointers)) {
             if (listed.size() == maxIssues) break;
             Problem& p = problems_[index];
             if (p.candidates != nullptr) p.issue.message += didYouMean(p.word, *p.candidates);
@@ -256,17 +315,17 @@ class Builder {
     // -- meta, run, layers
 
     void readMeta() {
-        const Json& meta = objectAt(doc_, "meta");
-        out_.meta.name = stringAt(meta, "name").value_or("");
-        out_.meta.description = stringAt(meta, "description").value_or("");
-        out_.meta.author = stringAt(meta, "author").value_or("");
+        const Json& meta = objectAt(*doc_, "meta");
+        out_->meta.name = stringAt(meta, "name").value_or("");
+        out_->meta.description = stringAt(meta, "description").value_or("");
+        out_->meta.author = stringAt(meta, "author").value_or("");
         for (const Json& tag : arrayAt(meta, "tags"))
-            out_.meta.tags.push_back(tag.get<std::string>());
+            out_->meta.tags.push_back(tag.get<std::string>());
     }
 
     void readRun() {
-        const Json& run = objectAt(doc_, "run");
-        RunSpec& spec = out_.run;
+        const Json& run = objectAt(*doc_, "run");
+        RunSpec& spec = out_->run;
         if (const Json* seed = find(run, "seed")) spec.seed = toUnsigned(*seed);
         if (const Json* until = find(run, "until")) {
             spec.until = durationOf(*until);
@@ -285,7 +344,7 @@ class Builder {
 
     void checkLayers() {
         layerIds_ = layers_.ids();
-        for (const auto& [id, settings] : objectAt(doc_, "layers").items()) {
+        for (const auto& [id, settings] : objectAt(*doc_, "layers").items()) {
             const std::string ptr = childPointer("/layers", id);
             const LayerFactory* factory = layers_.find(id);
             if (factory == nullptr) {
@@ -308,25 +367,23 @@ class Builder {
                 error(issue.pointer, std::move(issue.message));
             if (!s) continue;
             s->factory = factory;
-            out_.layerSettings.push_back(std::move(*s));
+            out_->layerSettings.push_back(std::move(*s));
         }
     }
 
     /// What enabled layers need from the rest of the scenario: nodes of their required roles,
     /// and the services they require from another enabled layer.
-    void checkLayerNeeds() {
-        std::set<std::string> roles;
-        for (const sim::NodeSpec& n : out_.network.nodes)
-            roles.insert(n.role);
-        for (const sim::GroupSpec& g : out_.network.groups)
+    void checkLayerNeeds(const std::vector<sim::GroupSpec>& groups) {
+        std::set<std::string> roles = nodeRoles_;
+        for (const sim::GroupSpec& g : groups)
             roles.insert(g.member.role);
         roles.erase("");
         std::map<std::string, std::string> provided;  // service -> enabled layer
-        for (const LayerSettings& s : out_.layerSettings)
+        for (const LayerSettings& s : out_->layerSettings)
             if (s.enabled)
                 for (const std::string& svc : s.descriptor->provides)
                     provided.emplace(svc, s.id);
-        for (const LayerSettings& s : out_.layerSettings) {
+        for (const LayerSettings& s : out_->layerSettings) {
             if (!s.enabled) continue;
             const std::string ptr = childPointer("/layers", s.id);
             for (const RoleSpec& r : s.descriptor->roles) {
@@ -370,7 +427,7 @@ class Builder {
                 spec.y = center[1].get<double>();
             }
             spec.radius = numberOr(r, "radius", 0);
-            out_.network.regions.push_back(std::move(spec));
+            out_->network.regions.push_back(std::move(spec));
         }
     }
 
@@ -495,18 +552,30 @@ class Builder {
             }
         }
         const Json& groups = arrayAt(net, "groups");
-        std::uint64_t total = nodes.size();
+        for (std::size_t i = 0; i < groups.size(); ++i) {
+            const std::string ptr = childPointer("/network/groups", i) + "/id";
+            const std::string id = stringAt(groups[i], "id").value_or("");
+            if (auto dup = nodeIds_.declare(id, ptr, "group")) {
+                error(ptr, *dup);
+            } else {
+                groupNames_.push_back(id);
+            }
+        }
+        countGroups(net);
+    }
+
+    /// The members of each group (the first group of an id counts), and the network's size.
+    void countGroups(const Json& net) {
+        const Json& groups = arrayAt(net, "groups");
+        groupCounts_.clear();
+        std::uint64_t total = arrayAt(net, "nodes").size();
         bool reported = false;
         for (std::size_t i = 0; i < groups.size(); ++i) {
             const std::string ptr = childPointer("/network/groups", i);
             const std::string id = stringAt(groups[i], "id").value_or("");
             const std::uint64_t count = toUnsigned(groups[i].value("count", Json(1)));
-            if (auto dup = nodeIds_.declare(id, ptr + "/id", "group")) {
-                error(ptr + "/id", *dup);
-            } else {
-                groupCounts_.emplace(id, count);
-                groupNames_.push_back(id);
-            }
+            const std::string* kind = nodeIds_.kindOf(id);
+            if (kind != nullptr && *kind == "group") groupCounts_.emplace(id, count);
             total += count;
             if (total > kMaxScenarioNodes && !reported) {
                 reported = true;
@@ -541,7 +610,7 @@ class Builder {
                 node.x = position[0].get<double>();
                 node.y = position[1].get<double>();
             }
-            out_.network.nodes.push_back(std::move(node));
+            out_->network.nodes.push_back(std::move(node));
         }
     }
 
@@ -560,7 +629,7 @@ class Builder {
                 group.attachTo = attach->get<std::string>();
             }
             group.access = linkProps(objectAt(entry, "access"), ptr + "/access");
-            out_.network.groups.push_back(std::move(group));
+            out_->network.groups.push_back(std::move(group));
         }
     }
 
@@ -684,7 +753,7 @@ class Builder {
                 error(ptr + "/to", expected("a node other than \"from\"", entry["to"]));
             }
             link.props = linkProps(entry, ptr);
-            out_.network.links.push_back(std::move(link));
+            out_->network.links.push_back(std::move(link));
         }
     }
 
@@ -727,7 +796,7 @@ class Builder {
             if (const Json* bandwidth = find(entry, "inter_bandwidth")) {
                 t.interBandwidthBps = positiveBandwidth(*bandwidth, ptr + "/inter_bandwidth");
             }
-            out_.network.topologies.push_back(std::move(t));
+            out_->network.topologies.push_back(std::move(t));
         }
     }
 
@@ -822,7 +891,7 @@ class Builder {
                           expected("a time >= start (" + showValue(*start) + ")", *stop));
                 }
             }
-            out_.network.traffic.push_back(std::move(flow));
+            out_->network.traffic.push_back(std::move(flow));
         }
     }
 
@@ -851,7 +920,7 @@ class Builder {
                     error(ptr + "/duration", expected("a duration > 0", *duration));
             }
             fault.targets = faultTargets(arrayAt(entry, "targets"), ptr + "/targets", fault.kind);
-            out_.network.faults.push_back(std::move(fault));
+            out_->network.faults.push_back(std::move(fault));
         }
     }
 
@@ -877,8 +946,8 @@ class Builder {
         return names;
     }
 
-    const Json& doc_;
-    Scenario& out_;
+    const Json* doc_;  ///< the document read (rebuildChanged points it at a variant)
+    Scenario* out_;    ///< what it fills
     std::vector<Problem> problems_;
     IdSpace regionIds_{"region"};
     IdSpace templateIds_{"template"};
@@ -886,6 +955,7 @@ class Builder {
     std::unordered_map<std::string, std::size_t> templateIndex_;
     std::vector<std::optional<Traits>> templateTraits_;
     std::unordered_map<std::string, std::uint64_t> groupCounts_;
+    std::set<std::string> nodeRoles_;  ///< the roles of single nodes (groups' are read again)
     const LayerRegistry& layers_;
     std::vector<std::string> layerIds_;
     std::set<std::string> gateways_;       ///< ordered, so suggestions are the same on every run
@@ -898,6 +968,24 @@ class Builder {
 std::vector<JsonIssue> buildScenario(const Json& doc, Scenario& out, std::size_t maxIssues,
                                      const LayerRegistry& layers) {
     return Builder(doc, out, layers).build(maxIssues);
+}
+
+struct ScenarioRebuild::State {
+    State(const Json& doc, const LayerRegistry& layers) : builder(doc, built, layers) {}
+    Scenario built;
+    Builder builder;
+};
+
+ScenarioRebuild::ScenarioRebuild(const Json& doc, const LayerRegistry& layers)
+    : state_(std::make_unique<State>(doc, layers)) {
+    state_->builder.build(kMaxReportedProblems);
+}
+
+ScenarioRebuild::~ScenarioRebuild() = default;
+
+std::optional<std::vector<JsonIssue>> ScenarioRebuild::changed(
+    const Json& doc, const std::vector<std::string>& changed, std::size_t maxIssues) {
+    return state_->builder.rebuildChanged(doc, changed, maxIssues);
 }
 
 }  // namespace dais::core::detail

@@ -5,6 +5,7 @@
 #include "dais/core/scenario.h"
 #include "json_text.h"
 #include "json_util.h"
+#include "override_in_place.h"
 
 namespace dais::core {
 namespace {
@@ -34,6 +35,11 @@ Json parseValue(std::string_view text) {
 }
 
 Result<Assignment> parseAssignment(std::string_view text) {
+    // A scenario file is UTF-8 JSON; so is what --set puts into it.
+    if (const std::size_t bad = detail::invalidUtf8At(text); bad != std::string_view::npos) {
+        return Error{"not UTF-8 text: byte " + std::to_string(bad + 1) + " of the assignment (" +
+                     detail::printable(text.substr(bad, 1)) + ") is not part of a character"};
+    }
     const std::size_t eq = text.find('=');
     if (eq == std::string_view::npos) return Error{"expected PATH=VALUE, e.g. run.seed=7"};
     const std::string_view path = trim(text.substr(0, eq));
@@ -113,7 +119,9 @@ Result<Json> newMembers(const JsonSchema& schema, const Json* memberSchema,
     return value;
 }
 
-Result<void> apply(Json& doc, const Assignment& a, const JsonSchema& schema) {
+/// Applies `a` to `doc`; `undo`, if given, learns what changed.
+Result<void> apply(Json& doc, const Assignment& a, const JsonSchema& schema,
+                   detail::OverrideUndo* undo = nullptr) {
     static const Json kAnything = true;
     if (a.path.empty()) return Error{"cannot replace the whole document"};
     Json* node = &doc;
@@ -138,6 +146,7 @@ Result<void> apply(Json& doc, const Assignment& a, const JsonSchema& schema) {
                                                   childPointer(pointer, token));
                 if (!created.ok()) return created.error();
                 (*node)[token] = std::move(created.value());
+                if (undo != nullptr) *undo = {childPointer(pointer, token), std::nullopt};
                 return {};
             }
             nodeSchema = m.schema != nullptr ? m.schema : &kAnything;  // validation will report it
@@ -148,11 +157,47 @@ Result<void> apply(Json& doc, const Assignment& a, const JsonSchema& schema) {
                          quote(token)};
         }
     }
+    if (undo != nullptr) *undo = {pointer, std::move(*node)};
     *node = a.value;
     return {};
 }
 
 }  // namespace
+
+namespace detail {
+
+Result<OverrideUndo> applyOverrideUndoable(Json& doc, std::string_view assignment) {
+    try {
+        const Result<JsonSchema>& schema = scenarioSchema();
+        if (!schema.ok()) return Error{"internal error: " + schema.error().message};
+        const Result<Assignment> a = parseAssignment(assignment);
+        if (!a.ok()) return a.error();
+        OverrideUndo undo;
+        if (Result<void> applied = apply(doc, a.value(), schema.value(), &undo); !applied.ok())
+            return applied.error();
+        return undo;
+    } catch (const std::exception& e) {
+        return Error{std::string("internal error: ") + e.what()};
+    }
+}
+
+void undoOverride(Json& doc, OverrideUndo& undo) {
+    const std::vector<std::string> tokens = splitPointer(undo.pointer);
+    if (tokens.empty()) return;
+    Json* parent = &doc;
+    for (std::size_t i = 0; i + 1 < tokens.size(); ++i)
+        parent = parent->is_array() ? &(*parent)[std::stoul(tokens[i])] : &(*parent)[tokens[i]];
+    const std::string& last = tokens.back();
+    if (!undo.previous) {
+        parent->erase(last);
+    } else if (parent->is_array()) {
+        (*parent)[std::stoul(last)] = std::move(*undo.previous);
+    } else {
+        (*parent)[last] = std::move(*undo.previous);
+    }
+}
+
+}  // namespace detail
 
 Result<void> applyOverride(Json& doc, std::string_view assignment) {
     try {

@@ -207,6 +207,31 @@ class TestScenarioOverrides : public QObject {
         QCOMPARE(doc, before);
     }
 
+    /// An assignment that is not UTF-8 (a path of "layers.fede\xffated") once created a member
+    /// no JSON writer could write; it is refused, and the message shows the byte.
+    void invalidUtf8AssignmentRefused() {
+        nlohmann::ordered_json doc = nlohmann::ordered_json::parse(kBase);
+        const nlohmann::ordered_json before = doc;
+        for (const std::string& assignment :
+             {std::string("layers.fede\xff"
+                          "ated.x=1"),
+              std::string("meta.name=caf\xc3"), std::string("meta.name=\xed\xa0\x80"),
+              std::string("run.seed=\xc0\xaf")}) {
+            const Result<void> r = applyOverride(doc, assignment);
+            QVERIFY2(!r.ok(), assignment.c_str());
+            QVERIFY(r.error().message.starts_with("not UTF-8 text: byte "));
+            QVERIFY(r.error().message.find("\\x") != std::string::npos);
+            QCOMPARE(doc, before);
+        }
+        QVERIFY(applyOverride(doc, "meta.name=caf\xc3\xa9 \xf0\x9f\x8c\x8d").ok());
+        const Result<Scenario> s =
+            load({"layers.fede\xff"
+                  "ated.x=1"});
+        QCOMPARE(errorOf(s), QString("t.dais.json: --set layers.fede\\xFFated.x=1: not UTF-8 "
+                                     "text: byte 12 of the assignment (\\xFF) is not part of a "
+                                     "character"));
+    }
+
     void jsonPointerEscapes() {
         nlohmann::ordered_json doc = nlohmann::ordered_json::parse(R"({"ui": {"a/b": {"~x": 1}}})");
         QVERIFY(applyOverride(doc, "/ui/a~1b/~0x=2").ok());

@@ -43,6 +43,13 @@ class JsonSchema {
 
     /// Every issue of `instance`, in document order, at most `maxIssues` of them.
     std::vector<JsonIssue> validate(const Json& instance, std::size_t maxIssues = 50) const;
+    /// The issues of `instance` where it differs from a document known to be valid: only the
+    /// places at or under one of the `changed` JSON pointers are checked, with what their
+    /// ancestors require (required members, no unknown ones, item counts); a value governed by
+    /// oneOf/anyOf is checked whole. The cost grows with what changed, not with the document.
+    std::vector<JsonIssue> validateChanged(const Json& instance,
+                                           const std::vector<std::string>& changed,
+                                           std::size_t maxIssues = 50) const;
 
     /// The schema document.
     const Json& root() const { return doc_; }
