@@ -24,15 +24,25 @@ options:
 
 namespace {
 
-/// "FILE: valid (format version 1, "NAME", 1,000 nodes in 2 groups and 3 single nodes)".
+/// "1 node", "1,000 nodes".
+std::string count(std::uint64_t n, const char* one, const char* many) {
+    return groupDigits(n) + " " + (n == 1 ? one : many);
+}
+
+/// "FILE: valid (format version 1, "NAME", 1,003 nodes: 2 groups of 1,000 and 3 single nodes)".
 void printValid(const std::string& file, const core::Scenario& s) {
-    std::size_t members = s.network.nodes.size();
+    std::uint64_t members = 0;
     for (const auto& g : s.network.groups)
         members += g.count;
-    std::printf(
-        "%s: valid (format version %d, \"%s\", %s nodes in %zu groups and %zu single nodes)\n",
-        file.c_str(), s.version, s.meta.name.c_str(), groupDigits(members).c_str(),
-        s.network.groups.size(), s.network.nodes.size());
+    const std::uint64_t singles = s.network.nodes.size();
+    std::string network = count(members + singles, "node", "nodes");
+    if (!s.network.groups.empty()) {
+        network += ": " + count(s.network.groups.size(), "group", "groups") + " of " +
+                   groupDigits(members);
+        if (singles > 0) network += " and " + count(singles, "single node", "single nodes");
+    }
+    std::printf("%s: valid (format version %d, \"%s\", %s)\n", file.c_str(), s.version,
+                s.meta.name.c_str(), network.c_str());
 }
 
 }  // namespace

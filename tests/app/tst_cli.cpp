@@ -203,7 +203,12 @@ class TestCli : public QObject {
     void validateGoodFile() {
         const Outcome o = dais({"validate", scenario("regional-outage-10k.dais.json")});
         QCOMPARE(o.code, kOk);
-        QVERIFY2(o.out.contains("valid") && o.out.contains("10,001 nodes"), qPrintable(o.out));
+        QVERIFY2(o.out.contains("valid (format version 1, \"10,000 phones and a regional outage\", "
+                                "10,001 nodes: 5 groups of 10,000 and 1 single node)"),
+                 qPrintable(o.out));
+        QVERIFY2(dais({"validate", scenario("single-link-queue.dais.json")})
+                     .out.contains("\"One link as a queue\", 2 nodes)"),
+                 "a network of single nodes only");
         QVERIFY(
             dais({"validate", "--quiet", scenario("regional-outage-10k.dais.json")}).out.isEmpty());
     }
