@@ -2,15 +2,18 @@
 // file's text: loaded and validated (JSON syntax, the schema, the references, the layers'
 // settings against the installed plugins), its experiments expanded and checked as `dais
 // validate` does, and, when the scenario is valid and small, its run built (network and layers
-// set up, no events run).
+// set up, no events run). The points of its grids are also checked both ways a point can be
+// checked, by what it changes and by a whole load: the two must say the same, word for word.
 #include <cstddef>
 #include <cstdint>
+#include <cstdlib>
 #include <string>
 #include <string_view>
 
 #include "dais/core/experiment.h"
 #include "dais/core/scenario.h"
 #include "dais/core/scenario_run.h"
+#include "scenario_variants.h"
 
 namespace {
 
@@ -52,6 +55,40 @@ std::uint64_t pointsOf(const core::Experiment& x) {
     return points;
 }
 
+/// What a whole load says of the document with `overrides`: "" when it loads.
+std::string wholeLoad(const nlohmann::ordered_json& doc,
+                      const std::vector<std::string>& overrides) {
+    const core::Result<core::Scenario> s = core::loadScenarioDocument(doc, kSourceName, overrides);
+    return s ? std::string() : s.error().message;
+}
+
+/// Each value of each grid parameter, and the grid's first point, checked by ScenarioVariants
+/// and by a whole load; a difference aborts.
+void checkVariants(std::string_view text, const std::vector<core::Experiment>& experiments) {
+    nlohmann::ordered_json doc = nlohmann::ordered_json::parse(text, nullptr, false);
+    if (doc.is_discarded()) return;
+    const nlohmann::ordered_json before = doc;
+    core::detail::ScenarioVariants variants(doc, kSourceName, core::LayerRegistry::installed());
+    const auto compare = [&](const std::vector<std::string>& overrides) {
+        const core::Result<void> checked = variants.check(overrides);
+        const std::string got = checked ? std::string() : checked.error().message;
+        if (got != wholeLoad(doc, overrides) || doc != before) std::abort();
+    };
+    std::size_t budget = kMaxPointsToPlan;
+    for (const core::Experiment& x : experiments) {
+        std::vector<std::string> first;
+        for (const auto& [path, values] : x.grid) {
+            if (values.empty()) continue;
+            first.push_back(core::ParameterValue{path, values.front()}.assignment());
+            for (const nlohmann::json& value : values) {
+                if (budget-- == 0) return;
+                compare({core::ParameterValue{path, value}.assignment()});
+            }
+        }
+        if (first.size() > 1) compare(first);
+    }
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -68,6 +105,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
             if (pointsOf(x) > kMaxPointsToPlan || seeds > kMaxPointsToPlan) continue;
             (void)core::planSweep(text, kSourceName, {}, x.id);
         }
+        checkVariants(text, *experiments);
     }
 
     if (nodesOf(*scenario) > kMaxNodesToBuild) return 0;
