@@ -119,9 +119,9 @@ Result<Json> newMembers(const JsonSchema& schema, const Json* memberSchema,
     return value;
 }
 
-/// Applies `a` to `doc`; `undo`, if given, learns what changed.
+/// Applies `a` to `doc`; `undo` learns what changed.
 Result<void> apply(Json& doc, const Assignment& a, const JsonSchema& schema,
-                   detail::OverrideUndo* undo = nullptr) {
+                   detail::OverrideUndo& undo) {
     static const Json kAnything = true;
     if (a.path.empty()) return Error{"cannot replace the whole document"};
     Json* node = &doc;
@@ -146,7 +146,7 @@ Result<void> apply(Json& doc, const Assignment& a, const JsonSchema& schema,
                                                   childPointer(pointer, token));
                 if (!created.ok()) return created.error();
                 (*node)[token] = std::move(created.value());
-                if (undo != nullptr) *undo = {childPointer(pointer, token), std::nullopt};
+                undo = {childPointer(pointer, token), std::nullopt};
                 return {};
             }
             nodeSchema = m.schema != nullptr ? m.schema : &kAnything;  // validation will report it
@@ -157,7 +157,7 @@ Result<void> apply(Json& doc, const Assignment& a, const JsonSchema& schema,
                          quote(token)};
         }
     }
-    if (undo != nullptr) *undo = {pointer, std::move(*node)};
+    undo = {pointer, std::move(*node)};
     *node = a.value;
     return {};
 }
@@ -173,7 +173,7 @@ Result<OverrideUndo> applyOverrideUndoable(Json& doc, std::string_view assignmen
         const Result<Assignment> a = parseAssignment(assignment);
         if (!a.ok()) return a.error();
         OverrideUndo undo;
-        if (Result<void> applied = apply(doc, a.value(), schema.value(), &undo); !applied.ok())
+        if (Result<void> applied = apply(doc, a.value(), schema.value(), undo); !applied.ok())
             return applied.error();
         return undo;
     } catch (const std::exception& e) {
@@ -200,15 +200,9 @@ void undoOverride(Json& doc, OverrideUndo& undo) {
 }  // namespace detail
 
 Result<void> applyOverride(Json& doc, std::string_view assignment) {
-    try {
-        const Result<JsonSchema>& schema = scenarioSchema();
-        if (!schema.ok()) return Error{"internal error: " + schema.error().message};
-        const Result<Assignment> a = parseAssignment(assignment);
-        if (!a.ok()) return a.error();
-        return apply(doc, a.value(), schema.value());
-    } catch (const std::exception& e) {
-        return Error{std::string("internal error: ") + e.what()};
-    }
+    const Result<detail::OverrideUndo> applied = detail::applyOverrideUndoable(doc, assignment);
+    if (!applied.ok()) return applied.error();
+    return {};
 }
 
 Result<void> applyOverride(nlohmann::json& doc, std::string_view assignment) {
