@@ -11,19 +11,8 @@ namespace dais::layers::federated {
 
 namespace {
 
-Definition define() {
-    Definition d("federated", "Federated learning", "0.2.0");
-    d.summary(
-        "Federated learning over the simulated network. Clients train a model on their own data "
-        "(multinomial logistic regression or an MLP, mini-batch SGD, real arithmetic); only "
-        "parameters travel, as messages of their real size; compute time comes from each "
-        "client's speed. The server aggregates with FedAvg, FedAvgM, FedAdam, FedYogi, "
-        "FedAdagrad or q-FedAvg, optionally through a robust rule (Krum, Multi-Krum, median, "
-        "trimmed mean, Bulyan), with DP-FedAvg and a Renyi-DP accountant, against optional "
-        "attackers. Stragglers miss the round deadline; crashed clients drop out. Rounds are "
-        "synchronous or asynchronous (FedBuff), flat or through edge aggregators; the state "
-        "checkpoints between rounds, to resume or fork from.");
-
+/// The roles it reads, and the data each client holds: where it comes from and how it is split.
+void defineRolesAndData(Definition& d) {
     d.text("client_role", &Config::clientRole, "client", "", "Nodes of this role are the clients.");
     d.text("server_role", &Config::serverRole, "server", "",
            "The first node of this role is the server.");
@@ -75,6 +64,10 @@ Definition define() {
     d.integer("shards_per_client", &Config::shardsPerClient, 2, "shards",
               "shards: shards per client.")
         .range(1, 1000);
+}
+
+/// The model and how its parameters travel.
+void defineModel(Definition& d) {
     d.choice("model", &Config::model, ModelKind::Logistic,
              {{"logistic", ModelKind::Logistic}, {"mlp", ModelKind::Mlp}},
              "Multinomial logistic regression, or an MLP with ReLU hidden layers.");
@@ -83,6 +76,10 @@ Definition define() {
     d.choice("wire", &Config::wire, fl::WireFormat::Float32,
              {{"float32", fl::WireFormat::Float32}, {"float64", fl::WireFormat::Float64}},
              "How parameters travel: 4 or 8 bytes each (the arithmetic is float64 either way).");
+}
+
+/// What each client does in a round.
+void defineLocalTraining(Definition& d) {
     d.integer("rounds", &Config::rounds, 20, "rounds", "Rounds of federated training.")
         .range(1, 1e6);
     d.real("fraction", &Config::fraction, 0.1, "", "Share of the clients picked each round.")
@@ -99,6 +96,10 @@ Definition define() {
     d.real("mu", &Config::mu, 0.0, "",
            "FedProx proximal term mu/2 ||w - w_global||^2 (0: plain FedAvg training).")
         .range(0, 100);
+}
+
+/// How the server turns updates into the next model.
+void defineServer(Definition& d) {
     d.choice("strategy", &Config::strategy, StrategyKind::FedAvg,
              {{"fedavg", StrategyKind::FedAvg},
               {"fedavgm", StrategyKind::FedAvgM},
@@ -120,6 +121,10 @@ Definition define() {
     d.real("q", &Config::q, 1.0, "", "q-FedAvg: the fairness exponent q.").range(0, 100);
     d.real("lipschitz", &Config::lipschitz, 1.0, "", "q-FedAvg: the Lipschitz estimate L (1/lr).")
         .range(1e-9, 1e9);
+}
+
+/// Robust aggregation against Byzantine updates.
+void defineRobustness(Definition& d) {
     d.choice("aggregator", &Config::aggregator, Rule::Mean,
              {{"mean", Rule::Mean},
               {"krum", Rule::Krum},
@@ -133,6 +138,10 @@ Definition define() {
         .range(0, 1e6);
     d.real("trim", &Config::trim, 0.1, "", "Trimmed mean: share trimmed at each end.")
         .range(0, 0.49);
+}
+
+/// Round deadlines and what becomes of the clients that miss them.
+void defineDeadlines(Definition& d) {
     d.duration("deadline", &Config::deadline, 0,
                "Round deadline after the model is sent (0: none, wait for every client).")
         .range(0, 1e7);
@@ -143,12 +152,20 @@ Definition define() {
     d.real("default_gflops", &Config::defaultGflops, 10.0, "GFLOP/s",
            "Compute speed of a client whose node declares none.")
         .range(0.001, 1e9);
+}
+
+/// Differential privacy (DP-FedAvg).
+void definePrivacy(Definition& d) {
     d.real("dp_clip", &Config::dpClip, 0.0, "",
            "DP-FedAvg: clip each update to this L2 norm (0: no differential privacy).")
         .range(0, 1e9);
     d.real("dp_noise", &Config::dpNoise, 1.0, "", "DP-FedAvg: noise multiplier z.").range(0, 1e6);
     d.real("dp_delta", &Config::dpDelta, 1e-5, "", "DP-FedAvg: the delta of the reported epsilon.")
         .range(1e-12, 0.1);
+}
+
+/// Malicious clients and the target that ends training.
+void defineAttacks(Definition& d) {
     d.choice("attack", &Config::attack, Attack::None,
              {{"none", Attack::None},
               {"label-flip", Attack::LabelFlip},
@@ -169,6 +186,10 @@ Definition define() {
     d.real("target_accuracy", &Config::targetAccuracy, 0.0, "",
            "Report the round and time at which test accuracy first reaches this (0: none).")
         .range(0, 1);
+}
+
+/// When clients are online.
+void defineAvailability(Definition& d) {
     d.choice("availability", &Config::availability, Availability::Always,
              {{"always", Availability::Always},
               {"churn", Availability::Churn},
@@ -188,6 +209,10 @@ Definition define() {
     d.real("max_availability", &Config::maxAvailability, 0.9, "",
            "diurnal: the share of clients available at peak_hour.")
         .range(0, 1);
+}
+
+/// Synchronous rounds or buffered asynchronous aggregation (FedBuff).
+void defineAsynchrony(Definition& d) {
     d.choice("mode", &Config::mode, Mode::Sync, {{"sync", Mode::Sync}, {"async", Mode::Async}},
              "sync: rounds; the server waits for the round's clients (or the deadline). async: "
              "FedBuff (Nguyen et al. 2022): concurrency clients train at all times, each on the "
@@ -203,6 +228,10 @@ Definition define() {
     d.real("staleness_exponent", &Config::stalenessExponent, 0.5, "",
            "async: an update made on a model s steps old counts 1/(1 + s)^a (FedBuff: 0.5).")
         .range(0, 10);
+}
+
+/// Edge aggregators and secure aggregation.
+void defineTopology(Definition& d) {
     d.choice("hierarchy", &Config::hierarchy, Hierarchy::Auto,
              {{"auto", Hierarchy::Auto}, {"flat", Hierarchy::Flat}},
              "auto: when nodes have the aggregator role, each client reports to the aggregator "
@@ -218,6 +247,10 @@ Definition define() {
              "Sum the updates through the secure-aggregation service, so the server sees only "
              "the sum: auto uses it when a layer of the run provides it; required refuses to "
              "run without it; off never uses it.");
+}
+
+/// Checkpoints, resuming, and the threads that train clients.
+void defineCheckpoints(Definition& d) {
     d.integer("checkpoint_every", &Config::checkpointEvery, 0, "rounds",
               "Save the federation's whole state every this many rounds (0: never), as "
               "checkpoint_dir/seed<seed>-round<r>.dflck.")
@@ -231,13 +264,19 @@ Definition define() {
     d.integer("threads", &Config::threads, 0, "threads",
               "Worker threads for local training (0: one per core). Results do not depend on it.")
         .range(0, 1024);
+}
 
+/// The roles it uses and the services it takes from other layers.
+void defineNeeds(Definition& d) {
     d.role("client", false, "clients train on their own data");
     d.role("server", false, "the server aggregates");
     d.role("aggregator", false, "edge aggregators combine their region's updates");
     d.uses("secure-aggregation", false,
            "without it the server sees each client's update (secure_aggregation auto)");
+}
 
+/// What it measures.
+void defineMetrics(Definition& d) {
     d.gauge("federated.round", &Metrics::round, "rounds", "Rounds completed.");
     d.gauge("federated.accuracy", &Metrics::accuracy, "1",
             "Global test accuracy after the last round.");
@@ -274,6 +313,35 @@ Definition define() {
             "First round reaching target_accuracy (0 until then).");
     d.gauge("federated.time_to_target", &Metrics::timeToTarget, "s",
             "Simulated time when target_accuracy was reached.");
+}
+
+Definition define() {
+    Definition d("federated", "Federated learning", "0.2.0");
+    d.summary(
+        "Federated learning over the simulated network. Clients train a model on their own data "
+        "(multinomial logistic regression or an MLP, mini-batch SGD, real arithmetic); only "
+        "parameters travel, as messages of their real size; compute time comes from each "
+        "client's speed. The server aggregates with FedAvg, FedAvgM, FedAdam, FedYogi, "
+        "FedAdagrad or q-FedAvg, optionally through a robust rule (Krum, Multi-Krum, median, "
+        "trimmed mean, Bulyan), with DP-FedAvg and a Renyi-DP accountant, against optional "
+        "attackers. Stragglers miss the round deadline; crashed clients drop out. Rounds are "
+        "synchronous or asynchronous (FedBuff), flat or through edge aggregators; the state "
+        "checkpoints between rounds, to resume or fork from.");
+
+    defineRolesAndData(d);
+    defineModel(d);
+    defineLocalTraining(d);
+    defineServer(d);
+    defineRobustness(d);
+    defineDeadlines(d);
+    definePrivacy(d);
+    defineAttacks(d);
+    defineAvailability(d);
+    defineAsynchrony(d);
+    defineTopology(d);
+    defineCheckpoints(d);
+    defineNeeds(d);
+    defineMetrics(d);
     return d;
 }
 
