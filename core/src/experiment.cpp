@@ -15,7 +15,7 @@
 #include "dais/sim/rng.h"
 #include "json_text.h"
 #include "json_util.h"
-#include "override_in_place.h"
+#include "scenario_override_undo.h"
 #include "scenario_variants.h"
 
 namespace dais::core {

@@ -5,7 +5,7 @@
 #include "dais/core/scenario.h"
 #include "json_text.h"
 #include "json_util.h"
-#include "override_in_place.h"
+#include "scenario_override_undo.h"
 
 namespace dais::core {
 namespace {

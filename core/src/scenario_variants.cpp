@@ -4,7 +4,7 @@
 #include <filesystem>
 
 #include "dais/core/scenario.h"
-#include "override_in_place.h"
+#include "scenario_override_undo.h"
 
 namespace dais::core::detail {
 

@@ -1,6 +1,7 @@
 #pragma once
-// A --set override applied to a document in place and taken back afterwards, for checking many
-// variants of one large document without copying it. Internal to dais_core.
+// A --set override (scenario_override.cpp) applied to a document in place and taken back
+// afterwards, for checking many variants of one large document without copying it. Internal to
+// dais_core.
 
 #include <optional>
 #include <string>
