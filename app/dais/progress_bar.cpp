@@ -22,6 +22,16 @@ bool stderrIsTerminal() {
     return isatty(fileno(stderr)) != 0;
 }
 
+std::string barAndPercent(double fraction) {
+    constexpr int kWidth = 30;
+    const double f = std::clamp(fraction, 0.0, 1.0);
+    std::string bar(kWidth, '.');
+    bar.replace(0, static_cast<std::size_t>(f * kWidth), static_cast<std::size_t>(f * kWidth), '#');
+    char pct[16];
+    std::snprintf(pct, sizeof pct, "%3.0f%%", f * 100);
+    return "[" + bar + "] " + pct;
+}
+
 ProgressBar::ProgressBar(const sim::Simulation& sim, sim::SimTime horizon, bool always)
     : sim_(sim), horizon_(horizon), always_(always) {
     thread_ = std::thread([this] { loop(); });
@@ -53,18 +63,10 @@ void ProgressBar::loop() {
 }
 
 void ProgressBar::draw(const sim::Simulation::Progress& p, double wall) {
-    constexpr int kWidth = 30;
-    char bar[kWidth + 1] = {};
     std::string head;
     if (horizon_ != sim::kTimeNever && horizon_ > 0) {
-        const double f = std::min(1.0, static_cast<double>(p.now) / static_cast<double>(horizon_));
-        const int filled = static_cast<int>(f * kWidth);
-        for (int i = 0; i < kWidth; ++i)
-            bar[i] = i < filled ? '#' : '.';
-        char pct[16];
-        std::snprintf(pct, sizeof pct, "%3.0f%%", f * 100);
-        head = std::string("[") + bar + "] " + pct + "  " + sim::formatTime(p.now) + " of " +
-               sim::formatTime(horizon_);
+        head = barAndPercent(static_cast<double>(p.now) / static_cast<double>(horizon_)) + "  " +
+               sim::formatTime(p.now) + " of " + sim::formatTime(horizon_);
     } else {
         head = sim::formatTime(p.now);
     }
@@ -73,6 +75,36 @@ void ProgressBar::draw(const sim::Simulation::Progress& p, double wall) {
                  groupDigits(p.executed).c_str(), rate.c_str());
     std::fflush(stderr);
     drawn_ = true;
+}
+
+void SweepProgressBar::update(std::size_t finished, std::size_t total, std::size_t failed) {
+    done_ = finished;
+    total_ = total;
+    failed_ = failed;
+    if (!enabled_) return;
+    const auto now = std::chrono::steady_clock::now();
+    const auto due =
+        drawn_ ? last_ + std::chrono::milliseconds(100) : start_ + std::chrono::milliseconds(400);
+    if (now >= due) draw(now);
+}
+
+void SweepProgressBar::finish() {
+    if (!enabled_ || finished_) return;
+    finished_ = true;
+    if (always_ && !drawn_) draw(std::chrono::steady_clock::now());
+    if (drawn_) std::fprintf(stderr, "\r\033[K");
+    std::fflush(stderr);
+}
+
+void SweepProgressBar::draw(std::chrono::steady_clock::time_point now) {
+    const double f = total_ > 0 ? static_cast<double>(done_) / static_cast<double>(total_) : 1.0;
+    const double wall = std::chrono::duration<double>(now - start_).count();
+    const std::string failed = failed_ == 0 ? "" : "  " + groupDigits(failed_) + " failed";
+    std::fprintf(stderr, "\r\033[K%s  %s/%s runs%s  %.1f s", barAndPercent(f).c_str(),
+                 groupDigits(done_).c_str(), groupDigits(total_).c_str(), failed.c_str(), wall);
+    std::fflush(stderr);
+    drawn_ = true;
+    last_ = now;
 }
 
 }  // namespace dais::app

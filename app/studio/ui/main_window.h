@@ -107,6 +107,8 @@ class MainWindow : public QMainWindow {
     void buildEditToolBar();
     void buildHelpMenu();
     void buildDocks();
+    QListWidget* buildLayersList();
+    QWidget* buildDescription();
     void buildStatusBar();
     void followDocument();
     void followRun();

@@ -1,0 +1,124 @@
+// dais runs show: one stored run, its record, parameters, layer versions, final metrics,
+// sampled metrics and annotations, for people or as JSON.
+#include <algorithm>
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "metric_text.h"
+#include "runs_subcommands.h"
+
+namespace dais::app {
+
+namespace {
+
+/// What `show` prints besides the run's record.
+struct RunDetails {
+    std::vector<core::MetricReport> finals;
+    std::vector<store::SampledMetric> sampled;
+    std::vector<store::Annotation> notes;
+};
+
+void printShowJson(const store::RunRecord& r, const RunDetails& d) {
+    nlohmann::json j = runJson(r);
+    j["final_metrics"] = finalMetricsJson(d.finals);
+    nlohmann::json sm = nlohmann::json::array();
+    for (const auto& x : d.sampled)
+        sm.push_back({{"name", x.name}, {"unit", x.unit}, {"samples", x.samples}});
+    j["sampled_metrics"] = sm;
+    nlohmann::json an = nlohmann::json::array();
+    for (const auto& x : d.notes)
+        an.push_back({{"at", isoTime(x.createdAt)}, {"text", x.text}});
+    j["annotations"] = an;
+    std::printf("%s\n", j.dump(2).c_str());
+}
+
+/// The run's record, one field a line.
+void printRecord(const store::RunRecord& r) {
+    std::printf("run          %lld (%s)\n", static_cast<long long>(r.id),
+                std::string(runStatusName(r.status)).c_str());
+    if (!r.error.empty()) std::printf("error        %s\n", r.error.c_str());
+    std::printf("scenario     %s (hash %s)\n", r.scenarioName.c_str(), r.scenarioHash.c_str());
+    std::printf("seed         %llu\n", static_cast<unsigned long long>(r.seed));
+    std::printf("started      %s on %s (process %lld)\n", localTime(r.startedAt).c_str(),
+                r.host.c_str(), static_cast<long long>(r.pid));
+    if (r.finishedAt) std::printf("finished     %s\n", localTime(*r.finishedAt).c_str());
+    if (r.sweep)
+        std::printf("sweep        %lld, point %lld, replicate %lld\n",
+                    static_cast<long long>(*r.sweep), static_cast<long long>(r.pointIndex),
+                    static_cast<long long>(r.replicate));
+    if (r.status != store::RunStatus::Running) {
+        std::printf("events       %s\n", groupDigits(r.events).c_str());
+        std::printf("simulated    %s\n", sim::formatTime(r.simulatedTime).c_str());
+        std::printf("wall time    %.3f s\n", r.wallSeconds);
+        if (!r.fingerprint.empty()) std::printf("fingerprint  %s\n", r.fingerprint.c_str());
+    }
+}
+
+/// A JSON object's members, one "key  value" a line under a title.
+void printObject(const char* title, const nlohmann::json& o) {
+    std::printf("\n%s\n", title);
+    if (o.empty()) return void(std::printf("  (none)\n"));
+    std::size_t width = 0;
+    for (const auto& [k, v] : o.items())
+        width = std::max(width, k.size());
+    for (const auto& [k, v] : o.items())
+        std::printf("  %-*s  %s\n", static_cast<int>(width), k.c_str(),
+                    v.is_string() ? v.get<std::string>().c_str() : v.dump().c_str());
+}
+
+void printShowText(const store::RunRecord& r, const RunDetails& d) {
+    printRecord(r);
+    printObject("parameters", r.parameters);
+    printObject("layers", r.layerVersions);
+    if (!d.finals.empty()) {
+        std::size_t width = 0;
+        for (const auto& m : d.finals)
+            width = std::max(width, m.name.size());
+        std::printf("\nmetrics\n");
+        for (const auto& m : d.finals)
+            std::printf("  %-*s  %s\n", static_cast<int>(width), m.name.c_str(),
+                        metricLine(m).c_str());
+    }
+    if (!d.sampled.empty()) {
+        std::uint64_t most = 0;
+        for (const auto& m : d.sampled)
+            most = std::max(most, m.samples);
+        std::printf("\nsamples      %zu metrics, up to %s samples each (dais runs export %lld)\n",
+                    d.sampled.size(), groupDigits(most).c_str(), static_cast<long long>(r.id));
+    }
+    if (!d.notes.empty()) {
+        std::printf("\nannotations\n");
+        for (const auto& n : d.notes)
+            std::printf("  %s  %s\n", localTime(n.createdAt).c_str(), n.text.c_str());
+    }
+}
+
+}  // namespace
+
+int runsShow(RunsArgs& a) {
+    if (a.words.size() != 1)
+        return fail("runs show: which run? (usage: dais runs show ID)", kExitUsage);
+    if (int c = a.allowOnly("show", {"json"})) return c;
+    const auto ids = parseRunIds(a.words, "show");
+    if (!ids) return kExitUsage;
+    StoredRuns stored;
+    if (const int code = openRuns(a.store, *ids, false, stored)) return code;
+    const auto& s = stored.store;
+    const store::RunRecord& r = stored.runs.front();
+    auto metrics = s->finalMetrics(r.id);
+    auto sampled = s->sampledMetrics(r.id);
+    auto notes = s->annotations(r.id);
+    if (!metrics) return fail(metrics.error().message, kExitFailure);
+    if (!sampled) return fail(sampled.error().message, kExitFailure);
+    if (!notes) return fail(notes.error().message, kExitFailure);
+    const RunDetails details{std::move(metrics).value(), std::move(sampled).value(),
+                             std::move(notes).value()};
+    if (a.json)
+        printShowJson(r, details);
+    else
+        printShowText(r, details);
+    return kExitOk;
+}
+
+}  // namespace dais::app
