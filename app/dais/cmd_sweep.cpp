@@ -11,6 +11,7 @@
 #include <fstream>
 #include <map>
 #include <memory>
+#include <new>
 #include <optional>
 #include <sstream>
 #include <string>
@@ -793,6 +794,10 @@ int commandSweep(Args& args) {
     }
     try {
         return sweep(a, cluster.get());
+    } catch (const std::bad_alloc&) {
+        printError(a.file + ": out of memory while sweeping");
+        if (cluster) cluster->abort(kExitFailure);
+        return kExitFailure;
     } catch (const std::exception& e) {
         // A defect; under MPI the other processes must not wait for this one.
         defect(cluster.get(), e.what());

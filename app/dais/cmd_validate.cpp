@@ -15,7 +15,9 @@ Checks a scenario file: JSON syntax, every field against the format's schema, th
 between nodes, groups, regions and templates, and every point of its experiments (as
 `dais sweep` runs them). Then it does everything `dais run` does before the first event: it
 builds the network and sets up the layers, so a file that validates will run. Every problem
-is reported with the file, the JSON path, what was expected and what was found.
+is reported with the file, the JSON path, what was expected and what was found. A scenario
+whose estimated memory exceeds what the machine has available (or DAIS_MEMORY_LIMIT, in
+bytes or with a unit such as 512MiB) is refused, naming the value that makes it so big.
 
 options:
   --set PATH=VALUE   change a value before validating (see `dais help run`)
@@ -24,15 +26,18 @@ options:
 
 namespace {
 
-/// "FILE: valid (format version 1, "NAME", 1,000 nodes in 2 groups and 3 single nodes)".
-void printValid(const std::string& file, const core::Scenario& s) {
+/// "FILE: valid (format version 1, "NAME", 1,000 nodes in 2 groups and 3 single nodes; about
+/// 12 MiB of memory)".
+void printValid(const std::string& file, const core::Scenario& s, const core::ScenarioRun& run) {
     std::size_t members = s.network.nodes.size();
     for (const auto& g : s.network.groups)
         members += g.count;
     std::printf(
-        "%s: valid (format version %d, \"%s\", %s nodes in %zu groups and %zu single nodes)\n",
+        "%s: valid (format version %d, \"%s\", %s nodes in %zu groups and %zu single nodes; "
+        "about %s of memory)\n",
         file.c_str(), s.version, s.meta.name.c_str(), groupDigits(members).c_str(),
-        s.network.groups.size(), s.network.nodes.size());
+        s.network.groups.size(), s.network.nodes.size(),
+        sim::memoryText(run.memoryEstimate().total()).c_str());
 }
 
 }  // namespace
@@ -55,7 +60,8 @@ int commandValidate(Args& args) {
     if (!scenario)
         return std::fprintf(stderr, "%s\n", scenario.error().message.c_str()), kExitBadInput;
     // What `run` does before its first event: the network built, the layers set up.
-    if (const auto prepared = core::ScenarioRun::prepare(*scenario); !prepared)
+    const auto prepared = core::ScenarioRun::prepare(*scenario);
+    if (!prepared)
         return std::fprintf(stderr, "%s\n", prepared.error().message.c_str()), kExitBadInput;
     // Experiments: every point of every sweep, as `dais sweep` checks them before running.
     std::vector<std::string> experiments;
@@ -63,7 +69,7 @@ int commandValidate(Args& args) {
         if (const int x = checkExperiments(sa.file, sa.overrides, experiments); x != kExitOk)
             return x;
     if (!quiet) {
-        printValid(sa.file, *scenario);
+        printValid(sa.file, *scenario, **prepared);
         for (const std::string& line : experiments)
             std::printf("  %s\n", line.c_str());
     }
