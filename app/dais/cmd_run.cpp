@@ -27,6 +27,11 @@ Runs a scenario and prints a summary: events, simulated time, wall time, events 
 the run's fingerprint and the scenario's metrics. The same scenario and seed always give the
 same fingerprint, on any machine.
 
+Memory: a scenario whose estimated memory exceeds what the machine has available is refused
+before anything is built (exit code 3), naming the value that makes it so big; a run whose
+messages in flight or pending events outgrow what is left fails (exit code 1), naming the flow
+or layer. DAIS_MEMORY_LIMIT sets another limit, in bytes or with a unit (512MiB, 2GB).
+
 options:
   --seed N           the run's random seed (default: the scenario's run.seed)
   --until T          stop at simulated time T, e.g. 30s, 1.5min, 250ms (default: run.until)

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <memory>
+#include <new>
 #include <optional>
 #include <string>
 #include <utility>
@@ -265,6 +266,10 @@ int commandSweep(Args& args) {
     }
     try {
         return sweep(a, cluster.get());
+    } catch (const std::bad_alloc&) {
+        printError(a.file + ": out of memory while sweeping");
+        if (cluster) cluster->abort(kExitFailure);
+        return kExitFailure;
     } catch (const std::exception& e) {
         // A defect; under MPI the other processes must not wait for this one.
         defect(cluster.get(), e.what());

@@ -15,7 +15,9 @@ Checks a scenario file: JSON syntax, every field against the format's schema, th
 between nodes, groups, regions and templates, and every point of its experiments (as
 `dais sweep` runs them). Then it does everything `dais run` does before the first event: it
 builds the network and sets up the layers, so a file that validates will run. Every problem
-is reported with the file, the JSON path, what was expected and what was found.
+is reported with the file, the JSON path, what was expected and what was found. A scenario
+whose estimated memory exceeds what the machine has available (or DAIS_MEMORY_LIMIT, in
+bytes or with a unit such as 512MiB) is refused, naming the value that makes it so big.
 
 options:
   --set PATH=VALUE   change a value before validating (see `dais help run`)
@@ -29,8 +31,9 @@ std::string count(std::uint64_t n, const char* one, const char* many) {
     return groupDigits(n) + " " + (n == 1 ? one : many);
 }
 
-/// "FILE: valid (format version 1, "NAME", 1,003 nodes: 2 groups of 1,000 and 3 single nodes)".
-void printValid(const std::string& file, const core::Scenario& s) {
+/// "FILE: valid (format version 1, "NAME", 1,003 nodes: 2 groups of 1,000 and 3 single nodes;
+/// about 12 MiB of memory)".
+void printValid(const std::string& file, const core::Scenario& s, const core::ScenarioRun& run) {
     std::uint64_t members = 0;
     for (const auto& g : s.network.groups)
         members += g.count;
@@ -41,8 +44,9 @@ void printValid(const std::string& file, const core::Scenario& s) {
                    groupDigits(members);
         if (singles > 0) network += " and " + count(singles, "single node", "single nodes");
     }
-    std::printf("%s: valid (format version %d, \"%s\", %s)\n", file.c_str(), s.version,
-                s.meta.name.c_str(), network.c_str());
+    std::printf("%s: valid (format version %d, \"%s\", %s; about %s of memory)\n", file.c_str(),
+                s.version, s.meta.name.c_str(), network.c_str(),
+                sim::memoryText(run.memoryEstimate().total()).c_str());
 }
 
 }  // namespace
@@ -65,7 +69,8 @@ int commandValidate(Args& args) {
     if (!scenario)
         return std::fprintf(stderr, "%s\n", scenario.error().message.c_str()), kExitBadInput;
     // What `run` does before its first event: the network built, the layers set up.
-    if (const auto prepared = core::ScenarioRun::prepare(*scenario); !prepared)
+    const auto prepared = core::ScenarioRun::prepare(*scenario);
+    if (!prepared)
         return std::fprintf(stderr, "%s\n", prepared.error().message.c_str()), kExitBadInput;
     // Experiments: every point of every sweep, as `dais sweep` checks them before running.
     std::vector<std::string> experiments;
@@ -73,7 +78,7 @@ int commandValidate(Args& args) {
         if (const int x = checkExperiments(sa.file, sa.overrides, experiments); x != kExitOk)
             return x;
     if (!quiet) {
-        printValid(sa.file, *scenario);
+        printValid(sa.file, *scenario, **prepared);
         for (const std::string& line : experiments)
             std::printf("  %s\n", line.c_str());
     }

@@ -2,6 +2,7 @@
 // their own files (commands.h); this one reads the command's name and hands over.
 #include <cstdio>
 #include <exception>
+#include <new>
 #include <string>
 #include <vector>
 
@@ -82,6 +83,10 @@ int main(int argc, char** argv) {
     Args args(std::vector<std::string>(words.begin() + 1, words.end()));
     try {
         return dispatch(command, args);
+    } catch (const std::bad_alloc&) {
+        // Runs and their set-up report running out of memory themselves; this is what is left.
+        printError("out of memory while running \"dais " + command + "\"");
+        return kExitFailure;
     } catch (const std::exception& e) {
         // Only a defect gets here; say so plainly rather than abort with a core dump.
         printError(std::string("internal error: ") + e.what());

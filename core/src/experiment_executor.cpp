@@ -1,6 +1,7 @@
 // The sweep executor: a pool of worker threads that each build and run whole scenarios.
 
 #include <algorithm>
+#include <new>
 #include <numeric>
 
 #include "dais/core/scenario.h"
@@ -172,6 +173,14 @@ SweepRunResult SweepExecutor::runOne(const SweepRunSpec& spec, std::size_t worke
             return r;
         }
         r.status = SweepRunStatus::Completed;
+        return r;
+    } catch (const std::bad_alloc&) {
+        // The run and its samples are gone with the exception: what is left is the fact.
+        r.status = SweepRunStatus::Failed;
+        r.error = plan_.sourceName + ": out of memory while running run " +
+                  std::to_string(spec.index + 1) + " (seed " + std::to_string(spec.seed) + ")";
+        r.report = {};
+        r.samples = {};
         return r;
     } catch (const std::exception& e) {
         r.status = SweepRunStatus::Failed;

@@ -1,6 +1,7 @@
 #include "dais/core/layer.h"
 
 #include <cmath>
+#include <filesystem>
 #include <limits>
 #include <regex>
 #include <set>
@@ -352,6 +353,67 @@ void LayerContext::fail(std::string_view message) const {
 }
 
 void LayerContext::failParam(std::string_view param, std::string_view message) const {
+    throw LayerError(std::string(message),
+                     childPointer(childPointer("/layers", settings_.id), param));
+}
+
+}  // namespace dais::core
+
+namespace dais::core {
+
+namespace {
+
+/// Gateways the "regions" topologies of a network will make (at most one per region each).
+std::uint64_t gatewayCount(const sim::NetworkSpec& n) {
+    std::set<std::string> gateways;
+    for (const sim::TopologySpec& t : n.topologies) {
+        if (t.kind != sim::TopologySpec::Kind::Regions) continue;
+        if (t.regionOrder.empty())
+            for (const sim::RegionSpec& r : n.regions)
+                gateways.insert(r.id + ".gw");
+        else
+            for (const std::string& r : t.regionOrder)
+                gateways.insert(r + ".gw");
+    }
+    for (const sim::NodeSpec& node : n.nodes)
+        gateways.erase(node.id);  // written out: counted with the nodes
+    return gateways.size();
+}
+
+}  // namespace
+
+std::uint64_t LayerEstimateContext::nodeCount() const {
+    const sim::NetworkSpec& n = scenario_.network;
+    std::uint64_t count = n.nodes.size() + gatewayCount(n);
+    for (const sim::GroupSpec& g : n.groups)
+        count += g.count;
+    return count;
+}
+
+std::uint64_t LayerEstimateContext::nodeCountWithRole(std::string_view role) const {
+    const sim::NetworkSpec& n = scenario_.network;
+    std::uint64_t count = role == "gateway" ? gatewayCount(n) : 0;
+    for (const sim::NodeSpec& node : n.nodes)
+        if (node.role == role) ++count;
+    for (const sim::GroupSpec& g : n.groups)
+        if (g.member.role == role) count += g.count;
+    return count;
+}
+
+std::string LayerEstimateContext::resolvePath(std::string_view file) const {
+    std::filesystem::path p{std::string(file)};
+    if (p.is_relative() && !scenario_.sourcePath.empty())
+        p = std::filesystem::path(scenario_.sourcePath).parent_path() / p;
+    return p.string();
+}
+
+void LayerEstimateContext::need(std::string_view param, std::string what, double bytes) {
+    const std::string layer = childPointer("/layers", settings_.id);
+    needs_.push_back(
+        {param.empty() ? layer : childPointer(layer, param), std::move(what), bytes, false});
+}
+
+void LayerEstimateContext::failParam(std::string_view param, std::string_view message) const {
     throw LayerError(std::string(message),
                      childPointer(childPointer("/layers", settings_.id), param));
 }

@@ -2,6 +2,7 @@
 
 #include <exception>
 #include <functional>
+#include <new>
 
 namespace dais::core {
 
@@ -35,6 +36,9 @@ sim::StopReason KernelSession::advance(sim::SimTime t) {
         r = until == sim::kTimeNever ? sim_.run() : sim_.runUntil(until);
     } catch (const sim::RunEnding&) {
         done_ = true;  // an event abandoned because the run was asked to end: a stop
+    } catch (const std::bad_alloc&) {
+        failure_ =
+            "the run failed: out of memory while running at t=" + sim::formatTime(sim_.now());
     } catch (const std::exception& e) {
         failure_ = std::string("the run failed: ") + e.what();
     } catch (...) {
@@ -56,6 +60,9 @@ bool KernelSession::step() {
         if (r == sim::StopReason::QueueEmpty || r == sim::StopReason::Horizon) done_ = true;
     } catch (const sim::RunEnding&) {
         done_ = true;
+    } catch (const std::bad_alloc&) {
+        failure_ =
+            "the run failed: out of memory while running at t=" + sim::formatTime(sim_.now());
     } catch (const std::exception& e) {
         failure_ = std::string("the run failed: ") + e.what();
     }
@@ -388,6 +395,10 @@ void Runner::work() {
             }
             publish(false);
         }
+    } catch (const std::bad_alloc&) {
+        if (listenerFailure_.empty())
+            listenerFailure_ =
+                "the runner failed: out of memory while reporting the run's progress";
     } catch (const std::exception& e) {
         if (listenerFailure_.empty())
             listenerFailure_ = std::string("the runner failed: ") + e.what();

@@ -2,6 +2,8 @@
 
 #include <chrono>
 #include <exception>
+#include <new>
+#include <optional>
 
 #include "dais/core/json_pointer.h"
 #include "dais/core/services.h"
@@ -37,13 +39,21 @@ ScenarioRun::ScenarioRun() = default;
 ScenarioRun::~ScenarioRun() = default;
 
 template <class F>
-bool ScenarioRun::guarded(std::string_view what, F&& f) {
+bool ScenarioRun::guarded(std::string_view what, std::string_view phase, F&& f) {
     try {
         f();
         return true;
     } catch (const sim::RunEnding&) {
         // Long work inside an event, abandoned because the run was asked to end: a stop.
         ended_ = true;
+    } catch (const std::bad_alloc&) {
+        outOfMemory_ = true;
+        const std::string file = scenario_.sourceName + ": out of memory while ";
+        failure_ = phase.empty() ? std::string(what) + ": " + file +
+                                       "running at t=" + sim::formatTime(sim_ ? sim_->now() : 0)
+                                 : file + std::string(phase);
+    } catch (const sim::MemoryExhausted& e) {
+        failure_ = std::string(what) + ": " + e.what() + memoryNote();
     } catch (const LayerError& e) {
         failure_ = std::string(what) + ": " + e.what();
         failurePointer_ = e.pointer();
@@ -53,6 +63,14 @@ bool ScenarioRun::guarded(std::string_view what, F&& f) {
         failure_ = std::string(what) + ": unknown exception";
     }
     return false;
+}
+
+std::string ScenarioRun::memoryNote() const {
+    double fixed = 0;
+    for (const sim::MemoryNeed& n : estimate_.needs)
+        if (!n.whileRunning) fixed += n.bytes;
+    return " (the network and the layers take about " + sim::memoryText(fixed) + " of the " +
+           sim::memoryText(static_cast<double>(limit_.bytes)) + " " + limit_.source + ")";
 }
 
 Result<std::unique_ptr<ScenarioRun>> ScenarioRun::prepare(const Scenario& scenario,
@@ -74,38 +92,92 @@ Result<std::unique_ptr<ScenarioRun>> ScenarioRun::prepare(const Scenario& scenar
     if (const std::string why = sampleIntervalProblem(scenario.run.sampleInterval, run->horizon_);
         !why.empty())
         return Error{file + ": /run/sample_interval: " + why};
-    run->sim_ = std::make_unique<sim::Simulation>(sim::Simulation::Config{
-        options.seed.value_or(scenario.run.seed), options.queue.value_or(scenario.run.queue)});
-    if (options.observer) run->sim_->addObserver(options.observer);
-    if (options.trace) run->sim_->setTracing(true);
-    auto network = sim::Network::build(*run->sim_, scenario.network);
-    if (!network) {
-        // Messages that name their element by its pointer ("/network/traffic/0 ...") keep it.
-        const std::string& why = network.error().message;
-        return Error{file + (why.starts_with("/network/") ? ": " : ": /network: ") + why};
+    if (options.memoryLimit) {
+        run->limit_ = *options.memoryLimit;
+    } else {
+        auto limit = currentMemoryLimit();
+        if (!limit) return Error{file + ": " + limit.error().message};
+        run->limit_ = *limit;
     }
-    run->network_ = std::move(*network);
-    if (scenario.run.sampleInterval > 0) run->sim_->setSampleInterval(scenario.run.sampleInterval);
+    // A layer's failure in set-up points at what to change, if it says; otherwise at its
+    // settings. Running out of memory says where it happened.
+    auto setUpError = [&](const std::string& id) {
+        if (run->outOfMemory_) return Error{run->failure_};
+        const std::string at =
+            run->failurePointer_.empty() ? childPointer("/layers", id) : run->failurePointer_;
+        return Error{file + ": " + at + ": " + run->failure_};
+    };
 
-    // Layers: create each, let all offer their services, then set each up.
-    run->services_ = std::make_unique<ServiceRegistry>();
+    // Layers are made first: each estimates what it will hold before anything is built.
     for (const LayerSettings& s : run->scenario_.layerSettings) {
         if (!s.enabled) continue;
         LayerSlot slot{&s, nullptr, nullptr};
         const bool made = run->guarded("layer \"" + s.id + "\" could not be created",
+                                       "creating layer \"" + s.id + "\"",
                                        [&] { slot.layer = s.factory->create(); });
         if (!made || !slot.layer)
-            return Error{file + ": " +
-                         (made ? "layer \"" + s.id + "\" could not be created" : run->failure_)};
-        slot.context = std::make_unique<LayerContext>(s, run->scenario_, *run->sim_, *run->network_,
-                                                      *run->services_);
+            return made ? Error{file + ": layer \"" + s.id + "\" could not be created"}
+                   : run->outOfMemory_ ? Error{run->failure_}
+                                       : Error{file + ": " + run->failure_};
         run->layers_.push_back(std::move(slot));
     }
+    run->estimate_.needs = sim::Network::estimateMemory(scenario.network, run->horizon_);
+    for (LayerSlot& slot : run->layers_) {
+        const std::string& id = slot.settings->id;
+        LayerEstimateContext ctx(*slot.settings, run->scenario_);
+        if (!run->guarded("layer \"" + id + "\" failed to set up",
+                          "setting up layer \"" + id + "\"",
+                          [&] { slot.layer->estimateMemory(ctx); }))
+            return setUpError(id);
+        for (const sim::MemoryNeed& n : ctx.needs())
+            run->estimate_.needs.push_back(n);
+    }
+    if (const std::string why = memoryRefusal(run->estimate_, run->limit_); !why.empty())
+        return Error{file + ": " + why};
+
+    run->sim_ = std::make_unique<sim::Simulation>(sim::Simulation::Config{
+        options.seed.value_or(scenario.run.seed), options.queue.value_or(scenario.run.queue)});
+    {
+        // What grows while the run goes may take what the estimate leaves of the limit.
+        double fixed = 0;
+        for (const sim::MemoryNeed& n : run->estimate_.needs)
+            if (!n.whileRunning) fixed += n.bytes;
+        const double left = static_cast<double>(run->limit_.bytes) - fixed;
+        run->sim_->setMemoryBudget(left >= static_cast<double>(sim::Simulation::kUnlimitedMemory)
+                                       ? sim::Simulation::kUnlimitedMemory
+                                   : left > 0 ? static_cast<std::uint64_t>(left)
+                                              : 0);
+    }
+    if (options.observer) run->sim_->addObserver(options.observer);
+    if (options.trace) run->sim_->setTracing(true);
+    std::optional<sim::Result<std::unique_ptr<sim::Network>>> network;
+    try {
+        network.emplace(sim::Network::build(*run->sim_, scenario.network));
+    } catch (const std::bad_alloc&) {
+        return Error{file + ": out of memory while building the network (estimated at about " +
+                     sim::memoryText(run->estimate_.total()) + " for the whole run, of the " +
+                     sim::memoryText(static_cast<double>(run->limit_.bytes)) + " " +
+                     run->limit_.source + ")"};
+    }
+    if (!*network) {
+        // Messages that name their element by its pointer ("/network/traffic/0 ...") keep it.
+        const std::string& why = network->error().message;
+        return Error{file + (why.starts_with("/network/") ? ": " : ": /network: ") + why};
+    }
+    run->network_ = std::move(**network);
+    if (scenario.run.sampleInterval > 0) run->sim_->setSampleInterval(scenario.run.sampleInterval);
+
+    // Layers: let all offer their services, then set each up.
+    run->services_ = std::make_unique<ServiceRegistry>();
+    for (LayerSlot& slot : run->layers_)
+        slot.context = std::make_unique<LayerContext>(*slot.settings, run->scenario_, *run->sim_,
+                                                      *run->network_, *run->services_);
     for (LayerSlot& slot : run->layers_) {
         const std::string& id = slot.settings->id;
         if (!run->guarded("layer \"" + id + "\" failed to offer its services",
+                          "setting up layer \"" + id + "\"",
                           [&] { slot.layer->provideServices(*run->services_); }))
-            return Error{file + ": " + run->failure_};
+            return run->outOfMemory_ ? Error{run->failure_} : Error{file + ": " + run->failure_};
         for (const std::string& svc : slot.settings->descriptor->provides)
             if (run->services_->find(svc) == nullptr)
                 return Error{file + ": layer \"" + id +
@@ -114,14 +186,17 @@ Result<std::unique_ptr<ScenarioRun>> ScenarioRun::prepare(const Scenario& scenar
     }
     for (LayerSlot& slot : run->layers_) {
         const std::string& id = slot.settings->id;
-        if (run->guarded("layer \"" + id + "\" failed to set up",
-                         [&] { slot.layer->setup(*slot.context); }))
+        const std::size_t portsBefore = run->network_->portCount();
+        if (run->guarded("layer \"" + id + "\" failed to set up", "setting up layer \"" + id + "\"",
+                         [&] { slot.layer->setup(*slot.context); })) {
+            // Messages about the ports it opened name the layer.
+            for (std::size_t p = portsBefore; p < run->network_->portCount(); ++p)
+                run->network_->setPortOwner(static_cast<sim::PortId>(p),
+                                            childPointer("/layers", id));
             continue;
+        }
         if (run->ended_) return Error{file + ": stopped while layer \"" + id + "\" was setting up"};
-        // A failure that says what to change points there; any other at the layer's settings.
-        const std::string at =
-            run->failurePointer_.empty() ? childPointer("/layers", id) : run->failurePointer_;
-        return Error{file + ": " + at + ": " + run->failure_};
+        return setUpError(id);
     }
     return run;
 }
@@ -132,8 +207,9 @@ sim::StopReason ScenarioRun::advance(sim::SimTime t) {
     const sim::SimTime until = std::min(t, horizon_);
     sim::StopReason r = sim::StopReason::Stopped;
     const auto t0 = std::chrono::steady_clock::now();
-    const bool ok = guarded(
-        "the run failed", [&] { r = until == sim::kTimeNever ? sim.run() : sim.runUntil(until); });
+    const bool ok = guarded("the run failed", {}, [&] {
+        r = until == sim::kTimeNever ? sim.run() : sim.runUntil(until);
+    });
     wallSeconds_ += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     if (!ok) return sim::StopReason::Stopped;
     if (r == sim::StopReason::QueueEmpty || (r == sim::StopReason::Horizon && until == horizon_) ||
@@ -148,7 +224,7 @@ bool ScenarioRun::step() {
     bool ran = false;
     const auto t0 = std::chrono::steady_clock::now();
     // A step never goes past the horizon.
-    const bool ok = guarded("the run failed", [&] {
+    const bool ok = guarded("the run failed", {}, [&] {
         auto once = [](const sim::Simulation&) { return true; };
         const sim::StopReason r = sim.runUntil(sim::ConditionRef(once), horizon_);
         ran = r == sim::StopReason::Predicate;
@@ -176,6 +252,7 @@ RunReport ScenarioRun::finish(bool stopped) {
         if (!failed()) {
             for (LayerSlot& slot : layers_)
                 if (!guarded("layer \"" + slot.settings->id + "\" failed to finish",
+                             "finishing layer \"" + slot.settings->id + "\"",
                              [&] { slot.layer->finish(*slot.context); }))
                     break;
         }

@@ -244,8 +244,54 @@ std::uint32_t Network::allocMsg() {
         freeMsg_ = msgs_[s].from;
         return s;
     }
+    if (msgs_.size() == msgs_.capacity()) [[unlikely]]
+        growMessages();
     msgs_.emplace_back();
     return static_cast<std::uint32_t>(msgs_.size() - 1);
+}
+
+void Network::growMessages() {
+    const std::size_t old = msgs_.capacity();
+    const std::size_t wanted = std::max<std::size_t>(64, 2 * old);
+    // While the pool moves, the old block and the new one are both held.
+    if (!sim_.takeMemory(wanted * sizeof(Msg))) refuseMessages();
+    msgs_.reserve(wanted);
+    sim_.giveBackMemory(old * sizeof(Msg));
+}
+
+void Network::refuseMessages() const {
+    // Who holds the messages in flight: each flow, and each port for the rest.
+    std::vector<char> isFree(msgs_.size(), 0);
+    for (std::uint32_t s = freeMsg_; s != kNone; s = msgs_[s].from)
+        isFree[s] = 1;
+    std::vector<std::size_t> perFlow(flows_.size(), 0), perPort(ports_.size(), 0);
+    for (std::size_t s = 0; s < msgs_.size(); ++s)
+        if (!isFree[s])
+            ++(msgs_[s].flow != kNone ? perFlow[msgs_[s].flow] : perPort[msgs_[s].port]);
+    const auto flow = std::max_element(perFlow.begin(), perFlow.end());
+    const auto port = std::max_element(perPort.begin(), perPort.end());
+    const double n = static_cast<double>(inFlight_);
+    std::string text;
+    if (flow != perFlow.end() && (port == perPort.end() || *flow >= *port)) {
+        const auto f = static_cast<std::uint32_t>(flow - perFlow.begin());
+        char rate[48];
+        std::snprintf(rate, sizeof rate, "%.4g", 1e9 / flows_[f].gapNs);
+        text = flowOrigin(f) + ": at t=" + formatTime(sim_.now()) + ", " + countText(n) +
+               " messages are in flight, " + countText(static_cast<double>(*flow)) +
+               " of them this flow's (" + rate + " per second)";
+    } else {
+        const Port& p = ports_[static_cast<std::size_t>(port - perPort.begin())];
+        text = (p.owner.empty() ? "port \"" + p.name + "\"" : p.owner) +
+               ": at t=" + formatTime(sim_.now()) + ", " + countText(n) +
+               " messages are in flight, " + countText(static_cast<double>(*port)) +
+               " of them on port \"" + p.name + "\"";
+    }
+    throw MemoryExhausted(
+        text + "; with " + countText(static_cast<double>(sim_.pending())) + " pending events (" +
+        memoryText(static_cast<double>(sim_.queueMemoryBytes())) + "), doubling their pool (" +
+        memoryText(static_cast<double>(msgs_.capacity() * sizeof(Msg))) + ", " +
+        countText(static_cast<double>(msgs_.capacity())) + " messages) would take more than the " +
+        memoryText(static_cast<double>(sim_.memoryBudget())) + " of memory left to the run");
 }
 
 std::string_view nodeActivityName(NodeActivity a) {

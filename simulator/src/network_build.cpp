@@ -538,6 +538,11 @@ class Network::Builder {
                     return fail(what + ": alpha must be within (0, 1], got " + fmt(s.alpha));
                 if (!(s.beta > 0) || !std::isfinite(s.beta))
                     return fail(what + ": beta must be > 0, got " + fmt(s.beta));
+                // Refused before generating: the links alone would not fit in memory.
+                if (const double expected = expectedTopologyLinks(s, m); expected > room)
+                    return fail(what + ": at least about " +
+                                countText(std::round(expected / 1e6) * 1e6) +
+                                " links expected: too many");
                 topo::waxman(mem, net_.x_, net_.y_, s.alpha, s.beta, rng, made);
                 if (made.size() > room) return fail(what + ": too many links");
                 break;

@@ -139,6 +139,30 @@ std::size_t Simulation::queueMemoryBytes() const {
     return config_.queue == QueueKind::Heap ? heap_.memoryBytes() : ladder_.memoryBytes();
 }
 
+bool Simulation::takeMemory(std::uint64_t bytes) {
+    const std::uint64_t held = memoryTaken_ + queueMemoryBytes();
+    if (memoryBudget_ != kUnlimitedMemory && (held > memoryBudget_ || bytes > memoryBudget_ - held))
+        return false;
+    memoryTaken_ += bytes;
+    return true;
+}
+
+void Simulation::everyFewThousand(const Event& running) {
+    publish();
+    if (memoryBudget_ == kUnlimitedMemory) return;
+    if (memoryTaken_ + queueMemoryBytes() > memoryBudget_) refuseQueueMemory(running);
+}
+
+void Simulation::refuseQueueMemory(const Event& running) const {
+    throw MemoryExhausted(
+        "the event queue: at t=" + formatTime(now_) + ", " +
+        countText(static_cast<double>(pending())) + " events are pending (" +
+        memoryText(static_cast<double>(queueMemoryBytes())) + "; the event running: \"" +
+        std::string(kindName(running.kind)) + "\"), and what else has grown in the run holds " +
+        memoryText(static_cast<double>(memoryTaken_)) + ": more than the " +
+        memoryText(static_cast<double>(memoryBudget_)) + " of memory left to the run");
+}
+
 StopReason Simulation::run() {
     return drive(kTimeNever, nullptr);
 }
@@ -298,7 +322,8 @@ StopReason Simulation::loop(Q& q, SimTime horizon, const ConditionRef* cond) {
             continue;
         }
         fingerprint_.fold(ev);
-        if ((++executed_ & kPublishMask) == 0) publish();
+        if ((++executed_ & kPublishMask) == 0) [[unlikely]]
+            everyFewThousand(ev);
         if constexpr (kTraced) {
             for (Observer* o : observers_)
                 o->onEvent(*this, ev);

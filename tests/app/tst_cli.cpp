@@ -3,6 +3,8 @@
 
 #include <sys/stat.h>
 
+#include <QDir>
+#include <QElapsedTimer>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -204,10 +206,10 @@ class TestCli : public QObject {
         const Outcome o = dais({"validate", scenario("regional-outage-10k.dais.json")});
         QCOMPARE(o.code, kOk);
         QVERIFY2(o.out.contains("valid (format version 1, \"10,000 phones and a regional outage\", "
-                                "10,001 nodes: 5 groups of 10,000 and 1 single node)"),
+                                "10,001 nodes: 5 groups of 10,000 and 1 single node; about "),
                  qPrintable(o.out));
         QVERIFY2(dais({"validate", scenario("single-link-queue.dais.json")})
-                     .out.contains("\"One link as a queue\", 2 nodes)"),
+                     .out.contains("\"One link as a queue\", 2 nodes; about "),
                  "a network of single nodes only");
         QVERIFY(
             dais({"validate", "--quiet", scenario("regional-outage-10k.dais.json")}).out.isEmpty());
@@ -361,6 +363,150 @@ class TestCli : public QObject {
         const QString out = QString::fromUtf8(p.readAllStandardOutput());
         QVERIFY2(out.contains("status       stopped") && out.contains("(stopped)"),
                  qPrintable(out));
+    }
+
+    // Scenarios too big for the memory are refused by validate and run alike, before anything
+    // is allocated, naming the value that makes them big. A limit is set where the machine's
+    // would make the message depend on the machine.
+    void memoryRefusals_data() {
+        QTest::addColumn<QString>("file");
+        QTest::addColumn<QString>("limit");  // DAIS_MEMORY_LIMIT, or "" for the machine's
+        QTest::addColumn<QString>("message");
+        QString groups;
+        for (int g = 0; g < 4; ++g)
+            groups += QString(g ? ", " : "") + "{\"id\": \"phones" + QString::number(g) +
+                      "\", \"count\": 10000000, \"role\": \"phone\", \"attach\": \"gw\"}";
+        QTest::newRow("fourGroupsOfTenMillionNodesRefused")
+            << writeFile("four.dais.json",
+                         R"({"format": "dais-scenario", "version": 1, "network": {
+                              "nodes": [{"id": "gw"}], "groups": [)" +
+                             groups.toUtf8() + R"(]}, "run": {"until": "10s"}})")
+            << "1GiB"
+            << "four.dais.json: /network/groups/0/count: about 6.3 GiB for 40,000,001 nodes and "
+               "40,000,000 links, more than the 1 GiB allowed by DAIS_MEMORY_LIMIT";
+        QTest::newRow("waxmanHugeBetaRefused")
+            << writeFile("waxman.dais.json", R"({"format": "dais-scenario", "version": 1,
+                 "network": {"regions": [{"id": "r", "center": [0, 0], "radius": 1000}],
+                   "groups": [{"id": "peers", "count": 100000, "role": "peer", "region": "r"}],
+                   "topologies": [{"generator": "waxman", "members": ["peers"], "alpha": 1,
+                                   "beta": 1000000}]}, "run": {"until": "1s"}})")
+            << "64GiB"
+            << "waxman.dais.json: /network/topologies/0/beta: about 596 GiB for about "
+               "5,000,000,000 links expected from the waxman topology over 100,000 nodes (alpha "
+               "1, beta 1e+06), more than the 64 GiB allowed by DAIS_MEMORY_LIMIT";
+        QTest::newRow("trafficRate1e9Refused")
+            << scenario("single-link-queue.dais.json") + "|network.traffic.probe.rate=1e9"
+            << "64GiB"
+            << "single-link-queue.dais.json: /network/traffic/0/rate: about 13 TiB for about "
+               "120,000,000,000 messages of traffic \"probe\" piled up in flight by 120.000 s: "
+               "it sends 100 Tbit/s, and the links of its sources and destinations carry at most "
+               "100 Mbit/s, more than the 64 GiB allowed by DAIS_MEMORY_LIMIT";
+        QTest::newRow("dataFileDevZeroRefused")
+            << scenario("hospitals.dais.json") + "|layers.federated.data_file=/dev/zero"
+            << ""
+            << "hospitals.dais.json: /layers/federated/data_file: layer \"federated\" failed to "
+               "set up: data: /dev/zero: not a regular file (a character device)";
+        QTest::newRow("maximalModelRefused")
+            << scenario("hospitals.dais.json") + "|layers.federated.model=mlp" +
+                   "|layers.federated.hidden=100000,100000,100000"
+            << "64GiB"
+            << "hospitals.dais.json: /layers/federated/hidden: about ";
+        QTest::newRow("badMemoryLimit")
+            << scenario("single-link-queue.dais.json") << "lots"
+            << "single-link-queue.dais.json: DAIS_MEMORY_LIMIT: expected a number of bytes or a "
+               "size such as 512MiB, got \"lots\"";
+    }
+    void memoryRefusals() {
+        QFETCH(QString, file);
+        QFETCH(QString, limit);
+        QFETCH(QString, message);
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.remove("DAIS_MEMORY_LIMIT");
+        if (!limit.isEmpty()) env.insert("DAIS_MEMORY_LIMIT", limit);
+        QStringList sets = file.split('|');
+        file = sets.takeFirst();
+        for (const char* command : {"validate", "run"}) {
+            QStringList args{command, file};
+            if (QString(command) == "run") args << "--no-store";
+            for (const QString& set : sets)
+                args << "--set" << set;
+            QElapsedTimer clock;
+            clock.start();
+            const Outcome o = cli_test::runProgram(DAIS_EXE, args, env);
+            QCOMPARE(o.code, kBadInput);
+            QVERIFY2(o.err.startsWith(message), qPrintable(o.err));
+            QVERIFY(o.out.isEmpty());
+            // Refused from the numbers: nothing big is built (a build of what these describe
+            // takes minutes where it fits at all).
+            QVERIFY2(clock.elapsed() < 30'000, qPrintable(QString::number(clock.elapsed())));
+        }
+    }
+
+    // Runs whose messages in flight outgrow the memory left fail: exit code 1, the failure
+    // naming the flow or layer and the time, the run stored as failed, never "internal error".
+    void memoryOutgrownFailsTheRun_data() {
+        QTest::addColumn<QString>("file");
+        QTest::addColumn<QString>("message");
+        QTest::newRow("trafficRate1e9FailsCleanly")
+            << writeFile("flood.dais.json", R"({"format": "dais-scenario", "version": 1,
+                 "network": {"nodes": [{"id": "a"}, {"id": "b"}, {"id": "c"}, {"id": "d"}],
+                   "links": [{"from": "a", "to": "b", "latency": "10us", "bandwidth": "10Gbps"},
+                             {"from": "b", "to": "c", "latency": "10us", "bandwidth": "1Mbps"},
+                             {"from": "c", "to": "d", "latency": "10us", "bandwidth": "10Gbps"}],
+                   "traffic": [{"id": "flood", "from": ["a"], "to": ["d"], "rate": 1e9,
+                                "size": 1}]}, "run": {"until": "10s"}})")
+            << "the run failed: /network/traffic/0 (\"flood\"): at t=";
+        QTest::newRow("gossipStormFailsCleanly")
+            << writeFile("storm.dais.json", R"({"format": "dais-scenario", "version": 1,
+                 "network": {"nodes": [{"id": "hub"}],
+                   "groups": [{"id": "peers", "count": 2000, "role": "peer", "attach": "hub",
+                               "access": {"latency": "1ms", "bandwidth": "1Gbps"}}]},
+                 "layers": {"gossip": {"role": "peer", "fanout": 1000, "mode": "mongering",
+                            "stop_k": 1000, "rumour_rate": 1000000, "rumours": 1000000000}},
+                 "run": {"until": "10s"}})")
+            << "the run failed: /layers/gossip: at t=";
+    }
+    void memoryOutgrownFailsTheRun() {
+        QFETCH(QString, file);
+        QFETCH(QString, message);
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert("DAIS_MEMORY_LIMIT", "64MiB");
+        const QString store = tmp_.filePath(QString(QTest::currentDataTag()) + ".sqlite");
+        const Outcome o = cli_test::runProgram(DAIS_EXE, {"run", file, "--store", store}, env);
+        QCOMPARE(o.code, kFailure);
+        QVERIFY2(o.err.startsWith("dais: " + message), qPrintable(o.err));
+        QVERIFY2(o.err.contains(" of memory left to the run (the network and the layers take "
+                                "about ") &&
+                     o.err.endsWith(" of the 64 MiB allowed by DAIS_MEMORY_LIMIT)\n"),
+                 qPrintable(o.err));
+        QVERIFY(!o.err.contains("internal error"));
+        QVERIFY2(o.out.contains("status       failed: " + message), qPrintable(o.out));
+        const Outcome stored =
+            dais({"runs", "list", "--status", "failed", "--json", "--store", store});
+        QCOMPARE(stored.code, kOk);
+        const QJsonArray runs = QJsonDocument::fromJson(stored.out.toUtf8()).array();
+        QCOMPARE(runs.size(), 1);
+        QVERIFY(runs[0].toObject()["error"].toString().startsWith(message));
+    }
+
+    // The bundled scenarios fit: on this machine, and within a gigabyte.
+    void bundledScenariosAreNotRefused() {
+        const QStringList files =
+            QDir(QString(DAIS_SOURCE_DIR) + "/scenarios").entryList({"*.dais.json"});
+        QVERIFY(files.size() >= 8);
+        for (const QString& limit : {QString(), QString("1GiB")}) {
+            QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+            env.remove("DAIS_MEMORY_LIMIT");
+            if (!limit.isEmpty()) env.insert("DAIS_MEMORY_LIMIT", limit);
+            for (const QString& f : files) {
+                const Outcome o = cli_test::runProgram(
+                    DAIS_EXE, {"validate", scenario(f.toUtf8().constData())}, env);
+                QCOMPARE(o.code, kOk);
+                QVERIFY2(o.out.contains(QRegularExpression("; about [0-9.,]+ (bytes|KiB|MiB) of "
+                                                           "memory\\)")),
+                         qPrintable(o.out));
+            }
+        }
     }
 
     void progressBarOnRequest() {

@@ -16,6 +16,7 @@
 
 #include <cmath>
 #include <map>
+#include <new>
 
 #include "charts/chart_widget.h"
 #include "dais/core/experiment.h"
@@ -239,6 +240,8 @@ void SweepDialog::start() {
                 });
             out->cancelled = stop_.load();
             out->summary = core::summarizeSweep(p, out->results);
+        } catch (const std::bad_alloc&) {
+            out->error = source + ": out of memory while sweeping";
         } catch (const std::exception& e) {
             out->error = std::string("internal error: ") + e.what();
         }

@@ -4,6 +4,7 @@
 #include <atomic>
 #include <functional>
 #include <mutex>
+#include <new>
 #include <random>
 #include <thread>
 #include <utility>
@@ -314,8 +315,23 @@ class RunController::Session final : public core::RunnerListener,
         runId_ = *begun;
     }
 
-    /// The control thread.
+    /// The control thread. Running out of memory anywhere on it (the run itself reports its own)
+    /// ends the run as failed, saying where.
     void main() {
+        try {
+            control();
+        } catch (const std::bad_alloc&) {
+            {
+                std::lock_guard lock(outboxMutex_);
+                failure_ = scenario_->sourceName + ": out of memory while " + phase_;
+                states_.push_back(core::RunnerState::Failed);
+            }
+            end(nullptr);
+        }
+    }
+
+    void control() {
+        phase_ = "preparing the run";
         core::RunOptions runOptions;
         runOptions.seed = seed_;
         runOptions.until = options_.until;
@@ -331,6 +347,7 @@ class RunController::Session final : public core::RunnerListener,
             return end(nullptr);
         }
         std::unique_ptr<core::ScenarioRun> run = std::move(prepared).value();
+        phase_ = "laying out the network for the canvas";
         auto layout =
             std::make_shared<const NetworkStructure>(NetworkStructure::of(run->network()));
         nodeCount_ = layout->nodes.size();
@@ -346,8 +363,10 @@ class RunController::Session final : public core::RunnerListener,
                 return end(nullptr);
             }
         }
+        phase_ = "recording the run";
         if (options_.store) beginStore();
         holdForStore_ = false;
+        phase_ = "starting the run";
         {
             std::lock_guard lock(outboxMutex_);
             layout_ = std::move(layout);
@@ -402,6 +421,7 @@ class RunController::Session final : public core::RunnerListener,
     std::atomic<bool> animate_;
 
     // The control thread, then (once the runner starts) the worker.
+    std::string phase_;  ///< what the control thread is doing, for a failure
     std::size_t nodeCount_ = 0;
     std::optional<store::RunRecorder> recorder_;
     sim::Observer* storeObserver_ = nullptr;  ///< the recorder's, once the run is recorded

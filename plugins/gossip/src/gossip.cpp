@@ -163,6 +163,7 @@ constexpr std::uint32_t kNotParticipant = sim::kNone;
 
 class Gossip final : public core::Layer {
   public:
+    void estimateMemory(core::LayerEstimateContext& ctx) const override;
     void setup(core::LayerContext& ctx) override;
     void finish(core::LayerContext& ctx) override;
 
@@ -194,6 +195,7 @@ class Gossip final : public core::Layer {
     void onLoss(const sim::Loss& l);
 
     std::uint32_t newRumour();
+    [[noreturn, gnu::cold]] void tooManyRumours(std::uint64_t bytes) const;
     void endRumour(std::uint32_t slot);
     std::uint32_t drawFanout(std::uint32_t self);
     void push(std::uint32_t slot, std::uint32_t self, std::uint32_t count, std::uint32_t hops);
@@ -235,6 +237,24 @@ class Gossip final : public core::Layer {
     std::vector<std::uint32_t> freeSlots_;
     std::uint64_t active_ = 0, activeMax_ = 0;
 };
+
+/// What the layer holds whatever happens: per participant its random streams (two in
+/// mongering), its index and a scratch mark, per node its participant index, and one rumour's
+/// bit per participant. Rumours that spread at once take more, from the run's budget as they
+/// start (newRumour); their copies in flight are the network's.
+void Gossip::estimateMemory(core::LayerEstimateContext& ctx) const {
+    const Config cfg = definition().read(ctx.params());
+    const auto nodes = static_cast<double>(ctx.nodeCount());
+    double participants = nodes;
+    if (!cfg.role.empty()) participants = static_cast<double>(ctx.nodeCountWithRole(cfg.role));
+    const double perParticipant =
+        sizeof(sim::RngStream) * (cfg.mode == Mode::Mongering ? 2.0 : 1.0) + sizeof(NodeIndex) +
+        sizeof(std::uint32_t) + 1.0 / 8;
+    ctx.need("role",
+             sim::countText(participants) + " gossip participants among " + sim::countText(nodes) +
+                 " nodes",
+             participants * perParticipant + nodes * sizeof(std::uint32_t));
+}
 
 void Gossip::setup(core::LayerContext& ctx) {
     sim_ = &ctx.simulation();
@@ -358,6 +378,9 @@ std::uint32_t Gossip::newRumour() {
         freeSlots_.pop_back();
         std::fill(rumours_[slot].known.begin(), rumours_[slot].known.end(), 0);
     } else {
+        // A rumour more at once than ever before: its bits come from the run's budget.
+        const std::uint64_t bytes = (participants_.size() + 63) / 64 * 8 + sizeof(Rumour);
+        if (!sim_->takeMemory(bytes)) tooManyRumours(bytes);
         slot = static_cast<std::uint32_t>(rumours_.size());
         rumours_.emplace_back();
         rumours_.back().known.assign((participants_.size() + 63) / 64, 0);
@@ -366,6 +389,18 @@ std::uint32_t Gossip::newRumour() {
     r.inFlight = r.sent = 0;
     activeMax_ = std::max(activeMax_, ++active_);
     return slot;
+}
+
+void Gossip::tooManyRumours(std::uint64_t bytes) const {
+    char rate[32];
+    std::snprintf(rate, sizeof rate, "%g", cfg_.rumourRate);
+    throw sim::MemoryExhausted(
+        "/layers/gossip/rumour_rate: at t=" + sim::formatTime(sim_->now()) + ", " +
+        sim::countText(static_cast<double>(active_ + 1)) + " rumours would be spreading at once (" +
+        rate + " start per second), each holding " + sim::memoryText(static_cast<double>(bytes)) +
+        " (a bit per participant); with " + sim::countText(static_cast<double>(net_->inFlight())) +
+        " copies in flight, more than the " +
+        sim::memoryText(static_cast<double>(sim_->memoryBudget())) + " of memory left to the run");
 }
 
 // --- copies arriving ---------------------------------------------------------------------------

@@ -3,6 +3,10 @@
 // clients drop out, and bad settings are refused with their message.
 #include <QtTest>
 
+#include <sys/stat.h>
+
+#include <QTemporaryDir>
+
 #include "dais/core/layer_registry.h"
 #include "dais/core/scenario.h"
 #include "dais/core/scenario_run.h"
@@ -21,11 +25,35 @@ using fltest::scenario;
 class TestFlLayer : public QObject {
     Q_OBJECT
     core::LayerRegistry registry_;
+    QTemporaryDir tmp_;
 
     core::RunReport run(const std::string& text) { return fltest::runText(text, registry_); }
     QString errorOfPrepare(const std::string& text) {
         return fltest::errorOfPrepare(text, registry_);
     }
+    /// Why the scenario is refused with this memory limit, or "(prepared)".
+    QString refusalWithin(const std::string& text, std::uint64_t limit) {
+        auto s = core::loadScenarioText(text, "fl.dais.json", {}, &registry_);
+        if (!s) return QString::fromStdString(s.error().message);
+        core::RunOptions o;
+        o.memoryLimit = core::MemoryLimit{limit, "allowed by DAIS_MEMORY_LIMIT"};
+        auto r = core::ScenarioRun::prepare(*s, o);
+        return r ? QString("(prepared)") : QString::fromStdString(r.error().message);
+    }
+    /// The usual scenario reading another data file.
+    static std::string withDataFile(const std::string& path, const std::string& settings = "") {
+        std::string text = scenario(settings);
+        const std::string digits = std::string(DAIS_SOURCE_DIR) + "/scenarios/data/digits.csv";
+        return text.replace(text.find(digits), digits.size(), path);
+    }
+    /// The usual scenario without its CSV data settings (for settings that name other data).
+    static std::string withoutCsv(std::string text) {
+        const std::string digits = "\"data\": \"csv\", \"data_file\": \"" +
+                                   std::string(DAIS_SOURCE_DIR) +
+                                   "/scenarios/data/digits.csv\", \"label_column\": \"digit\", ";
+        return text.replace(text.find(digits), digits.size(), "");
+    }
+    static constexpr std::uint64_t kGiB = std::uint64_t{1} << 30;
 
   private slots:
     void initTestCase() { QVERIFY(registry_.add(layers::federated::factory()).ok()); }
@@ -323,6 +351,98 @@ class TestFlLayer : public QObject {
         QVERIFY(!prepared.ok());
         QVERIFY2(QString::fromStdString(prepared.error().message).contains("nope.csv"),
                  prepared.error().message.c_str());
+    }
+
+    // A data file that is not a regular file is refused before it is opened: /dev/zero would be
+    // read for ever, a named pipe would block.
+    void dataFileDevZeroRefused_data() {
+        QTest::addColumn<QString>("path");
+        QTest::addColumn<QString>("kind");
+        QTest::newRow("/dev/zero") << "/dev/zero"
+                                   << "a character device";
+        const QString fifo = tmp_.filePath("rows.csv");
+        QVERIFY(::mkfifo(QFile::encodeName(fifo).constData(), 0600) == 0);
+        QTest::newRow("named pipe") << fifo << "a named pipe";
+        QTest::newRow("directory") << tmp_.path() << "a directory";
+    }
+    void dataFileDevZeroRefused() {
+        QFETCH(QString, path);
+        QFETCH(QString, kind);
+        QCOMPARE(errorOfPrepare(withDataFile(path.toStdString())),
+                 "fl.dais.json: /layers/federated/data_file: layer \"federated\" failed to set "
+                 "up: data: " +
+                     path + ": not a regular file (" + kind + ")");
+        try {
+            fl::loadCsv(path.toStdString(), "digit");
+            QFAIL("read");
+        } catch (const fl::DataError& e) {
+            QCOMPARE(QString(e.what()), path + ": not a regular file (" + kind + ")");
+        }
+    }
+
+    // A data file's size says what reading it takes, before it is read: a sparse file of 64 GiB
+    // (no rows: it is read whole), and rows counted from the size and the first lines.
+    void hugeDataFileRefused() {
+        QFile huge(tmp_.filePath("huge.csv"));
+        QVERIFY(huge.open(QIODevice::WriteOnly) && huge.resize(qint64(64) * kGiB));
+        huge.close();
+        QCOMPARE(refusalWithin(withDataFile(huge.fileName().toStdString()), 16 * kGiB),
+                 "fl.dais.json: /layers/federated/data_file: about 192 GiB for the data file " +
+                     huge.fileName() +
+                     " (64 GiB, read whole), more than the 16 GiB allowed by DAIS_MEMORY_LIMIT");
+        QFile rows(tmp_.filePath("rows-20000.csv"));
+        QVERIFY(rows.open(QIODevice::WriteOnly));
+        rows.write("a,b,c,digit\n");
+        for (int i = 0; i < 20000; ++i)
+            rows.write("1.5,2.5,3.5,0\n");
+        rows.close();
+        const QString why = refusalWithin(withDataFile(rows.fileName().toStdString()), 1 << 20);
+        QVERIFY2(why.startsWith("fl.dais.json: /layers/federated/data_file: about ") &&
+                     why.endsWith(" (273 KiB, about 20,000 rows of 3 features), more than the "
+                                  "1 MiB allowed by DAIS_MEMORY_LIMIT"),
+                 qPrintable(why));
+    }
+
+    // Models at the schema's maximum: the data set, or the hidden layers, named.
+    void maximalModelRefused_data() {
+        QTest::addColumn<QString>("settings");
+        QTest::addColumn<QString>("message");
+        QTest::newRow("blobs") << R"("data": "blobs", "blob_samples": 100000000,
+                                    "blob_dimension": 100000)"
+                               << "fl.dais.json: /layers/federated/blob_samples: about 87 TiB for "
+                                  "the blobs data set, 100,000,000 samples of 100,000 features, "
+                                  "more than the 64 GiB allowed by DAIS_MEMORY_LIMIT";
+        QTest::newRow("hidden layers")
+            << R"("model": "mlp", "hidden": "100000,100000,100000", "threads": 2)"
+            << "fl.dais.json: /layers/federated/hidden: about 4.9 TiB for the model "
+               "mlp(64-100000-100000-100000->10) of 20,007,700,010 parameters, in 34 copies (the "
+               "server's, 2 training threads' and the updates of 10 clients a round), more than "
+               "the 64 GiB allowed by DAIS_MEMORY_LIMIT";
+    }
+    void maximalModelRefused() {
+        QFETCH(QString, settings);
+        QFETCH(QString, message);
+        const std::string text = settings.startsWith("\"data\"")
+                                     ? withoutCsv(scenario(settings.toStdString()))
+                                     : scenario(settings.toStdString());
+        QCOMPARE(refusalWithin(text, 64 * kGiB), message);
+    }
+
+    // Forty million clients, a tenth of them a round, each sending a copy of the model.
+    void fortyMillionClientsRefused() {
+        std::string text =
+            withoutCsv(scenario(R"("data": "synthetic", "fraction": 0.1, "rounds": 1)", 10000000));
+        const std::string group = "{\"id\": \"clients\", \"count\": 10000000, ";
+        std::string more;
+        for (int g = 1; g < 4; ++g)
+            more += "{\"id\": \"clients" + std::to_string(g) +
+                    "\", \"count\": 10000000, \"role\": \"client\", \"attach\": \"server\"}, ";
+        text.insert(text.find(group), more);
+        QCOMPARE(refusalWithin(text, 16 * kGiB),
+                 QString("fl.dais.json: /layers/federated/fraction: about 36 GiB for the updates "
+                         "of 4,000,000 clients a round, each a copy of the model logistic(60->10) "
+                         "of 610 parameters, about 44 GiB for the whole run, more than the 16 GiB "
+                         "allowed by DAIS_MEMORY_LIMIT"));
     }
 };
 

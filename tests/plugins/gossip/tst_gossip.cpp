@@ -15,6 +15,19 @@ Q_DECLARE_METATYPE(dais::sim::QueueKind)
 
 namespace {
 
+/// Runs a scenario within a memory limit, whatever becomes of the run.
+core::RunReport runWithin(const nlohmann::json& doc, std::uint64_t limit,
+                          sim::QueueKind queue = sim::QueueKind::Ladder) {
+    auto s = load(doc);
+    if (!s) qFatal("%s", s.error().message.c_str());
+    core::RunOptions o;
+    o.queue = queue;
+    o.memoryLimit = core::MemoryLimit{limit, "allowed by DAIS_MEMORY_LIMIT"};
+    auto prepared = core::ScenarioRun::prepare(*s, o);
+    if (!prepared) qFatal("%s", prepared.error().message.c_str());
+    return (*prepared)->run();
+}
+
 void addQueues() {
     QTest::addColumn<sim::QueueKind>("queue");
     QTest::newRow("heap") << sim::QueueKind::Heap;
@@ -308,6 +321,51 @@ class TestGossip : public QObject {
                                "longest simulated time (292 years)"),
             qPrintable(error));
         QVERIFY2(started > 20000 && started < 30000, qPrintable(QString::number(started)));
+    }
+
+    // A storm: a thousand pushes per copy received, a million rumours a second. Its copies in
+    // flight outgrow the run's memory within a millisecond of simulated time; the run fails
+    // naming the layer, with its metrics so far, and the process goes on.
+    void gossipStormFailsCleanly_data() { addQueues(); }
+    void gossipStormFailsCleanly() {
+        QFETCH(sim::QueueKind, queue);
+        nlohmann::json doc = starScenario(2000, {{"role", "peer"},
+                                                 {"fanout", 1000},
+                                                 {"mode", "mongering"},
+                                                 {"stop_k", 1000},
+                                                 {"rumour_rate", 1e6},
+                                                 {"rumours", 1000000000}});
+        doc["run"]["until"] = "10s";
+        const core::RunReport r = runWithin(doc, 64 << 20, queue);
+        QCOMPARE(r.status, core::RunStatus::Failed);
+        const QString error = QString::fromStdString(r.error);
+        QVERIFY2(error.startsWith("the run failed: /layers/gossip: at t=") &&
+                     error.contains(" of them on port \"gossip\"; with ") &&
+                     error.endsWith(" of memory left to the run (the network and the layers take "
+                                    "about 448 KiB of the 64 MiB allowed by DAIS_MEMORY_LIMIT)"),
+                 qPrintable(error));
+        QVERIFY(value(r, "gossip.messages.sent") > 100000);
+        QVERIFY(r.simulatedTime < sim::kSecond);
+    }
+
+    // Rumours that live long (100 s links) and start fast each hold a bit per participant:
+    // more of them at once than the budget holds fails the run, naming the rate.
+    void rumoursSpreadingAtOnceFailCleanly() {
+        nlohmann::json doc = starScenario(
+            100000, {{"role", "peer"}, {"fanout", 1}, {"rumour_rate", 1e5}, {"rumours", 1000000}});
+        doc["network"]["groups"][0]["access"]["latency"] = "100s";
+        doc["run"]["until"] = "1000s";
+        const core::RunReport r = runWithin(doc, 128 << 20);
+        QCOMPARE(r.status, core::RunStatus::Failed);
+        const QString error = QString::fromStdString(r.error);
+        QVERIFY2(
+            error.startsWith("the run failed: /layers/gossip/rumour_rate: at t=") &&
+                error.contains(" rumours would be spreading at once (100000 start per "
+                               "second), each holding 12 KiB (a bit per participant); with ") &&
+                error.contains(" of memory left to the run (the network and the layers take "
+                               "about "),
+            qPrintable(error));
+        QVERIFY2(value(r, "gossip.rumours.started") > 1000, qPrintable(error));
     }
 
     void badParameters_data() {

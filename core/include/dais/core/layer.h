@@ -5,11 +5,13 @@
 // the services it provides to and uses from other layers. Scenario validation, --set, sweeps, the
 // run store and the studio's property panels are all derived from that descriptor.
 //
-// At run time the runner creates one Layer object per enabled layer of the scenario, lets every
-// layer offer its services, then calls setup() on each with a LayerContext: the simulation, the
-// network, the validated parameters and the services. From there the layer lives in the kernel's
-// events. A layer that detects a broken invariant calls DAIS_CHECK or LayerContext::fail(): the
-// run ends as failed with that message and the process carries on.
+// At run time the runner creates one Layer object per enabled layer of the scenario and asks each
+// for an estimate of the memory it will hold (estimateMemory, from its settings alone, before
+// anything is built), lets every layer offer its services, then calls setup() on each with a
+// LayerContext: the simulation, the network, the validated parameters and the services. From
+// there the layer lives in the kernel's events. A layer that detects a broken invariant calls
+// DAIS_CHECK or LayerContext::fail(): the run ends as failed with that message and the process
+// carries on.
 
 #include <cstdint>
 #include <memory>
@@ -22,6 +24,7 @@
 #include <nlohmann/json.hpp>
 
 #include "dais/core/json_schema.h"
+#include "dais/sim/memory_need.h"
 #include "dais/sim/metrics.h"
 #include "dais/sim/network.h"
 #include "dais/sim/rng.h"
@@ -203,10 +206,51 @@ class LayerContext {
     ServiceRegistry& services_;
 };
 
+/// What a layer sees before anything of its run is built: its settings and the scenario. From
+/// them it estimates the memory it will hold (Layer::estimateMemory), so that a run that cannot
+/// fit in the machine is refused before it allocates, naming the parameter to change.
+class LayerEstimateContext {
+  public:
+    LayerEstimateContext(const LayerSettings& settings, const Scenario& scenario)
+        : settings_(settings), scenario_(scenario) {}
+
+    std::string_view layerId() const { return settings_.id; }
+    const LayerParams& params() const { return settings_.params; }
+    const Scenario& scenario() const { return scenario_; }
+    /// The nodes the network will have, counted from the scenario: every node written out, every
+    /// group member and every gateway a "regions" topology makes.
+    std::uint64_t nodeCount() const;
+    /// Of them, the nodes of a role (gateways made by topologies have the role "gateway").
+    std::uint64_t nodeCountWithRole(std::string_view role) const;
+    /// A file the settings name, as the layer will open it: relative to the scenario's folder.
+    std::string resolvePath(std::string_view file) const;
+    /// The layer will hold about `bytes` for `what` ("the blob data set: 10,000 samples of 20
+    /// features"), and holds more with a larger value of parameter `param` ("": of the layer as a
+    /// whole). The run is refused when every need together exceeds the memory limit, naming the
+    /// largest need as "/layers/<id>/<param>: about 9.4 GiB for <what>, ...".
+    void need(std::string_view param, std::string what, double bytes);
+    const std::vector<sim::MemoryNeed>& needs() const { return needs_; }
+    /// A value that cannot work, found before anything is built (a data file that is a device):
+    /// refuses the scenario pointing at the parameter, as LayerContext::failParam does.
+    [[noreturn]] void failParam(std::string_view param, std::string_view message) const;
+
+  private:
+    const LayerSettings& settings_;
+    const Scenario& scenario_;
+    std::vector<sim::MemoryNeed> needs_;
+};
+
 /// One layer in one run. Created by its factory for every run, destroyed when the run ends.
 class Layer {
   public:
     virtual ~Layer() = default;
+    /// Estimates the memory the layer will hold, from its settings and the scenario alone
+    /// (LayerEstimateContext::need). Called before the network is built and before any
+    /// setup(). A layer whose memory does not grow with its settings or the network need not
+    /// say anything. What grows while the run goes and cannot be told from the settings (state
+    /// per rumour, per job) is taken from the run's budget as it grows
+    /// (sim::Simulation::takeMemory), and the run fails cleanly when that is spent.
+    virtual void estimateMemory(LayerEstimateContext& /*ctx*/) const {}
     /// Offers services to the other layers (services.h). Called for every layer of the run
     /// before any setup().
     virtual void provideServices(ServiceRegistry& /*services*/) {}

@@ -12,6 +12,8 @@
 #include <vector>
 
 #include "dais/core/layer.h"
+#include "dais/core/memory_estimate.h"
+#include "dais/core/memory_limit.h"
 #include "dais/core/result.h"
 #include "dais/core/scenario.h"
 #include "dais/sim/network.h"
@@ -29,6 +31,9 @@ struct RunOptions {
     /// Tracing on from the start, so the observer also hears the layers' set-up (their trace
     /// records and events).
     bool trace = false;
+    /// The memory the run may take (default: currentMemoryLimit(), which DAIS_MEMORY_LIMIT
+    /// sets).
+    std::optional<MemoryLimit> memoryLimit;
 };
 
 /// One metric's final value, copied out of the simulation.
@@ -89,6 +94,15 @@ class RunSession {
 /// A scenario made ready to run: network built, layers created and set up. prepare() does
 /// every check that needs the built network, and reports a layer that fails to set up; another
 /// thread may watch simulation().progress() or call simulation().stop().
+///
+/// Memory: before anything is built, prepare() estimates what the run will need (the network's
+/// nodes, links, routes and background messages in flight, and each layer's own estimate) and
+/// refuses a scenario whose estimate exceeds the memory limit, naming the value to change
+/// (memoryRefusal). What the estimate leaves of the limit is the budget for what grows while the
+/// run goes (pending events, messages in flight, layers' growing state); a run that spends it
+/// fails, naming what grew. Running out of memory anyway (std::bad_alloc) is reported as "FILE:
+/// out of memory while building the network" (or setting up a layer, or running at a time),
+/// never thrown.
 class ScenarioRun final : public RunSession {
   public:
     static Result<std::unique_ptr<ScenarioRun>> prepare(const Scenario& scenario,
@@ -119,13 +133,19 @@ class ScenarioRun final : public RunSession {
     sim::Network& network() { return *network_; }
     /// The simulated time the run stops at (kTimeNever: when no events are left).
     sim::SimTime horizon() const override { return horizon_; }
+    /// What the run was estimated to need, and the limit it was held to.
+    const MemoryEstimate& memoryEstimate() const { return estimate_; }
+    const MemoryLimit& memoryLimit() const { return limit_; }
 
   private:
     struct LayerSlot;
     ScenarioRun();
-    /// Calls f, turning a layer's exception into the run's failure.
+    /// Calls f, turning a layer's exception into the run's failure: "<what>: <message>", or
+    /// "FILE: out of memory while <phase>" (phase "": running at the current time).
     template <class F>
-    bool guarded(std::string_view what, F&& f);
+    bool guarded(std::string_view what, std::string_view phase, F&& f);
+    /// What a MemoryExhausted message adds: the limit, and what the network and layers take of it.
+    std::string memoryNote() const;
 
     Scenario scenario_;
     std::string name_;
@@ -136,6 +156,9 @@ class ScenarioRun final : public RunSession {
     std::vector<LayerSlot> layers_;
     std::string failure_;
     std::string failurePointer_;  // what in the scenario the failure points at, if it says
+    bool outOfMemory_ = false;    // the failure is std::bad_alloc: its message says it all
+    MemoryEstimate estimate_;
+    MemoryLimit limit_;
     bool done_ = false;
     bool ended_ = false;  // an event was abandoned because the run was asked to end
     bool finished_ = false;

@@ -4,6 +4,7 @@
 // The code is in one file per part, in the order a run meets them:
 //   config.h        the layer's parameters (one field each) and metrics (one handle each)
 //   definition.cpp  the one declaration of them: types, defaults, ranges, units, help
+//   estimate.cpp    the memory it will hold, estimated from its settings before set-up
 //   federated.cpp   set-up: data, model, strategy, privacy, attackers, availability
 //   rounds.cpp      synchronous rounds: select, send, train, upload, aggregate, evaluate,
 //                   directly or through edge aggregators, optionally by secure aggregation
@@ -79,6 +80,7 @@ struct Dispatch {
 
 class Federation final : public core::Layer {
   public:
+    void estimateMemory(core::LayerEstimateContext& ctx) const override;
     void setup(core::LayerContext& ctx) override;
     void finish(core::LayerContext& ctx) override;
 

@@ -3,6 +3,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <sstream>
@@ -157,7 +158,31 @@ Dataset parseCsv(std::string_view text, const std::string& name, const std::stri
     return d;
 }
 
+std::string nonRegularFileKind(const std::string& path) {
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    const fs::file_status st = fs::status(path, ec);
+    if (ec || !fs::exists(st) || fs::is_regular_file(st)) return {};
+    switch (st.type()) {
+        case fs::file_type::directory:
+            return "a directory";
+        case fs::file_type::character:
+            return "a character device";
+        case fs::file_type::block:
+            return "a block device";
+        case fs::file_type::fifo:
+            return "a named pipe";
+        case fs::file_type::socket:
+            return "a socket";
+        default:
+            return "not a file";
+    }
+}
+
 Dataset loadCsv(const std::string& path, const std::string& labelColumn) {
+    // A device or a pipe would be read for ever (or block): refuse it before opening it.
+    if (const std::string kind = nonRegularFileKind(path); !kind.empty())
+        throw DataError(path + ": not a regular file (" + kind + ")");
     std::ifstream in(path, std::ios::binary);
     if (!in) throw DataError(path + ": cannot open: " + std::strerror(errno));
     std::ostringstream buffer;

@@ -13,6 +13,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "dais/sim/memory_need.h"
 #include "dais/sim/network_spec.h"
 #include "dais/sim/result.h"
 #include "dais/sim/simulation.h"
@@ -163,6 +164,21 @@ class Network {
     /// message starts with the item's JSON pointer when there is one ("/network/traffic/3:
     /// traffic 'video': ..."): NetworkSpec's lists are a scenario's network section's, in order.
     static Result<std::unique_ptr<Network>> build(Simulation& sim, const NetworkSpec& spec);
+    /// What building `spec` and running it until `horizon` will hold, estimated before anything
+    /// is built, one need per part, each named by the scenario value that drives it: the nodes and
+    /// the links written out (named by the largest group's count), each topology's expected links
+    /// (by its parameter: beta, p, m or members), the route cache, and each traffic flow's
+    /// messages in flight (by its rate): rate x the shortest link latency, or, when the flow sends
+    /// more bytes than the links of its sources or of its destinations can carry, the messages
+    /// that pile up until it stops. Generated links are expected values (for Waxman a lower
+    /// bound), so an estimate errs on the small side there.
+    static std::vector<MemoryNeed> estimateMemory(const NetworkSpec& spec,
+                                                  SimTime horizon = kTimeNever);
+    /// The links a topology generator makes over `members` nodes, on average (for Waxman, a
+    /// lower bound: members spread evenly over a disc); "regions" counts its members' links only.
+    static double expectedTopologyLinks(const TopologySpec& t, double members);
+    /// The route cache's default limit (setRouteCacheLimit).
+    static constexpr std::size_t kDefaultRouteCacheBytes = std::size_t(256) << 20;
     ~Network();
     Network(const Network&) = delete;
     Network& operator=(const Network&) = delete;
@@ -208,12 +224,19 @@ class Network {
     /// onLoss, if given, hears of every message sent to this port that is lost.
     PortId registerPort(std::string_view name, DeliveryFn fn, void* self, LossFn onLoss = nullptr);
     std::string_view portName(PortId p) const { return ports_[p].name; }
+    std::size_t portCount() const { return ports_.size(); }
+    /// Names what sends on port p, for messages about it: the JSON pointer of the layer that
+    /// registered it ("/layers/gossip"). A port without one is named by its name.
+    void setPortOwner(PortId p, std::string pointer) { ports_[p].owner = std::move(pointer); }
     /// Sends `bytes` from one node to another; the port's handler runs on arrival. from == to
     /// delivers at once (in a zero-delay event). Handlers never run inside send(): losses that
     /// send() detects (sender down, no route) are reported in a zero-delay event too.
     MessageId send(NodeIndex from, NodeIndex to, std::uint64_t bytes, PortId port,
                    std::uint64_t payload = 0);
-    /// Messages sent and not yet delivered or lost.
+    /// Messages sent and not yet delivered or lost. The pool that holds them takes its memory
+    /// from the simulation's budget (Simulation::takeMemory) as it grows; when the budget is spent
+    /// the run fails with MemoryExhausted naming the flow or the port (its owner) that holds the
+    /// most messages in flight.
     std::size_t inFlight() const { return inFlight_; }
 
     // --- routing -------------------------------------------------------------------------------
@@ -317,6 +340,7 @@ class Network {
         DeliveryFn fn;
         LossFn onLoss;
         void* self;
+        std::string owner = {};  // the JSON pointer of what sends on it, or empty
     };
     struct Group {
         std::string id;
@@ -381,6 +405,9 @@ class Network {
     void onEmit(Simulation& sim, const Event& e);
 
     std::uint32_t allocMsg();
+    /// Doubles the message pool, taking the memory from the simulation's budget.
+    [[gnu::cold, gnu::noinline]] void growMessages();
+    [[noreturn, gnu::cold, gnu::noinline]] void refuseMessages() const;
     // What a time that cannot be represented fails the run with (RunFailure), naming the link
     // or flow and the value. Off the hot path.
     std::string flowOrigin(std::uint32_t flow) const;
@@ -448,7 +475,7 @@ class Network {
     // routing
     std::vector<Tree> trees_;
     std::unordered_map<NodeIndex, std::uint32_t> routeMap_;
-    std::size_t routeCacheLimit_ = std::size_t(256) << 20;
+    std::size_t routeCacheLimit_ = kDefaultRouteCacheBytes;
     std::uint32_t nextStamp_ = 1;
     std::uint64_t useClock_ = 0;
     std::uint64_t routeComputations_ = 0;

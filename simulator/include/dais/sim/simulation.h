@@ -16,6 +16,7 @@
 #include "dais/sim/fingerprint.h"
 #include "dais/sim/heap_queue.h"
 #include "dais/sim/ladder_queue.h"
+#include "dais/sim/memory_need.h"
 #include "dais/sim/metrics.h"
 #include "dais/sim/observer.h"
 #include "dais/sim/rng.h"
@@ -163,6 +164,27 @@ class Simulation {
     /// Bytes held by the pending-event set (for memory-per-event measurements).
     std::size_t queueMemoryBytes() const;
 
+    // --- memory ------------------------------------------------------------------------------
+    /// What the pending-event set holds per event, about: for estimates made before a run.
+    static constexpr std::size_t kBytesPerPendingEvent = 48;
+    static constexpr std::uint64_t kUnlimitedMemory = ~std::uint64_t{0};
+    /// The memory what grows while the run goes may take: the pending-event set, and what models
+    /// take with takeMemory (messages in flight, a layer's state per rumour or job). Unlimited
+    /// by default. The event loop compares the queue's memory with what is left every few
+    /// thousand events, never per event, and fails the run with MemoryExhausted when the queue
+    /// has outgrown it.
+    void setMemoryBudget(std::uint64_t bytes) { memoryBudget_ = bytes; }
+    std::uint64_t memoryBudget() const { return memoryBudget_; }
+    /// Takes `bytes` of the budget for something that grows; false, taking nothing, when the
+    /// budget less what is taken and what the event queue holds cannot spare them. For growth
+    /// (a pool doubling, a new slot), never per event; on false the caller fails the run with a
+    /// MemoryExhausted that names what grew.
+    bool takeMemory(std::uint64_t bytes);
+    /// Gives back what takeMemory took (a block released after it was replaced by a larger one).
+    void giveBackMemory(std::uint64_t bytes) { memoryTaken_ -= std::min(memoryTaken_, bytes); }
+    /// Bytes taken with takeMemory and not given back.
+    std::uint64_t memoryTaken() const { return memoryTaken_; }
+
     /// A snapshot another thread can read while the run goes on, updated every few thousand
     /// events and at every return from a run call.
     struct Progress {
@@ -235,6 +257,10 @@ class Simulation {
                                                            KindId kind) const;
     [[noreturn, gnu::cold, gnu::noinline]] void refuseDelay(SimTime delay, TargetId target,
                                                             KindId kind) const;
+    /// Every few thousand events: progress for other threads, and the queue's memory against the
+    /// budget.
+    [[gnu::cold, gnu::noinline]] void everyFewThousand(const Event& running);
+    [[noreturn, gnu::cold, gnu::noinline]] void refuseQueueMemory(const Event& running) const;
     StopReason drive(SimTime horizon, const ConditionRef* cond);
     template <class Q, bool kPaced, bool kTraced>
     StopReason loop(Q& q, SimTime horizon, const ConditionRef* cond);
@@ -281,6 +307,8 @@ class Simulation {
     std::int64_t paceWallAnchor_ = 0;
     SimTime paceSimAnchor_ = 0;
     double paceSpeed_ = 0;
+    std::uint64_t memoryBudget_ = kUnlimitedMemory;
+    std::uint64_t memoryTaken_ = 0;
 };
 
 }  // namespace dais::sim

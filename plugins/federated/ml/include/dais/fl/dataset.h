@@ -62,7 +62,12 @@ class DataError : public std::runtime_error {
 /// not quoted. Throws DataError "file:line:column: message" (1-based; the column counts
 /// characters) for a missing label column, a wrong number of fields, an empty or non-numeric
 /// cell, or a non-finite number.
+/// A path that is not a regular file (a device such as /dev/zero, a named pipe, a directory) is
+/// refused before it is opened: "/dev/zero: not a regular file (a character device)".
 Dataset loadCsv(const std::string& path, const std::string& labelColumn);
+/// What `path` is when it is there but not a regular file, for messages ("a character device",
+/// "a named pipe", "a directory"); "" for a regular file or a path that does not exist.
+std::string nonRegularFileKind(const std::string& path);
 /// The same from text in memory; `name` stands for the file in messages.
 Dataset parseCsv(std::string_view text, const std::string& name, const std::string& labelColumn);
 
