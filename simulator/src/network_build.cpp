@@ -25,28 +25,6 @@ namespace {
 constexpr double kNsPerKm = 5000.0;  // light in fibre: 200,000 km/s
 constexpr std::size_t kMaxLinks = 0x7fffffff;
 
-std::string_view topologyName(TopologySpec::Kind k) {
-    switch (k) {
-        case TopologySpec::Kind::FullMesh:
-            return "full-mesh";
-        case TopologySpec::Kind::Star:
-            return "star";
-        case TopologySpec::Kind::Ring:
-            return "ring";
-        case TopologySpec::Kind::Tree:
-            return "tree";
-        case TopologySpec::Kind::ErdosRenyi:
-            return "erdos-renyi";
-        case TopologySpec::Kind::BarabasiAlbert:
-            return "barabasi-albert";
-        case TopologySpec::Kind::Waxman:
-            return "waxman";
-        case TopologySpec::Kind::Regions:
-            return "regions";
-    }
-    return "?";
-}
-
 std::string_view faultName(FaultSpec::Kind k) {
     switch (k) {
         case FaultSpec::Kind::Crash:

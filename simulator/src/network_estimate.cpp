@@ -42,28 +42,6 @@ double memberCount(const std::vector<std::string>& ids,
     return std::min(m, allNodes);
 }
 
-std::string topologyText(TopologySpec::Kind k) {
-    switch (k) {
-        case TopologySpec::Kind::FullMesh:
-            return "full-mesh";
-        case TopologySpec::Kind::Star:
-            return "star";
-        case TopologySpec::Kind::Ring:
-            return "ring";
-        case TopologySpec::Kind::Tree:
-            return "tree";
-        case TopologySpec::Kind::ErdosRenyi:
-            return "erdos-renyi";
-        case TopologySpec::Kind::BarabasiAlbert:
-            return "barabasi-albert";
-        case TopologySpec::Kind::Waxman:
-            return "waxman";
-        case TopologySpec::Kind::Regions:
-            return "regions";
-    }
-    return "?";
-}
-
 // The mean distance between two points drawn uniformly in a disc, over the disc's diameter:
 // 128 / (45 pi) radii over two.
 constexpr double kMeanDiscDistance = 128.0 / (45.0 * 3.14159265358979323846) / 2.0;
@@ -252,7 +230,8 @@ std::vector<MemoryNeed> Network::estimateMemory(const NetworkSpec& spec, SimTime
         }
         n.pointer = at + "/" + param;
         n.what = "about " + countText(roughly(made)) + " links expected from the " +
-                 topologyText(t.kind) + " topology over " + countText(m) + " nodes" + how;
+                 std::string(topologyName(t.kind)) + " topology over " + countText(m) + " nodes" +
+                 how;
         n.bytes = made * kLinkBytes;
         needs.push_back(std::move(n));
     }

@@ -6,6 +6,28 @@
 
 namespace dais::sim {
 
+std::string_view topologyName(TopologySpec::Kind k) {
+    switch (k) {
+        case TopologySpec::Kind::FullMesh:
+            return "full-mesh";
+        case TopologySpec::Kind::Star:
+            return "star";
+        case TopologySpec::Kind::Ring:
+            return "ring";
+        case TopologySpec::Kind::Tree:
+            return "tree";
+        case TopologySpec::Kind::ErdosRenyi:
+            return "erdos-renyi";
+        case TopologySpec::Kind::BarabasiAlbert:
+            return "barabasi-albert";
+        case TopologySpec::Kind::Waxman:
+            return "waxman";
+        case TopologySpec::Kind::Regions:
+            return "regions";
+    }
+    return "?";
+}
+
 double Variate::mean() const {
     switch (kind) {
         case Kind::Constant:

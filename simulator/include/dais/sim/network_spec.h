@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "dais/sim/time.h"
@@ -92,6 +93,9 @@ struct TopologySpec {
     std::vector<std::vector<SimTime>> latencyMatrix;
     double interBandwidthBps = 10e9;
 };
+
+/// The name of a topology generator in messages ("erdos-renyi").
+std::string_view topologyName(TopologySpec::Kind kind);
 
 /// Background traffic: messages from a random member of `from` to a random member of `to`
 /// (never to itself), as a Poisson process or at a constant rate.
