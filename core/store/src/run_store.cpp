@@ -3,10 +3,12 @@
 
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
+#include <cctype>
 #include <cerrno>
 #include <condition_variable>
 #include <cstdlib>
@@ -604,6 +606,108 @@ struct RunStore::Impl {
 
 namespace {
 
+/// The folder that holds `path` (the current folder, as an absolute path, for a bare name).
+std::string folderOf(const std::string& path) {
+    const fs::path parent = fs::path(path).parent_path();
+    if (!parent.empty()) return parent.string();
+    std::error_code ec;
+    const fs::path here = fs::current_path(ec);
+    return ec ? std::string(".") : here.string();
+}
+
+/// Whether this process may create files in `folder` (SQLite's -wal, -shm and -journal files,
+/// a new store), as the kernel would decide for this thread; the error is the reason why not.
+core::Result<void> folderWritable(const std::string& folder) {
+    if (::faccessat(AT_FDCWD, folder.c_str(), W_OK | X_OK, AT_EACCESS) == 0) return {};
+    return core::Error{std::strerror(errno)};
+}
+
+/// `path` as an absolute SQLite URI with `query` ("file:///...?immutable=1").
+std::string fileUri(const std::string& path, std::string_view query) {
+    std::error_code ec;
+    fs::path absolute = fs::absolute(path, ec);
+    if (ec) absolute = path;
+    std::string uri = "file://";
+    for (const char ch : absolute.string()) {
+        const auto c = static_cast<unsigned char>(ch);
+        if (std::isalnum(c) != 0 || c == '/' || c == '-' || c == '.' || c == '_' || c == '~') {
+            uri += ch;
+        } else {
+            char escaped[4];
+            std::snprintf(escaped, sizeof escaped, "%%%02X", static_cast<unsigned>(c));
+            uri += escaped;
+        }
+    }
+    return uri + "?" + std::string(query);
+}
+
+/// What changes when another process writes to a file: its identity, size and times, and
+/// whether its write-ahead log exists.
+struct FileStamp {
+    dev_t device = 0;
+    ino_t inode = 0;
+    off_t size = 0;
+    std::int64_t modifiedNs = 0, changedNs = 0;
+    bool log = false;
+    bool operator==(const FileStamp&) const = default;
+};
+
+std::optional<FileStamp> stampOf(const std::string& path) {
+    struct stat st {};
+    if (::stat(path.c_str(), &st) != 0) return std::nullopt;
+    FileStamp f;
+    f.device = st.st_dev;
+    f.inode = st.st_ino;
+    f.size = st.st_size;
+    f.modifiedNs = std::int64_t{st.st_mtim.tv_sec} * 1'000'000'000 + st.st_mtim.tv_nsec;
+    f.changedNs = std::int64_t{st.st_ctim.tv_sec} * 1'000'000'000 + st.st_ctim.tv_nsec;
+    std::error_code ec;
+    f.log = fs::exists(path + "-wal", ec);
+    return f;
+}
+
+/// Whether `path` is a database in WAL mode with no -wal file beside it. Its content is then
+/// the file alone, but SQLite creates the -wal and -shm files to read it, even read-only, and
+/// leaves them behind: a reader cannot remove them. (Byte 19 of the header, the read format
+/// version, is 2 in WAL mode.)
+bool walWithoutLog(const std::string& path) {
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return false;
+    unsigned char version = 0;
+    const bool read = ::pread(fd, &version, 1, 19) == 1;
+    ::close(fd);
+    std::error_code ec;
+    return read && version == 2 && !fs::exists(path + "-wal", ec);
+}
+
+/// A read-only connection. `immutable` reads the file as it is, with no locks and no companion
+/// files (SQLite's `immutable=1`): only right when nothing writes to it meanwhile.
+int openReadOnly(const std::string& path, bool immutable, DbPtr& db) {
+    sqlite3* raw = nullptr;
+    const std::string name = immutable ? fileUri(path, "immutable=1") : path;
+    const int flags =
+        SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX | (immutable ? SQLITE_OPEN_URI : 0);
+    const int rc = sqlite3_open_v2(name.c_str(), &raw, flags, nullptr);
+    db.reset(raw);
+    if (rc == SQLITE_OK) sqlite3_busy_timeout(raw, 10'000);
+    return rc;
+}
+
+/// Runs `read(immutable)`, which reads `path` through its own read-only connection and
+/// returns a result, so that a short read (a check, a copy) leaves nothing beside the file. A
+/// file in WAL mode without its -wal is read immutable; if it changed meanwhile (another
+/// process opened it: a -wal appeared, or it was written), that result is dropped and the file
+/// read again through an ordinary read-only connection, as the other process reads it.
+template <class Read>
+auto readBriefly(const std::string& path, Read&& read) {
+    if (walWithoutLog(path)) {
+        const auto before = stampOf(path);
+        auto result = read(true);
+        if (before && stampOf(path) == before) return result;
+    }
+    return read(false);
+}
+
 struct Header {
     bool exists = false;
     std::uintmax_t size = 0;
@@ -642,28 +746,25 @@ core::Result<Header> inspectPath(const std::string& path, bool readOnly) {
                                         'o', 'r', 'm', 'a', 't', ' ', '3', '\0'};
     if (got < sizeof head || std::memcmp(head, kMagic, sizeof head) != 0)
         return core::Error{path + ": not a SQLite database, so not a DAIS run store"};
-    if (!readOnly && ::access(path.c_str(), W_OK) != 0)
+    if (!readOnly && ::faccessat(AT_FDCWD, path.c_str(), W_OK, AT_EACCESS) != 0)
         return core::Error{path + ": cannot write to it (" + std::string(std::strerror(errno)) +
                            ")"};
     return h;
 }
 
-/// Reads the application id and schema version through a read-only connection and checks the
-/// file's integrity. Never writes.
-core::Result<FileState> inspectDatabase(const std::string& path, bool readOnly, std::uintmax_t size,
-                                        std::uint64_t fullCheckLimit) {
+/// Reads the application id and schema version through a read-only connection (immutable: see
+/// openReadOnly) and checks the file's integrity. Never writes.
+core::Result<FileState> inspectDatabase(const std::string& path, bool immutable, bool readOnly,
+                                        std::uintmax_t size, std::uint64_t fullCheckLimit) {
     auto damaged = [&](const std::string& what) {
         return core::Error{path + ": the run store is damaged (" + what + ")"};
     };
-    sqlite3* raw = nullptr;
-    int rc =
-        sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, nullptr);
-    DbPtr db(raw);
+    DbPtr db;
+    int rc = openReadOnly(path, immutable, db);
     if (rc != SQLITE_OK) {
-        if (detail::isDamage(rc)) return damaged(detail::sqliteMessage(raw, rc));
-        return core::Error{path + ": cannot open it (" + detail::sqliteMessage(raw, rc) + ")"};
+        if (detail::isDamage(rc)) return damaged(detail::sqliteMessage(db.get(), rc));
+        return core::Error{path + ": cannot open it (" + detail::sqliteMessage(db.get(), rc) + ")"};
     }
-    sqlite3_busy_timeout(db.get(), 10'000);
     auto scalar = [&](const char* sql, std::int64_t& out) {
         Stmt s(db.get(), sql);
         if (!s.ok()) return s.prepareCode();
@@ -741,45 +842,75 @@ std::size_t RunStore::interruptedAtOpen() const {
 
 namespace {
 
-/// A new store's folder: there already, or created when `options` allow it.
+/// A new store's folder: there already (or created, when `options` allow it), and one this
+/// process may create files in. The refusal names the folder and the reason.
 core::Result<void> prepareFolder(const std::string& path, const StoreOptions& options) {
-    const fs::path parent = fs::path(path).parent_path();
+    const std::string folder = folderOf(path);
+    auto refuse = [&](const std::string& why) {
+        return core::Error{path + ": cannot create the run store: " + why};
+    };
     std::error_code ec;
-    if (parent.empty() || fs::is_directory(parent, ec)) return {};
-    if (fs::exists(parent, ec))
-        return core::Error{path + ": " + parent.string() + " is not a folder"};
-    if (!options.createDirectories)
-        return core::Error{path + ": the folder " + parent.string() + " does not exist"};
-    fs::create_directories(parent, ec);
-    if (ec)
-        return core::Error{path + ": cannot create the folder " + parent.string() + " (" +
-                           ec.message() + ")"};
+    const auto st = fs::status(folder, ec);
+    if (ec && ec != std::errc::no_such_file_or_directory && ec != std::errc::not_a_directory)
+        return refuse("cannot reach the folder " + folder + " (" + ec.message() + ")");
+    if (fs::exists(st) && !fs::is_directory(st)) return refuse(folder + " is not a folder");
+    if (!fs::exists(st)) {
+        if (!options.createDirectories) return refuse("the folder " + folder + " does not exist");
+        fs::create_directories(folder, ec);
+        if (ec) return refuse("cannot create the folder " + folder + " (" + ec.message() + ")");
+    }
+    if (auto writable = folderWritable(folder); !writable)
+        return refuse("the folder " + folder + " is not writable (" + writable.error().message +
+                      ")");
+    return {};
+}
+
+/// Writing to an existing store needs its -wal and -shm files, which SQLite creates beside it
+/// when none is there (and -journal, for a file not yet in WAL mode).
+core::Result<void> checkFolderForWriting(const std::string& path) {
+    std::error_code ec;
+    if (fs::exists(path + "-wal", ec)) return {};
+    const std::string folder = folderOf(path);
+    if (auto writable = folderWritable(folder); !writable)
+        return core::Error{path + ": cannot write to the run store: the folder " + folder +
+                           " is not writable (" + writable.error().message +
+                           "), and SQLite keeps its -wal and -shm files beside the store " +
+                           "(it can still be read)"};
     return {};
 }
 
 }  // namespace
 
 core::Result<void> RunStore::Impl::openForReading(const FileState& state) {
-    sqlite3* raw = nullptr;
-    int rc =
-        sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, nullptr);
-    DbPtr file(raw);
-    if (rc != SQLITE_OK) return sqlError(raw, rc);
-    sqlite3_busy_timeout(file.get(), 10'000);
     if (state.version >= currentSchemaVersion()) {
-        readDb = std::move(file);
+        // A lasting connection must see what other processes commit, so it reads the file as
+        // SQLite readers do, with the -wal and -shm beside it. When there are none and the
+        // folder cannot take them (a read-only folder), no process can be writing to the file:
+        // it is read as it is.
+        const bool immutable = walWithoutLog(path) && !folderWritable(folderOf(path));
+        const int rc = openReadOnly(path, immutable, readDb);
+        if (rc != SQLITE_OK) return sqlError(readDb.get(), rc);
         return {};
     }
     // An older store is read through a copy in memory brought up to date; the file itself is
     // left as it is.
-    rc = sqlite3_open_v2(":memory:", &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nullptr);
+    sqlite3* raw = nullptr;
+    int rc =
+        sqlite3_open_v2(":memory:", &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nullptr);
     DbPtr mem(raw);
     if (rc != SQLITE_OK) return sqlError(raw, rc);
-    sqlite3_backup* b = sqlite3_backup_init(mem.get(), "main", file.get(), "main");
-    if (b == nullptr) return sqlError(mem.get(), sqlite3_errcode(mem.get()));
-    rc = sqlite3_backup_step(b, -1);
-    sqlite3_backup_finish(b);
-    if (rc != SQLITE_DONE) return sqlError(file.get(), rc);
+    auto copied = readBriefly(path, [&](bool immutable) -> core::Result<void> {
+        DbPtr file;
+        if (const int opened = openReadOnly(path, immutable, file); opened != SQLITE_OK)
+            return sqlError(file.get(), opened);
+        sqlite3_backup* b = sqlite3_backup_init(mem.get(), "main", file.get(), "main");
+        if (b == nullptr) return sqlError(mem.get(), sqlite3_errcode(mem.get()));
+        const int stepped = sqlite3_backup_step(b, -1);
+        sqlite3_backup_finish(b);
+        if (stepped != SQLITE_DONE) return sqlError(file.get(), stepped);
+        return {};
+    });
+    if (!copied) return copied;
     for (int v = state.version + 1; v <= currentSchemaVersion(); ++v)
         if (auto applied = detail::applyStep(mem.get(), v); !applied)
             return error("cannot read this older store (" + applied.error().message + ")");
@@ -851,10 +982,14 @@ core::Result<std::unique_ptr<RunStore>> RunStore::open(const std::string& path,
     FileState state;
     state.blank = true;
     if (header->exists && header->size > 0) {
-        auto inspected = inspectDatabase(path, readOnly, header->size, options.fullCheckLimit);
+        auto inspected = readBriefly(path, [&](bool immutable) {
+            return inspectDatabase(path, immutable, readOnly, header->size, options.fullCheckLimit);
+        });
         if (!inspected) return inspected.error();
         state = *inspected;
     }
+    if (header->exists && !readOnly)
+        if (auto folder = checkFolderForWriting(path); !folder) return folder.error();
 
     auto impl = std::make_shared<Impl>();
     impl->path = path;

@@ -1,11 +1,23 @@
-// The store file: a new store's schema, migrations from every older schema version, and the
-// files the store refuses (each with a message naming the path, the file left unchanged).
+// The store file: a new store's schema, migrations from every older schema version, stores
+// read where nothing may be written, stores that cannot be created or written (the message names
+// the folder and why), and the files the store refuses (each with a message naming the path, the
+// file left unchanged and nothing left beside it).
 #include <QtTest>
 
+#include <QCryptographicHash>
+#include <QDir>
 #include <QFile>
 #include <QTemporaryDir>
 
+#include <fcntl.h>
 #include <sqlite3.h>
+#include <sys/fsuid.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <thread>
 
 #include "dais/store/run_store.h"
 #include "dais/store/schema.h"
@@ -62,6 +74,149 @@ void writeAll(const QString& path, const QByteArray& bytes) {
     f.write(bytes);
 }
 
+/// Every file in `folder` (SQLite's -wal, -shm and -journal files included) with its size,
+/// modification time in nanoseconds and a hash of its bytes: equal snapshots mean nothing in the
+/// folder was created, removed or written.
+QStringList snapshot(const QString& folder) {
+    QStringList out;
+    const auto files = QDir(folder).entryInfoList(
+        QDir::Files | QDir::Hidden | QDir::System | QDir::NoDotAndDotDot, QDir::Name);
+    for (const QFileInfo& f : files) {
+        struct stat st = {};
+        ::stat(f.filePath().toUtf8().constData(), &st);
+        out << QString("%1 %2 bytes, modified %3.%4, sha256 %5")
+                   .arg(f.fileName())
+                   .arg(f.size())
+                   .arg(st.st_mtim.tv_sec)
+                   .arg(st.st_mtim.tv_nsec, 9, 10, QChar('0'))
+                   .arg(QString::fromLatin1(
+                       QCryptographicHash::hash(readAll(f.filePath()), QCryptographicHash::Sha256)
+                           .toHex()));
+    }
+    return out;
+}
+
+/// SQLite's companion files of `path` that exist.
+QStringList companions(const QString& path) {
+    QStringList left;
+    for (const char* suffix : {"-wal", "-shm", "-journal"})
+        if (QFileInfo::exists(path + suffix)) left << path + suffix;
+    return left;
+}
+
+/// Runs `fn` with the file permissions of an ordinary user. Root ignores permission bits, so
+/// when the tests run as root `fn` runs on a thread of its own whose filesystem identity is
+/// nobody's: setfsuid() changes the identity the kernel checks file access against, for that
+/// thread only, and drops root's power to override permissions with it. Otherwise `fn` runs here,
+/// as the test's own user.
+template <class F>
+void asOrdinaryUser(F&& fn) {
+    if (::geteuid() != 0) {
+        fn();
+        return;
+    }
+    std::thread t([&] {
+        ::setfsgid(65534);
+        ::setfsuid(65534);
+        fn();
+    });
+    t.join();
+}
+
+/// Why creating a file in `folder` fails ("" if it does not: the file is then removed).
+QString whyNotWritable(const QString& folder) {
+    const QByteArray probe = (folder + "/probe").toUtf8();
+    const int fd = ::open(probe.constData(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+    if (fd < 0) return QString::fromLocal8Bit(std::strerror(errno));
+    ::close(fd);
+    ::unlink(probe.constData());
+    return {};
+}
+
+/// Makes a folder (and a file in it) read-only for the test's life, and writable again after, so
+/// that the temporary folder can be removed.
+class ReadOnly {
+  public:
+    ReadOnly(QString folder, QString file = {}, mode_t fileMode = 0444)
+        : folder_(std::move(folder)), file_(std::move(file)) {
+        if (!file_.isEmpty()) ::chmod(file_.toUtf8().constData(), fileMode);
+        ::chmod(folder_.toUtf8().constData(), 0555);
+    }
+    ~ReadOnly() {
+        ::chmod(folder_.toUtf8().constData(), 0755);
+        if (!file_.isEmpty()) ::chmod(file_.toUtf8().constData(), 0644);
+    }
+    ReadOnly(const ReadOnly&) = delete;
+    ReadOnly& operator=(const ReadOnly&) = delete;
+
+  private:
+    QString folder_, file_;
+};
+
+/// What a reader found in a store: the error that refused it, or its runs and one run's data.
+struct Listing {
+    QString error;
+    std::vector<store::RunRecord> runs;
+    std::size_t samples = 0, finalMetrics = 0;
+};
+
+Listing listStore(const QString& path) {
+    Listing out;
+    auto s = RunStore::open(path.toStdString(), kReadOnly);
+    if (!s) {
+        out.error = QString::fromStdString(s.error().message);
+        return out;
+    }
+    auto runs = (*s)->listRuns();
+    if (!runs) {
+        out.error = QString::fromStdString(runs.error().message);
+        return out;
+    }
+    out.runs = *runs;
+    if (out.runs.empty()) return out;
+    auto samples = (*s)->samples(out.runs.front().id, "net.sent");
+    auto finals = (*s)->finalMetrics(out.runs.front().id);
+    if (!samples || !finals) {
+        out.error = QString::fromStdString((!samples ? samples.error() : finals.error()).message);
+        return out;
+    }
+    out.samples = samples->size();
+    out.finalMetrics = finals->size();
+    return out;
+}
+
+/// Records a finished run of three samples of "net.sent" and one final metric in an open store.
+void recordRun(RunStore& s, std::uint64_t seed) {
+    auto hash = s.putScenario("demo", R"({"format": "dais-scenario"})");
+    if (!hash) qFatal("%s", hash.error().message.c_str());
+    store::RunStart start;
+    start.scenarioHash = *hash;
+    start.scenarioName = "demo";
+    start.seed = seed;
+    auto w = s.beginRun(start);
+    if (!w) qFatal("%s", w.error().message.c_str());
+    const sim::MetricInfo info{"net.sent", "messages", "sent", sim::MetricType::Counter,
+                               sim::MetricScope::Global};
+    sim::MetricValue v;
+    v.info = &info;
+    for (int k = 0; k < 3; ++k) {
+        v.value = 10.0 * k;
+        (*w)->sample(sim::SimTime{k} * 1'000'000'000, {&v, 1});
+    }
+    store::RunFinish finish;
+    finish.metrics.push_back({});
+    finish.metrics.back().name = "net.sent";
+    if (auto finished = (*w)->finish(finish); !finished)
+        qFatal("%s", finished.error().message.c_str());
+}
+
+/// A store of one run, closed by its writer: in WAL mode, with no -wal or -shm beside it.
+void writeStoreWithARun(const QString& path) {
+    auto s = RunStore::open(path.toStdString());
+    if (!s) qFatal("%s", s.error().message.c_str());
+    recordRun(**s, 7);
+}
+
 /// Rows that a build of schema `version` would have written: a scenario, a finished run with
 /// two metrics' samples and final metrics, and (from version 2) a trace record.
 void fillAtVersion(const QString& path, int version) {
@@ -107,8 +262,40 @@ class TestStoreSchema : public QObject {
     int serial_ = 0;
 
     QString freshPath() { return tmp_.filePath(QString("store-%1.sqlite").arg(++serial_)); }
+    /// A new folder of its own, which an ordinary user may reach.
+    QString freshFolder() {
+        const QString folder = tmp_.filePath(QString("folder-%1").arg(++serial_));
+        if (!QDir().mkpath(folder)) qFatal("cannot make %s", qPrintable(folder));
+        return folder;
+    }
+
+    /// Opens a refused WAL-mode file at `path`, read-only or read-write, and checks that the
+    /// refusal says `message` and that nothing in its folder changed: the file's bytes and
+    /// times are the same, and no -wal, -shm or -journal file was left beside it.
+    void checkRefusalLeavesNothing(const QString& path, bool readOnly, const QString& message) {
+        // Byte 19 of the header is 2 in WAL mode (asked through SQLite, the question would
+        // itself leave a -wal and a -shm).
+        QCOMPARE(int(readAll(path).at(19)), 2);
+        QCOMPARE(companions(path), QStringList());
+        const QString folder = QFileInfo(path).absolutePath();
+        const QStringList before = snapshot(folder);
+        {
+            auto s = RunStore::open(path.toStdString(), readOnly ? kReadOnly : StoreOptions{});
+            QVERIFY2(!s.ok(), qPrintable(path));
+            const QString error = QString::fromStdString(s.error().message);
+            QVERIFY2(error.startsWith(path + ": ") && error.contains(message), qPrintable(error));
+        }
+        QCOMPARE(companions(path), QStringList());
+        QCOMPARE(snapshot(folder), before);
+    }
 
   private slots:
+    void initTestCase() {
+        // The tests that read as an ordinary user (see asOrdinaryUser) need to reach their
+        // folders inside this one.
+        QVERIFY(::chmod(tmp_.path().toUtf8().constData(), 0755) == 0);
+    }
+
     void newStoreHasTheCurrentSchema() {
         const QString path = freshPath();
         {
@@ -156,6 +343,200 @@ class TestStoreSchema : public QObject {
             QVERIFY2(s.ok(), s.ok() ? "" : s.error().message.c_str());
         }
         QCOMPARE(Raw(path).number("PRAGMA user_version"), qint64(store::currentSchemaVersion()));
+    }
+
+    void validStoreInReadOnlyFolderLists() {
+        // A store in a folder nobody may write, itself read-only, as a store shared on read-only
+        // media or in another user's folder. It is in WAL mode with no -wal or -shm beside it
+        // (its last writer closed it), and SQLite cannot create them there: a read-only open
+        // must still list its runs and read them, and must write nothing (no journal mode
+        // change, no schema, no companion files: the folder's files, bytes and times are the
+        // same after). The reader runs as an ordinary user, for whom the folder is read-only
+        // even when the tests run as root, which the first check below proves.
+        const QString folder = freshFolder();
+        const QString path = folder + "/runs.sqlite";
+        writeStoreWithARun(path);
+        QCOMPARE(companions(path), QStringList());
+        ReadOnly guard(folder, path);
+        const QStringList before = snapshot(folder);
+        QString denied;
+        Listing found;
+        asOrdinaryUser([&] {
+            denied = whyNotWritable(folder);
+            found = listStore(path);
+        });
+        QCOMPARE(denied, QString::fromLocal8Bit(std::strerror(EACCES)));
+        QVERIFY2(found.error.isEmpty(), qPrintable(found.error));
+        QCOMPARE(found.runs.size(), std::size_t{1});
+        QCOMPARE(found.runs.front().seed, std::uint64_t{7});
+        QCOMPARE(found.runs.front().status, store::RunStatus::Completed);
+        QCOMPARE(found.samples, std::size_t{3});
+        QCOMPARE(found.finalMetrics, std::size_t{1});
+        QCOMPARE(snapshot(folder), before);
+    }
+
+    void olderStoreInReadOnlyFolderLists() {
+        // An older store is read through an upgraded copy in memory; in a read-only folder the
+        // copy is taken without writing anything either.
+        const QString folder = freshFolder();
+        const QString path = folder + "/runs.sqlite";
+        QVERIFY(store::createStoreAtVersion(path.toStdString(), 1).ok());
+        fillAtVersion(path, 1);
+        QCOMPARE(companions(path), QStringList());
+        ReadOnly guard(folder, path);
+        const QStringList before = snapshot(folder);
+        Listing found;
+        asOrdinaryUser([&] { found = listStore(path); });
+        QVERIFY2(found.error.isEmpty(), qPrintable(found.error));
+        QCOMPARE(found.runs.size(), std::size_t{1});
+        QCOMPARE(found.runs.front().id, store::RunId{5});
+        QCOMPARE(found.samples, std::size_t{3});
+        QCOMPARE(snapshot(folder), before);
+    }
+
+    void readOnlyStoreFileLists() {
+        // A store file its reader may not write, in a folder it may: read as any SQLite reader
+        // reads a WAL-mode file, the file itself unchanged.
+        const QString folder = freshFolder();
+        const QString path = folder + "/runs.sqlite";
+        writeStoreWithARun(path);
+        QVERIFY(::chmod(path.toUtf8().constData(), 0444) == 0);
+        QVERIFY(::chmod(folder.toUtf8().constData(), 0777) == 0);
+        const QByteArray bytes = readAll(path);
+        Listing found;
+        asOrdinaryUser([&] { found = listStore(path); });
+        QVERIFY(::chmod(folder.toUtf8().constData(), 0755) == 0);
+        QVERIFY2(found.error.isEmpty(), qPrintable(found.error));
+        QCOMPARE(found.runs.size(), std::size_t{1});
+        QCOMPARE(found.samples, std::size_t{3});
+        QCOMPARE(readAll(path), bytes);
+    }
+
+    void storeInUseInReadOnlyFolderListsNewRuns() {
+        // While a writer (one that may write the folder) has the store open, its -wal and -shm
+        // files exist and hold what it committed last. A reader in the read-only folder reads
+        // through them, so it lists those runs, and runs committed after it opened.
+        const QString folder = freshFolder();
+        const QString path = folder + "/runs.sqlite";
+        auto writer = RunStore::open(path.toStdString());
+        QVERIFY(writer.ok());
+        recordRun(**writer, 1);
+        QVERIFY(QFileInfo::exists(path + "-wal"));
+        ReadOnly guard(folder);
+        std::unique_ptr<RunStore> reader;
+        QString error;
+        std::size_t first = 0, second = 0;
+        asOrdinaryUser([&] {
+            auto s = RunStore::open(path.toStdString(), kReadOnly);
+            if (!s) {
+                error = QString::fromStdString(s.error().message);
+                return;
+            }
+            reader = std::move(s).value();
+            first = reader->listRuns()->size();
+        });
+        QVERIFY2(error.isEmpty(), qPrintable(error));
+        recordRun(**writer, 2);
+        asOrdinaryUser([&] { second = reader->listRuns()->size(); });
+        QCOMPARE(first, std::size_t{1});
+        QCOMPARE(second, std::size_t{2});
+    }
+
+    void newStoreInReadOnlyFolderNamesFolder() {
+        // Creating a store where its folder cannot be written says which folder and why, not
+        // SQLite's "unable to open database file"; nothing is created.
+        const QString folder = freshFolder();
+        const QString path = folder + "/runs.sqlite";
+        ReadOnly guard(folder);
+        QString error;
+        asOrdinaryUser([&] {
+            auto s = RunStore::open(path.toStdString());
+            if (!s) error = QString::fromStdString(s.error().message);
+        });
+        QCOMPARE(error, path + ": cannot create the run store: the folder " + folder +
+                            " is not writable (" + QString::fromLocal8Bit(std::strerror(EACCES)) +
+                            ")");
+        QCOMPARE(QDir(folder).entryList(QDir::AllEntries | QDir::Hidden | QDir::NoDotAndDotDot),
+                 QStringList());
+    }
+
+    void newStoreInMissingFolderNamesFolder() {
+        // A folder that does not exist, and one that cannot be made (its parent is read-only).
+        const QString parent = freshFolder();
+        const QString path = parent + "/missing/runs.sqlite";
+        auto refused = RunStore::open(path.toStdString());
+        QVERIFY(!refused.ok());
+        QCOMPARE(QString::fromStdString(refused.error().message),
+                 path + ": cannot create the run store: the folder " + parent +
+                     "/missing does not exist");
+        ReadOnly guard(parent);
+        QString error;
+        asOrdinaryUser([&] {
+            auto s = RunStore::open(path.toStdString(), {.createDirectories = true});
+            if (!s) error = QString::fromStdString(s.error().message);
+        });
+        QCOMPARE(error, path + ": cannot create the run store: cannot create the folder " +
+                            parent + "/missing (" +
+                            QString::fromLocal8Bit(std::strerror(EACCES)) + ")");
+        QVERIFY(!QFileInfo::exists(parent + "/missing"));
+    }
+
+    void writingStoreInReadOnlyFolderNamesFolder() {
+        // Writing to a store needs its -wal and -shm beside it: with a writable file in a
+        // read-only folder the refusal names the folder, and the store is left as it was.
+        const QString folder = freshFolder();
+        const QString path = folder + "/runs.sqlite";
+        writeStoreWithARun(path);
+        ReadOnly guard(folder, path, 0666);
+        const QStringList before = snapshot(folder);
+        QString error;
+        asOrdinaryUser([&] {
+            auto s = RunStore::open(path.toStdString());
+            if (!s) error = QString::fromStdString(s.error().message);
+        });
+        QVERIFY2(error.startsWith(path + ": cannot write to the run store: the folder " + folder +
+                                  " is not writable (" +
+                                  QString::fromLocal8Bit(std::strerror(EACCES)) + ")"),
+                 qPrintable(error));
+        QCOMPARE(snapshot(folder), before);
+    }
+
+    void refusedForeignDatabaseLeavesNoWalShm_data() { refusalModes(); }
+    void refusedForeignDatabaseLeavesNoWalShm() {
+        // A database of another program, in WAL mode and closed (no -wal, no -shm): SQLite
+        // creates both to read it, even read-only, and a reader cannot remove them after.
+        QFETCH(bool, readOnly);
+        const QString path = freshFolder() + "/customers.sqlite";
+        Raw(path).exec(
+            "PRAGMA journal_mode = WAL; CREATE TABLE customers (id INTEGER PRIMARY KEY, name "
+            "TEXT)");
+        checkRefusalLeavesNothing(path, readOnly, "a SQLite database of another application");
+    }
+
+    void refusedNewerStoreLeavesNoWalShm_data() { refusalModes(); }
+    void refusedNewerStoreLeavesNoWalShm() {
+        QFETCH(bool, readOnly);
+        const QString path = freshFolder() + "/runs.sqlite";
+        writeStoreWithARun(path);
+        Raw(path).exec(QString("PRAGMA user_version = %1").arg(store::currentSchemaVersion() + 1));
+        checkRefusalLeavesNothing(path, readOnly, "written by a newer DAIS");
+    }
+
+    void refusedDamagedStoreLeavesNoWalShm_data() { refusalModes(); }
+    void refusedDamagedStoreLeavesNoWalShm() {
+        QFETCH(bool, readOnly);
+        const QString path = freshFolder() + "/runs.sqlite";
+        {
+            auto s = RunStore::open(path.toStdString());
+            QVERIFY(s.ok());
+            for (char c = 'a'; c < 'f'; ++c)  // a file of many pages
+                QVERIFY((*s)->putScenario("big", std::string(20000, c)).ok());
+        }
+        QByteArray bytes = readAll(path);
+        for (int i = 2 * 4096; i < 4 * 4096; ++i)  // the runs table and its id sequence
+            bytes[i] = static_cast<char>(0xA5 ^ (i * 7));
+        writeAll(path, bytes);
+        checkRefusalLeavesNothing(path, readOnly, "the run store is damaged");
     }
 
     void stepsAreNumberedFromOne() {
@@ -348,6 +729,14 @@ class TestStoreSchema : public QObject {
 
         QCOMPARE(QFileInfo::exists(path), existed);
         if (kind != "folder") QCOMPARE(readAll(path), before);
+        QCOMPARE(companions(path), QStringList());
+    }
+
+  private:
+    static void refusalModes() {
+        QTest::addColumn<bool>("readOnly");
+        QTest::newRow("read-only") << true;
+        QTest::newRow("read-write") << false;
     }
 };
 
