@@ -7,6 +7,8 @@
 #include <cstdio>
 #include <iterator>
 #include <limits>
+#include <optional>
+#include <string>
 #include <unordered_map>
 
 #include "dais/sim/network.h"
@@ -146,118 +148,113 @@ double Network::expectedTopologyLinks(const TopologySpec& t, double members) {
     return 0;
 }
 
-std::vector<MemoryNeed> Network::estimateMemory(const NetworkSpec& spec, SimTime horizon) {
-    // Bytes per node: position, region, state, adjacency index and routing index, and while
-    // building, its name's hash and its place in member lists.
-    constexpr double kNodeBytes = 2 * sizeof(double) + sizeof(RegionIndex) + sizeof(std::uint8_t) +
-                                  2 * sizeof(std::uint32_t) + sizeof(std::uint64_t) +
-                                  sizeof(NodeIndex);
-    // Bytes per link at the peak of building: the link, its two directions, its two adjacency
-    // entries, and the edge list it is built from (with the slack of a growing vector).
-    constexpr double kLinkBytes = sizeof(Link) + 2 * sizeof(Direction) + 2 * sizeof(Adjacent) +
-                                  2 * sizeof(topo::Edge) + 2 * sizeof(std::uint32_t);
-    // A message in flight: its slot in the pool and its pending hop event in the queue.
-    constexpr double kMessageBytes = sizeof(Msg) + Simulation::kBytesPerPendingEvent;
+namespace {
 
-    std::vector<MemoryNeed> needs;
+/// Bytes of one node, one link and one message in flight, at the peak of building and running.
+struct UnitBytes {
+    double node = 0, link = 0, message = 0;
+};
+
+/// What the spec's nodes come to: each group's size, the regions' gateways and every node.
+struct NodeCounts {
     std::unordered_map<std::string, double> groupSize;
-    double gateways = 0;
+    double gateways = 0, nodes = 0;
+};
+
+NodeCounts countNodes(const NetworkSpec& spec) {
+    NodeCounts c;
     for (const TopologySpec& t : spec.topologies)
         if (t.kind == TopologySpec::Kind::Regions)
-            gateways += static_cast<double>(t.regionOrder.empty() ? spec.regions.size()
-                                                                  : t.regionOrder.size());
-    double nodes = static_cast<double>(spec.nodes.size()) + gateways;
+            c.gateways += static_cast<double>(t.regionOrder.empty() ? spec.regions.size()
+                                                                    : t.regionOrder.size());
+    c.nodes = static_cast<double>(spec.nodes.size()) + c.gateways;
+    for (const GroupSpec& g : spec.groups) {
+        c.groupSize[g.id] += g.count;
+        c.nodes += g.count;
+    }
+    return c;
+}
+
+/// The nodes and the links written out (groups' access links among them), charged to the
+/// largest group's count.
+MemoryNeed structureNeed(const NetworkSpec& spec, const NodeCounts& c, const UnitBytes& unit) {
     double accessLinks = 0, largestGroup = 0;
     std::size_t largest = spec.groups.size();
     for (std::size_t g = 0; g < spec.groups.size(); ++g) {
         const GroupSpec& s = spec.groups[g];
-        const double count = s.count;
-        groupSize[s.id] += count;
-        nodes += count;
-        if (!s.attachTo.empty()) accessLinks += count;
-        if (count > largestGroup) {
-            largestGroup = count;
+        if (!s.attachTo.empty()) accessLinks += s.count;
+        if (s.count > largestGroup) {
+            largestGroup = s.count;
             largest = g;
         }
     }
     const double links = static_cast<double>(spec.links.size()) + accessLinks;
-    MemoryNeed structure;
-    structure.pointer = largest < spec.groups.size()
-                            ? "/network/groups/" + std::to_string(largest) + "/count"
-                            : std::string(spec.nodes.empty() ? "/network" : "/network/nodes");
-    structure.what = countText(nodes) + " nodes" +
-                     (links > 0 ? " and " + countText(links) + (links == 1 ? " link" : " links")
-                                : std::string());
-    structure.bytes = nodes * kNodeBytes + links * kLinkBytes;
-    needs.push_back(std::move(structure));
+    MemoryNeed n;
+    n.pointer = largest < spec.groups.size()
+                    ? "/network/groups/" + std::to_string(largest) + "/count"
+                    : std::string(spec.nodes.empty() ? "/network" : "/network/nodes");
+    n.what = countText(c.nodes) + " nodes" +
+             (links > 0 ? " and " + countText(links) + (links == 1 ? " link" : " links")
+                        : std::string());
+    n.bytes = c.nodes * unit.node + links * unit.link;
+    return n;
+}
 
-    // Generated links, one need per topology; the nodes routes run over (core nodes: those with
-    // two links or more, at most the explicit nodes, the gateways and every generator's members).
-    double core = static_cast<double>(spec.nodes.size()) + gateways;
-    bool everyNode = false;
-    for (std::size_t i = 0; i < spec.topologies.size(); ++i) {
-        const TopologySpec& t = spec.topologies[i];
-        const double m = memberCount(t.members, groupSize, nodes);
-        if (t.members.empty()) everyNode = true;
+/// The links topology `i` is expected to make, charged to the parameter that sets how many.
+MemoryNeed topologyNeed(const NetworkSpec& spec, std::size_t i, double members, double unitLink) {
+    const TopologySpec& t = spec.topologies[i];
+    double made = Network::expectedTopologyLinks(t, members);
+    if (t.kind == TopologySpec::Kind::Regions) {
+        const double r =
+            static_cast<double>(t.regionOrder.empty() ? spec.regions.size() : t.regionOrder.size());
+        made += r * (r - 1) / 2;  // the gateways' mesh
+    }
+    std::string param = "members";
+    std::string how;
+    switch (t.kind) {
+        case TopologySpec::Kind::ErdosRenyi:
+            param = "p";
+            how = " (p " + fmt(t.p) + ")";
+            break;
+        case TopologySpec::Kind::BarabasiAlbert:
+            param = "m";
+            how = " (m " + std::to_string(t.m) + ")";
+            break;
+        case TopologySpec::Kind::Waxman:
+            // A beta of 1 or more reaches across the whole area: the graph is nearly complete.
+            if (t.beta >= 1) param = "beta";
+            how = " (alpha " + fmt(t.alpha) + ", beta " + fmt(t.beta) + ")";
+            break;
+        default:
+            break;
+    }
+    MemoryNeed n;
+    n.pointer = "/network/topologies/" + std::to_string(i) + "/" + param;
+    n.what = "about " + countText(roughly(made)) + " links expected from the " +
+             std::string(topologyName(t.kind)) + " topology over " + countText(members) + " nodes" +
+             how;
+    n.bytes = made * unitLink;
+    return n;
+}
+
+/// The nodes routes run over: those with two links or more, at most the explicit nodes, the
+/// gateways and every generator's members (every node when a generator takes them all).
+double coreNodes(const NetworkSpec& spec, const NodeCounts& c) {
+    double core = static_cast<double>(spec.nodes.size()) + c.gateways;
+    for (const TopologySpec& t : spec.topologies) {
+        if (t.members.empty()) return c.nodes;
         for (const std::string& id : t.members)
-            if (const auto it = groupSize.find(id); it != groupSize.end()) core += it->second;
-        double made = expectedTopologyLinks(t, m);
-        if (t.kind == TopologySpec::Kind::Regions) {
-            const double r = static_cast<double>(t.regionOrder.empty() ? spec.regions.size()
-                                                                       : t.regionOrder.size());
-            made += r * (r - 1) / 2;
-        }
-        const std::string at = "/network/topologies/" + std::to_string(i);
-        MemoryNeed n;
-        std::string param = "members";
-        std::string how;
-        switch (t.kind) {
-            case TopologySpec::Kind::ErdosRenyi:
-                param = "p";
-                how = " (p " + fmt(t.p) + ")";
-                break;
-            case TopologySpec::Kind::BarabasiAlbert:
-                param = "m";
-                how = " (m " + std::to_string(t.m) + ")";
-                break;
-            case TopologySpec::Kind::Waxman:
-                // A beta of 1 or more reaches across the whole area: the graph is nearly complete.
-                if (t.beta >= 1) param = "beta";
-                how = " (alpha " + fmt(t.alpha) + ", beta " + fmt(t.beta) + ")";
-                break;
-            default:
-                break;
-        }
-        n.pointer = at + "/" + param;
-        n.what = "about " + countText(roughly(made)) + " links expected from the " +
-                 std::string(topologyName(t.kind)) + " topology over " + countText(m) + " nodes" +
-                 how;
-        n.bytes = made * kLinkBytes;
-        needs.push_back(std::move(n));
+            if (const auto it = c.groupSize.find(id); it != c.groupSize.end()) core += it->second;
     }
-    if (everyNode) core = nodes;
-    core = std::min(core, nodes);
-    {
-        // The route cache (one tree of 4 bytes per core node per destination, up to its limit)
-        // and the scratch memory of one shortest-path computation.
-        const double cache =
-            std::min(static_cast<double>(kDefaultRouteCacheBytes), core * core * sizeof(LinkIndex));
-        MemoryNeed r;
-        r.pointer = "/network";
-        r.what = "routes over " + countText(core) + " nodes";
-        r.bytes = cache + core * (sizeof(LinkIndex) + sizeof(SimTime) + sizeof(std::uint32_t) +
-                                  sizeof(HeapItem));
-        needs.push_back(std::move(r));
-    }
+    return std::min(core, c.nodes);
+}
 
-    // Background traffic: each flow has rate x (the time a message is in flight) messages in
-    // flight, and a message is in flight for at least the shortest latency of any link. A flow
-    // that sends more bytes than its sources' links can send or its destinations' links can
-    // receive piles messages up for as long as it runs.
-    double minLatencyNs = std::numeric_limits<double>::infinity();
+/// The shortest mean latency of any link the spec makes, in nanoseconds (0 when none is known).
+double shortestLatencyNs(const NetworkSpec& spec) {
+    double shortest = std::numeric_limits<double>::infinity();
     auto consider = [&](const LinkProps& p) {
         const double mean = p.latency.mean();
-        if (std::isfinite(mean)) minLatencyNs = std::min(minLatencyNs, std::max(0.0, mean));
+        if (std::isfinite(mean)) shortest = std::min(shortest, std::max(0.0, mean));
     };
     for (const LinkSpec& l : spec.links)
         consider(l.props);
@@ -265,38 +262,81 @@ std::vector<MemoryNeed> Network::estimateMemory(const NetworkSpec& spec, SimTime
         if (!g.attachTo.empty()) consider(g.access);
     for (const TopologySpec& t : spec.topologies)
         consider(t.link);
-    if (!std::isfinite(minLatencyNs)) minLatencyNs = 0;
-    for (std::size_t i = 0; i < spec.traffic.size(); ++i) {
-        const TrafficSpec& f = spec.traffic[i];
-        if (!(f.ratePerSecond > 0) || !std::isfinite(f.ratePerSecond)) continue;
-        double inFlight = f.ratePerSecond * minLatencyNs * 1e-9;
-        std::string why = " in flight (" + fmt(f.ratePerSecond) + " per second for at least " +
-                          formatSeconds(minLatencyNs * 1e-9) + " each)";
-        const double size = f.sizeBytes.mean();
-        const SimTime end = std::min(f.stop, horizon);
-        if (size > 0 && std::isfinite(size) && end != kTimeNever && end > f.start) {
-            const double carry =
-                std::min(linkCapacity(spec, f.from, groupSize, nodes),
-                         linkCapacity(spec, f.to, groupSize, nodes));  // bytes per second
-            const double piling = f.ratePerSecond - carry / size;      // messages per second
-            const double piled = piling * toSeconds(end - f.start);
-            if (piling > 0 && piled > inFlight) {
-                inFlight = piled;
-                why = " piled up in flight by " + formatTime(end) + ": it sends " +
-                      bitRateText(f.ratePerSecond * size * 8) +
-                      ", and the links of its sources and destinations carry at most " +
-                      bitRateText(carry * 8);
-            }
+    return std::isfinite(shortest) ? shortest : 0;
+}
+
+/// Flow `i`'s messages in flight: its rate times the time a message is in flight (at least the
+/// shortest link latency), or, when it sends more bytes than the links of its sources can send
+/// or its destinations' can receive, what piles up for as long as it runs. Empty below one.
+std::optional<MemoryNeed> trafficNeed(const NetworkSpec& spec, std::size_t i, const NodeCounts& c,
+                                      double minLatencyNs, SimTime horizon, double unitMessage) {
+    const TrafficSpec& f = spec.traffic[i];
+    if (!(f.ratePerSecond > 0) || !std::isfinite(f.ratePerSecond)) return std::nullopt;
+    double inFlight = f.ratePerSecond * minLatencyNs * 1e-9;
+    std::string why = " in flight (" + fmt(f.ratePerSecond) + " per second for at least " +
+                      formatSeconds(minLatencyNs * 1e-9) + " each)";
+    const double size = f.sizeBytes.mean();
+    const SimTime end = std::min(f.stop, horizon);
+    if (size > 0 && std::isfinite(size) && end != kTimeNever && end > f.start) {
+        const double carry = std::min(linkCapacity(spec, f.from, c.groupSize, c.nodes),
+                                      linkCapacity(spec, f.to, c.groupSize, c.nodes));  // B/s
+        const double piling = f.ratePerSecond - carry / size;  // messages per second
+        const double piled = piling * toSeconds(end - f.start);
+        if (piling > 0 && piled > inFlight) {
+            inFlight = piled;
+            why = " piled up in flight by " + formatTime(end) + ": it sends " +
+                  bitRateText(f.ratePerSecond * size * 8) +
+                  ", and the links of its sources and destinations carry at most " +
+                  bitRateText(carry * 8);
         }
-        if (!(inFlight >= 1)) continue;
-        MemoryNeed n;
-        n.pointer = "/network/traffic/" + std::to_string(i) + "/rate";
-        n.what =
-            "about " + countText(roughly(inFlight)) + " messages of traffic \"" + f.id + "\"" + why;
-        n.bytes = inFlight * kMessageBytes;
-        n.whileRunning = true;
-        needs.push_back(std::move(n));
     }
+    if (!(inFlight >= 1)) return std::nullopt;
+    MemoryNeed n;
+    n.pointer = "/network/traffic/" + std::to_string(i) + "/rate";
+    n.what =
+        "about " + countText(roughly(inFlight)) + " messages of traffic \"" + f.id + "\"" + why;
+    n.bytes = inFlight * unitMessage;
+    n.whileRunning = true;
+    return n;
+}
+
+}  // namespace
+
+std::vector<MemoryNeed> Network::estimateMemory(const NetworkSpec& spec, SimTime horizon) {
+    UnitBytes unit;
+    // A node: position, region, state, adjacency index and routing index, and while building,
+    // its name's hash and its place in member lists.
+    unit.node = 2 * sizeof(double) + sizeof(RegionIndex) + sizeof(std::uint8_t) +
+                2 * sizeof(std::uint32_t) + sizeof(std::uint64_t) + sizeof(NodeIndex);
+    // A link at the peak of building: the link, its two directions, its two adjacency entries,
+    // and the edge list it is built from (with the slack of a growing vector).
+    unit.link = sizeof(Link) + 2 * sizeof(Direction) + 2 * sizeof(Adjacent) +
+                2 * sizeof(topo::Edge) + 2 * sizeof(std::uint32_t);
+    // A message in flight: its slot in the pool and its pending hop event in the queue.
+    unit.message = sizeof(Msg) + Simulation::kBytesPerPendingEvent;
+
+    const NodeCounts counts = countNodes(spec);
+    std::vector<MemoryNeed> needs{structureNeed(spec, counts, unit)};
+    for (std::size_t i = 0; i < spec.topologies.size(); ++i)
+        needs.push_back(topologyNeed(
+            spec, i, memberCount(spec.topologies[i].members, counts.groupSize, counts.nodes),
+            unit.link));
+
+    // The route cache (one tree of 4 bytes per core node per destination, up to its limit) and
+    // the scratch memory of one shortest-path computation.
+    const double core = coreNodes(spec, counts);
+    MemoryNeed routes;
+    routes.pointer = "/network";
+    routes.what = "routes over " + countText(core) + " nodes";
+    routes.bytes =
+        std::min(static_cast<double>(kDefaultRouteCacheBytes), core * core * sizeof(LinkIndex)) +
+        core * (sizeof(LinkIndex) + sizeof(SimTime) + sizeof(std::uint32_t) + sizeof(HeapItem));
+    needs.push_back(std::move(routes));
+
+    const double minLatencyNs = shortestLatencyNs(spec);
+    for (std::size_t i = 0; i < spec.traffic.size(); ++i)
+        if (auto n = trafficNeed(spec, i, counts, minLatencyNs, horizon, unit.message))
+            needs.push_back(std::move(*n));
     return needs;
 }
 
