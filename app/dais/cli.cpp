@@ -58,13 +58,6 @@ void printError(std::string_view message) {
     std::fprintf(stderr, "dais: %.*s\n", static_cast<int>(message.size()), message.data());
 }
 
-std::string groupDigits(std::uint64_t n) {
-    std::string digits = std::to_string(n);
-    for (int i = static_cast<int>(digits.size()) - 3; i > 0; i -= 3)
-        digits.insert(static_cast<std::size_t>(i), ",");
-    return digits;
-}
-
 std::string siNumber(double v) {
     static constexpr const char* kSuffix[] = {"", " k", " M", " G", " T"};
     int k = 0;

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "dais/core/result.h"
+#include "dais/sim/number_text.h"
 
 namespace dais::app {
 
@@ -57,7 +58,7 @@ class InterruptWatch {
 /// Prints "dais: MESSAGE" on stderr.
 void printError(std::string_view message);
 /// 1234567 -> "1,234,567".
-std::string groupDigits(std::uint64_t n);
+using sim::groupDigits;
 /// A rate or count with an SI suffix: 12345678 -> "12.3 M".
 std::string siNumber(double v);
 /// Parses a whole non-negative decimal number that fits in 64 bits.

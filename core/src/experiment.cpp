@@ -12,6 +12,7 @@
 #include "dais/core/scenario.h"
 #include "dais/core/scenario_run.h"
 #include "dais/core/units.h"
+#include "dais/sim/number_text.h"
 #include "dais/sim/rng.h"
 #include "json_text.h"
 #include "json_util.h"
@@ -45,15 +46,6 @@ bool isSeedPath(std::string_view path) {
 
 std::string plural(std::uint64_t n, std::string_view word) {
     return std::to_string(n) + " " + std::string(word) + (n == 1 ? "" : "s");
-}
-
-std::string groupDigits(std::uint64_t n) {
-    std::string digits = std::to_string(n), out;
-    for (std::size_t i = 0; i < digits.size(); ++i) {
-        if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
-        out += digits[i];
-    }
-    return out;
 }
 
 /// Reads a range bound: a number, or a quantity with a unit.
@@ -302,7 +294,7 @@ class ExperimentReader {
             points = std::min<std::uint64_t>(x.samples, kCap);
         }
         if (points * std::min<std::uint64_t>(x.seedCount, kCap) > kMaxSweepRuns)
-            problem(x.pointer, "more than " + groupDigits(kMaxSweepRuns) +
+            problem(x.pointer, "more than " + sim::groupDigits(kMaxSweepRuns) +
                                    " runs (points x seeds); split the experiment");
     }
 

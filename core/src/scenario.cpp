@@ -7,6 +7,7 @@
 #include <system_error>
 
 #include "dais/core/layer_registry.h"
+#include "dais/sim/number_text.h"
 #include "dais/sim/simulation.h"
 #include "json_text.h"
 #include "json_util.h"
@@ -237,18 +238,6 @@ const Result<JsonSchema>& scenarioSchema() {
     return schema;
 }
 
-namespace {
-/// 60000000000 -> "60,000,000,000".
-std::string grouped(std::uint64_t n) {
-    std::string digits = std::to_string(n), out;
-    for (std::size_t i = 0; i < digits.size(); ++i) {
-        if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
-        out += digits[i];
-    }
-    return out;
-}
-}  // namespace
-
 std::string sampleIntervalProblem(sim::SimTime interval, sim::SimTime horizon) {
     constexpr auto kBudget = static_cast<sim::SimTime>(sim::Simulation::kSampleBudget);
     // Beyond the budget samples thin out (Simulation::setSampleInterval), so a long run with a
@@ -258,8 +247,8 @@ std::string sampleIntervalProblem(sim::SimTime interval, sim::SimTime horizon) {
     if (horizon / interval <= kBudget * 1000) return "";
     const sim::SimTime least = horizon / kBudget + (horizon % kBudget != 0);
     return sim::formatTime(interval) + " would sample the " + sim::formatTime(horizon) + " run " +
-           grouped(static_cast<std::uint64_t>(horizon / interval)) +
-           " times; a run takes at most " + grouped(static_cast<std::uint64_t>(kBudget)) +
+           sim::groupDigits(static_cast<std::uint64_t>(horizon / interval)) +
+           " times; a run takes at most " + sim::groupDigits(static_cast<std::uint64_t>(kBudget)) +
            " samples at the interval asked and ever fewer after: use at least " +
            sim::formatTime(least) + " to keep them all (or 0 for no periodic samples)";
 }

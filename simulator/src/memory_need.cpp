@@ -3,6 +3,8 @@
 #include <cmath>
 #include <cstdio>
 
+#include "dais/sim/number_text.h"
+
 namespace dais::sim {
 
 std::string memoryText(double bytes) {
@@ -34,12 +36,7 @@ std::string countText(double n) {
         return buf;
     }
     const long long v = std::llround(n);
-    std::string digits = std::to_string(v < 0 ? -v : v), out;
-    for (std::size_t i = 0; i < digits.size(); ++i) {
-        if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
-        out += digits[i];
-    }
-    return (v < 0 ? "-" : "") + out;
+    return groupDigits(static_cast<std::uint64_t>(v < 0 ? -v : v), v < 0);
 }
 
 }  // namespace dais::sim

@@ -3,6 +3,8 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "dais/sim/number_text.h"
+
 namespace dais::sim {
 
 std::string formatTime(SimTime t) {
@@ -31,20 +33,6 @@ std::string formatTime(SimTime t) {
     return buf;
 }
 
-namespace {
-
-/// A whole number with thousands separators: "2,536".
-std::string grouped(long long v) {
-    std::string digits = std::to_string(v < 0 ? -v : v), out;
-    for (std::size_t i = 0; i < digits.size(); ++i) {
-        if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
-        out += digits[i];
-    }
-    return (v < 0 ? "-" : "") + out;
-}
-
-}  // namespace
-
 std::string formatSeconds(double seconds) {
     constexpr double kDay = 86400, kYear = 365.25 * kDay;
     if (std::isnan(seconds)) return "an undefined time";
@@ -61,7 +49,9 @@ std::string formatSeconds(double seconds) {
         std::snprintf(buf, sizeof buf, "%.1f years", years);
         return buf;
     }
-    if (a < 1e9 * kYear) return grouped(std::llround(years)) + " years";
+    if (a < 1e9 * kYear)
+        return groupDigits(static_cast<std::uint64_t>(std::llround(a / kYear)), years < 0) +
+               " years";
     std::snprintf(buf, sizeof buf, "%.2g years", years);
     return buf;
 }

@@ -7,6 +7,8 @@
 #include <thread>
 #include <vector>
 
+#include "dais/sim/memory_need.h"
+#include "dais/sim/number_text.h"
 #include "dais/sim/simulation.h"
 
 using namespace dais::sim;
@@ -431,11 +433,23 @@ class TestKernel : public QObject {
         for (const double s : {9.3e9, 1e300, -1e-9, std::nan(""), HUGE_VAL})
             QVERIFY2(!durationFromSeconds(s, t), qPrintable(QString::number(s)));
         QCOMPARE(formatSeconds(8e10), std::string("2,535 years"));
+        QCOMPARE(formatSeconds(-8e10), std::string("-2,535 years"));
         QCOMPARE(formatSeconds(12.5 * 86400), std::string("12.5 days"));
         QCOMPARE(formatSeconds(3e20), std::string("9.5e+12 years"));
         QCOMPARE(formatSeconds(HUGE_VAL), std::string("forever"));
         QCOMPARE(formatSeconds(1.5), std::string("1.500 s"));
         QCOMPARE(longestTimeText(), std::string("the longest simulated time (292 years)"));
+    }
+
+    void digitsGroupedInThrees() {
+        QCOMPARE(groupDigits(0), std::string("0"));
+        QCOMPARE(groupDigits(999), std::string("999"));
+        QCOMPARE(groupDigits(1000), std::string("1,000"));
+        QCOMPARE(groupDigits(60'000'000'000), std::string("60,000,000,000"));
+        QCOMPARE(groupDigits(1000, true), std::string("-1,000"));
+        QCOMPARE(groupDigits(0, true), std::string("0"));
+        QCOMPARE(groupDigits(UINT64_MAX), std::string("18,446,744,073,709,551,615"));
+        QCOMPARE(countText(-1234567.4), std::string("-1,234,567"));
     }
 
     void timeBeyondTheLatestFailsNamingTheEvent_data() {
