@@ -49,7 +49,7 @@ core::Result<void> RunStore::Impl::markInterrupted() {
     {
         Stmt s(writeDb.get(),
                "SELECT id, pid, pid_start FROM runs WHERE status = 'running' AND host = ?");
-        if (!s.ok()) return sqlError(writeDb.get(), s.prepareCode());
+        if (!s.ok()) return damagedTables(s);
         s.bind(1, std::string_view(thisHost()));
         int rc;
         while ((rc = s.step()) == SQLITE_ROW)
@@ -59,12 +59,13 @@ core::Result<void> RunStore::Impl::markInterrupted() {
         if (rc != SQLITE_DONE) return sqlError(writeDb.get(), rc);
     }
     if (dead.empty()) return {};
-    if (auto begun = detail::execSql(writeDb.get(), "BEGIN IMMEDIATE"); !begun)
-        return error(begun.error().message);
-    int rc = SQLITE_DONE;
     Stmt u(writeDb.get(),
            "UPDATE runs SET status = 'interrupted', error = ? WHERE id = ? AND status = "
            "'running'");
+    if (!u.ok()) return damagedTables(u);
+    if (auto begun = detail::execSql(writeDb.get(), "BEGIN IMMEDIATE"); !begun)
+        return error(begun.error().message);
+    int rc = SQLITE_DONE;
     for (const auto& [id, why] : dead) {
         u.bind(1, std::string_view(why));
         u.bind(2, id);
@@ -129,7 +130,8 @@ core::Result<void> RunStore::Impl::openForWriting(bool exists) {
     if (rc != SQLITE_OK) return sqlError(raw, rc);
     sqlite3_busy_timeout(raw, 10'000);
     if (auto schema = bringSchemaUpToDate(); !schema) return schema;
-    if (auto marked = markInterrupted(); !marked) return marked.error();
+    // The statements are prepared before anything is written, so that a file whose tables are
+    // not the schema's is refused as it was found.
     insertSample = Stmt(raw,
                         "INSERT INTO samples (id, metric, t, value, count, p50, p95, p99) VALUES "
                         "(?, ?, ?, ?, ?, ?, ?, ?)");
@@ -139,7 +141,8 @@ core::Result<void> RunStore::Impl::openForWriting(bool exists) {
                         "INSERT OR REPLACE INTO metrics (run_id, idx, name, unit, help, type, "
                         "scope) VALUES (?, ?, ?, ?, ?, ?, ?)");
     for (const Stmt* s : {&insertSample, &insertTrace, &insertMetric})
-        if (!s->ok()) return sqlError(raw, s->prepareCode());
+        if (!s->ok()) return damagedTables(*s);
+    if (auto marked = markInterrupted(); !marked) return marked.error();
     rc = sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, nullptr);
     readDb.reset(raw);
     if (rc != SQLITE_OK) return sqlError(raw, rc);

@@ -37,14 +37,17 @@ class Stmt {
     Stmt(sqlite3* db, std::string_view sql) {
         rc_ = sqlite3_prepare_v3(db, sql.data(), static_cast<int>(sql.size()),
                                  SQLITE_PREPARE_PERSISTENT, &stmt_, nullptr);
+        if (rc_ != SQLITE_OK) error_ = sqliteMessage(db, rc_);
     }
     ~Stmt() { sqlite3_finalize(stmt_); }
-    Stmt(Stmt&& o) noexcept : stmt_(std::exchange(o.stmt_, nullptr)), rc_(o.rc_) {}
+    Stmt(Stmt&& o) noexcept
+        : stmt_(std::exchange(o.stmt_, nullptr)), rc_(o.rc_), error_(std::move(o.error_)) {}
     Stmt& operator=(Stmt&& o) noexcept {
         if (this != &o) {
             sqlite3_finalize(stmt_);
             stmt_ = std::exchange(o.stmt_, nullptr);
             rc_ = o.rc_;
+            error_ = std::move(o.error_);
         }
         return *this;
     }
@@ -53,6 +56,8 @@ class Stmt {
 
     bool ok() const { return stmt_ != nullptr && rc_ == SQLITE_OK; }
     int prepareCode() const { return rc_; }
+    /// SQLite's message when the statement could not be prepared.
+    const std::string& prepareError() const { return error_; }
 
     void bind(int i, std::int64_t v) { sqlite3_bind_int64(stmt_, i, v); }
     void bind(int i, double v) {
@@ -88,6 +93,7 @@ class Stmt {
   private:
     sqlite3_stmt* stmt_ = nullptr;
     int rc_ = SQLITE_MISUSE;
+    std::string error_;
 };
 
 }  // namespace dais::store::detail

@@ -130,6 +130,11 @@ struct RunStore::Impl {
             return error("the run store is damaged (" + detail::sqliteMessage(db, rc) + ")");
         return error(detail::sqliteMessage(db, rc));
     }
+    /// A statement of the writer's that the file's tables cannot take: refused as damage.
+    core::Error damagedTables(const Stmt& s) const {
+        return error("the run store is damaged: its tables are not the ones this build writes (" +
+                     s.prepareError() + ")");
+    }
     /// For tasks: records an SQLite failure that aborts the batch.
     core::Error fail(int rc) {
         if (txError.empty()) txError = detail::sqliteMessage(writeDb.get(), rc);

@@ -522,6 +522,21 @@ class TestStoreSchema : public QObject {
         checkRefusalLeavesNothing(path, readOnly, "written by a newer DAIS");
     }
 
+    void storeWithOtherTablesRefusedBeforeWriting() {
+        // A file with the store's application id and schema version whose tables are not the
+        // store's (a column renamed) and which holds a running run of a process that has ended.
+        // Opened to write, it was refused only after that run was marked interrupted, so the
+        // refused file had changed. Its tables are now checked before anything is written.
+        const QString path = freshFolder() + "/runs.sqlite";
+        writeStoreWithARun(path);
+        Raw(path).exec(
+            "UPDATE runs SET status = 'running', pid = 2147483646, pid_start = 1; "
+            "ALTER TABLE samples RENAME COLUMN t TO time");
+        checkRefusalLeavesNothing(path, false,
+                                  "the run store is damaged: its tables are not the ones this "
+                                  "build writes (table samples has no column named t)");
+    }
+
     void refusedDamagedStoreLeavesNoWalShm_data() { refusalModes(); }
     void refusedDamagedStoreLeavesNoWalShm() {
         QFETCH(bool, readOnly);
