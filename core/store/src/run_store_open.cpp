@@ -63,25 +63,15 @@ core::Result<void> RunStore::Impl::markInterrupted() {
            "UPDATE runs SET status = 'interrupted', error = ? WHERE id = ? AND status = "
            "'running'");
     if (!u.ok()) return damagedTables(u);
-    if (auto begun = detail::execSql(writeDb.get(), "BEGIN IMMEDIATE"); !begun)
-        return error(begun.error().message);
-    int rc = SQLITE_DONE;
     for (const auto& [id, why] : dead) {
         u.bind(1, std::string_view(why));
         u.bind(2, id);
-        rc = u.step();
+        const int rc = u.step();
         u.reset();
-        if (rc != SQLITE_DONE) break;
+        if (rc != SQLITE_DONE) return sqlError(writeDb.get(), rc);
         interrupted += static_cast<std::size_t>(sqlite3_changes(writeDb.get()));
     }
-    if (rc == SQLITE_DONE) {
-        if (detail::execSql(writeDb.get(), "COMMIT")) return {};
-        rc = sqlite3_errcode(writeDb.get());
-    }
-    const auto e = sqlError(writeDb.get(), rc);
-    (void)detail::execSql(writeDb.get(), "ROLLBACK");
-    interrupted = 0;
-    return e;
+    return {};
 }
 
 core::Result<void> RunStore::Impl::openForReading(const FileState& state) {
@@ -129,20 +119,34 @@ core::Result<void> RunStore::Impl::openForWriting(bool exists) {
     writeDb.reset(raw);
     if (rc != SQLITE_OK) return sqlError(raw, rc);
     sqlite3_busy_timeout(raw, 10'000);
-    if (auto schema = bringSchemaUpToDate(); !schema) return schema;
-    // The statements are prepared before anything is written, so that a file whose tables are
-    // not the schema's is refused as it was found.
-    insertSample = Stmt(raw,
-                        "INSERT INTO samples (id, metric, t, value, count, p50, p95, p99) VALUES "
-                        "(?, ?, ?, ?, ?, ?, ?, ?)");
-    insertTrace =
-        Stmt(raw, "INSERT INTO trace (id, t, node, category, text) VALUES (?, ?, ?, ?, ?)");
-    insertMetric = Stmt(raw,
-                        "INSERT OR REPLACE INTO metrics (run_id, idx, name, unit, help, type, "
-                        "scope) VALUES (?, ?, ?, ?, ?, ?, ?)");
-    for (const Stmt* s : {&insertSample, &insertTrace, &insertMetric})
-        if (!s->ok()) return damagedTables(*s);
-    if (auto marked = markInterrupted(); !marked) return marked.error();
+    if (auto logged = useWriteAheadLog(); !logged) return logged;
+    // Everything opening writes (the schema's missing steps, the runs of ended processes marked
+    // interrupted) is one transaction, and the writer's statements are prepared inside it before
+    // it commits: a file refused on the way is left as it was found.
+    if (auto begun = detail::execSql(raw, "BEGIN IMMEDIATE"); !begun)
+        return error(begun.error().message);
+    auto prepared = [&]() -> core::Result<void> {
+        if (auto schema = upgradeSchema(); !schema) return schema;
+        insertSample = Stmt(raw,
+                            "INSERT INTO samples (id, metric, t, value, count, p50, p95, p99) "
+                            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+        insertTrace =
+            Stmt(raw, "INSERT INTO trace (id, t, node, category, text) VALUES (?, ?, ?, ?, ?)");
+        insertMetric = Stmt(raw,
+                            "INSERT OR REPLACE INTO metrics (run_id, idx, name, unit, help, "
+                            "type, scope) VALUES (?, ?, ?, ?, ?, ?, ?)");
+        for (const Stmt* s : {&insertSample, &insertTrace, &insertMetric})
+            if (!s->ok()) return damagedTables(*s);
+        if (auto marked = markInterrupted(); !marked) return marked;
+        if (auto committed = detail::execSql(raw, "COMMIT"); !committed)
+            return sqlError(raw, sqlite3_errcode(raw));
+        return {};
+    }();
+    if (!prepared) {
+        if (sqlite3_get_autocommit(raw) == 0) (void)detail::execSql(raw, "ROLLBACK");
+        interrupted = 0;
+        return prepared;
+    }
     rc = sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, nullptr);
     readDb.reset(raw);
     if (rc != SQLITE_OK) return sqlError(raw, rc);
@@ -150,7 +154,7 @@ core::Result<void> RunStore::Impl::openForWriting(bool exists) {
     return {};
 }
 
-core::Result<void> RunStore::Impl::bringSchemaUpToDate() {
+core::Result<void> RunStore::Impl::useWriteAheadLog() {
     sqlite3* db = writeDb.get();
     {
         Stmt mode(db, "PRAGMA journal_mode = WAL");
@@ -162,13 +166,18 @@ core::Result<void> RunStore::Impl::bringSchemaUpToDate() {
     }
     if (auto synced = detail::execSql(db, "PRAGMA synchronous = NORMAL"); !synced)
         return error(synced.error().message);
+    return {};
+}
+
+core::Result<void> RunStore::Impl::upgradeSchema() {
+    sqlite3* db = writeDb.get();
     int version = 0;
     if (const int rc = detail::userVersion(db, version); rc != SQLITE_OK) return sqlError(db, rc);
     if (version > currentSchemaVersion())  // another process got there first
         return error("written by a newer DAIS: schema " + std::to_string(version) +
                      ", this build reads up to " + std::to_string(currentSchemaVersion()));
     for (int v = version + 1; v <= currentSchemaVersion(); ++v)
-        if (auto applied = detail::applyStep(db, v); !applied)
+        if (auto applied = detail::applyStepInTransaction(db, v); !applied)
             return error("cannot upgrade the store to schema " + std::to_string(v) + " (" +
                          applied.error().message + ")");
     return {};

@@ -150,16 +150,18 @@ int userVersion(sqlite3* db, int& version) {
     return SQLITE_OK;
 }
 
+core::Result<void> applyStepInTransaction(sqlite3* db, int version) {
+    int now = 0;
+    if (const int rc = userVersion(db, now); rc != SQLITE_OK)
+        return core::Error{sqliteMessage(db, rc)};
+    if (now >= version) return {};
+    if (auto applied = execSql(db, schemaStep(version)); !applied) return applied;
+    return execSql(db, "PRAGMA user_version = " + std::to_string(version));
+}
+
 core::Result<void> applyStep(sqlite3* db, int version) {
     if (auto begun = execSql(db, "BEGIN IMMEDIATE"); !begun) return begun;
-    int now = 0;
-    core::Result<void> applied;
-    if (const int rc = userVersion(db, now); rc != SQLITE_OK)
-        applied = core::Error{sqliteMessage(db, rc)};
-    else if (now < version)
-        applied = execSql(db, schemaStep(version));
-    if (applied && now < version)
-        applied = execSql(db, "PRAGMA user_version = " + std::to_string(version));
+    core::Result<void> applied = applyStepInTransaction(db, version);
     if (applied) applied = execSql(db, "COMMIT");
     if (!applied) (void)execSql(db, "ROLLBACK");
     return applied;

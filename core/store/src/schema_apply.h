@@ -17,5 +17,7 @@ int userVersion(sqlite3* db, int& version);
 /// Applies step `version` in its own transaction, unless the file already has it (another
 /// process may have migrated it meanwhile). Rolls back on failure.
 core::Result<void> applyStep(sqlite3* db, int version);
+/// Applies step `version` inside the caller's transaction, unless the file already has it.
+core::Result<void> applyStepInTransaction(sqlite3* db, int version);
 
 }  // namespace dais::store::detail

@@ -171,9 +171,12 @@ struct RunStore::Impl {
     /// Read-write: the writer's connection with the schema up to date and the runs of dead
     /// processes marked interrupted, its statements, and the reader's connection.
     core::Result<void> openForWriting(bool exists);
-    /// Write-ahead logging, and the missing schema steps applied.
-    core::Result<void> bringSchemaUpToDate();
-    /// Marks interrupted the running runs of this host whose process has ended.
+    /// Write-ahead logging, with the syncs it needs.
+    core::Result<void> useWriteAheadLog();
+    /// The missing schema steps applied, inside the caller's transaction.
+    core::Result<void> upgradeSchema();
+    /// Marks interrupted the running runs of this host whose process has ended, inside the
+    /// caller's transaction.
     core::Result<void> markInterrupted();
 
     // --- reading -----------------------------------------------------------------------------

@@ -537,6 +537,21 @@ class TestStoreSchema : public QObject {
                                   "build writes (table samples has no column named t)");
     }
 
+    void olderStoreRefusedAfterUpgradeIsLeftAsFound() {
+        // An older store that cannot be written once upgraded (here its samples table lacks a
+        // column the writer needs): the upgrade steps were committed one by one before the
+        // refusal, so the refused file had changed. Upgrading, checking and marking runs are
+        // now one transaction, rolled back on a refusal.
+        const QString path = freshFolder() + "/runs.sqlite";
+        QVERIFY(store::createStoreAtVersion(path.toStdString(), 1).ok());
+        fillAtVersion(path, 1);
+        Raw(path).exec("ALTER TABLE samples RENAME COLUMN t TO time");
+        checkRefusalLeavesNothing(path, false,
+                                  "the run store is damaged: its tables are not the ones this "
+                                  "build writes (table samples has no column named t)");
+        QCOMPARE(Raw(path).number("PRAGMA user_version"), qint64(1));
+    }
+
     void refusedDamagedStoreLeavesNoWalShm_data() { refusalModes(); }
     void refusedDamagedStoreLeavesNoWalShm() {
         QFETCH(bool, readOnly);
