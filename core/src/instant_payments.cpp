@@ -78,6 +78,24 @@ Result<void> InstantPayments::fits(AccountId account, Amount amount,
                    reason);
 }
 
+void InstantPayments::attachMetrics(sim::Metrics& metrics) {
+    metrics_ = &metrics;
+    unitsPerToken_ = 1;
+    for (int i = 0; i < std::clamp(token_.decimals, 0, 18); ++i)
+        unitsPerToken_ *= 10;
+    supplyMetric_ = metrics.define({"payments.supply", token_.symbol,
+                                    "Money in circulation: minted less burned, in whole tokens.",
+                                    sim::MetricType::Gauge, sim::MetricScope::Global});
+    transfersMetric_ =
+        metrics.define({"payments.transfers", "transfers", "Transfers between accounts.",
+                        sim::MetricType::Counter, sim::MetricScope::Global});
+    volumeMetric_ = metrics.define({"payments.volume", token_.symbol,
+                                    "Money paid by transfers and released holds, in whole tokens.",
+                                    sim::MetricType::Counter, sim::MetricScope::Global});
+    metrics.set(supplyMetric_,
+                static_cast<double>(totals_.minted - totals_.burned) / unitsPerToken_);
+}
+
 std::uint32_t InstantPayments::intern(std::string_view reason) {
     if (!reasons_.empty() && reason == lastReason_) return lastReasonIndex_;
     auto it = reasonIndex_.find(std::string(reason));
@@ -114,6 +132,25 @@ void InstantPayments::record(MovementKind kind, AccountId from, AccountId to, Am
     m.reason = intern(reason);
     log_.push_back(m);
     ++totals_.movements;
+    if (metrics_ != nullptr) {
+        const double tokens = static_cast<double>(amount) / unitsPerToken_;
+        switch (kind) {
+            case MovementKind::Transfer:
+                metrics_->add(transfersMetric_, 1);
+                metrics_->add(volumeMetric_, tokens);
+                break;
+            case MovementKind::Release:
+                metrics_->add(volumeMetric_, tokens);
+                break;
+            case MovementKind::Mint:
+            case MovementKind::Burn:
+                metrics_->set(supplyMetric_, static_cast<double>(totals_.minted - totals_.burned) /
+                                                 unitsPerToken_);
+                break;
+            default:
+                break;
+        }
+    }
     if (done) done(Settlement{true, m.time, {}});
 }
 

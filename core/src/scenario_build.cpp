@@ -9,6 +9,7 @@
 #include <string>
 #include <unordered_map>
 
+#include "dais/core/services.h"
 #include "dais/core/units.h"
 #include "json_util.h"
 
@@ -396,7 +397,8 @@ class Builder {
                                "); the network's roles are: " + (have.empty() ? "none" : have));
             }
             for (const ServiceUse& u : s.descriptor->uses) {
-                if (!u.required || provided.count(u.service) != 0) continue;
+                if (!u.required || provided.count(u.service) != 0 || providedByCore(u.service))
+                    continue;
                 std::string providers;
                 for (const LayerFactory* f : layers_.layers())
                     for (const std::string& svc : f->descriptor.provides)

@@ -5,7 +5,9 @@
 #include <new>
 #include <optional>
 
+#include "dais/core/instant_payments.h"
 #include "dais/core/json_pointer.h"
+#include "dais/core/payments.h"
 #include "dais/core/services.h"
 
 namespace dais::core {
@@ -184,6 +186,17 @@ Result<std::unique_ptr<ScenarioRun>> ScenarioRun::prepare(const Scenario& scenar
                              "\" declares that it provides the service \"" + svc +
                              "\" but did not offer it"};
     }
+    // Money for the layers that use it, settled at once, unless a layer (a ledger) provides it.
+    bool usesPayments = false;
+    for (const LayerSlot& slot : run->layers_)
+        for (const ServiceUse& use : slot.settings->descriptor->uses)
+            usesPayments = usesPayments || use.service == Payments::kId;
+    if (usesPayments && run->services_->find(Payments::kId) == nullptr) {
+        run->payments_ =
+            std::make_unique<InstantPayments>(Token{}, run->network_->nodeCount(), run->sim_.get());
+        run->payments_->attachMetrics(run->sim_->metrics());
+        run->services_->provide<Payments>(run->payments_.get(), "core");
+    }
     for (LayerSlot& slot : run->layers_) {
         const std::string& id = slot.settings->id;
         const std::size_t portsBefore = run->network_->portCount();
@@ -256,6 +269,10 @@ RunReport ScenarioRun::finish(bool stopped) {
                              [&] { slot.layer->finish(*slot.context); }))
                     break;
         }
+        // Money is conserved, whoever provides it: a run that lost or made some is wrong.
+        if (const Payments* payments = services_->find<Payments>(); payments && !failed())
+            if (auto conserved = payments->checkConservation(); !conserved)
+                failure_ = conserved.error().message;
         network_->finish();
         sim.notifyRunEnd();
     }

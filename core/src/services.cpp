@@ -2,6 +2,10 @@
 
 namespace dais::core {
 
+bool providedByCore(std::string_view id) {
+    return id == "payments";
+}
+
 bool ServiceRegistry::provide(std::string_view id, Service* service,
                               std::string_view providerLayer) {
     if (!service || entries_.find(id) != entries_.end()) return false;

@@ -8,6 +8,10 @@
 #include <vector>
 
 #include "dais/core/instant_payments.h"
+#include "dais/core/layer_registry.h"
+#include "dais/core/scenario.h"
+#include "dais/core/scenario_run.h"
+#include "test_layers.h"
 
 using namespace dais;
 using core::Amount;
@@ -58,6 +62,69 @@ class LeakyPayments final : public Payments {
     Totals totals_;
 };
 
+/// Pays at t = 1 s through whichever payments service the run has: 100 DAIS minted to a
+/// treasury, 10 paid to node 0, 5 of node 0's held and 3 of them released to node 1.
+class PayerLayer final : public core::Layer {
+  public:
+    static core::LayerFactory factory() {
+        core::LayerDescriptor d;
+        d.id = "payer";
+        d.name = "Payer";
+        d.version = "0.1.0";
+        d.summary = "Moves money once; for tests.";
+        d.uses = {{std::string(Payments::kId), true, "it pays"}};
+        return {d, [] { return std::unique_ptr<core::Layer>(new PayerLayer()); }};
+    }
+    void setup(core::LayerContext& ctx) override {
+        payments_ = ctx.services().find<Payments>();
+        DAIS_CHECK(payments_ != nullptr, "no payments");
+        kind_ = ctx.simulation().registerKind<&PayerLayer::onPay>("payer.pay", *this);
+        ctx.simulation().scheduleIn(sim::kSecond, 0, kind_);
+    }
+
+  private:
+    void onPay(sim::Simulation&, const sim::Event&) {
+        const auto treasury = payments_->systemAccount("treasury");
+        DAIS_CHECK(payments_->mint(treasury, 100 * kToken, "endowment").ok(), "mint");
+        DAIS_CHECK(
+            payments_->transfer(treasury, payments_->nodeAccount(0), 10 * kToken, "wage").ok(),
+            "transfer");
+        auto h = payments_->hold(payments_->nodeAccount(0), 5 * kToken, "job");
+        DAIS_CHECK(h.ok(), "hold");
+        DAIS_CHECK(payments_->release(*h, payments_->nodeAccount(1), 3 * kToken, "job done").ok(),
+                   "release");
+    }
+    Payments* payments_ = nullptr;
+    sim::KindId kind_ = 0;
+};
+
+/// Provides a payments service whose books do not balance.
+class LeakyBankLayer final : public core::Layer {
+  public:
+    static core::LayerFactory factory() {
+        core::LayerDescriptor d;
+        d.id = "leakybank";
+        d.name = "Leaky bank";
+        d.version = "0.1.0";
+        d.summary = "Payments whose totals do not add up; for tests.";
+        d.provides = {std::string(Payments::kId)};
+        return {d, [] { return std::unique_ptr<core::Layer>(new LeakyBankLayer()); }};
+    }
+    void provideServices(core::ServiceRegistry& s) override {
+        s.provide<Payments>(&bank_, "leakybank");
+    }
+    void setup(core::LayerContext&) override {}
+
+  private:
+    static Payments::Totals books() {
+        Payments::Totals t;
+        t.minted = 3 * kToken;
+        t.balances = 2 * kToken;
+        return t;
+    }
+    LeakyPayments bank_{books()};
+};
+
 QString errorOf(const core::Result<void>& r) {
     return r ? QString() : QString::fromStdString(r.error().message);
 }
@@ -66,6 +133,33 @@ QString errorOf(const core::Result<void>& r) {
 
 class TestPayments : public QObject {
     Q_OBJECT
+
+  private:
+    std::unique_ptr<core::LayerRegistry> registry_ = [] {
+        auto r = std::make_unique<core::LayerRegistry>();
+        (void)r->add(PayerLayer::factory());
+        (void)r->add(LeakyBankLayer::factory());
+        return r;
+    }();
+
+    core::RunReport runOf(const std::string& layers) {
+        auto s = core::loadScenarioText(testing::scenarioWithLayers(layers), "pay.dais.json", {},
+                                        registry_.get());
+        if (!s) qFatal("%s", s.error().message.c_str());
+        auto run = core::ScenarioRun::prepare(*s);
+        if (!run) qFatal("%s", run.error().message.c_str());
+        return (*run)->run();
+    }
+    static int metricIndex(const core::RunReport& r, std::string_view name) {
+        for (std::size_t i = 0; i < r.metrics.size(); ++i)
+            if (r.metrics[i].name == name) return static_cast<int>(i);
+        return -1;
+    }
+    static double metric(const core::RunReport& r, std::string_view name) {
+        const int i = metricIndex(r, name);
+        if (i < 0) qFatal("no metric %s", std::string(name).c_str());
+        return r.metrics[static_cast<std::size_t>(i)].value;
+    }
 
   private slots:
     void amountsAsText() {
@@ -310,6 +404,26 @@ class TestPayments : public QObject {
         QCOMPARE(t.minted, minted);
         QCOMPARE(t.burned, burned);
         QCOMPARE(t.escrowed, escrowed);
+    }
+
+    void aRunWithoutALedgerHasMoney() {
+        // The payer requires "payments" and no layer provides it: core's instant payments do, the
+        // scenario validates, and the run's metrics count what moved.
+        const auto r = runOf(R"({"payer": {}})");
+        QVERIFY2(r.error.empty(), r.error.c_str());
+        QCOMPARE(r.status, core::RunStatus::Completed);
+        QCOMPARE(metric(r, "payments.supply"), 100.0);
+        QCOMPARE(metric(r, "payments.transfers"), 1.0);
+        QCOMPARE(metric(r, "payments.volume"), 13.0);  // 10 transferred, 3 released
+    }
+
+    void aRunWhoseMoneyIsNotConservedFails() {
+        const auto r = runOf(R"({"payer": {}, "leakybank": {}})");
+        QCOMPARE(r.status, core::RunStatus::Failed);
+        QCOMPARE(QString::fromStdString(r.error),
+                 QString("payments: money was not conserved: 3 DAIS minted less 0 DAIS burned is "
+                         "3 DAIS, but the balances (2 DAIS) and escrow (0 DAIS) come to 2 DAIS"));
+        QVERIFY(metricIndex(r, "payments.supply") < 0);  // core's payments were not made
     }
 
     void conservationCheckNamesBothSides() {

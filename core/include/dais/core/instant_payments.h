@@ -51,6 +51,11 @@ class InstantPayments final : public Payments {
     /// Movements no longer kept (the oldest, dropped to bound memory).
     std::uint64_t droppedMovements() const { return dropped_; }
 
+    /// Defines payments.supply (whole tokens in circulation), payments.transfers and
+    /// payments.volume (whole tokens paid by transfers and releases) in `metrics`, and keeps them
+    /// current with every movement.
+    void attachMetrics(sim::Metrics& metrics);
+
   private:
     struct Hold {
         AccountId from = 0;
@@ -84,6 +89,9 @@ class InstantPayments final : public Payments {
     std::string lastReason_;  // the most recent reason and its index: repeats skip the hash
     std::uint32_t lastReasonIndex_ = 0;
     Totals totals_;
+    sim::Metrics* metrics_ = nullptr;
+    sim::MetricId supplyMetric_ = 0, transfersMetric_ = 0, volumeMetric_ = 0;
+    double unitsPerToken_ = 1;
 };
 
 }  // namespace dais::core

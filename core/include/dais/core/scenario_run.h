@@ -21,6 +21,8 @@
 
 namespace dais::core {
 
+class InstantPayments;
+
 /// Choices made at run time that override the scenario's "run" section.
 struct RunOptions {
     std::optional<std::uint64_t> seed;
@@ -153,6 +155,7 @@ class ScenarioRun final : public RunSession {
     std::unique_ptr<sim::Simulation> sim_;
     std::unique_ptr<sim::Network> network_;
     std::unique_ptr<ServiceRegistry> services_;
+    std::unique_ptr<InstantPayments> payments_;  // when a layer uses payments and none provides
     std::vector<LayerSlot> layers_;
     std::string failure_;
     std::string failurePointer_;  // what in the scenario the failure points at, if it says

@@ -87,6 +87,10 @@ class SecureAggregator : public Service {
     virtual void aggregate(Round round, std::function<void(const Result&)> done) = 0;
 };
 
+/// Whether core provides `id` itself when no layer of a run does: "payments" (InstantPayments,
+/// settled at once), so a layer may require it without naming a provider.
+bool providedByCore(std::string_view id);
+
 /// The services of one run: which layer provides each.
 class ServiceRegistry {
   public:
