@@ -15,5 +15,7 @@ int benchRunner(const std::vector<std::string>& args);
 int benchStore(const std::vector<std::string>& args);
 /// `dais bench fl [options]`: a federated round through the layer against a plain training loop.
 int benchFl(const std::vector<std::string>& args);
+/// `dais bench payments [options]`: transfers through the payments service against a plain loop.
+int benchPayments(const std::vector<std::string>& args);
 
 }  // namespace dais::app

@@ -16,6 +16,7 @@ benchmarks:
   runner   PHOLD through the runner (worker thread, observers) against the bare kernel
   store    the run store's writer against plain SQLite, while a simulation runs
   fl       a federated-learning round through the layer against a plain training loop
+  payments transfers through the payments service against a plain loop
 
 `dais bench BENCHMARK --help` lists each one's options.
 )";
@@ -33,7 +34,9 @@ int commandBench(Args& args) {
     if (which == "runner") return benchRunner(rest);
     if (which == "store") return benchStore(rest);
     if (which == "fl") return benchFl(rest);
-    printError("bench: unknown benchmark \"" + which + "\" (available: phold, runner, store, fl)");
+    if (which == "payments") return benchPayments(rest);
+    printError("bench: unknown benchmark \"" + which +
+               "\" (available: phold, runner, store, fl, payments)");
     return kExitUsage;
 }
 
