@@ -2,10 +2,18 @@
 // The benchmarks of `dais bench`, one file each; `dais bench` (cmd_bench.cpp) picks one by name.
 // Each takes the words after its name and returns an exit code.
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
 namespace dais::app {
+
+class Args;
+
+/// Reads `--NAME N` when it is the next option: 0 if it is not, 1 when N went into `into`, 2
+/// after printing why N is not a whole number from lo to hi (a usage error).
+int takeWholeNumber(Args& args, const char* name, std::uint64_t& into, std::uint64_t lo,
+                    std::uint64_t hi);
 
 /// `dais bench phold [options]`; args are the words after "phold". Returns the exit code.
 int benchPhold(const std::vector<std::string>& args);

@@ -93,20 +93,7 @@ int benchPayments(const std::vector<std::string>& words) {
     bool json = false;
     while (!args.done()) {
         auto number = [&](const char* name, std::uint64_t& into, std::uint64_t lo,
-                          std::uint64_t hi) {
-            auto given = args.option(name);
-            if (!given) return 0;
-            if (!*given) return printError(given->error().message), 2;
-            const std::string& value = **given;
-            const auto n = parseUnsigned(value);
-            if (!n || *n < lo || *n > hi)
-                return printError(std::string("--") + name + ": expected a whole number from " +
-                                  groupDigits(lo) + " to " + groupDigits(hi) + ", got \"" + value +
-                                  "\""),
-                       2;
-            into = *n;
-            return 1;
-        };
+                          std::uint64_t hi) { return takeWholeNumber(args, name, into, lo, hi); };
         if (args.flag("help")) return std::fputs(kBenchPaymentsHelp, stdout), kExitOk;
         int r;
         if ((r = number("transfers", transfers, 1000, 1'000'000'000)) ||

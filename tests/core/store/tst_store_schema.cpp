@@ -475,9 +475,8 @@ class TestStoreSchema : public QObject {
             auto s = RunStore::open(path.toStdString(), {.createDirectories = true});
             if (!s) error = QString::fromStdString(s.error().message);
         });
-        QCOMPARE(error, path + ": cannot create the run store: cannot create the folder " +
-                            parent + "/missing (" +
-                            QString::fromLocal8Bit(std::strerror(EACCES)) + ")");
+        QCOMPARE(error, path + ": cannot create the run store: cannot create the folder " + parent +
+                            "/missing (" + QString::fromLocal8Bit(std::strerror(EACCES)) + ")");
         QVERIFY(!QFileInfo::exists(parent + "/missing"));
     }
 
