@@ -660,6 +660,18 @@ void Network::setNodeUp(NodeIndex i, bool up) {
     up_[i] = up ? 1 : 0;
     if (!isLeaf(i)) invalidateRoutes();  // a leaf is never on anyone else's path
     if (activity_) activity_->onNodeUp(sim_.now(), i, up);
+    for (FaultListener* l : faultListeners_)
+        l->onNodeUp(i, up);
+}
+
+void Network::addFaultListener(FaultListener* listener) {
+    if (listener && std::find(faultListeners_.begin(), faultListeners_.end(), listener) ==
+                        faultListeners_.end())
+        faultListeners_.push_back(listener);
+}
+
+void Network::removeFaultListener(FaultListener* listener) {
+    std::erase(faultListeners_, listener);
 }
 
 void Network::setGroupUp(GroupIndex g, bool up) {
@@ -674,6 +686,8 @@ void Network::setRegionsUp(std::span<const RegionIndex> regions, bool up) {
         if (r < in.size()) in[r] = true;
     for (NodeIndex i = 0; i < nodeCount(); ++i)
         if (region_[i] != kNone && in[region_[i]]) setNodeUp(i, up);
+    for (FaultListener* l : faultListeners_)
+        l->onRegionsUp(regions, up);
 }
 
 void Network::changeLink(LinkIndex l, std::uint16_t down) {
@@ -687,8 +701,11 @@ void Network::changeLink(LinkIndex l, std::uint16_t down) {
 void Network::setLinkUp(LinkIndex l, bool up) {
     if (l >= linkCount()) return;
     const std::uint16_t d = links_[l].down;
+    if (((d & kManualDown) == 0) == up) return;
     changeLink(l, up ? static_cast<std::uint16_t>(d & ~kManualDown)
                      : static_cast<std::uint16_t>(d | kManualDown));
+    for (FaultListener* listener : faultListeners_)
+        listener->onLinkUp(l, up);
 }
 
 std::size_t Network::partition(std::span<const RegionIndex> regions, bool cut) {
@@ -713,6 +730,8 @@ std::size_t Network::partition(std::span<const RegionIndex> regions, bool cut) {
         ++changed;
         changeLink(l, static_cast<std::uint16_t>(cut ? k.down + 1 : k.down - 1));
     }
+    for (FaultListener* l : faultListeners_)
+        l->onPartition(set, cut);
     return changed;
 }
 

@@ -776,6 +776,115 @@ class TestNetwork : public QObject {
         QCOMPARE(sink.lost[0].now, 1510 * ms + 1 * us);
     }
 
+    // Fault listeners hear every fault at the simulated time it strikes, in the order they were
+    // added, only when a node's or a link's state changes; a listener may apply faults itself,
+    // and a removed one hears nothing more.
+    void faultListenersHearEveryFault() {
+        struct Log final : FaultListener {
+            Simulation* sim = nullptr;
+            Network* net = nullptr;
+            std::string name;
+            std::vector<std::string>* lines = nullptr;
+            bool crashDWithC = false;
+            void add(const std::string& what) {
+                lines->push_back(name + " " + std::to_string(sim->now() / ms) + "ms " + what);
+            }
+            void onNodeUp(NodeIndex node, bool up) override {
+                add(net->nodeName(node) + (up ? " up" : " down"));
+                if (crashDWithC && node == net->findNode("C") && !up)
+                    net->setNodeUp(net->findNode("D"), false);
+            }
+            void onLinkUp(LinkIndex l, bool up) override {
+                add("link " + net->nodeName(net->link(l).a) + "-" + net->nodeName(net->link(l).b) +
+                    (up ? " up" : " down"));
+            }
+            void onRegionsUp(std::span<const RegionIndex> regions, bool up) override {
+                std::string ids;
+                for (RegionIndex r : regions)
+                    ids += net->regions()[r].id;
+                add("regions " + ids + (up ? " up" : " down"));
+            }
+            void onPartition(std::span<const RegionIndex> regions, bool cut) override {
+                std::string ids;
+                for (RegionIndex r : regions)
+                    ids += net->regions()[r].id;
+                add("partition " + ids + (cut ? " cut" : " healed"));
+            }
+        };
+        Simulation sim({1, QueueKind::Heap});
+        NetworkSpec s;
+        s.regions = {region("r1", 0, 0, 1), region("r2", 10, 0, 1)};
+        s.nodes = {node("A", "r1"), node("B", "r1"), node("C", "r2"), node("D", "r2")};
+        s.links = {link("A", "B", props(10 * ms)), link("B", "C", props(10 * ms)),
+                   link("C", "D", props(10 * ms))};
+        auto fault = [](FaultSpec::Kind kind, SimTime at, SimTime duration,
+                        std::vector<std::string> targets) {
+            FaultSpec f;
+            f.kind = kind;
+            f.at = at;
+            if (duration > 0) f.duration = duration;
+            f.targets = std::move(targets);
+            return f;
+        };
+        s.faults = {fault(FaultSpec::Kind::Crash, 100 * ms, 100 * ms, {"B"}),
+                    fault(FaultSpec::Kind::LinkDown, 300 * ms, 100 * ms, {"B", "A"}),
+                    fault(FaultSpec::Kind::Partition, 500 * ms, 100 * ms, {"r1"}),
+                    fault(FaultSpec::Kind::RegionOutage, 700 * ms, 100 * ms, {"r2"}),
+                    // C is down already: no report
+                    fault(FaultSpec::Kind::Crash, 750 * ms, 0, {"C"})};
+        auto net = buildOk(sim, s);
+        QVERIFY(net);
+        std::vector<std::string> lines;
+        Log first, second, removed;
+        for (auto [log, name] : {std::pair{&first, "1"}, {&second, "2"}, {&removed, "x"}}) {
+            log->sim = &sim;
+            log->net = net.get();
+            log->name = name;
+            log->lines = &lines;
+            net->addFaultListener(log);
+        }
+        net->addFaultListener(&first);  // a second add changes nothing
+        net->removeFaultListener(&removed);
+        sim.run();
+        const std::vector<std::string> want = {"1 100ms B down",
+                                               "2 100ms B down",
+                                               "1 200ms B up",
+                                               "2 200ms B up",
+                                               "1 300ms link A-B down",
+                                               "2 300ms link A-B down",
+                                               "1 400ms link A-B up",
+                                               "2 400ms link A-B up",
+                                               "1 500ms partition r1 cut",
+                                               "2 500ms partition r1 cut",
+                                               "1 600ms partition r1 healed",
+                                               "2 600ms partition r1 healed",
+                                               "1 700ms C down",
+                                               "2 700ms C down",
+                                               "1 700ms D down",
+                                               "2 700ms D down",
+                                               "1 700ms regions r2 down",
+                                               "2 700ms regions r2 down",
+                                               "1 800ms C up",
+                                               "2 800ms C up",
+                                               "1 800ms D up",
+                                               "2 800ms D up",
+                                               "1 800ms regions r2 up",
+                                               "2 800ms regions r2 up"};
+        if (lines != want) {
+            for (const std::string& l : lines)
+                qWarning("%s", l.c_str());
+        }
+        QCOMPARE(lines, want);
+
+        // A listener that crashes D when C crashes: D's crash is heard too, inside C's.
+        lines.clear();
+        first.crashDWithC = true;
+        net->removeFaultListener(&second);
+        net->setNodeUp(net->findNode("C"), false);
+        QCOMPARE(lines, (std::vector<std::string>{"1 800ms C down", "1 800ms D down"}));
+        QVERIFY(!net->nodeUp(net->findNode("D")));
+    }
+
     void groupCrashDoesNotInvalidateRoutes_data() { addQueueColumn(); }
     void groupCrashDoesNotInvalidateRoutes() {
         QFETCH(QueueKind, queue);

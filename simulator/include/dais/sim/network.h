@@ -138,6 +138,29 @@ class ActivitySink {
     virtual void onActivity(SimTime time, NodeIndex node, NodeActivity activity) = 0;
 };
 
+/// What a layer hears of the faults that strike the network, at the simulated time they happen
+/// (Simulation::now()), whatever applied them: a scheduled fault of the scenario, a fault's end
+/// after its duration, or a layer's own call to setNodeUp. A node or a link is reported only when
+/// its state changes: crashing a node that is down says nothing. A region outage reports every
+/// node that goes down, then the regions; a partition reports once, after its links are cut or
+/// restored (a heal of no partition says nothing). Listeners are called
+/// in the order they were added, after the network's own state has changed, so a listener sees
+/// the network as it is after the fault and may send messages, schedule events or apply other
+/// faults; it must not add or remove listeners from inside a call.
+class FaultListener {
+  public:
+    virtual ~FaultListener() = default;
+    /// A node crashed (up = false) or recovered (up = true).
+    virtual void onNodeUp(NodeIndex /*node*/, bool /*up*/) {}
+    /// A link failed or was repaired (setLinkUp; links a partition cuts are reported as the
+    /// partition).
+    virtual void onLinkUp(LinkIndex /*link*/, bool /*up*/) {}
+    /// The regions went dark (up = false: every node in them crashed) or came back.
+    virtual void onRegionsUp(std::span<const RegionIndex> /*regions*/, bool /*up*/) {}
+    /// The regions were cut off from all other nodes (cut = true) or the cut healed.
+    virtual void onPartition(std::span<const RegionIndex> /*regions*/, bool /*cut*/) {}
+};
+
 /// The network model over a Simulation (which must outlive it). Nodes are indexed 0..n-1:
 /// first the explicit nodes in spec order, then gateways made by "regions" topologies, then
 /// each group's members in consecutive ranges. Messages are store-and-forward: one kernel
@@ -265,6 +288,11 @@ class Network {
     /// heals a partition of the same set of regions (a no-op if there is none). Returns the
     /// number of links the partition cuts (0 for a heal without a partition).
     std::size_t partition(std::span<const RegionIndex> regions, bool cut);
+
+    /// Adds a listener to the faults (see FaultListener); it must stay valid while added or
+    /// until the network is destroyed. Adding one twice adds it once.
+    void addFaultListener(FaultListener* listener);
+    void removeFaultListener(FaultListener* listener);
 
     // --- activity, for display ---------------------------------------------------------------
     /// Sends hops, node state changes and activities to `sink` (nullptr: to nobody).
@@ -442,6 +470,7 @@ class Network {
 
     Simulation& sim_;
     ActivitySink* activity_ = nullptr;
+    std::vector<FaultListener*> faultListeners_;
     // nodes (structure of arrays: about 25 bytes per node plus adjacency)
     std::vector<double> x_, y_;
     std::vector<RegionIndex> region_;
