@@ -3,7 +3,9 @@
 // running them through a registry that holds the layer.
 #include <QtTest>
 
+#include <span>
 #include <string>
+#include <vector>
 
 #include "dais/core/layer_registry.h"
 #include "dais/core/scenario.h"
@@ -54,6 +56,32 @@ inline QString errorOfPrepare(const std::string& text, const dais::core::LayerRe
     auto r = dais::core::ScenarioRun::prepare(*s);
     return r ? QString("(prepared)") : QString::fromStdString(r.error().message);
 }
+
+/// Keeps the federated layer's trace lines, and the rounds seen in metric samples.
+struct TraceLines final : dais::sim::Observer {
+    void onTrace(const dais::sim::TraceRecord& r) override {
+        if (r.category == "federated") text.emplace_back(r.text);
+    }
+    void onSample(dais::sim::SimTime, std::span<const dais::sim::MetricValue> values) override {
+        for (const dais::sim::MetricValue& v : values)
+            if (v.info->name == "federated.round" &&
+                (sampledRounds.empty() || sampledRounds.back() != v.value))
+                sampledRounds.push_back(v.value);
+    }
+    std::vector<double> sampledRounds;
+    bool has(const std::string& part) const {
+        for (const std::string& t : text)
+            if (t.find(part) != std::string::npos) return true;
+        return false;
+    }
+    std::string all() const {
+        std::string out;
+        for (const std::string& t : text)
+            out += t + "\n";
+        return out;
+    }
+    std::vector<std::string> text;
+};
 
 /// A metric's final value (a distribution's mean); a missing metric ends the test.
 inline double metric(const dais::core::RunReport& r, const char* name) {

@@ -92,31 +92,7 @@ class ToySecureAggregation final : public core::Layer, public core::SecureAggreg
     std::vector<Pending> pending_;
 };
 
-/// Keeps the federated layer's trace lines, and the rounds seen in metric samples.
-struct Lines final : sim::Observer {
-    void onTrace(const sim::TraceRecord& r) override {
-        if (r.category == "federated") text.emplace_back(r.text);
-    }
-    void onSample(sim::SimTime, std::span<const sim::MetricValue> values) override {
-        for (const sim::MetricValue& v : values)
-            if (v.info->name == "federated.round" &&
-                (sampledRounds.empty() || sampledRounds.back() != v.value))
-                sampledRounds.push_back(v.value);
-    }
-    std::vector<double> sampledRounds;
-    bool has(const std::string& part) const {
-        for (const std::string& t : text)
-            if (t.find(part) != std::string::npos) return true;
-        return false;
-    }
-    std::string all() const {
-        std::string out;
-        for (const std::string& t : text)
-            out += t + "\n";
-        return out;
-    }
-    std::vector<std::string> text;
-};
+using fltest::TraceLines;
 
 /// Two regions, each with an edge aggregator and ten clients behind its gateway, and the
 /// server in a third; the gateways are 20 ms apart.
@@ -197,7 +173,7 @@ class TestFlFederation : public QObject {
         const std::string latency = "\"latency\": \"20ms\"";
         text.replace(text.find(latency), latency.size(),
                      "\"latency\": {\"dist\": \"lognormal\", \"median\": \"20ms\", \"sigma\": 1}");
-        Lines lines;
+        TraceLines lines;
         const core::RunReport r = run(text, &lines);
         QCOMPARE(r.status, core::RunStatus::Completed);
         QCOMPARE(metric(r, "federated.round"), 60.0);
@@ -240,7 +216,7 @@ class TestFlFederation : public QObject {
     void edgeAggregatorsComputeTheSameAverage() {
         // FedAvg through two edge aggregators: each sends the sample-weighted mean of its ten
         // clients, the server the weighted mean of those, which is the mean over all twenty.
-        Lines lines;
+        TraceLines lines;
         const core::RunReport edge = run(regions(""), &lines);
         const core::RunReport flat = run(regions("\"hierarchy\": \"flat\""));
         QCOMPARE(edge.status, core::RunStatus::Completed);
@@ -297,7 +273,7 @@ class TestFlFederation : public QObject {
         // The server gets only the sum of [n_k (x_k - x), n_k]; the mean update it makes of it is
         // FedAvg's, so the models are equal up to rounding.
         const std::string base = scenario("\"rounds\": 8");
-        Lines lines;
+        TraceLines lines;
         const core::RunReport secure = run(withSecureAggregation(base, ""), &lines);
         const core::RunReport plain = run(base);
         QCOMPARE(secure.status, core::RunStatus::Completed);
@@ -330,7 +306,7 @@ class TestFlFederation : public QObject {
 
     void secureAggregationIsUsedOnlyWhereItFits() {
         // Median looks at each update: the sum cannot serve it.
-        Lines lines;
+        TraceLines lines;
         const core::RunReport r =
             run(withSecureAggregation(scenario("\"rounds\": 2, \"aggregator\": \"median\""), ""),
                 &lines);
@@ -362,7 +338,7 @@ class TestFlFederation : public QObject {
         const std::string file = folder + "/seed1-round4.dflck";
         QVERIFY(std::filesystem::exists(file));
         QVERIFY(std::filesystem::exists(folder + "/seed1-round8.dflck"));
-        Lines lines;
+        TraceLines lines;
         const core::RunReport resumed =
             run(scenario(settings + ", \"resume_from\": \"" + file + "\""), &lines);
         QCOMPARE(resumed.status, core::RunStatus::Completed);
@@ -389,7 +365,7 @@ class TestFlFederation : public QObject {
         const std::string base = "\"checkpoint_every\": 3, \"checkpoint_dir\": \"" + folder + "\"";
         const core::RunReport whole = run(scenario(base + ", \"rounds\": 6"));
         const std::string file = folder + "/seed1-round3.dflck";
-        Lines lines;
+        TraceLines lines;
         const core::RunReport fork =
             run(scenario(base + ", \"learning_rate\": 0.01, \"rounds\": 9, \"resume_from\": \"" +
                          file + "\""),

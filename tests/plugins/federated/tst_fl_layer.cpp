@@ -264,6 +264,78 @@ class TestFlLayer : public QObject {
         QCOMPARE(metric(p, "federated.participants"), 10.0);
     }
 
+    /// The usual scenario with a slow client ("slow", 0.001 GFLOP/s: its training takes about
+    /// half a second where the others take microseconds) and faults added.
+    static std::string withSlowClientAndFaults(const std::string& settings,
+                                               const nlohmann::json& faults) {
+        nlohmann::json doc = nlohmann::json::parse(scenario(settings));
+        doc["network"]["nodes"].push_back(
+            {{"id", "slow"}, {"role", "client"}, {"resources", {{"cpu_gflops", 0.001}}}});
+        doc["network"]["links"] = {
+            {{"from", "slow"}, {"to", "server"}, {"latency", "20ms"}, {"bandwidth", "20Mbps"}}};
+        doc["network"]["faults"] = faults;
+        return doc.dump();
+    }
+
+    // A client that crashes while it trains drops out when it crashes: the round closes then,
+    // not when its training would have ended (nor at a deadline).
+    void crashedClientDropsOutAtOnce() {
+        const std::string settings = R"("rounds": 1, "fraction": 1, "deadline": "10s")";
+        const core::RunReport whole =
+            run(withSlowClientAndFaults(settings, nlohmann::json::array()));
+        QVERIFY2(metric(whole, "federated.round_time") > 0.4,
+                 qPrintable(QString::number(metric(whole, "federated.round_time"))));
+        QCOMPARE(metric(whole, "federated.participants"), 21.0);
+        const core::RunReport crashed = run(withSlowClientAndFaults(
+            settings, {{{"at", "0.1s"}, {"kind", "crash"}, {"targets", {"slow"}}}}));
+        QCOMPARE(crashed.status, core::RunStatus::Completed);
+        QCOMPARE(metric(crashed, "federated.dropouts"), 1.0);
+        QCOMPARE(metric(crashed, "federated.participants"), 20.0);
+        QCOMPARE(metric(crashed, "federated.round_time"), 0.1);
+        QCOMPARE(metric(crashed, "federated.stragglers"), 0.0);
+    }
+
+    // A server that crashes loses the round under way and starts nothing while it is down;
+    // training resumes when it recovers, from the model it had.
+    void serverCrashLosesTheRoundAndWaits() {
+        const std::string text = withSlowClientAndFaults(
+            R"("rounds": 4, "fraction": 0.5)",
+            {{{"at", "0.1s"}, {"kind", "crash"}, {"targets", {"server"}}, {"duration", "2s"}}});
+        fltest::TraceLines trace;
+        const core::RunReport r = fltest::runText(text, registry_, &trace);
+        QCOMPARE(r.status, core::RunStatus::Completed);
+        QCOMPARE(metric(r, "federated.server_crashes"), 1.0);
+        QCOMPARE(metric(r, "federated.round"), 4.0);
+        QCOMPARE(metric(r, "federated.dropouts"), 0.0);  // no client was at fault
+        QVERIFY(metric(r, "federated.participants") > 0);
+        QVERIFY2(trace.has("the server crashed; round 1 is lost") ||
+                     trace.has("the server crashed; round 2 is lost"),
+                 trace.all().c_str());
+        QVERIFY(trace.has("the server recovered; training resumes"));
+        QVERIFY2(dais::sim::toSeconds(r.simulatedTime) > 2.1,
+                 qPrintable(QString::number(dais::sim::toSeconds(r.simulatedTime))));
+        QCOMPARE(run(text).fingerprint, r.fingerprint);
+    }
+
+    // Async: a server that crashes loses its buffer and dispatches nothing while down; a client
+    // that crashes while it trains drops out once, whatever becomes of its messages after.
+    void asyncSurvivesCrashes() {
+        const std::string text = withSlowClientAndFaults(
+            R"("mode": "async", "concurrency": 21, "buffer_size": 3, "rounds": 30)",
+            {{{"at", "0.01s"}, {"kind", "crash"}, {"targets", {"slow"}}},
+             {{"at", "0.2s"}, {"kind", "crash"}, {"targets", {"server"}}, {"duration", "1s"}}});
+        const core::RunReport r = run(text);
+        QCOMPARE(r.status, core::RunStatus::Completed);
+        QCOMPARE(metric(r, "federated.server_crashes"), 1.0);
+        QCOMPARE(metric(r, "federated.round"), 30.0);
+        QVERIFY2(dais::sim::toSeconds(r.simulatedTime) > 1.2,
+                 qPrintable(QString::number(dais::sim::toSeconds(r.simulatedTime))));
+        // "slow" dropped out once when it crashed (its model, lost on the way, adds nothing);
+        // the others dropped out only when their updates reached a server that was down.
+        QVERIFY(metric(r, "federated.dropouts") >= 1);
+        QCOMPARE(run(text).fingerprint, r.fingerprint);
+    }
+
     void churnAndDiurnalAvailability() {
         // Clients on and off in turns of 0.2 s on average while a round takes about half a
         // second (0.01 GFLOP/s): some leave before they upload, and fewer are there to pick.

@@ -25,12 +25,17 @@ void Federation::startAsync() {
     roundStart_ = sim_->now();
     current_ = std::make_shared<const Eigen::VectorXd>(strategy_->parameters());
     busy_.assign(clients_.size(), 0);
+    clientDispatch_.assign(clients_.size(), 0);
     dispatch(cfg_.concurrency);
 }
 
 /// Sends the current model to up to `count` idle clients that are up and available.
 void Federation::dispatch(std::size_t count) {
     if (finished_ || count == 0) return;
+    if (!net_->nodeUp(server_)) {  // a crashed server sends nothing
+        resumeOnRecovery_ = true;
+        return;
+    }
     ++dispatchCount_;
     std::vector<std::size_t> idle;
     for (std::size_t k = 0; k < clients_.size(); ++k)
@@ -49,6 +54,7 @@ void Federation::dispatch(std::size_t count) {
         busy_[k] = 1;
         ++inFlight_;
         const std::uint64_t id = dispatches_.size();
+        clientDispatch_[k] = id;
         dispatches_.push_back(std::move(d));
         sendBytes(server_, clients_[k], modelPort_, id, true, messageBytes_);
     }
@@ -59,18 +65,21 @@ void Federation::dispatch(std::size_t count) {
 void Federation::onAsyncModel(void* self, sim::Network&, const sim::Delivery& d) {
     auto& f = *static_cast<Federation*>(self);
     const Dispatch& x = f.dispatches_[d.payload];
+    if (x.settled) return;
     const SimTime compute = f.computeTime(x.client, x.steps);
     f.net_->setActivity(d.to, sim::NodeActivity::Working);
     f.scheduleTrained(x.client, x.steps, compute, d.payload);
 }
 
 void Federation::onAsyncTrained(sim::Simulation&, const sim::Event& e) {
-    const Dispatch& x = dispatches_[e.data];
+    Dispatch& x = dispatches_[e.data];
+    if (x.settled) return;  // the client crashed while it trained
     net_->setActivity(clients_[x.client], sim::NodeActivity::Idle);
     if (cfg_.availability == Availability::Churn && !available(x.client)) {
         asyncDropped(e.data);  // it went away before it could upload
         return;
     }
+    x.uploaded = true;
     sendBytes(clients_[x.client], server_, updatePort_, e.data, false, messageBytes_);
 }
 
@@ -80,6 +89,8 @@ void Federation::onAsyncLost(void* self, sim::Network&, const sim::Loss& l) {
 
 void Federation::asyncDropped(std::uint64_t id) {
     Dispatch& x = dispatches_[id];
+    if (x.settled) return;  // dropped out when it crashed; its model was then lost on the way
+    x.settled = true;
     sim_->metrics().add(m_.dropouts, 1);
     busy_[x.client] = 0;
     x.model.reset();
@@ -90,6 +101,8 @@ void Federation::asyncDropped(std::uint64_t id) {
 void Federation::onAsyncUpdate(void* self, sim::Network&, const sim::Delivery& d) {
     auto& f = *static_cast<Federation*>(self);
     Dispatch& x = f.dispatches_[d.payload];
+    if (x.settled) return;
+    x.settled = true;
     f.busy_[x.client] = 0;
     --f.inFlight_;
     if (f.finished_) {

@@ -101,10 +101,11 @@ void Federation::saveCheckpoint() const {
     w.text(dp_ ? accountant_.save() : std::string());
     const sim::Metrics& m = sim_->metrics();
     const sim::MetricId ids[] = {
-        m_.round,      m_.accuracy,       m_.loss,         m_.p10,        m_.p50,
-        m_.p90,        m_.participants,   m_.bytesDown,    m_.bytesUp,    m_.bytesServer,
-        m_.stragglers, m_.dropouts,       m_.partial,      m_.roundTime,  m_.updateNorm,
-        m_.epsilon,    m_.roundsToTarget, m_.timeToTarget, m_.lossChange, m_.staleness};
+        m_.round,         m_.accuracy,       m_.loss,         m_.p10,        m_.p50,
+        m_.p90,           m_.participants,   m_.bytesDown,    m_.bytesUp,    m_.bytesServer,
+        m_.stragglers,    m_.dropouts,       m_.partial,      m_.roundTime,  m_.updateNorm,
+        m_.epsilon,       m_.roundsToTarget, m_.timeToTarget, m_.lossChange, m_.staleness,
+        m_.serverCrashes, m_.discarded};
     w.put(static_cast<std::uint32_t>(std::size(ids)));
     for (sim::MetricId id : ids) {
         w.text(m.info(id).name);

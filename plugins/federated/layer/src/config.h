@@ -78,7 +78,7 @@ struct Config {
 struct Metrics {
     sim::MetricId round, accuracy, loss, lossChange, p10, p50, p90, participants, bytesDown,
         bytesUp, bytesServer, stragglers, dropouts, partial, roundTime, updateNorm, staleness,
-        epsilon, roundsToTarget, timeToTarget;
+        epsilon, roundsToTarget, timeToTarget, serverCrashes, discarded;
 };
 
 using Definition = core::LayerDefinition<Config, Metrics>;

@@ -301,7 +301,15 @@ void defineMetrics(Definition& d) {
     d.counter("federated.stragglers", &Metrics::stragglers, "clients",
               "Updates that missed the deadline.");
     d.counter("federated.dropouts", &Metrics::dropouts, "clients",
-              "Clients lost on the way (crashed, unreachable).");
+              "Clients lost on the way: crashed before their update left (counted when they "
+              "crash), or their model or update lost by the network.");
+    d.counter("federated.server_crashes", &Metrics::serverCrashes, "crashes",
+              "Times the server crashed. A round under way is lost (it counts among the rounds, "
+              "with no update); training resumes, from the last global model, when the server "
+              "recovers.");
+    d.counter("federated.updates_discarded", &Metrics::discarded, "updates",
+              "Updates the server had received and lost in a crash: those of the round under way "
+              "(sync), or the buffer not yet applied (async).");
     d.counter("federated.partial", &Metrics::partial, "clients", "Clients that sent partial work.");
     d.distribution("federated.round_time", &Metrics::roundTime, "s", "Simulated time per round.");
     d.distribution("federated.update_norm", &Metrics::updateNorm, "L2",

@@ -84,6 +84,7 @@ void Federation::setup(core::LayerContext& ctx) {
     sim_->metrics().set(m_.loss, e0.loss);
 
     registerHandlers();
+    net_->addFaultListener(this);
     ctx.simulation().trace(server_, "federated",
                            "data " + data_->describe() + "; model " + spec.describe() + ", " +
                                std::to_string(model_->parameterCount()) + " parameters");

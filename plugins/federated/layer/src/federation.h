@@ -9,6 +9,7 @@
 //   rounds.cpp      synchronous rounds: select, send, train, upload, aggregate, evaluate,
 //                   directly or through edge aggregators, optionally by secure aggregation
 //   async.cpp       asynchronous FedBuff-style training
+//   crashes.cpp     what a crash of the server, a client or an edge aggregator does at once
 //   checkpoint.cpp  the federation's state saved between rounds, and resumed from
 //
 // Every random draw comes from a stream named by the run's seed, a node, a purpose and the
@@ -54,6 +55,7 @@ struct Work {
     sim::SimTime computeTime = 0;
     double accuracy = std::numeric_limits<double>::quiet_NaN();  // global model on its test rows
     State state = State::Pending;
+    bool uploaded = false;  // its update has left the client: a crash no longer stops it
 };
 
 /// An edge aggregator of a hierarchical federation: an aggregator node and the clients of its
@@ -66,6 +68,7 @@ struct EdgeAggregator {
     sim::SimTime modelAt = 0;        // when the model reached it
     sim::SimTime deadline = sim::kTimeNever;
     bool forwarded = false;
+    bool settled = false;  // its part of the round is over: its update arrived or was lost
 };
 
 /// FedBuff: a client training on a model version, dispatched asynchronously.
@@ -74,11 +77,11 @@ struct Dispatch {
     std::uint64_t version = 0;  // server steps done when it got the model
     std::shared_ptr<const Eigen::VectorXd> model;
     std::size_t steps = 0;
-    bool trained = false;
-    fl::ClientResult result;
+    bool uploaded = false;  // the update has left the client: a crash no longer stops it
+    bool settled = false;   // the update arrived, or the client dropped out
 };
 
-class Federation final : public core::Layer {
+class Federation final : public core::Layer, private sim::FaultListener {
   public:
     void estimateMemory(core::LayerEstimateContext& ctx) const override;
     void setup(core::LayerContext& ctx) override;
@@ -153,6 +156,18 @@ class Federation final : public core::Layer {
     void asyncDropped(std::uint64_t id);
     void serverStep();
 
+    // --- crashes and recoveries (crashes.cpp)
+    void onNodeUp(sim::NodeIndex node, bool up) override;
+    void serverCrashed();
+    void serverRecovered();
+    void clientCrashed(std::size_t client);
+    /// Edge aggregator `edge` can no longer send its clients' work: the model never reached it,
+    /// its update was lost, or it crashed before forwarding. Its clients still out drop out.
+    void edgeLost(std::size_t edge);
+    /// Client k's number, or kNotClient when the node is not a client.
+    std::size_t clientOf(sim::NodeIndex node) const;
+    static constexpr std::size_t kNotClient = static_cast<std::size_t>(-1);
+
     // --- checkpoints (checkpoint.cpp)
     void saveCheckpoint() const;
     /// Restores the state saved in resume_from; returns when the next round starts.
@@ -204,6 +219,9 @@ class Federation final : public core::Layer {
     std::size_t outstanding_ = 0;        // direct clients and edges still to be heard from
     bool roundOpen_ = false;
     bool targetReached_ = false;
+    /// The server is down and held training back (a lost round, a round or a dispatch it could
+    /// not start): training resumes when it recovers.
+    bool resumeOnRecovery_ = false;
     std::size_t participants_ = 0;    // clients whose work is in the last aggregate
     std::vector<double> accuracies_;  // their accuracy on their own test rows
 
@@ -216,9 +234,10 @@ class Federation final : public core::Layer {
     std::vector<Dispatch> dispatches_;   // by id; finished ones keep only their client
     std::vector<std::uint64_t> buffer_;  // dispatch ids whose updates wait for the next step
     std::vector<char> busy_;             // per client: training now
-    std::uint64_t dispatchCount_ = 0;    // dispatch rounds so far (streams, diurnal draws)
-    std::size_t inFlight_ = 0;           // clients training or uploading now
-    bool finished_ = false;              // rounds reached: later updates are ignored
+    std::vector<std::uint64_t> clientDispatch_;  // per client: its dispatch while busy
+    std::uint64_t dispatchCount_ = 0;            // dispatch rounds so far (streams, diurnal draws)
+    std::size_t inFlight_ = 0;                   // clients training or uploading now
+    bool finished_ = false;                      // rounds reached: later updates are ignored
     std::shared_ptr<const Eigen::VectorXd> current_;  // the model version handed out
 
     sim::PortId modelPort_ = 0, updatePort_ = 0, edgeModelPort_ = 0, edgeUpdatePort_ = 0;

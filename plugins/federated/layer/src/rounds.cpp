@@ -37,6 +37,10 @@ std::uint64_t digest(const Eigen::VectorXd& x) {
 }  // namespace
 
 void Federation::onRoundStart(sim::Simulation&, const sim::Event& e) {
+    if (!net_->nodeUp(server_)) {  // a crashed server starts nothing
+        resumeOnRecovery_ = true;
+        return;
+    }
     if (!async())
         startRound();
     else if (e.data == 0)
@@ -96,6 +100,7 @@ void Federation::startRound() {
         e.pending = 0;
         e.forwarded = false;
         e.deadline = sim::kTimeNever;
+        e.settled = false;
     }
     for (std::size_t i = 0; i < selected_.size(); ++i) {
         const std::size_t k = selected_[i];
@@ -208,6 +213,7 @@ void Federation::onTrained(sim::Simulation&, const sim::Event& e) {
         return;
     }
     const std::uint32_t edge = edgeOf_.empty() ? kNoEdge : edgeOf_[k];
+    work_[slot].uploaded = true;
     sendBytes(clients_[k], edge == kNoEdge ? server_ : edges_[edge].node, updatePort_, e.data,
               false, messageBytes_);
 }
@@ -264,6 +270,7 @@ void Federation::onEdgeModel(void* self, sim::Network&, const sim::Delivery& d) 
     const std::size_t edge = d.payload & 0xffffffffu;
     if (round != f.round_ || !f.roundOpen_) return;
     EdgeAggregator& e = f.edges_[edge];
+    if (e.forwarded) return;  // its clients all dropped out before the model came
     e.modelAt = d.now;
     if (f.deadline_ != sim::kTimeNever) {
         // The edge must be done in time for its own upload. It allows twice as long as the
@@ -312,6 +319,8 @@ void Federation::onEdgeUpdate(void* self, sim::Network&, const sim::Delivery& d)
     const std::uint64_t round = d.payload >> 32;
     const std::size_t edge = d.payload & 0xffffffffu;
     if (round != f.round_ || !f.roundOpen_) return;  // late: counted at the deadline
+    if (f.edges_[edge].settled) return;
+    f.edges_[edge].settled = true;
     for (std::size_t slot : f.edges_[edge].slots)
         if (f.work_[slot].state == Work::State::AtEdge) f.work_[slot].state = Work::State::Received;
     if (--f.outstanding_ == 0) f.closeRound();
@@ -324,17 +333,7 @@ void Federation::onEdgeLost(void* self, sim::Network&, const sim::Loss& l) {
     if (round != f.round_ || !f.roundOpen_) return;
     // The model never reached the edge, or its update never reached the server: its clients'
     // work is lost with it.
-    std::size_t lost = 0;
-    for (std::size_t slot : f.edges_[edge].slots) {
-        Work& w = f.work_[slot];
-        if (w.state == Work::State::Pending || w.state == Work::State::AtEdge) {
-            w.state = Work::State::Lost;
-            ++lost;
-        }
-    }
-    f.edges_[edge].forwarded = true;
-    f.sim_->metrics().add(f.m_.dropouts, static_cast<double>(lost));
-    if (--f.outstanding_ == 0) f.closeRound();
+    f.edgeLost(edge);
 }
 
 // --- aggregation -------------------------------------------------------------------------------
