@@ -44,7 +44,7 @@ struct Config {
 /// The layer's metrics, by handle.
 struct Metrics {
     MetricId started, skipped, finished, complete, unfinished, activeMax, sent, lost, duplicates,
-        ttlExpired, coverage, delay, hops, timeTo99, timeToLast, traffic;
+        ttlExpired, coverage, coverageUp, delay, hops, timeTo99, timeToLast, traffic;
 };
 
 using Definition = core::LayerDefinition<Config, Metrics>;
@@ -124,6 +124,11 @@ Definition define() {
                    "Per finished rumour: the fraction of participants that heard it, its origin "
                    "included. Infect-and-die with random peers: about c, where c = 1 - exp(-fanout "
                    "c).");
+    d.distribution("gossip.coverage_up", &Metrics::coverageUp, "1",
+                   "Per finished rumour: of the participants up when it finished, the fraction "
+                   "that heard it. Where nodes crash, coverage counts the crashed as missed and "
+                   "this does not: it tells a rumour that failed to spread from one that had "
+                   "fewer nodes to reach.");
     d.distribution("gossip.delay", &Metrics::delay, "s",
                    "Per first receipt: seconds from the rumour's start until the node heard it.");
     d.distribution("gossip.hops", &Metrics::hops, "hops",
@@ -161,7 +166,7 @@ constexpr std::uint32_t hopsOf(std::uint64_t payload) {
 
 constexpr std::uint32_t kNotParticipant = sim::kNone;
 
-class Gossip final : public core::Layer {
+class Gossip final : public core::Layer, private sim::FaultListener {
   public:
     void estimateMemory(core::LayerEstimateContext& ctx) const override;
     void setup(core::LayerContext& ctx) override;
@@ -174,8 +179,9 @@ class Gossip final : public core::Layer {
         std::vector<std::uint64_t> known;  // bit p: participant p has heard it
         SimTime startedAt = 0;
         SimTime lastReceipt = 0;
-        std::uint64_t reached = 0;   // participants that know it, the origin included
-        std::uint64_t inFlight = 0;  // copies sent and not yet delivered or lost
+        std::uint64_t reached = 0;    // participants that know it, the origin included
+        std::uint64_t reachedUp = 0;  // of them, those up now
+        std::uint64_t inFlight = 0;   // copies sent and not yet delivered or lost
         std::uint64_t sent = 0;
     };
     void findParticipants(core::LayerContext& ctx);
@@ -193,6 +199,9 @@ class Gossip final : public core::Layer {
     }
     void onDelivery(const sim::Delivery& d);
     void onLoss(const sim::Loss& l);
+    /// A participant crashed or recovered: the count of participants up, and of those up that
+    /// know each spreading rumour, follow.
+    void onNodeUp(NodeIndex node, bool up) override;
 
     std::uint32_t newRumour();
     [[noreturn, gnu::cold]] void tooManyRumours(std::uint64_t bytes) const;
@@ -234,7 +243,9 @@ class Gossip final : public core::Layer {
     std::uint32_t stamp_ = 0;
 
     std::vector<Rumour> rumours_;
+    std::vector<char> spreading_;  // per slot: its rumour is spreading (not a free slot)
     std::vector<std::uint32_t> freeSlots_;
+    std::uint64_t participantsUp_ = 0;
     std::uint64_t active_ = 0, activeMax_ = 0;
 };
 
@@ -287,6 +298,9 @@ void Gossip::setup(core::LayerContext& ctx) {
 
     arrivalKind_ = sim_->registerKind<&Gossip::onArrival>("gossip.arrival", *this);
     port_ = net_->registerPort("gossip", &Gossip::onDeliveryThunk, this, &Gossip::onLossThunk);
+    for (NodeIndex node : participants_)
+        participantsUp_ += net_->nodeUp(node);
+    net_->addFaultListener(this);
     scheduleArrival(cfg_.start);
 }
 
@@ -364,7 +378,7 @@ void Gossip::onArrival(sim::Simulation& sim, const sim::Event& e) {
     Rumour& r = rumours_[slot];
     const std::uint32_t self = participantOf_[origin];
     r.known[self >> 6] |= std::uint64_t{1} << (self & 63);
-    r.reached = 1;
+    r.reached = r.reachedUp = 1;
     r.startedAt = r.lastReceipt = e.time;
     M.add(m_.started, 1);
     push(slot, self, drawFanout(self), 1);
@@ -384,7 +398,9 @@ std::uint32_t Gossip::newRumour() {
         slot = static_cast<std::uint32_t>(rumours_.size());
         rumours_.emplace_back();
         rumours_.back().known.assign((participants_.size() + 63) / 64, 0);
+        spreading_.push_back(0);
     }
+    spreading_[slot] = 1;
     Rumour& r = rumours_[slot];
     r.inFlight = r.sent = 0;
     activeMax_ = std::max(activeMax_, ++active_);
@@ -420,6 +436,7 @@ void Gossip::onDelivery(const sim::Delivery& d) {
     if ((word & bit) == 0) {  // first receipt
         word |= bit;
         ++r.reached;
+        ++r.reachedUp;  // it was delivered, so the node is up
         r.lastReceipt = d.now;
         M.observe(m_.delay, sim::toSeconds(d.now - r.startedAt));
         M.observe(m_.hops, hops);
@@ -451,10 +468,32 @@ void Gossip::endRumour(std::uint32_t slot) {
     M.add(m_.finished, 1);
     if (r.reached == participants_.size()) M.add(m_.complete, 1);
     M.observe(m_.coverage, static_cast<double>(r.reached) / n);
+    if (participantsUp_ > 0)
+        M.observe(m_.coverageUp,
+                  static_cast<double>(r.reachedUp) / static_cast<double>(participantsUp_));
     M.observe(m_.traffic, static_cast<double>(r.sent) / n);
     M.observe(m_.timeToLast, sim::toSeconds(r.lastReceipt - r.startedAt));
     --active_;
+    spreading_[slot] = 0;
     freeSlots_.push_back(slot);
+}
+
+void Gossip::onNodeUp(NodeIndex node, bool up) {
+    const std::uint32_t self = participantOf_[node];
+    if (self == kNotParticipant) return;
+    if (up)
+        ++participantsUp_;
+    else
+        --participantsUp_;
+    const std::uint64_t bit = std::uint64_t{1} << (self & 63);
+    for (std::size_t slot = 0; slot < rumours_.size(); ++slot) {
+        Rumour& r = rumours_[slot];
+        if (!spreading_[slot] || (r.known[self >> 6] & bit) == 0) continue;
+        if (up)
+            ++r.reachedUp;
+        else
+            --r.reachedUp;
+    }
 }
 
 // --- pushing -----------------------------------------------------------------------------------

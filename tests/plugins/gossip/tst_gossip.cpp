@@ -3,6 +3,7 @@
 // parameters. Every test that runs a simulation runs under both event queues.
 #include <QtTest>
 
+#include <cmath>
 #include <string>
 
 #include "dais/core/layer.h"
@@ -68,7 +69,7 @@ void compareGossipMetrics(const core::RunReport& a, const core::RunReport& b) {
         QCOMPARE(x.p99, y.p99);
         ++compared;
     }
-    QCOMPARE(compared, 16);
+    QCOMPARE(compared, 17);
 }
 
 }  // namespace
@@ -82,7 +83,7 @@ class TestGossip : public QObject {
         QCOMPARE(core::checkDescriptor(f.descriptor), std::vector<std::string>{});
         QCOMPARE(f.descriptor.id, std::string("gossip"));
         QCOMPARE(f.descriptor.params.size(), std::size_t(10));
-        QCOMPARE(f.descriptor.metrics.size(), std::size_t(16));
+        QCOMPARE(f.descriptor.metrics.size(), std::size_t(17));
     }
 
     void sameSeedSameRun_data() { addQueues(); }
@@ -189,6 +190,43 @@ class TestGossip : public QObject {
         QCOMPARE(value(r, "gossip.rumours.complete"), 0.0);
         QVERIFY(value(r, "gossip.messages.lost") > 0);
         QCOMPARE(value(r, "gossip.messages.lost"), value(r, "net.messages.lost.down"));
+        // Of the live peers, nearly every rumour reaches every one.
+        const core::MetricReport& up = metric(r, "gossip.coverage_up");
+        QCOMPARE(up.count, coverage.count);
+        QCOMPARE(up.max, 1.0);
+        QVERIFY(std::abs(up.mean - coverage.mean * 600 / 500) < 1e-12);
+    }
+
+    // Peers that crash while rumours spread, and come back: the coverage of the live peers
+    // follows them. A rumour that a crashed peer knew counts that peer again when it recovers,
+    // and never more peers than are up.
+    void liveCoverageFollowsCrashesAndRecoveries_data() { addQueues(); }
+    void liveCoverageFollowsCrashesAndRecoveries() {
+        QFETCH(sim::QueueKind, queue);
+        // Access links of 50 ms: each rumour spreads for a few hundred milliseconds, so many
+        // are under way when the group crashes, and when it recovers.
+        nlohmann::json doc = starScenario(
+            300, {{"role", "peer"}, {"fanout", 4}, {"rumour_rate", 40}, {"rumours", 200}});
+        doc["network"]["groups"][0]["access"]["latency"] = "50ms";
+        doc["network"]["groups"].push_back({{"id", "flaky"},
+                                            {"count", 100},
+                                            {"role", "peer"},
+                                            {"attach", "hub"},
+                                            {"access", {{"latency", "50ms"}}}});
+        doc["network"]["faults"] = {
+            {{"at", "1.03s"}, {"kind", "crash"}, {"targets", {"flaky"}}, {"duration", "2.01s"}}};
+        const core::RunReport r = run(doc, queue);
+        const core::MetricReport& all = metric(r, "gossip.coverage");
+        const core::MetricReport& up = metric(r, "gossip.coverage_up");
+        QCOMPARE(up.count, all.count);
+        QVERIFY(up.count > 150);
+        QVERIFY(up.max <= 1.0);
+        QVERIFY(up.min > 0);
+        // While the group is down, rumours reach at most the 300 live peers, 75% of all; their
+        // live coverage is then above their coverage of all.
+        QVERIFY(all.min <= 0.75);
+        QVERIFY(up.mean > all.mean);
+        QCOMPARE(run(doc, queue).fingerprint, r.fingerprint);
     }
 
     void ttlLimitsTheHops_data() {
