@@ -258,6 +258,29 @@ class TestFlFederation : public QObject {
         QCOMPARE(metric(r, "federated.dropouts"), 0.0);
     }
 
+    void crashedEdgeTakesItsClientsWorkAtOnce() {
+        // The northern clients are slow (about half a second of training); their aggregator
+        // crashes at 0.2 s, before it could forward anything. Their work is lost then, and the
+        // round closes then with the southern clients' updates, not when the northern ones
+        // would have finished.
+        std::string text = regions("\"rounds\": 1");
+        const std::string north =
+            "\"north\", \"attach\": \"north.gw\", \"resources\": "
+            "{\"cpu_gflops\": 20}";
+        text.replace(text.find(north), north.size(),
+                     "\"north\", \"attach\": \"north.gw\", \"resources\": {\"cpu_gflops\": "
+                     "0.001}");
+        const std::string faults =
+            ", \"faults\": [{\"at\": \"0.2s\", \"kind\": \"crash\", "
+            "\"targets\": [\"edge-north\"]}]";
+        text.insert(text.find("}, \"layers\""), faults);
+        const core::RunReport r = run(text);
+        QCOMPARE(r.status, core::RunStatus::Completed);
+        QCOMPARE(metric(r, "federated.dropouts"), 10.0);
+        QCOMPARE(metric(r, "federated.participants"), 10.0);
+        QCOMPARE(metric(r, "federated.round_time"), 0.2);
+    }
+
     void edgesRefuseWhatNeedsEachUpdate() {
         QVERIFY(errorOfPrepare(regions("\"dp_clip\": 1")).contains("use hierarchy flat"));
         QVERIFY(
