@@ -21,16 +21,20 @@ std::string metricNumber(double v, const std::string& unit) {
     char buf[32];
     if (v == std::floor(v) && std::abs(v) < 1e15)
         return (v < 0 ? "-" : "") + groupDigits(static_cast<std::uint64_t>(std::abs(v)));
-    std::snprintf(buf, sizeof buf, "%.4g", v);
+    // Six significant digits: 1012.5 tokens stay 1012.5, not 1012.
+    std::snprintf(buf, sizeof buf, "%.6g", v);
     return buf;
 }
 
 std::string metricLine(const core::MetricReport& m) {
     const bool unitShown = m.unit == "s" || m.unit == "1";
     const std::string unit = unitShown ? "" : " " + m.unit;
+    auto n = [&](double v) { return metricNumber(v, m.unit); };
+    if (m.type != sim::MetricType::Distribution && m.scope == sim::MetricScope::Node)
+        return "total " + n(m.value) + unit + "  per node: min " + n(m.min) + "  p50 " + n(m.p50) +
+               "  max " + n(m.max) + "  (" + groupDigits(m.count) + " nodes)";
     if (m.type != sim::MetricType::Distribution) return metricNumber(m.value, m.unit) + unit;
     if (m.count == 0) return "no samples";
-    auto n = [&](double v) { return metricNumber(v, m.unit); };
     return "mean " + n(m.mean) + "  p50 " + n(m.p50) + "  p95 " + n(m.p95) + "  p99 " + n(m.p99) +
            "  max " + n(m.max) + unit + "  (n=" + groupDigits(m.count) + ")";
 }
@@ -48,6 +52,14 @@ nlohmann::json metricJson(const core::MetricReport& m) {
         j["max"] = m.max;
     } else {
         j["value"] = m.value;
+        if (m.scope == sim::MetricScope::Node) {
+            j["scope"] = "node";
+            j["nodes"] = m.count;
+            j["min"] = m.min;
+            j["p50"] = m.p50;
+            j["p95"] = m.p95;
+            j["max"] = m.max;
+        }
     }
     return j;
 }

@@ -9,6 +9,7 @@
 #include "dais/core/json_pointer.h"
 #include "dais/core/payments.h"
 #include "dais/core/services.h"
+#include "endowments.h"
 
 namespace dais::core {
 
@@ -186,16 +187,30 @@ Result<std::unique_ptr<ScenarioRun>> ScenarioRun::prepare(const Scenario& scenar
                              "\" declares that it provides the service \"" + svc +
                              "\" but did not offer it"};
     }
-    // Money for the layers that use it, settled at once, unless a layer (a ledger) provides it.
-    bool usesPayments = false;
+    // Money for the layers that use it (or for a scenario that has a "payments" section),
+    // settled at once, unless a layer (a ledger) provides it; then the endowments.
+    bool usesPayments = scenario.payments.present;
     for (const LayerSlot& slot : run->layers_)
         for (const ServiceUse& use : slot.settings->descriptor->uses)
             usesPayments = usesPayments || use.service == Payments::kId;
     if (usesPayments && run->services_->find(Payments::kId) == nullptr) {
-        run->payments_ =
-            std::make_unique<InstantPayments>(Token{}, run->network_->nodeCount(), run->sim_.get());
+        run->payments_ = std::make_unique<InstantPayments>(
+            scenario.payments.token, run->network_->nodeCount(), run->sim_.get());
         run->payments_->attachMetrics(run->sim_->metrics());
         run->services_->provide<Payments>(run->payments_.get(), "core");
+    }
+    if (Payments* payments = run->services_->find<Payments>();
+        payments && scenario.payments.present) {
+        const Token& want = scenario.payments.token;
+        const Token& have = payments->token();
+        if (have.symbol != want.symbol || have.decimals != want.decimals)
+            return Error{file + ": /payments/token: the scenario's token is " + want.symbol +
+                         " with " + std::to_string(want.decimals) +
+                         " decimals, but the payments provided by a layer use " + have.symbol +
+                         " with " + std::to_string(have.decimals)};
+        if (auto minted = detail::mintEndowments(*payments, scenario.payments, *run->network_);
+            !minted)
+            return Error{file + ": " + minted.error().message};
     }
     for (LayerSlot& slot : run->layers_) {
         const std::string& id = slot.settings->id;
@@ -303,7 +318,10 @@ RunReport ScenarioRun::finish(bool stopped) {
         m.scope = v.info->scope;
         m.value = v.value;
         m.count = v.count;
-        m.mean = v.value;
+        // A node-scoped counter or gauge reads as the total over the nodes; its mean is per node.
+        const bool perNode = v.info->scope == sim::MetricScope::Node &&
+                             v.info->type != sim::MetricType::Distribution;
+        m.mean = perNode && v.count > 0 ? v.value / static_cast<double>(v.count) : v.value;
         m.stddev = v.stddev;
         m.min = v.min;
         m.max = v.max;

@@ -180,7 +180,25 @@ MetricId Metrics::define(MetricInfo info) {
     infos_.push_back(std::move(info));
     values_.push_back(0.0);
     summaries_.emplace_back();
-    return static_cast<MetricId>(infos_.size() - 1);
+    nodes_.emplace_back();
+    nodeVersions_.push_back(0);
+    const auto id = static_cast<MetricId>(infos_.size() - 1);
+    if (perNode(id)) nodes_[id].assign(nodeCount_, 0.0);
+    return id;
+}
+
+void Metrics::setNodeCount(std::size_t nodes) {
+    nodeCount_ = nodes;
+    for (MetricId id = 0; id < infos_.size(); ++id)
+        if (perNode(id)) nodes_[id].resize(nodes, 0.0);
+}
+
+double Metrics::value(MetricId id) const {
+    if (!perNode(id)) return values_[id];
+    double sum = 0;
+    for (double v : nodes_[id])
+        sum += v;
+    return sum;
 }
 
 std::int64_t Metrics::find(std::string_view name) const {
@@ -192,6 +210,38 @@ std::int64_t Metrics::find(std::string_view name) const {
 MetricValue Metrics::read(MetricId id) const {
     MetricValue v;
     v.info = &infos_[id];
+    if (perNode(id)) {
+        const std::vector<double>& x = nodes_[id];
+        v.count = x.size();
+        if (x.empty()) return v;
+        double sum = 0, lo = x.front(), hi = x.front();
+        for (double y : x) {
+            sum += y;
+            lo = std::min(lo, y);
+            hi = std::max(hi, y);
+        }
+        const double mean = sum / static_cast<double>(x.size());
+        double squares = 0;
+        for (double y : x)
+            squares += (y - mean) * (y - mean);
+        v.value = sum;
+        v.stddev = x.size() > 1 ? std::sqrt(squares / static_cast<double>(x.size() - 1)) : 0.0;
+        v.min = lo;
+        v.max = hi;
+        // Nearest-rank quantiles: the smallest value with at least q of the nodes at or below.
+        std::vector<double> scratch(x);
+        auto rank = [&](double q) {
+            const auto k =
+                static_cast<std::size_t>(std::ceil(q * static_cast<double>(scratch.size())));
+            const auto at = scratch.begin() + static_cast<std::ptrdiff_t>(k == 0 ? 0 : k - 1);
+            std::nth_element(scratch.begin(), at, scratch.end());
+            return *at;
+        };
+        v.p50 = rank(0.50);
+        v.p95 = rank(0.95);
+        v.p99 = rank(0.99);
+        return v;
+    }
     if (infos_[id].type != MetricType::Distribution) {
         v.value = values_[id];
         return v;

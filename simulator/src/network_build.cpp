@@ -812,6 +812,7 @@ class Network::Builder {
     void defineMetrics() {
         Network& N = net_;
         Metrics& M = sim_.metrics();
+        M.setNodeCount(N.nodeCount());  // node-scoped metrics hold a value per node
         auto def = [&](std::string name, std::string unit, std::string help, MetricType type,
                        MetricScope scope = MetricScope::Global) {
             return M.define({std::move(name), std::move(unit), std::move(help), type, scope});

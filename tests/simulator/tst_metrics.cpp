@@ -155,6 +155,54 @@ class TestMetrics : public QObject {
         QCOMPARE(metricTypeName(MetricType::Gauge), std::string_view("gauge"));
         QCOMPARE(metricScopeName(MetricScope::Link), std::string_view("link"));
     }
+
+    // A node-scoped counter or gauge holds a value per node; read whole it is the total over
+    // the nodes, with the nodes' spread. Metrics defined before the node count is known are
+    // sized with those defined after.
+    void perNodeValues() {
+        Metrics m;
+        const MetricId balance =
+            m.define({"pay.balance", "DAIS", "Balance", MetricType::Gauge, MetricScope::Node});
+        const MetricId global =
+            m.define({"pay.supply", "DAIS", "Supply", MetricType::Gauge, MetricScope::Global});
+        QVERIFY(m.perNode(balance));
+        QVERIFY(!m.perNode(global));
+        QVERIFY(m.nodeValues(balance).empty());
+        m.setNodeCount(100);
+        const MetricId jobs =
+            m.define({"jobs.done", "jobs", "Jobs", MetricType::Counter, MetricScope::Node});
+        QCOMPARE(m.nodeValues(balance).size(), std::size_t(100));
+        QCOMPARE(m.nodeValues(jobs).size(), std::size_t(100));
+        QCOMPARE(m.nodeValues(global).size(), std::size_t(0));
+        const std::uint64_t before = m.nodeVersion(balance);
+        for (std::uint32_t i = 0; i < 100; ++i)
+            m.setNode(balance, i, i + 1);  // 1 .. 100
+        m.addNode(jobs, 7, 2);
+        m.addNode(jobs, 7, 1);
+        QVERIFY(m.nodeVersion(balance) > before);
+        QCOMPARE(m.nodeValue(jobs, 7), 3.0);
+        QCOMPARE(m.value(balance), 5050.0);
+        QCOMPARE(m.value(jobs), 3.0);
+        const MetricValue v = m.read(balance);
+        QCOMPARE(v.value, 5050.0);
+        QCOMPARE(v.count, std::uint64_t(100));
+        QCOMPARE(v.min, 1.0);
+        QCOMPARE(v.max, 100.0);
+        QCOMPARE(v.p50, 50.0);  // nearest rank: the 50th of 100
+        QCOMPARE(v.p95, 95.0);
+        QCOMPARE(v.p99, 99.0);
+        QVERIFY(std::abs(v.stddev - std::sqrt(100.0 * 101 / 12)) < 1e-9);  // sd of 1..100
+        const MetricValue j = m.read(jobs);
+        QCOMPARE(j.min, 0.0);
+        QCOMPARE(j.max, 3.0);
+        QCOMPARE(j.p99, 0.0);
+        // Distributions of node scope are a summary of observations, as any distribution.
+        const MetricId wait =
+            m.define({"job.wait", "s", "Wait", MetricType::Distribution, MetricScope::Node});
+        QVERIFY(!m.perNode(wait));
+        m.observe(wait, 2.0);
+        QCOMPARE(m.read(wait).count, std::uint64_t(1));
+    }
 };
 
 QTEST_APPLESS_MAIN(TestMetrics)

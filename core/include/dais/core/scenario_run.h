@@ -43,7 +43,10 @@ struct MetricReport {
     std::string name, unit, help;
     sim::MetricType type = sim::MetricType::Counter;
     sim::MetricScope scope = sim::MetricScope::Global;
-    double value = 0;  ///< counter total or gauge value (distributions: see the fields below)
+    /// Counter total or gauge value (distributions: see the fields below). A node-scoped counter
+    /// or gauge: the total over the nodes, with count the nodes, mean the value per node and
+    /// stddev, min, max and the quantiles the spread over the nodes.
+    double value = 0;
     std::uint64_t count = 0;
     double mean = 0, stddev = 0, min = 0, max = 0, p50 = 0, p95 = 0, p99 = 0;
 };
@@ -133,6 +136,8 @@ class ScenarioRun final : public RunSession {
     sim::Simulation& simulation() override { return *sim_; }
     const sim::Simulation& simulation() const { return *sim_; }
     sim::Network& network() { return *network_; }
+    /// The services of the run: those layers provide and those core adds (payments).
+    ServiceRegistry& services() { return *services_; }
     /// The simulated time the run stops at (kTimeNever: when no events are left).
     sim::SimTime horizon() const override { return horizon_; }
     /// What the run was estimated to need, and the limit it was held to.

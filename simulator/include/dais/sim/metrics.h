@@ -2,6 +2,7 @@
 // Named metrics that models update cheaply in the loop and observers read out.
 
 #include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -70,6 +71,12 @@ struct MetricValue {
 };
 
 /// The registry of a run's metrics. Updates are a vector index away; names are resolved once.
+///
+/// A counter or gauge of scope Node has a value per node (a balance, a reputation, the jobs a
+/// node has done), set with setNode/addNode and read one by one (nodeValue, nodeValues) by
+/// whoever shows nodes. Read as a whole (read, readAll, samples) it is the total over the nodes,
+/// with count the number of nodes, min and max the smallest and largest node's value and p50,
+/// p95 and p99 the nodes' quantiles at that moment. Every node has 0 until set.
 class Metrics {
   public:
     MetricId define(MetricInfo info);
@@ -79,10 +86,33 @@ class Metrics {
     void add(MetricId id, double delta) { values_[id] += delta; }
     void set(MetricId id, double v) { values_[id] = v; }
     void observe(MetricId id, double v) { summaries_[id].add(v); }
+
+    /// How many nodes node-scoped metrics have a value for (the network sets it when it is
+    /// built); metrics defined before and after are sized alike.
+    void setNodeCount(std::size_t nodes);
+    std::size_t nodeCount() const { return nodeCount_; }
+    /// Node-scoped counters and gauges: one node's value.
+    void setNode(MetricId id, std::uint32_t node, double v) {
+        nodes_[id][node] = v;
+        ++nodeVersions_[id];
+    }
+    void addNode(MetricId id, std::uint32_t node, double delta) {
+        nodes_[id][node] += delta;
+        ++nodeVersions_[id];
+    }
+    double nodeValue(MetricId id, std::uint32_t node) const { return nodes_[id][node]; }
+    /// Every node's value, by node index (empty for a metric that is not node-scoped).
+    std::span<const double> nodeValues(MetricId id) const { return nodes_[id]; }
+    /// Grows whenever a node's value changes: a reader copies the values only when it moved.
+    std::uint64_t nodeVersion(MetricId id) const { return nodeVersions_[id]; }
+    bool perNode(MetricId id) const {
+        return infos_[id].scope == MetricScope::Node && infos_[id].type != MetricType::Distribution;
+    }
     /// Replaces a distribution's summary (a run resumed from a checkpoint).
     void restore(MetricId id, Summary s) { summaries_[id] = std::move(s); }
 
-    double value(MetricId id) const { return values_[id]; }
+    /// A counter's total or a gauge's value; for a node-scoped one, the total over the nodes.
+    double value(MetricId id) const;
     const Summary& summary(MetricId id) const { return summaries_[id]; }
     const MetricInfo& info(MetricId id) const { return infos_[id]; }
     std::size_t size() const { return infos_.size(); }
@@ -94,6 +124,9 @@ class Metrics {
     std::vector<MetricInfo> infos_;
     std::vector<double> values_;
     std::vector<Summary> summaries_;
+    std::vector<std::vector<double>> nodes_;  // per metric: per node, for node-scoped ones
+    std::vector<std::uint64_t> nodeVersions_;
+    std::size_t nodeCount_ = 0;
 };
 
 }  // namespace dais::sim
