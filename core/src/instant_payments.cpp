@@ -94,6 +94,15 @@ void InstantPayments::attachMetrics(sim::Metrics& metrics) {
                                     sim::MetricType::Counter, sim::MetricScope::Global});
     metrics.set(supplyMetric_,
                 static_cast<double>(totals_.minted - totals_.burned) / unitsPerToken_);
+    nodeBalances_ = metrics.nodeCount() >= nodes_;
+    if (!nodeBalances_) return;
+    balanceMetric_ = metrics.define({"payments.balance", token_.symbol,
+                                     "Each node's balance, in whole tokens (not counting what it "
+                                     "holds in escrow); the total is what all nodes hold.",
+                                     sim::MetricType::Gauge, sim::MetricScope::Node});
+    for (std::size_t n = 0; n < nodes_; ++n)
+        metrics.setNode(balanceMetric_, static_cast<std::uint32_t>(n),
+                        static_cast<double>(balances_[n]) / unitsPerToken_);
 }
 
 std::uint32_t InstantPayments::intern(std::string_view reason) {
@@ -133,6 +142,12 @@ void InstantPayments::record(MovementKind kind, AccountId from, AccountId to, Am
     log_.push_back(m);
     ++totals_.movements;
     if (metrics_ != nullptr) {
+        if (nodeBalances_) {
+            for (AccountId a : {from, to})
+                if (a < nodes_)
+                    metrics_->setNode(balanceMetric_, static_cast<std::uint32_t>(a),
+                                      static_cast<double>(balances_[a]) / unitsPerToken_);
+        }
         const double tokens = static_cast<double>(amount) / unitsPerToken_;
         switch (kind) {
             case MovementKind::Transfer:

@@ -218,6 +218,7 @@ class Builder {
         for (const sim::NodeSpec& n : out_->network.nodes)
             nodeRoles_.insert(n.role);
         checkLayerNeeds(out_->network.groups);
+        readPayments(out_->network.groups);
         out_->version = static_cast<int>(toUnsigned(doc_->value("version", Json(1))));
         out_->layers = nlohmann::json(objectAt(*doc_, "layers"));
         out_->ui = nlohmann::json(objectAt(*doc_, "ui"));
@@ -273,6 +274,7 @@ class Builder {
         if (groups || sections.count("traffic") != 0) readTraffic(net);
         if (groups || sections.count("faults") != 0) readFaults(net);
         checkLayerNeeds(groups ? variant.network.groups : built->network.groups);
+        if (groups) readPayments(variant.network.groups);
         std::vector<JsonIssue> issues = listProblems(maxIssues);
         problems_.clear();
         groupCounts_ = builtCounts;
@@ -410,6 +412,85 @@ class Builder {
                           (providers.empty() ? std::string("no installed layer provides it")
                                              : "enable a layer that provides it: " + providers));
             }
+        }
+    }
+
+    // -- payments
+
+    void readPayments(const std::vector<sim::GroupSpec>& groups) {
+        const Json* section = find(*doc_, "payments");
+        PaymentsSpec& spec = out_->payments;
+        spec = PaymentsSpec{};
+        if (section == nullptr) return;
+        spec.present = true;
+        const Json& token = objectAt(*section, "token");
+        if (const Json* symbol = find(token, "symbol")) {
+            spec.token.symbol = symbol->get<std::string>();
+            if (!validTokenSymbol(spec.token.symbol))
+                error("/payments/token/symbol",
+                      expected("1 to 12 letters and digits, starting with a letter", *symbol));
+        }
+        if (const Json* decimals = find(token, "decimals"))
+            spec.token.decimals = static_cast<int>(toUnsigned(*decimals));
+        std::set<std::string> roles = nodeRoles_;
+        for (const sim::GroupSpec& g : groups)
+            roles.insert(g.member.role);
+        roles.erase("");
+        const Json& list = arrayAt(*section, "endowments");
+        for (std::size_t i = 0; i < list.size(); ++i) {
+            const Json& entry = list[i];
+            PaymentsSpec::Endowment e;
+            e.pointer = childPointer("/payments/endowments", i);
+            const int named = (find(entry, "nodes") != nullptr) + (find(entry, "role") != nullptr) +
+                              (find(entry, "account") != nullptr);
+            if (named != 1) {
+                error(e.pointer, named == 0 ? "an endowment names who gets it: \"nodes\", "
+                                              "\"role\" or \"account\""
+                                            : "an endowment names one of \"nodes\", \"role\" "
+                                              "and \"account\", not several");
+                continue;
+            }
+            if (const Json* nodes = find(entry, "nodes"))
+                e.nodes = nodeSet(*nodes, e.pointer + "/nodes");
+            if (const Json* role = find(entry, "role")) {
+                e.role = role->get<std::string>();
+                if (roles.count(e.role) == 0) {
+                    std::string have;
+                    for (const std::string& r : roles)
+                        have += (have.empty() ? "" : ", ") + r;
+                    error(e.pointer + "/role",
+                          "no node has role " + quote(e.role) +
+                              "; the network's roles are: " + (have.empty() ? "none" : have));
+                }
+            }
+            if (const Json* account = find(entry, "account")) {
+                e.account = account->get<std::string>();
+                if (e.account.empty()) error(e.pointer + "/account", "an account needs a name");
+            }
+            const Json& amount = entry.at("amount");
+            std::string text;
+            if (amount.is_string()) {
+                text = amount.get<std::string>();
+            } else if (amount.is_number_integer() || amount.is_number_unsigned()) {
+                text = amount.dump();
+            } else {
+                // The shortest text that reads back as the same number: 0.1 is "0.1".
+                char buf[64];
+                const auto r = std::to_chars(buf, buf + sizeof buf, amount.get<double>(),
+                                             std::chars_format::fixed);
+                text.assign(buf, r.ptr);
+            }
+            const Result<Amount> units = parseAmount(text, spec.token);
+            if (!units) {
+                error(e.pointer + "/amount", units.error().message);
+                continue;
+            }
+            if (*units <= 0) {
+                error(e.pointer + "/amount", expected("an amount greater than 0", amount));
+                continue;
+            }
+            e.amount = *units;
+            spec.endowments.push_back(std::move(e));
         }
     }
 

@@ -303,6 +303,10 @@ class TestPayments : public QObject {
         std::mt19937_64 rng(seed);
         constexpr std::size_t kNodes = 20;
         InstantPayments p({"DAIS", 6}, kNodes, nullptr, 4096);
+        sim::Metrics metrics;
+        metrics.setNodeCount(kNodes);
+        p.attachMetrics(metrics);
+        const sim::MetricId balance = static_cast<sim::MetricId>(metrics.find("payments.balance"));
         const auto treasury = p.systemAccount("treasury");
         const auto accounts = p.accountCount();
         std::vector<Amount> model(accounts, 0);
@@ -395,6 +399,9 @@ class TestPayments : public QObject {
         QVERIFY(refused > 1000);
         for (core::AccountId a = 0; a < accounts; ++a)
             QCOMPARE(*p.balance(a), model[a]);
+        // Each node's balance metric followed its balance, in whole tokens.
+        for (std::uint32_t n = 0; n < kNodes; ++n)
+            QCOMPARE(metrics.nodeValue(balance, n), static_cast<double>(model[n]) / kToken);
         Amount escrowed = 0;
         for (const auto& [id, h] : holds) {
             QCOMPARE(*p.held(id), h.second);
@@ -415,6 +422,135 @@ class TestPayments : public QObject {
         QCOMPARE(metric(r, "payments.supply"), 100.0);
         QCOMPARE(metric(r, "payments.transfers"), 1.0);
         QCOMPARE(metric(r, "payments.volume"), 13.0);  // 10 transferred, 3 released
+        // Node 0 got 10, held 5, paid 3 of them to node 1 and got 2 back.
+        const core::MetricReport* balance = r.metric("payments.balance");
+        QVERIFY(balance != nullptr);
+        QCOMPARE(balance->scope, sim::MetricScope::Node);
+        QCOMPARE(balance->value, 10.0);
+        QCOMPARE(balance->max, 7.0);
+        QCOMPARE(balance->count, std::uint64_t(r.nodes));
+    }
+
+    void amountsFromText() {
+        const core::Token usdc{"USDC", 2};
+        QCOMPARE(*core::parseAmount("12.5", usdc), Amount{1250});
+        QCOMPARE(*core::parseAmount("0.01", usdc), Amount{1});
+        QCOMPARE(*core::parseAmount("7", usdc), Amount{700});
+        QCOMPARE(*core::parseAmount("92233720368547758.07", usdc), Payments::kMaxAmount);
+        auto why = [&](std::string_view text) {
+            const auto r = core::parseAmount(text, usdc);
+            return r ? QString("(accepted)") : QString::fromStdString(r.error().message);
+        };
+        QCOMPARE(why("0.125"), QString("\"0.125\" has 3 decimals; USDC has 2"));
+        QCOMPARE(why("92233720368547758.08"),
+                 QString("\"92233720368547758.08\" USDC is more than the largest amount, "
+                         "92,233,720,368,547,758.07 USDC"));
+        for (const char* bad : {"", ".5", "5.", "-1", "1e3", "1,000", " 1", "one"})
+            QCOMPARE(why(bad), QString("\"%1\" is not an amount of USDC: write whole tokens, "
+                                       "optionally with decimals, e.g. \"12.5\"")
+                                   .arg(bad));
+        QCOMPARE(why("3.0"), QString("(accepted)"));
+        QCOMPARE(core::parseAmount("3.0", core::Token{"X", 0}).error().message,
+                 std::string("\"3.0\" has 1 decimals; X has 0 (whole tokens only)"));
+        QVERIFY(core::validTokenSymbol("DAIS"));
+        QVERIFY(core::validTokenSymbol("usdc2"));
+        QVERIFY(!core::validTokenSymbol("2X"));
+        QVERIFY(!core::validTokenSymbol("A-B"));
+        QVERIFY(!core::validTokenSymbol("ABCDEFGHIJKLM"));
+        QVERIFY(!core::validTokenSymbol(""));
+    }
+
+    // The "payments" section: its token and endowments reach the run's money before any layer
+    // starts, and a scenario with it has money even if no layer uses it.
+    void scenarioEndowmentsAreMinted() {
+        const std::string text = R"({"format": "dais-scenario", "version": 1,
+          "network": {"nodes": [{"id": "hub", "role": "hub"}],
+                      "groups": [{"id": "gpus", "count": 4, "role": "gpu", "attach": "hub"},
+                                 {"id": "phones", "count": 3, "role": "phone", "attach": "hub"}]},
+          "payments": {"token": {"symbol": "USDC", "decimals": 2},
+                       "endowments": [{"nodes": ["hub", "phones[1]"], "amount": 12.5},
+                                      {"role": "gpu", "amount": "0.25"},
+                                      {"nodes": ["phones"], "amount": 0.1},
+                                      {"account": "treasury", "amount": 1000}]},
+          "run": {"seed": 1}})";
+        auto s = core::loadScenarioText(text, "pay.dais.json", {}, registry_.get());
+        QVERIFY2(s.ok(), s ? "" : s.error().message.c_str());
+        QVERIFY(s->payments.present);
+        QCOMPARE(s->payments.token.symbol, std::string("USDC"));
+        QCOMPARE(s->payments.endowments.size(), std::size_t(4));
+        QCOMPARE(s->payments.endowments[2].amount, Amount{10});
+        auto run = core::ScenarioRun::prepare(*s);
+        QVERIFY2(run.ok(), run ? "" : run.error().message.c_str());
+        auto* payments = (*run)->services().find<Payments>();
+        QVERIFY(payments != nullptr);
+        QCOMPARE(payments->token().symbol, std::string("USDC"));
+        const core::RunReport r = (*run)->run();
+        QCOMPARE(r.status, core::RunStatus::Completed);
+        // hub 12.5; phones 0.1 each and phones[1] 12.5 more; gpus 0.25 each; treasury 1000.
+        QCOMPARE(*payments->balance(payments->nodeAccount(0)), Amount{1250});
+        QCOMPARE(*payments->balance(payments->nodeAccount(6)), Amount{1260});  // phones[1]
+        QCOMPARE(*payments->balance(payments->nodeAccount(1)), Amount{25});    // gpus[0]
+        QCOMPARE(*payments->balance(payments->systemAccount("treasury")), Amount{100'000});
+        QCOMPARE(metric(r, "payments.supply"), 12.5 * 2 + 0.25 * 4 + 0.1 * 3 + 1000);
+        const core::MetricReport* balance = r.metric("payments.balance");
+        QVERIFY(balance != nullptr);
+        QCOMPARE(balance->unit, std::string("USDC"));
+        QCOMPARE(balance->max, 12.6);
+        QCOMPARE(balance->min, 0.1);
+        QCOMPARE(balance->count, std::uint64_t(8));
+        QVERIFY(std::abs(balance->value - (12.5 * 2 + 0.25 * 4 + 0.1 * 3)) < 1e-9);
+    }
+
+    void badPaymentsSectionsAreRefused_data() {
+        QTest::addColumn<QString>("payments");
+        QTest::addColumn<QString>("error");
+        QTest::newRow("symbol") << R"({"token": {"symbol": "U-S"}})"
+                                << "/payments/token/symbol: expected 1 to 12 letters and digits, "
+                                   "starting with a letter, got \"U-S\"";
+        QTest::newRow("decimals") << R"({"token": {"decimals": 2},
+            "endowments": [{"role": "phone", "amount": "0.125"}]})"
+                                  << "/payments/endowments/0/amount: \"0.125\" has 3 decimals; "
+                                     "DAIS has 2";
+        QTest::newRow("nobody") << R"({"endowments": [{"amount": 5}]})"
+                                << "/payments/endowments/0: an endowment names who gets it: "
+                                   "\"nodes\", \"role\" or \"account\"";
+        QTest::newRow("two")
+            << R"({"endowments": [{"role": "phone", "account": "x", "amount": 5}]})"
+            << "/payments/endowments/0: an endowment names one of \"nodes\", "
+               "\"role\" and \"account\", not several";
+        QTest::newRow("unknown node") << R"({"endowments": [{"nodes": ["a", "z"], "amount": 5}]})"
+                                      << "/payments/endowments/0/nodes/1: unknown node \"z\"";
+        QTest::newRow("unknown role") << R"({"endowments": [{"role": "gpu", "amount": 5}]})"
+                                      << "/payments/endowments/0/role: no node has role \"gpu\"; "
+                                         "the network's roles are: cloud, phone";
+        QTest::newRow("zero") << R"({"endowments": [{"role": "phone", "amount": "0"}]})"
+                              << "/payments/endowments/0/amount: expected an amount greater than "
+                                 "0, got \"0\"";
+        QTest::newRow("text") << R"({"endowments": [{"role": "phone", "amount": "ten"}]})"
+                              << "/payments/endowments/0/amount: \"ten\" is not an amount of "
+                                 "DAIS: write whole tokens, optionally with decimals, e.g. "
+                                 "\"12.5\"";
+        QTest::newRow("too much") << R"({"endowments": [{"role": "phone", "amount": 9e12},
+                                                        {"role": "cloud", "amount": 9e12}]})"
+                                  << "";  // each fits; together they pass the largest supply
+    }
+    void badPaymentsSectionsAreRefused() {
+        QFETCH(QString, payments);
+        QFETCH(QString, error);
+        std::string text = testing::scenarioWithLayers("{}");
+        text.insert(text.rfind(", \"run\""), ", \"payments\": " + payments.toStdString());
+        auto s = core::loadScenarioText(text, "pay.dais.json", {}, registry_.get());
+        if (!error.isEmpty()) {
+            QVERIFY(!s.ok());
+            QCOMPARE(QString::fromStdString(s.error().message), "pay.dais.json: " + error);
+            return;
+        }
+        QVERIFY2(s.ok(), s ? "" : s.error().message.c_str());
+        auto run = core::ScenarioRun::prepare(*s);
+        QVERIFY(!run.ok());
+        QCOMPARE(QString::fromStdString(run.error().message),
+                 QString("pay.dais.json: /payments/endowments/1: payments: the supply would pass "
+                         "the largest amount (9,223,372,036,854.775807 DAIS) (for \"endowment\")"));
     }
 
     void aRunWhoseMoneyIsNotConservedFails() {

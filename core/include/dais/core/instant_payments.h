@@ -51,9 +51,11 @@ class InstantPayments final : public Payments {
     /// Movements no longer kept (the oldest, dropped to bound memory).
     std::uint64_t droppedMovements() const { return dropped_; }
 
-    /// Defines payments.supply (whole tokens in circulation), payments.transfers and
-    /// payments.volume (whole tokens paid by transfers and releases) in `metrics`, and keeps them
-    /// current with every movement.
+    /// Defines payments.supply (whole tokens in circulation), payments.transfers,
+    /// payments.volume (whole tokens paid by transfers and releases) and, when `metrics` holds
+    /// node values for every node account (the network's metrics do), payments.balance (each
+    /// node's balance in whole tokens, node-scoped) in `metrics`, and keeps them current with
+    /// every movement.
     void attachMetrics(sim::Metrics& metrics);
 
   private:
@@ -90,7 +92,8 @@ class InstantPayments final : public Payments {
     std::uint32_t lastReasonIndex_ = 0;
     Totals totals_;
     sim::Metrics* metrics_ = nullptr;
-    sim::MetricId supplyMetric_ = 0, transfersMetric_ = 0, volumeMetric_ = 0;
+    sim::MetricId supplyMetric_ = 0, transfersMetric_ = 0, volumeMetric_ = 0, balanceMetric_ = 0;
+    bool nodeBalances_ = false;  // payments.balance is kept
     double unitsPerToken_ = 1;
 };
 

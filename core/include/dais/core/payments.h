@@ -40,6 +40,14 @@ struct Token {
 /// the fraction without trailing zeros.
 std::string amountText(Amount amount, const Token& token);
 
+/// The smallest units of "12.5" whole tokens (digits, optionally a point and at most
+/// token.decimals more digits), exactly: 12,500,000 for a 6-decimal token. Refused, with a
+/// message that says why: anything else, more decimals than the token has, more than the
+/// largest amount (Payments::kMaxAmount units).
+Result<Amount> parseAmount(std::string_view text, const Token& token);
+/// Whether `symbol` can name a token: 1 to 12 letters and digits, starting with a letter.
+bool validTokenSymbol(std::string_view symbol);
+
 enum class MovementKind : std::uint8_t { Transfer, Hold, Release, Refund, Mint, Burn };
 /// "transfer", "hold", "release", "refund", "mint", "burn".
 std::string_view movementKindName(MovementKind kind);

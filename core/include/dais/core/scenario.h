@@ -17,6 +17,7 @@
 #include "dais/core/experiment.h"
 #include "dais/core/json_schema.h"
 #include "dais/core/layer.h"
+#include "dais/core/payments.h"
 #include "dais/core/result.h"
 #include "dais/sim/event_queue.h"
 #include "dais/sim/network_spec.h"
@@ -48,6 +49,22 @@ struct RunSpec {
 /// fine, 0 (no sampling), or the horizon unknown.
 std::string sampleIntervalProblem(sim::SimTime interval, sim::SimTime horizon);
 
+/// The run's money (the "payments" section): its token and what accounts hold at the start.
+struct PaymentsSpec {
+    /// What one endowment gives `amount` to: every node it names (node ids, group ids, members),
+    /// every node of `role`, or the system account `account`; exactly one of the three is set.
+    struct Endowment {
+        std::vector<std::string> nodes;
+        std::string role;
+        std::string account;
+        Amount amount = 0;    ///< in the token's smallest units, each
+        std::string pointer;  ///< "/payments/endowments/2", for messages
+    };
+    bool present = false;  ///< the scenario has the section: the run has payments
+    Token token;
+    std::vector<Endowment> endowments;
+};
+
 /// A validated scenario.
 struct Scenario {
     /// About the scenario, for the studio's library and info tab.
@@ -66,6 +83,7 @@ struct Scenario {
     Meta meta;
     sim::NetworkSpec network;
     RunSpec run;
+    PaymentsSpec payments;
     nlohmann::json layers = nlohmann::json::object();  ///< per-layer settings, keyed by layer id
     /// The layers section validated against the layers' descriptors, in document order
     /// (disabled layers included, with enabled = false).
