@@ -22,7 +22,8 @@ account i mod N to account (i * 7 + 3) mod N, all funded at the start:
 (1) a plain loop: the same checks a transfer makes (both accounts exist, the amount is
     positive, the payer covers it) and the two balance updates, on a vector of integers;
 (2) through the payments service (InstantPayments): the same transfers with a reason,
-    each kept in the movement log (bounded) and counted in the totals;
+    each kept in the movement log (bounded), counted in the totals and in the metrics a run
+    keeps (transfers, volume and each node's balance: every account is a node's);
 and (3) their ratio, against the bar of at least 5 million transfers per second through the
 service. Each figure is the median of --repeats measurements.
 
@@ -69,6 +70,9 @@ double plainLoop(std::uint64_t transfers, std::uint32_t accounts, std::int64_t& 
 /// Transfers per second through InstantPayments; -1 if one was refused.
 double throughService(std::uint64_t transfers, std::uint32_t accounts, std::int64_t& checksum) {
     core::InstantPayments payments(core::Token{}, accounts);
+    sim::Metrics metrics;
+    metrics.setNodeCount(accounts);
+    payments.attachMetrics(metrics);
     const auto treasury = payments.systemAccount("treasury");
     for (std::uint32_t a = 0; a < accounts; ++a)
         if (!payments.mint(treasury, static_cast<core::Amount>(transfers), "endowment") ||
