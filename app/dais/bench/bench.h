@@ -25,5 +25,7 @@ int benchStore(const std::vector<std::string>& args);
 int benchFl(const std::vector<std::string>& args);
 /// `dais bench payments [options]`: transfers through the payments service against a plain loop.
 int benchPayments(const std::vector<std::string>& args);
+/// `dais bench messages [options]`: typed records through a MessageChannel against plain sends.
+int benchMessages(const std::vector<std::string>& args);
 
 }  // namespace dais::app

@@ -17,6 +17,7 @@ benchmarks:
   store    the run store's writer against plain SQLite, while a simulation runs
   fl       a federated-learning round through the layer against a plain training loop
   payments transfers through the payments service against a plain loop
+  messages typed records through a message channel against plain sends with a payload word
 
 `dais bench BENCHMARK --help` lists each one's options.
 )";
@@ -35,8 +36,9 @@ int commandBench(Args& args) {
     if (which == "store") return benchStore(rest);
     if (which == "fl") return benchFl(rest);
     if (which == "payments") return benchPayments(rest);
+    if (which == "messages") return benchMessages(rest);
     printError("bench: unknown benchmark \"" + which +
-               "\" (available: phold, runner, store, fl, payments)");
+               "\" (available: phold, runner, store, fl, payments, messages)");
     return kExitUsage;
 }
 
