@@ -27,6 +27,7 @@ class NodeItem final : public QGraphicsItem {
     void setState(NodeState s);
     std::uint32_t node() const { return node_; }
     const std::string& pointer() const { return pointer_; }
+    const QString& role() const { return role_; }
     /// Small coloured dots for the layers that act on this node's role.
     void setBadges(std::vector<QColor> badges) { badges_ = std::move(badges); }
 
@@ -54,6 +55,8 @@ class GroupItem final : public QGraphicsItem {
     void setStates(double working, double waiting, double down);
     const std::string& pointer() const { return pointer_; }
     const QString& label() const { return label_; }
+    const QString& role() const { return role_; }
+    bool expanded() const { return expanded_; }
     void setBadges(std::vector<QColor> badges) { badges_ = std::move(badges); }
 
   protected:
@@ -79,6 +82,7 @@ class MemberCloudItem final : public QGraphicsItem {
     int memberAt(const QPointF& scenePos, double radius) const;
     std::uint32_t firstNode() const { return first_; }
     const std::vector<QPointF>& points() const { return points_; }
+    const QColor& color() const { return color_; }
     void setHighlighted(int member) {
         highlighted_ = member;
         update();
@@ -123,6 +127,7 @@ class RegionItem final : public QGraphicsItem {
     QRectF boundingRect() const override;
     void paint(QPainter* p, const QStyleOptionGraphicsItem* option, QWidget* widget) override;
     const std::string& pointer() const { return pointer_; }
+    double radius() const { return radius_; }
 
   private:
     double radius_;

@@ -43,6 +43,8 @@ NetworkCanvas::NetworkCanvas(ScenarioDocument* document, QWidget* parent)
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(view_);
     miniMap_ = new MiniMap(this, this);
+    connect(miniMap_, &MiniMap::cornerChanged, this, &NetworkCanvas::miniMapCornerChanged);
+    connect(miniMap_, &MiniMap::hideRequested, this, [this] { setMiniMapVisible(false); });
     overlay_ = new ActivityOverlay;
     overlay_->setZValue(20);
     scene_->addItem(overlay_);
@@ -97,8 +99,7 @@ NetworkCanvas::~NetworkCanvas() {
 
 void NetworkCanvas::resizeEvent(QResizeEvent* event) {
     QWidget::resizeEvent(event);
-    miniMap_->move(width() - miniMap_->width() - 12, height() - miniMap_->height() - 12);
-    miniMap_->raise();
+    miniMap_->place();
     // Fitted to the network until someone zooms or pans: a window that grows shows it whole.
     if (fitting_) fitAll();
 }
@@ -114,7 +115,22 @@ void NetworkCanvas::changeEvent(QEvent* event) {
 }
 
 void NetworkCanvas::setMiniMapVisible(bool visible) {
+    if (visible == miniMapVisible()) return;
     miniMap_->setVisible(visible);
+    if (visible) miniMap_->place();
+    emit miniMapVisibilityChanged(visible);
+}
+
+bool NetworkCanvas::miniMapVisible() const {
+    return !miniMap_->isHidden();
+}
+
+void NetworkCanvas::setMiniMapCorner(Qt::Corner corner) {
+    miniMap_->setCorner(corner);
+}
+
+Qt::Corner NetworkCanvas::miniMapCorner() const {
+    return miniMap_->corner();
 }
 
 void NetworkCanvas::setNetworkStructure(std::shared_ptr<const NetworkStructure> structure) {

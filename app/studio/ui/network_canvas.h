@@ -83,7 +83,13 @@ class NetworkCanvas : public QWidget {
     void zoomIn();
     void zoomOut();
     void fitAll();
+    /// Shows or hides the mini-map (miniMapVisibilityChanged tells when it changes).
     void setMiniMapVisible(bool visible);
+    bool miniMapVisible() const;
+    /// The corner the mini-map sits in.
+    void setMiniMapCorner(Qt::Corner corner);
+    Qt::Corner miniMapCorner() const;
+    MiniMap* miniMap() const { return miniMap_; }
 
     /// Selects a node by its index in the structure (expanding its group) and centres it.
     void selectNode(std::uint32_t node);
@@ -117,6 +123,10 @@ class NetworkCanvas : public QWidget {
     void toolChanged(dais::studio::NetworkCanvas::Tool tool);
     /// A status line to show (what a tool does, why an edit was refused).
     void message(const QString& text);
+    /// The mini-map was shown or hidden (from the menu, or by its own ×).
+    void miniMapVisibilityChanged(bool visible);
+    /// The user dragged the mini-map to another corner.
+    void miniMapCornerChanged(Qt::Corner corner);
 
   protected:
     void resizeEvent(QResizeEvent* event) override;
