@@ -117,6 +117,14 @@ class NetworkCanvas : public QWidget {
     QRectF contentBounds() const;
     /// The scene position a node is drawn at.
     QPointF nodeScenePos(std::uint32_t node) const;
+    /// A label as drawn: its text and where, in the view's viewport coordinates.
+    struct DrawnLabel {
+        QString text;
+        QRectF rect;
+    };
+    /// The labels drawn at the view's current scale (placed now if they are not yet), the ones
+    /// shown only while their item is hovered left out.
+    std::vector<DrawnLabel> drawnLabels();
 
   signals:
     void selectionChanged(const dais::studio::CanvasSelection& selection);
@@ -137,6 +145,7 @@ class NetworkCanvas : public QWidget {
     friend class NetworkView;
     friend class NodeItem;
     friend class GroupItem;
+    friend class RegionItem;
     /// The structure was built again from the document (or only studio positions changed).
     void documentValidated();
     /// The scene made again from the structure and the document, keeping the selection.
@@ -161,6 +170,13 @@ class NetworkCanvas : public QWidget {
     std::string regionAt(const QPointF& scenePos) const;
     void tick();
     QPointF displayPos(std::uint32_t node) const;
+    /// Places every label for the view's scale when the scale, the items, their positions or
+    /// the selection changed since the last placement (canvas_labels.h): what is selected
+    /// first, then region names, groups and nodes (nodes only once they are drawn far enough
+    /// apart to read their ids).
+    void placeLabelsIfNeeded();
+    /// An item moved: labels are placed again before the next paint.
+    void labelsChanged() { labelsDirty_ = true; }
 
     ScenarioDocument* doc_;
     ScenarioEditor editor_;
@@ -178,6 +194,8 @@ class NetworkCanvas : public QWidget {
     bool fitting_ = false;      ///< the view shows the whole network (no zoom or pan since)
     std::string builtNetwork_;  // the network (and seed) the structure was built from
     std::uint32_t highlightedMember_ = NetworkStructure::kNone;
+    double labelScale_ = -1;  // the scale labels were last placed at (-1: new items)
+    bool labelsDirty_ = true;
 
     CanvasPositions positions_;       // where things are drawn
     std::set<std::string> expanded_;  // ids of expanded groups

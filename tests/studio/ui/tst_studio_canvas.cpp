@@ -1,10 +1,13 @@
 // The canvas as a new user sees it on the default scenario: the mini-map is a small inset that
-// can be dragged to another corner and hidden, both remembered. Set DAIS_CANVAS_SNAPSHOTS to a
-// folder to keep the PNGs the suite renders there.
+// can be dragged to another corner and hidden, both remembered; no two labels are drawn over
+// each other, at fit zoom or closer. Set DAIS_CANVAS_SNAPSHOTS to a folder to keep the PNGs the
+// suite renders there.
 
 #include <QtTest>
 
 #include <QAction>
+#include <QGraphicsItem>
+#include <QGraphicsScene>
 #include <QSettings>
 #include <QTemporaryDir>
 
@@ -139,6 +142,57 @@ class TestStudioCanvas : public QObject {
         QVERIFY(!map->isHidden());
         QCOMPARE(QSettings().value("canvas/miniMap").toBool(), true);
         QCOMPARE(map->geometry().topRight(), QPoint(canvas->width() - 1 - m, m));
+    }
+
+    void labelsOfTheDefaultScenarioDoNotOverlap() {
+        MainWindow w;
+        openDefault(w);
+        NetworkCanvas* canvas = w.canvas();
+        canvas->scene()->clearSelection();
+        QTest::qWait(0);
+        snapshot(canvas->view()->viewport(), "labels-fit.png");
+
+        // Every label drawn at fit zoom has a place of its own.
+        const auto overlapping = [&]() -> QString {
+            const auto labels = canvas->drawnLabels();
+            for (std::size_t i = 0; i < labels.size(); ++i)
+                for (std::size_t j = i + 1; j < labels.size(); ++j)
+                    if (labels[i].rect.intersects(labels[j].rect))
+                        return labels[i].text + " and " + labels[j].text;
+            return {};
+        };
+        const auto drawn = [&](const QString& text) {
+            for (const auto& l : canvas->drawnLabels())
+                if (l.text == text) return true;
+            return false;
+        };
+        QVERIFY2(overlapping().isEmpty(), qPrintable(overlapping()));
+        // The regions' names are all there, the two close ones included: where their first
+        // choice (above the disc) would overlap, one of them went elsewhere.
+        for (const char* region : {"eu-west", "eu-central", "us-east", "ap-south"})
+            QVERIFY2(drawn(region), region);
+        QVERIFY(canvas->drawnLabels().size() >= 8);
+
+        // At other zooms too, node ids included once there is room for them.
+        for (int step = 0; step < 6; ++step) {
+            canvas->zoomIn();
+            QVERIFY2(overlapping().isEmpty(), qPrintable(overlapping()));
+        }
+        QVERIFY(drawn("dc-eu-west"));
+        snapshot(canvas->view()->viewport(), "labels-zoomed.png");
+
+        // Whatever is selected has its label drawn, room or not.
+        canvas->fitAll();
+        const Json& groups = w.document()->json()["network"]["groups"];
+        for (std::size_t k = 0; k < groups.size(); ++k) {
+            canvas->selectPointer("/network/groups/" + std::to_string(k));
+            const QString id = QString::fromStdString(groups[k]["id"].get<std::string>());
+            bool shown = false;
+            for (const auto& l : canvas->drawnLabels())
+                shown = shown || l.text.startsWith(id + "  ×");
+            QVERIFY2(shown, qPrintable(id));
+            QVERIFY2(overlapping().isEmpty(), qPrintable(overlapping()));
+        }
     }
 };
 
