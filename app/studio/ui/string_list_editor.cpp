@@ -66,10 +66,8 @@ StringListEditor::StringListEditor(const QStringList& values, const QString& nou
 void StringListEditor::fillList() {
     const QSignalBlocker quiet(list_);
     list_->clear();
-    for (const QString& value : values_) {
-        auto* item = new QListWidgetItem(value, list_);
-        item->setFlags(item->flags() | Qt::ItemIsEditable);
-    }
+    for (const QString& value : values_)
+        new QListWidgetItem(value, list_);
     // Tall enough for a few rows, no taller than its entries need.
     const int rows = std::clamp(static_cast<int>(values_.size()), 2, 6);
     list_->setFixedHeight(rows * list_->fontMetrics().height() * 3 / 2 + 2 * list_->frameWidth() +
@@ -110,10 +108,9 @@ bool StringListEditor::add(const QString& text) {
 bool StringListEditor::rename(int row, const QString& text) {
     QListWidgetItem* item = list_->item(row);
     if (!item || row >= values_.size()) return false;
-    const QSignalBlocker quiet(list_);
     if (const QString why = refusal(text, row); !why.isEmpty()) {
         showMessage(why);
-        item->setText(values_[row]);  // the row shows its old text again
+        item->setText(values_[row]);  // the row keeps its name
         return false;
     }
     showMessage({});
