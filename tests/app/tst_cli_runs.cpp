@@ -156,6 +156,37 @@ class TestCliRuns : public QObject {
         QVERIFY(latency["time_s"].toArray().size() >= 4);
     }
 
+    void killedRunShowsHowFarItGot() {
+        // dais run, paced so that it is still running when killed; a store of its own.
+        const QString path = tmp_.filePath("killed.sqlite");
+        QProcess run;
+        run.start(DAIS_EXE,
+                  {"run", scenario("single-link-queue.dais.json"), "--until", "1h", "--speed", "20",
+                   "--set", "run.sample_interval=1s", "--no-progress", "--store", path});
+        QVERIFY2(run.waitForStarted(), qPrintable(run.errorString()));
+        // Killed once a few of its samples are stored.
+        const auto storedSamples = [&] {
+            const Outcome o = dais({"runs", "export", "1", "--store", path});
+            return o.code == kOk ? o.out.count(",sample,net.messages.sent,") : 0;
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(storedSamples() >= 3, 60'000);
+        run.kill();
+        QVERIFY(run.waitForFinished(30'000));
+        QCOMPARE(run.exitStatus(), QProcess::CrashExit);
+
+        const Outcome j = dais({"runs", "list", "--json", "--store", path});
+        QCOMPARE(j.code, kOk);
+        const QJsonObject r = QJsonDocument::fromJson(j.out.toUtf8()).array()[0].toObject();
+        QCOMPARE(r["status"].toString(), "interrupted");
+        QVERIFY2(r["events"].toDouble() > 0, qPrintable(j.out));
+        QVERIFY2(r["simulated_seconds"].toDouble() >= 2, qPrintable(j.out));
+        QVERIFY2(r["wall_seconds"].toDouble() > 0, qPrintable(j.out));
+        // The table shows them too.
+        const Outcome t = dais({"runs", "list", "--store", path});
+        const QString line = t.out.split('\n', Qt::SkipEmptyParts).value(1);
+        QVERIFY2(line.contains("interrupted") && !line.contains(" 0.000 s"), qPrintable(t.out));
+    }
+
     void annotateAndDelete() {
         // A store of its own, so the other tests keep their two runs.
         const QString s = tmp_.filePath("deleting.sqlite");

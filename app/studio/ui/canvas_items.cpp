@@ -8,6 +8,7 @@
 
 #include <cmath>
 
+#include "ui/canvas_labels.h"
 #include "ui/network_canvas.h"
 #include "ui/network_view.h"
 
@@ -24,10 +25,22 @@ double deviceScale(const QPainter* p) {
     return std::sqrt(std::abs(t.determinant()));
 }
 
-void drawLabel(QPainter* p, const QString& text, const QPointF& topCentre, bool selected) {
-    const QFontMetricsF fm(p->font());
-    const double w = fm.horizontalAdvance(text) + 8, h = fm.height() + 2;
-    const QRectF r(topCentre.x() - w / 2, topCentre.y(), w, h);
+/// The font labels are measured and drawn with (bold for regions' names).
+QFont labelFont(bool bold) {
+    QFont f = QApplication::font();
+    f.setBold(bold);
+    return f;
+}
+
+/// The label as placed by the canvas; else, while its item is hovered or selected, at its first
+/// position; else a null rectangle (not drawn).
+QRectF shownLabel(const ItemLabel& label, const std::vector<QRectF>& candidates, bool show) {
+    if (!label.placed().isNull()) return label.placed();
+    return show && !candidates.empty() ? candidates.front() : QRectF();
+}
+
+void drawLabel(QPainter* p, const QString& text, const QRectF& r, bool selected) {
+    p->setFont(labelFont(false));
     const QPalette pal = QApplication::palette();
     QColor bg = pal.color(QPalette::Base);
     bg.setAlpha(200);
@@ -48,14 +61,37 @@ void drawBadges(QPainter* p, const std::vector<QColor>& badges, const QPointF& a
     }
 }
 
+/// What a node's icon covers, relative to its centre (its label sits just under it).
+const QRectF kNodeIcon(-kNodeSize / 2.0, -kNodeSize / 2.0, kNodeSize, kNodeSize - 2);
+
+QRectF unitedWith(QRectF r, const std::vector<QRectF>& others) {
+    for (const QRectF& o : others)
+        r |= o;
+    return r;
+}
+
 }  // namespace
+
+// --- ItemLabel -------------------------------------------------------------------------------
+ItemLabel::ItemLabel(QString text, bool bold) : text_(std::move(text)), bold_(bold) {
+    const QFontMetricsF fm(labelFont(bold));
+    // Regions' names are bare text; the others sit on a rounded plate.
+    size_ = bold ? QSizeF(fm.horizontalAdvance(text_) + 4, fm.height() + 2)
+                 : QSizeF(fm.horizontalAdvance(text_) + 8, fm.height() + 2);
+}
+
+bool ItemLabel::setPlaced(const QRectF& r) {
+    if (r == placed_ && r.isNull() == placed_.isNull()) return false;
+    placed_ = r;
+    return true;
+}
 
 // --- NodeItem --------------------------------------------------------------------------------
 NodeItem::NodeItem(NetworkCanvas* canvas, QString role, QString label, std::uint32_t node,
                    std::string pointer, bool movable)
     : canvas_(canvas),
       role_(std::move(role)),
-      label_(std::move(label)),
+      label_(std::move(label), false),
       node_(node),
       pointer_(std::move(pointer)) {
     setFlag(ItemIgnoresTransformations);
@@ -66,11 +102,32 @@ NodeItem::NodeItem(NetworkCanvas* canvas, QString role, QString label, std::uint
     setData(kNodeIndex, node);
     setData(kKind, static_cast<int>(ItemKind::Node));
     setZValue(10);
-    setToolTip(role_.isEmpty() ? label_ : QStringLiteral("%1 (%2)").arg(label_, role_));
+    setAcceptHoverEvents(true);
+    setToolTip(role_.isEmpty() ? label_.text()
+                               : QStringLiteral("%1 (%2)").arg(label_.text(), role_));
+}
+
+QRectF NodeItem::iconRect() const {
+    return QRectF(-kNodeSize / 2.0, -kNodeSize / 2.0, kNodeSize, kNodeSize);
+}
+
+std::vector<QRectF> NodeItem::labelCandidates() const {
+    return labelsAroundIcon(label_.size(), kNodeIcon);
 }
 
 QRectF NodeItem::boundingRect() const {
-    return QRectF(-60, -kNodeSize / 2.0 - 2, 120, kNodeSize + 22);
+    const QRectF icon(-kNodeSize / 2.0 - 2, -kNodeSize / 2.0 - 2, kNodeSize + 4, kNodeSize + 4);
+    return unitedWith(icon, labelCandidates());
+}
+
+QPainterPath NodeItem::shape() const {
+    // The icon and the label as drawn: the places a label did not take are not the node's.
+    QPainterPath path;
+    path.addRect(QRectF(-kNodeSize / 2.0, -kNodeSize / 2.0, kNodeSize, kNodeSize));
+    if (const QRectF l = shownLabel(label_, labelCandidates(), hovered_ || isSelected());
+        !l.isNull())
+        path.addRect(l);
+    return path;
 }
 
 void NodeItem::paint(QPainter* p, const QStyleOptionGraphicsItem*, QWidget* widget) {
@@ -78,9 +135,23 @@ void NodeItem::paint(QPainter* p, const QStyleOptionGraphicsItem*, QWidget* widg
     const QPixmap& icon = roleIcon(role_, kNodeSize, state_, isSelected(), dpr);
     p->drawPixmap(QPointF(-kNodeSize / 2.0, -kNodeSize / 2.0), icon);
     drawBadges(p, badges_, QPointF(kNodeSize / 2.0 - 2, -kNodeSize / 2.0 + 3));
-    // The label only when nodes are far enough apart on screen to read it.
-    if (isSelected() || canvas_->view()->transform().m11() * canvas_->unit() > 70)
-        drawLabel(p, label_, QPointF(0, kNodeSize / 2.0 - 2), isSelected());
+    // Where the canvas placed the label (it leaves it out while nodes are too close together on
+    // screen to read it, or where it has no room).
+    if (const QRectF l = shownLabel(label_, labelCandidates(), hovered_ || isSelected());
+        !l.isNull())
+        drawLabel(p, label_.text(), l, isSelected());
+}
+
+void NodeItem::hoverEnterEvent(QGraphicsSceneHoverEvent* event) {
+    hovered_ = true;
+    update();
+    QGraphicsItem::hoverEnterEvent(event);
+}
+
+void NodeItem::hoverLeaveEvent(QGraphicsSceneHoverEvent* event) {
+    hovered_ = false;
+    update();
+    QGraphicsItem::hoverLeaveEvent(event);
 }
 
 void NodeItem::setState(NodeState s) {
@@ -90,7 +161,10 @@ void NodeItem::setState(NodeState s) {
 }
 
 QVariant NodeItem::itemChange(GraphicsItemChange change, const QVariant& value) {
-    if (change == ItemPositionHasChanged && scene()) canvas_->rebuildLinks();
+    if (change == ItemPositionHasChanged && scene()) {
+        canvas_->rebuildLinks();
+        canvas_->labelsChanged();
+    }
     return QGraphicsItem::itemChange(change, value);
 }
 
@@ -99,7 +173,8 @@ GroupItem::GroupItem(NetworkCanvas* canvas, QString role, QString label, std::ui
                      std::string pointer, bool expanded)
     : canvas_(canvas),
       role_(std::move(role)),
-      label_(std::move(label)),
+      id_(label),
+      label_(QStringLiteral("%1  ×%2").arg(label).arg(count), false),
       count_(count),
       pointer_(std::move(pointer)),
       expanded_(expanded) {
@@ -110,15 +185,36 @@ GroupItem::GroupItem(NetworkCanvas* canvas, QString role, QString label, std::ui
     setData(kPointer, QString::fromStdString(pointer_));
     setData(kKind, static_cast<int>(ItemKind::Group));
     setZValue(9);
+    setAcceptHoverEvents(true);
     setToolTip(QObject::tr("%1: %2 × %3. Double-click to %4.")
-                   .arg(label_)
+                   .arg(label)
                    .arg(count_)
                    .arg(role_.isEmpty() ? QObject::tr("nodes") : role_)
                    .arg(expanded_ ? QObject::tr("collapse") : QObject::tr("expand")));
 }
 
+QRectF GroupItem::iconRect() const {
+    // Collapsed: the stack of icons (drawn up and to the right) and the bar under it. Expanded:
+    // the item marks the top of its members' disc, and its label is centred just under it.
+    if (expanded_) return QRectF(-8, -18, 16, 8);
+    return QRectF(-kGroupSize / 2.0 + 2, -kGroupSize / 2.0 - 6, kGroupSize + 4, kGroupSize + 6);
+}
+
+std::vector<QRectF> GroupItem::labelCandidates() const {
+    return labelsAroundIcon(label_.size(), iconRect());
+}
+
 QRectF GroupItem::boundingRect() const {
-    return QRectF(-70, -kGroupSize / 2.0 - 6, 140, kGroupSize + 34);
+    return unitedWith(iconRect().adjusted(-2, -2, 2, 2), labelCandidates());
+}
+
+QPainterPath GroupItem::shape() const {
+    QPainterPath path;
+    path.addRect(iconRect());
+    if (const QRectF l = shownLabel(label_, labelCandidates(), hovered_ || isSelected());
+        !l.isNull())
+        path.addRect(l);
+    return path;
 }
 
 void GroupItem::paint(QPainter* p, const QStyleOptionGraphicsItem*, QWidget* widget) {
@@ -149,8 +245,20 @@ void GroupItem::paint(QPainter* p, const QStyleOptionGraphicsItem*, QWidget* wid
         }
         drawBadges(p, badges_, QPointF(kGroupSize / 2.0, -kGroupSize / 2.0));
     }
-    const QString text = QStringLiteral("%1  ×%2").arg(label_).arg(count_);
-    drawLabel(p, text, QPointF(0, expanded_ ? -10 : kGroupSize / 2.0), sel);
+    if (const QRectF l = shownLabel(label_, labelCandidates(), hovered_ || sel); !l.isNull())
+        drawLabel(p, label_.text(), l, sel);
+}
+
+void GroupItem::hoverEnterEvent(QGraphicsSceneHoverEvent* event) {
+    hovered_ = true;
+    update();
+    QGraphicsItem::hoverEnterEvent(event);
+}
+
+void GroupItem::hoverLeaveEvent(QGraphicsSceneHoverEvent* event) {
+    hovered_ = false;
+    update();
+    QGraphicsItem::hoverLeaveEvent(event);
 }
 
 void GroupItem::setStates(double working, double waiting, double down) {
@@ -162,7 +270,10 @@ void GroupItem::setStates(double working, double waiting, double down) {
 }
 
 QVariant GroupItem::itemChange(GraphicsItemChange change, const QVariant& value) {
-    if (change == ItemPositionHasChanged && scene()) canvas_->rebuildLinks();
+    if (change == ItemPositionHasChanged && scene()) {
+        canvas_->rebuildLinks();
+        canvas_->labelsChanged();
+    }
     return QGraphicsItem::itemChange(change, value);
 }
 
@@ -262,16 +373,52 @@ void LinkTileItem::paint(QPainter* p, const QStyleOptionGraphicsItem*, QWidget*)
 
 // --- RegionItem ------------------------------------------------------------------------------
 RegionItem::RegionItem(const QPointF& centre, double radius, QString label, std::string pointer)
-    : radius_(std::max(radius, 1e-9)), label_(std::move(label)), pointer_(std::move(pointer)) {
+    : radius_(std::max(radius, 1e-9)),
+      label_(std::move(label), true),
+      pointer_(std::move(pointer)) {
     setPos(centre);
     setFlag(ItemIsSelectable);
+    setAcceptHoverEvents(true);
     setData(kPointer, QString::fromStdString(pointer_));
     setData(kKind, static_cast<int>(ItemKind::Region));
     setZValue(0);
 }
 
+std::vector<QRectF> RegionItem::labelCandidates(double scale) const {
+    return labelsAroundDisc(label_.size(), 2 * radius_ * scale);
+}
+
+void RegionItem::setLabelScale(double scale) {
+    if (scale == labelScale_ || !(scale > 0)) return;
+    prepareGeometryChange();
+    labelScale_ = scale;
+}
+
 QRectF RegionItem::boundingRect() const {
-    return QRectF(-radius_, -radius_, 2 * radius_, 2 * radius_).adjusted(-2, -2, 2, 2);
+    QRectF r = QRectF(-radius_, -radius_, 2 * radius_, 2 * radius_).adjusted(-2, -2, 2, 2);
+    if (labelScale_ > 0)
+        for (const QRectF& l : labelCandidates(labelScale_))
+            r |= QRectF(l.x() / labelScale_, l.y() / labelScale_ - radius_, l.width() / labelScale_,
+                        l.height() / labelScale_);
+    return r;
+}
+
+QPainterPath RegionItem::shape() const {
+    QPainterPath path;
+    path.addRect(QRectF(-radius_, -radius_, 2 * radius_, 2 * radius_).adjusted(-2, -2, 2, 2));
+    return path;
+}
+
+void RegionItem::hoverEnterEvent(QGraphicsSceneHoverEvent* event) {
+    hovered_ = true;
+    update();
+    QGraphicsItem::hoverEnterEvent(event);
+}
+
+void RegionItem::hoverLeaveEvent(QGraphicsSceneHoverEvent* event) {
+    hovered_ = false;
+    update();
+    QGraphicsItem::hoverLeaveEvent(event);
 }
 
 void RegionItem::paint(QPainter* p, const QStyleOptionGraphicsItem*, QWidget*) {
@@ -284,17 +431,17 @@ void RegionItem::paint(QPainter* p, const QStyleOptionGraphicsItem*, QWidget*) {
     p->setPen(pen);
     p->setBrush(fill);
     p->drawEllipse(QPointF(0, 0), radius_, radius_);
-    // The name at the top of the disc, at a fixed size on screen.
+    // The name where the canvas placed it around the disc, at a fixed size on screen.
     const double scale = deviceScale(p);
     if (scale <= 0) return;
+    const QRectF l = shownLabel(label_, labelCandidates(scale), hovered_ || isSelected());
+    if (l.isNull()) return;
     p->save();
     p->translate(0, -radius_);
     p->scale(1 / scale, 1 / scale);
-    QFont f = p->font();
-    f.setBold(true);
-    p->setFont(f);
+    p->setFont(labelFont(true));
     p->setPen(accent.darker(110));
-    p->drawText(QRectF(-150, -22, 300, 20), Qt::AlignHCenter | Qt::AlignBottom, label_);
+    p->drawText(l, Qt::AlignCenter, label_.text());
     p->restore();
 }
 

@@ -16,14 +16,43 @@ class NetworkCanvas;
 enum ItemData { kPointer = 0, kNodeIndex = 1, kKind = 2 };
 enum class ItemKind { Node = 1, Group, Link, Region };
 
-/// One node drawn by its role's icon at a fixed size on screen, with its id below when there
-/// is room. Movable when the document positions it.
+/// What the node, group and region items share about their label: its text, the positions it
+/// may take (canvas_labels.h) and the one the canvas placed it at. A label the canvas could not
+/// place is drawn at its first position while its item is hovered or selected.
+class ItemLabel {
+  public:
+    /// Its text, and its size on screen with the canvas's label font (bold for regions).
+    ItemLabel(QString text, bool bold);
+    const QString& text() const { return text_; }
+    const QSizeF& size() const { return size_; }
+    bool bold() const { return bold_; }
+    /// Where the canvas placed it, in device pixels relative to the item's label anchor; a null
+    /// rectangle when it is not drawn. True when that changed.
+    bool setPlaced(const QRectF& r);
+    const QRectF& placed() const { return placed_; }
+
+  private:
+    QString text_;
+    bool bold_;
+    QSizeF size_;
+    QRectF placed_;
+};
+
+/// One node drawn by its role's icon at a fixed size on screen, with its id beside it (below
+/// when there is room) once nodes are drawn far enough apart. Movable when the document
+/// positions it.
 class NodeItem final : public QGraphicsItem {
   public:
     NodeItem(NetworkCanvas* canvas, QString role, QString label, std::uint32_t node,
              std::string pointer, bool movable);
     QRectF boundingRect() const override;
+    QPainterPath shape() const override;
     void paint(QPainter* p, const QStyleOptionGraphicsItem* option, QWidget* widget) override;
+    ItemLabel& label() { return label_; }
+    const QString& role() const { return role_; }
+    /// Where its label may go, relative to the node's centre, best first; what its icon covers.
+    std::vector<QRectF> labelCandidates() const;
+    QRectF iconRect() const;
     void setState(NodeState s);
     std::uint32_t node() const { return node_; }
     const std::string& pointer() const { return pointer_; }
@@ -32,14 +61,18 @@ class NodeItem final : public QGraphicsItem {
 
   protected:
     QVariant itemChange(GraphicsItemChange change, const QVariant& value) override;
+    void hoverEnterEvent(QGraphicsSceneHoverEvent* event) override;
+    void hoverLeaveEvent(QGraphicsSceneHoverEvent* event) override;
 
   private:
     NetworkCanvas* canvas_;
-    QString role_, label_;
+    QString role_;
+    ItemLabel label_;
     std::uint32_t node_;
     std::string pointer_;
     NodeState state_ = NodeState::Idle;
     std::vector<QColor> badges_;
+    bool hovered_ = false;
 };
 
 /// A group as one item: a stack of its role's icon with the member count, and a bar of how
@@ -49,24 +82,41 @@ class GroupItem final : public QGraphicsItem {
     GroupItem(NetworkCanvas* canvas, QString role, QString label, std::uint32_t count,
               std::string pointer, bool expanded);
     QRectF boundingRect() const override;
+    QPainterPath shape() const override;
     void paint(QPainter* p, const QStyleOptionGraphicsItem* option, QWidget* widget) override;
     /// Fractions of the members working, waiting and down.
     void setStates(double working, double waiting, double down);
     const std::string& pointer() const { return pointer_; }
-    const QString& label() const { return label_; }
+    /// The group's id, and its label: "id  ×count".
+    const QString& id() const { return id_; }
+    const QString& role() const { return role_; }
+    bool expanded() const { return expanded_; }
+    ItemLabel& label() { return label_; }
+    /// Where its label may go, relative to the item's position, best first.
+    std::vector<QRectF> labelCandidates() const;
+    /// What its icons (and bar) cover, relative to its position; null when it is expanded (its
+    /// members are drawn instead).
+    QRectF drawnIcon() const { return expanded_ ? QRectF() : iconRect(); }
     void setBadges(std::vector<QColor> badges) { badges_ = std::move(badges); }
 
   protected:
     QVariant itemChange(GraphicsItemChange change, const QVariant& value) override;
+    void hoverEnterEvent(QGraphicsSceneHoverEvent* event) override;
+    void hoverLeaveEvent(QGraphicsSceneHoverEvent* event) override;
 
   private:
+    /// What the icons (or, expanded, the anchor) cover, relative to the item's position.
+    QRectF iconRect() const;
+
     NetworkCanvas* canvas_;
-    QString role_, label_;
+    QString role_, id_;
+    ItemLabel label_;
     std::uint32_t count_;
     std::string pointer_;
     bool expanded_;
     double working_ = 0, waiting_ = 0, down_ = 0;
     std::vector<QColor> badges_;
+    bool hovered_ = false;
 };
 
 /// Every member of an expanded group, painted in one go as dots of the role's colour.
@@ -79,6 +129,7 @@ class MemberCloudItem final : public QGraphicsItem {
     int memberAt(const QPointF& scenePos, double radius) const;
     std::uint32_t firstNode() const { return first_; }
     const std::vector<QPointF>& points() const { return points_; }
+    const QColor& color() const { return color_; }
     void setHighlighted(int member) {
         highlighted_ = member;
         update();
@@ -116,18 +167,34 @@ class LinkTileItem final : public QGraphicsItem {
     QRectF bounds_;
 };
 
-/// A region's disc with its name.
+/// A region's disc with its name (above the disc when there is room).
 class RegionItem final : public QGraphicsItem {
   public:
     RegionItem(const QPointF& centre, double radius, QString label, std::string pointer);
     QRectF boundingRect() const override;
+    /// The disc's square: its name is no target of clicks.
+    QPainterPath shape() const override;
     void paint(QPainter* p, const QStyleOptionGraphicsItem* option, QWidget* widget) override;
     const std::string& pointer() const { return pointer_; }
+    double radius() const { return radius_; }
+    ItemLabel& label() { return label_; }
+    /// Where its name may go at a scale (device pixels per scene unit), relative to the disc's
+    /// top point, best first.
+    std::vector<QRectF> labelCandidates(double scale) const;
+    /// The scale the view draws at: the item's bounds take in its name's positions (which are
+    /// a fixed size on screen, so a size in the scene that depends on the scale).
+    void setLabelScale(double scale);
+
+  protected:
+    void hoverEnterEvent(QGraphicsSceneHoverEvent* event) override;
+    void hoverLeaveEvent(QGraphicsSceneHoverEvent* event) override;
 
   private:
     double radius_;
-    QString label_;
+    ItemLabel label_;
     std::string pointer_;
+    bool hovered_ = false;
+    double labelScale_ = 0;  // 0: not drawn yet
 };
 
 /// What moves during a run: messages on their way and the members that are busy or down.

@@ -128,10 +128,25 @@ void MainWindow::buildViewMenu() {
     view->addAction(makeAction(this, "collapseAll", tr("&Collapse every group"),
                                QKeySequence(tr("Ctrl+Shift+C")),
                                [this] { canvas_->expandAllGroups(false); }));
+    // The mini-map: shown or hidden here, on the edit toolbar or by its own ×, and moved by
+    // dragging it; both are kept between sessions.
     QAction* mini = makeAction(this, "miniMap", tr("&Mini-map"), QKeySequence(tr("Ctrl+M")),
                                [this](bool on) { canvas_->setMiniMapVisible(on); });
     mini->setCheckable(true);
-    mini->setChecked(true);
+    mini->setToolTip(tr("Show or hide the overview of the network (Ctrl+M)"));
+    QSettings settings;
+    const int corner = settings.value("canvas/miniMapCorner", int(Qt::BottomRightCorner)).toInt();
+    if (corner >= Qt::TopLeftCorner && corner <= Qt::BottomRightCorner)
+        canvas_->setMiniMapCorner(static_cast<Qt::Corner>(corner));
+    const bool shown = settings.value("canvas/miniMap", true).toBool();
+    canvas_->setMiniMapVisible(shown);
+    mini->setChecked(shown);
+    connect(canvas_, &NetworkCanvas::miniMapVisibilityChanged, this, [mini](bool on) {
+        mini->setChecked(on);
+        QSettings().setValue("canvas/miniMap", on);
+    });
+    connect(canvas_, &NetworkCanvas::miniMapCornerChanged, this,
+            [](Qt::Corner c) { QSettings().setValue("canvas/miniMapCorner", int(c)); });
     view->addAction(mini);
     view->addSeparator();
     view->addAction(
@@ -165,6 +180,7 @@ void MainWindow::buildEditToolBar() {
     editBar->addAction(action("connect"));
     editBar->addAction(action("autoLayout"));
     editBar->addAction(action("fit"));
+    editBar->addAction(action("miniMap"));
 }
 
 void MainWindow::buildHelpMenu() {

@@ -15,6 +15,7 @@
 #include "dais/core/layer_registry.h"
 #include "run/run_controller.h"
 #include "ui/canvas_items.h"
+#include "ui/canvas_labels.h"
 #include "ui/mini_map.h"
 #include "ui/network_view.h"
 
@@ -43,6 +44,8 @@ NetworkCanvas::NetworkCanvas(ScenarioDocument* document, QWidget* parent)
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(view_);
     miniMap_ = new MiniMap(this, this);
+    connect(miniMap_, &MiniMap::cornerChanged, this, &NetworkCanvas::miniMapCornerChanged);
+    connect(miniMap_, &MiniMap::hideRequested, this, [this] { setMiniMapVisible(false); });
     overlay_ = new ActivityOverlay;
     overlay_->setZValue(20);
     scene_->addItem(overlay_);
@@ -97,8 +100,7 @@ NetworkCanvas::~NetworkCanvas() {
 
 void NetworkCanvas::resizeEvent(QResizeEvent* event) {
     QWidget::resizeEvent(event);
-    miniMap_->move(width() - miniMap_->width() - 12, height() - miniMap_->height() - 12);
-    miniMap_->raise();
+    miniMap_->place();
     // Fitted to the network until someone zooms or pans: a window that grows shows it whole.
     if (fitting_) fitAll();
 }
@@ -114,7 +116,22 @@ void NetworkCanvas::changeEvent(QEvent* event) {
 }
 
 void NetworkCanvas::setMiniMapVisible(bool visible) {
+    if (visible == miniMapVisible()) return;
     miniMap_->setVisible(visible);
+    if (visible) miniMap_->place();
+    emit miniMapVisibilityChanged(visible);
+}
+
+bool NetworkCanvas::miniMapVisible() const {
+    return !miniMap_->isHidden();
+}
+
+void NetworkCanvas::setMiniMapCorner(Qt::Corner corner) {
+    miniMap_->setCorner(corner);
+}
+
+Qt::Corner NetworkCanvas::miniMapCorner() const {
+    return miniMap_->corner();
 }
 
 void NetworkCanvas::setNetworkStructure(std::shared_ptr<const NetworkStructure> structure) {
@@ -180,6 +197,8 @@ void NetworkCanvas::rebuild() {
     scene_->setSceneRect(bounds.adjusted(-m, -m, m, m));
     overlay_->setBounds(scene_->sceneRect());
     rebuilding_ = false;
+    labelScale_ = -1;  // new items: all of them are drawn anew
+    labelsDirty_ = true;
     refreshActivity();
     miniMap_->refresh();
     updateSelection();
@@ -342,6 +361,7 @@ void NetworkCanvas::addLinkTiles(const std::vector<QLineF>& thin,
 
 void NetworkCanvas::updateSelection() {
     if (rebuilding_) return;
+    labelsDirty_ = true;  // what is selected keeps its label's best place
     const QList<QGraphicsItem*> items = scene_->selectedItems();
     CanvasSelection s;
     if (items.size() > 1) {
@@ -567,11 +587,80 @@ void NetworkCanvas::zoomOut() {
 }
 QRectF NetworkCanvas::contentBounds() const {
     // The overlay spans the scene rectangle: leaving it out keeps fits tight and the scene
-    // from growing with every rebuild.
+    // from growing with every rebuild. Regions count by their discs: their names' extent in the
+    // scene depends on the scale, which a fit is about to change.
     QRectF r;
-    for (const QGraphicsItem* item : scene_->items())
-        if (item != overlay_ && item->isVisible()) r |= item->sceneBoundingRect();
+    for (const QGraphicsItem* item : scene_->items()) {
+        if (item == overlay_ || !item->isVisible()) continue;
+        if (static_cast<ItemKind>(item->data(kKind).toInt()) == ItemKind::Region) {
+            const double radius = static_cast<const RegionItem*>(item)->radius();
+            r |= QRectF(item->pos() - QPointF(radius, radius), QSizeF(2 * radius, 2 * radius));
+            continue;
+        }
+        r |= item->sceneBoundingRect();
+    }
     return r;
+}
+
+void NetworkCanvas::placeLabelsIfNeeded() {
+    const double scale = view_->transform().m11();
+    const bool rescaled = scale != labelScale_;
+    if (!rescaled && !labelsDirty_) return;
+    labelScale_ = scale;
+    labelsDirty_ = false;
+    std::vector<LabelRequest> requests;
+    std::vector<std::pair<QGraphicsItem*, ItemLabel*>> owners;
+    const auto request = [&](QGraphicsItem* item, ItemLabel& label, const QPointF& sceneAnchor,
+                             std::vector<QRectF> candidates, const QRectF& icon) {
+        requests.push_back({sceneAnchor * scale, std::move(candidates), icon});
+        owners.emplace_back(item, &label);
+    };
+    // Node ids only once nodes are far enough apart on screen to read them.
+    const bool nodeIds = scale * unit() > 70;
+    for (const bool selected : {true, false}) {
+        for (QGraphicsItem* item : regionItems_) {
+            auto* region = static_cast<RegionItem*>(item);
+            region->setLabelScale(scale);
+            if (region->isSelected() == selected)
+                request(region, region->label(), region->pos() - QPointF(0, region->radius()),
+                        region->labelCandidates(scale), QRectF());
+        }
+        for (GroupItem* g : groupItems_)
+            if (g && g->isSelected() == selected)
+                request(g, g->label(), g->pos(), g->labelCandidates(), g->drawnIcon());
+        // A node whose id is not shown still keeps other labels off its icon.
+        for (NodeItem* n : nodeItems_)
+            if (n && n->isSelected() == selected)
+                request(n, n->label(), n->pos(),
+                        selected || nodeIds ? n->labelCandidates() : std::vector<QRectF>(),
+                        n->iconRect());
+    }
+    const std::vector<int> chosen = placeLabels(requests);
+    // After a change of scale every item is painted anew; otherwise only those whose label moved.
+    for (std::size_t i = 0; i < requests.size(); ++i) {
+        const int c = chosen[i];
+        const QRectF r = c >= 0 ? requests[i].candidates[static_cast<std::size_t>(c)] : QRectF();
+        if (owners[i].second->setPlaced(r) && !rescaled) owners[i].first->update();
+    }
+}
+
+std::vector<NetworkCanvas::DrawnLabel> NetworkCanvas::drawnLabels() {
+    placeLabelsIfNeeded();
+    std::vector<DrawnLabel> out;
+    const QTransform toViewport = view_->viewportTransform();
+    const auto add = [&](ItemLabel& label, const QPointF& sceneAnchor) {
+        if (!label.placed().isNull())
+            out.push_back({label.text(), label.placed().translated(toViewport.map(sceneAnchor))});
+    };
+    for (QGraphicsItem* item : regionItems_) {
+        auto* region = static_cast<RegionItem*>(item);
+        add(region->label(), region->pos() - QPointF(0, region->radius()));
+    }
+    for (GroupItem* g : groupItems_)
+        if (g) add(g->label(), g->pos());
+    for (NodeItem* n : nodeItems_)
+        if (n) add(n->label(), n->pos());
+    return out;
 }
 
 void NetworkCanvas::fitAll() {
@@ -587,6 +676,7 @@ void NetworkCanvas::fitAll() {
 
 core::Result<void> NetworkCanvas::exportImage(const QString& path) {
     const core::Error unwritable{tr("%1: cannot be written").arg(path).toStdString()};
+    placeLabelsIfNeeded();
     QRectF r = contentBounds();
     r = r.adjusted(-r.width() * 0.05 - 1, -r.height() * 0.05 - 1, r.width() * 0.05 + 1,
                    r.height() * 0.05 + 1);

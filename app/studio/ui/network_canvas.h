@@ -83,7 +83,13 @@ class NetworkCanvas : public QWidget {
     void zoomIn();
     void zoomOut();
     void fitAll();
+    /// Shows or hides the mini-map (miniMapVisibilityChanged tells when it changes).
     void setMiniMapVisible(bool visible);
+    bool miniMapVisible() const;
+    /// The corner the mini-map sits in.
+    void setMiniMapCorner(Qt::Corner corner);
+    Qt::Corner miniMapCorner() const;
+    MiniMap* miniMap() const { return miniMap_; }
 
     /// Selects a node by its index in the structure (expanding its group) and centres it.
     void selectNode(std::uint32_t node);
@@ -111,12 +117,24 @@ class NetworkCanvas : public QWidget {
     QRectF contentBounds() const;
     /// The scene position a node is drawn at.
     QPointF nodeScenePos(std::uint32_t node) const;
+    /// A label as drawn: its text and where, in the view's viewport coordinates.
+    struct DrawnLabel {
+        QString text;
+        QRectF rect;
+    };
+    /// The labels drawn at the view's current scale (placed now if they are not yet), the ones
+    /// shown only while their item is hovered left out.
+    std::vector<DrawnLabel> drawnLabels();
 
   signals:
     void selectionChanged(const dais::studio::CanvasSelection& selection);
     void toolChanged(dais::studio::NetworkCanvas::Tool tool);
     /// A status line to show (what a tool does, why an edit was refused).
     void message(const QString& text);
+    /// The mini-map was shown or hidden (from the menu, or by its own ×).
+    void miniMapVisibilityChanged(bool visible);
+    /// The user dragged the mini-map to another corner.
+    void miniMapCornerChanged(Qt::Corner corner);
 
   protected:
     void resizeEvent(QResizeEvent* event) override;
@@ -127,6 +145,7 @@ class NetworkCanvas : public QWidget {
     friend class NetworkView;
     friend class NodeItem;
     friend class GroupItem;
+    friend class RegionItem;
     /// The structure was built again from the document (or only studio positions changed).
     void documentValidated();
     /// The scene made again from the structure and the document, keeping the selection.
@@ -151,6 +170,13 @@ class NetworkCanvas : public QWidget {
     std::string regionAt(const QPointF& scenePos) const;
     void tick();
     QPointF displayPos(std::uint32_t node) const;
+    /// Places every label for the view's scale when the scale, the items, their positions or
+    /// the selection changed since the last placement (canvas_labels.h): what is selected
+    /// first, then region names, groups and nodes (nodes only once they are drawn far enough
+    /// apart to read their ids).
+    void placeLabelsIfNeeded();
+    /// An item moved: labels are placed again before the next paint.
+    void labelsChanged() { labelsDirty_ = true; }
 
     ScenarioDocument* doc_;
     ScenarioEditor editor_;
@@ -168,6 +194,8 @@ class NetworkCanvas : public QWidget {
     bool fitting_ = false;      ///< the view shows the whole network (no zoom or pan since)
     std::string builtNetwork_;  // the network (and seed) the structure was built from
     std::uint32_t highlightedMember_ = NetworkStructure::kNone;
+    double labelScale_ = -1;  // the scale labels were last placed at (-1: new items)
+    bool labelsDirty_ = true;
 
     CanvasPositions positions_;       // where things are drawn
     std::set<std::string> expanded_;  // ids of expanded groups

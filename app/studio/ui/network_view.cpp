@@ -155,7 +155,7 @@ void NetworkView::mouseDoubleClickEvent(QMouseEvent* event) {
     QGraphicsItem* item = itemAt(event->pos());
     if (item && static_cast<ItemKind>(item->data(kKind).toInt()) == ItemKind::Group) {
         const auto* g = static_cast<GroupItem*>(item);
-        const std::string id = g->label().toStdString();
+        const std::string id = g->id().toStdString();
         canvas_->setGroupExpanded(id, !canvas_->groupExpanded(id));
         return;
     }
@@ -220,6 +220,8 @@ void NetworkView::dropEvent(QDropEvent* event) {
 void NetworkView::paintEvent(QPaintEvent* event) {
     QElapsedTimer t;
     t.start();
+    // Labels are placed for the scale they are drawn at, before any item paints.
+    canvas_->placeLabelsIfNeeded();
     QGraphicsView::paintEvent(event);
     if (frameTimes_.size() < 100000) frameTimes_.push_back(t.nsecsElapsed() / 1e6);
 }

@@ -12,6 +12,7 @@
 #include "dais/core/json_pointer.h"
 #include "dais/core/layer_registry.h"
 #include "dais/core/scenario.h"
+#include "ui/string_list_editor.h"
 
 namespace dais::studio {
 
@@ -143,6 +144,10 @@ void PropertyPanel::rebuild() {
     }
     scroll_->setWidget(form_);
     refreshProblems();
+    if (!focusAfterRebuild_.empty()) {
+        if (QWidget* editor = editorFor(focusAfterRebuild_)) editor->setFocus();
+        focusAfterRebuild_.clear();
+    }
 }
 
 void PropertyPanel::addSchemaFields(const std::string& base, const Json& schema,
@@ -196,8 +201,44 @@ void PropertyPanel::addSchemaFields(const std::string& base, const Json& schema,
             continue;
         }
         if (name == "description" && base == "/meta") continue;  // the description panel
+        if (QWidget* list = stringListEditor(pointer, field, label)) {
+            addField(label, pointer, list, help);
+            continue;
+        }
         addField(label, pointer, textEditor(pointer, field, QString()), help);
     }
+}
+
+QWidget* PropertyPanel::stringListEditor(const std::string& pointer, const Json& schema,
+                                         const QString& label) {
+    if (typeOf(schema) != "array") return nullptr;
+    const auto items = schema.find("items");
+    if (items == schema.end() || typeOf(resolve(schema_, *items)) != "string") return nullptr;
+    QStringList values;
+    if (const Json* v = doc_->at(pointer)) {
+        // Anything but a list of strings is shown (and fixed) as JSON text.
+        if (!v->is_array()) return nullptr;
+        for (const Json& e : *v) {
+            if (!e.is_string()) return nullptr;
+            values << QString::fromStdString(e.get<std::string>());
+        }
+    }
+    QString noun = label;  // "tags": one is a "tag"
+    if (noun.endsWith('s')) noun.chop(1);
+    auto* editor = new StringListEditor(values, noun, form_);
+    connect(editor, &StringListEditor::edited, this,
+            [this, pointer, label](const QStringList& now) {
+                focusAfterRebuild_ = pointer;  // keep typing in the list after the form is rebuilt
+                if (now.isEmpty()) {
+                    doc_->remove(tr("Clear %1").arg(label), pointer);
+                    return;
+                }
+                Json array = Json::array();
+                for (const QString& v : now)
+                    array.push_back(v.toStdString());
+                doc_->set(tr("Set %1").arg(label), pointer, std::move(array));
+            });
+    return editor;
 }
 
 QWidget* PropertyPanel::textEditor(const std::string& pointer, const Json& schema,

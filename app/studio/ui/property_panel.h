@@ -1,9 +1,10 @@
 #pragma once
 // The property panel: a form for what is selected (the scenario, a node, a group, a link, a
 // region or a layer), generated from the scenario format's JSON Schema and from the layers'
-// parameter descriptors, so every field has its type, range, unit and help. An edit is an
-// undoable change of the document; a value the validator refuses is shown in red under its
-// field with the validator's own message.
+// parameter descriptors, so every field has its type, range, unit and help (a list of strings,
+// such as the scenario's tags, is edited as a list). An edit is an undoable change of the
+// document; a value the validator refuses is shown in red under its field with the validator's
+// own message.
 
 #include <QWidget>
 
@@ -45,6 +46,9 @@ class PropertyPanel : public QWidget {
     void addField(const QString& label, const std::string& pointer, QWidget* editor,
                   const QString& help);
     QWidget* textEditor(const std::string& pointer, const Json& schema, const QString& placeholder);
+    /// A StringListEditor for an array of strings (the scenario's tags); nullptr for any other
+    /// field, or when the document holds something else than strings there.
+    QWidget* stringListEditor(const std::string& pointer, const Json& schema, const QString& label);
     void commitText(const std::string& pointer, const QString& text, bool numeric);
 
     ScenarioDocument* doc_;
@@ -56,7 +60,8 @@ class PropertyPanel : public QWidget {
     QScrollArea* scroll_ = nullptr;
     std::vector<Field> fields_;
     bool rebuildPending_ = false;
-    Json schema_;  // the scenario format's schema, $defs resolved on use
+    std::string focusAfterRebuild_;  // the field whose editor takes the focus once rebuilt
+    Json schema_;                    // the scenario format's schema, $defs resolved on use
 };
 
 }  // namespace dais::studio

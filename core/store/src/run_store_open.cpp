@@ -135,7 +135,11 @@ core::Result<void> RunStore::Impl::openForWriting(bool exists) {
         insertMetric = Stmt(raw,
                             "INSERT OR REPLACE INTO metrics (run_id, idx, name, unit, help, "
                             "type, scope) VALUES (?, ?, ?, ?, ?, ?, ?)");
-        for (const Stmt* s : {&insertSample, &insertTrace, &insertMetric})
+        // A running run's progress: its figures until it finishes (never after).
+        updateProgress = Stmt(raw,
+                              "UPDATE runs SET events = ?, simulated_ns = ?, wall_seconds = ? "
+                              "WHERE id = ? AND status = 'running'");
+        for (const Stmt* s : {&insertSample, &insertTrace, &insertMetric, &updateProgress})
             if (!s->ok()) return damagedTables(*s);
         if (auto marked = markInterrupted(); !marked) return marked;
         if (auto committed = detail::execSql(raw, "COMMIT"); !committed)

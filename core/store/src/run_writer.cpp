@@ -1,4 +1,4 @@
-// A run's writer: samples and trace records queued as rows, and the run's finish.
+// A run's writer: samples and trace records queued as rows, its progress, and its finish.
 #include "dais/store/run_store.h"
 
 #include <string>
@@ -90,6 +90,11 @@ void RunWriter::trace(sim::SimTime t, std::uint64_t node, std::string_view categ
     store_->push(TraceRow{firstKey(id_) + local_->traceSeq++, t, node, std::string(category),
                           std::string(text)},
                  false);
+}
+
+void RunWriter::progress(const RunProgress& progress) {
+    if (finished_) return;
+    store_->pushProgress(id_, progress);
 }
 
 core::Result<void> RunWriter::finish(const RunFinish& outcome) {

@@ -88,11 +88,15 @@ struct RunStore::Impl {
     struct Batch {
         std::vector<SampleRow> samples;
         std::vector<std::pair<std::size_t, Other>> others;  // (samples before it, the write)
-        bool empty() const { return samples.empty() && others.empty(); }
-        std::size_t size() const { return samples.size() + others.size(); }
+        // The latest progress of each run that reported one: a run's progress always comes
+        // before its finish, so it is written first in the batch.
+        std::vector<std::pair<RunId, RunProgress>> progress;
+        bool empty() const { return samples.empty() && others.empty() && progress.empty(); }
+        std::size_t size() const { return samples.size() + others.size() + progress.size(); }
         void clear() {
             samples.clear();
             others.clear();
+            progress.clear();
         }
     };
 
@@ -102,7 +106,7 @@ struct RunStore::Impl {
     std::size_t interrupted = 0;
 
     DbPtr writeDb;  // the writer thread's only (after open)
-    Stmt insertSample, insertTrace, insertMetric;
+    Stmt insertSample, insertTrace, insertMetric, updateProgress;
     std::string txError;  // the SQLite error that aborts the current batch
 
     mutable std::mutex readMutex;
@@ -147,6 +151,8 @@ struct RunStore::Impl {
     void push(Other op, bool urgent);
     /// Queues sample rows; waits while the queue is full.
     void pushRows(std::vector<SampleRow>& rows);
+    /// Keeps a run's latest progress for the next commit (replacing any queued before).
+    void pushProgress(RunId run, const RunProgress& progress);
     /// Queues a task and waits for the commit that contains it.
     core::Result<void> runTask(std::function<core::Result<void>(Impl&)> fn);
     /// Queues a task without waiting for it.
@@ -159,6 +165,7 @@ struct RunStore::Impl {
     /// One row through its prepared statement; SQLite's result code.
     int writeSample(const SampleRow& r);
     int writeTrace(const TraceRow& r);
+    int writeProgress(RunId run, const RunProgress& p);
     /// Writes a batch in one transaction, in queue order; on failure rolls it back and keeps
     /// the first error for the writers.
     void commit(Batch& batch);

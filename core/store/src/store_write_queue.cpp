@@ -1,6 +1,8 @@
 // The writer thread: the queue of rows and tasks, and the batches it commits.
 #include "dais/store/run_store.h"
 
+#include <algorithm>
+
 #include "schema_apply.h"
 #include "sqlite_util.h"
 #include "store_impl.h"
@@ -25,6 +27,7 @@ RunStore::Impl::~Impl() {
     insertSample = Stmt();
     insertTrace = Stmt();
     insertMetric = Stmt();
+    updateProgress = Stmt();
 }
 
 void RunStore::Impl::push(Other op, bool urgent) {
@@ -55,6 +58,21 @@ void RunStore::Impl::pushRows(std::vector<SampleRow>& rows) {
         wasEmpty || (before < options.commitRows && queuedRows >= options.commitRows);
     lock.unlock();
     if (notify) wake.notify_one();
+}
+
+void RunStore::Impl::pushProgress(RunId run, const RunProgress& progress) {
+    std::unique_lock lock(mutex);
+    const bool wasEmpty = queue.empty();
+    if (wasEmpty) oldest = std::chrono::steady_clock::now();
+    auto& queued = queue.progress;
+    const auto it = std::find_if(queued.begin(), queued.end(),
+                                 [run](const auto& entry) { return entry.first == run; });
+    if (it != queued.end())
+        it->second = progress;
+    else
+        queued.emplace_back(run, progress);
+    lock.unlock();
+    if (wasEmpty) wake.notify_one();
 }
 
 core::Result<void> RunStore::Impl::runTask(std::function<core::Result<void>(Impl&)> fn) {
@@ -136,6 +154,17 @@ int RunStore::Impl::writeTrace(const TraceRow& r) {
     return rc;
 }
 
+int RunStore::Impl::writeProgress(RunId run, const RunProgress& p) {
+    Stmt& s = updateProgress;
+    s.bind(1, static_cast<std::int64_t>(p.events));
+    s.bind(2, p.simulatedTime);
+    s.bind(3, p.wallSeconds);
+    s.bind(4, run);
+    const int rc = s.step();
+    s.reset();
+    return rc;
+}
+
 void RunStore::Impl::commit(Batch& batch) {
     txError.clear();
     // Another process writing to the same store holds the lock for a transaction at a
@@ -153,6 +182,8 @@ void RunStore::Impl::commit(Batch& batch) {
         for (; ok && next < end; ++next)
             if (rc = writeSample(batch.samples[next]); rc != SQLITE_DONE) ok = false, fail(rc);
     };
+    for (const auto& [run, progress] : batch.progress)
+        if (ok && (rc = writeProgress(run, progress)) != SQLITE_DONE) ok = false, fail(rc);
     std::uint64_t rows = batch.samples.size();
     for (auto& [before, op] : batch.others) {
         samplesUpTo(before);

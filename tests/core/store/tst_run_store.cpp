@@ -334,6 +334,52 @@ class TestRunStore : public QObject {
         QCOMPARE(s->run(id)->error, std::string("the run was abandoned before it finished"));
     }
 
+    void progressIsKeptUntilTheRunFinishes() {
+        auto s = openStore(freshPath());
+        auto w = begin(*s, startOf(*s));
+        FakeMetrics m(3);
+        w->sample(1'000'000'000, m.at(0));
+        w->progress({1200, 1'000'000'000, 0.25});
+        w->progress({2500, 2'000'000'000, 0.5});  // the latest of a commit is what it keeps
+        REQUIRE_OK(s->flush());
+        auto running = s->run(w->id());
+        REQUIRE_OK(running);
+        QCOMPARE(running->status, RunStatus::Running);
+        QCOMPARE(running->events, std::uint64_t{2500});
+        QCOMPARE(running->simulatedTime, sim::SimTime{2'000'000'000});
+        QCOMPARE(running->wallSeconds, 0.5);
+
+        // Progress queued with the finish does not replace the outcome, nor does any after it.
+        store::RunFinish outcome;
+        outcome.events = 4000;
+        outcome.simulatedTime = 3'000'000'000;
+        outcome.wallSeconds = 0.75;
+        w->progress({3900, 2'900'000'000, 0.7});
+        REQUIRE_OK(w->finish(outcome));
+        w->progress({9999, 9'000'000'000, 9});
+        REQUIRE_OK(s->flush());
+        auto done = s->run(w->id());
+        REQUIRE_OK(done);
+        QCOMPARE(done->status, RunStatus::Completed);
+        QCOMPARE(done->events, std::uint64_t{4000});
+        QCOMPARE(done->simulatedTime, sim::SimTime{3'000'000'000});
+        QCOMPARE(done->wallSeconds, 0.75);
+
+        // An abandoned run keeps the progress it reported last.
+        store::RunId abandoned;
+        {
+            auto a = begin(*s, startOf(*s));
+            abandoned = a->id();
+            a->progress({700, 500'000'000, 0.1});
+        }
+        REQUIRE_OK(s->flush());
+        auto left = s->run(abandoned);
+        REQUIRE_OK(left);
+        QCOMPARE(left->status, RunStatus::Interrupted);
+        QCOMPARE(left->events, std::uint64_t{700});
+        QCOMPARE(left->simulatedTime, sim::SimTime{500'000'000});
+    }
+
     void writerBatchesByRows() {
         // An interval long enough never to elapse here: only the row count commits.
         auto s =

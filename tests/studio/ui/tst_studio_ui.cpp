@@ -1,20 +1,22 @@
 // The studio's flows, driven as a user drives them: build a scenario from the palette with
-// clicks, link two nodes, edit properties (and see an invalid value refused inline), undo and
-// redo, save and reopen; run a scenario and stop it; watch a live chart gain points, compare
-// two stored runs and export charts and metrics; browse the scenario library, read the guide
-// and switch themes.
+// clicks, link two nodes, edit properties (and see an invalid value refused inline), edit the
+// scenario's tags as a list, undo and redo, save and reopen; run a scenario and stop it; watch a
+// live chart gain points, compare two stored runs and export charts and metrics; browse the
+// scenario library, read the guide and switch themes.
 
 #include <QtTest>
 
 #include <QAction>
 #include <QLineEdit>
 #include <QListWidget>
+#include <QPushButton>
 #include <QSettings>
 #include <QSlider>
 #include <QTabWidget>
 #include <QTableWidget>
 #include <QTemporaryDir>
 #include <QTextBrowser>
+#include <QUndoStack>
 
 #include "charts/chart_widget.h"
 #include "dais/core/runner.h"
@@ -30,6 +32,7 @@
 #include "ui/property_panel.h"
 #include "ui/scenario_document.h"
 #include "ui/scenario_library.h"
+#include "ui/string_list_editor.h"
 #include "ui/theme.h"
 
 using namespace dais::studio;
@@ -180,6 +183,81 @@ class TestStudioUi : public QObject {
         w.document()->undoStack()->undo();
         QTRY_VERIFY(w.properties()->problemFor("/run/seed").isEmpty());
         QVERIFY(w.document()->valid());
+    }
+
+    void tagsEditedAsAList() {
+        MainWindow w;
+        w.resize(1300, 850);
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        QVERIFY(w.openFile(defaultScenarioPath()));
+        ScenarioDocument* doc = w.document();
+        const Json original = doc->json()["meta"]["tags"];
+        QCOMPARE(original.size(), std::size_t(5));
+        const auto tags = [doc] { return doc->json()["meta"]["tags"]; };
+        // The panel's form is made again after every edit: always ask for the current editor.
+        const auto editor = [&w] {
+            return qobject_cast<StringListEditor*>(w.properties()->editorFor("/meta/tags"));
+        };
+        w.properties()->showTarget("");
+        QVERIFY(editor());
+        QCOMPARE(editor()->list()->count(), 5);
+        QCOMPARE(editor()->list()->item(0)->text(), QString("network"));
+        QUndoStack* undo = doc->undoStack();
+        const int before = undo->count();
+
+        // Add one: type it and press Add.
+        QTest::keyClicks(editor()->newEntry(), "  gpu ");
+        QTest::mouseClick(editor()->addButton(), Qt::LeftButton);
+        QCOMPARE(tags().size(), std::size_t(6));
+        QCOMPARE(tags()[5].get<std::string>(), std::string("gpu"));
+        QTRY_COMPARE(editor()->list()->count(), 6);
+
+        // An empty tag and one already there (in another case) are refused, saying why.
+        QTest::mouseClick(editor()->addButton(), Qt::LeftButton);
+        QCOMPARE(editor()->message(), QString("A tag cannot be empty."));
+        QTest::keyClicks(editor()->newEntry(), "Edge");
+        QTest::keyClick(editor()->newEntry(), Qt::Key_Return);
+        QCOMPARE(editor()->message(), QString("\"edge\" is already a tag."));
+        QCOMPARE(tags().size(), std::size_t(6));
+        QCOMPARE(undo->count(), before + 1);
+
+        // Rename in place: F2 on the first row, type, Return.
+        QListWidget* list = editor()->list();
+        list->setFocus();
+        list->setCurrentRow(0);
+        QTest::keyClick(list, Qt::Key_F2);
+        QLineEdit* inPlace = editor()->renameLine();
+        QVERIFY(inPlace && inPlace->isVisible());
+        QCOMPARE(inPlace->text(), QString("network"));
+        QTest::keyClicks(inPlace, "telemetry");  // its text is selected: typing replaces it
+        QTest::keyClick(inPlace, Qt::Key_Return);
+        QCOMPARE(tags()[0].get<std::string>(), std::string("telemetry"));
+        QTRY_COMPARE(editor()->list()->item(0)->text(), QString("telemetry"));
+        // A rename to a tag already there is refused, and the row keeps its name.
+        QVERIFY(!editor()->rename(0, "cloud"));
+        QCOMPARE(editor()->message(), QString("\"cloud\" is already a tag."));
+        QCOMPARE(editor()->list()->item(0)->text(), QString("telemetry"));
+        QCOMPARE(tags()[0].get<std::string>(), std::string("telemetry"));
+
+        // Remove the one added: select it, press Remove.
+        editor()->list()->setCurrentRow(5);
+        QTest::mouseClick(editor()->removeButton(), Qt::LeftButton);
+        QCOMPARE(tags().size(), std::size_t(5));
+        QCOMPARE(tags()[4].get<std::string>(), std::string("default"));
+        QCOMPARE(undo->count(), before + 3);
+
+        // Each was one undoable edit: undo takes them back in turn, and the list follows.
+        undo->undo();
+        QCOMPARE(tags().size(), std::size_t(6));
+        undo->undo();
+        QCOMPARE(tags()[0].get<std::string>(), std::string("network"));
+        QTRY_COMPARE(editor()->list()->item(0)->text(), QString("network"));
+        undo->undo();
+        QCOMPARE(tags(), original);
+        QTRY_COMPARE(editor()->values().size(), 5);
+        undo->redo();
+        QCOMPARE(tags()[5].get<std::string>(), std::string("gpu"));
     }
 
     void badFileIsRefused() {

@@ -105,7 +105,16 @@ struct RunFinish {
     static RunFinish fromReport(const core::RunReport& report);
 };
 
-/// One run as stored.
+/// How far a running run has got. The latest is stored with each commit of the run's samples,
+/// so a run whose process is killed still shows how far it went.
+struct RunProgress {
+    std::uint64_t events = 0;
+    sim::SimTime simulatedTime = 0;
+    double wallSeconds = 0;
+};
+
+/// One run as stored. For a run that has not finished (running, or interrupted), `events`,
+/// `simulatedTime` and `wallSeconds` are its last stored progress.
 struct RunRecord {
     RunId id = 0;
     std::string scenarioHash, scenarioName;
@@ -273,6 +282,9 @@ class RunWriter {
     /// Queues one trace record.
     void trace(sim::SimTime t, std::uint64_t node, std::string_view category,
                std::string_view text);
+    /// Records how far the run has got; the latest is stored with the next commit (in the
+    /// same transaction as the samples queued before it).
+    void progress(const RunProgress& progress);
     /// Records the outcome and final metrics and waits for the commit. Returns an error if this
     /// or any earlier write of the store failed. A second call is refused.
     core::Result<void> finish(const RunFinish& outcome);

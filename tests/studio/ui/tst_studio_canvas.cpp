@@ -1,0 +1,200 @@
+// The canvas as a new user sees it on the default scenario: the mini-map is a small inset that
+// can be dragged to another corner and hidden, both remembered; no two labels are drawn over
+// each other, at fit zoom or closer. Set DAIS_CANVAS_SNAPSHOTS to a folder to keep the PNGs the
+// suite renders there.
+
+#include <QtTest>
+
+#include <QAction>
+#include <QGraphicsItem>
+#include <QGraphicsScene>
+#include <QSettings>
+#include <QTemporaryDir>
+
+#include "ui/main_window.h"
+#include "ui/mini_map.h"
+#include "ui/network_canvas.h"
+#include "ui/network_view.h"
+#include "ui/scenario_document.h"
+#include "ui/scenario_library.h"
+
+using namespace dais::studio;
+
+class TestStudioCanvas : public QObject {
+    Q_OBJECT
+
+    QTemporaryDir dir_;
+    QString snapshots_;
+
+    /// Writes a widget as drawn to a PNG (kept in DAIS_CANVAS_SNAPSHOTS when set).
+    void snapshot(QWidget* widget, const QString& name) {
+        const QString file = dir_.filePath(name);
+        QVERIFY(widget->grab().save(file));
+        if (snapshots_.isEmpty()) return;
+        QDir().mkpath(snapshots_);
+        const QString target = QDir(snapshots_).filePath(name);
+        QFile::remove(target);
+        QVERIFY(QFile::copy(file, target));
+    }
+
+    /// A main window on the default scenario, drawn and fitted.
+    static void openDefault(MainWindow& w) {
+        w.resize(1300, 850);
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        QVERIFY(w.openFile(defaultScenarioPath()));
+        QTRY_VERIFY(w.canvas()->nodeItemCount() > 0);
+        w.canvas()->fitAll();
+    }
+
+    /// Drags the mini-map by its handle to a point of the canvas, in a few moves.
+    static void dragMiniMap(NetworkCanvas* canvas, const QPoint& to) {
+        MiniMap* map = canvas->miniMap();
+        // Grab the handle left of its middle, away from the ×.
+        const QPoint grab(map->handleRect().width() / 4, map->handleRect().center().y());
+        const QPoint from = map->mapTo(canvas, grab);
+        QTest::mousePress(map, Qt::LeftButton, {}, grab);
+        for (int step = 1; step <= 4; ++step) {
+            const QPoint at = from + (to - from) * step / 4;
+            QTest::mouseMove(map, map->mapFrom(canvas, at));
+        }
+        QTest::mouseRelease(map, Qt::LeftButton, {}, map->mapFrom(canvas, to));
+    }
+
+  private slots:
+    void initTestCase() {
+        if (qEnvironmentVariableIsEmpty("XDG_RUNTIME_DIR")) {
+            static QTemporaryDir runtime;
+            QFile::setPermissions(runtime.path(), QFileDevice::ReadOwner | QFileDevice::WriteOwner |
+                                                      QFileDevice::ExeOwner);
+            qputenv("XDG_RUNTIME_DIR", runtime.path().toUtf8());
+        }
+        QVERIFY(dir_.isValid());
+        qputenv("DAIS_STORE", dir_.filePath("runs.sqlite").toUtf8());
+        QStandardPaths::setTestModeEnabled(true);
+        QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, dir_.filePath("config"));
+        QVERIFY2(!QApplication::font().family().isEmpty(), "no font: install fonts-dejavu-core");
+        snapshots_ = qEnvironmentVariable("DAIS_CANVAS_SNAPSHOTS");
+    }
+
+    void miniMapIsASmallInsetThatMovesAndHides() {
+        QSettings().clear();
+        MainWindow w;
+        openDefault(w);
+        NetworkCanvas* canvas = w.canvas();
+        MiniMap* map = canvas->miniMap();
+        QVERIFY(map->isVisible());
+        QVERIFY(w.action("miniMap")->isChecked());
+
+        // Small: a fifth of the canvas at most each way, and never wider than its cap.
+        const auto small = [&] {
+            return map->width() <= canvas->width() * MiniMap::kCanvasShare + 1 &&
+                   map->height() <= canvas->height() * MiniMap::kCanvasShare + 1 &&
+                   map->width() <= MiniMap::kMaxWidth;
+        };
+        const auto sizes = [&] {
+            return QStringLiteral("%1x%2 on a %3x%4 canvas")
+                .arg(map->width())
+                .arg(map->height())
+                .arg(canvas->width())
+                .arg(canvas->height());
+        };
+        QVERIFY2(small(), qPrintable(sizes()));
+        // In the lower right corner at first, inside the canvas.
+        const int m = MiniMap::kMargin;
+        QCOMPARE(canvas->miniMapCorner(), Qt::BottomRightCorner);
+        QCOMPARE(map->geometry().bottomRight(),
+                 QPoint(canvas->width() - 1 - m, canvas->height() - 1 - m));
+        snapshot(canvas, "minimap-bottom-right.png");
+
+        // Dragged by its handle towards the top left, it settles in that corner.
+        dragMiniMap(canvas, QPoint(canvas->width() / 3, canvas->height() / 4));
+        QCOMPARE(canvas->miniMapCorner(), Qt::TopLeftCorner);
+        QCOMPARE(map->geometry().topLeft(), QPoint(m, m));
+        QCOMPARE(QSettings().value("canvas/miniMapCorner").toInt(), int(Qt::TopLeftCorner));
+        snapshot(canvas, "minimap-top-left.png");
+
+        // Dropped just right of the middle, lower down: the lower right again.
+        dragMiniMap(canvas, QPoint(canvas->width() * 3 / 5, canvas->height() * 3 / 4));
+        QCOMPARE(canvas->miniMapCorner(), Qt::BottomRightCorner);
+        QCOMPARE(map->geometry().bottomRight(),
+                 QPoint(canvas->width() - 1 - m, canvas->height() - 1 - m));
+        dragMiniMap(canvas, QPoint(canvas->width() * 4 / 5, 20));
+        QCOMPARE(canvas->miniMapCorner(), Qt::TopRightCorner);
+
+        // A smaller window: it stays small and in its corner.
+        w.resize(1000, 700);
+        QTRY_COMPARE(map->geometry().topRight(), QPoint(canvas->width() - 1 - m, m));
+        QVERIFY2(small(), qPrintable(sizes()));
+
+        // Its × hides it, the menu's toggle follows, and so does the next start.
+        QTest::mouseClick(map, Qt::LeftButton, {}, map->hideButtonRect().center());
+        QVERIFY(map->isHidden());
+        QVERIFY(!w.action("miniMap")->isChecked());
+        QCOMPARE(QSettings().value("canvas/miniMap").toBool(), false);
+        {
+            MainWindow again;
+            QVERIFY(again.canvas()->miniMap()->isHidden());
+            QVERIFY(!again.action("miniMap")->isChecked());
+            QCOMPARE(again.canvas()->miniMapCorner(), Qt::TopRightCorner);
+        }
+        w.action("miniMap")->trigger();
+        QVERIFY(!map->isHidden());
+        QCOMPARE(QSettings().value("canvas/miniMap").toBool(), true);
+        QCOMPARE(map->geometry().topRight(), QPoint(canvas->width() - 1 - m, m));
+    }
+
+    void labelsOfTheDefaultScenarioDoNotOverlap() {
+        MainWindow w;
+        openDefault(w);
+        NetworkCanvas* canvas = w.canvas();
+        canvas->scene()->clearSelection();
+        QTest::qWait(0);
+        snapshot(canvas->view()->viewport(), "labels-fit.png");
+
+        // Every label drawn at fit zoom has a place of its own.
+        const auto overlapping = [&]() -> QString {
+            const auto labels = canvas->drawnLabels();
+            for (std::size_t i = 0; i < labels.size(); ++i)
+                for (std::size_t j = i + 1; j < labels.size(); ++j)
+                    if (labels[i].rect.intersects(labels[j].rect))
+                        return labels[i].text + " and " + labels[j].text;
+            return {};
+        };
+        const auto drawn = [&](const QString& text) {
+            for (const auto& l : canvas->drawnLabels())
+                if (l.text == text) return true;
+            return false;
+        };
+        QVERIFY2(overlapping().isEmpty(), qPrintable(overlapping()));
+        // The regions' names are all there, the two close ones included: where their first
+        // choice (above the disc) would overlap, one of them went elsewhere.
+        for (const char* region : {"eu-west", "eu-central", "us-east", "ap-south"})
+            QVERIFY2(drawn(region), region);
+        QVERIFY(canvas->drawnLabels().size() >= 8);
+
+        // At other zooms too, node ids included once there is room for them.
+        for (int step = 0; step < 6; ++step) {
+            canvas->zoomIn();
+            QVERIFY2(overlapping().isEmpty(), qPrintable(overlapping()));
+        }
+        QVERIFY(drawn("dc-eu-west"));
+        snapshot(canvas->view()->viewport(), "labels-zoomed.png");
+
+        // Whatever is selected has its label drawn, room or not.
+        canvas->fitAll();
+        const Json& groups = w.document()->json()["network"]["groups"];
+        for (std::size_t k = 0; k < groups.size(); ++k) {
+            canvas->selectPointer("/network/groups/" + std::to_string(k));
+            const QString id = QString::fromStdString(groups[k]["id"].get<std::string>());
+            bool shown = false;
+            for (const auto& l : canvas->drawnLabels())
+                shown = shown || l.text.startsWith(id + "  ×");
+            QVERIFY2(shown, qPrintable(id));
+            QVERIFY2(overlapping().isEmpty(), qPrintable(overlapping()));
+        }
+    }
+};
+
+QTEST_MAIN(TestStudioCanvas)
+#include "tst_studio_canvas.moc"
