@@ -48,6 +48,9 @@ StringListEditor::StringListEditor(const QStringList& values, const QString& nou
     message_->hide();
     v->addWidget(message_);
     setFocusProxy(newEntry_);
+    // As tall as its rows need: a form that has room to spare keeps it below the list, not
+    // between the label and the list.
+    setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Maximum);
     fillList();
 
     const auto addTyped = [this] {
