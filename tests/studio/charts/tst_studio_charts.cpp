@@ -4,6 +4,8 @@
 // $DAIS_CHART_SNAPSHOTS when it is set, for people to look at.
 #include <QtTest>
 
+#include "../private_runtime_dir.h"
+
 #include <QAreaSeries>
 #include <QCategoryAxis>
 #include <QChart>
@@ -123,12 +125,7 @@ class TestStudioCharts : public QObject {
 
   private slots:
     void initTestCase() {
-        if (qEnvironmentVariableIsEmpty("XDG_RUNTIME_DIR")) {
-            static QTemporaryDir runtime;
-            QFile::setPermissions(runtime.path(), QFileDevice::ReadOwner | QFileDevice::WriteOwner |
-                                                      QFileDevice::ExeOwner);
-            qputenv("XDG_RUNTIME_DIR", runtime.path().toUtf8());
-        }
+        studiotest::usePrivateRuntimeDir();
         QVERIFY(dir_.isValid());
         QVERIFY2(!QApplication::font().family().isEmpty(), "no font: install fonts-dejavu-core");
         snapshots_ = qEnvironmentVariable("DAIS_CHART_SNAPSHOTS");

@@ -3,6 +3,8 @@
 // and sweeps run from the dialog to the end and cancelled half-way.
 #include <QtTest>
 
+#include "../private_runtime_dir.h"
+
 #include <QAction>
 #include <QCategoryAxis>
 #include <QChart>
@@ -118,12 +120,7 @@ class TestStudioHistory : public QObject {
 
   private slots:
     void initTestCase() {
-        if (qEnvironmentVariableIsEmpty("XDG_RUNTIME_DIR")) {
-            static QTemporaryDir runtime;
-            QFile::setPermissions(runtime.path(), QFileDevice::ReadOwner | QFileDevice::WriteOwner |
-                                                      QFileDevice::ExeOwner);
-            qputenv("XDG_RUNTIME_DIR", runtime.path().toUtf8());
-        }
+        studiotest::usePrivateRuntimeDir();
         QVERIFY2(!QApplication::font().family().isEmpty(), "no font: install fonts-dejavu-core");
         QVERIFY(dir_.isValid());
         auto opened = store::RunStore::open(dir_.filePath("runs.sqlite").toStdString());

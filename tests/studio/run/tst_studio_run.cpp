@@ -24,6 +24,7 @@
 #include <QTimer>
 #include <QTreeWidget>
 
+#include "../private_runtime_dir.h"
 #include "charts/chart_widget.h"
 #include "dais/core/layer_registry.h"
 #include "dais/store/run_store.h"
@@ -952,12 +953,7 @@ class TestStudioRun : public QObject {
 
 int main(int argc, char** argv) {
     // Keep Qt's runtime files out of shared folders (and its warning out of the output).
-    QTemporaryDir runtime;
-    if (qEnvironmentVariableIsEmpty("XDG_RUNTIME_DIR")) {
-        QFile::setPermissions(runtime.path(), QFileDevice::ReadOwner | QFileDevice::WriteOwner |
-                                                  QFileDevice::ExeOwner);
-        qputenv("XDG_RUNTIME_DIR", runtime.path().toUtf8());
-    }
+    studiotest::usePrivateRuntimeDir();
     QApplication app(argc, argv);
     TestStudioRun test;
     return QTest::qExec(&test, argc, argv);

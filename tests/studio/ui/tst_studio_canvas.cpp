@@ -5,6 +5,8 @@
 
 #include <QtTest>
 
+#include "../private_runtime_dir.h"
+
 #include <QAction>
 #include <QGraphicsItem>
 #include <QGraphicsScene>
@@ -63,12 +65,7 @@ class TestStudioCanvas : public QObject {
 
   private slots:
     void initTestCase() {
-        if (qEnvironmentVariableIsEmpty("XDG_RUNTIME_DIR")) {
-            static QTemporaryDir runtime;
-            QFile::setPermissions(runtime.path(), QFileDevice::ReadOwner | QFileDevice::WriteOwner |
-                                                      QFileDevice::ExeOwner);
-            qputenv("XDG_RUNTIME_DIR", runtime.path().toUtf8());
-        }
+        studiotest::usePrivateRuntimeDir();
         QVERIFY(dir_.isValid());
         qputenv("DAIS_STORE", dir_.filePath("runs.sqlite").toUtf8());
         QStandardPaths::setTestModeEnabled(true);
