@@ -275,6 +275,18 @@ void Runner::publish(bool force) {
         snap->metrics.push_back(MetricPoint{sim.now(), static_cast<std::uint32_t>(i),
                                             values[i].value, values[i].count, values[i].p50,
                                             values[i].p95});
+    const sim::Metrics& metrics = sim.metrics();
+    nodeCopies_.resize(metrics.size());
+    for (sim::MetricId id = 0; id < metrics.size(); ++id) {
+        if (!metrics.perNode(id)) continue;
+        NodeCopy& copy = nodeCopies_[id];
+        if (copy.version != metrics.nodeVersion(id) || !copy.values) {
+            const std::span<const double> latest = metrics.nodeValues(id);
+            copy.values = std::make_shared<const std::vector<double>>(latest.begin(), latest.end());
+            copy.version = metrics.nodeVersion(id);
+        }
+        snap->nodeMetrics.push_back({id, copy.values});
+    }
     const std::shared_ptr<const RunnerSnapshot> s = std::move(snap);
     notify([&s](RunnerListener& l) { l.onSnapshot(s); });
 }

@@ -89,6 +89,14 @@ struct RunnerSnapshot {
     double speed = 0;            ///< pacing: simulated s per wall s; 0 = as fast as possible
     std::shared_ptr<const MetricCatalog> catalog;
     std::vector<MetricPoint> metrics;  ///< the latest value of every metric, at `now`
+    /// Each node-scoped metric's value per node (by node index), at `now`, for whoever colours
+    /// or sizes nodes by it. Values that did not change since the previous snapshot are the
+    /// same shared vector, so a reader can tell at a glance and nothing is copied for them.
+    struct NodeValues {
+        std::uint32_t metric = 0;  ///< index into the catalog
+        std::shared_ptr<const std::vector<double>> values;
+    };
+    std::vector<NodeValues> nodeMetrics;
 };
 
 /// Receives a run's output on the runner's worker thread (a GUI forwards it to its own).
@@ -180,6 +188,12 @@ class Runner {
 
     // worker-thread state
     std::shared_ptr<const MetricCatalog> catalog_;
+    /// The per-node values last published, with the metric's version they were copied at.
+    struct NodeCopy {
+        std::uint64_t version = ~std::uint64_t{0};
+        std::shared_ptr<const std::vector<double>> values;
+    };
+    std::vector<NodeCopy> nodeCopies_;  // by metric id
     std::chrono::steady_clock::time_point lastPublish_;
     std::uint64_t lastExecuted_ = 0;
     double lastWall_ = 0;
