@@ -52,7 +52,8 @@ class PlacedLabels {
 
 }  // namespace
 
-std::vector<int> placeLabels(const std::vector<LabelRequest>& requests, double gap) {
+std::vector<int> placeLabels(const std::vector<LabelRequest>& requests, double gap,
+                             const QRectF& bounds) {
     std::vector<int> chosen(requests.size(), -1);
     PlacedLabels placed;
     // Icons first: no label goes over another item's icon.
@@ -63,16 +64,22 @@ std::vector<int> placeLabels(const std::vector<LabelRequest>& requests, double g
             placed.add(icon, i);
     for (std::size_t i = 0; i < requests.size(); ++i) {
         const LabelRequest& req = requests[i];
-        for (std::size_t c = 0; c < req.candidates.size(); ++c) {
-            const QRectF r = req.candidates[c].translated(req.anchor);
-            // Out of reach of the grid (an absurd zoom): not placed.
-            if (!std::isfinite(r.left()) || !std::isfinite(r.top()) || std::abs(r.left()) > 1e12 ||
-                std::abs(r.top()) > 1e12)
+        // A place the edge of the view would cut is taken only by the selection, last.
+        const int passes = req.selected && bounds.isValid() ? 2 : 1;
+        for (int pass = 0; pass < passes && chosen[i] < 0; ++pass) {
+            for (std::size_t c = 0; c < req.candidates.size(); ++c) {
+                const QRectF r = req.candidates[c].translated(req.anchor);
+                // Out of reach of the grid (an absurd zoom): not placed.
+                if (!std::isfinite(r.left()) || !std::isfinite(r.top()) ||
+                    std::abs(r.left()) > 1e12 || std::abs(r.top()) > 1e12)
+                    break;
+                if (pass == 0 && bounds.isValid() && !bounds.contains(r) && bounds.intersects(r))
+                    continue;
+                if (placed.overlaps(r.adjusted(-gap, -gap, gap, gap), i)) continue;
+                placed.add(r, i);
+                chosen[i] = static_cast<int>(c);
                 break;
-            if (placed.overlaps(r.adjusted(-gap, -gap, gap, gap), i)) continue;
-            placed.add(r, i);
-            chosen[i] = static_cast<int>(c);
-            break;
+            }
         }
     }
     return chosen;

@@ -22,12 +22,16 @@ struct LabelRequest {
     /// What its item's icon covers, relative to the anchor (null: no icon). Other labels keep
     /// off it; its own label may touch it.
     QRectF icon = {};
+    /// The selection's labels are drawn even when the edge of the view cuts every free place.
+    bool selected = false;
 };
 
 /// Places labels in the order given: for each, the index of the candidate it takes, or -1 when
 /// every candidate comes within `gap` pixels of another item's icon or of a label placed before
-/// it.
-std::vector<int> placeLabels(const std::vector<LabelRequest>& requests, double gap = 1);
+/// it. With `bounds` (the part of the canvas in view, in the anchors' coordinates) no candidate
+/// that the edge of the view would cut is taken.
+std::vector<int> placeLabels(const std::vector<LabelRequest>& requests, double gap = 1,
+                             const QRectF& bounds = QRectF());
 
 /// The positions of a label of `size` around an icon that spans `icon` (relative to the item's
 /// centre): centred below it, centred above it, right of it, left of it.

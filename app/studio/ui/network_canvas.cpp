@@ -605,14 +605,18 @@ QRectF NetworkCanvas::contentBounds() const {
 void NetworkCanvas::placeLabelsIfNeeded() {
     const double scale = view_->transform().m11();
     const bool rescaled = scale != labelScale_;
-    if (!rescaled && !labelsDirty_) return;
+    // What is in view, in the labels' coordinates (scene coordinates at the view's scale).
+    const QRectF visible = view_->mapToScene(view_->viewport()->rect()).boundingRect();
+    const QRectF bounds(visible.topLeft() * scale, visible.bottomRight() * scale);
+    if (!rescaled && !labelsDirty_ && bounds == labelBounds_) return;
     labelScale_ = scale;
+    labelBounds_ = bounds;
     labelsDirty_ = false;
     std::vector<LabelRequest> requests;
     std::vector<std::pair<QGraphicsItem*, ItemLabel*>> owners;
     const auto request = [&](QGraphicsItem* item, ItemLabel& label, const QPointF& sceneAnchor,
                              std::vector<QRectF> candidates, const QRectF& icon) {
-        requests.push_back({sceneAnchor * scale, std::move(candidates), icon});
+        requests.push_back({sceneAnchor * scale, std::move(candidates), icon, item->isSelected()});
         owners.emplace_back(item, &label);
     };
     // Node ids only once nodes are far enough apart on screen to read them.
@@ -635,7 +639,7 @@ void NetworkCanvas::placeLabelsIfNeeded() {
                         selected || nodeIds ? n->labelCandidates() : std::vector<QRectF>(),
                         n->iconRect());
     }
-    const std::vector<int> chosen = placeLabels(requests);
+    const std::vector<int> chosen = placeLabels(requests, 1, bounds);
     // After a change of scale every item is painted anew; otherwise only those whose label moved.
     for (std::size_t i = 0; i < requests.size(); ++i) {
         const int c = chosen[i];

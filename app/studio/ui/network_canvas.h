@@ -195,6 +195,7 @@ class NetworkCanvas : public QWidget {
     std::string builtNetwork_;  // the network (and seed) the structure was built from
     std::uint32_t highlightedMember_ = NetworkStructure::kNone;
     double labelScale_ = -1;  // the scale labels were last placed at (-1: new items)
+    QRectF labelBounds_;      // what was in view then, in the labels' coordinates
     bool labelsDirty_ = true;
 
     CanvasPositions positions_;       // where things are drawn

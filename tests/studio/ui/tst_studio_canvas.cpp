@@ -169,6 +169,10 @@ class TestStudioCanvas : public QObject {
         for (const char* region : {"eu-west", "eu-central", "us-east", "ap-south"})
             QVERIFY2(drawn(region), region);
         QVERIFY(canvas->drawnLabels().size() >= 8);
+        // And none reaches past the view's edge.
+        const QRectF viewport = canvas->view()->viewport()->rect();
+        for (const auto& l : canvas->drawnLabels())
+            QVERIFY2(viewport.contains(l.rect), qPrintable(l.text));
 
         // At other zooms too, node ids included once there is room for them.
         for (int step = 0; step < 6; ++step) {
