@@ -4,7 +4,9 @@
 #include <vector>
 
 #include "commands.h"
+#include "dais/core/payments.h"
 #include "dais/core/scenario_run.h"
+#include "dais/core/services.h"
 #include "scenario_args.h"
 
 namespace dais::app {
@@ -32,8 +34,9 @@ std::string count(std::uint64_t n, const char* one, const char* many) {
 }
 
 /// "FILE: valid (format version 1, "NAME", 1,003 nodes: 2 groups of 1,000 and 3 single nodes;
-/// about 12 MiB of memory)".
-void printValid(const std::string& file, const core::Scenario& s, const core::ScenarioRun& run) {
+/// 1,012.5 USDC endowed; about 12 MiB of memory)"; the money only when the scenario has a
+/// payments section.
+void printValid(const std::string& file, const core::Scenario& s, core::ScenarioRun& run) {
     std::uint64_t members = 0;
     for (const auto& g : s.network.groups)
         members += g.count;
@@ -44,6 +47,10 @@ void printValid(const std::string& file, const core::Scenario& s, const core::Sc
                    groupDigits(members);
         if (singles > 0) network += " and " + count(singles, "single node", "single nodes");
     }
+    if (const auto* payments = run.services().find<core::Payments>();
+        payments != nullptr && s.payments.present)
+        network +=
+            "; " + core::amountText(payments->totals().minted, payments->token()) + " endowed";
     std::printf("%s: valid (format version %d, \"%s\", %s; about %s of memory)\n", file.c_str(),
                 s.version, s.meta.name.c_str(), network.c_str(),
                 sim::memoryText(run.memoryEstimate().total()).c_str());

@@ -5,6 +5,7 @@
 
 #include <QDir>
 #include <QElapsedTimer>
+#include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -213,6 +214,19 @@ class TestCli : public QObject {
                  "a network of single nodes only");
         QVERIFY(
             dais({"validate", "--quiet", scenario("regional-outage-10k.dais.json")}).out.isEmpty());
+        // A scenario with money says how much it starts with.
+        QFile queue(scenario("single-link-queue.dais.json"));
+        QVERIFY(queue.open(QIODevice::ReadOnly));
+        QByteArray text = queue.readAll();
+        text.insert(text.lastIndexOf('}'),
+                    R"(, "payments": {"token": {"symbol": "USDC", "decimals": 2}, "endowments":
+                       [{"nodes": ["client", "server"], "amount": "12.25"},
+                        {"account": "treasury", "amount": 1000}]})");
+        const Outcome money = dais({"validate", writeFile("money.dais.json", text)});
+        QCOMPARE(money.code, kOk);
+        QVERIFY2(
+            money.out.contains("\"One link as a queue\", 2 nodes; 1,024.5 USDC endowed; about "),
+            qPrintable(money.out + money.err));
     }
 
     void runPrintsSummary() {
