@@ -376,11 +376,24 @@ class Builder {
 
     /// What enabled layers need from the rest of the scenario: nodes of their required roles,
     /// and the services they require from another enabled layer.
-    void checkLayerNeeds(const std::vector<sim::GroupSpec>& groups) {
+    /// The roles of the network's nodes and groups (gateways, which have none, left out).
+    std::set<std::string> networkRoles(const std::vector<sim::GroupSpec>& groups) const {
         std::set<std::string> roles = nodeRoles_;
         for (const sim::GroupSpec& g : groups)
             roles.insert(g.member.role);
         roles.erase("");
+        return roles;
+    }
+    /// "cloud, phone", or "none".
+    static std::string rolesText(const std::set<std::string>& roles) {
+        std::string have;
+        for (const std::string& role : roles)
+            have += (have.empty() ? "" : ", ") + role;
+        return have.empty() ? "none" : have;
+    }
+
+    void checkLayerNeeds(const std::vector<sim::GroupSpec>& groups) {
+        const std::set<std::string> roles = networkRoles(groups);
         std::map<std::string, std::string> provided;  // service -> enabled layer
         for (const LayerSettings& s : out_->layerSettings)
             if (s.enabled)
@@ -391,12 +404,9 @@ class Builder {
             const std::string ptr = childPointer("/layers", s.id);
             for (const RoleSpec& r : s.descriptor->roles) {
                 if (!r.required || roles.count(r.role) != 0) continue;
-                std::string have;
-                for (const std::string& role : roles)
-                    have += (have.empty() ? "" : ", ") + role;
                 error(ptr, "layer " + quote(s.id) + " needs at least one node with role " +
                                quote(r.role) + " (" + r.help +
-                               "); the network's roles are: " + (have.empty() ? "none" : have));
+                               "); the network's roles are: " + rolesText(roles));
             }
             for (const ServiceUse& u : s.descriptor->uses) {
                 if (!u.required || provided.count(u.service) != 0 || providedByCore(u.service))
@@ -432,10 +442,7 @@ class Builder {
         }
         if (const Json* decimals = find(token, "decimals"))
             spec.token.decimals = static_cast<int>(toUnsigned(*decimals));
-        std::set<std::string> roles = nodeRoles_;
-        for (const sim::GroupSpec& g : groups)
-            roles.insert(g.member.role);
-        roles.erase("");
+        const std::set<std::string> roles = networkRoles(groups);
         const Json& list = arrayAt(*section, "endowments");
         for (std::size_t i = 0; i < list.size(); ++i) {
             const Json& entry = list[i];
@@ -454,14 +461,10 @@ class Builder {
                 e.nodes = nodeSet(*nodes, e.pointer + "/nodes");
             if (const Json* role = find(entry, "role")) {
                 e.role = role->get<std::string>();
-                if (roles.count(e.role) == 0) {
-                    std::string have;
-                    for (const std::string& r : roles)
-                        have += (have.empty() ? "" : ", ") + r;
+                if (roles.count(e.role) == 0)
                     error(e.pointer + "/role",
                           "no node has role " + quote(e.role) +
-                              "; the network's roles are: " + (have.empty() ? "none" : have));
-                }
+                              "; the network's roles are: " + rolesText(roles));
             }
             if (const Json* account = find(entry, "account")) {
                 e.account = account->get<std::string>();

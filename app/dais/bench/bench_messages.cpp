@@ -75,6 +75,9 @@ struct Plain {
         --p.t.left;
         p.net->send(d.to, p.t.next(d.payload), 40, p.port, d.payload + 1);
     }
+    void send(sim::NodeIndex from, sim::NodeIndex to, std::uint64_t i) {
+        net->send(from, to, 40, port, i);
+    }
 };
 
 struct Record {
@@ -92,6 +95,9 @@ struct Typed {
         if (p.t.left == 0) return;
         --p.t.left;
         p.channel.send(d.to, p.t.next(r.seq), 40, Record{r.seq + 1, r.job, r.price, r.tag});
+    }
+    void send(sim::NodeIndex from, sim::NodeIndex to, std::uint64_t i) {
+        channel.send(from, to, 40, Record{i, i * 3, i * 5, 7});
     }
 };
 
@@ -111,23 +117,12 @@ Measured measure(std::uint64_t messages, std::uint64_t leaves, std::uint64_t win
     s.t.leaves = static_cast<std::uint32_t>(leaves);
     start(net);
     for (std::uint64_t i = 0; i < window && s.t.left > 0; ++i, --s.t.left)
-        s.send(net, s.t.first + static_cast<sim::NodeIndex>(i % leaves), s.t.next(i), i);
+        s.send(s.t.first + static_cast<sim::NodeIndex>(i % leaves), s.t.next(i), i);
     const auto t0 = Clock::now();
     sim.run();
     const double seconds = std::chrono::duration<double>(Clock::now() - t0).count();
     return {static_cast<double>(s.t.delivered) / seconds, s.t.checksum, sim.executed()};
 }
-
-struct PlainRun : Plain {
-    void send(sim::Network& n, sim::NodeIndex from, sim::NodeIndex to, std::uint64_t i) {
-        n.send(from, to, 40, port, i);
-    }
-};
-struct TypedRun : Typed {
-    void send(sim::Network&, sim::NodeIndex from, sim::NodeIndex to, std::uint64_t i) {
-        channel.send(from, to, 40, Record{i, i * 3, i * 5, 7});
-    }
-};
 
 }  // namespace
 
@@ -156,12 +151,12 @@ int benchMessages(const std::vector<std::string>& words) {
     std::vector<double> plain, typed;
     for (std::uint64_t i = 0; i < repeats; ++i) {
         // Alternate the two, so a change in the machine's load affects both alike.
-        PlainRun p;
+        Plain p;
         const Measured a = measure(messages, leaves, window, p, [&](sim::Network& net) {
             p.net = &net;
             p.port = net.registerPort("plain", &Plain::onArrive, &p);
         });
-        TypedRun t;
+        Typed t;
         const Measured b = measure(messages, leaves, window, t, [&](sim::Network& net) {
             t.channel.open(net, "typed", &Typed::onArrive, &t);
         });
