@@ -99,7 +99,11 @@ int main(int argc, char** argv) {
                                    "seconds", "3");
     const QCommandLineOption size("size", "Window size for the screenshot, WIDTHxHEIGHT.", "size",
                                   "1600x1000");
-    parser.addOptions({run, fast, compare, metric, screenshot, after, size});
+    const QCommandLineOption panel(
+        "show",
+        "Show and raise a panel: " + dais::studio::MainWindow::panelNames().join(", ") + ".",
+        "panel");
+    parser.addOptions({run, fast, compare, metric, screenshot, after, size, panel});
     parser.process(app);
 
     bool ok = true;
@@ -137,6 +141,12 @@ int main(int argc, char** argv) {
         if (const QString fallback = dais::studio::defaultScenarioPath(); !fallback.isEmpty())
             files << fallback;
     if (!files.isEmpty() && !window.openFile(files.front())) return 3;
+    if (parser.isSet(panel) && !window.showPanel(parser.value(panel))) {
+        std::fprintf(stderr, "dais-studio: --show wants one of %s, not \"%s\".\n",
+                     qPrintable(dais::studio::MainWindow::panelNames().join(", ")),
+                     qPrintable(parser.value(panel)));
+        return 2;
+    }
     if (!compareIds.isEmpty()) {
         dais::studio::CompareView* view = window.compareRuns(compareIds);
         if (view && parser.isSet(metric)) view->setMetric(parser.value(metric));

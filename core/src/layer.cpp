@@ -1,5 +1,6 @@
 #include "dais/core/layer.h"
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <limits>
@@ -48,6 +49,12 @@ const MetricSpec* LayerDescriptor::metric(std::string_view n) const {
     for (const MetricSpec& m : metrics)
         if (m.name == n) return &m;
     return nullptr;
+}
+
+sim::NodeStateCode LayerDescriptor::nodeState(std::string_view n) const {
+    for (std::size_t k = 0; k < nodeStates.size(); ++k)
+        if (nodeStates[k].name == n) return static_cast<sim::NodeStateCode>(k);
+    return sim::kNoNodeState;
 }
 
 namespace detail {
@@ -228,6 +235,26 @@ std::vector<std::string> checkDescriptor(const LayerDescriptor& d) {
         if (m.help.empty()) problems.push_back(where + "has no help text");
     }
     seen.clear();
+    if (d.nodeStates.size() > 255)
+        problems.push_back(who + "declares more than 255 node states");
+    for (const NodeStateSpec& s : d.nodeStates) {
+        const std::string where = who + "node state " + quote(s.name) + ": ";
+        const bool words = !s.name.empty() && s.name.front() != ' ' && s.name.back() != ' ' &&
+                           std::all_of(s.name.begin(), s.name.end(), [](char c) {
+                               return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+                                      c == ' ' || c == '-';
+                           });
+        if (!words) problems.push_back(where + "names are lower-case words");
+        if (!seen.insert(s.name).second) problems.push_back(where + "declared twice");
+        const bool hex = s.colour.size() == 7 && s.colour[0] == '#' &&
+                         std::all_of(s.colour.begin() + 1, s.colour.end(), [](char c) {
+                             return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') ||
+                                    (c >= 'A' && c <= 'F');
+                         });
+        if (!hex) problems.push_back(where + "the colour is not \"#rrggbb\": " + quote(s.colour));
+        if (s.help.empty()) problems.push_back(where + "has no help text");
+    }
+    seen.clear();
     for (const RoleSpec& r : d.roles)
         if (r.role.empty() || !seen.insert(r.role).second)
             problems.push_back(who + "role " + quote(r.role) + " is empty or declared twice");
@@ -338,6 +365,14 @@ sim::MetricId LayerContext::defineMetric(std::string_view name) {
         throw LayerError("the layer defines metric " + quote(name) +
                          ", which its descriptor does not declare");
     return sim_.metrics().define(sim::MetricInfo{m->name, m->unit, m->help, m->type, m->scope});
+}
+
+sim::NodeStateCode LayerContext::nodeState(std::string_view name) const {
+    const sim::NodeStateCode code = descriptor().nodeState(name);
+    if (code == sim::kNoNodeState)
+        throw LayerError("layer \"" + settings_.id + "\" sets the node state \"" +
+                         std::string(name) + "\", which its descriptor does not declare");
+    return code;
 }
 
 std::vector<sim::NodeIndex> LayerContext::nodesWithRole(std::string_view role) const {

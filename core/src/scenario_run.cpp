@@ -172,9 +172,10 @@ Result<std::unique_ptr<ScenarioRun>> ScenarioRun::prepare(const Scenario& scenar
 
     // Layers: let all offer their services, then set each up.
     run->services_ = std::make_unique<ServiceRegistry>();
-    for (LayerSlot& slot : run->layers_)
-        slot.context = std::make_unique<LayerContext>(*slot.settings, run->scenario_, *run->sim_,
-                                                      *run->network_, *run->services_);
+    for (std::size_t k = 0; k < run->layers_.size(); ++k)
+        run->layers_[k].context = std::make_unique<LayerContext>(
+            *run->layers_[k].settings, run->scenario_, *run->sim_, *run->network_,
+            *run->services_, static_cast<sim::ActivitySource>(k + 1));
     for (LayerSlot& slot : run->layers_) {
         const std::string& id = slot.settings->id;
         if (!run->guarded("layer \"" + id + "\" failed to offer its services",
@@ -227,6 +228,13 @@ Result<std::unique_ptr<ScenarioRun>> ScenarioRun::prepare(const Scenario& scenar
         return setUpError(id);
     }
     return run;
+}
+
+std::vector<std::string> ScenarioRun::layerIds() const {
+    std::vector<std::string> ids;
+    for (const LayerSlot& slot : layers_)
+        ids.push_back(slot.settings->id);
+    return ids;
 }
 
 sim::StopReason ScenarioRun::advance(sim::SimTime t) {

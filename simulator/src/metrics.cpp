@@ -183,21 +183,21 @@ MetricId Metrics::define(MetricInfo info) {
     nodes_.emplace_back();
     nodeVersions_.push_back(0);
     const auto id = static_cast<MetricId>(infos_.size() - 1);
-    if (perNode(id)) nodes_[id].assign(nodeCount_, 0.0);
+    if (perNode(id)) nodes_[id].assign(nodeCount_, emptyNodeValue(id));
     return id;
 }
 
 void Metrics::setNodeCount(std::size_t nodes) {
     nodeCount_ = nodes;
     for (MetricId id = 0; id < infos_.size(); ++id)
-        if (perNode(id)) nodes_[id].resize(nodes, 0.0);
+        if (perNode(id)) nodes_[id].resize(nodes, emptyNodeValue(id));
 }
 
 double Metrics::value(MetricId id) const {
     if (!perNode(id)) return values_[id];
     double sum = 0;
     for (double v : nodes_[id])
-        sum += v;
+        if (!std::isnan(v)) sum += v;
     return sum;
 }
 
@@ -211,7 +211,11 @@ MetricValue Metrics::read(MetricId id) const {
     MetricValue v;
     v.info = &infos_[id];
     if (perNode(id)) {
-        const std::vector<double>& x = nodes_[id];
+        // The nodes that have a value (a gauge's unset nodes left out).
+        std::vector<double> x;
+        x.reserve(nodes_[id].size());
+        for (double y : nodes_[id])
+            if (!std::isnan(y)) x.push_back(y);
         v.count = x.size();
         if (x.empty()) return v;
         double sum = 0, lo = x.front(), hi = x.front();
@@ -229,7 +233,7 @@ MetricValue Metrics::read(MetricId id) const {
         v.min = lo;
         v.max = hi;
         // Nearest-rank quantiles: the smallest value with at least q of the nodes at or below.
-        std::vector<double> scratch(x);
+        std::vector<double>& scratch = x;  // reordered by the ranks, after the sums
         auto rank = [&](double q) {
             const auto k =
                 static_cast<std::size_t>(std::ceil(q * static_cast<double>(scratch.size())));

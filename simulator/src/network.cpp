@@ -434,7 +434,8 @@ void Network::forward(std::uint32_t slot, NodeIndex at, bool inEvent) {
     SimTime arrive;
     if (!addTime(end, latency, arrive) || !addTime(arrive, l.extraNs, arrive)) [[unlikely]]
         arrivalTooLate(m, li, end, static_cast<double>(latency) + static_cast<double>(l.extraNs));
-    if (activity_) activity_->onHop(start, arrive, at, next, li, m.port, m.bytes);
+    for (ActivitySink* sink : sinks_)
+        sink->onHop(start, arrive, at, next, li, m.port, m.bytes);
     sim_.scheduleAt(arrive, next, hopKind_, slot);
 }
 
@@ -488,6 +489,8 @@ void Network::deliver(std::uint32_t slot, NodeIndex) {
         M.observe(f.latency, latency);
     }
     const Port& port = ports_[m.port];
+    for (ActivitySink* sink : sinks_)
+        sink->onMessageEnd(MessageEnd{m.id, m.from, m.to, m.port, m.bytes, m.sentAt, now, true});
     m.from = freeMsg_;
     freeMsg_ = slot;
     --inFlight_;
@@ -505,6 +508,9 @@ void Network::lose(std::uint32_t slot, LossReason reason, NodeIndex at) {
           1);
     if (m.flow != kNone) M.add(flows_[m.flow].lost, 1);
     const Port& port = ports_[m.port];
+    for (ActivitySink* sink : sinks_)
+        sink->onMessageEnd(
+            MessageEnd{m.id, m.from, m.to, m.port, m.bytes, m.sentAt, l.now, false, reason});
     m.from = freeMsg_;
     freeMsg_ = slot;
     --inFlight_;
@@ -659,19 +665,33 @@ void Network::setNodeUp(NodeIndex i, bool up) {
     if (i >= nodeCount() || (up_[i] != 0) == up) return;
     up_[i] = up ? 1 : 0;
     if (!isLeaf(i)) invalidateRoutes();  // a leaf is never on anyone else's path
-    if (activity_) activity_->onNodeUp(sim_.now(), i, up);
+    for (ActivitySink* sink : sinks_)
+        sink->onNodeUp(sim_.now(), i, up);
     for (FaultListener* l : faultListeners_)
         l->onNodeUp(i, up);
 }
 
+namespace {
+template <class T>
+void addOnce(std::vector<T*>& list, T* item) {
+    if (item && std::find(list.begin(), list.end(), item) == list.end()) list.push_back(item);
+}
+}  // namespace
+
 void Network::addFaultListener(FaultListener* listener) {
-    if (listener && std::find(faultListeners_.begin(), faultListeners_.end(), listener) ==
-                        faultListeners_.end())
-        faultListeners_.push_back(listener);
+    addOnce(faultListeners_, listener);
 }
 
 void Network::removeFaultListener(FaultListener* listener) {
     std::erase(faultListeners_, listener);
+}
+
+void Network::addActivitySink(ActivitySink* sink) {
+    addOnce(sinks_, sink);
+}
+
+void Network::removeActivitySink(ActivitySink* sink) {
+    std::erase(sinks_, sink);
 }
 
 void Network::setGroupUp(GroupIndex g, bool up) {

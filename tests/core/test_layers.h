@@ -15,7 +15,9 @@
 
 namespace dais::testing {
 
-/// Ticks every `period` on node 0, `count` times; fails at tick `fail_at` (DAIS_CHECK) or
+/// Ticks every `period` on node 0, `count` times, showing node 0 as "ticking" until the last
+/// tick, then "done" (label "b": it asks for a state it does not declare, a defect); fails at
+/// tick `fail_at` (DAIS_CHECK) or
 /// throws at tick `throw_at` (a plain exception), when those are >= 0. At tick `busy_at` it works
 /// inside the event until the run is asked to end (polling checkEnd), for at most 60 s of wall
 /// time; `busyFinished` says whether such work ran to its end instead of being abandoned.
@@ -52,6 +54,8 @@ class TickerLayer final : public core::Layer {
         };
         d.metrics = {{"ticker.ticks", "1", sim::MetricType::Counter, sim::MetricScope::Global,
                       "Ticks so far."}};
+        d.nodeStates = {{"ticking", "#2e9e5b", "More ticks to come."},
+                        {"done", "#868e96", "Ticked its last."}};
         return {d, [] { return std::unique_ptr<core::Layer>(new TickerLayer()); }};
     }
 
@@ -62,6 +66,9 @@ class TickerLayer final : public core::Layer {
         throwAt_ = ctx.params().integer("throw_at");
         busyAt_ = ctx.params().integer("busy_at");
         ticks_ = ctx.defineMetric("ticker.ticks");
+        display_ = ctx.display();
+        ticking_ = ctx.nodeState("ticking");
+        done_state_ = ctx.nodeState(ctx.params().text("label") == "b" ? "ticked" : "done");
         kind_ = ctx.simulation().registerKind<&TickerLayer::onTick>("ticker.tick", *this);
         if (count_ > 0) ctx.simulation().scheduleIn(period_, 0, kind_);
     }
@@ -69,6 +76,8 @@ class TickerLayer final : public core::Layer {
   private:
     void onTick(sim::Simulation& sim, const sim::Event&) {
         ++done_;
+        display_.state(0, done_ < count_ ? ticking_ : done_state_);
+        display_.activity(0, done_ < count_ ? sim::NodeActivity::Waiting : sim::NodeActivity::Idle);
         sim.metrics().add(ticks_, 1);
         DAIS_CHECK(done_ != failAt_, "the ticker was told to fail");
         if (done_ == throwAt_)
@@ -88,6 +97,8 @@ class TickerLayer final : public core::Layer {
     std::int64_t count_ = 0, failAt_ = -1, throwAt_ = -1, busyAt_ = -1, done_ = 0;
     sim::MetricId ticks_ = 0;
     sim::KindId kind_ = 0;
+    core::NodeDisplay display_;
+    sim::NodeStateCode ticking_ = 0, done_state_ = 0;
 };
 
 /// A ledger that commits every record one second after it is submitted.

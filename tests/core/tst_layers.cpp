@@ -2,6 +2,9 @@
 // between layers, and layer failures ending a run (never the process).
 #include <QtTest>
 
+#include <algorithm>
+#include <array>
+
 #include "dais/core/layer.h"
 #include "dais/core/scenario.h"
 #include "dais/core/scenario_run.h"
@@ -62,6 +65,15 @@ class TestLayers : public QObject {
             << 6
             << "layer \"ticker\": parameter \"label\": a range only applies to numeric parameters";
         QTest::newRow("no version") << 7 << "layer \"ticker\": the version is empty";
+        QTest::newRow("state colour")
+            << 8 << "layer \"ticker\": node state \"done\": the colour is not \"#rrggbb\": \"grey\"";
+        QTest::newRow("state name") << 9
+                                    << "layer \"ticker\": node state \"Done\": names are "
+                                       "lower-case words";
+        QTest::newRow("state twice")
+            << 10 << "layer \"ticker\": node state \"ticking\": declared twice";
+        QTest::newRow("state help") << 11
+                                    << "layer \"ticker\": node state \"done\": has no help text";
     }
     void descriptorMistakes() {
         QFETCH(int, mistake);
@@ -91,6 +103,18 @@ class TestLayers : public QObject {
                 break;
             case 7:
                 d.version.clear();
+                break;
+            case 8:
+                d.nodeStates[1].colour = "grey";
+                break;
+            case 9:
+                d.nodeStates[1].name = "Done";
+                break;
+            case 10:
+                d.nodeStates.push_back(d.nodeStates[0]);
+                break;
+            case 11:
+                d.nodeStates[1].help.clear();
                 break;
         }
         const std::vector<std::string> problems = core::checkDescriptor(d);
@@ -241,6 +265,51 @@ class TestLayers : public QObject {
         QCOMPARE(r.status, core::RunStatus::Failed);
         QCOMPARE(QString::fromStdString(r.error), "the run failed: the ticker threw at tick 2");
         QCOMPARE(r.simulatedTime, 2 * sim::kSecond);
+    }
+
+    // What layers show of their nodes reaches every activity sink tagged with the layer: the
+    // run numbers its layers 1, 2, ... in set-up order, and a state is its declaration's index.
+    void nodeDisplayIsTaggedWithTheLayer() {
+        auto s = load(R"({"notary": {}, "ticker": {"count": 3}, "toyledger": {}})");
+        QVERIFY(s.ok());
+        auto run = core::ScenarioRun::prepare(*s);
+        QVERIFY(run.ok());
+        const std::vector<std::string> ids = (*run)->layerIds();
+        const auto ticker = std::find(ids.begin(), ids.end(), "ticker") - ids.begin() + 1;
+        QVERIFY(ticker >= 1 && ticker <= 3);
+        struct Recorder final : sim::ActivitySink {
+            std::vector<std::array<unsigned, 3>> states;  // source, node, state
+            std::vector<std::pair<unsigned, sim::NodeActivity>> activities;
+            void onNodeState(sim::SimTime, sim::NodeIndex node, sim::ActivitySource source,
+                             sim::NodeStateCode state) override {
+                states.push_back({source, node, state});
+            }
+            void onActivity(sim::SimTime, sim::NodeIndex, sim::NodeActivity a,
+                            sim::ActivitySource source) override {
+                activities.emplace_back(source, a);
+            }
+        } rec;
+        (*run)->network().addActivitySink(&rec);
+        QCOMPARE((*run)->run().status, core::RunStatus::Completed);
+        const unsigned t = static_cast<unsigned>(ticker);
+        QCOMPARE(rec.states, (std::vector<std::array<unsigned, 3>>{{t, 0, 0}, {t, 0, 0}, {t, 0, 1}}));
+        QCOMPARE(rec.activities.size(), std::size_t{3});
+        QCOMPARE(rec.activities.back(), std::make_pair(t, sim::NodeActivity::Idle));
+        const auto& d = registry_->find("ticker")->descriptor;
+        QCOMPARE(d.nodeState("done"), sim::NodeStateCode{1});
+        QCOMPARE(d.nodeState("nothing"), sim::kNoNodeState);
+    }
+
+    // A layer that sets a state it does not declare is refused at set-up, saying which.
+    void undeclaredNodeStateIsADefect() {
+        auto s = load(R"({"ticker": {"label": "b"}})");
+        QVERIFY(s.ok());
+        auto run = core::ScenarioRun::prepare(*s);
+        QVERIFY(!run.ok());
+        QVERIFY2(run.error().message.find("layer \"ticker\" sets the node state \"ticked\", "
+                                          "which its descriptor does not declare") !=
+                     std::string::npos,
+                 run.error().message.c_str());
     }
 
     void sameScenarioSameFingerprint() {

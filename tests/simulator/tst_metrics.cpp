@@ -196,6 +196,21 @@ class TestMetrics : public QObject {
         QCOMPARE(j.min, 0.0);
         QCOMPARE(j.max, 3.0);
         QCOMPARE(j.p99, 0.0);
+        // A gauge has no value at a node until it is set there: its total and spread are
+        // those of the nodes it is about; a counter counts from 0 everywhere.
+        const MetricId accuracy =
+            m.define({"fl.local", "1", "Local accuracy", MetricType::Gauge, MetricScope::Node});
+        QVERIFY(std::isnan(m.nodeValue(accuracy, 3)));
+        m.setNode(accuracy, 3, 0.5);
+        m.setNode(accuracy, 4, 0.9);
+        m.addNode(accuracy, 5, 0.7);  // from no value: the delta itself
+        const MetricValue a = m.read(accuracy);
+        QCOMPARE(a.count, std::uint64_t(3));
+        QCOMPARE(a.min, 0.5);
+        QCOMPARE(a.max, 0.9);
+        QCOMPARE(a.p50, 0.7);
+        QVERIFY(std::abs(m.value(accuracy) - 2.1) < 1e-12);
+        QCOMPARE(m.read(jobs).count, std::uint64_t(100));
         // Distributions of node scope are a summary of observations, as any distribution.
         const MetricId wait =
             m.define({"job.wait", "s", "Wait", MetricType::Distribution, MetricScope::Node});

@@ -218,37 +218,61 @@ class TestNetwork : public QObject {
     }
 
     // The activity sink sees each hop from the start of its transmission to its arrival, in
-    // the order the network starts them, and node state changes with their times.
+    // the order the network starts them, the end of each message, node state changes with their
+    // times, and activities and states with the source that reported them. Every sink added
+    // hears everything, in the order added; a removed one hears nothing more.
     void activitySink() {
         struct Recorder final : ActivitySink {
             std::vector<std::array<SimTime, 2>> hops;
+            std::vector<MessageEnd> ends;
             std::vector<std::pair<SimTime, bool>> ups;
-            std::vector<NodeActivity> activities;
+            std::vector<std::pair<NodeActivity, ActivitySource>> activities;
+            std::vector<std::array<unsigned, 3>> states;  // node, source, state
+            std::vector<int>* order = nullptr;
+            int name = 0;
             void onHop(SimTime start, SimTime arrive, NodeIndex from, NodeIndex to, LinkIndex,
                        PortId, std::uint64_t bytes) override {
                 QCOMPARE(from, 0u);
                 QCOMPARE(to, 1u);
                 QCOMPARE(bytes, std::uint64_t(1000));
                 hops.push_back({start, arrive});
+                if (order) order->push_back(name);
             }
+            void onMessageEnd(const MessageEnd& e) override { ends.push_back(e); }
             void onNodeUp(SimTime t, NodeIndex, bool up) override { ups.emplace_back(t, up); }
-            void onActivity(SimTime, NodeIndex, NodeActivity a) override {
-                activities.push_back(a);
+            void onActivity(SimTime, NodeIndex, NodeActivity a, ActivitySource source) override {
+                activities.emplace_back(a, source);
             }
-        } rec;
+            void onNodeState(SimTime, NodeIndex node, ActivitySource source,
+                             NodeStateCode state) override {
+                states.push_back({node, source, state});
+            }
+        } rec, second;
+        std::vector<int> order;
+        rec.order = second.order = &order;
+        rec.name = 1;
+        second.name = 2;
         Simulation sim({1, QueueKind::Heap});
         auto net = buildOk(sim, twoNodes());
         QVERIFY(net);
-        net->setActivitySink(&rec);
+        QVERIFY(!net->hasActivitySinks());
+        net->addActivitySink(&rec);
+        net->addActivitySink(&second);
+        net->addActivitySink(&rec);  // once only
+        QVERIFY(net->hasActivitySinks());
         Sink sink;
         sink.attach(*net);
         Sender tx;
         tx.add(0, 0, 1, 1000);
         tx.add(0, 0, 1, 1000);  // waits 8 ms behind the first
         tx.start(sim, *net, sink.port);
-        net->setActivity(1, NodeActivity::Working);
+        net->setActivity(1, NodeActivity::Working, 2);
         net->setActivity(7, NodeActivity::Working);  // no such node: ignored
+        net->setNodeState(0, 3, 1);
+        net->setNodeState(0, 3, kNoNodeState);
+        net->setNodeState(9, 3, 1);  // no such node: ignored
         sim.run();
+        net->removeActivitySink(&second);
         net->setNodeUp(1, false);
         net->setNodeUp(1, false);  // no change, no report
         QCOMPARE(rec.hops.size(), std::size_t(2));
@@ -256,10 +280,29 @@ class TestNetwork : public QObject {
         QCOMPARE(rec.hops[0][1], 9 * ms);
         QCOMPARE(rec.hops[1][0], 8 * ms);
         QCOMPARE(rec.hops[1][1], 17 * ms);
+        QCOMPARE(order, (std::vector<int>{1, 2, 1, 2}));
+        QCOMPARE(rec.ends.size(), std::size_t(2));
+        QCOMPARE(rec.ends[1].sentAt, SimTime(0));
+        QCOMPARE(rec.ends[1].endedAt, 17 * ms);
+        QCOMPARE(rec.ends[1].port, sink.port);
+        QVERIFY(rec.ends[1].delivered);
+        QCOMPARE(rec.ends[0].id + 1, rec.ends[1].id);
         QCOMPARE(rec.ups.size(), std::size_t(1));
         QCOMPARE(rec.ups[0].first, 17 * ms);
+        QCOMPARE(second.ups.size(), std::size_t(0));
         QCOMPARE(rec.activities.size(), std::size_t(1));
-        QCOMPARE(nodeActivityName(rec.activities[0]), std::string_view("working"));
+        QCOMPARE(nodeActivityName(rec.activities[0].first), std::string_view("working"));
+        QCOMPARE(rec.activities[0].second, ActivitySource(2));
+        QCOMPARE(rec.states.size(), std::size_t(2));
+        QCOMPARE(rec.states[0], (std::array<unsigned, 3>{0, 3, 1}));
+        QCOMPARE(rec.states[1][2], unsigned(kNoNodeState));
+        QCOMPARE(second.states.size(), std::size_t(2));
+        // A message lost on its way ends as lost, with its reason.
+        net->send(0, 1, 1000, sink.port);
+        sim.run();
+        QCOMPARE(rec.ends.size(), std::size_t(3));
+        QVERIFY(!rec.ends[2].delivered);
+        QCOMPARE(rec.ends[2].reason, LossReason::NodeDown);
     }
 
     void directionsIndependent_data() { addQueueColumn(); }

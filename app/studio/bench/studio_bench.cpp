@@ -6,6 +6,8 @@
 //   open    wall time to open regional-outage-10k until the canvas has painted it
 //   frames  canvas frame times with 10,000 nodes drawn during an animated run
 //   stall   the longest GUI-thread stall during a fast run of phones
+//   messages  the same during a fast run of gossip-epidemic (a million messages), the sequence
+//           chart shown
 //
 // The runs go to a temporary run store and the window's settings to a temporary folder, so
 // neither the user's store nor the user's window layout is touched or affects the figures.
@@ -44,6 +46,7 @@
 #include "dais/core/scenario.h"
 #include "dais/core/scenario_run.h"
 #include "run/event_loop_gap_probe.h"
+#include "run/message_log.h"
 #include "run/network_structure.h"
 #include "run/run_controller.h"
 #include "ui/main_window.h"
@@ -59,6 +62,7 @@ constexpr double kFrameBarMs = 16.0;
 constexpr double kStallBarMs = 50.0;
 const char* const kLargeScenario = "regional-outage-10k.dais.json";
 const char* const kFastScenario = "phones.dais.json";
+const char* const kMessagesScenario = "gossip-epidemic.dais.json";
 
 struct Options {
     QString scenarios;
@@ -755,8 +759,9 @@ void printLongestGaps(const std::vector<EventLoopGapProbe::Gap>& gaps, const Run
 }
 
 /// The run and the GUI thread's gaps, printed and as figures.
-void reportStall(const Options& o, const std::vector<EventLoopGapProbe::Gap>& probed,
-                 const RunSignals& run, qint64 started, Report& report) {
+void reportStall(const QString& measure, const QString& what,
+                 const std::vector<EventLoopGapProbe::Gap>& probed, const RunSignals& run,
+                 qint64 started, Report& report) {
     std::vector<double> gaps, gapCpu;  // ms; of the GUI thread's CPU in each gap
     for (const EventLoopGapProbe::Gap& g : probed) {
         gaps.push_back(static_cast<double>(g.length) * 1e-6);
@@ -777,25 +782,47 @@ void reportStall(const Options& o, const std::vector<EventLoopGapProbe::Gap>& pr
         "%.0f ms, %zu over 16 ms\n",
         s.n, s.median, s.p99, s.max, over, kStallBarMs, countOver(gaps, kFrameBarMs));
     printLongestGaps(probed, run, started);
-    const QString what = QStringLiteral("fast run of %1, %2 rounds")
-                             .arg(kFastScenario)
-                             .arg(o.rounds > 0 ? QString::number(o.rounds) : QStringLiteral("all"));
-    report.under("stall: longest gap", s.max, kStallBarMs,
+    const QString m = measure + ": ";
+    report.under(m + "longest gap", s.max, kStallBarMs,
                  "the longest the GUI thread did not turn its event loop; " + what);
-    report.under("stall: p99 gap", s.p99, kStallBarMs,
+    report.under(m + "p99 gap", s.p99, kStallBarMs,
                  "99% of the 1 ms timer's gaps are within this");
-    report.none("stall: gaps over 50 ms", QString::number(over), over == 0,
+    report.none(m + "gaps over 50 ms", QString::number(over), over == 0,
                 "how often the GUI froze long enough to notice");
     const double busiest = gapCpu.empty() ? 0.0 : *std::max_element(gapCpu.begin(), gapCpu.end());
-    report.info("stall: most CPU in one gap", QStringLiteral("%1 ms").arg(busiest, 0, 'f', 1),
+    report.info(m + "most CPU in one gap", QStringLiteral("%1 ms").arg(busiest, 0, 'f', 1),
                 "the GUI thread's own work in its busiest gap; a long gap with little CPU was "
                 "the machine's load");
     report.info(
-        "stall: run events", QString::number(result.events),
+        m + "run events", QString::number(result.events),
         QStringLiteral("events of that run (%1)")
             .arg(QString::fromStdString(std::string(dais::core::runStatusName(result.status)))));
-    report.info("stall: run wall time", QStringLiteral("%1 s").arg(wall, 0, 'f', 2),
+    report.info(m + "run wall time", QStringLiteral("%1 s").arg(wall, 0, 'f', 2),
                 "startRun until the run's finished signal, with the GUI live");
+}
+
+/// Runs the scenario open in `w` fast, with a 1 ms timer on the GUI thread, and reports the
+/// gaps between its firings under `measure`.
+bool measureGaps(MainWindow& w, const QString& measure, const QString& what, Report& report) {
+    const QElapsedTimer& clock = benchApp()->clock();
+    benchApp()->slowEvents().clear();
+    RunSignals run;
+    recordRunSignals(w, clock, run);
+    // The CPU the GUI thread used in each gap tells its own work from the machine's load.
+    EventLoopGapProbe probe(clock, 1, -1, threadCpuNs);
+    probe.timer().setObjectName("bench.ticker");
+    probe.reserve(1 << 18);
+    probe.start();
+    const qint64 started = clock.nsecsElapsed();
+    w.startRun(true);
+    const bool done = waitUntil([&] { return run.result != nullptr; }, 1800 * 1000, 20);
+    probe.stop();
+    if (!done) {
+        report.failed(measure, "the fast run did not finish within 30 min");
+        return false;
+    }
+    reportStall(measure, what, probe.gaps(), run, started, report);
+    return true;
 }
 
 bool measureStall(const Options& o, Report& report) {
@@ -805,27 +832,44 @@ bool measureStall(const Options& o, Report& report) {
         kFastScenario);
     auto w = showWindow();
     if (!prepareStallRun(*w, o, report)) return false;
-    const QElapsedTimer& clock = benchApp()->clock();
-    benchApp()->slowEvents().clear();
-    RunSignals run;
-    recordRunSignals(*w, clock, run);
-    // The CPU the GUI thread used in each gap tells its own work from the machine's load.
-    EventLoopGapProbe probe(clock, 1, -1, threadCpuNs);
-    probe.timer().setObjectName("bench.ticker");
-    probe.reserve(1 << 18);
-    probe.start();
-    const qint64 started = clock.nsecsElapsed();
-    w->startRun(true);
-    const bool done = waitUntil([&] { return run.result != nullptr; }, 1800 * 1000, 20);
-    probe.stop();
-    if (!done) {
-        report.failed("stall", "the fast run did not finish within 30 min");
-        return false;
-    }
-    reportStall(o, probe.gaps(), run, started, report);
+    const QString what = QStringLiteral("fast run of %1, %2 rounds")
+                             .arg(kFastScenario)
+                             .arg(o.rounds > 0 ? QString::number(o.rounds) : QStringLiteral("all"));
+    const bool ok = measureGaps(*w, "stall", what, report);
     w.reset();
     runFor(100);
-    return true;
+    return ok;
+}
+
+/// The same while a run sends hundreds of thousands of messages, with the sequence chart
+/// following them on screen.
+bool measureMessages(const Options& o, Report& report) {
+    std::printf(
+        "\n== messages: gaps of the GUI thread during a fast run of %s (more than 100,000 "
+        "messages), the sequence chart shown\n",
+        kMessagesScenario);
+    auto w = showWindow();
+    QString why;
+    if (!openAndWait(*w, QDir(o.scenarios).filePath(kMessagesScenario), &why)) {
+        report.failed("messages", why);
+        return false;
+    }
+    w->showPanel("sequence-chart");
+    runFor(200);
+    const bool ok = measureGaps(*w, "messages", QStringLiteral("fast run of %1, sequence chart shown")
+                                                    .arg(kMessagesScenario),
+                                report);
+    if (ok) {
+        const MessageLog* log = w->findChild<MessageLog*>();
+        std::printf("  messages recorded: %zu (%llu more not recorded)\n",
+                    log ? log->records().size() : 0,
+                    static_cast<unsigned long long>(log ? log->dropped() : 0));
+        report.info("messages: recorded", QString::number(log ? log->records().size() : 0),
+                    "messages the sequence chart could draw (the first million of the run)");
+    }
+    w.reset();
+    runFor(100);
+    return ok;
 }
 
 /// What to measure, and how.
@@ -848,10 +892,13 @@ std::optional<Request> parseCommandLine(QApplication& app) {
         "  frames  canvas frame times with 10,000 nodes drawn (groups expanded) during an "
         "animated run of regional-outage-10k, then with groups collapsed\n"
         "  stall   the longest gap between the firings of a 1 ms timer on the GUI thread during "
-        "a fast run of phones, until the run finishes\n\n"
+        "a fast run of phones, until the run finishes\n"
+        "  messages  the same during a fast run of gossip-epidemic, which sends about a million "
+        "messages, with the sequence chart shown\n\n"
         "Runs go to a temporary run store and window settings to a temporary folder.");
     parser.addHelpOption();
-    parser.addPositionalArgument("measure", "open, frames or stall (repeatable; default: all)",
+    parser.addPositionalArgument("measure",
+                                 "open, frames, stall or messages (repeatable; default: all)",
                                  "[measure...]");
     const QCommandLineOption scenariosOption(
         "scenarios", "The folder of the bundled scenarios (default: the source tree's).", "dir",
@@ -877,14 +924,15 @@ std::optional<Request> parseCommandLine(QApplication& app) {
     o.speedSlider = std::clamp(parser.value(speedOption).toInt(), -4, 12);
     o.rounds = std::max(0, parser.value(roundsOption).toInt());
     r.measures = parser.positionalArguments();
-    if (r.measures.isEmpty()) r.measures = {"open", "frames", "stall"};
+    const QStringList known = {"open", "frames", "stall", "messages"};
+    if (r.measures.isEmpty()) r.measures = known;
     for (const QString& m : r.measures)
-        if (m != "open" && m != "frames" && m != "stall") {
-            std::fprintf(stderr, "dais-studio-bench: unknown measure '%s' (open, frames, stall)\n",
-                         text(m).constData());
+        if (!known.contains(m)) {
+            std::fprintf(stderr, "dais-studio-bench: unknown measure '%s' (%s)\n",
+                         text(m).constData(), text(known.join(", ")).constData());
             return std::nullopt;
         }
-    for (const char* file : {kLargeScenario, kFastScenario})
+    for (const char* file : {kLargeScenario, kFastScenario, kMessagesScenario})
         if (!QFileInfo::exists(QDir(o.scenarios).filePath(file))) {
             std::fprintf(stderr, "dais-studio-bench: %s not found in %s (--scenarios)\n", file,
                          text(o.scenarios).constData());
@@ -950,6 +998,7 @@ int main(int argc, char** argv) {
     if (measures.contains("open")) measureOpen(o, report);
     if (measures.contains("frames")) measureFrames(o, report);
     if (measures.contains("stall")) measureStall(o, report);
+    if (measures.contains("messages")) measureMessages(o, report);
     report.print();
     if (!dialogs.messages().isEmpty())
         std::printf("dialogs dismissed during the measures: %lld\n",

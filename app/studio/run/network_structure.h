@@ -40,6 +40,12 @@ struct NetworkStructure {
     std::vector<Link> links;  ///< indexed as the network indexes them
     std::vector<Group> groups;
     std::vector<sim::RegionSpec> regions;
+    /// A run's layers, by the tag on what they show of their nodes: activity source k is
+    /// layers[k - 1] (core::NodeDisplay). Empty for a network drawn from a scenario alone.
+    std::vector<std::string> layers;
+    /// A run's ports by id (what layers' messages are called: "federated.model"). Empty for a
+    /// network drawn from a scenario alone.
+    std::vector<std::string> ports;
 
     /// Copies a built network's structure (call on the thread that owns the network).
     static NetworkStructure of(const sim::Network& network);

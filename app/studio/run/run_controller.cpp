@@ -7,6 +7,7 @@
 #include <new>
 #include <random>
 #include <thread>
+#include <unordered_set>
 #include <utility>
 
 #include "dais/core/scenario_run.h"
@@ -167,12 +168,15 @@ class RunController::Session final : public core::RunnerListener,
             batch->dropped = std::exchange(linesDropped_, 0);
             d.traces = std::move(batch);
         }
-        if (!hops_.empty() || !changes_.empty() || hopsDropped_ > 0) {
+        if (!hops_.empty() || !changes_.empty() || hopsDropped_ > 0 || !messages_.empty() ||
+            messagesDropped_ > 0) {
             auto batch = std::make_shared<ActivityBatch>();
             batch->now = now_;
             batch->hops.swap(hops_);
             batch->changes.swap(changes_);
+            batch->messages.swap(messages_);
             batch->droppedHops = std::exchange(hopsDropped_, 0);
+            batch->droppedMessages = std::exchange(messagesDropped_, 0);
             d.activity = std::move(batch);
             compactAt_ = kCompactChanges;
         }
@@ -237,35 +241,49 @@ class RunController::Session final : public core::RunnerListener,
         else
             ++hopsDropped_;
     }
+    void onMessageEnd(const sim::MessageEnd& end) override {
+        std::lock_guard lock(outboxMutex_);
+        if (messagesRecorded_ < kMaxRecordedMessages) {
+            messages_.push_back(end);
+            ++messagesRecorded_;
+        } else {
+            ++messagesDropped_;
+        }
+    }
     void onNodeUp(sim::SimTime time, sim::NodeIndex node, bool up) override {
         change(time, node, up ? ActivityBatch::NodeChange::Up : ActivityBatch::NodeChange::Down);
     }
-    void onActivity(sim::SimTime time, sim::NodeIndex node, sim::NodeActivity a) override {
-        using C = ActivityBatch::NodeChange;
-        change(time, node,
-               a == sim::NodeActivity::Working   ? C::Working
-               : a == sim::NodeActivity::Waiting ? C::Waiting
-                                                 : C::Idle);
+    void onActivity(sim::SimTime time, sim::NodeIndex node, sim::NodeActivity a,
+                    sim::ActivitySource source) override {
+        change({time, node, ActivityBatch::NodeChange::Activity, source,
+                static_cast<std::uint16_t>(a)});
+    }
+    void onNodeState(sim::SimTime time, sim::NodeIndex node, sim::ActivitySource source,
+                     sim::NodeStateCode state) override {
+        change({time, node, ActivityBatch::NodeChange::State, source, state});
     }
 
   private:
     void change(sim::SimTime time, std::uint32_t node, ActivityBatch::NodeChange::Kind kind) {
+        change({time, node, kind, 0, 0});
+    }
+    void change(const ActivityBatch::NodeChange& c) {
         std::lock_guard lock(outboxMutex_);
-        changes_.push_back(ActivityBatch::NodeChange{time, node, kind});
+        changes_.push_back(c);
         if (changes_.size() > compactAt_) compactChanges();
     }
 
-    /// Keeps the latest up/down change and the latest activity of every node (outbox locked).
+    /// Keeps the latest change of every node of each kind: up/down, each layer's activity, each
+    /// layer's state (outbox locked).
     void compactChanges() {
-        std::vector<std::uint8_t> seen(nodeCount_, 0);
+        std::unordered_set<std::uint64_t> seen;
         std::vector<ActivityBatch::NodeChange> kept;
         for (auto it = changes_.rbegin(); it != changes_.rend(); ++it) {
-            const std::uint8_t bit = it->kind == ActivityBatch::NodeChange::Down ||
-                                             it->kind == ActivityBatch::NodeChange::Up
-                                         ? 1
-                                         : 2;
-            if (it->node >= seen.size() || (seen[it->node] & bit) != 0) continue;
-            seen[it->node] |= bit;
+            using C = ActivityBatch::NodeChange;
+            const std::uint64_t channel = it->kind == C::Down || it->kind == C::Up ? 0
+                                          : it->kind == C::Activity ? 1 + 2 * std::uint64_t{it->source}
+                                                                    : 2 + 2 * std::uint64_t{it->source};
+            if (it->node >= nodeCount_ || !seen.insert(channel << 32 | it->node).second) continue;
             kept.push_back(*it);
         }
         std::reverse(kept.begin(), kept.end());
@@ -348,10 +366,13 @@ class RunController::Session final : public core::RunnerListener,
         }
         std::unique_ptr<core::ScenarioRun> run = std::move(prepared).value();
         phase_ = "laying out the network for the canvas";
-        auto layout =
-            std::make_shared<const NetworkStructure>(NetworkStructure::of(run->network()));
+        auto structure = std::make_shared<NetworkStructure>(NetworkStructure::of(run->network()));
+        structure->layers = run->layerIds();
+        for (sim::PortId p = 0; p < run->network().portCount(); ++p)
+            structure->ports.emplace_back(run->network().portName(p));
+        std::shared_ptr<const NetworkStructure> layout = std::move(structure);
         nodeCount_ = layout->nodes.size();
-        run->network().setActivitySink(this);
+        run->network().addActivitySink(this);
         {
             std::lock_guard lock(controlMutex_);
             if (stopRequested_) {
@@ -444,6 +465,9 @@ class RunController::Session final : public core::RunnerListener,
     std::vector<ActivityBatch::Hop> hops_;
     std::vector<ActivityBatch::NodeChange> changes_;
     std::uint64_t hopsDropped_ = 0;
+    std::vector<sim::MessageEnd> messages_;
+    std::size_t messagesRecorded_ = 0;
+    std::uint64_t messagesDropped_ = 0;
     std::size_t compactAt_ = kCompactChanges;
     std::shared_ptr<const core::RunReport> report_;
     bool ended_ = false;

@@ -51,17 +51,25 @@ struct ActivityBatch {
         std::uint32_t from = 0, to = 0, link = 0;
         std::uint64_t bytes = 0;
     };
-    /// A node going down or up, or what a layer reports it is busy with.
+    /// A node going down or up, what a layer reports it is busy with (`value`: a
+    /// sim::NodeActivity), or a layer's own state of it (`value`: the state's code, or
+    /// sim::kNoNodeState). `source` tells the layers apart (NetworkStructure::layers).
     struct NodeChange {
-        enum Kind : std::uint8_t { Down, Up, Idle, Working, Waiting };
+        enum Kind : std::uint8_t { Down, Up, Activity, State };
         sim::SimTime time = 0;
         std::uint32_t node = 0;
-        Kind kind = Idle;
+        Kind kind = Up;
+        sim::ActivitySource source = 0;
+        std::uint16_t value = 0;
     };
     sim::SimTime now = 0;  ///< the simulated time the batch reaches
     std::vector<Hop> hops;
+    /// Messages that ended (delivered or lost), in the order they ended: the first
+    /// RunController::kMaxRecordedMessages of a run, for the sequence chart.
+    std::vector<sim::MessageEnd> messages;
+    std::uint64_t droppedMessages = 0;  ///< ended beyond that bound, not delivered
     /// In time order. Never dropped: when a batch would exceed its bound, only the latest
-    /// change per node (one for up/down, one for the activity) is kept.
+    /// change per node of each kind (up/down, each layer's activity, each layer's state) is kept.
     std::vector<NodeChange> changes;
     std::uint64_t droppedHops = 0;  ///< hops beyond RunController::kMaxHops, not delivered
 };
@@ -74,6 +82,8 @@ class RunController : public QObject {
     /// Bounds of one delivery; beyond them trace lines and hops are counted, not kept.
     static constexpr std::size_t kMaxTraceLines = 20'000;
     static constexpr std::size_t kMaxHops = 50'000;
+    /// Messages recorded end to end in one run (ActivityBatch::messages); the rest are counted.
+    static constexpr std::size_t kMaxRecordedMessages = 1'000'000;
     /// Node changes in one delivery beyond which they are reduced to the latest per node.
     static constexpr std::size_t kCompactChanges = 50'000;
 

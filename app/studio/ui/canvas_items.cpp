@@ -132,8 +132,14 @@ QPainterPath NodeItem::shape() const {
 
 void NodeItem::paint(QPainter* p, const QStyleOptionGraphicsItem*, QWidget* widget) {
     const qreal dpr = widget ? widget->devicePixelRatioF() : 1.0;
-    const QPixmap& icon = roleIcon(role_, kNodeSize, state_, isSelected(), dpr);
+    const QPixmap& icon = roleIcon(role_, kNodeSize, down_ ? NodeState::Down : NodeState::Idle,
+                                   isSelected(), dpr, fill_);
     p->drawPixmap(QPointF(-kNodeSize / 2.0, -kNodeSize / 2.0), icon);
+    if (ring_.isValid() && !down_) {
+        p->setPen(QPen(ring_, 3.2));
+        p->setBrush(Qt::NoBrush);
+        p->drawEllipse(QPointF(0, 0), 0.38 * kNodeSize, 0.38 * kNodeSize);
+    }
     drawBadges(p, badges_, QPointF(kNodeSize / 2.0 - 2, -kNodeSize / 2.0 + 3));
     // Where the canvas placed the label (it leaves it out while nodes are too close together on
     // screen to read it, or where it has no room).
@@ -154,9 +160,11 @@ void NodeItem::hoverLeaveEvent(QGraphicsSceneHoverEvent* event) {
     QGraphicsItem::hoverLeaveEvent(event);
 }
 
-void NodeItem::setState(NodeState s) {
-    if (s == state_) return;
-    state_ = s;
+void NodeItem::setLook(bool down, const QColor& ring, const QColor& fill) {
+    if (down == down_ && ring == ring_ && fill == fill_) return;
+    down_ = down;
+    ring_ = ring;
+    fill_ = fill;
     update();
 }
 
@@ -186,11 +194,12 @@ GroupItem::GroupItem(NetworkCanvas* canvas, QString role, QString label, std::ui
     setData(kKind, static_cast<int>(ItemKind::Group));
     setZValue(9);
     setAcceptHoverEvents(true);
-    setToolTip(QObject::tr("%1: %2 × %3. Double-click to %4.")
-                   .arg(label)
-                   .arg(count_)
-                   .arg(role_.isEmpty() ? QObject::tr("nodes") : role_)
-                   .arg(expanded_ ? QObject::tr("collapse") : QObject::tr("expand")));
+    tip_ = QObject::tr("%1: %2 × %3. Double-click to %4.")
+               .arg(label)
+               .arg(count_)
+               .arg(role_.isEmpty() ? QObject::tr("nodes") : role_)
+               .arg(expanded_ ? QObject::tr("collapse") : QObject::tr("expand"));
+    setToolTip(tip_);
 }
 
 QRectF GroupItem::iconRect() const {
@@ -222,23 +231,22 @@ void GroupItem::paint(QPainter* p, const QStyleOptionGraphicsItem*, QWidget* wid
     const bool sel = isSelected();
     if (!expanded_) {
         // A stack of three icons reads as "many of these".
-        const QPixmap& icon = roleIcon(role_, kGroupSize - 8, NodeState::Idle, false, dpr);
+        const QPixmap& icon =
+            roleIcon(role_, kGroupSize - 8, NodeState::Idle, false, dpr, fill_);
         for (int i = 2; i >= 1; --i)
             p->drawPixmap(QPointF(-(kGroupSize - 8) / 2.0 + 4 * i, -(kGroupSize - 8) / 2.0 - 4 * i),
                           icon);
         p->drawPixmap(QPointF(-(kGroupSize - 8) / 2.0, -(kGroupSize - 8) / 2.0),
-                      roleIcon(role_, kGroupSize - 8, NodeState::Idle, sel, dpr));
-        // Busy and down members as a bar under the icon.
+                      roleIcon(role_, kGroupSize - 8, NodeState::Idle, sel, dpr, fill_));
+        // The members' rings (busy, down, a layer's states) as shares of a bar under the icon.
         const QRectF bar(-18, kGroupSize / 2.0 - 5, 36, 4);
-        if (working_ + waiting_ + down_ > 0) {
+        if (!rings_.empty()) {
             p->setPen(Qt::NoPen);
             p->setBrush(QColor(128, 128, 128, 80));
             p->drawRect(bar);
             double x = bar.left();
-            for (const auto& [f, s] :
-                 {std::pair{working_, NodeState::Working}, std::pair{waiting_, NodeState::Waiting},
-                  std::pair{down_, NodeState::Down}}) {
-                p->setBrush(stateColor(s));
+            for (const auto& [colour, f] : rings_) {
+                p->setBrush(colour);
                 p->drawRect(QRectF(x, bar.top(), bar.width() * f, bar.height()));
                 x += bar.width() * f;
             }
@@ -261,11 +269,17 @@ void GroupItem::hoverLeaveEvent(QGraphicsSceneHoverEvent* event) {
     QGraphicsItem::hoverLeaveEvent(event);
 }
 
-void GroupItem::setStates(double working, double waiting, double down) {
-    if (working == working_ && waiting == waiting_ && down == down_) return;
-    working_ = working;
-    waiting_ = waiting;
-    down_ = down;
+void GroupItem::setRings(std::vector<std::pair<QColor, double>> shares) {
+    if (shares == rings_) return;
+    rings_ = std::move(shares);
+    update();
+}
+
+void GroupItem::setFill(const QColor& fill, const QString& spread) {
+    if (fill == fill_ && spread == spread_) return;
+    fill_ = fill;
+    spread_ = spread;
+    setToolTip(spread_.isEmpty() ? tip_ : tip_ + "\n" + spread_);
     update();
 }
 
@@ -447,13 +461,18 @@ void RegionItem::paint(QPainter* p, const QStyleOptionGraphicsItem*, QWidget*) {
 
 // --- ActivityOverlay -------------------------------------------------------------------------
 void ActivityOverlay::paint(QPainter* p, const QStyleOptionGraphicsItem*, QWidget*) {
-    const NodeState states[3] = {NodeState::Working, NodeState::Waiting, NodeState::Down};
-    for (int s = 0; s < 3; ++s) {
-        if (active[s].empty()) continue;
-        QPen pen(stateColor(states[s]), 5.5, Qt::SolidLine, Qt::SquareCap);
+    // Rings as larger dots, under the members' own dots (their fill, or their role's colour).
+    for (const Points& r : rings) {
+        QPen pen(r.colour, 8, Qt::SolidLine, Qt::SquareCap);
         pen.setCosmetic(true);
         p->setPen(pen);
-        p->drawPoints(active[s].data(), static_cast<int>(active[s].size()));
+        p->drawPoints(r.at.data(), static_cast<int>(r.at.size()));
+    }
+    for (const Points& f : fills) {
+        QPen pen(f.colour, 4.5, Qt::SolidLine, Qt::SquareCap);
+        pen.setCosmetic(true);
+        p->setPen(pen);
+        p->drawPoints(f.at.data(), static_cast<int>(f.at.size()));
     }
     if (dots.empty()) return;
     std::vector<QPointF> at;

@@ -53,7 +53,10 @@ class NodeItem final : public QGraphicsItem {
     /// Where its label may go, relative to the node's centre, best first; what its icon covers.
     std::vector<QRectF> labelCandidates() const;
     QRectF iconRect() const;
-    void setState(NodeState s);
+    /// Down or up, the ring's colour (invalid: none) and the disc's fill (invalid: the role's).
+    void setLook(bool down, const QColor& ring, const QColor& fill);
+    const QColor& ring() const { return ring_; }
+    const QColor& fill() const { return fill_; }
     std::uint32_t node() const { return node_; }
     const std::string& pointer() const { return pointer_; }
     /// Small coloured dots for the layers that act on this node's role.
@@ -70,7 +73,8 @@ class NodeItem final : public QGraphicsItem {
     ItemLabel label_;
     std::uint32_t node_;
     std::string pointer_;
-    NodeState state_ = NodeState::Idle;
+    bool down_ = false;
+    QColor ring_, fill_;
     std::vector<QColor> badges_;
     bool hovered_ = false;
 };
@@ -84,8 +88,12 @@ class GroupItem final : public QGraphicsItem {
     QRectF boundingRect() const override;
     QPainterPath shape() const override;
     void paint(QPainter* p, const QStyleOptionGraphicsItem* option, QWidget* widget) override;
-    /// Fractions of the members working, waiting and down.
-    void setStates(double working, double waiting, double down);
+    /// What share of the members wear each ring colour (the bar under the icon).
+    void setRings(std::vector<std::pair<QColor, double>> shares);
+    /// The icon's fill (invalid: the role's), and what the tooltip says of the members' values.
+    void setFill(const QColor& fill, const QString& spread);
+    const std::vector<std::pair<QColor, double>>& rings() const { return rings_; }
+    const QColor& fill() const { return fill_; }
     const std::string& pointer() const { return pointer_; }
     /// The group's id, and its label: "id  ×count".
     const QString& id() const { return id_; }
@@ -114,7 +122,9 @@ class GroupItem final : public QGraphicsItem {
     std::uint32_t count_;
     std::string pointer_;
     bool expanded_;
-    double working_ = 0, waiting_ = 0, down_ = 0;
+    std::vector<std::pair<QColor, double>> rings_;
+    QColor fill_;
+    QString tip_, spread_;
     std::vector<QColor> badges_;
     bool hovered_ = false;
 };
@@ -210,9 +220,16 @@ class ActivityOverlay final : public QGraphicsItem {
         prepareGeometryChange();
         bounds_ = r;
     }
-    std::vector<Dot> dots;           // messages in flight
-    std::vector<QPointF> active[3];  // members working, waiting, down
-    double now = 0;                  // display time, simulated seconds
+    /// Members of expanded groups drawn as points of a colour: rings (a state's colour) as
+    /// larger points under fills (a metric's colour, or the role's over a ring).
+    struct Points {
+        QColor colour;
+        std::vector<QPointF> at;
+    };
+    std::vector<Dot> dots;       // messages in flight
+    std::vector<Points> fills;   // members filled by a metric
+    std::vector<Points> rings;   // members with a ring: busy, down, in a layer's state
+    double now = 0;              // display time, simulated seconds
     int hidden = 0;                  // messages not drawn (too many at once)
 
   private:

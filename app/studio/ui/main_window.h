@@ -37,6 +37,8 @@ class NetworkCanvas;
 class PropertyPanel;
 class RunController;
 class EventLogView;
+class MessageLog;
+class SequenceChart;
 class LiveMetrics;
 class LiveChartPanel;
 class RunHistoryPanel;
@@ -60,6 +62,13 @@ class MainWindow : public QMainWindow {
     PropertyPanel* properties() const { return properties_; }
     RunController* controller() const { return controller_; }
     EventLogView* eventLog() const { return eventLog_; }
+    SequenceChart* sequenceChart() const { return sequenceChart_; }
+    /// Shows and raises a panel by name: "event-log", "history", "sequence-chart". False for
+    /// a name no panel has.
+    bool showPanel(const QString& name);
+    /// The names showPanel() knows.
+    static QStringList panelNames();
+    QDockWidget* sequenceChartDock() const { return sequenceDock_; }
     QAction* action(const QString& name) const;
     QTabWidget* centralTabs() const { return tabs_; }
     LiveMetrics* liveMetrics() const { return metrics_; }
@@ -137,6 +146,9 @@ class MainWindow : public QMainWindow {
     PropertyPanel* properties_ = nullptr;
     RunController* controller_;
     EventLogView* eventLog_ = nullptr;
+    MessageLog* messageLog_ = nullptr;
+    SequenceChart* sequenceChart_ = nullptr;
+    QDockWidget* sequenceDock_ = nullptr;
     std::shared_ptr<store::RunStore> store_;
     QTabWidget* tabs_ = nullptr;
     LiveMetrics* metrics_ = nullptr;

@@ -19,6 +19,8 @@
 #include "dais/core/layer_registry.h"
 #include "history/run_history_panel.h"
 #include "run/event_log.h"
+#include "run/message_log.h"
+#include "run/sequence_chart.h"
 #include "run/live_chart_panel.h"
 #include "ui/main_window.h"
 #include "ui/network_canvas.h"
@@ -73,6 +75,13 @@ void MainWindow::buildDocks() {
     QDockWidget* historyDock =
         addDock("historyDock", tr("Run history"), history_, Qt::BottomDockWidgetArea);
     tabifyDockWidget(eventLogDock_, historyDock);
+    // The messages between a few nodes, as a sequence chart.
+    messageLog_ = new MessageLog(this);
+    messageLog_->attach(controller_);
+    sequenceChart_ = new SequenceChart(messageLog_, this);
+    sequenceDock_ = addDock("sequenceChartDock", tr("Sequence chart"), sequenceChart_,
+                            Qt::BottomDockWidgetArea);
+    tabifyDockWidget(eventLogDock_, sequenceDock_);
     eventLogDock_->raise();
 
     connect(qApp, &QApplication::focusChanged, this, [this](QWidget*, QWidget* now) {
@@ -169,7 +178,25 @@ void MainWindow::refreshLayers() {
     }
 }
 
+QStringList MainWindow::panelNames() {
+    return {"event-log", "history", "sequence-chart"};
+}
+
+bool MainWindow::showPanel(const QString& name) {
+    const QString object = name == "event-log"        ? "eventLogDock"
+                           : name == "history"        ? "historyDock"
+                           : name == "sequence-chart" ? "sequenceChartDock"
+                                                      : QString();
+    auto* dock = object.isEmpty() ? nullptr : findChild<QDockWidget*>(object);
+    if (!dock) return false;
+    dock->show();
+    dock->raise();
+    return true;
+}
+
 void MainWindow::selectionChanged(const CanvasSelection& s) {
+    const bool node = s.kind == CanvasSelection::Kind::Node || s.kind == CanvasSelection::Kind::Member;
+    sequenceChart_->setCanvasNode(node ? s.node : NetworkStructure::kNone);
     switch (s.kind) {
         case CanvasSelection::Kind::None:
         case CanvasSelection::Kind::Several:

@@ -148,6 +148,17 @@ void MainWindow::buildViewMenu() {
     connect(canvas_, &NetworkCanvas::miniMapCornerChanged, this,
             [](Qt::Corner c) { QSettings().setValue("canvas/miniMapCorner", int(c)); });
     view->addAction(mini);
+    // The legend of a run's rings and fills, which also chooses them; kept between sessions.
+    QAction* legend = makeAction(this, "legend", tr("&Legend"), QKeySequence(tr("Ctrl+L")),
+                                 [this](bool on) {
+                                     canvas_->setLegendVisible(on);
+                                     QSettings().setValue("canvas/legend", on);
+                                 });
+    legend->setCheckable(true);
+    legend->setToolTip(tr("Show or hide what nodes' rings and fills mean during a run (Ctrl+L)"));
+    legend->setChecked(settings.value("canvas/legend", true).toBool());
+    canvas_->setLegendVisible(legend->isChecked());
+    view->addAction(legend);
     view->addSeparator();
     view->addAction(
         makeAction(this, "newChart", tr("&New chart"), QKeySequence(tr("Ctrl+Shift+N")), [this] {

@@ -166,7 +166,10 @@ void MainWindow::followRun() {
     connect(controller_, &RunController::activity, this,
             [this](std::shared_ptr<const ActivityBatch> b) { canvas_->applyActivity(*b); });
     connect(controller_, &RunController::snapshot, this,
-            [this](std::shared_ptr<const core::RunnerSnapshot> s) { showSnapshot(*s); });
+            [this](std::shared_ptr<const core::RunnerSnapshot> s) {
+                showSnapshot(*s);
+                canvas_->applySnapshot(std::move(s));
+            });
     connect(controller_, &RunController::stateChanged, this, [this](core::RunnerState s) {
         runState_ = s;
         updateRunActions();

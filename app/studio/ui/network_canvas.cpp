@@ -1,5 +1,6 @@
 #include "ui/network_canvas.h"
 
+#include <QComboBox>
 #include <QFileInfo>
 #include <QGraphicsScene>
 #include <QPainter>
@@ -15,6 +16,7 @@
 #include "dais/core/layer_registry.h"
 #include "run/run_controller.h"
 #include "ui/canvas_items.h"
+#include "ui/canvas_legend.h"
 #include "ui/canvas_labels.h"
 #include "ui/mini_map.h"
 #include "ui/network_view.h"
@@ -44,6 +46,17 @@ NetworkCanvas::NetworkCanvas(ScenarioDocument* document, QWidget* parent)
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(view_);
     miniMap_ = new MiniMap(this, this);
+    legend_ = new CanvasLegend(this);
+    legend_->hide();
+    connect(legend_, &CanvasLegend::ringChosen, this, [this](int ring) {
+        look_.setRing(ring);
+        refreshActivity();
+    });
+    connect(legend_, &CanvasLegend::fillChosen, this, [this](std::optional<std::uint32_t> m) {
+        look_.setFillMetric(m);
+        if (lastSnapshot_) look_.applySnapshot(*lastSnapshot_);
+        refreshActivity();
+    });
     connect(miniMap_, &MiniMap::cornerChanged, this, &NetworkCanvas::miniMapCornerChanged);
     connect(miniMap_, &MiniMap::hideRequested, this, [this] { setMiniMapVisible(false); });
     overlay_ = new ActivityOverlay;
@@ -136,9 +149,7 @@ Qt::Corner NetworkCanvas::miniMapCorner() const {
 
 void NetworkCanvas::setNetworkStructure(std::shared_ptr<const NetworkStructure> structure) {
     structure_ = std::move(structure);
-    states_.assign(structure_ ? structure_->nodes.size() : 0, NodeState::Idle);
-    for (std::size_t i = 0; structure_ && i < structure_->nodes.size(); ++i)
-        if (!structure_->nodes[i].up) states_[i] = NodeState::Down;
+    resetLook();
     rebuild();
     if (fitPending_) {
         fitPending_ = false;
@@ -228,7 +239,8 @@ void NetworkCanvas::addNodeItems(const std::map<std::string, std::vector<QColor>
                                   QString::fromStdString(node.id), i, pointer, movable);
         if (const auto b = badges.find(node.role); b != badges.end()) item->setBadges(b->second);
         item->setPos(positions_.nodes[i]);
-        item->setState(states_[i]);
+        item->setLook(look_.activity(i) == NodeState::Down, look_.ringColour(i),
+                      look_.fillColour(i));
         scene_->addItem(item);
         nodeItems_[i] = item;
     }
@@ -714,44 +726,44 @@ core::Result<void> NetworkCanvas::exportImage(const QString& path) {
 }
 
 // --- animation -------------------------------------------------------------------------------
+void NetworkCanvas::resetLook() {
+    const std::size_t n = structure_ ? structure_->nodes.size() : 0;
+    look_.reset(n, structure_ ? structure_->layers : std::vector<std::string>{});
+    for (std::size_t i = 0; i < n; ++i)
+        if (!structure_->nodes[i].up) look_.setInitiallyDown(static_cast<std::uint32_t>(i));
+    lastSnapshot_.reset();
+    // The legend belongs to a run: a network drawn from the document alone has no layers' reports.
+    const bool run = structure_ && !structure_->layers.empty();
+    legend_->setCatalog(nullptr);
+    legend_->describe(look_);
+    legend_->setVisible(run && legendWanted_);
+}
+
+void NetworkCanvas::setLegendVisible(bool visible) {
+    legendWanted_ = visible;
+    legend_->setVisible(visible && structure_ && !structure_->layers.empty());
+}
+
 void NetworkCanvas::resetActivity() {
-    std::fill(states_.begin(), states_.end(), NodeState::Idle);
-    if (structure_)
-        for (std::size_t i = 0; i < structure_->nodes.size(); ++i)
-            if (!structure_->nodes[i].up) states_[i] = NodeState::Down;
+    resetLook();
     overlay_->dots.clear();
     frameTimer_->stop();
     refreshActivity();
 }
 
+void NetworkCanvas::applySnapshot(std::shared_ptr<const core::RunnerSnapshot> snapshot) {
+    if (!snapshot) return;
+    lastSnapshot_ = std::move(snapshot);
+    legend_->setCatalog(lastSnapshot_->catalog);
+    if (look_.applySnapshot(*lastSnapshot_)) refreshActivity();
+}
+
 void NetworkCanvas::applyActivity(const ActivityBatch& batch) {
     if (!structure_) return;
-    const std::size_t n = states_.size();
+    const std::size_t n = look_.nodeCount();
     bool changed = false;
-    for (const ActivityBatch::NodeChange& c : batch.changes) {
-        if (c.node >= n) continue;
-        NodeState s = NodeState::Idle;
-        switch (c.kind) {
-            case ActivityBatch::NodeChange::Down:
-                s = NodeState::Down;
-                break;
-            case ActivityBatch::NodeChange::Working:
-                s = NodeState::Working;
-                break;
-            case ActivityBatch::NodeChange::Waiting:
-                s = NodeState::Waiting;
-                break;
-            case ActivityBatch::NodeChange::Up:
-            case ActivityBatch::NodeChange::Idle:
-                break;
-        }
-        // A node that is down stays down until it comes up, whatever it was doing.
-        if (states_[c.node] == NodeState::Down && c.kind != ActivityBatch::NodeChange::Up) continue;
-        if (states_[c.node] != s) {
-            states_[c.node] = s;
-            changed = true;
-        }
-    }
+    for (const ActivityBatch::NodeChange& c : batch.changes)
+        changed = look_.apply(c) || changed;
     previousNow_ = displayNow_;
     batchNow_ = sim::toSeconds(batch.now);
     batchClock_.start();
@@ -776,27 +788,79 @@ void NetworkCanvas::applyActivity(const ActivityBatch& batch) {
     if (changed) refreshActivity();
 }
 
+namespace {
+/// Adds a point to the set of its colour (a few colours: a linear search is quickest).
+void addPoint(std::vector<ActivityOverlay::Points>& sets, const QColor& colour, const QPointF& at) {
+    for (ActivityOverlay::Points& s : sets)
+        if (s.colour == colour) {
+            s.at.push_back(at);
+            return;
+        }
+    sets.push_back({colour, {at}});
+}
+}  // namespace
+
 void NetworkCanvas::refreshActivity() {
     if (!structure_) return;
     const NetworkStructure& S = *structure_;
     for (std::size_t i = 0; i < nodeItems_.size(); ++i)
-        if (nodeItems_[i]) nodeItems_[i]->setState(states_[i]);
-    for (auto& a : overlay_->active)
-        a.clear();
+        if (nodeItems_[i]) {
+            const auto node = static_cast<std::uint32_t>(i);
+            nodeItems_[i]->setLook(look_.activity(node) == NodeState::Down, look_.ringColour(node),
+                                   look_.fillColour(node));
+        }
+    overlay_->fills.clear();
+    overlay_->rings.clear();
+    const bool filled = look_.fillMetric() && look_.hasValues();
     for (std::uint32_t k = 0; k < S.groups.size(); ++k) {
         const NetworkStructure::Group& g = S.groups[k];
-        std::uint32_t counts[4] = {0, 0, 0, 0};
+        std::vector<std::pair<QColor, double>> shares;
+        double sum = 0, low = 0, high = 0;
+        std::uint32_t valued = 0;  // members with a value
         for (std::uint32_t m = 0; m < g.count; ++m) {
-            const NodeState s = states_[g.first + m];
-            ++counts[static_cast<int>(s)];
-            if (clouds_[k] && s != NodeState::Idle)
-                overlay_->active[static_cast<int>(s) - 1].push_back(
-                    positions_.members[g.first + m]);
+            const std::uint32_t node = g.first + m;
+            const QColor ring = look_.ringColour(node);
+            if (ring.isValid()) {
+                auto it = std::find_if(shares.begin(), shares.end(),
+                                       [&](const auto& s) { return s.first == ring; });
+                if (it == shares.end())
+                    shares.emplace_back(ring, 1.0);
+                else
+                    it->second += 1;
+                if (clouds_[k]) addPoint(overlay_->rings, ring, positions_.members[node]);
+            }
+            // A member's dot on top of its ring: its value's colour, else its role's.
+            const double v = filled ? look_.value(node) : std::nan("");
+            if (!std::isnan(v)) {
+                sum += v;
+                low = valued == 0 ? v : std::min(low, v);
+                high = valued == 0 ? v : std::max(high, v);
+                ++valued;
+            }
+            if (clouds_[k] && (!std::isnan(v) || ring.isValid()))
+                addPoint(overlay_->fills,
+                         std::isnan(v) ? clouds_[k]->color() : look_.colourOf(v),
+                         positions_.members[node]);
         }
-        if (groupItems_[k] && g.count)
-            groupItems_[k]->setStates(counts[1] / double(g.count), counts[2] / double(g.count),
-                                      counts[3] / double(g.count));
+        if (!groupItems_[k] || g.count == 0) continue;
+        for (auto& s : shares)
+            s.second /= g.count;
+        groupItems_[k]->setRings(std::move(shares));
+        if (valued > 0) {
+            const double mean = sum / valued;
+            groupItems_[k]->setFill(look_.colourOf(mean),
+                                    tr("%1: mean %2, from %3 to %4 over %5 of %6 members")
+                                        .arg(legend_->fillChoice()->currentText())
+                                        .arg(mean, 0, 'g', 4)
+                                        .arg(low, 0, 'g', 4)
+                                        .arg(high, 0, 'g', 4)
+                                        .arg(valued)
+                                        .arg(g.count));
+        } else {
+            groupItems_[k]->setFill(QColor(), QString());
+        }
     }
+    legend_->describe(look_);
     overlay_->update();
 }
 

@@ -25,6 +25,7 @@
 #include "dais/core/result.h"
 #include "run/network_structure.h"
 #include "ui/canvas_layout.h"
+#include "ui/node_look.h"
 #include "ui/role_icons.h"
 #include "ui/scenario_document.h"
 #include "ui/scenario_editor.h"
@@ -43,6 +44,7 @@ class LinkItem;
 class LinkTileItem;
 class ActivityOverlay;
 class MiniMap;
+class CanvasLegend;
 class NetworkView;
 
 /// What is selected on the canvas, for the property panel.
@@ -99,6 +101,14 @@ class NetworkCanvas : public QWidget {
 
     /// Run animation: what the network did since the last batch.
     void applyActivity(const ActivityBatch& batch);
+    /// The run's latest snapshot: node metrics to fill nodes by, and the legend's choices.
+    void applySnapshot(std::shared_ptr<const core::RunnerSnapshot> snapshot);
+    /// What the canvas shows of nodes during a run (rings, fills), and the legend that explains
+    /// and chooses it (shown while a run's network is drawn, unless hidden).
+    const NodeLook& look() const { return look_; }
+    CanvasLegend* legend() const { return legend_; }
+    void setLegendVisible(bool visible);
+    bool legendVisible() const { return legendWanted_; }
     /// Forgets node states and messages (a new run, or back to design).
     void resetActivity();
     /// While false, activity only updates node states (no travelling messages).
@@ -112,6 +122,7 @@ class NetworkCanvas : public QWidget {
     /// Items on the scene, for tests and measurements.
     int nodeItemCount() const { return static_cast<int>(nodeItems_.size()); }
     int drawnNodeCount() const;
+    const ActivityOverlay* activityOverlay() const { return overlay_; }
     int messagesInFlight() const;
     /// What the network's items cover in the scene (the activity overlay left out).
     QRectF contentBounds() const;
@@ -163,6 +174,8 @@ class NetworkCanvas : public QWidget {
     double unit() const { return positions_.unit; }
     void highlightMember(std::uint32_t node);
     void refreshActivity();
+    /// Forgets what a run reported: every node up, idle, without states or values.
+    void resetLook();
     void updateSelection();
     void itemsMoved(const std::vector<QGraphicsItem*>& items);
     std::string pointerAt(const QPointF& scenePos) const;
@@ -210,7 +223,10 @@ class NetworkCanvas : public QWidget {
     ActivityOverlay* overlay_ = nullptr;
 
     // Run state.
-    std::vector<NodeState> states_;  // per node
+    NodeLook look_;
+    CanvasLegend* legend_ = nullptr;
+    bool legendWanted_ = true;
+    std::shared_ptr<const core::RunnerSnapshot> lastSnapshot_;
     bool animateMessages_ = true;
     QTimer* frameTimer_ = nullptr;
     double batchNow_ = 0, previousNow_ = 0, displayNow_ = 0;  // simulated seconds

@@ -177,14 +177,15 @@ QColor stateColor(NodeState state) {
 }
 
 const QPixmap& roleIcon(const QString& role, int size, NodeState state, bool selected,
-                        qreal devicePixelRatio) {
+                        qreal devicePixelRatio, const QColor& fillOverride) {
     static QHash<QString, QPixmap> cache;
-    const QString key = QStringLiteral("%1|%2|%3|%4|%5")
+    const QString key = QStringLiteral("%1|%2|%3|%4|%5|%6")
                             .arg(role)
                             .arg(size)
                             .arg(static_cast<int>(state))
                             .arg(selected)
-                            .arg(devicePixelRatio);
+                            .arg(devicePixelRatio)
+                            .arg(fillOverride.isValid() ? fillOverride.rgba() : 0u);
     if (const auto it = cache.constFind(key); it != cache.constEnd()) return *it;
     const int pixels = static_cast<int>(std::ceil(size * devicePixelRatio));
     QPixmap pm(pixels, pixels);
@@ -194,7 +195,7 @@ const QPixmap& roleIcon(const QString& role, int size, NodeState state, bool sel
     p.setRenderHint(QPainter::Antialiasing);
     p.translate(size / 2.0, size / 2.0);
     p.scale(size, size);
-    QColor fill = roleColor(role);
+    QColor fill = fillOverride.isValid() ? fillOverride : roleColor(role);
     if (state == NodeState::Down) fill = QColor::fromHsv(fill.hue(), 20, 150);
     if (selected) {
         p.setPen(Qt::NoPen);

@@ -25,9 +25,10 @@ QColor roleColor(const QString& role);
 /// The ring colour of a state (Idle: transparent).
 QColor stateColor(NodeState state);
 /// The role's icon: `size` logical pixels, ringed by the state's colour, highlighted when
-/// selected. Cached.
+/// selected, on a disc of the role's colour or of `fill` when valid. Cached (fills are few: a
+/// colour scale's steps).
 const QPixmap& roleIcon(const QString& role, int size, NodeState state, bool selected,
-                        qreal devicePixelRatio);
+                        qreal devicePixelRatio, const QColor& fill = QColor());
 /// The same for list views.
 QIcon roleListIcon(const QString& role);
 

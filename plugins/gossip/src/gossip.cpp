@@ -4,6 +4,7 @@
 #include "dais/layers/gossip.h"
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
@@ -44,7 +45,7 @@ struct Config {
 /// The layer's metrics, by handle.
 struct Metrics {
     MetricId started, skipped, finished, complete, unfinished, activeMax, sent, lost, duplicates,
-        ttlExpired, coverage, coverageUp, delay, hops, timeTo99, timeToLast, traffic;
+        ttlExpired, coverage, coverageUp, delay, hops, timeTo99, timeToLast, traffic, nodeSent;
 };
 
 using Definition = core::LayerDefinition<Config, Metrics>;
@@ -142,6 +143,16 @@ Definition define() {
     d.distribution("gossip.traffic", &Metrics::traffic, "messages",
                    "Per finished rumour: copies sent per participant (Demers et al.'s traffic m; "
                    "with random peers, the fraction missed is about exp(-m)).");
+    d.counter("gossip.node_sent", &Metrics::nodeSent, "messages",
+              "Per participant: copies of rumours it sent (where the load of spreading falls).",
+              sim::MetricScope::Node);
+
+    // One rumour at a time is shown on the studio's canvas, as it spreads (Demers et al.'s
+    // susceptible, infective and removed).
+    d.nodeState("origin", "#d6336c", "Where the rumour shown started.");
+    d.nodeState("informed", "#2f9e44", "Has heard the rumour shown, and pushed it on.");
+    d.nodeState("stopped", "#868e96",
+                "Mongering: heard the rumour shown and then stopped pushing it (the coin fell).");
     return d;
 }
 
@@ -213,6 +224,11 @@ class Gossip final : public core::Layer, private sim::FaultListener {
     sim::Simulation* sim_ = nullptr;
     sim::Network* net_ = nullptr;
     Metrics m_{};
+    // The canvas follows one rumour from start to end, then the next one to start: the slot it
+    // follows (kNone: none), and the codes of the states it shows.
+    core::NodeDisplay display_;
+    std::uint32_t shownSlot_ = sim::kNone;
+    sim::NodeStateCode originState_ = 0, informedState_ = 0, stoppedState_ = 0;
     sim::KindId arrivalKind_ = 0;
     sim::PortId port_ = 0;
 
@@ -295,6 +311,10 @@ void Gossip::setup(core::LayerContext& ctx) {
     }
 
     m_ = definition().defineMetrics(ctx);
+    display_ = ctx.display();
+    originState_ = ctx.nodeState("origin");
+    informedState_ = ctx.nodeState("informed");
+    stoppedState_ = ctx.nodeState("stopped");
 
     arrivalKind_ = sim_->registerKind<&Gossip::onArrival>("gossip.arrival", *this);
     port_ = net_->registerPort("gossip", &Gossip::onDeliveryThunk, this, &Gossip::onLossThunk);
@@ -381,6 +401,10 @@ void Gossip::onArrival(sim::Simulation& sim, const sim::Event& e) {
     r.reached = r.reachedUp = 1;
     r.startedAt = r.lastReceipt = e.time;
     M.add(m_.started, 1);
+    if (shownSlot_ == sim::kNone && display_.on()) {
+        shownSlot_ = slot;
+        display_.state(origin, originState_);
+    }
     push(slot, self, drawFanout(self), 1);
     if (r.inFlight == 0) endRumour(slot);  // nobody to push to
 }
@@ -441,14 +465,19 @@ void Gossip::onDelivery(const sim::Delivery& d) {
         M.observe(m_.delay, sim::toSeconds(d.now - r.startedAt));
         M.observe(m_.hops, hops);
         if (r.reached == threshold99_) M.observe(m_.timeTo99, sim::toSeconds(d.now - r.startedAt));
+        if (slot == shownSlot_) display_.state(d.to, informedState_);
         if (mayPush)
             push(slot, self, drawFanout(self), hops + 1);
         else
             M.add(m_.ttlExpired, 1);
     } else {  // an unnecessary push
         M.add(m_.duplicates, 1);
-        if (mongering_ && mayPush && !coinRng_[self].bernoulli(stopProbability_))
-            push(slot, self, 1, hops + 1);
+        if (mongering_ && mayPush) {
+            if (!coinRng_[self].bernoulli(stopProbability_))
+                push(slot, self, 1, hops + 1);
+            else if (slot == shownSlot_)
+                display_.state(d.to, stoppedState_);
+        }
     }
     if (r.inFlight == 0) endRumour(slot);
 }
@@ -474,6 +503,13 @@ void Gossip::endRumour(std::uint32_t slot) {
     M.observe(m_.traffic, static_cast<double>(r.sent) / n);
     M.observe(m_.timeToLast, sim::toSeconds(r.lastReceipt - r.startedAt));
     --active_;
+    if (slot == shownSlot_) {  // the canvas forgets it, ready for the next one
+        for (std::size_t w = 0; w < r.known.size(); ++w)
+            for (std::uint64_t bits = r.known[w]; bits != 0; bits &= bits - 1)
+                display_.clear(participants_[w * 64 + static_cast<std::size_t>(
+                                                          std::countr_zero(bits))]);
+        shownSlot_ = sim::kNone;
+    }
     spreading_[slot] = 0;
     freeSlots_.push_back(slot);
 }
@@ -535,6 +571,7 @@ void Gossip::push(std::uint32_t slot, std::uint32_t self, std::uint32_t count, s
         ++r.sent;
     }
     sim_->metrics().add(m_.sent, count);
+    sim_->metrics().addNode(m_.nodeSent, from, count);
 }
 
 void Gossip::finish(core::LayerContext&) {

@@ -3,6 +3,9 @@
 // clients drop out, and bad settings are refused with their message.
 #include <QtTest>
 
+#include <algorithm>
+#include <map>
+
 #include <sys/stat.h>
 
 #include <QTemporaryDir>
@@ -293,6 +296,51 @@ class TestFlLayer : public QObject {
         QCOMPARE(metric(crashed, "federated.participants"), 20.0);
         QCOMPARE(metric(crashed, "federated.round_time"), 0.1);
         QCOMPARE(metric(crashed, "federated.stragglers"), 0.0);
+    }
+
+    // What the canvas shows of each client's part in the round: the slow client misses a
+    // deadline (late) or crashes (dropped out); the others deliver. Every report is tagged with
+    // the layer, and the local accuracy is a node metric of every client that delivered.
+    void clientsShowTheirPartInTheRound() {
+        struct Final final : sim::ActivitySink {
+            std::map<sim::NodeIndex, sim::NodeStateCode> state;
+            void onNodeState(sim::SimTime, sim::NodeIndex node, sim::ActivitySource source,
+                             sim::NodeStateCode code) override {
+                QCOMPARE(source, sim::ActivitySource{1});
+                state[node] = code;
+            }
+        };
+        const core::LayerDescriptor& d = registry_.find("federated")->descriptor;
+        const auto finalStates = [&](const std::string& text, core::RunReport& report) {
+            auto s = core::loadScenarioText(text, "fl.dais.json", {}, &registry_);
+            if (!s) qFatal("%s", s.error().message.c_str());
+            auto r = core::ScenarioRun::prepare(*s);
+            if (!r) qFatal("%s", r.error().message.c_str());
+            Final sink;
+            (*r)->network().addActivitySink(&sink);
+            report = (*r)->run();
+            std::map<std::string, std::string> named;
+            for (const auto& [node, code] : sink.state)
+                named[std::string((*r)->network().nodeName(node))] =
+                    code < d.nodeStates.size() ? d.nodeStates[code].name : "none";
+            return named;
+        };
+        core::RunReport late, crashed;
+        const auto a = finalStates(
+            withSlowClientAndFaults(R"("rounds": 1, "fraction": 1, "deadline": "0.3s")",
+                                    nlohmann::json::array()),
+            late);
+        QCOMPARE(a.at("slow"), std::string("late"));
+        QCOMPARE(std::count_if(a.begin(), a.end(), [](const auto& x) { return x.second == "delivered"; }),
+                 20);
+        QCOMPARE(metric(late, "federated.client_updates"), 20.0);
+        const core::MetricReport* local = late.metric("federated.local_accuracy");
+        QVERIFY(local != nullptr && local->max <= 1 && local->max > 0);
+        const auto b = finalStates(
+            withSlowClientAndFaults(R"("rounds": 1, "fraction": 1, "deadline": "10s")",
+                                    {{{"at", "0.1s"}, {"kind", "crash"}, {"targets", {"slow"}}}}),
+            crashed);
+        QCOMPARE(b.at("slow"), std::string("dropped out"));
     }
 
     // A server that crashes loses the round under way and starts nothing while it is down;

@@ -69,7 +69,7 @@ void compareGossipMetrics(const core::RunReport& a, const core::RunReport& b) {
         QCOMPARE(x.p99, y.p99);
         ++compared;
     }
-    QCOMPARE(compared, 17);
+    QCOMPARE(compared, 18);
 }
 
 }  // namespace
@@ -83,7 +83,7 @@ class TestGossip : public QObject {
         QCOMPARE(core::checkDescriptor(f.descriptor), std::vector<std::string>{});
         QCOMPARE(f.descriptor.id, std::string("gossip"));
         QCOMPARE(f.descriptor.params.size(), std::size_t(10));
-        QCOMPARE(f.descriptor.metrics.size(), std::size_t(17));
+        QCOMPARE(f.descriptor.metrics.size(), std::size_t(18));
     }
 
     void sameSeedSameRun_data() { addQueues(); }
@@ -146,6 +146,54 @@ class TestGossip : public QObject {
         const core::RunReport b = run(mongering, queue);
         QCOMPARE(b.fingerprint, a.fingerprint);
         compareGossipMetrics(a, b);
+    }
+
+    // The canvas follows one rumour at a time: its origin, the nodes it informs, those that
+    // stop pushing it (mongering), all cleared when it ends; then the next rumour to start.
+    // Who sends how many copies is a node metric that adds up to the copies sent.
+    void canvasFollowsOneRumourAtATime() {
+        auto s = load(lossyScenario());
+        QVERIFY(s.ok());
+        auto run = core::ScenarioRun::prepare(*s);
+        QVERIFY(run.ok());
+        struct Recorder final : sim::ActivitySink {
+            std::vector<std::pair<sim::NodeIndex, sim::NodeStateCode>> states;
+            void onNodeState(sim::SimTime, sim::NodeIndex node, sim::ActivitySource source,
+                             sim::NodeStateCode state) override {
+                QCOMPARE(source, sim::ActivitySource{1});
+                states.emplace_back(node, state);
+            }
+        } rec;
+        (*run)->network().addActivitySink(&rec);
+        const core::RunReport r = (*run)->run();
+        QCOMPARE(r.status, core::RunStatus::Completed);
+        const core::LayerFactory factory = layers::gossip::factory();
+        const core::LayerDescriptor& d = factory.descriptor;
+        const sim::NodeStateCode origin = d.nodeState("origin"), informed = d.nodeState("informed"),
+                                 stopped = d.nodeState("stopped");
+        std::vector<sim::NodeStateCode> now((*run)->network().nodeCount(), sim::kNoNodeState);
+        int followed = 0, stops = 0;
+        std::size_t shown = 0;  // nodes showing the rumour followed
+        for (const auto& [node, state] : rec.states) {
+            if (state == origin) {
+                QCOMPARE(shown, std::size_t{0});  // one rumour at a time
+                ++followed;
+            }
+            if (state == informed) QCOMPARE(now[node], sim::kNoNodeState);  // heard it first now
+            if (state == stopped) {
+                QVERIFY(now[node] != sim::kNoNodeState);  // stops what it heard
+                ++stops;
+            }
+            if (state != sim::kNoNodeState && now[node] == sim::kNoNodeState) ++shown;
+            if (state == sim::kNoNodeState && now[node] != sim::kNoNodeState) --shown;
+            now[node] = state;
+        }
+        QCOMPARE(shown, std::size_t{0});  // every rumour ended, and its states with it
+        QVERIFY(followed >= 2);
+        QVERIFY(stops > 0);
+        QCOMPARE(value(r, "gossip.node_sent"), value(r, "gossip.messages.sent"));
+        const core::MetricReport& perNode = metric(r, "gossip.node_sent");
+        QVERIFY(perNode.max > perNode.min);
     }
 
     void everyCopyIsAccountedFor_data() { addQueues(); }

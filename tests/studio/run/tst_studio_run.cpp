@@ -416,8 +416,13 @@ class TestStudioRun : public QObject {
         c.start(*s, {});
         QVERIFY(waitIdle(c, 30000));
         QVERIFY(r.hops() > 0);
-        bool working = false, waiting = false;
+        bool working = false, waiting = false, delivered = false;
         sim::SimTime lastChange = 0;
+        // The run's one layer, federated, tags its reports as source 1.
+        QCOMPARE(r.structure->layers, std::vector<std::string>{"federated"});
+        const auto* federated = core::LayerRegistry::installed().find("federated");
+        QVERIFY(federated);
+        const sim::NodeStateCode deliveredCode = federated->descriptor.nodeState("delivered");
         for (const auto& a : r.activity) {
             for (const auto& h : a->hops) {
                 QVERIFY(h.start <= h.arrive);
@@ -428,13 +433,19 @@ class TestStudioRun : public QObject {
             for (const auto& ch : a->changes) {
                 QVERIFY(ch.time >= lastChange);
                 lastChange = ch.time;
-                working |= ch.kind == ActivityBatch::NodeChange::Working;
-                waiting |= ch.kind == ActivityBatch::NodeChange::Waiting;
+                using C = ActivityBatch::NodeChange;
+                if (ch.kind == C::Activity || ch.kind == C::State) QCOMPARE(ch.source, sim::ActivitySource{1});
+                working |= ch.kind == C::Activity &&
+                           ch.value == static_cast<std::uint16_t>(sim::NodeActivity::Working);
+                waiting |= ch.kind == C::Activity &&
+                           ch.value == static_cast<std::uint16_t>(sim::NodeActivity::Waiting);
+                delivered |= ch.kind == C::State && ch.value == deliveredCode;
             }
             QCOMPARE(a->droppedHops, std::uint64_t{0});
         }
         QVERIFY(working);
         QVERIFY(waiting);
+        QVERIFY(delivered);
     }
 
     void animationOffStopsHops() {
@@ -509,7 +520,8 @@ class TestStudioRun : public QObject {
         ActivityBatch activity;
         activity.hops.push_back({0, 1, 0, 1, 0, 100});
         activity.changes = {{sim::fromSeconds(2), 3, ActivityBatch::NodeChange::Down},
-                            {sim::fromSeconds(2), 2, ActivityBatch::NodeChange::Working},
+                            {sim::fromSeconds(2), 2, ActivityBatch::NodeChange::Activity, 1,
+                             static_cast<std::uint16_t>(sim::NodeActivity::Working)},
                             {sim::fromSeconds(5), 3, ActivityBatch::NodeChange::Up}};
         log.appendActivity(activity);
         QCOMPARE(log.rowCount(), 7);  // five traces, a down and an up; no hop, no activity

@@ -13,6 +13,14 @@
 #include <QSettings>
 #include <QTemporaryDir>
 
+#include <QComboBox>
+#include <QLabel>
+#include <QSignalSpy>
+
+#include "dais/core/layer_registry.h"
+#include "run/run_controller.h"
+#include "ui/canvas_items.h"
+#include "ui/canvas_legend.h"
 #include "ui/main_window.h"
 #include "ui/mini_map.h"
 #include "ui/network_canvas.h"
@@ -194,6 +202,105 @@ class TestStudioCanvas : public QObject {
             QVERIFY2(shown, qPrintable(id));
             QVERIFY2(overlapping().isEmpty(), qPrintable(overlapping()));
         }
+    }
+
+    // A run of the poisoning scenario: the federated layer's node states ring its clients, the
+    // legend names them, and nodes can be filled by a node metric on a scale the legend shows.
+    void layerStatesAndMetricFillsDuringARun() {
+        QSettings().clear();
+        MainWindow w;
+        w.resize(1300, 850);
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        QVERIFY(w.openFile(QFINDTESTDATA("../../../scenarios/poisoning.dais.json")));
+        NetworkCanvas* canvas = w.canvas();
+        QTRY_VERIFY(canvas->nodeItemCount() > 0);
+        QVERIFY(!canvas->legend()->isVisible());  // no run, no legend
+        QSignalSpy finished(w.controller(), &RunController::finished);
+        w.action("fast")->trigger();
+        QVERIFY(finished.wait(60000));
+        QTRY_VERIFY(!w.controller()->busy());
+        QVERIFY(canvas->legend()->isVisible());
+
+        // Rings: the activity of all layers first, then the federated layer's own states.
+        QComboBox* ring = canvas->legend()->ringChoice();
+        QCOMPARE(ring->count(), 2);
+        QCOMPARE(ring->itemText(1), QString("Federated learning states"));
+        ring->setCurrentIndex(1);
+        emit ring->activated(1);
+        QCOMPARE(canvas->look().ring(), 0);
+        const auto* federated = dais::core::LayerRegistry::installed().find("federated");
+        QVERIFY(federated);
+        const auto colourOf = [&](const char* state) {
+            return QColor(QString::fromStdString(
+                federated->descriptor.nodeStates[federated->descriptor.nodeState(state)].colour));
+        };
+        // The last round: 16 honest clients delivered, the 4 attackers' updates were poisoned.
+        const auto shareOf = [](const GroupItem* g, const QColor& c) {
+            for (const auto& [colour, share] : g->rings())
+                if (colour == c) return share;
+            return 0.0;
+        };
+        GroupItem* clients = nullptr;
+        for (QGraphicsItem* item : canvas->scene()->items())
+            if (item->data(kKind).toInt() == int(ItemKind::Group))
+                clients = static_cast<GroupItem*>(item);
+        QVERIFY(clients);
+        QCOMPARE(shareOf(clients, colourOf("delivered")), 16 / 20.0);
+        QCOMPARE(shareOf(clients, colourOf("poisoned")), 4 / 20.0);
+        // The legend lists the layer's states with their meaning, and "down".
+        const auto listed = [&](const QString& text) {
+            for (QLabel* l : canvas->legend()->findChildren<QLabel*>())
+                if (l->text() == text && l->isVisible()) return true;
+            return false;
+        };
+        for (const auto& st : federated->descriptor.nodeStates)
+            QTRY_VERIFY2(listed(QString::fromStdString(st.name)), st.name.c_str());
+        QVERIFY(listed("down"));
+        // Expanded, each member wears its ring: four poisoned points.
+        canvas->expandAllGroups(true);
+        QTRY_VERIFY(canvas->activityOverlay() != nullptr);
+        std::size_t poisoned = 0;
+        for (const auto& p : canvas->activityOverlay()->rings)
+            if (p.colour == colourOf("poisoned")) poisoned += p.at.size();
+        QCOMPARE(poisoned, std::size_t{4});
+        snapshot(canvas, "states-poisoned.png");
+
+        // Fill by the accuracy each client measured: a scale from its lowest to highest value.
+        canvas->expandAllGroups(false);
+        QComboBox* fill = canvas->legend()->fillChoice();
+        const int accuracy = fill->findText("federated.local_accuracy");
+        QVERIFY(accuracy > 0);
+        QVERIFY(fill->findText("federated.client_updates") > 0);
+        QVERIFY(fill->findText("federated.accuracy") < 0);  // a global metric: not offered
+        fill->setCurrentIndex(accuracy);
+        emit fill->activated(accuracy);
+        QVERIFY(canvas->look().hasValues());
+        QVERIFY(canvas->look().low() < canvas->look().high());
+        QVERIFY(canvas->look().low() >= 0 && canvas->look().high() <= 1);
+        for (QGraphicsItem* item : canvas->scene()->items())
+            if (item->data(kKind).toInt() == int(ItemKind::Group))
+                clients = static_cast<GroupItem*>(item);
+        QVERIFY(clients->fill().isValid());
+        QVERIFY2(clients->toolTip().contains("mean"), qPrintable(clients->toolTip()));
+        auto* ends = canvas->legend()->findChild<QLabel*>("scaleEnds");
+        QVERIFY(ends && ends->isVisible());
+        QVERIFY2(ends->text().contains(QString::number(canvas->look().high(), 'g', 4)),
+                 qPrintable(ends->text()));
+        // Members filled one by one: as many colours as the values call for, more than one.
+        canvas->expandAllGroups(true);
+        std::size_t filled = 0;
+        for (const auto& p : canvas->activityOverlay()->fills)
+            filled += p.at.size();
+        QCOMPARE(filled, std::size_t{20});
+        QVERIFY(canvas->activityOverlay()->fills.size() > 1);
+        snapshot(canvas, "fill-accuracy.png");
+
+        // Back to design: a new run's legend starts over; View > Legend hides it.
+        w.action("legend")->trigger();
+        QVERIFY(!canvas->legend()->isVisible());
+        w.action("legend")->trigger();
+        QVERIFY(canvas->legend()->isVisible());
     }
 };
 

@@ -71,6 +71,15 @@ struct RoleSpec {
     std::string help;
 };
 
+/// A state the layer's nodes can be in, beyond the activity every layer reports (idle, working,
+/// waiting): "training", "mining", "rented", "malicious". The studio draws a node's state as a
+/// ring in the state's colour and explains it in the canvas's legend.
+struct NodeStateSpec {
+    std::string name;    ///< lower-case words: "dropped out"
+    std::string colour;  ///< a hint for displays, "#rrggbb"
+    std::string help;    ///< one sentence, shown in the legend's tooltip
+};
+
 /// A service the layer uses from another layer (see services.h).
 struct ServiceUse {
     std::string service;    ///< a service id, e.g. "ledger"
@@ -87,11 +96,42 @@ struct LayerDescriptor {
     std::vector<ParamSpec> params;
     std::vector<RoleSpec> roles;
     std::vector<MetricSpec> metrics;
+    /// The states it sets on nodes, at most 255 (a node state's code is its index here).
+    std::vector<NodeStateSpec> nodeStates;
     std::vector<std::string> provides;  ///< service ids this layer offers
     std::vector<ServiceUse> uses;
 
     const ParamSpec* param(std::string_view name) const;
     const MetricSpec* metric(std::string_view name) const;
+    /// The code of a declared node state (its index), or sim::kNoNodeState.
+    sim::NodeStateCode nodeState(std::string_view name) const;
+};
+
+/// What a layer shows of its nodes in displays (the studio's canvas), tagged with the layer: what
+/// each node is busy with, and the layer's own node states. A small value to keep (it holds the
+/// network and the layer's tag); it never changes what the simulation does. Reports cost one
+/// test when nothing displays the run; on() tells a layer whether to compute what it would
+/// report.
+class NodeDisplay {
+  public:
+    NodeDisplay() = default;
+    NodeDisplay(sim::Network* network, sim::ActivitySource source)
+        : net_(network), source_(source) {}
+    /// Something displays the run (the network has an activity sink).
+    bool on() const { return net_ != nullptr && net_->hasActivitySinks(); }
+    void activity(sim::NodeIndex node, sim::NodeActivity a) const {
+        if (net_) net_->setActivity(node, a, source_);
+    }
+    /// Sets a node's state (a code from LayerContext::nodeState), or clears it (kNoNodeState).
+    void state(sim::NodeIndex node, sim::NodeStateCode code) const {
+        if (net_) net_->setNodeState(node, source_, code);
+    }
+    void clear(sim::NodeIndex node) const { state(node, sim::kNoNodeState); }
+    sim::ActivitySource source() const { return source_; }
+
+  private:
+    sim::Network* net_ = nullptr;
+    sim::ActivitySource source_ = 0;
 };
 
 /// Checks a descriptor for mistakes a layer author can make: a bad id, duplicate or
@@ -170,9 +210,16 @@ std::optional<LayerSettings> validateLayerSettings(const LayerDescriptor& d,
 /// What a layer sees of the run it is part of. Valid from setup() to the end of the run.
 class LayerContext {
   public:
+    /// `source`: the layer's tag on what it shows of its nodes (NodeDisplay); a run numbers its
+    /// layers 1, 2, ... in the order they are set up.
     LayerContext(const LayerSettings& settings, const Scenario& scenario, sim::Simulation& sim,
-                 sim::Network& network, ServiceRegistry& services)
-        : settings_(settings), scenario_(scenario), sim_(sim), net_(network), services_(services) {}
+                 sim::Network& network, ServiceRegistry& services, sim::ActivitySource source = 0)
+        : settings_(settings),
+          scenario_(scenario),
+          sim_(sim),
+          net_(network),
+          services_(services),
+          source_(source) {}
 
     std::string_view layerId() const { return settings_.id; }
     const LayerDescriptor& descriptor() const { return *settings_.descriptor; }
@@ -185,6 +232,11 @@ class LayerContext {
     /// Defines one of the metrics the descriptor declares, with its declared unit, type, scope
     /// and help; a name the descriptor does not declare is a defect (LayerError).
     sim::MetricId defineMetric(std::string_view name);
+    /// What the layer shows of its nodes (activity and states), tagged with the layer.
+    NodeDisplay display() { return NodeDisplay(&net_, source_); }
+    /// The code of one of the node states the descriptor declares; an undeclared name is a
+    /// defect (LayerError).
+    sim::NodeStateCode nodeState(std::string_view name) const;
     /// The layer's random stream for (node, purpose), independent of every other stream.
     sim::RngStream rng(std::uint64_t node, std::string_view purpose) const {
         return sim_.rng(settings_.id, node, purpose);
@@ -204,6 +256,7 @@ class LayerContext {
     sim::Simulation& sim_;
     sim::Network& net_;
     ServiceRegistry& services_;
+    sim::ActivitySource source_;
 };
 
 /// What a layer sees before anything of its run is built: its settings and the scenario. From

@@ -118,6 +118,13 @@ class LayerDefinition : public detail::LayerDefinitionBase {
         descriptor_.roles.push_back(RoleSpec{std::move(role), required, std::move(help)});
         return *this;
     }
+    /// A state its nodes can be in, with a colour hint ("#rrggbb") and a sentence of help; its
+    /// code (LayerContext::nodeState) is the order of declaration.
+    LayerDefinition& nodeState(std::string name, std::string colour, std::string help) {
+        descriptor_.nodeStates.push_back(
+            NodeStateSpec{std::move(name), std::move(colour), std::move(help)});
+        return *this;
+    }
     /// A service this layer offers to the others (services.h).
     LayerDefinition& provides(std::string service) {
         descriptor_.provides.push_back(std::move(service));

@@ -136,6 +136,9 @@ class ScenarioRun final : public RunSession {
     sim::Simulation& simulation() override { return *sim_; }
     const sim::Simulation& simulation() const { return *sim_; }
     sim::Network& network() { return *network_; }
+    /// The ids of the run's layers in the order they were set up: layer k tags what it shows of
+    /// its nodes with activity source k + 1 (NodeDisplay).
+    std::vector<std::string> layerIds() const;
     /// The services of the run: those layers provide and those core adds (payments).
     ServiceRegistry& services() { return *services_; }
     /// The simulated time the run stops at (kTimeNever: when no events are left).

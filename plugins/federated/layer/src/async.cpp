@@ -52,6 +52,7 @@ void Federation::dispatch(std::size_t count) {
         d.model = current_;
         d.steps = (data_->trainSize(k) + train_.batchSize - 1) / train_.batchSize * train_.epochs;
         busy_[k] = 1;
+        showClient(k, shown_.selected);
         ++inFlight_;
         const std::uint64_t id = dispatches_.size();
         clientDispatch_[k] = id;
@@ -67,14 +68,14 @@ void Federation::onAsyncModel(void* self, sim::Network&, const sim::Delivery& d)
     const Dispatch& x = f.dispatches_[d.payload];
     if (x.settled) return;
     const SimTime compute = f.computeTime(x.client, x.steps);
-    f.net_->setActivity(d.to, sim::NodeActivity::Working);
+    f.display_.activity(d.to, sim::NodeActivity::Working);
     f.scheduleTrained(x.client, x.steps, compute, d.payload);
 }
 
 void Federation::onAsyncTrained(sim::Simulation&, const sim::Event& e) {
     Dispatch& x = dispatches_[e.data];
     if (x.settled) return;  // the client crashed while it trained
-    net_->setActivity(clients_[x.client], sim::NodeActivity::Idle);
+    display_.activity(clients_[x.client], sim::NodeActivity::Idle);
     if (cfg_.availability == Availability::Churn && !available(x.client)) {
         asyncDropped(e.data);  // it went away before it could upload
         return;
@@ -92,6 +93,7 @@ void Federation::asyncDropped(std::uint64_t id) {
     if (x.settled) return;  // dropped out when it crashed; its model was then lost on the way
     x.settled = true;
     sim_->metrics().add(m_.dropouts, 1);
+    showClient(x.client, shown_.droppedOut);
     busy_[x.client] = 0;
     x.model.reset();
     --inFlight_;
@@ -104,6 +106,7 @@ void Federation::onAsyncUpdate(void* self, sim::Network&, const sim::Delivery& d
     if (x.settled) return;
     x.settled = true;
     f.busy_[x.client] = 0;
+    f.showDelivered(x.client);
     --f.inFlight_;
     if (f.finished_) {
         x.model.reset();
@@ -146,7 +149,11 @@ void Federation::serverStep() {
         sim_->metrics().observe(m_.staleness, staleness);
         u *= std::pow(1.0 + staleness, -cfg_.stalenessExponent);
         updates.push_back(fl::ClientResult::delta(x.client, std::move(u), 1.0));
-        if (!std::isnan(accuracy[i])) accuracies_.push_back(accuracy[i]);
+        if (!std::isnan(accuracy[i])) {
+            accuracies_.push_back(accuracy[i]);
+            sim_->metrics().setNode(m_.localAccuracy, clients_[x.client], accuracy[i]);
+        }
+        sim_->metrics().addNode(m_.clientUpdates, clients_[x.client], 1);
         x.model.reset();
     }
     strategy_->step(updates);

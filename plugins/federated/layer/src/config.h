@@ -78,7 +78,8 @@ struct Config {
 struct Metrics {
     sim::MetricId round, accuracy, loss, lossChange, p10, p50, p90, participants, bytesDown,
         bytesUp, bytesServer, stragglers, dropouts, partial, roundTime, updateNorm, staleness,
-        epsilon, roundsToTarget, timeToTarget, serverCrashes, discarded;
+        epsilon, roundsToTarget, timeToTarget, serverCrashes, discarded, localAccuracy,
+        clientUpdates;
 };
 
 using Definition = core::LayerDefinition<Config, Metrics>;

@@ -40,7 +40,7 @@ std::size_t Federation::clientOf(NodeIndex node) const {
 void Federation::serverCrashed() {
     sim::Metrics& m = sim_->metrics();
     m.add(m_.serverCrashes, 1);
-    net_->setActivity(server_, sim::NodeActivity::Idle);
+    display_.activity(server_, sim::NodeActivity::Idle);
     std::size_t discarded = 0;
     std::string line = "the server crashed";
     if (async()) {
@@ -89,7 +89,7 @@ void Federation::clientCrashed(std::size_t k) {
     const auto slot = static_cast<std::size_t>(it - selected_.begin());
     const Work& w = work_[slot];
     if (w.state != Work::State::Pending || w.uploaded) return;
-    net_->setActivity(clients_[k], sim::NodeActivity::Idle);
+    display_.activity(clients_[k], sim::NodeActivity::Idle);
     clientDone(slot, Work::State::Lost);
 }
 
@@ -103,6 +103,7 @@ void Federation::edgeLost(std::size_t edge) {
         Work& w = work_[slot];
         if (w.state == Work::State::Pending || w.state == Work::State::AtEdge) {
             w.state = Work::State::Lost;
+            showClient(selected_[slot], shown_.droppedOut);
             ++lost;
         }
     }

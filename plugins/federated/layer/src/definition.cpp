@@ -321,6 +321,29 @@ void defineMetrics(Definition& d) {
             "First round reaching target_accuracy (0 until then).");
     d.gauge("federated.time_to_target", &Metrics::timeToTarget, "s",
             "Simulated time when target_accuracy was reached.");
+    d.gauge("federated.local_accuracy", &Metrics::localAccuracy, "1",
+            "Per client: the accuracy of the global model on the client's own test data, the "
+            "last time its update was aggregated (the studio can colour clients by it).",
+            sim::MetricScope::Node);
+    d.counter("federated.client_updates", &Metrics::clientUpdates, "updates",
+              "Per client: its updates that reached the server (through an edge aggregator or "
+              "not) in time to be aggregated.",
+              sim::MetricScope::Node);
+}
+
+/// What the studio shows of each client's part in the current round.
+void defineNodeStates(Definition& d) {
+    d.nodeState("selected", "#8e9aaf",
+                "Picked for the round: the model is on its way, or the client trains or uploads.");
+    d.nodeState("delivered", "#2e9e5b", "Its update for the round reached the server in time.");
+    d.nodeState("poisoned", "#b5179e",
+                "A malicious client whose poisoned update reached the server in time.");
+    d.nodeState("dropped out", "#8b4513",
+                "Lost to the round: it crashed or went away before its update left, or the network "
+                "lost its model or update.");
+    d.nodeState("late", "#f08c00", "Its update missed the round's deadline (a straggler).");
+    d.nodeState("malicious", "#7b2cbf",
+                "Attacks when it is selected (attack, attackers); not selected this round.");
 }
 
 Definition define() {
@@ -350,6 +373,7 @@ Definition define() {
     defineCheckpoints(d);
     defineNeeds(d);
     defineMetrics(d);
+    defineNodeStates(d);
     return d;
 }
 

@@ -31,6 +31,9 @@ void Federation::setup(core::LayerContext& ctx) {
     ctx_ = &ctx;
     sim_ = &ctx.simulation();
     net_ = &ctx.network();
+    display_ = ctx.display();
+    shown_ = {ctx.nodeState("selected"), ctx.nodeState("delivered"), ctx.nodeState("poisoned"),
+              ctx.nodeState("dropped out"),  ctx.nodeState("late"),      ctx.nodeState("malicious")};
     cfg_ = definition().read(ctx.params());
     seed_ = sim_->seed();
 
@@ -194,6 +197,8 @@ void Federation::setupAttackers(core::LayerContext&) {
         std::llround(cfg_.attackers * static_cast<double>(clients_.size())));
     for (std::size_t i = 0; i < bad; ++i)
         malicious_[order[i]] = 1;
+    for (std::size_t k = 0; k < clients_.size(); ++k)
+        if (malicious_[k]) showAtRest(k);
     if (cfg_.attack == Attack::SignFlip || cfg_.attack == Attack::Gaussian) {
         fl::AttackOptions a;
         a.kind = cfg_.attack == Attack::SignFlip ? fl::AttackOptions::Kind::SignFlip

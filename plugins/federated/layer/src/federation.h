@@ -180,6 +180,22 @@ class Federation final : public core::Layer, private sim::FaultListener {
     core::LayerContext* ctx_ = nullptr;
     sim::Simulation* sim_ = nullptr;
     sim::Network* net_ = nullptr;
+    core::NodeDisplay display_;
+    /// The codes of the node states it shows (definition.cpp declares them).
+    struct Shown {
+        sim::NodeStateCode selected, delivered, poisoned, droppedOut, late, malicious;
+    } shown_{};
+    /// Shows client k's part in the round; what it is between rounds: malicious or nothing.
+    void showClient(std::size_t k, sim::NodeStateCode state) const {
+        display_.state(clients_[k], state);
+    }
+    void showAtRest(std::size_t k) const {
+        display_.state(clients_[k], malicious_[k] ? shown_.malicious : sim::kNoNodeState);
+    }
+    /// An update of client k arrived in time: delivered, or poisoned from a malicious client.
+    void showDelivered(std::size_t k) const {
+        showClient(k, malicious_[k] ? shown_.poisoned : shown_.delivered);
+    }
 
     std::unique_ptr<FederationData> data_;
     std::unique_ptr<fl::Model> model_;

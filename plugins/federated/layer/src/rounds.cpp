@@ -68,6 +68,8 @@ void Federation::startRound() {
     for (std::size_t k = 0; k < n; ++k)
         if (net_->nodeUp(clients_[k]) && available(k)) up.push_back(k);
     sim::RngStream rng(seed_, "federated", server_, "select/" + std::to_string(round_));
+    for (std::size_t k : selected_)
+        showAtRest(k);
     selected_.clear();
     const double q = cfg_.fraction;
     if (dp_) {
@@ -85,6 +87,8 @@ void Federation::startRound() {
         std::sort(selected_.begin(), selected_.end());
     }
     work_.assign(selected_.size(), Work{});
+    for (std::size_t k : selected_)
+        showClient(k, shown_.selected);
     roundOpen_ = true;
     // A deadline past the longest simulated time never comes: the round waits for every client.
     if (cfg_.deadline <= 0 || !sim::addTime(roundStart_, cfg_.deadline, deadline_))
@@ -118,7 +122,7 @@ void Federation::startRound() {
         ++outstanding_;
     }
     if (deadline_ != sim::kTimeNever) sim_->scheduleAt(deadline_, server_, deadlineKind_, round_);
-    net_->setActivity(server_, sim::NodeActivity::Waiting);
+    display_.activity(server_, sim::NodeActivity::Waiting);
     if (outstanding_ == 0) closeRound();
 }
 
@@ -198,7 +202,7 @@ void Federation::onModel(void* self, sim::Network&, const sim::Delivery& d) {
             f.trainClient(slot, std::max<std::size_t>(1, fit), *f.trainer_);
         }
     }
-    f.net_->setActivity(d.to, sim::NodeActivity::Working);
+    f.display_.activity(d.to, sim::NodeActivity::Working);
     f.scheduleTrained(k, w.steps, w.computeTime, d.payload);
 }
 
@@ -207,7 +211,7 @@ void Federation::onTrained(sim::Simulation&, const sim::Event& e) {
     const std::size_t slot = e.data & 0xffffffffu;
     if (round != round_ || !roundOpen_ || work_[slot].state != Work::State::Pending) return;
     const std::size_t k = selected_[slot];
-    net_->setActivity(clients_[k], sim::NodeActivity::Idle);
+    display_.activity(clients_[k], sim::NodeActivity::Idle);
     if (cfg_.availability == Availability::Churn && !available(k)) {
         clientDone(slot, Work::State::Lost);  // it went away before it could upload
         return;
@@ -238,9 +242,14 @@ void Federation::onLost(void* self, sim::Network&, const sim::Loss& l) {
 
 /// A client's update reached the node it reports to, or the client dropped out.
 void Federation::clientDone(std::size_t slot, Work::State state) {
-    if (state == Work::State::Lost) sim_->metrics().add(m_.dropouts, 1);
-    const std::uint32_t edge = edgeOf_.empty() ? kNoEdge : edgeOf_[selected_[slot]];
+    const std::size_t k = selected_[slot];
+    if (state == Work::State::Lost) {
+        sim_->metrics().add(m_.dropouts, 1);
+        showClient(k, shown_.droppedOut);
+    }
+    const std::uint32_t edge = edgeOf_.empty() ? kNoEdge : edgeOf_[k];
     if (edge == kNoEdge) {
+        if (state == Work::State::Received) showDelivered(k);
         work_[slot].state = state;
         if (--outstanding_ == 0) closeRound();
         return;
@@ -253,9 +262,11 @@ void Federation::clientDone(std::size_t slot, Work::State state) {
 void Federation::onDeadline(sim::Simulation&, const sim::Event& e) {
     if (e.data != round_ || !roundOpen_) return;
     std::size_t late = 0;
-    for (Work& w : work_)
-        if (w.state == Work::State::Pending || w.state == Work::State::AtEdge) {
+    for (std::size_t slot = 0; slot < work_.size(); ++slot)
+        if (Work& w = work_[slot];
+            w.state == Work::State::Pending || w.state == Work::State::AtEdge) {
             w.state = Work::State::Late;
+            showClient(selected_[slot], shown_.late);
             ++late;
         }
     sim_->metrics().add(m_.stragglers, static_cast<double>(late));
@@ -304,6 +315,7 @@ void Federation::edgeForward(std::size_t edge) {
         Work& w = work_[slot];
         if (w.state == Work::State::Pending) {
             w.state = Work::State::Late;
+            showClient(selected_[slot], shown_.late);
             ++late;
         }
         held += w.state == Work::State::AtEdge;
@@ -322,7 +334,10 @@ void Federation::onEdgeUpdate(void* self, sim::Network&, const sim::Delivery& d)
     if (f.edges_[edge].settled) return;
     f.edges_[edge].settled = true;
     for (std::size_t slot : f.edges_[edge].slots)
-        if (f.work_[slot].state == Work::State::AtEdge) f.work_[slot].state = Work::State::Received;
+        if (f.work_[slot].state == Work::State::AtEdge) {
+            f.work_[slot].state = Work::State::Received;
+            f.showDelivered(f.selected_[slot]);
+        }
     if (--f.outstanding_ == 0) f.closeRound();
 }
 
@@ -340,7 +355,7 @@ void Federation::onEdgeLost(void* self, sim::Network&, const sim::Loss& l) {
 
 void Federation::closeRound() {
     roundOpen_ = false;
-    net_->setActivity(server_, sim::NodeActivity::Idle);
+    display_.activity(server_, sim::NodeActivity::Idle);
     sim::Metrics& m = sim_->metrics();
     std::vector<fl::ClientResult> results;
     accuracies_.clear();
@@ -354,7 +369,11 @@ void Federation::closeRound() {
         if (w.state != Work::State::Received) continue;
         ++participants_;
         if (w.steps < w.fullSteps) m.add(m_.partial, 1);
-        if (!std::isnan(w.accuracy)) accuracies_.push_back(w.accuracy);
+        if (!std::isnan(w.accuracy)) {
+            accuracies_.push_back(w.accuracy);
+            m.setNode(m_.localAccuracy, clients_[selected_[i]], w.accuracy);
+        }
+        m.addNode(m_.clientUpdates, clients_[selected_[i]], 1);
         const std::uint32_t edge = edgeOf_.empty() ? kNoEdge : edgeOf_[selected_[i]];
         if (edge == kNoEdge) {
             results.push_back(std::move(w.result));

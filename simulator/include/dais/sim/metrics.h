@@ -1,7 +1,9 @@
 #pragma once
 // Named metrics that models update cheaply in the loop and observers read out.
 
+#include <cmath>
 #include <cstdint>
+#include <limits>
 #include <span>
 #include <string>
 #include <string_view>
@@ -87,8 +89,11 @@ class Metrics {
     void set(MetricId id, double v) { values_[id] = v; }
     void observe(MetricId id, double v) { summaries_[id].add(v); }
 
-    /// How many nodes node-scoped metrics have a value for (the network sets it when it is
-    /// built); metrics defined before and after are sized alike.
+    /// How many nodes node-scoped metrics have a slot for (the network sets it when it is
+    /// built); metrics defined before and after are sized alike. A node-scoped counter counts
+    /// from 0 at every node; a node-scoped gauge has no value at a node (NaN) until it is set
+    /// there, so that its total and spread describe the nodes it is about (the clients' local
+    /// accuracy, not the server's).
     void setNodeCount(std::size_t nodes);
     std::size_t nodeCount() const { return nodeCount_; }
     /// Node-scoped counters and gauges: one node's value.
@@ -97,11 +102,14 @@ class Metrics {
         ++nodeVersions_[id];
     }
     void addNode(MetricId id, std::uint32_t node, double delta) {
-        nodes_[id][node] += delta;
+        double& x = nodes_[id][node];
+        x = std::isnan(x) ? delta : x + delta;
         ++nodeVersions_[id];
     }
+    /// One node's value; NaN for a gauge not set at that node.
     double nodeValue(MetricId id, std::uint32_t node) const { return nodes_[id][node]; }
-    /// Every node's value, by node index (empty for a metric that is not node-scoped).
+    /// Every node's value, by node index (empty for a metric that is not node-scoped; NaN for a
+    /// gauge's nodes that have no value).
     std::span<const double> nodeValues(MetricId id) const { return nodes_[id]; }
     /// Grows whenever a node's value changes: a reader copies the values only when it moved.
     std::uint64_t nodeVersion(MetricId id) const { return nodeVersions_[id]; }
@@ -111,7 +119,8 @@ class Metrics {
     /// Replaces a distribution's summary (a run resumed from a checkpoint).
     void restore(MetricId id, Summary s) { summaries_[id] = std::move(s); }
 
-    /// A counter's total or a gauge's value; for a node-scoped one, the total over the nodes.
+    /// A counter's total or a gauge's value; for a node-scoped one, the total over the nodes
+    /// that have a value (read() gives their count and spread).
     double value(MetricId id) const;
     const Summary& summary(MetricId id) const { return summaries_[id]; }
     const MetricInfo& info(MetricId id) const { return infos_[id]; }
@@ -124,6 +133,12 @@ class Metrics {
     std::vector<MetricInfo> infos_;
     std::vector<double> values_;
     std::vector<Summary> summaries_;
+    /// What a node-scoped metric holds at a node before anything is reported: 0 for a counter,
+    /// no value (NaN) for a gauge.
+    double emptyNodeValue(MetricId id) const {
+        return infos_[id].type == MetricType::Counter ? 0.0
+                                                      : std::numeric_limits<double>::quiet_NaN();
+    }
     std::vector<std::vector<double>> nodes_;  // per metric: per node, for node-scoped ones
     std::vector<std::uint64_t> nodeVersions_;
     std::size_t nodeCount_ = 0;

@@ -123,19 +123,47 @@ enum class NodeActivity : std::uint8_t {
 };
 std::string_view nodeActivityName(NodeActivity a);
 
+/// Who reports an activity or a node state: 0 for code that does not say; a run numbers its
+/// layers from 1 in the order they are set up, so a display can keep each layer's report apart
+/// (a node training for one layer and idle for another is working).
+using ActivitySource = std::uint16_t;
+/// A layer's own state of a node: the index of the state among those the layer declares.
+using NodeStateCode = std::uint16_t;
+/// The node has no state of that layer (cleared, or never set).
+inline constexpr NodeStateCode kNoNodeState = 0xffff;
+
+/// The end of one message, delivered or lost, for displays that draw messages end to end
+/// (a sequence chart): who sent it to whom on which port, when it left and when it ended.
+struct MessageEnd {
+    MessageId id = 0;
+    NodeIndex from = 0, to = 0;
+    PortId port = 0;
+    std::uint64_t bytes = 0;
+    SimTime sentAt = 0, endedAt = 0;
+    bool delivered = true;
+    LossReason reason = LossReason::Random;  ///< why it was lost (when not delivered)
+};
+
 /// Receives what the network does as it happens, for animation: every hop a message starts,
-/// nodes going down and up, and the activities layers report. Called on the simulation's
-/// thread, only while set; must be quick. Without a sink the network pays one pointer test per
-/// hop.
+/// the end of every message, nodes going down and up, and the activities and states layers
+/// report. Called on the simulation's thread, only while added; must be quick. Without a sink
+/// the network pays one test per hop.
 class ActivitySink {
   public:
     virtual ~ActivitySink() = default;
     /// A message of `bytes` leaves `from` over `link` at `start` (when its transmission begins)
     /// and reaches `to` at `arrive`.
-    virtual void onHop(SimTime start, SimTime arrive, NodeIndex from, NodeIndex to, LinkIndex link,
-                       PortId port, std::uint64_t bytes) = 0;
-    virtual void onNodeUp(SimTime time, NodeIndex node, bool up) = 0;
-    virtual void onActivity(SimTime time, NodeIndex node, NodeActivity activity) = 0;
+    virtual void onHop(SimTime /*start*/, SimTime /*arrive*/, NodeIndex /*from*/, NodeIndex /*to*/,
+                       LinkIndex /*link*/, PortId /*port*/, std::uint64_t /*bytes*/) {}
+    /// A message was delivered to its port's handler, or lost (just before its handlers run).
+    virtual void onMessageEnd(const MessageEnd& /*end*/) {}
+    virtual void onNodeUp(SimTime /*time*/, NodeIndex /*node*/, bool /*up*/) {}
+    /// What a node is busy with, as one source (a layer) reports it.
+    virtual void onActivity(SimTime /*time*/, NodeIndex /*node*/, NodeActivity /*activity*/,
+                            ActivitySource /*source*/) {}
+    /// A layer's own state of a node (kNoNodeState: none).
+    virtual void onNodeState(SimTime /*time*/, NodeIndex /*node*/, ActivitySource /*source*/,
+                             NodeStateCode /*state*/) {}
 };
 
 /// What a layer hears of the faults that strike the network, at the simulated time they happen
@@ -295,12 +323,22 @@ class Network {
     void removeFaultListener(FaultListener* listener);
 
     // --- activity, for display ---------------------------------------------------------------
-    /// Sends hops, node state changes and activities to `sink` (nullptr: to nobody).
-    void setActivitySink(ActivitySink* sink) { activity_ = sink; }
-    ActivitySink* activitySink() const { return activity_; }
-    /// A layer reports what a node is busy with; forwarded to the sink, if any.
-    void setActivity(NodeIndex i, NodeActivity a) {
-        if (activity_ && i < nodeCount()) activity_->onActivity(sim_.now(), i, a);
+    /// Sends hops, message ends, node state changes and activities to `sink` too, in the order
+    /// sinks were added; it must stay valid while added. Adding one twice adds it once.
+    void addActivitySink(ActivitySink* sink);
+    void removeActivitySink(ActivitySink* sink);
+    bool hasActivitySinks() const { return !sinks_.empty(); }
+    /// A layer reports what a node is busy with; forwarded to the sinks, if any.
+    void setActivity(NodeIndex i, NodeActivity a, ActivitySource source = 0) {
+        if (i < nodeCount())
+            for (ActivitySink* s : sinks_)
+                s->onActivity(sim_.now(), i, a, source);
+    }
+    /// A layer reports its own state of a node (kNoNodeState: none); forwarded to the sinks.
+    void setNodeState(NodeIndex i, ActivitySource source, NodeStateCode state) {
+        if (i < nodeCount())
+            for (ActivitySink* s : sinks_)
+                s->onNodeState(sim_.now(), i, source, state);
     }
 
     // --- metrics -------------------------------------------------------------------------------
@@ -469,7 +507,7 @@ class Network {
     }
 
     Simulation& sim_;
-    ActivitySink* activity_ = nullptr;
+    std::vector<ActivitySink*> sinks_;
     std::vector<FaultListener*> faultListeners_;
     // nodes (structure of arrays: about 25 bytes per node plus adjacency)
     std::vector<double> x_, y_;
