@@ -785,8 +785,7 @@ void reportStall(const QString& measure, const QString& what,
     const QString m = measure + ": ";
     report.under(m + "longest gap", s.max, kStallBarMs,
                  "the longest the GUI thread did not turn its event loop; " + what);
-    report.under(m + "p99 gap", s.p99, kStallBarMs,
-                 "99% of the 1 ms timer's gaps are within this");
+    report.under(m + "p99 gap", s.p99, kStallBarMs, "99% of the 1 ms timer's gaps are within this");
     report.none(m + "gaps over 50 ms", QString::number(over), over == 0,
                 "how often the GUI froze long enough to notice");
     const double busiest = gapCpu.empty() ? 0.0 : *std::max_element(gapCpu.begin(), gapCpu.end());
@@ -856,9 +855,9 @@ bool measureMessages(const Options& o, Report& report) {
     }
     w->showPanel("sequence-chart");
     runFor(200);
-    const bool ok = measureGaps(*w, "messages", QStringLiteral("fast run of %1, sequence chart shown")
-                                                    .arg(kMessagesScenario),
-                                report);
+    const bool ok = measureGaps(
+        *w, "messages",
+        QStringLiteral("fast run of %1, sequence chart shown").arg(kMessagesScenario), report);
     if (ok) {
         const MessageLog* log = w->findChild<MessageLog*>();
         std::printf("  messages recorded: %zu (%llu more not recorded)\n",
@@ -897,9 +896,8 @@ std::optional<Request> parseCommandLine(QApplication& app) {
         "messages, with the sequence chart shown\n\n"
         "Runs go to a temporary run store and window settings to a temporary folder.");
     parser.addHelpOption();
-    parser.addPositionalArgument("measure",
-                                 "open, frames, stall or messages (repeatable; default: all)",
-                                 "[measure...]");
+    parser.addPositionalArgument(
+        "measure", "open, frames, stall or messages (repeatable; default: all)", "[measure...]");
     const QCommandLineOption scenariosOption(
         "scenarios", "The folder of the bundled scenarios (default: the source tree's).", "dir",
         QStringLiteral(DAIS_STUDIO_BENCH_SCENARIOS));

@@ -18,8 +18,8 @@ void MessageLog::attach(RunController* controller) {
 
 void MessageLog::reset(std::shared_ptr<const NetworkStructure> structure) {
     structure_ = std::move(structure);
-    records_.clear();
-    records_.shrink_to_fit();
+    chunks_.clear();
+    size_ = 0;
     perNode_.assign(structure_ ? structure_->nodes.size() : 0, 0);
     dropped_ = 0;
     longest_ = 0;
@@ -30,10 +30,14 @@ void MessageLog::reset(std::shared_ptr<const NetworkStructure> structure) {
 void MessageLog::append(const ActivityBatch& batch) {
     dropped_ += batch.droppedMessages;
     if (batch.messages.empty()) return;
-    const std::size_t first = records_.size();
-    records_.insert(records_.end(), batch.messages.begin(), batch.messages.end());
-    for (std::size_t i = first; i < records_.size(); ++i) {
-        const sim::MessageEnd& m = records_[i];
+    const std::size_t first = size_;
+    for (const sim::MessageEnd& m : batch.messages) {
+        if (chunks_.empty() || chunks_.back().size() == kChunk) {
+            chunks_.emplace_back();
+            chunks_.back().reserve(kChunk);
+        }
+        chunks_.back().push_back(m);
+        ++size_;
         longest_ = std::max(longest_, m.endedAt - m.sentAt);
         if (m.from < perNode_.size()) ++perNode_[m.from];
         if (m.to < perNode_.size() && m.to != m.from) ++perNode_[m.to];
@@ -64,14 +68,15 @@ std::uint32_t MessageLog::nodeNamed(const QString& name) const {
 
 std::vector<std::uint32_t> MessageLog::busiest(std::size_t n) const {
     if (n == 0 || perNode_.empty()) return {};
-    const auto top = static_cast<std::uint32_t>(
-        std::max_element(perNode_.begin(), perNode_.end()) - perNode_.begin());
+    const auto top = static_cast<std::uint32_t>(std::max_element(perNode_.begin(), perNode_.end()) -
+                                                perNode_.begin());
     if (perNode_[top] == 0) return {};
     std::map<std::uint32_t, std::uint64_t> peers;
-    for (const sim::MessageEnd& m : records_) {
-        if (m.from == top && m.to != top) ++peers[m.to];
-        if (m.to == top && m.from != top) ++peers[m.from];
-    }
+    for (const auto& chunk : chunks_)
+        for (const sim::MessageEnd& m : chunk) {
+            if (m.from == top && m.to != top) ++peers[m.to];
+            if (m.to == top && m.from != top) ++peers[m.from];
+        }
     std::vector<std::pair<std::uint64_t, std::uint32_t>> order;
     for (const auto& [node, count] : peers)
         order.emplace_back(count, node);

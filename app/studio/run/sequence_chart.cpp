@@ -77,7 +77,7 @@ void SequenceChartArea::setNodes(std::vector<std::uint32_t> nodes) {
 }
 
 void SequenceChartArea::appended(std::size_t first) {
-    const auto& records = log_->records();
+    const MessageLog::Records records = log_->records();
     const std::size_t before = rows_.size();
     for (std::size_t i = first; i < records.size(); ++i) {
         const sim::MessageEnd& m = records[i];
@@ -105,7 +105,7 @@ void SequenceChartArea::cleared() {
 
 void SequenceChartArea::chooseZoom() {
     // The median time in flight of the first messages spans about 40 pixels.
-    const auto& records = log_->records();
+    const MessageLog::Records records = log_->records();
     std::vector<double> flights;
     for (std::size_t k = 0; k < rows_.size() && k < 200; ++k) {
         const sim::MessageEnd& m = records[rows_[k]];
@@ -137,7 +137,7 @@ void SequenceChartArea::scrollToTime(double t) {
 
 void SequenceChartArea::fitAll() {
     if (rows_.empty()) return;
-    const auto& records = log_->records();
+    const MessageLog::Records records = log_->records();
     double first = sim::toSeconds(records[rows_.front()].sentAt);
     for (std::size_t k = 0; k < rows_.size() && k < 1000; ++k)
         first = std::min(first, sim::toSeconds(records[rows_[k]].sentAt));
@@ -203,15 +203,14 @@ double SequenceChartArea::timeY(sim::SimTime t) const {
 }
 
 std::pair<std::size_t, std::size_t> SequenceChartArea::rowsInView() const {
-    const auto& records = log_->records();
+    const MessageLog::Records records = log_->records();
     const double bottom = top_ + (viewport()->height() - kHeader) * spp_;
     const sim::SimTime top = sim::fromSeconds(std::max(0.0, top_));
     // Rows are in end order: the first that may show ended at or after the top; the last that
     // may show left before the bottom, so it ended no later than the bottom plus the longest
     // flight.
-    const auto first = std::partition_point(rows_.begin(), rows_.end(), [&](std::uint32_t r) {
-        return records[r].endedAt < top;
-    });
+    const auto first = std::partition_point(
+        rows_.begin(), rows_.end(), [&](std::uint32_t r) { return records[r].endedAt < top; });
     const double limit = bottom + sim::toSeconds(log_->longestFlight());
     const auto last = std::partition_point(first, rows_.end(), [&](std::uint32_t r) {
         return sim::toSeconds(records[r].endedAt) <= limit;
@@ -264,7 +263,7 @@ void SequenceChartArea::paintEvent(QPaintEvent*) {
     // many, plain lines in one call per colour, one line for all the messages that would be
     // drawn on the same pixels (what matters then is the pattern, and a frame must stay
     // quick however many messages are in view).
-    const auto& records = log_->records();
+    const MessageLog::Records records = log_->records();
     const auto [first, last] = rowsInView();
     std::size_t inView = 0;
     for (std::size_t k = first; k < last; ++k)
@@ -383,7 +382,7 @@ void SequenceChartArea::paintEvent(QPaintEvent*) {
 }
 
 int SequenceChartArea::arrowAt(const QPoint& pos) const {
-    const auto& records = log_->records();
+    const MessageLog::Records records = log_->records();
     const auto [first, last] = rowsInView();
     double best = 5;  // pixels
     int found = -1;
@@ -421,8 +420,9 @@ bool SequenceChartArea::viewportEvent(QEvent* event) {
                 .arg(log_->portName(m.port), log_->nodeName(m.from), log_->nodeName(m.to),
                      bytesText(m.bytes), secondsText(sim::toSeconds(m.sentAt)),
                      m.delivered ? tr("arrived")
-                                 : tr("lost (%1)").arg(QString::fromStdString(
-                                       std::string(sim::lossReasonName(m.reason)))),
+                                 : tr("lost (%1)")
+                                       .arg(QString::fromStdString(
+                                           std::string(sim::lossReasonName(m.reason)))),
                      secondsText(sim::toSeconds(m.endedAt)),
                      secondsText(sim::toSeconds(m.endedAt - m.sentAt))),
             viewport());
