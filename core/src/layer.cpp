@@ -235,22 +235,21 @@ std::vector<std::string> checkDescriptor(const LayerDescriptor& d) {
         if (m.help.empty()) problems.push_back(where + "has no help text");
     }
     seen.clear();
-    if (d.nodeStates.size() > 255)
-        problems.push_back(who + "declares more than 255 node states");
+    if (d.nodeStates.size() > 255) problems.push_back(who + "declares more than 255 node states");
     for (const NodeStateSpec& s : d.nodeStates) {
         const std::string where = who + "node state " + quote(s.name) + ": ";
-        const bool words = !s.name.empty() && s.name.front() != ' ' && s.name.back() != ' ' &&
-                           std::all_of(s.name.begin(), s.name.end(), [](char c) {
-                               return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-                                      c == ' ' || c == '-';
-                           });
+        const bool words =
+            !s.name.empty() && s.name.front() != ' ' && s.name.back() != ' ' &&
+            std::all_of(s.name.begin(), s.name.end(), [](char c) {
+                return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == ' ' || c == '-';
+            });
         if (!words) problems.push_back(where + "names are lower-case words");
         if (!seen.insert(s.name).second) problems.push_back(where + "declared twice");
-        const bool hex = s.colour.size() == 7 && s.colour[0] == '#' &&
-                         std::all_of(s.colour.begin() + 1, s.colour.end(), [](char c) {
-                             return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') ||
-                                    (c >= 'A' && c <= 'F');
-                         });
+        const bool hex =
+            s.colour.size() == 7 && s.colour[0] == '#' &&
+            std::all_of(s.colour.begin() + 1, s.colour.end(), [](char c) {
+                return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+            });
         if (!hex) problems.push_back(where + "the colour is not \"#rrggbb\": " + quote(s.colour));
         if (s.help.empty()) problems.push_back(where + "has no help text");
     }

@@ -66,14 +66,15 @@ class TestLayers : public QObject {
             << "layer \"ticker\": parameter \"label\": a range only applies to numeric parameters";
         QTest::newRow("no version") << 7 << "layer \"ticker\": the version is empty";
         QTest::newRow("state colour")
-            << 8 << "layer \"ticker\": node state \"done\": the colour is not \"#rrggbb\": \"grey\"";
+            << 8
+            << "layer \"ticker\": node state \"done\": the colour is not \"#rrggbb\": \"grey\"";
         QTest::newRow("state name") << 9
                                     << "layer \"ticker\": node state \"Done\": names are "
                                        "lower-case words";
         QTest::newRow("state twice")
             << 10 << "layer \"ticker\": node state \"ticking\": declared twice";
-        QTest::newRow("state help") << 11
-                                    << "layer \"ticker\": node state \"done\": has no help text";
+        QTest::newRow("state help")
+            << 11 << "layer \"ticker\": node state \"done\": has no help text";
     }
     void descriptorMistakes() {
         QFETCH(int, mistake);
@@ -292,7 +293,8 @@ class TestLayers : public QObject {
         (*run)->network().addActivitySink(&rec);
         QCOMPARE((*run)->run().status, core::RunStatus::Completed);
         const unsigned t = static_cast<unsigned>(ticker);
-        QCOMPARE(rec.states, (std::vector<std::array<unsigned, 3>>{{t, 0, 0}, {t, 0, 0}, {t, 0, 1}}));
+        QCOMPARE(rec.states,
+                 (std::vector<std::array<unsigned, 3>>{{t, 0, 0}, {t, 0, 0}, {t, 0, 1}}));
         QCOMPARE(rec.activities.size(), std::size_t{3});
         QCOMPARE(rec.activities.back(), std::make_pair(t, sim::NodeActivity::Idle));
         const auto& d = registry_->find("ticker")->descriptor;
@@ -306,10 +308,10 @@ class TestLayers : public QObject {
         QVERIFY(s.ok());
         auto run = core::ScenarioRun::prepare(*s);
         QVERIFY(!run.ok());
-        QVERIFY2(run.error().message.find("layer \"ticker\" sets the node state \"ticked\", "
-                                          "which its descriptor does not declare") !=
-                     std::string::npos,
-                 run.error().message.c_str());
+        QVERIFY2(
+            run.error().message.find("layer \"ticker\" sets the node state \"ticked\", "
+                                     "which its descriptor does not declare") != std::string::npos,
+            run.error().message.c_str());
     }
 
     void sameScenarioSameFingerprint() {

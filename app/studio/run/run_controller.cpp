@@ -281,8 +281,9 @@ class RunController::Session final : public core::RunnerListener,
         for (auto it = changes_.rbegin(); it != changes_.rend(); ++it) {
             using C = ActivityBatch::NodeChange;
             const std::uint64_t channel = it->kind == C::Down || it->kind == C::Up ? 0
-                                          : it->kind == C::Activity ? 1 + 2 * std::uint64_t{it->source}
-                                                                    : 2 + 2 * std::uint64_t{it->source};
+                                          : it->kind == C::Activity
+                                              ? 1 + 2 * std::uint64_t{it->source}
+                                              : 2 + 2 * std::uint64_t{it->source};
             if (it->node >= nodeCount_ || !seen.insert(channel << 32 | it->node).second) continue;
             kept.push_back(*it);
         }

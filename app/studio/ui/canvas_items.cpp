@@ -231,8 +231,7 @@ void GroupItem::paint(QPainter* p, const QStyleOptionGraphicsItem*, QWidget* wid
     const bool sel = isSelected();
     if (!expanded_) {
         // A stack of three icons reads as "many of these".
-        const QPixmap& icon =
-            roleIcon(role_, kGroupSize - 8, NodeState::Idle, false, dpr, fill_);
+        const QPixmap& icon = roleIcon(role_, kGroupSize - 8, NodeState::Idle, false, dpr, fill_);
         for (int i = 2; i >= 1; --i)
             p->drawPixmap(QPointF(-(kGroupSize - 8) / 2.0 + 4 * i, -(kGroupSize - 8) / 2.0 - 4 * i),
                           icon);

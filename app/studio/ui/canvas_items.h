@@ -226,11 +226,11 @@ class ActivityOverlay final : public QGraphicsItem {
         QColor colour;
         std::vector<QPointF> at;
     };
-    std::vector<Dot> dots;       // messages in flight
-    std::vector<Points> fills;   // members filled by a metric
-    std::vector<Points> rings;   // members with a ring: busy, down, in a layer's state
-    double now = 0;              // display time, simulated seconds
-    int hidden = 0;                  // messages not drawn (too many at once)
+    std::vector<Dot> dots;      // messages in flight
+    std::vector<Points> fills;  // members filled by a metric
+    std::vector<Points> rings;  // members with a ring: busy, down, in a layer's state
+    double now = 0;             // display time, simulated seconds
+    int hidden = 0;             // messages not drawn (too many at once)
 
   private:
     QRectF bounds_;

@@ -28,8 +28,7 @@ QPixmap ringSwatch(const QColor& colour, qreal dpr) {
 /// The colour scale from its low end (left) to its high end.
 QPixmap scaleBar(int width, qreal dpr) {
     const int height = 10;
-    QImage img(static_cast<int>(width * dpr), static_cast<int>(height * dpr),
-               QImage::Format_RGB32);
+    QImage img(static_cast<int>(width * dpr), static_cast<int>(height * dpr), QImage::Format_RGB32);
     for (int x = 0; x < img.width(); ++x) {
         const QRgb c = scaleColour(img.width() > 1 ? x / double(img.width() - 1) : 0).rgb();
         for (int y = 0; y < img.height(); ++y)
@@ -133,8 +132,7 @@ void CanvasLegend::setCatalog(const std::shared_ptr<const core::MetricCatalog>& 
             const sim::MetricInfo& m = catalog_->metrics[i];
             if (m.scope != sim::MetricScope::Node) continue;
             fill_->addItem(QString::fromStdString(m.name), static_cast<unsigned>(i));
-            fill_->setItemData(fill_->count() - 1, QString::fromStdString(m.help),
-                               Qt::ToolTipRole);
+            fill_->setItemData(fill_->count() - 1, QString::fromStdString(m.help), Qt::ToolTipRole);
         }
     const int again = chosen.isValid() ? fill_->findData(chosen) : 0;
     fill_->setCurrentIndex(std::max(0, again));
@@ -153,11 +151,10 @@ void CanvasLegend::showScale(const NodeLook& look) {
     if (catalog_ && *look.fillMetric() < catalog_->metrics.size())
         unit = QString::fromStdString(catalog_->metrics[*look.fillMetric()].unit);
     if (unit == "1") unit.clear();
-    scaleEnds_->setText(look.hasValues() ? tr("%1 … %2 %3")
-                                               .arg(valueText(look.low()), valueText(look.high()),
-                                                    unit)
-                                               .trimmed()
-                                         : tr("no values yet"));
+    scaleEnds_->setText(
+        look.hasValues()
+            ? tr("%1 … %2 %3").arg(valueText(look.low()), valueText(look.high()), unit).trimmed()
+            : tr("no values yet"));
 }
 
 void CanvasLegend::place() {

@@ -19,9 +19,9 @@
 #include "dais/core/layer_registry.h"
 #include "history/run_history_panel.h"
 #include "run/event_log.h"
+#include "run/live_chart_panel.h"
 #include "run/message_log.h"
 #include "run/sequence_chart.h"
-#include "run/live_chart_panel.h"
 #include "ui/main_window.h"
 #include "ui/network_canvas.h"
 #include "ui/property_panel.h"
@@ -195,7 +195,8 @@ bool MainWindow::showPanel(const QString& name) {
 }
 
 void MainWindow::selectionChanged(const CanvasSelection& s) {
-    const bool node = s.kind == CanvasSelection::Kind::Node || s.kind == CanvasSelection::Kind::Member;
+    const bool node =
+        s.kind == CanvasSelection::Kind::Node || s.kind == CanvasSelection::Kind::Member;
     sequenceChart_->setCanvasNode(node ? s.node : NetworkStructure::kNone);
     switch (s.kind) {
         case CanvasSelection::Kind::None:

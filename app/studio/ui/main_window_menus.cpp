@@ -149,11 +149,11 @@ void MainWindow::buildViewMenu() {
             [](Qt::Corner c) { QSettings().setValue("canvas/miniMapCorner", int(c)); });
     view->addAction(mini);
     // The legend of a run's rings and fills, which also chooses them; kept between sessions.
-    QAction* legend = makeAction(this, "legend", tr("&Legend"), QKeySequence(tr("Ctrl+L")),
-                                 [this](bool on) {
-                                     canvas_->setLegendVisible(on);
-                                     QSettings().setValue("canvas/legend", on);
-                                 });
+    QAction* legend =
+        makeAction(this, "legend", tr("&Legend"), QKeySequence(tr("Ctrl+L")), [this](bool on) {
+            canvas_->setLegendVisible(on);
+            QSettings().setValue("canvas/legend", on);
+        });
     legend->setCheckable(true);
     legend->setToolTip(tr("Show or hide what nodes' rings and fills mean during a run (Ctrl+L)"));
     legend->setChecked(settings.value("canvas/legend", true).toBool());

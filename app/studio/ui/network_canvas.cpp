@@ -16,8 +16,8 @@
 #include "dais/core/layer_registry.h"
 #include "run/run_controller.h"
 #include "ui/canvas_items.h"
-#include "ui/canvas_legend.h"
 #include "ui/canvas_labels.h"
+#include "ui/canvas_legend.h"
 #include "ui/mini_map.h"
 #include "ui/network_view.h"
 
@@ -838,8 +838,7 @@ void NetworkCanvas::refreshActivity() {
                 ++valued;
             }
             if (clouds_[k] && (!std::isnan(v) || ring.isValid()))
-                addPoint(overlay_->fills,
-                         std::isnan(v) ? clouds_[k]->color() : look_.colourOf(v),
+                addPoint(overlay_->fills, std::isnan(v) ? clouds_[k]->color() : look_.colourOf(v),
                          positions_.members[node]);
         }
         if (!groupItems_[k] || g.count == 0) continue;

@@ -506,8 +506,8 @@ void Gossip::endRumour(std::uint32_t slot) {
     if (slot == shownSlot_) {  // the canvas forgets it, ready for the next one
         for (std::size_t w = 0; w < r.known.size(); ++w)
             for (std::uint64_t bits = r.known[w]; bits != 0; bits &= bits - 1)
-                display_.clear(participants_[w * 64 + static_cast<std::size_t>(
-                                                          std::countr_zero(bits))]);
+                display_.clear(
+                    participants_[w * 64 + static_cast<std::size_t>(std::countr_zero(bits))]);
         shownSlot_ = sim::kNone;
     }
     spreading_[slot] = 0;

@@ -326,12 +326,13 @@ class TestFlLayer : public QObject {
             return named;
         };
         core::RunReport late, crashed;
-        const auto a = finalStates(
-            withSlowClientAndFaults(R"("rounds": 1, "fraction": 1, "deadline": "0.3s")",
-                                    nlohmann::json::array()),
-            late);
+        const auto a =
+            finalStates(withSlowClientAndFaults(R"("rounds": 1, "fraction": 1, "deadline": "0.3s")",
+                                                nlohmann::json::array()),
+                        late);
         QCOMPARE(a.at("slow"), std::string("late"));
-        QCOMPARE(std::count_if(a.begin(), a.end(), [](const auto& x) { return x.second == "delivered"; }),
+        QCOMPARE(std::count_if(a.begin(), a.end(),
+                               [](const auto& x) { return x.second == "delivered"; }),
                  20);
         QCOMPARE(metric(late, "federated.client_updates"), 20.0);
         const core::MetricReport* local = late.metric("federated.local_accuracy");

@@ -434,7 +434,8 @@ class TestStudioRun : public QObject {
                 QVERIFY(ch.time >= lastChange);
                 lastChange = ch.time;
                 using C = ActivityBatch::NodeChange;
-                if (ch.kind == C::Activity || ch.kind == C::State) QCOMPARE(ch.source, sim::ActivitySource{1});
+                if (ch.kind == C::Activity || ch.kind == C::State)
+                    QCOMPARE(ch.source, sim::ActivitySource{1});
                 working |= ch.kind == C::Activity &&
                            ch.value == static_cast<std::uint16_t>(sim::NodeActivity::Working);
                 waiting |= ch.kind == C::Activity &&

@@ -113,7 +113,8 @@ class TestSequenceChart : public QObject {
         QVERIFY2(status->text().startsWith("no node named nobody"), qPrintable(status->text()));
         for (std::uint32_t r : area->rows()) {
             const sim::MessageEnd& m = log->records()[r];
-            QVERIFY(log->nodeName(m.from) == "hospitals[9]" || log->nodeName(m.to) == "hospitals[9]");
+            QVERIFY(log->nodeName(m.from) == "hospitals[9]" ||
+                    log->nodeName(m.to) == "hospitals[9]");
         }
     }
 

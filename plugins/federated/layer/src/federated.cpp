@@ -32,8 +32,8 @@ void Federation::setup(core::LayerContext& ctx) {
     sim_ = &ctx.simulation();
     net_ = &ctx.network();
     display_ = ctx.display();
-    shown_ = {ctx.nodeState("selected"), ctx.nodeState("delivered"), ctx.nodeState("poisoned"),
-              ctx.nodeState("dropped out"),  ctx.nodeState("late"),      ctx.nodeState("malicious")};
+    shown_ = {ctx.nodeState("selected"),    ctx.nodeState("delivered"), ctx.nodeState("poisoned"),
+              ctx.nodeState("dropped out"), ctx.nodeState("late"),      ctx.nodeState("malicious")};
     cfg_ = definition().read(ctx.params());
     seed_ = sim_->seed();
 
