@@ -258,27 +258,35 @@ nlohmann::json NodeNames::toJson() const {
 
 Result<NodeNames> NodeNames::fromJson(const nlohmann::json& j) {
     const Error bad{"the names of the network's nodes are damaged"};
+    // A whole number from 0 to 2^32 - 1, however the JSON holds it.
+    auto index = [](const nlohmann::json& v, std::uint64_t& out) {
+        if (v.is_number_unsigned())
+            out = v.get<std::uint64_t>();
+        else if (v.is_number_integer() && v.get<std::int64_t>() >= 0)
+            out = static_cast<std::uint64_t>(v.get<std::int64_t>());
+        else
+            return false;
+        return out <= UINT32_MAX;
+    };
     if (!j.is_object()) return bad;
     NodeNames n;
     const auto count = j.find("nodes");
     const auto ids = j.find("explicit");
     const auto groups = j.find("groups");
-    if (count == j.end() || !count->is_number_unsigned() || ids == j.end() || !ids->is_array() ||
+    std::uint64_t nodes = 0;
+    if (count == j.end() || !index(*count, nodes) || ids == j.end() || !ids->is_array() ||
         groups == j.end() || !groups->is_array())
         return bad;
-    n.count_ = count->get<std::size_t>();
+    n.count_ = nodes;
     for (const nlohmann::json& id : *ids) {
         if (!id.is_string()) return bad;
         n.explicit_.push_back(id.get<std::string>());
     }
     for (const nlohmann::json& g : *groups) {
+        std::uint64_t first = 0, size = 0;
         if (!g.is_object() || !g.contains("id") || !g["id"].is_string() || !g.contains("first") ||
-            !g["first"].is_number_unsigned() || !g.contains("count") ||
-            !g["count"].is_number_unsigned())
+            !index(g["first"], first) || !g.contains("count") || !index(g["count"], size))
             return bad;
-        const auto first = g["first"].get<std::uint64_t>();
-        const auto size = g["count"].get<std::uint64_t>();
-        if (first > UINT32_MAX || size > UINT32_MAX) return bad;
         n.groups_.push_back({g["id"].get<std::string>(), static_cast<std::uint32_t>(first),
                              static_cast<std::uint32_t>(size)});
     }
