@@ -50,17 +50,18 @@ std::string cellKind(ColumnType t) {
     return "?";
 }
 
-/// Seconds with up to nine decimals, trailing zeros dropped: "12.5", "0.000123", "60".
+/// Seconds to the microsecond, trailing zeros dropped: "12.5", "0.000123", "60".
 std::string secondsText(sim::SimTime t) {
     const bool negative = t < 0;
-    const std::uint64_t magnitude =
+    const std::uint64_t ns =
         negative ? ~static_cast<std::uint64_t>(t) + 1 : static_cast<std::uint64_t>(t);
-    const std::uint64_t whole = magnitude / 1'000'000'000ull;
-    std::uint64_t fraction = magnitude % 1'000'000'000ull;
-    std::string s = (negative ? "-" : "") + std::to_string(whole);
+    const std::uint64_t us = ns / 1000 + (ns % 1000 >= 500 ? 1 : 0);
+    const std::uint64_t whole = us / 1'000'000;
+    const std::uint64_t fraction = us % 1'000'000;
+    std::string s = (negative && us > 0 ? "-" : "") + std::to_string(whole);
     if (fraction == 0) return s;
     char buf[16];
-    std::snprintf(buf, sizeof buf, "%09llu", static_cast<unsigned long long>(fraction));
+    std::snprintf(buf, sizeof buf, "%06llu", static_cast<unsigned long long>(fraction));
     std::string digits = buf;
     while (!digits.empty() && digits.back() == '0')
         digits.pop_back();

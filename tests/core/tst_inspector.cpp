@@ -252,9 +252,9 @@ class TestInspector : public QObject {
         QCOMPARE(got, message);
     }
 
-    void fillingAHundredThousandRowsIsQuick() {
-        // The bar is well under 50 ms on the development machine; a loose bound keeps the test
-        // steady on a loaded one while still catching a fill that went quadratic.
+    void aHundredThousandRows() {
+        // A table as big as a layer's may get. The time it takes is printed for people (the
+        // bar: well under 50 ms), not asserted: timing belongs to benchmarks.
         const auto spec = everyTypeSpec();
         double best = 1e9;
         for (int attempt = 0; attempt < 3; ++attempt) {
@@ -272,13 +272,15 @@ class TestInspector : public QObject {
                     .bytes(static_cast<std::uint64_t>(i))
                     .flag(i % 2 == 1);
             w.finish();
-            QCOMPARE(t.rowCount(), std::size_t{100000});
             best = std::min(best, std::chrono::duration<double, std::milli>(
                                       std::chrono::steady_clock::now() - t0)
                                       .count());
+            QCOMPARE(t.rowCount(), std::size_t{100000});
+            QCOMPARE(t.integer(99999, 0), std::int64_t{99999});
+            QCOMPARE(t.number(77777, 2), 0.5 * 77777);
+            QCOMPARE(t.number(12345, 4), 12.345e-3);
         }
-        qInfo("filling 100,000 rows of 7 columns: %.1f ms", best);
-        QVERIFY2(best < 250, qPrintable(QString::number(best)));
+        qInfo("filling 100,000 rows of 7 columns took %.1f ms", best);
     }
 
     void treesFindTheirParents() {

@@ -130,8 +130,9 @@ class InspectorTable {
     /// A Text cell; "" for others and empty cells.
     const std::string& string(std::size_t row, std::size_t column) const;
     /// A cell for people: integers with thousands separators, reals to four significant digits
-    /// (a fraction of unit "1" as a percentage), node names, times in seconds, bytes in binary
-    /// units ("1.5 MiB"), flags "yes" or "no"; "" for an empty cell.
+    /// (a fraction of unit "1" as a percentage), node names, times in seconds to the
+    /// microsecond, bytes in binary units ("1.5 MiB"), flags "yes" or "no"; "" for an empty
+    /// cell.
     std::string text(std::size_t row, std::size_t column) const;
     /// A cell as JSON: numbers (Time in seconds, NaN as null), strings, node names, booleans;
     /// null for an empty cell.
