@@ -53,6 +53,8 @@ void Federation::dispatch(std::size_t count) {
         d.steps = (data_->trainSize(k) + train_.batchSize - 1) / train_.batchSize * train_.epochs;
         busy_[k] = 1;
         ++inFlight_;
+        ++clientRecords_[k].selected;
+        ++sentSinceStep_;
         const std::uint64_t id = dispatches_.size();
         clientDispatch_[k] = id;
         dispatches_.push_back(std::move(d));
@@ -92,6 +94,7 @@ void Federation::asyncDropped(std::uint64_t id) {
     if (x.settled) return;  // dropped out when it crashed; its model was then lost on the way
     x.settled = true;
     sim_->metrics().add(m_.dropouts, 1);
+    noteDropout(x.client);
     busy_[x.client] = 0;
     x.model.reset();
     --inFlight_;
@@ -119,6 +122,7 @@ void Federation::serverStep() {
     buffer_.clear();
     std::vector<fl::ClientResult> results(ids.size());
     std::vector<double> accuracy(ids.size(), std::numeric_limits<double>::quiet_NaN());
+    std::vector<double> loss(ids.size(), std::numeric_limits<double>::quiet_NaN());
     parallel(ids.size(), [&](std::size_t i, fl::LocalTrainer& trainer) {
         const Dispatch& x = dispatches_[ids[i]];
         const ClientData cd = trainingData(x.client);
@@ -126,6 +130,7 @@ void Federation::serverStep() {
                            "dispatch-train/" + std::to_string(ids[i]));
         Eigen::VectorXd out;
         const fl::TrainStats st = trainer.train(*model_, *x.model, cd.train, train_, rng, out);
+        loss[i] = st.meanLoss;
         fl::ClientResult r = fl::ClientResult::parameters(
             x.client, std::move(out),
             static_cast<double>(st.samples) / static_cast<double>(train_.epochs));
@@ -147,6 +152,7 @@ void Federation::serverStep() {
         u *= std::pow(1.0 + staleness, -cfg_.stalenessExponent);
         updates.push_back(fl::ClientResult::delta(x.client, std::move(u), 1.0));
         if (!std::isnan(accuracy[i])) accuracies_.push_back(accuracy[i]);
+        noteAggregated(x.client, loss[i], accuracy[i]);
         x.model.reset();
     }
     strategy_->step(updates);

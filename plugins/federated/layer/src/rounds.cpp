@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <cstring>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "dais/fl/attacks.h"
@@ -86,6 +87,13 @@ void Federation::startRound() {
     }
     work_.assign(selected_.size(), Work{});
     roundOpen_ = true;
+    for (std::size_t k : selected_)
+        ++clientRecords_[k].selected;
+    RoundRecord record;
+    record.round = round_;
+    record.start = roundStart_;
+    record.selected = static_cast<std::uint32_t>(selected_.size());
+    roundRecords_.push_back(record);
     // A deadline past the longest simulated time never comes: the round waits for every client.
     if (cfg_.deadline <= 0 || !sim::addTime(roundStart_, cfg_.deadline, deadline_))
         deadline_ = sim::kTimeNever;
@@ -238,7 +246,10 @@ void Federation::onLost(void* self, sim::Network&, const sim::Loss& l) {
 
 /// A client's update reached the node it reports to, or the client dropped out.
 void Federation::clientDone(std::size_t slot, Work::State state) {
-    if (state == Work::State::Lost) sim_->metrics().add(m_.dropouts, 1);
+    if (state == Work::State::Lost) {
+        sim_->metrics().add(m_.dropouts, 1);
+        noteDropout(selected_[slot]);
+    }
     const std::uint32_t edge = edgeOf_.empty() ? kNoEdge : edgeOf_[selected_[slot]];
     if (edge == kNoEdge) {
         work_[slot].state = state;
@@ -253,10 +264,11 @@ void Federation::clientDone(std::size_t slot, Work::State state) {
 void Federation::onDeadline(sim::Simulation&, const sim::Event& e) {
     if (e.data != round_ || !roundOpen_) return;
     std::size_t late = 0;
-    for (Work& w : work_)
-        if (w.state == Work::State::Pending || w.state == Work::State::AtEdge) {
+    for (std::size_t i = 0; i < work_.size(); ++i)
+        if (Work& w = work_[i]; w.state == Work::State::Pending || w.state == Work::State::AtEdge) {
             w.state = Work::State::Late;
             ++late;
+            noteLate(selected_[i]);
         }
     sim_->metrics().add(m_.stragglers, static_cast<double>(late));
     closeRound();
@@ -305,6 +317,7 @@ void Federation::edgeForward(std::size_t edge) {
         if (w.state == Work::State::Pending) {
             w.state = Work::State::Late;
             ++late;
+            noteLate(selected_[slot]);
         }
         held += w.state == Work::State::AtEdge;
     }
@@ -355,6 +368,7 @@ void Federation::closeRound() {
         ++participants_;
         if (w.steps < w.fullSteps) m.add(m_.partial, 1);
         if (!std::isnan(w.accuracy)) accuracies_.push_back(w.accuracy);
+        noteAggregated(selected_[i], w.result.lossAfter, w.accuracy);
         const std::uint32_t edge = edgeOf_.empty() ? kNoEdge : edgeOf_[selected_[i]];
         if (edge == kNoEdge) {
             results.push_back(std::move(w.result));
@@ -446,6 +460,8 @@ void Federation::secureAggregate(std::vector<fl::ClientResult> results) {
                        std::to_string(dim + 1));
         participants_ = parties >= dropped ? parties - dropped : 0;
         sim_->metrics().add(m_.dropouts, static_cast<double>(dropped));
+        for (const sim::NodeIndex node : r.dropped)
+            if (const std::size_t k = clientOf(node); k != kNotClient) noteDropout(k, true);
         const double weight = r.sum.empty() ? 0.0 : r.sum.back();
         if (participants_ > 0 && weight > 0) {
             const Eigen::Map<const Eigen::VectorXd> sum(r.sum.data(), dim);
@@ -498,6 +514,23 @@ void Federation::endRound(const std::string& note) {
         m.set(m_.p90, pct(0.9));
     }
     m.observe(m_.roundTime, sim::toSeconds(sim_->now() - roundStart_));
+    if (async()) {
+        RoundRecord record;
+        record.round = round_;
+        record.start = roundStart_;
+        record.selected = std::exchange(sentSinceStep_, 0);
+        record.dropped = std::exchange(droppedSinceStep_, 0);
+        roundRecords_.push_back(record);
+    }
+    if (RoundRecord* record = roundRecords_.empty() ? nullptr : &roundRecords_.back();
+        record != nullptr && record->round == round_ &&
+        record->outcome == RoundRecord::Outcome::UnderWay) {
+        record->end = sim_->now();
+        record->delivered = static_cast<std::uint32_t>(participants_);
+        record->accuracy = e.accuracy;
+        record->loss = e.loss;
+        record->outcome = RoundRecord::Outcome::Aggregated;
+    }
     const double target = cfg_.targetAccuracy;
     if (!targetReached_ && target > 0 && e.accuracy >= target) {
         targetReached_ = true;
