@@ -617,6 +617,7 @@ void Gossip::inspect(std::string_view table, core::TableWriter& out) {
     if (table != "gossip.rumours") return;
     const auto n = static_cast<double>(participants_.size());
     const std::size_t count = history_.size();
+    if (count == 0) return;
     // Oldest first: once the history is full, the oldest is where the next one will go.
     const std::size_t first = count < historyCap_ ? 0 : startedCount_ % count;
     out.reserve(count);
