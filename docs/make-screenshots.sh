@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Makes the screenshots of README.md from the real studio on a virtual X server (Xvfb): the
-# design view, a run with live charts, the sequence chart of a run and a comparison of two
-# stored runs.
+# design view, a run with live charts, the sequence chart and the inspector of a run, and a
+# comparison of two stored runs.
 #   docs/make-screenshots.sh [BUILD_DIR]     (default: build/release; needs xvfb installed)
 # Runs go to a temporary run store and the window uses temporary settings, so a user's store
 # and layout are untouched.
@@ -37,6 +37,9 @@ shot scenarios/phones.dais.json --run --screenshot "$out/run.png" --after 6
 printf '[run]\nspeed=0\n' >"$XDG_CONFIG_HOME/dais/dais-studio.conf"
 shot scenarios/hospitals.dais.json --fast --show sequence-chart \
     --screenshot "$out/sequence-chart.png" --after 4
+# The inspector: the federated clients of the same run.
+shot scenarios/hospitals.dais.json --fast --show inspector \
+    --screenshot "$out/inspector.png" --after 4
 # Compare: FedAvg against FedProx with stragglers, run by the command-line tool first.
 export DAIS_STORE=$tmp/compare.sqlite
 "$bin/dais" run scenarios/fedprox.dais.json --set layers.federated.rounds=40 >/dev/null
@@ -44,4 +47,5 @@ export DAIS_STORE=$tmp/compare.sqlite
     --set layers.federated.stragglers=partial --set layers.federated.mu=1 >/dev/null
 shot scenarios/fedprox.dais.json --compare 1,2 --metric federated.accuracy \
     --screenshot "$out/compare.png" --after 3
-ls -l "$out"/design.png "$out"/run.png "$out"/sequence-chart.png "$out"/compare.png
+ls -l "$out"/design.png "$out"/run.png "$out"/sequence-chart.png "$out"/inspector.png \
+    "$out"/compare.png

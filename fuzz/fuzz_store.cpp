@@ -35,6 +35,9 @@ void readRun(const store::RunStore& s, const store::RunRecord& r) {
     (void)s.visitSamples(r.id, [](const store::SampledMetric&, const store::Sample&) {});
     (void)s.trace(r.id, 16);
     (void)s.annotations(r.id);
+    if (const auto tables = s.tables(r.id))
+        for (const store::StoredTable& t : *tables)
+            (void)s.table(r.id, t.name);
     (void)s.scenario(r.scenarioHash);
     if (r.sweep) {
         (void)s.sweep(*r.sweep);

@@ -11,10 +11,11 @@ namespace dais::app {
 
 const char* const kLayersHelp = R"(usage: dais layers [ID] [--json]
 
-Lists the installed layers: their id, version and where they were loaded from, then the
-plugins that failed to load and why. With an ID, shows that layer in full: its parameters
-(type, default, range, unit, help), the node roles it works on, the metrics it emits and the
-services it provides and uses.
+Lists the installed layers: their id, version, where they were loaded from and the tables
+of their entities they publish (with their columns), then the plugins that failed to load and
+why. With an ID, shows that layer in full: its parameters (type, default, range, unit, help),
+the node roles it works on, the metrics it emits, its tables (each column's type, unit and
+help; `dais run --inspect TABLE` prints one) and the services it provides and uses.
 
 Layers are loaded from the folders in DAIS_PLUGIN_PATH (separated by ':') and then from
 lib/dais/plugins beside the DAIS libraries.
@@ -69,10 +70,23 @@ nlohmann::json descriptorJson(const core::LayerDescriptor& d, const std::string&
     nlohmann::json uses = nlohmann::json::array();
     for (const core::ServiceUse& u : d.uses)
         uses.push_back({{"service", u.service}, {"required", u.required}, {"why", u.why}});
-    return {{"id", d.id},           {"name", d.name},     {"version", d.version},
-            {"summary", d.summary}, {"origin", origin},   {"parameters", params},
-            {"roles", roles},       {"metrics", metrics}, {"provides", d.provides},
+    nlohmann::json tables = nlohmann::json::array();
+    for (const core::TableSpec& t : d.tables)
+        tables.push_back(core::tableSpecJson(t));
+    return {{"id", d.id},           {"name", d.name},
+            {"version", d.version}, {"summary", d.summary},
+            {"origin", origin},     {"parameters", params},
+            {"roles", roles},       {"metrics", metrics},
+            {"tables", tables},     {"provides", d.provides},
             {"uses", uses}};
+}
+
+/// "federated.clients (node, samples, ...)": a table and its columns on one line.
+std::string tableLine(const core::TableSpec& t) {
+    std::string columns;
+    for (const core::ColumnSpec& c : t.columns)
+        columns += (columns.empty() ? "" : ", ") + c.name;
+    return t.name + " (" + columns + ")";
 }
 
 void printLayer(const core::LayerDescriptor& d, const std::string& origin) {
@@ -101,6 +115,19 @@ void printLayer(const core::LayerDescriptor& d, const std::string& origin) {
             std::printf("  %-28s %-12s %s, %s: %s\n", m.name.c_str(), m.unit.c_str(),
                         std::string(sim::metricTypeName(m.type)).c_str(),
                         std::string(sim::metricScopeName(m.scope)).c_str(), m.help.c_str());
+    }
+    for (const core::TableSpec& t : d.tables) {
+        std::printf("\ntable %s: %s (dais run --inspect %s)\n  %s\n", t.name.c_str(),
+                    t.title.c_str(), t.name.c_str(), t.help.c_str());
+        for (std::size_t i = 0; i < t.columns.size(); ++i) {
+            const core::ColumnSpec& c = t.columns[i];
+            std::string role = i == t.key                   ? " (key)"
+                               : t.parent && *t.parent == i ? " (parent)"
+                                                            : "";
+            std::printf("  %-14s %-8s %-12s %s%s\n", c.name.c_str(),
+                        std::string(core::columnTypeName(c.type)).c_str(), c.unit.c_str(),
+                        c.help.c_str(), role.c_str());
+        }
     }
     for (const std::string& s : d.provides)
         std::printf("\nprovides the service %s\n", s.c_str());
@@ -164,6 +191,8 @@ int commandLayers(Args& args) {
         const core::LayerDescriptor& d = f->descriptor;
         std::printf("%-12s %-8s %s\n             from %s\n", d.id.c_str(), d.version.c_str(),
                     d.name.c_str(), registry.originOf(d.id).c_str());
+        for (const core::TableSpec& t : d.tables)
+            std::printf("             table %s\n", tableLine(t).c_str());
     }
     bool header = false;
     for (const auto& r : registry.loadReports()) {

@@ -1,4 +1,5 @@
 // dais run: run a scenario, print a summary, and record the run in the run store.
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -17,6 +18,7 @@
 #include "recording_store.h"
 #include "run_summary.h"
 #include "scenario_args.h"
+#include "table_text.h"
 #include "trace_printer.h"
 
 namespace dais::app {
@@ -52,6 +54,12 @@ options:
   --trace CATEGORIES print the run's trace records on stderr as they happen: an enabled
                      layer's id (federated, gossip...), fault (the network's faults), several
                      separated by commas, or all
+  --inspect TABLE    after the summary, print one of the layers' tables as the run ended
+                     (federated.clients, gossip.rumours...: `dais layers ID` lists them); the
+                     part after the dot is enough when only one table has it. May be repeated.
+                     With --json the tables go into the JSON output.
+  --rows N           print at most N rows of each table (default 25; all: every row; with
+                     --json every row unless --rows is given)
 )";
 
 namespace {
@@ -67,6 +75,9 @@ struct RunArgs {
     bool noStore = false;
     std::vector<std::string> parameters;  // the run's choices as "PATH=VALUE", for the store
     std::optional<TracePrinter> tracer;
+    std::vector<std::string> inspect;  // tables asked for, as written
+    std::optional<std::size_t> rows;   // --rows (nullopt: all)
+    bool rowsGiven = false;
 };
 
 // The options that take a value: each checks it and sets it, or says what is wrong.
@@ -114,6 +125,21 @@ core::Result<void> setStore(RunArgs& a, const std::string& value) {
     return {};
 }
 
+core::Result<void> setInspect(RunArgs& a, const std::string& value) {
+    if (value.empty())
+        return core::Error{"--inspect: name a table (federated.clients, gossip.rumours...)"};
+    a.inspect.push_back(value);
+    return {};
+}
+
+core::Result<void> setRows(RunArgs& a, const std::string& value) {
+    auto rows = parseRowLimit(value);
+    if (!rows) return rows.error();
+    a.rows = *rows;
+    a.rowsGiven = true;
+    return {};
+}
+
 core::Result<void> setTrace(RunArgs& a, const std::string& value) {
     if (value.empty())
         return core::Error{"--trace: name the categories (federated, fault, ...) or all"};
@@ -126,8 +152,8 @@ core::Result<void> setTrace(RunArgs& a, const std::string& value) {
 std::optional<int> parseRunArgs(Args& args, RunArgs& a) {
     using Setter = core::Result<void> (*)(RunArgs&, const std::string&);
     static constexpr std::pair<const char*, Setter> kValued[] = {
-        {"seed", setSeed},   {"until", setUntil}, {"queue", setQueue},
-        {"speed", setSpeed}, {"store", setStore}, {"trace", setTrace},
+        {"seed", setSeed},   {"until", setUntil}, {"queue", setQueue},     {"speed", setSpeed},
+        {"store", setStore}, {"trace", setTrace}, {"inspect", setInspect}, {"rows", setRows},
     };
     const std::pair<const char*, bool*> flags[] = {{"json", &a.json}, {"no-store", &a.noStore}};
     while (!args.done()) {
@@ -219,6 +245,21 @@ int commandRun(Args& args) {
                    kExitUsage;
         }
     }
+    if (a.rowsGiven && a.inspect.empty())
+        return printError("--rows: only with --inspect TABLE"), kExitUsage;
+    // The tables asked for, by their full names, checked before anything runs.
+    std::vector<std::string> tables;
+    {
+        std::vector<std::string> names;
+        for (const core::TableSpec* t : core::scenarioTables(*scenario))
+            names.push_back(t->name);
+        for (const std::string& word : a.inspect) {
+            auto name = resolveTableName(word, names, "in this scenario", "its layers have");
+            if (!name) return printError("--inspect: " + name.error().message), kExitUsage;
+            if (std::find(tables.begin(), tables.end(), *name) == tables.end())
+                tables.push_back(*name);
+        }
+    }
     std::unique_ptr<store::RunStore> runStore;
     std::optional<store::RunRecorder> recorder;
     if (!a.noStore) {
@@ -243,10 +284,28 @@ int commandRun(Args& args) {
     }
     const core::RunReport report =
         runToEnd(std::move(run).value(), a, recorder ? recorder->observer() : nullptr);
-    if (a.json)
-        std::printf("%s\n", summaryJson(report, a.scenario.file).dump(2).c_str());
-    else
+    if (a.json) {
+        nlohmann::json out = summaryJson(report, a.scenario.file);
+        if (!tables.empty()) {
+            out["tables"] = nlohmann::json::object();
+            for (const std::string& name : tables)
+                if (const core::InspectorTable* t = report.table(name))
+                    out["tables"][name] = tableJson(*t, a.rowsGiven ? a.rows : std::nullopt);
+        }
+        std::printf("%s\n", out.dump(2).c_str());
+    } else {
         printSummary(report, a.scenario.file);
+        for (const std::string& name : tables)
+            if (const core::InspectorTable* t = report.table(name)) {
+                std::printf("\n");
+                printTable(*t,
+                           a.rowsGiven ? a.rows : std::optional<std::size_t>(kDefaultTableRows));
+            }
+    }
+    for (const std::string& name : tables)
+        if (report.table(name) == nullptr)
+            printError("--inspect: the table \"" + name +
+                       "\" could not be filled (the run's error says why)");
     if (recorder) {
         if (auto finished = recorder->finish(report); !finished)
             return printError(finished.error().message), kExitFailure;

@@ -17,7 +17,8 @@ namespace dais::app {
 const char* const kRunsHelp = R"(usage: dais runs COMMAND [ARGS...] [--store PATH]
 
 The run store keeps every `dais run` (unless it was given --no-store): its scenario, seed,
-parameters, layer versions, outcome, final metrics and metric samples over time.
+parameters, layer versions, outcome, final metrics, metric samples over time and its layers'
+tables as the run ended.
 
 commands:
   list                  the stored runs, newest first
@@ -27,7 +28,12 @@ commands:
       --sweep ID        only the runs of that sweep
       --limit N         at most N runs
   show ID               one run: its record, parameters, layer versions, final metrics,
-                        sampled metrics and annotations
+                        sampled metrics, the layers' tables kept with it (their names and
+                        rows) and annotations
+      --table NAME      instead, one of those tables as the run ended, as `dais run --inspect`
+                        prints it (the part of NAME after the dot is enough when unique)
+      --rows N          at most N of its rows (default 25; all: every row; with --json every
+                        row unless --rows is given)
   diff ID ID            two runs side by side: the parameters that differ (every value of
                         the two effective scenarios with the runs' seeds and parameters over
                         them, by JSON pointer) and the final metrics with their difference
@@ -72,7 +78,8 @@ int RunsArgs::parse(Args& args, const std::string& sub) {
         } else if (take("store", store)) {
             storeGiven = true;
         } else if (take("format", format) || take("output", output) || take("status", status) ||
-                   take("scenario", scenario) || take("sweep", sweep) || take("limit", limit)) {
+                   take("scenario", scenario) || take("sweep", sweep) || take("limit", limit) ||
+                   take("table", table) || take("rows", rows)) {
         } else if (args.flag("json")) {
             json = true;
         } else if (args.peek().rfind("--", 0) == 0) {
@@ -97,7 +104,9 @@ int RunsArgs::allowOnly(const std::string& sub,
                                                   {"status", !status.empty()},
                                                   {"scenario", !scenario.empty()},
                                                   {"sweep", !sweep.empty()},
-                                                  {"limit", !limit.empty()}};
+                                                  {"limit", !limit.empty()},
+                                                  {"table", !table.empty()},
+                                                  {"rows", !rows.empty()}};
     for (const auto& [name, set] : given)
         if (set && std::find(allowed.begin(), allowed.end(), name) == allowed.end()) {
             printError("runs " + sub + ": --" + name + " does not apply here");

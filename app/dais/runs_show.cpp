@@ -2,11 +2,13 @@
 // sampled metrics and annotations, for people or as JSON.
 #include <algorithm>
 #include <cstdio>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "metric_text.h"
 #include "runs_subcommands.h"
+#include "table_text.h"
 
 namespace dais::app {
 
@@ -17,6 +19,7 @@ struct RunDetails {
     std::vector<core::MetricReport> finals;
     std::vector<store::SampledMetric> sampled;
     std::vector<store::Annotation> notes;
+    std::vector<store::StoredTable> tables;
 };
 
 void printShowJson(const store::RunRecord& r, const RunDetails& d) {
@@ -30,6 +33,13 @@ void printShowJson(const store::RunRecord& r, const RunDetails& d) {
     for (const auto& x : d.notes)
         an.push_back({{"at", isoTime(x.createdAt)}, {"text", x.text}});
     j["annotations"] = an;
+    nlohmann::json tables = nlohmann::json::array();
+    for (const auto& t : d.tables)
+        tables.push_back({{"name", t.name},
+                          {"title", t.title},
+                          {"rows", t.rows},
+                          {"filled_at", sim::toSeconds(t.filledAt)}});
+    j["tables"] = tables;
     std::printf("%s\n", j.dump(2).c_str());
 }
 
@@ -87,6 +97,15 @@ void printShowText(const store::RunRecord& r, const RunDetails& d) {
         std::printf("\nsamples      %zu metrics, up to %s samples each (dais runs export %lld)\n",
                     d.sampled.size(), groupDigits(most).c_str(), static_cast<long long>(r.id));
     }
+    if (!d.tables.empty()) {
+        std::size_t width = 0;
+        for (const auto& t : d.tables)
+            width = std::max(width, t.name.size());
+        std::printf("\ntables (dais runs show %lld --table NAME)\n", static_cast<long long>(r.id));
+        for (const auto& t : d.tables)
+            std::printf("  %-*s  %s, %s row%s\n", static_cast<int>(width), t.name.c_str(),
+                        t.title.c_str(), groupDigits(t.rows).c_str(), t.rows == 1 ? "" : "s");
+    }
     if (!d.notes.empty()) {
         std::printf("\nannotations\n");
         for (const auto& n : d.notes)
@@ -96,24 +115,58 @@ void printShowText(const store::RunRecord& r, const RunDetails& d) {
 
 }  // namespace
 
+namespace {
+
+/// `dais runs show ID --table NAME`: one stored table, as `dais run --inspect` prints it.
+int showTable(const RunsArgs& a, const store::RunStore& s, const store::RunRecord& r) {
+    std::optional<std::size_t> rows = kDefaultTableRows;
+    if (a.json) rows.reset();
+    if (!a.rows.empty()) {
+        auto limit = parseRowLimit(a.rows);
+        if (!limit) return fail("runs show: " + limit.error().message, kExitUsage);
+        rows = *limit;
+    }
+    auto stored = s.tables(r.id);
+    if (!stored) return fail(stored.error().message, kExitFailure);
+    std::vector<std::string> names;
+    for (const auto& t : *stored)
+        names.push_back(t.name);
+    const auto name = resolveTableName(a.table, names, "in run " + std::to_string(r.id), "it has");
+    if (!name) return fail("runs show: --table: " + name.error().message, kExitUsage);
+    auto table = s.table(r.id, *name);
+    if (!table) return fail(table.error().message, kExitBadInput);
+    if (a.json)
+        std::printf("%s\n", tableJson(*table, rows).dump(2).c_str());
+    else
+        printTable(*table, rows);
+    return kExitOk;
+}
+
+}  // namespace
+
 int runsShow(RunsArgs& a) {
     if (a.words.size() != 1)
         return fail("runs show: which run? (usage: dais runs show ID)", kExitUsage);
-    if (int c = a.allowOnly("show", {"json"})) return c;
+    if (int c = a.allowOnly("show", {"json", "table", "rows"})) return c;
+    if (!a.rows.empty() && a.table.empty())
+        return fail("runs show: --rows: only with --table NAME", kExitUsage);
     const auto ids = parseRunIds(a.words, "show");
     if (!ids) return kExitUsage;
     StoredRuns stored;
     if (const int code = openRuns(a.store, *ids, false, stored)) return code;
     const auto& s = stored.store;
     const store::RunRecord& r = stored.runs.front();
+    if (!a.table.empty()) return showTable(a, *s, r);
     auto metrics = s->finalMetrics(r.id);
     auto sampled = s->sampledMetrics(r.id);
     auto notes = s->annotations(r.id);
+    auto tables = s->tables(r.id);
     if (!metrics) return fail(metrics.error().message, kExitFailure);
     if (!sampled) return fail(sampled.error().message, kExitFailure);
     if (!notes) return fail(notes.error().message, kExitFailure);
+    if (!tables) return fail(tables.error().message, kExitFailure);
     const RunDetails details{std::move(metrics).value(), std::move(sampled).value(),
-                             std::move(notes).value()};
+                             std::move(notes).value(), std::move(tables).value()};
     if (a.json)
         printShowJson(r, details);
     else

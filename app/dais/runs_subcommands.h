@@ -31,7 +31,7 @@ struct RunsArgs {
     std::string store;
     bool storeGiven = false;
     bool json = false;
-    std::string format, output, status, scenario, sweep, limit;
+    std::string format, output, status, scenario, sweep, limit, table, rows;
     std::vector<std::string> words;
 
     /// Parses; on a problem prints it and returns kExitUsage.

@@ -140,6 +140,7 @@ SweepRunResult SweepExecutor::runOne(const SweepRunSpec& spec, std::size_t worke
         SampleRecorder recorder(r.samples);
         RunOptions options;
         options.seed = spec.seed;
+        options.finalTables = false;  // a sweep keeps its runs' metrics, not their tables
         if (options_.recordSamples) options.observer = &recorder;
         auto run = ScenarioRun::prepare(*scenario, options);
         if (!run.ok()) {

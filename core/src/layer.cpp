@@ -57,6 +57,12 @@ sim::NodeStateCode LayerDescriptor::nodeState(std::string_view n) const {
     return sim::kNoNodeState;
 }
 
+const TableSpec* LayerDescriptor::table(std::string_view n) const {
+    for (const TableSpec& t : tables)
+        if (t.name == n) return &t;
+    return nullptr;
+}
+
 namespace detail {
 void checkFailed(const char* cond, std::string_view message, const char* file, int line) {
     std::string where = file;
@@ -261,6 +267,13 @@ std::vector<std::string> checkDescriptor(const LayerDescriptor& d) {
         if (s.empty()) problems.push_back(who + "provides an empty service id");
     for (const ServiceUse& u : d.uses)
         if (u.service.empty()) problems.push_back(who + "uses an empty service id");
+    seen.clear();
+    for (const TableSpec& t : d.tables) {
+        if (!seen.insert(t.name).second)
+            problems.push_back(who + "table " + quote(t.name) + ": declared twice");
+        for (std::string& p : checkTableSpec(t, d.id))
+            problems.push_back(who + p);
+    }
     return problems;
 }
 

@@ -1,5 +1,26 @@
 #include "dais/core/layer_definition.h"
 
+namespace dais::core {
+
+TableDeclaration& TableDeclaration::add(std::string name, ColumnType type, std::string unit,
+                                        std::string help) {
+    spec().columns.push_back(ColumnSpec{std::move(name), type, std::move(unit), std::move(help)});
+    return *this;
+}
+
+TableDeclaration& TableDeclaration::key(std::string_view column) {
+    // A name it does not have is reported by checkDescriptor().
+    spec().key = spec().column(column).value_or(static_cast<std::size_t>(-1));
+    return *this;
+}
+
+TableDeclaration& TableDeclaration::parent(std::string_view column) {
+    spec().parent = spec().column(column).value_or(static_cast<std::size_t>(-1));
+    return *this;
+}
+
+}  // namespace dais::core
+
 namespace dais::core::detail {
 
 LayerDefinitionBase::LayerDefinitionBase(std::string id, std::string name, std::string version) {

@@ -109,6 +109,7 @@ Runner::Runner(std::unique_ptr<RunSession> session) : Runner(std::move(session),
 Runner::Runner(std::unique_ptr<RunSession> session, Options options)
     : session_(std::move(session)), options_(options), sampler_(std::make_unique<Sampler>()) {
     if (!(options_.publishRate > 0)) options_.publishRate = 30;
+    if (!(options_.tableRate > 0)) options_.tableRate = 4;
     session_->simulation().addObserver(sampler_.get());
 }
 
@@ -186,6 +187,18 @@ void Runner::stop() {
     session_->simulation().requestEnd();
 }
 
+void Runner::watchTables(std::vector<std::string> names) {
+    {
+        std::lock_guard lock(mutex_);
+        watchRequest_ = std::move(names);
+        watchVersion_.fetch_add(1, std::memory_order_release);
+        if (finished_) return;
+        commands_.tables = true;
+    }
+    // A paused run publishes at once; a running one with its next snapshot.
+    wake_.notify_all();
+}
+
 bool Runner::setSpeed(double speed) {
     return session_->simulation().setPacing(speed);
 }
@@ -235,7 +248,49 @@ std::shared_ptr<const MetricCatalog> Runner::catalog() {
     return catalog_;
 }
 
-void Runner::publish(bool force) {
+void Runner::refreshTables(bool force, const RunReport* final) {
+    const bool changed = watchVersion_.load(std::memory_order_acquire) != watchSeen_;
+    if (changed) {
+        std::vector<std::shared_ptr<const InspectorTable>> copies;
+        std::lock_guard lock(mutex_);
+        copies.reserve(watchRequest_.size());
+        for (const std::string& name : watchRequest_) {
+            // A table still watched keeps its last fill.
+            std::shared_ptr<const InspectorTable> kept;
+            for (std::size_t i = 0; i < watched_.size(); ++i)
+                if (watched_[i] == name) kept = tableCopies_[i];
+            copies.push_back(std::move(kept));
+        }
+        watched_ = watchRequest_;
+        tableCopies_ = std::move(copies);
+        watchSeen_ = watchVersion_.load(std::memory_order_acquire);
+    }
+    if (watched_.empty()) return;
+    const auto now = std::chrono::steady_clock::now();
+    const std::uint64_t executed = session_->simulation().executed();
+    const auto period = std::chrono::duration<double>(1.0 / options_.tableRate);
+    // Tables change only with events; a paused run (a forced snapshot) shows them as they are.
+    const bool all =
+        final != nullptr || (executed != tablesExecuted_ && (force || now - lastTables_ >= period));
+    if (!all && !changed) return;
+    for (std::size_t i = 0; i < watched_.size(); ++i) {
+        if (!all && tableCopies_[i]) continue;
+        std::shared_ptr<const InspectorTable> table;
+        if (final != nullptr)
+            for (const auto& t : final->tables)
+                if (t && t->name() == watched_[i]) table = t;
+        if (!table)
+            if (auto filled = session_->inspect(watched_[i]))
+                table = std::make_shared<const InspectorTable>(std::move(filled).value());
+        tableCopies_[i] = std::move(table);
+    }
+    if (all) {
+        lastTables_ = now;
+        tablesExecuted_ = executed;
+    }
+}
+
+void Runner::publish(bool force, const RunReport* final) {
     const auto now = std::chrono::steady_clock::now();
     const auto period = std::chrono::duration<double>(1.0 / options_.publishRate);
     if (!force && now - lastPublish_ < period) return;
@@ -287,6 +342,9 @@ void Runner::publish(bool force) {
         }
         snap->nodeMetrics.push_back({id, copy.values});
     }
+    refreshTables(force, final);
+    for (const auto& t : tableCopies_)
+        if (t) snap->tables.push_back(t);
     const std::shared_ptr<const RunnerSnapshot> s = std::move(snap);
     notify([&s](RunnerListener& l) { l.onSnapshot(s); });
 }
@@ -299,7 +357,7 @@ void Runner::finishRun(bool stopped) {
                                                      : RunnerState::Completed;
     };
     state_.store(finalState(), std::memory_order_release);
-    publish(true);
+    publish(true, &report);
     // A listener that failed, even on the last snapshot, fails the run.
     if (!listenerFailure_.empty() && report.status != RunStatus::Failed) {
         report.status = RunStatus::Failed;
@@ -351,7 +409,7 @@ void Runner::work() {
                 if (!running && steps == 0 && until == sim::kTimeNever) {
                     wake_.wait(lock, [this] {
                         return commands_.stop || commands_.resume || commands_.pause ||
-                               commands_.steps > 0 || commands_.hasUntil;
+                               commands_.steps > 0 || commands_.hasUntil || commands_.tables;
                     });
                 }
                 c = commands_;

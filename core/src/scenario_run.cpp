@@ -31,6 +31,25 @@ const MetricReport* RunReport::metric(std::string_view name) const {
     return nullptr;
 }
 
+const InspectorTable* RunReport::table(std::string_view name) const {
+    for (const auto& t : tables)
+        if (t && t->name() == name) return t.get();
+    return nullptr;
+}
+
+std::vector<const TableSpec*> scenarioTables(const Scenario& scenario) {
+    std::vector<const TableSpec*> out;
+    for (const LayerSettings& s : scenario.layerSettings)
+        if (s.enabled && s.descriptor != nullptr)
+            for (const TableSpec& t : s.descriptor->tables)
+                out.push_back(&t);
+    return out;
+}
+
+Result<InspectorTable> RunSession::inspect(std::string_view name) {
+    return Error{"no table \"" + std::string(name) + "\": this run has no tables"};
+}
+
 /// One enabled layer of the run, with the context it sees.
 struct ScenarioRun::LayerSlot {
     const LayerSettings* settings;
@@ -122,8 +141,11 @@ Result<std::unique_ptr<ScenarioRun>> ScenarioRun::prepare(const Scenario& scenar
             return made ? Error{file + ": layer \"" + s.id + "\" could not be created"}
                    : run->outOfMemory_ ? Error{run->failure_}
                                        : Error{file + ": " + run->failure_};
+        for (const TableSpec& t : s.descriptor->tables)
+            run->tables_.push_back({std::make_shared<const TableSpec>(t), run->layers_.size()});
         run->layers_.push_back(std::move(slot));
     }
+    run->finalTables_ = options.finalTables;
     run->estimate_.needs = sim::Network::estimateMemory(scenario.network, run->horizon_);
     for (LayerSlot& slot : run->layers_) {
         const std::string& id = slot.settings->id;
@@ -270,6 +292,50 @@ bool ScenarioRun::step() {
     return ok && ran;
 }
 
+std::vector<std::string> ScenarioRun::tableNames() const {
+    std::vector<std::string> names;
+    names.reserve(tables_.size());
+    for (const TableSlot& t : tables_)
+        names.push_back(t.spec->name);
+    return names;
+}
+
+Result<InspectorTable> ScenarioRun::inspect(std::string_view name) {
+    const TableSlot* slot = nullptr;
+    for (const TableSlot& t : tables_)
+        if (t.spec->name == name) slot = &t;
+    if (slot == nullptr) {
+        std::string have;
+        for (const TableSlot& t : tables_)
+            have += (have.empty() ? "" : ", ") + t.spec->name;
+        return Error{"no table \"" + std::string(name) + "\" in this run (" +
+                     (have.empty() ? "its layers publish none" : "it has: " + have) + ")"};
+    }
+    LayerSlot& layer = layers_[slot->layer];
+    const std::string what =
+        "layer \"" + layer.settings->id + "\" failed to fill table \"" + slot->spec->name + "\"";
+    std::string why;
+    try {
+        if (!nodeNames_ && slot->spec->nodeColumn())
+            nodeNames_ = std::make_shared<const NodeNames>(NodeNames::of(*network_));
+        InspectorTable table(slot->spec, sim_->now(), nodeNames_);
+        TableWriter writer(table);
+        layer.layer->inspect(slot->spec->name, writer);
+        writer.finish();
+        return table;
+    } catch (const std::bad_alloc&) {
+        why = what + ": out of memory";
+    } catch (const std::exception& e) {
+        why = what + ": " + e.what();
+    } catch (...) {
+        why = what + ": unknown exception";
+    }
+    // A layer that cannot say what it holds is broken: the run fails, as for any of its
+    // failures, unless it has already been reported.
+    if (!reported_ && !failed()) failure_ = why;
+    return Error{why};
+}
+
 RunReport ScenarioRun::run() {
     while (!done()) {
         advance(horizon_);
@@ -298,7 +364,16 @@ RunReport ScenarioRun::finish(bool stopped) {
                 failure_ = conserved.error().message;
         network_->finish();
         sim.notifyRunEnd();
+        // The tables as the run ended, for the store; a table its layer fails to fill fails a
+        // run that had not failed, and is left out of one that had.
+        if (finalTables_)
+            for (const TableSlot& t : tables_)
+                if (auto table = inspect(t.spec->name))
+                    endTables_.push_back(
+                        std::make_shared<const InspectorTable>(std::move(table).value()));
+        reported_ = true;
     }
+    r.tables = endTables_;
     r.status = failed() ? RunStatus::Failed : stopped ? RunStatus::Stopped : RunStatus::Completed;
     r.error = failure_;
     r.scenarioName = name_;

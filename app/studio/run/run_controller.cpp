@@ -144,6 +144,11 @@ class RunController::Session final : public core::RunnerListener,
         if (runner_) runner_->setSpeed(speed);
     }
     void setAnimate(bool on) { animate_.store(on, std::memory_order_relaxed); }
+    void watchTables(std::vector<std::string> names) {
+        std::lock_guard lock(controlMutex_);
+        watched_ = names;
+        if (runner_) runner_->watchTables(std::move(names));
+    }
 
     /// Everything produced since the previous call (GUI thread).
     Delivery take() {
@@ -403,6 +408,7 @@ class RunController::Session final : public core::RunnerListener,
             runner = std::make_unique<core::Runner>(std::move(run), ro);
             runner->addListener(this);
             runner->setSpeed(speed_);
+            runner->watchTables(watched_);
             runner->start();
             for (const auto& command : deferred_)
                 command(*runner);
@@ -439,6 +445,7 @@ class RunController::Session final : public core::RunnerListener,
     bool stopRequested_ = false;
     bool startPaused_;
     double speed_;
+    std::vector<std::string> watched_ = options_.watchTables;
     std::vector<std::function<void(core::Runner&)>> deferred_;
     std::atomic<bool> animate_;
 
@@ -592,6 +599,11 @@ void RunController::setSpeed(double speed) {
     if (!validSpeed(speed)) return;
     options_.speed = speed;
     if (current_) current_->setSpeed(speed);
+}
+
+void RunController::watchTables(std::vector<std::string> tables) {
+    options_.watchTables = tables;
+    if (current_) current_->watchTables(std::move(tables));
 }
 
 void RunController::setAnimate(bool on) {

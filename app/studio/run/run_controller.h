@@ -99,6 +99,8 @@ class RunController : public QObject {
         bool trace = true;  ///< trace records for the event log (and the store)
         std::shared_ptr<store::RunStore> store;  ///< nullptr: the run is not stored
         std::vector<std::string> parameters;     ///< "PATH=VALUE" choices recorded with the run
+        /// The layers' tables the snapshots carry (core::Runner::watchTables).
+        std::vector<std::string> watchTables;
     };
 
     explicit RunController(QObject* parent = nullptr);
@@ -121,6 +123,9 @@ class RunController : public QObject {
     void setSpeed(double speed);
     /// Turns the hops of the activity feed on or off, at once (also for later runs).
     void setAnimate(bool on);
+    /// The layers' tables snapshots carry from now on (also for later runs): those an
+    /// inspector shows. A table the run does not have is left out.
+    void watchTables(std::vector<std::string> tables);
     /// Stops the current run and, once it has ended (the GUI keeps going meanwhile), starts
     /// the same scenario again with `seed` (nullopt: a new random seed).
     void restart(std::optional<std::uint64_t> seed = std::nullopt);

@@ -38,6 +38,7 @@ class PropertyPanel;
 class RunController;
 class EventLogView;
 class MessageLog;
+class InspectorPanel;
 class SequenceChart;
 class LiveMetrics;
 class LiveChartPanel;
@@ -63,8 +64,9 @@ class MainWindow : public QMainWindow {
     RunController* controller() const { return controller_; }
     EventLogView* eventLog() const { return eventLog_; }
     SequenceChart* sequenceChart() const { return sequenceChart_; }
-    /// Shows and raises a panel by name: "event-log", "history", "sequence-chart". False for
-    /// a name no panel has.
+    InspectorPanel* inspector() const { return inspector_; }
+    /// Shows and raises a panel by name: "event-log", "history", "inspector", "sequence-chart".
+    /// False for a name no panel has.
     bool showPanel(const QString& name);
     /// The names showPanel() knows.
     static QStringList panelNames();
@@ -148,6 +150,7 @@ class MainWindow : public QMainWindow {
     EventLogView* eventLog_ = nullptr;
     MessageLog* messageLog_ = nullptr;
     SequenceChart* sequenceChart_ = nullptr;
+    InspectorPanel* inspector_ = nullptr;
     QDockWidget* sequenceDock_ = nullptr;
     std::shared_ptr<store::RunStore> store_;
     QTabWidget* tabs_ = nullptr;

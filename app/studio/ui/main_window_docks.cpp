@@ -19,6 +19,7 @@
 #include "dais/core/layer_registry.h"
 #include "history/run_history_panel.h"
 #include "run/event_log.h"
+#include "run/inspector_panel.h"
 #include "run/live_chart_panel.h"
 #include "run/message_log.h"
 #include "run/sequence_chart.h"
@@ -82,6 +83,13 @@ void MainWindow::buildDocks() {
     sequenceDock_ = addDock("sequenceChartDock", tr("Sequence chart"), sequenceChart_,
                             Qt::BottomDockWidgetArea);
     tabifyDockWidget(eventLogDock_, sequenceDock_);
+    // The layers' tables; a row with a node selects it on the canvas.
+    inspector_ = new InspectorPanel(this);
+    inspector_->attach(controller_);
+    connect(inspector_, &InspectorPanel::nodeActivated, canvas_, &NetworkCanvas::selectNode);
+    QDockWidget* inspectorDock =
+        addDock("inspectorDock", tr("Inspector"), inspector_, Qt::BottomDockWidgetArea);
+    tabifyDockWidget(eventLogDock_, inspectorDock);
     eventLogDock_->raise();
 
     connect(qApp, &QApplication::focusChanged, this, [this](QWidget*, QWidget* now) {
@@ -179,12 +187,13 @@ void MainWindow::refreshLayers() {
 }
 
 QStringList MainWindow::panelNames() {
-    return {"event-log", "history", "sequence-chart"};
+    return {"event-log", "history", "inspector", "sequence-chart"};
 }
 
 bool MainWindow::showPanel(const QString& name) {
     const QString object = name == "event-log"        ? "eventLogDock"
                            : name == "history"        ? "historyDock"
+                           : name == "inspector"      ? "inspectorDock"
                            : name == "sequence-chart" ? "sequenceChartDock"
                                                       : QString();
     auto* dock = object.isEmpty() ? nullptr : findChild<QDockWidget*>(object);

@@ -140,6 +140,9 @@ core::Result<void> RunStore::deleteRun(RunId run) {
         const std::pair<const char*, bool> steps[] = {
             {"DELETE FROM samples WHERE id BETWEEN ?1 AND ?2", true},
             {"DELETE FROM trace WHERE id BETWEEN ?1 AND ?2", true},
+            {"DELETE FROM inspector_rows WHERE id BETWEEN ?1 AND ?2", true},
+            {"DELETE FROM inspector_tables WHERE run_id = ?3", false},
+            {"DELETE FROM node_names WHERE run_id = ?3", false},
             {"DELETE FROM metrics WHERE run_id = ?3", false},
             {"DELETE FROM final_metrics WHERE run_id = ?3", false},
             {"DELETE FROM annotations WHERE run_id = ?3", false},

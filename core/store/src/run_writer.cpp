@@ -154,7 +154,7 @@ core::Result<void> RunWriter::finish(const RunFinish& outcome) {
             ins.reset();
             if (rc != SQLITE_DONE) return s.fail(rc);
         }
-        return {};
+        return s.writeTables(id, outcome.tables);
     });
     if (!r) return r;
     if (std::string e = store_->writeErrorCopy(); !e.empty()) return core::Error{e};

@@ -116,6 +116,28 @@ CREATE TABLE annotations (
 );
 CREATE INDEX annotations_by_run ON annotations (run_id);
 )sql",
+    // 4: the tables of the run's layers as the run ended (inspectors), their rows (keyed like
+    // samples: a run's rows together), and the names of the run's nodes that Node cells show.
+    R"sql(
+CREATE TABLE inspector_tables (
+    run_id    INTEGER NOT NULL,
+    position  INTEGER NOT NULL,
+    name      TEXT NOT NULL,
+    spec      TEXT NOT NULL,
+    filled_at INTEGER NOT NULL,
+    row_count INTEGER NOT NULL,
+    PRIMARY KEY (run_id, position)
+) WITHOUT ROWID;
+CREATE TABLE inspector_rows (
+    id       INTEGER PRIMARY KEY,
+    position INTEGER NOT NULL,
+    cells    TEXT NOT NULL
+);
+CREATE TABLE node_names (
+    run_id INTEGER PRIMARY KEY,
+    names  TEXT NOT NULL
+);
+)sql",
 };
 
 }  // namespace

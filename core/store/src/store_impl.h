@@ -171,6 +171,9 @@ struct RunStore::Impl {
     void commit(Batch& batch);
     /// The first failed commit's message, read under the queue's lock.
     std::string writeErrorCopy();
+    /// A run's final tables (and its nodes' names), replacing any it had; inside a task.
+    core::Result<void> writeTables(
+        RunId id, const std::vector<std::shared_ptr<const core::InspectorTable>>& tables);
 
     // --- opening -----------------------------------------------------------------------------
     /// Read-only: the reader's connection (an older store through an upgraded copy in memory).

@@ -153,6 +153,23 @@ Definition define() {
     d.nodeState("informed", "#2f9e44", "Has heard the rumour shown, and pushed it on.");
     d.nodeState("stopped", "#868e96",
                 "Mongering: heard the rumour shown and then stopped pushing it (the coin fell).");
+
+    d.table("gossip.rumours", "Rumours",
+            "One row per rumour started, oldest first (the latest 100,000 when more have "
+            "started): where it began, how far it got and what it cost.")
+        .integer("rumour", "", "The rumour's number: 1 for the first one started.")
+        .node("origin", "The participant it started at.")
+        .time("started", "When it started.")
+        .integer("reached", "participants", "Participants that have heard it, its origin included.")
+        .real("coverage", "1",
+              "Of the participants, the fraction that have heard it (gossip.coverage, once it has "
+              "finished).")
+        .integer("sent", "messages", "Copies of it sent so far.")
+        .time("last_reached",
+              "When its last new participant heard it, once it has finished spreading (empty "
+              "while copies are in flight).")
+        .flag("spreading", "Copies of it are still in flight.")
+        .key("rumour");
     return d;
 }
 
@@ -182,6 +199,7 @@ class Gossip final : public core::Layer, private sim::FaultListener {
     void estimateMemory(core::LayerEstimateContext& ctx) const override;
     void setup(core::LayerContext& ctx) override;
     void finish(core::LayerContext& ctx) override;
+    void inspect(std::string_view table, core::TableWriter& out) override;
 
   private:
     /// One rumour while it spreads. Its state is one bit per participant, reused by the next
@@ -194,7 +212,19 @@ class Gossip final : public core::Layer, private sim::FaultListener {
         std::uint64_t reachedUp = 0;  // of them, those up now
         std::uint64_t inFlight = 0;   // copies sent and not yet delivered or lost
         std::uint64_t sent = 0;
+        std::uint64_t number = 0;  // 1 for the first rumour started
     };
+    /// What the rumours table shows of a rumour: written when it starts and when it ends; while
+    /// it spreads, its Rumour slot has the figures.
+    struct RumourRecord {
+        std::uint64_t number = 0;
+        SimTime startedAt = 0, lastReceipt = 0;
+        std::uint64_t reached = 0, sent = 0;
+        NodeIndex origin = 0;
+        std::uint32_t slot = 0;
+        bool finished = false;
+    };
+    static constexpr std::size_t kHistory = 100'000;  // rumours the table keeps at most
     void findParticipants(core::LayerContext& ctx);
     void findNeighbours();
     void scheduleArrival(SimTime after);
@@ -215,6 +245,8 @@ class Gossip final : public core::Layer, private sim::FaultListener {
     void onNodeUp(NodeIndex node, bool up) override;
 
     std::uint32_t newRumour();
+    void recordStart(std::uint32_t slot, NodeIndex origin);
+    RumourRecord* recordOf(std::uint64_t number);
     [[noreturn, gnu::cold]] void tooManyRumours(std::uint64_t bytes) const;
     void endRumour(std::uint32_t slot);
     std::uint32_t drawFanout(std::uint32_t self);
@@ -263,6 +295,13 @@ class Gossip final : public core::Layer, private sim::FaultListener {
     std::vector<std::uint32_t> freeSlots_;
     std::uint64_t participantsUp_ = 0;
     std::uint64_t active_ = 0, activeMax_ = 0;
+
+    // The rumours table: rumour n in history_[(n - 1) % historyCap_], the oldest overwritten
+    // once it is full. Its memory comes from the run's budget as it grows; when the budget
+    // cannot spare more, the table keeps fewer rumours (the run goes on as it would).
+    std::vector<RumourRecord> history_;
+    std::size_t historyCap_ = kHistory;
+    std::uint64_t startedCount_ = 0;
 };
 
 /// What the layer holds whatever happens: per participant its random streams (two in
@@ -400,6 +439,8 @@ void Gossip::onArrival(sim::Simulation& sim, const sim::Event& e) {
     r.known[self >> 6] |= std::uint64_t{1} << (self & 63);
     r.reached = r.reachedUp = 1;
     r.startedAt = r.lastReceipt = e.time;
+    r.number = ++startedCount_;
+    recordStart(slot, origin);
     M.add(m_.started, 1);
     if (shownSlot_ == sim::kNone && display_.on()) {
         shownSlot_ = slot;
@@ -429,6 +470,29 @@ std::uint32_t Gossip::newRumour() {
     r.inFlight = r.sent = 0;
     activeMax_ = std::max(activeMax_, ++active_);
     return slot;
+}
+
+void Gossip::recordStart(std::uint32_t slot, NodeIndex origin) {
+    const Rumour& r = rumours_[slot];
+    const RumourRecord record{r.number, r.startedAt, r.startedAt, 1, 0, origin, slot, false};
+    if (history_.size() < historyCap_ && history_.size() == history_.capacity()) {
+        const std::size_t grown =
+            std::min(historyCap_, std::max<std::size_t>(64, history_.capacity() * 2));
+        if (sim_->takeMemory((grown - history_.capacity()) * sizeof(RumourRecord)))
+            history_.reserve(grown);
+        else
+            historyCap_ = history_.size();  // keep the rumours it has room for
+    }
+    if (history_.size() < historyCap_)
+        history_.push_back(record);
+    else if (historyCap_ > 0)
+        history_[(r.number - 1) % historyCap_] = record;
+}
+
+Gossip::RumourRecord* Gossip::recordOf(std::uint64_t number) {
+    if (historyCap_ == 0) return nullptr;
+    const std::size_t i = (number - 1) % historyCap_;
+    return i < history_.size() && history_[i].number == number ? &history_[i] : nullptr;
 }
 
 void Gossip::tooManyRumours(std::uint64_t bytes) const {
@@ -502,6 +566,12 @@ void Gossip::endRumour(std::uint32_t slot) {
                   static_cast<double>(r.reachedUp) / static_cast<double>(participantsUp_));
     M.observe(m_.traffic, static_cast<double>(r.sent) / n);
     M.observe(m_.timeToLast, sim::toSeconds(r.lastReceipt - r.startedAt));
+    if (RumourRecord* record = recordOf(r.number)) {
+        record->reached = r.reached;
+        record->sent = r.sent;
+        record->lastReceipt = r.lastReceipt;
+        record->finished = true;
+    }
     --active_;
     if (slot == shownSlot_) {  // the canvas forgets it, ready for the next one
         for (std::size_t w = 0; w < r.known.size(); ++w)
@@ -578,6 +648,37 @@ void Gossip::finish(core::LayerContext&) {
     sim::Metrics& M = sim_->metrics();
     M.set(m_.unfinished, static_cast<double>(active_));
     M.set(m_.activeMax, static_cast<double>(activeMax_));
+}
+
+void Gossip::inspect(std::string_view table, core::TableWriter& out) {
+    if (table != "gossip.rumours") return;
+    const auto n = static_cast<double>(participants_.size());
+    const std::size_t count = history_.size();
+    if (count == 0) return;
+    // Oldest first: once the history is full, the oldest is where the next one will go.
+    const std::size_t first = count < historyCap_ ? 0 : startedCount_ % count;
+    out.reserve(count);
+    for (std::size_t i = 0; i < count; ++i) {
+        const RumourRecord& rec = history_[(first + i) % count];
+        std::uint64_t reached = rec.reached, sent = rec.sent;
+        if (!rec.finished) {  // its slot has its figures
+            const Rumour& r = rumours_[rec.slot];
+            reached = r.reached;
+            sent = r.sent;
+        }
+        auto row = out.row();
+        row.integer(static_cast<std::int64_t>(rec.number))
+            .node(rec.origin)
+            .time(rec.startedAt)
+            .integer(static_cast<std::int64_t>(reached))
+            .real(static_cast<double>(reached) / n)
+            .integer(static_cast<std::int64_t>(sent));
+        if (rec.finished)
+            row.time(rec.lastReceipt);
+        else
+            row.none();
+        row.flag(!rec.finished);
+    }
 }
 
 }  // namespace

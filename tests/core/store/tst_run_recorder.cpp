@@ -5,6 +5,7 @@
 #include <QTemporaryDir>
 
 #include "../test_layers.h"
+#include "dais/core/runner.h"
 #include "dais/core/scenario.h"
 #include "dais/core/scenario_run.h"
 #include "dais/store/run_recorder.h"
@@ -24,6 +25,34 @@ namespace {
     } while (false)
 
 constexpr const char* kTicker = R"({"ticker": {"period": "1s", "count": 2}})";
+
+/// Publishes one table: each node with its degree.
+class CensusLayer final : public core::Layer {
+  public:
+    static core::LayerFactory factory() {
+        core::LayerDescriptor d;
+        d.id = "census";
+        d.name = "Census";
+        d.version = "1.0.0";
+        d.summary = "Lists the nodes; for tests.";
+        core::TableSpec t;
+        t.name = "census.nodes";
+        t.title = "Nodes";
+        t.help = "One row per node.";
+        t.columns = {{"node", core::ColumnType::Node, "", "The node."},
+                     {"degree", core::ColumnType::Integer, "links", "Its links."}};
+        d.tables.push_back(t);
+        return {d, [] { return std::unique_ptr<core::Layer>(new CensusLayer()); }};
+    }
+    void setup(core::LayerContext& ctx) override { net_ = &ctx.network(); }
+    void inspect(std::string_view, core::TableWriter& out) override {
+        for (sim::NodeIndex i = 0; i < net_->nodeCount(); ++i)
+            out.row().node(i).integer(net_->degree(i));
+    }
+
+  private:
+    sim::Network* net_ = nullptr;
+};
 
 }  // namespace
 
@@ -133,6 +162,43 @@ class TestRunRecorder : public QObject {
         auto r = s->run(*id);
         REQUIRE_OK(r);
         QCOMPARE(r->scenarioName, scenario.sourceName);
+    }
+
+    // The studio records a run that its runner drives: the run's final tables go with it.
+    void theRunnersRunKeepsItsTables() {
+        QVERIFY(registry_->add(CensusLayer::factory()).ok());
+        const core::Scenario scenario =
+            load(testing::scenarioWithLayers(R"({"ticker": {"count": 2}, "census": {}})"));
+        auto s = freshStore();
+        RunRecorder recorder(*s);
+        auto id = recorder.begin(scenario, 1, {});
+        REQUIRE_OK(id);
+        core::RunOptions options;
+        options.observer = recorder.observer();
+        auto run = core::ScenarioRun::prepare(scenario, options);
+        REQUIRE_OK(run);
+        core::Runner runner(std::move(run).value());
+        runner.start();
+        QVERIFY(runner.wait(std::chrono::milliseconds(20000)));
+        const auto report = runner.report();
+        QCOMPARE(report->status, core::RunStatus::Completed);
+        REQUIRE_OK(recorder.finish(*report));
+
+        auto tables = s->tables(*id);
+        REQUIRE_OK(tables);
+        QCOMPARE(tables->size(), std::size_t{1});
+        QCOMPARE(tables->front().name, std::string("census.nodes"));
+        QCOMPARE(tables->front().rows, std::size_t{2});
+        auto stored = s->table(*id, "census.nodes");
+        REQUIRE_OK(stored);
+        const core::InspectorTable* ran = report->table("census.nodes");
+        QVERIFY(ran != nullptr);
+        QCOMPARE(stored->filledAt(), ran->filledAt());
+        for (std::size_t r = 0; r < 2; ++r)
+            for (std::size_t c = 0; c < 2; ++c)
+                QCOMPARE(stored->text(r, c), ran->text(r, c));
+        QCOMPARE(stored->text(1, 0), std::string("b"));
+        QCOMPARE(stored->integer(0, 1), std::int64_t{1});
     }
 
     void finishWithoutBeginIsRefused() {

@@ -60,6 +60,63 @@ struct FakeMetrics {
     }
 };
 
+/// A table of one column per type, with empty cells, a tree's parent column and node names
+/// ("hub" and the group "phones"): what a layer's table may hold.
+std::shared_ptr<const core::InspectorTable> sampleTable(std::size_t rows, sim::SimTime at) {
+    auto spec = std::make_shared<core::TableSpec>();
+    spec->name = "demo.things";
+    spec->title = "Things";
+    spec->help = "One row per thing.";
+    spec->columns = {{"id", core::ColumnType::Integer, "", "Its number."},
+                     {"parent", core::ColumnType::Integer, "", "Its parent."},
+                     {"node", core::ColumnType::Node, "", "Where it is."},
+                     {"weight", core::ColumnType::Real, "kg", "Its weight."},
+                     {"label", core::ColumnType::Text, "", "A label \"quoted\"."},
+                     {"at", core::ColumnType::Time, "s", "When."},
+                     {"size", core::ColumnType::Bytes, "B", "How big."},
+                     {"ok", core::ColumnType::Flag, "", "Whether it is."}};
+    spec->parent = 1;
+    auto names =
+        core::NodeNames::fromJson({{"nodes", 4},
+                                   {"explicit", {"hub"}},
+                                   {"groups", {{{"id", "phones"}, {"first", 1}, {"count", 3}}}}});
+    if (!names) qFatal("%s", names.error().message.c_str());
+    auto t = std::make_shared<core::InspectorTable>(
+        std::move(spec), at, std::make_shared<const core::NodeNames>(std::move(*names)));
+    core::TableWriter w(*t);
+    for (std::size_t i = 0; i < rows; ++i) {
+        auto row = w.row().integer(static_cast<std::int64_t>(i));
+        if (i == 0)
+            row.none();
+        else
+            row.integer(static_cast<std::int64_t>(i / 2));
+        row.node(static_cast<std::uint32_t>(i % 4));
+        if (i % 3 == 2)
+            row.none();
+        else
+            row.real(0.1 * static_cast<double>(i) - 1e-300);
+        row.text(i == 1 ? "tab\tand \"quotes\" and ünïcode" : "thing " + std::to_string(i))
+            .time(static_cast<sim::SimTime>(i) * 1'234'567)
+            .bytes(i == 2 ? std::numeric_limits<std::uint64_t>::max() : i << 20)
+            .flag(i % 2 == 0);
+    }
+    return t;
+}
+
+/// Every cell of two tables, and their specs and times, are the same.
+void compareTables(const core::InspectorTable& a, const core::InspectorTable& b) {
+    QCOMPARE(core::tableSpecJson(a.spec()), core::tableSpecJson(b.spec()));
+    QCOMPARE(a.filledAt(), b.filledAt());
+    QCOMPARE(a.rowCount(), b.rowCount());
+    for (std::size_t r = 0; r < a.rowCount(); ++r)
+        for (std::size_t c = 0; c < a.columnCount(); ++c) {
+            QCOMPARE(a.isEmpty(r, c), b.isEmpty(r, c));
+            QCOMPARE(a.text(r, c), b.text(r, c));
+            QCOMPARE(a.json(r, c), b.json(r, c));
+            QCOMPARE(a.integer(r, c), b.integer(r, c));
+        }
+}
+
 }  // namespace
 
 class TestRunStore : public QObject {
@@ -490,6 +547,61 @@ class TestRunStore : public QObject {
                  message(refused.error()).c_str());
         REQUIRE_OK(live->finish({}));
         REQUIRE_OK(s->deleteRun(live->id()));
+    }
+
+    void tablesRoundTrip() {
+        auto s = openStore(freshPath());
+        auto w = begin(*s, startOf(*s));
+        const auto things = sampleTable(200, 7 * sim::kSecond);
+        auto emptySpec = std::make_shared<core::TableSpec>();
+        emptySpec->name = "demo.none";
+        emptySpec->title = "None";
+        emptySpec->help = "Nothing.";
+        emptySpec->columns = {{"id", core::ColumnType::Text, "", "Its id."}};
+        const auto none = std::make_shared<const core::InspectorTable>(emptySpec);
+        store::RunFinish finish;
+        finish.tables = {things, none};
+        REQUIRE_OK(w->finish(finish));
+
+        auto listed = s->tables(w->id());
+        REQUIRE_OK(listed);
+        QCOMPARE(listed->size(), std::size_t{2});
+        QCOMPARE((*listed)[0].name, std::string("demo.things"));
+        QCOMPARE((*listed)[0].title, std::string("Things"));
+        QCOMPARE((*listed)[0].rows, std::size_t{200});
+        QCOMPARE((*listed)[0].filledAt, 7 * sim::kSecond);
+        QCOMPARE((*listed)[1].rows, std::size_t{0});
+
+        auto back = s->table(w->id(), "demo.things");
+        REQUIRE_OK(back);
+        compareTables(*things, *back);
+        QCOMPARE(back->text(5, 2), std::string("phones[0]"));  // node names came along
+        QCOMPARE(back->text(2, 6), std::string("16 EiB"));
+        QCOMPARE(back->parentRows(), things->parentRows());
+        auto empty = s->table(w->id(), "demo.none");
+        REQUIRE_OK(empty);
+        QCOMPARE(empty->rowCount(), std::size_t{0});
+
+        auto missing = s->table(w->id(), "demo.other");
+        QVERIFY(!missing.ok());
+        QVERIFY2(message(missing.error())
+                     .ends_with("run " + std::to_string(w->id()) +
+                                " has no table \"demo.other\" (it has: "
+                                "demo.things, demo.none)"),
+                 message(missing.error()).c_str());
+
+        // A run without tables lists none; deleting a run deletes its tables.
+        auto plain = begin(*s, startOf(*s));
+        REQUIRE_OK(plain->finish({}));
+        QVERIFY(s->tables(plain->id())->empty());
+        REQUIRE_OK(s->deleteRun(w->id()));
+        QVERIFY(s->tables(w->id())->empty());
+        QVERIFY(!s->table(w->id(), "demo.things").ok());
+        auto other = begin(*s, startOf(*s));
+        store::RunFinish again;
+        again.tables = {sampleTable(3, 0)};
+        REQUIRE_OK(other->finish(again));
+        QCOMPARE(s->table(other->id(), "demo.things")->rowCount(), std::size_t{3});
     }
 
     void sweeps() {

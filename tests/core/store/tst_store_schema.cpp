@@ -254,6 +254,26 @@ void fillAtVersion(const QString& path, int version) {
             QString("INSERT INTO trace VALUES (%1, 5, 3, 'fault', 'node 3 crashed')").arg(base));
 }
 
+/// A table of two rows: an integer key, a node (named "n0", "n1") and a flag.
+std::shared_ptr<const core::InspectorTable> smallTable() {
+    auto spec = std::make_shared<core::TableSpec>();
+    spec->name = "demo.t";
+    spec->title = "T";
+    spec->help = "Two rows.";
+    spec->columns = {{"id", core::ColumnType::Integer, "", "Id."},
+                     {"node", core::ColumnType::Node, "", "Node."},
+                     {"ok", core::ColumnType::Flag, "", "Ok."}};
+    auto names = core::NodeNames::fromJson(
+        {{"nodes", 2}, {"explicit", {"n0", "n1"}}, {"groups", nlohmann::json::array()}});
+    if (!names) qFatal("%s", names.error().message.c_str());
+    auto t = std::make_shared<core::InspectorTable>(
+        std::move(spec), sim::kSecond, std::make_shared<const core::NodeNames>(*names));
+    core::TableWriter w(*t);
+    w.row().integer(1).node(0).flag(true);
+    w.row().integer(2).node(1).flag(false);
+    return t;
+}
+
 }  // namespace
 
 class TestStoreSchema : public QObject {
@@ -307,8 +327,9 @@ class TestStoreSchema : public QObject {
         QCOMPARE(db.number("PRAGMA user_version"), qint64(store::currentSchemaVersion()));
         QCOMPARE(db.number("PRAGMA application_id"), qint64(store::kApplicationId));
         QCOMPARE(db.text("PRAGMA journal_mode"), QString("wal"));
-        for (const char* table : {"scenarios", "runs", "metrics", "samples", "final_metrics",
-                                  "trace", "sweeps", "annotations"})
+        for (const char* table :
+             {"scenarios", "runs", "metrics", "samples", "final_metrics", "trace", "sweeps",
+              "annotations", "inspector_tables", "inspector_rows", "node_names"})
             QVERIFY2(db.number(QString("SELECT count(*) FROM sqlite_master WHERE type = 'table' "
                                        "AND name = '%1'")
                                    .arg(table)) == 1,
@@ -624,6 +645,9 @@ class TestStoreSchema : public QObject {
             auto trace = s.trace(5);
             QVERIFY(trace.ok());
             QCOMPARE(trace->size(), std::size_t(version >= 2 ? 1 : 0));
+            auto tables = s.tables(5);  // runs from before tables were kept have none
+            QVERIFY(tables.ok());
+            QVERIFY(tables->empty());
         };
 
         if (readOnlyFirst) {
@@ -655,7 +679,12 @@ class TestStoreSchema : public QObject {
             auto w = (*s)->beginRun(start);
             QVERIFY(w.ok());
             QVERIFY((*w)->id() > 5);  // ids are never reused
-            QVERIFY((*w)->finish({}).ok());
+            store::RunFinish finish;
+            finish.tables = {smallTable()};
+            QVERIFY((*w)->finish(finish).ok());
+            auto kept = (*s)->table((*w)->id(), "demo.t");
+            QVERIFY2(kept.ok(), kept.ok() ? "" : kept.error().message.c_str());
+            QCOMPARE(kept->rowCount(), std::size_t{2});
             auto members = (*s)->sweepRuns(*sweep);
             QVERIFY(members.ok());
             QCOMPARE(members->size(), std::size_t{1});
@@ -663,6 +692,73 @@ class TestStoreSchema : public QObject {
         Raw db(path);
         QCOMPARE(db.number("PRAGMA user_version"), qint64(store::currentSchemaVersion()));
         QCOMPARE(db.text("PRAGMA integrity_check"), QString("ok"));
+    }
+
+    // A stored table whose rows or description were damaged (by another program, or a disk) is
+    // reported, naming the run, the table and the row; the run's other records still read.
+    void damagedTablesAreReported_data() {
+        QTest::addColumn<QString>("damage");
+        QTest::addColumn<QString>("message");
+        const QString first =
+            "UPDATE inspector_rows SET cells = %1 WHERE id = (SELECT min(id) "
+            "FROM inspector_rows)";
+        QTest::newRow("not JSON") << first.arg("'[1, 0'") << "row 1 is not a list of cells";
+        QTest::newRow("too few cells") << first.arg("'[1]'") << "row 1 has 1 cells for 3 columns";
+        QTest::newRow("wrong type") << first.arg("'[\"one\", 0, 1]'")
+                                    << "row 1, column \"id\": \"one\" is not a valid integer cell";
+        QTest::newRow("not a node")
+            << first.arg("'[1, -3, 1]'") << "row 1, column \"node\": -3 is not a valid node cell";
+        QTest::newRow("empty key") << first.arg("'[null, 0, 1]'")
+                                   << "table \"demo.t\", row 1: the key column \"id\" cannot be "
+                                      "empty";
+        QTest::newRow("a row gone") << "DELETE FROM inspector_rows WHERE id = (SELECT max(id) FROM "
+                                       "inspector_rows)"
+                                    << "it has 1 rows of the 2 it was stored with";
+        QTest::newRow("description") << "UPDATE inspector_tables SET spec = '{\"name\": 3}'"
+                                     << "a table's description lacks its name, title or help";
+        QTest::newRow("column type")
+            << "UPDATE inspector_tables SET spec = replace(spec, '\"flag\"', '\"colour\"')"
+            << "table \"demo.t\": column \"ok\" has an unknown type \"colour\"";
+        QTest::newRow("node names") << "UPDATE node_names SET names = '[1, 2]'"
+                                    << "the names of the network's nodes are damaged";
+    }
+    void damagedTablesAreReported() {
+        QFETCH(QString, damage);
+        QFETCH(QString, message);
+        const QString path = freshPath();
+        store::RunId id = 0;
+        {
+            auto s = RunStore::open(path.toStdString());
+            QVERIFY(s.ok());
+            auto hash = (*s)->putScenario("demo", "{}");
+            QVERIFY(hash.ok());
+            store::RunStart start;
+            start.scenarioHash = *hash;
+            start.scenarioName = "demo";
+            auto w = (*s)->beginRun(start);
+            QVERIFY(w.ok());
+            id = (*w)->id();
+            store::RunFinish finish;
+            finish.tables = {smallTable()};
+            QVERIFY((*w)->finish(finish).ok());
+            auto good = (*s)->table(id, "demo.t");
+            QVERIFY(good.ok());
+            QCOMPARE(good->text(1, 1), std::string("n1"));
+        }
+        Raw(path).exec(damage);
+        auto s = RunStore::open(path.toStdString(), kReadOnly);
+        QVERIFY2(s.ok(), s.ok() ? "" : s.error().message.c_str());
+        auto t = (*s)->table(id, "demo.t");
+        QVERIFY(!t.ok());
+        const QString error = QString::fromStdString(t.error().message);
+        const QString expected =
+            path + QString(": run %1, table \"demo.t\" is damaged: ").arg(id) + message;
+        QCOMPARE(error, expected);
+        // What else the run holds still reads.
+        QVERIFY((*s)->run(id).ok());
+        auto listed = (*s)->tables(id);
+        QVERIFY(listed.ok());
+        QCOMPARE(listed->size(), std::size_t{1});
     }
 
     void refusals_data() {

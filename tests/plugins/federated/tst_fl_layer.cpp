@@ -410,6 +410,114 @@ class TestFlLayer : public QObject {
                          "max_availability"));
     }
 
+    // The clients and rounds tables agree with the metrics, whatever happens to the rounds:
+    // stragglers at a deadline, churning clients, a server crash, asynchronous training.
+    void tablesAgreeWithTheMetrics_data() {
+        QTest::addColumn<QString>("text");
+        QTest::addColumn<bool>("async");
+        std::string slow = scenario(R"("rounds": 3, "deadline": "0.3s", "default_gflops": 0.001)");
+        slow.replace(slow.find(R"("resources": {"cpu_gflops": 20}, )"),
+                     std::string(R"("resources": {"cpu_gflops": 20}, )").size(), "");
+        QTest::newRow("stragglers") << QString::fromStdString(slow) << false;
+        std::string churn = scenario(R"("rounds": 8, "availability": "churn", "mean_on": "0.2s",
+            "mean_off": "0.2s", "default_gflops": 0.01)");
+        churn.replace(churn.find(R"("resources": {"cpu_gflops": 20}, )"),
+                      std::string(R"("resources": {"cpu_gflops": 20}, )").size(), "");
+        QTest::newRow("churn") << QString::fromStdString(churn) << false;
+        QTest::newRow("server crash")
+            << QString::fromStdString(withSlowClientAndFaults(R"("rounds": 4, "fraction": 0.5)",
+                                                              {{{"at", "0.1s"},
+                                                                {"kind", "crash"},
+                                                                {"targets", {"server"}},
+                                                                {"duration", "2s"}}}))
+            << false;
+        QTest::newRow("async")
+            << QString::fromStdString(withSlowClientAndFaults(
+                   R"("mode": "async", "concurrency": 21, "buffer_size": 3, "rounds": 30)",
+                   {{{"at", "0.01s"}, {"kind", "crash"}, {"targets", {"slow"}}},
+                    {{"at", "0.2s"},
+                     {"kind", "crash"},
+                     {"targets", {"server"}},
+                     {"duration", "1s"}}}))
+            << true;
+    }
+    void tablesAgreeWithTheMetrics() {
+        QFETCH(QString, text);
+        QFETCH(bool, async);
+        const core::RunReport r = run(text.toStdString());
+        QCOMPARE(r.status, core::RunStatus::Completed);
+        const core::InspectorTable* clients = r.table("federated.clients");
+        const core::InspectorTable* rounds = r.table("federated.rounds");
+        QVERIFY(clients != nullptr && rounds != nullptr);
+        auto sum = [](const core::InspectorTable& t, const char* column) {
+            const std::size_t c = *t.spec().column(column);
+            double total = 0;
+            for (std::size_t i = 0; i < t.rowCount(); ++i)
+                total += t.isEmpty(i, c) ? 0 : t.number(i, c);
+            return total;
+        };
+        auto col = [](const core::InspectorTable& t, const char* column) {
+            return *t.spec().column(column);
+        };
+        // Every client, by name, with the samples it holds.
+        QVERIFY(clients->rowCount() >= 20);
+        for (std::size_t i = 0; i < clients->rowCount(); ++i) {
+            const std::string name = clients->text(i, col(*clients, "node"));
+            QVERIFY2(name == "slow" || name.starts_with("clients["), name.c_str());
+        }
+        QVERIFY(sum(*clients, "samples") > 1000);
+        QCOMPARE(sum(*clients, "dropouts"), metric(r, "federated.dropouts"));
+        QCOMPARE(sum(*clients, "late"), metric(r, "federated.stragglers"));
+        QCOMPARE(sum(*clients, "delivered"), sum(*rounds, "delivered"));
+        for (std::size_t i = 0; i < clients->rowCount(); ++i) {
+            const bool delivered = clients->integer(i, col(*clients, "delivered")) > 0;
+            QCOMPARE(clients->isEmpty(i, col(*clients, "loss")), !delivered);
+            QVERIFY(clients->integer(i, col(*clients, "selected")) >=
+                    clients->integer(i, col(*clients, "delivered")));
+        }
+        // Every round, in order; the last aggregated one made the final model.
+        QCOMPARE(double(rounds->rowCount()), metric(r, "federated.round"));
+        std::size_t lastAggregated = core::InspectorTable::kNoRow;
+        double lost = 0;
+        for (std::size_t i = 0; i < rounds->rowCount(); ++i) {
+            QCOMPARE(rounds->integer(i, col(*rounds, "round")), std::int64_t(i + 1));
+            const std::string outcome = rounds->string(i, col(*rounds, "outcome"));
+            QVERIFY2(outcome == "aggregated" || outcome == "lost", outcome.c_str());
+            QVERIFY(rounds->integer(i, col(*rounds, "end")) >=
+                    rounds->integer(i, col(*rounds, "start")));
+            if (outcome == "lost") {
+                ++lost;
+                QVERIFY(rounds->isEmpty(i, col(*rounds, "accuracy")));
+            } else {
+                lastAggregated = i;
+            }
+        }
+        QCOMPARE(lost, async ? 0.0 : metric(r, "federated.server_crashes"));
+        QVERIFY(lastAggregated != core::InspectorTable::kNoRow);
+        QCOMPARE(rounds->number(lastAggregated, col(*rounds, "accuracy")),
+                 metric(r, "federated.accuracy"));
+        QCOMPARE(rounds->number(lastAggregated, col(*rounds, "loss")), metric(r, "federated.loss"));
+        QCOMPARE(rounds->number(lastAggregated, col(*rounds, "delivered")),
+                 metric(r, "federated.participants"));
+        if (async) {
+            // Clients sent the model, and dropouts, after the last step are in no step's row.
+            QVERIFY(sum(*rounds, "selected") <= sum(*clients, "selected"));
+            QVERIFY(sum(*rounds, "dropped") <= metric(r, "federated.dropouts"));
+        } else {
+            QCOMPARE(sum(*rounds, "selected"), sum(*clients, "selected"));
+            QCOMPARE(sum(*rounds, "dropped"), metric(r, "federated.dropouts"));
+            QCOMPARE(sum(*rounds, "late"), metric(r, "federated.stragglers"));
+        }
+        // Looking at the tables changes nothing: the same run as one nobody looked at.
+        auto s = core::loadScenarioText(text.toStdString(), "fl.dais.json", {}, &registry_);
+        QVERIFY(s.ok());
+        core::RunOptions quiet;
+        quiet.finalTables = false;
+        auto plain = core::ScenarioRun::prepare(*s, quiet);
+        QVERIFY(plain.ok());
+        QCOMPARE((*plain)->run().fingerprint, r.fingerprint);
+    }
+
     void tinyCpuGflopsFailsNamingTheParameter_data() {
         QTest::addColumn<QString>("resources");
         QTest::addColumn<QString>("failure");  // empty: the run completes

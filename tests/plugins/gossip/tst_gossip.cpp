@@ -351,6 +351,101 @@ class TestGossip : public QObject {
 
     // The horizon cuts rumours short: they are reported as unfinished, and left out of the
     // per-rumour distributions.
+    // The rumours table: one row per rumour, agreeing with the metrics; rumours cut by the
+    // horizon are still spreading, without a time of last receipt.
+    void rumoursTableAgreesWithTheMetrics_data() {
+        QTest::addColumn<bool>("lossy");
+        QTest::addColumn<bool>("cut");
+        QTest::newRow("mongering over lossy links") << true << false;
+        QTest::newRow("cut by the horizon") << false << true;
+    }
+    void rumoursTableAgreesWithTheMetrics() {
+        QFETCH(bool, lossy);
+        QFETCH(bool, cut);
+        nlohmann::json doc =
+            lossy ? lossyScenario()
+                  : starScenario(500, {{"role", "peer"}, {"rumour_rate", 1000}, {"rumours", 1000}});
+        if (cut) doc["run"]["until"] = "200ms";
+        const core::RunReport r = run(doc);
+        const core::InspectorTable* t = r.table("gossip.rumours");
+        QVERIFY(t != nullptr);
+        const core::TableSpec& spec = t->spec();
+        const std::size_t rumour = *spec.column("rumour"), origin = *spec.column("origin"),
+                          started = *spec.column("started"), reached = *spec.column("reached"),
+                          coverage = *spec.column("coverage"), sent = *spec.column("sent"),
+                          last = *spec.column("last_reached"),
+                          spreading = *spec.column("spreading");
+        QCOMPARE(double(t->rowCount()), value(r, "gossip.rumours.started"));
+        const auto participants = static_cast<double>(lossy ? 300 : 500);
+        double sentSum = 0, coverageSum = 0, finished = 0, complete = 0, unfinished = 0;
+        for (std::size_t i = 0; i < t->rowCount(); ++i) {
+            QCOMPARE(t->integer(i, rumour), std::int64_t(i + 1));
+            QVERIFY(t->text(i, origin).starts_with("peers["));
+            if (i > 0) QVERIFY(t->integer(i, started) >= t->integer(i - 1, started));
+            QCOMPARE(t->number(i, coverage), t->number(i, reached) / participants);
+            sentSum += t->number(i, sent);
+            if (t->integer(i, spreading) != 0) {
+                QVERIFY(t->isEmpty(i, last));
+                ++unfinished;
+                continue;
+            }
+            QVERIFY(!t->isEmpty(i, last));
+            QVERIFY(t->integer(i, last) >= t->integer(i, started));
+            ++finished;
+            coverageSum += t->number(i, coverage);
+            complete += t->number(i, reached) == participants;
+        }
+        QCOMPARE(sentSum, value(r, "gossip.messages.sent"));
+        QCOMPARE(finished, value(r, "gossip.rumours.finished"));
+        QCOMPARE(complete, value(r, "gossip.rumours.complete"));
+        QCOMPARE(unfinished, value(r, "gossip.rumours.unfinished"));
+        QCOMPARE(cut, unfinished > 0);
+        const core::MetricReport& cov = metric(r, "gossip.coverage");
+        QCOMPARE(double(cov.count), finished);
+        QVERIFY2(std::abs(coverageSum / finished - cov.mean) < 1e-12,
+                 qPrintable(QString("%1 vs %2").arg(coverageSum / finished).arg(cov.mean)));
+    }
+
+    // Looking at the table while the run goes changes nothing: the same fingerprint and
+    // metrics as a run nobody looked at, and rumours under way read from their live state.
+    void inspectingChangesNothing() {
+        const nlohmann::json doc = lossyScenario();
+        const core::RunReport plain = run(doc);
+        auto s = load(doc);
+        QVERIFY(s.ok());
+        auto prepared = core::ScenarioRun::prepare(*s);
+        QVERIFY(prepared.ok());
+        core::ScenarioRun& live = **prepared;
+        std::size_t spreadingSeen = 0;
+        for (sim::SimTime t = 0; !live.done(); t += 50 * sim::kMillisecond) {
+            live.advance(t);
+            auto table = live.inspect("gossip.rumours");
+            QVERIFY2(table.ok(), table ? "" : table.error().message.c_str());
+            const std::size_t spreading = *table->spec().column("spreading");
+            for (std::size_t i = 0; i < table->rowCount(); ++i)
+                spreadingSeen += table->integer(i, spreading) != 0;
+        }
+        QVERIFY(spreadingSeen > 0);
+        const core::RunReport looked = live.finish();
+        QCOMPARE(looked.fingerprint, plain.fingerprint);
+        compareGossipMetrics(looked, plain);
+    }
+
+    // The table keeps the latest 100,000 rumours, oldest first.
+    void rumoursTableKeepsTheLatest() {
+        nlohmann::json doc = starScenario(
+            3, {{"role", "peer"}, {"fanout", 1}, {"rumour_rate", 10000}, {"rumours", 100050}});
+        const core::RunReport r = run(doc);
+        QCOMPARE(value(r, "gossip.rumours.started"), 100050.0);
+        const core::InspectorTable* t = r.table("gossip.rumours");
+        QVERIFY(t != nullptr);
+        QCOMPARE(t->rowCount(), std::size_t{100000});
+        QCOMPARE(t->integer(0, 0), std::int64_t{51});
+        QCOMPARE(t->integer(99999, 0), std::int64_t{100050});
+        for (std::size_t i = 1; i < t->rowCount(); ++i)
+            if (t->integer(i, 0) != t->integer(i - 1, 0) + 1) QFAIL("rumours out of order");
+    }
+
     void unfinishedRumours_data() { addQueues(); }
     void unfinishedRumours() {
         QFETCH(sim::QueueKind, queue);

@@ -23,6 +23,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "dais/core/inspector.h"
 #include "dais/core/json_schema.h"
 #include "dais/sim/memory_need.h"
 #include "dais/sim/metrics.h"
@@ -100,9 +101,12 @@ struct LayerDescriptor {
     std::vector<NodeStateSpec> nodeStates;
     std::vector<std::string> provides;  ///< service ids this layer offers
     std::vector<ServiceUse> uses;
+    /// The tables of its entities it publishes (inspector.h), filled by Layer::inspect.
+    std::vector<TableSpec> tables;
 
     const ParamSpec* param(std::string_view name) const;
     const MetricSpec* metric(std::string_view name) const;
+    const TableSpec* table(std::string_view name) const;
     /// The code of a declared node state (its index), or sim::kNoNodeState.
     sim::NodeStateCode nodeState(std::string_view name) const;
 };
@@ -135,8 +139,9 @@ class NodeDisplay {
 };
 
 /// Checks a descriptor for mistakes a layer author can make: a bad id, duplicate or
-/// badly named parameters and metrics, a default outside its range or not among its choices,
-/// an empty version. Returns every problem, one per line, prefixed with the layer id.
+/// badly named parameters, metrics and tables, a default outside its range or not among its
+/// choices, an empty version, a table without columns or with a key or parent it does not have.
+/// Returns every problem, one per line, prefixed with the layer id.
 std::vector<std::string> checkDescriptor(const LayerDescriptor& d);
 
 /// The thrown form of a layer's failure; the runner turns it into a failed run. `pointer`, when
@@ -311,6 +316,11 @@ class Layer {
     virtual void setup(LayerContext& ctx) = 0;
     /// The run is over (completed or stopped): bring final metrics up to date.
     virtual void finish(LayerContext& /*ctx*/) {}
+    /// Fills one of the tables the descriptor declares, one row per entity as it stands now
+    /// (see TableWriter). Called on the run's thread between events, while the run goes (as often
+    /// as a viewer refreshes it, a few times a wall second at most) and after it ends, also after
+    /// a failure. It must only read: a run is the same whether or not anyone inspects it.
+    virtual void inspect(std::string_view /*table*/, TableWriter& /*out*/) {}
 };
 
 /// How the registry makes a layer: its descriptor and a function that creates an instance.

@@ -20,6 +20,10 @@
 //             d.duration("start", &Config::start, "0s", "When it begins.").atLeast(0);
 //             d.counter("gossip.messages.sent", &Metrics::sent, "messages", "Copies sent.");
 //             d.distribution("gossip.coverage", &Metrics::coverage, "1", "Share reached.");
+//             d.table("gossip.rumours", "Rumours", "One row per rumour.")
+//                 .integer("rumour", "", "Its number.")
+//                 .node("origin", "Where it started.")
+//                 .real("coverage", "1", "Share of the participants it reached.");
 //             return d;
 //         }();
 //         return d;
@@ -50,6 +54,50 @@ namespace dais::core {
 
 /// A layer with no metrics of its own.
 struct NoMetrics {};
+
+/// A table being declared (LayerDefinition::table): its columns in order, each with its type,
+/// unit and help, then which column is the key (by default the first) and, for a tree, which
+/// holds the parent's key.
+class TableDeclaration {
+  public:
+    TableDeclaration& integer(std::string name, std::string unit, std::string help) {
+        return add(std::move(name), ColumnType::Integer, std::move(unit), std::move(help));
+    }
+    TableDeclaration& real(std::string name, std::string unit, std::string help) {
+        return add(std::move(name), ColumnType::Real, std::move(unit), std::move(help));
+    }
+    TableDeclaration& text(std::string name, std::string help) {
+        return add(std::move(name), ColumnType::Text, "", std::move(help));
+    }
+    /// A node of the network, by index; shown as its name, mapped to the canvas by the studio.
+    TableDeclaration& node(std::string name, std::string help) {
+        return add(std::move(name), ColumnType::Node, "", std::move(help));
+    }
+    /// A simulated time, shown in seconds.
+    TableDeclaration& time(std::string name, std::string help) {
+        return add(std::move(name), ColumnType::Time, "s", std::move(help));
+    }
+    /// A byte count, shown in binary units.
+    TableDeclaration& bytes(std::string name, std::string help) {
+        return add(std::move(name), ColumnType::Bytes, "B", std::move(help));
+    }
+    TableDeclaration& flag(std::string name, std::string help) {
+        return add(std::move(name), ColumnType::Flag, "", std::move(help));
+    }
+    /// The column that identifies a row across refreshes (default: the first column).
+    TableDeclaration& key(std::string_view column);
+    /// Makes the table a tree: the column that holds each row's parent key (empty for a root).
+    TableDeclaration& parent(std::string_view column);
+
+  private:
+    template <class, class>
+    friend class LayerDefinition;
+    TableDeclaration(LayerDescriptor& d, std::size_t index) : d_(&d), index_(index) {}
+    TableDeclaration& add(std::string name, ColumnType type, std::string unit, std::string help);
+    TableSpec& spec() { return d_->tables[index_]; }
+    LayerDescriptor* d_;
+    std::size_t index_;
+};
 
 namespace detail {
 
@@ -243,6 +291,18 @@ class LayerDefinition : public detail::LayerDefinitionBase {
                                   sim::MetricScope scope = sim::MetricScope::Global) {
         return metric(std::move(name), handle, sim::MetricType::Distribution, scope,
                       std::move(unit), std::move(help));
+    }
+
+    // --- tables of the layer's entities (inspector.h), filled by Layer::inspect
+
+    /// Declares a table; add its columns to what this returns.
+    TableDeclaration table(std::string name, std::string title, std::string help) {
+        TableSpec t;
+        t.name = std::move(name);
+        t.title = std::move(title);
+        t.help = std::move(help);
+        descriptor_.tables.push_back(std::move(t));
+        return TableDeclaration(descriptor_, descriptor_.tables.size() - 1);
     }
 
     // --- at run time

@@ -4,8 +4,9 @@
 // queue and interrupt the kernel through its atomic stop flag, so the event loop takes no lock.
 // What the run produces goes out to listeners on the worker thread, at a bounded rate: metric
 // batches (every sample since the last batch) and immutable snapshots (time, events, rates,
-// the latest value of every metric). No exception crosses a thread: a layer's failure ends the
-// run as failed with its message, and a listener's exception does the same.
+// the latest value of every metric, and the layers' tables a viewer watches). No exception crosses
+// a thread: a layer's failure ends the run as failed with its message, and a listener's exception
+// does the same.
 
 #include <atomic>
 #include <chrono>
@@ -97,6 +98,11 @@ struct RunnerSnapshot {
         std::shared_ptr<const std::vector<double>> values;
     };
     std::vector<NodeValues> nodeMetrics;
+    /// The tables watched (Runner::watchTables), in the order asked, each as it was last
+    /// filled: tables are filled at most Options::tableRate times a wall second (and on the
+    /// final snapshot, from the run's report), so a table not filled again since the previous
+    /// snapshot is the same pointer. A name the run has no table of is left out.
+    std::vector<std::shared_ptr<const InspectorTable>> tables;
 };
 
 /// Receives a run's output on the runner's worker thread (a GUI forwards it to its own).
@@ -116,6 +122,9 @@ class Runner {
     struct Options {
         double publishRate = 30;  ///< batches and snapshots per wall-clock second, at most
         bool startPaused = false;
+        /// Fills of the watched tables per wall-clock second, at most (a table may hold 100,000
+        /// rows): a snapshot between fills carries the tables of the last one.
+        double tableRate = 4;
     };
 
     explicit Runner(std::unique_ptr<RunSession> session);
@@ -147,6 +156,13 @@ class Runner {
     /// possible. False if out of range.
     bool setSpeed(double speed);
 
+    /// The tables the run's layers publish (see ScenarioRun::tableNames); from any thread.
+    std::vector<std::string> tableNames() const { return session_->tableNames(); }
+    /// From any thread, at any time: the tables snapshots carry from now on, replacing those
+    /// watched before (none by default; unwatched tables cost nothing). They are filled for
+    /// the next snapshot, which comes at once when the run is paused.
+    void watchTables(std::vector<std::string> names);
+
     RunnerState state() const { return state_.load(std::memory_order_acquire); }
     /// Waits until the run has ended; false on timeout.
     bool wait(std::chrono::milliseconds timeout = std::chrono::milliseconds::max());
@@ -159,6 +175,7 @@ class Runner {
         std::uint64_t steps = 0;
         sim::SimTime until = sim::kTimeNever;
         bool hasUntil = false;
+        bool tables = false;  // the watched tables changed
     };
     class Sampler;
 
@@ -166,7 +183,12 @@ class Runner {
     void work();
     void tick();
     void setState(RunnerState s);
-    void publish(bool force);
+    /// Publishes a batch and a snapshot, unless the last one went out less than a publishing
+    /// period ago (and not `force`). `final`: the run's report, whose tables the last snapshot
+    /// carries.
+    void publish(bool force, const RunReport* final = nullptr);
+    /// Fills the watched tables again when they are due.
+    void refreshTables(bool force, const RunReport* final);
     std::shared_ptr<const MetricCatalog> catalog();
     void finishRun(bool stopped);
     template <class F>
@@ -183,6 +205,8 @@ class Runner {
     Commands commands_;
     bool finished_ = false;
     std::shared_ptr<const RunReport> report_;
+    std::vector<std::string> watchRequest_;       // guarded by mutex_
+    std::atomic<std::uint64_t> watchVersion_{0};  // bumped by each watchTables()
     std::atomic<RunnerState> state_{RunnerState::Ready};
     std::atomic<bool> looping_{false};  // the worker is inside the event loop
 
@@ -194,6 +218,12 @@ class Runner {
         std::shared_ptr<const std::vector<double>> values;
     };
     std::vector<NodeCopy> nodeCopies_;  // by metric id
+    // The watched tables as last filled, by position in watched_.
+    std::vector<std::string> watched_;
+    std::vector<std::shared_ptr<const InspectorTable>> tableCopies_;
+    std::uint64_t watchSeen_ = 0;
+    std::chrono::steady_clock::time_point lastTables_;
+    std::uint64_t tablesExecuted_ = ~std::uint64_t{0};  // events executed at the last fill
     std::chrono::steady_clock::time_point lastPublish_;
     std::uint64_t lastExecuted_ = 0;
     double lastWall_ = 0;

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "dais/core/inspector.h"
 #include "dais/core/layer.h"
 #include "dais/core/memory_estimate.h"
 #include "dais/core/memory_limit.h"
@@ -36,6 +37,9 @@ struct RunOptions {
     /// The memory the run may take (default: currentMemoryLimit(), which DAIS_MEMORY_LIMIT
     /// sets).
     std::optional<MemoryLimit> memoryLimit;
+    /// Fill every table of the enabled layers when the run finishes, into RunReport::tables (for
+    /// the run store and `dais run --inspect`). Sweeps, which keep no tables, turn it off.
+    bool finalTables = true;
 };
 
 /// One metric's final value, copied out of the simulation.
@@ -72,10 +76,20 @@ struct RunReport {
     std::vector<MetricReport> metrics;
     std::vector<sim::LinkLoad> busiestLinks;           ///< the five busiest link directions
     std::map<std::string, std::string> layerVersions;  ///< enabled layers: id -> version
+    /// Every table of the enabled layers as the run ended, in declaration order (unless
+    /// RunOptions::finalTables was off). Also after a failure, but without the tables a failed
+    /// layer could not fill.
+    std::vector<std::shared_ptr<const InspectorTable>> tables;
 
     /// The metric of that name, or nullptr.
     const MetricReport* metric(std::string_view name) const;
+    /// The final table of that name, or nullptr.
+    const InspectorTable* table(std::string_view name) const;
 };
+
+/// The tables of a scenario's enabled layers, in the order of its layers and their
+/// declarations.
+std::vector<const TableSpec*> scenarioTables(const Scenario& scenario);
 
 /// Something the runner can drive: a simulation run piece by piece. ScenarioRun is one;
 /// KernelSession (runner.h) wraps a bare Simulation.
@@ -94,6 +108,10 @@ class RunSession {
     virtual RunReport finish(bool stopped) = 0;
     /// Wall seconds spent in the event loop so far.
     virtual double wallSeconds() const = 0;
+    /// The tables its layers publish (none by default). Any thread: they never change.
+    virtual std::vector<std::string> tableNames() const { return {}; }
+    /// One table as it stands now; between events, on the thread that runs the session.
+    virtual Result<InspectorTable> inspect(std::string_view name);
 };
 
 /// A scenario made ready to run: network built, layers created and set up. prepare() does
@@ -147,8 +165,20 @@ class ScenarioRun final : public RunSession {
     const MemoryEstimate& memoryEstimate() const { return estimate_; }
     const MemoryLimit& memoryLimit() const { return limit_; }
 
+    /// The tables of the enabled layers, in declaration order.
+    std::vector<std::string> tableNames() const override;
+    /// Has the layer that declares table `name` fill it as things stand now (between events,
+    /// or once the run has ended). An unknown name is an error listing the tables there are. A
+    /// layer that fails to fill its table (an exception, a row of the wrong shape) fails the
+    /// run, as any failure of a layer does, unless the run has already ended.
+    Result<InspectorTable> inspect(std::string_view name) override;
+
   private:
     struct LayerSlot;
+    struct TableSlot {
+        std::shared_ptr<const TableSpec> spec;
+        std::size_t layer = 0;  // index into layers_
+    };
     ScenarioRun();
     /// Calls f, turning a layer's exception into the run's failure: "<what>: <message>", or
     /// "FILE: out of memory while <phase>" (phase "": running at the current time).
@@ -165,6 +195,11 @@ class ScenarioRun final : public RunSession {
     std::unique_ptr<ServiceRegistry> services_;
     std::unique_ptr<InstantPayments> payments_;  // when a layer uses payments and none provides
     std::vector<LayerSlot> layers_;
+    std::vector<TableSlot> tables_;
+    std::shared_ptr<const NodeNames> nodeNames_;  // made when a table first names nodes
+    bool finalTables_ = true;
+    std::vector<std::shared_ptr<const InspectorTable>> endTables_;  // filled by finish()
+    bool reported_ = false;  // finish() has made the report: a failure can no longer change it
     std::string failure_;
     std::string failurePointer_;  // what in the scenario the failure points at, if it says
     bool outOfMemory_ = false;    // the failure is std::bad_alloc: its message says it all

@@ -54,6 +54,8 @@ void Federation::dispatch(std::size_t count) {
         busy_[k] = 1;
         showClient(k, shown_.selected);
         ++inFlight_;
+        ++clientRecords_[k].selected;
+        ++sentSinceStep_;
         const std::uint64_t id = dispatches_.size();
         clientDispatch_[k] = id;
         dispatches_.push_back(std::move(d));
@@ -94,6 +96,7 @@ void Federation::asyncDropped(std::uint64_t id) {
     x.settled = true;
     sim_->metrics().add(m_.dropouts, 1);
     showClient(x.client, shown_.droppedOut);
+    noteDropout(x.client);
     busy_[x.client] = 0;
     x.model.reset();
     --inFlight_;
@@ -122,6 +125,7 @@ void Federation::serverStep() {
     buffer_.clear();
     std::vector<fl::ClientResult> results(ids.size());
     std::vector<double> accuracy(ids.size(), std::numeric_limits<double>::quiet_NaN());
+    std::vector<double> loss(ids.size(), std::numeric_limits<double>::quiet_NaN());
     parallel(ids.size(), [&](std::size_t i, fl::LocalTrainer& trainer) {
         const Dispatch& x = dispatches_[ids[i]];
         const ClientData cd = trainingData(x.client);
@@ -129,6 +133,7 @@ void Federation::serverStep() {
                            "dispatch-train/" + std::to_string(ids[i]));
         Eigen::VectorXd out;
         const fl::TrainStats st = trainer.train(*model_, *x.model, cd.train, train_, rng, out);
+        loss[i] = st.meanLoss;
         fl::ClientResult r = fl::ClientResult::parameters(
             x.client, std::move(out),
             static_cast<double>(st.samples) / static_cast<double>(train_.epochs));
@@ -154,6 +159,7 @@ void Federation::serverStep() {
             sim_->metrics().setNode(m_.localAccuracy, clients_[x.client], accuracy[i]);
         }
         sim_->metrics().addNode(m_.clientUpdates, clients_[x.client], 1);
+        noteAggregated(x.client, loss[i], accuracy[i]);
         x.model.reset();
     }
     strategy_->step(updates);

@@ -55,6 +55,10 @@ void Federation::serverCrashed() {
             discarded += w.state == Work::State::Received || w.state == Work::State::AtEdge;
         work_.clear();
         selected_.clear();
+        if (RoundRecord* record = openRound()) {
+            record->end = sim_->now();
+            record->outcome = RoundRecord::Outcome::Lost;
+        }
         m.set(m_.round, static_cast<double>(round_));
         line += "; round " + std::to_string(round_) + " is lost";
         resumeOnRecovery_ = true;
@@ -105,6 +109,7 @@ void Federation::edgeLost(std::size_t edge) {
             w.state = Work::State::Lost;
             showClient(selected_[slot], shown_.droppedOut);
             ++lost;
+            noteDropout(selected_[slot]);
         }
     }
     sim_->metrics().add(m_.dropouts, static_cast<double>(lost));

@@ -346,6 +346,49 @@ void defineNodeStates(Definition& d) {
                 "Attacks when it is selected (attack, attackers); not selected this round.");
 }
 
+/// The tables of its entities, as `dais run --inspect` prints them and the studio shows them
+/// (filled in tables.cpp).
+void defineTables(Definition& d) {
+    d.table("federated.clients", "Clients",
+            "One row per client: its data, how often it took part, what became of its updates, "
+            "and how its last aggregated update trained (since the run began or resumed).")
+        .node("node", "The client.")
+        .integer("samples", "samples", "Training samples it holds.")
+        .integer("selected", "times",
+                 "Rounds it was picked for (async: times it was sent the model).")
+        .integer("delivered", "updates", "Its updates that the server aggregated.")
+        .integer("dropouts", "times",
+                 "Times it dropped out: crashed or went away before its update left, or its "
+                 "model or update was lost (federated.dropouts, per client).")
+        .integer("late", "updates",
+                 "Its updates that missed a deadline (federated.stragglers, per client).")
+        .real("loss", "nats",
+              "Mean training loss of its last aggregated update (empty until one is).")
+        .real("accuracy", "1",
+              "Accuracy of the global model it trained from on its own test rows, for its last "
+              "aggregated update (empty without test rows).")
+        .flag("attacker", "It is one of the malicious clients (attack, attackers).")
+        .flag("up", "The node is up now.")
+        .key("node");
+    d.table("federated.rounds", "Rounds",
+            "One row per round (async: per server step), in order: when it ran, what it got, and "
+            "the global model it made.")
+        .integer("round", "", "The round's number (async: the server step's).")
+        .time("start", "When it started (async: the step before, or the start of training).")
+        .time("end",
+              "When the server aggregated, or lost the round in a crash (empty while it "
+              "goes on).")
+        .integer("selected", "clients",
+                 "Clients picked for it (async: clients sent the model since the step before).")
+        .integer("delivered", "updates", "Updates the server aggregated.")
+        .integer("dropped", "clients", "Clients that dropped out while it went on.")
+        .integer("late", "updates", "Updates that missed its deadline.")
+        .real("accuracy", "1", "Global test accuracy after it (empty until it is aggregated).")
+        .real("loss", "nats", "Global test loss after it (empty until it is aggregated).")
+        .text("outcome", "\"under way\", \"aggregated\" or \"lost\" (the server crashed).")
+        .key("round");
+}
+
 Definition define() {
     Definition d("federated", "Federated learning", "0.2.0");
     d.summary(
@@ -374,6 +417,7 @@ Definition define() {
     defineNeeds(d);
     defineMetrics(d);
     defineNodeStates(d);
+    defineTables(d);
     return d;
 }
 

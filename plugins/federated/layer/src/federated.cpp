@@ -47,6 +47,8 @@ void Federation::setup(core::LayerContext& ctx) {
         ctx.failParam("client_role", "no node has the client role \"" + cfg_.clientRole +
                                          "\" (set layers.federated.client_role)");
 
+    clientRecords_.assign(clients_.size(), ClientRecord{});
+
     setupData(ctx);
     const fl::ModelSpec spec =
         cfg_.model == ModelKind::Mlp

@@ -11,6 +11,7 @@
 //   async.cpp       asynchronous FedBuff-style training
 //   crashes.cpp     what a crash of the server, a client or an edge aggregator does at once
 //   checkpoint.cpp  the federation's state saved between rounds, and resumed from
+//   tables.cpp      the clients and rounds tables (federated.clients, federated.rounds)
 //
 // Every random draw comes from a stream named by the run's seed, a node, a purpose and the
 // round ("train/12"), never from a stream that advances across rounds: the round number is the
@@ -81,11 +82,30 @@ struct Dispatch {
     bool settled = false;   // the update arrived, or the client dropped out
 };
 
+/// What the clients table shows of one client, kept as the run goes.
+struct ClientRecord {
+    std::uint32_t selected = 0, delivered = 0, dropouts = 0, late = 0;
+    double loss = std::numeric_limits<double>::quiet_NaN();      // of its last aggregated update
+    double accuracy = std::numeric_limits<double>::quiet_NaN();  // the same update's, own test rows
+};
+
+/// What the rounds table shows of one round (async: one server step).
+struct RoundRecord {
+    enum class Outcome : std::uint8_t { UnderWay, Aggregated, Lost };
+    std::uint64_t round = 0;
+    sim::SimTime start = 0, end = sim::kTimeNever;
+    std::uint32_t selected = 0, delivered = 0, dropped = 0, late = 0;
+    double accuracy = std::numeric_limits<double>::quiet_NaN();
+    double loss = std::numeric_limits<double>::quiet_NaN();
+    Outcome outcome = Outcome::UnderWay;
+};
+
 class Federation final : public core::Layer, private sim::FaultListener {
   public:
     void estimateMemory(core::LayerEstimateContext& ctx) const override;
     void setup(core::LayerContext& ctx) override;
     void finish(core::LayerContext& ctx) override;
+    void inspect(std::string_view table, core::TableWriter& out) override;
 
   private:
     // --- set-up (federated.cpp)
@@ -167,6 +187,15 @@ class Federation final : public core::Layer, private sim::FaultListener {
     /// Client k's number, or kNotClient when the node is not a client.
     std::size_t clientOf(sim::NodeIndex node) const;
     static constexpr std::size_t kNotClient = static_cast<std::size_t>(-1);
+
+    // --- the tables (tables.cpp): what happened to each client and in each round
+    /// Client k dropped out (`aggregated`: after its update was counted in, as secure
+    /// aggregation reports it).
+    void noteDropout(std::size_t client, bool aggregated = false);
+    void noteLate(std::size_t client);
+    void noteAggregated(std::size_t client, double loss, double accuracy);
+    /// The round record under way (sync), or nullptr.
+    RoundRecord* openRound();
 
     // --- checkpoints (checkpoint.cpp)
     void saveCheckpoint() const;
@@ -255,6 +284,11 @@ class Federation final : public core::Layer, private sim::FaultListener {
     std::size_t inFlight_ = 0;                   // clients training or uploading now
     bool finished_ = false;                      // rounds reached: later updates are ignored
     std::shared_ptr<const Eigen::VectorXd> current_;  // the model version handed out
+
+    // the tables: per client, per round, and (async) since the last server step
+    std::vector<ClientRecord> clientRecords_;
+    std::vector<RoundRecord> roundRecords_;
+    std::uint32_t sentSinceStep_ = 0, droppedSinceStep_ = 0;
 
     sim::PortId modelPort_ = 0, updatePort_ = 0, edgeModelPort_ = 0, edgeUpdatePort_ = 0;
     sim::KindId roundKind_ = 0, trainedKind_ = 0, deadlineKind_ = 0, edgeDeadlineKind_ = 0;

@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <cstring>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "dais/fl/attacks.h"
@@ -90,6 +91,13 @@ void Federation::startRound() {
     for (std::size_t k : selected_)
         showClient(k, shown_.selected);
     roundOpen_ = true;
+    for (std::size_t k : selected_)
+        ++clientRecords_[k].selected;
+    RoundRecord record;
+    record.round = round_;
+    record.start = roundStart_;
+    record.selected = static_cast<std::uint32_t>(selected_.size());
+    roundRecords_.push_back(record);
     // A deadline past the longest simulated time never comes: the round waits for every client.
     if (cfg_.deadline <= 0 || !sim::addTime(roundStart_, cfg_.deadline, deadline_))
         deadline_ = sim::kTimeNever;
@@ -246,6 +254,7 @@ void Federation::clientDone(std::size_t slot, Work::State state) {
     if (state == Work::State::Lost) {
         sim_->metrics().add(m_.dropouts, 1);
         showClient(k, shown_.droppedOut);
+        noteDropout(k);
     }
     const std::uint32_t edge = edgeOf_.empty() ? kNoEdge : edgeOf_[k];
     if (edge == kNoEdge) {
@@ -268,6 +277,7 @@ void Federation::onDeadline(sim::Simulation&, const sim::Event& e) {
             w.state = Work::State::Late;
             showClient(selected_[slot], shown_.late);
             ++late;
+            noteLate(selected_[slot]);
         }
     sim_->metrics().add(m_.stragglers, static_cast<double>(late));
     closeRound();
@@ -317,6 +327,7 @@ void Federation::edgeForward(std::size_t edge) {
             w.state = Work::State::Late;
             showClient(selected_[slot], shown_.late);
             ++late;
+            noteLate(selected_[slot]);
         }
         held += w.state == Work::State::AtEdge;
     }
@@ -374,6 +385,7 @@ void Federation::closeRound() {
             m.setNode(m_.localAccuracy, clients_[selected_[i]], w.accuracy);
         }
         m.addNode(m_.clientUpdates, clients_[selected_[i]], 1);
+        noteAggregated(selected_[i], w.result.lossAfter, w.accuracy);
         const std::uint32_t edge = edgeOf_.empty() ? kNoEdge : edgeOf_[selected_[i]];
         if (edge == kNoEdge) {
             results.push_back(std::move(w.result));
@@ -465,6 +477,8 @@ void Federation::secureAggregate(std::vector<fl::ClientResult> results) {
                        std::to_string(dim + 1));
         participants_ = parties >= dropped ? parties - dropped : 0;
         sim_->metrics().add(m_.dropouts, static_cast<double>(dropped));
+        for (const sim::NodeIndex node : r.dropped)
+            if (const std::size_t k = clientOf(node); k != kNotClient) noteDropout(k, true);
         const double weight = r.sum.empty() ? 0.0 : r.sum.back();
         if (participants_ > 0 && weight > 0) {
             const Eigen::Map<const Eigen::VectorXd> sum(r.sum.data(), dim);
@@ -517,6 +531,23 @@ void Federation::endRound(const std::string& note) {
         m.set(m_.p90, pct(0.9));
     }
     m.observe(m_.roundTime, sim::toSeconds(sim_->now() - roundStart_));
+    if (async()) {
+        RoundRecord record;
+        record.round = round_;
+        record.start = roundStart_;
+        record.selected = std::exchange(sentSinceStep_, 0);
+        record.dropped = std::exchange(droppedSinceStep_, 0);
+        roundRecords_.push_back(record);
+    }
+    if (RoundRecord* record = roundRecords_.empty() ? nullptr : &roundRecords_.back();
+        record != nullptr && record->round == round_ &&
+        record->outcome == RoundRecord::Outcome::UnderWay) {
+        record->end = sim_->now();
+        record->delivered = static_cast<std::uint32_t>(participants_);
+        record->accuracy = e.accuracy;
+        record->loss = e.loss;
+        record->outcome = RoundRecord::Outcome::Aggregated;
+    }
     const double target = cfg_.targetAccuracy;
     if (!targetReached_ && target > 0 && e.accuracy >= target) {
         targetReached_ = true;

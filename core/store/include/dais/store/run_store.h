@@ -21,6 +21,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "dais/core/inspector.h"
 #include "dais/core/result.h"
 #include "dais/core/scenario_run.h"
 #include "dais/sim/metrics.h"
@@ -100,8 +101,12 @@ struct RunFinish {
     /// The layers' versions when they are only known at the end (replaces the run's record
     /// when not empty).
     nlohmann::json layerVersions = nlohmann::json::object();
+    /// The layers' tables as the run ended (inspector.h), kept with the run, with the names of
+    /// the nodes their Node cells show.
+    std::vector<std::shared_ptr<const core::InspectorTable>> tables;
 
-    /// The outcome of a finished ScenarioRun: its status, error, figures, metrics and layers.
+    /// The outcome of a finished ScenarioRun: its status, error, figures, metrics, layers and
+    /// final tables.
     static RunFinish fromReport(const core::RunReport& report);
 };
 
@@ -163,6 +168,13 @@ struct TraceEntry {
     sim::SimTime time = 0;
     std::uint64_t node = 0;
     std::string category, text;
+};
+
+/// A layer's table kept with a run: what `dais runs show` lists.
+struct StoredTable {
+    std::string name, title;
+    std::size_t rows = 0;
+    sim::SimTime filledAt = 0;  ///< the simulated time it shows
 };
 
 struct Annotation {
@@ -254,6 +266,12 @@ class RunStore {
     /// Trace records in the order they were written; limit 0: all.
     core::Result<std::vector<TraceEntry>> trace(RunId id, std::size_t limit = 0) const;
     core::Result<std::vector<Annotation>> annotations(RunId id) const;
+    /// The layers' tables kept with a run, in the order the run had them (none for runs stored
+    /// before tables were kept, and for sweeps' runs).
+    core::Result<std::vector<StoredTable>> tables(RunId id) const;
+    /// One of them, whole, its nodes named as in the run. A table whose stored rows are not
+    /// what its columns say is reported as damaged, naming the run, the table and the row.
+    core::Result<core::InspectorTable> table(RunId id, std::string_view name) const;
     core::Result<StoredScenario> scenario(std::string_view hash) const;
     core::Result<SweepRecord> sweep(SweepId id) const;
     /// A sweep's runs by point index, then replicate.
