@@ -65,8 +65,8 @@ class MainWindow : public QMainWindow {
     EventLogView* eventLog() const { return eventLog_; }
     SequenceChart* sequenceChart() const { return sequenceChart_; }
     InspectorPanel* inspector() const { return inspector_; }
-    /// Shows and raises a panel by name: "event-log", "history", "inspector", "sequence-chart".
-    /// False for a name no panel has.
+    /// Shows and raises a panel by name, with room to read it: "event-log", "history",
+    /// "inspector", "sequence-chart". False for a name no panel has.
     bool showPanel(const QString& name);
     /// The names showPanel() knows.
     static QStringList panelNames();

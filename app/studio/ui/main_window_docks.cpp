@@ -200,6 +200,9 @@ bool MainWindow::showPanel(const QString& name) {
     if (!dock) return false;
     dock->show();
     dock->raise();
+    // Room to read it: at least two fifths of the window's height and over half its width.
+    if (dock->height() < height() * 2 / 5) resizeDocks({dock}, {height() * 2 / 5}, Qt::Vertical);
+    if (dock->width() < width() * 3 / 5) resizeDocks({dock}, {width() * 3 / 5}, Qt::Horizontal);
     return true;
 }
 
