@@ -5,7 +5,7 @@
 
 #include <QtTest>
 
-#include "../private_runtime_dir.h"
+#include "window_test.h"
 
 #include <QAction>
 #include <QGraphicsItem>
@@ -34,17 +34,10 @@ class TestStudioCanvas : public QObject {
     Q_OBJECT
 
     QTemporaryDir dir_;
-    QString snapshots_;
 
     /// Writes a widget as drawn to a PNG (kept in DAIS_CANVAS_SNAPSHOTS when set).
     void snapshot(QWidget* widget, const QString& name) {
-        const QString file = dir_.filePath(name);
-        QVERIFY(widget->grab().save(file));
-        if (snapshots_.isEmpty()) return;
-        QDir().mkpath(snapshots_);
-        const QString target = QDir(snapshots_).filePath(name);
-        QFile::remove(target);
-        QVERIFY(QFile::copy(file, target));
+        studiotest::snapshot(widget, dir_, name);
     }
 
     /// A main window on the default scenario, drawn and fitted.
@@ -73,13 +66,8 @@ class TestStudioCanvas : public QObject {
 
   private slots:
     void initTestCase() {
-        studiotest::usePrivateRuntimeDir();
-        QVERIFY(dir_.isValid());
-        qputenv("DAIS_STORE", dir_.filePath("runs.sqlite").toUtf8());
-        QStandardPaths::setTestModeEnabled(true);
-        QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, dir_.filePath("config"));
+        studiotest::useTemporaryStoreAndSettings(dir_);
         QVERIFY2(!QApplication::font().family().isEmpty(), "no font: install fonts-dejavu-core");
-        snapshots_ = qEnvironmentVariable("DAIS_CANVAS_SNAPSHOTS");
     }
 
     void miniMapIsASmallInsetThatMovesAndHides() {

@@ -5,7 +5,7 @@
 
 #include <QtTest>
 
-#include "../private_runtime_dir.h"
+#include "window_test.h"
 
 #include <QComboBox>
 #include <QDockWidget>
@@ -34,13 +34,7 @@ class TestInspector : public QObject {
     QTemporaryDir dir_;
 
     void snapshot(QWidget* widget, const QString& name) {
-        const QString file = dir_.filePath(name);
-        QVERIFY(widget->grab().save(file));
-        const QString keep = qEnvironmentVariable("DAIS_CANVAS_SNAPSHOTS");
-        if (keep.isEmpty()) return;
-        QDir().mkpath(keep);
-        QFile::remove(QDir(keep).filePath(name));
-        QVERIFY(QFile::copy(file, QDir(keep).filePath(name)));
+        studiotest::snapshot(widget, dir_, name);
     }
 
     static int column(const InspectorModel* m, const QString& name) {
@@ -50,13 +44,7 @@ class TestInspector : public QObject {
     }
 
   private slots:
-    void initTestCase() {
-        studiotest::usePrivateRuntimeDir();
-        QVERIFY(dir_.isValid());
-        qputenv("DAIS_STORE", dir_.filePath("runs.sqlite").toUtf8());
-        QStandardPaths::setTestModeEnabled(true);
-        QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, dir_.filePath("config"));
-    }
+    void initTestCase() { studiotest::useTemporaryStoreAndSettings(dir_); }
 
     void clientsSortFilterAndSelectANode() {
         MainWindow w;

@@ -6,7 +6,7 @@
 
 #include <QtTest>
 
-#include "../private_runtime_dir.h"
+#include "window_test.h"
 
 #include <QDockWidget>
 #include <QLabel>
@@ -29,23 +29,11 @@ class TestSequenceChart : public QObject {
     QTemporaryDir dir_;
 
     void snapshot(QWidget* widget, const QString& name) {
-        const QString file = dir_.filePath(name);
-        QVERIFY(widget->grab().save(file));
-        const QString keep = qEnvironmentVariable("DAIS_CANVAS_SNAPSHOTS");
-        if (keep.isEmpty()) return;
-        QDir().mkpath(keep);
-        QFile::remove(QDir(keep).filePath(name));
-        QVERIFY(QFile::copy(file, QDir(keep).filePath(name)));
+        studiotest::snapshot(widget, dir_, name);
     }
 
   private slots:
-    void initTestCase() {
-        studiotest::usePrivateRuntimeDir();
-        QVERIFY(dir_.isValid());
-        qputenv("DAIS_STORE", dir_.filePath("runs.sqlite").toUtf8());
-        QStandardPaths::setTestModeEnabled(true);
-        QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, dir_.filePath("config"));
-    }
+    void initTestCase() { studiotest::useTemporaryStoreAndSettings(dir_); }
 
     void federatedRoundBetweenTheServerAndThreeClients() {
         MainWindow w;
