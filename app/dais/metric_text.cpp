@@ -30,9 +30,14 @@ std::string metricLine(const core::MetricReport& m) {
     const bool unitShown = m.unit == "s" || m.unit == "1";
     const std::string unit = unitShown ? "" : " " + m.unit;
     auto n = [&](double v) { return metricNumber(v, m.unit); };
-    if (m.type != sim::MetricType::Distribution && m.scope == sim::MetricScope::Node)
-        return "total " + n(m.value) + unit + "  per node: min " + n(m.min) + "  p50 " + n(m.p50) +
-               "  max " + n(m.max) + "  (" + groupDigits(m.count) + " nodes)";
+    if (m.type != sim::MetricType::Distribution && m.scope == sim::MetricScope::Node) {
+        // Fractions (an accuracy, a share) do not add up over nodes: their mean says more.
+        const std::string whole = m.type == sim::MetricType::Gauge && m.unit == "1"
+                                      ? "mean " + n(m.mean)
+                                      : "total " + n(m.value) + unit;
+        return whole + "  per node: min " + n(m.min) + "  p50 " + n(m.p50) + "  max " + n(m.max) +
+               "  (" + groupDigits(m.count) + " nodes)";
+    }
     if (m.type != sim::MetricType::Distribution) return metricNumber(m.value, m.unit) + unit;
     if (m.count == 0) return "no samples";
     return "mean " + n(m.mean) + "  p50 " + n(m.p50) + "  p95 " + n(m.p95) + "  p99 " + n(m.p99) +

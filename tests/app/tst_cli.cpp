@@ -10,6 +10,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
+#include <QRegularExpression>
 #include <QTemporaryDir>
 
 #include "cli_process.h"
@@ -236,6 +237,21 @@ class TestCli : public QObject {
              {"events", "simulated", "wall time", "events/s", "fingerprint", "net.latency"})
             QVERIFY2(o.out.contains(field), field);
         QVERIFY(o.err.isEmpty());  // no progress bar when stderr is not a terminal
+    }
+
+    // Node metrics read per node: a count as the total over the nodes, a fraction as their mean
+    // (accuracies do not add up), both with their spread over the nodes that have a value.
+    void runSummarisesNodeMetrics() {
+        const Outcome o =
+            dais({"run", scenario("hospitals.dais.json"), "--set", "layers.federated.rounds=3"});
+        QCOMPARE(o.code, kOk);
+        QVERIFY2(o.out.contains(QRegularExpression(
+                     "federated\\.client_updates +total 30 updates  per node: min 0  p50 3  max 3  "
+                     "\\(11 nodes\\)")),
+                 qPrintable(o.out));
+        QVERIFY2(o.out.contains(QRegularExpression(
+                     "federated\\.local_accuracy +mean [0-9.]+%  per node: min .*\\(10 nodes\\)")),
+                 qPrintable(o.out));
     }
 
     void runTracesWhatItIsAsked() {
