@@ -12,6 +12,7 @@
 #include "dais/core/json_pointer.h"
 #include "dais/core/layer_registry.h"
 #include "dais/core/scenario.h"
+#include "ui/endowments_editor.h"
 #include "ui/string_list_editor.h"
 
 namespace dais::studio {
@@ -118,6 +119,7 @@ void PropertyPanel::rebuild() {
                "or layer to edit it."));
         addSchemaFields("/meta", resolve(schema_, props["meta"]), tr("About"));
         addSchemaFields("/run", resolve(schema_, props["run"]), tr("Run"));
+        addPaymentsFields(resolve(schema_, props["payments"]));
     } else if (target_.rfind("/layers/", 0) == 0) {
         const std::string id = target_.substr(8);
         addLayerFields(id);
@@ -207,6 +209,35 @@ void PropertyPanel::addSchemaFields(const std::string& base, const Json& schema,
         }
         addField(label, pointer, textEditor(pointer, field, QString()), help);
     }
+}
+
+void PropertyPanel::addPaymentsFields(const Json& schema) {
+    auto* header = new QLabel("<b>" + tr("Payments") + "</b>", form_);
+    formLayout_->addRow(header);
+    // The section is there or not: with it, the run has money even if no layer uses it.
+    const bool present = doc_->at("/payments") != nullptr;
+    auto* on = new QCheckBox(tr("accounts and a token"), form_);
+    on->setObjectName("paymentsOn");
+    on->setChecked(present);
+    connect(on, &QCheckBox::toggled, this, [this](bool checked) {
+        if (checked)
+            doc_->set(tr("Add payments"), "/payments",
+                      Json{{"token", {{"symbol", "DAIS"}, {"decimals", 6}}},
+                           {"endowments", Json::array()}});
+        else
+            doc_->remove(tr("Remove payments"), "/payments");
+    });
+    addField(tr("money"), "/payments", on, QString::fromStdString(stringAt(schema, "description")));
+    if (!present || !schema.contains("properties")) return;
+    const Json& props = schema["properties"];
+    addSchemaFields("/payments/token", resolve(schema_, props["token"]), QString());
+    const Json* current = doc_->at("/payments/endowments");
+    auto* endowments = new EndowmentsEditor(current ? *current : Json::array(), form_);
+    connect(endowments, &EndowmentsEditor::edited, this, [this](const Json& value) {
+        doc_->set(tr("Set endowments"), "/payments/endowments", value);
+    });
+    addField(tr("endowments"), "/payments/endowments", endowments,
+             describe(schema_, props["endowments"]));
 }
 
 QWidget* PropertyPanel::stringListEditor(const std::string& pointer, const Json& schema,

@@ -43,6 +43,8 @@ class PropertyPanel : public QWidget {
     void refreshProblems();
     void addSchemaFields(const std::string& base, const Json& schema, const QString& section);
     void addLayerFields(const std::string& id);
+    /// The scenario's money: whether it has any, its token and its endowments.
+    void addPaymentsFields(const Json& schema);
     void addField(const QString& label, const std::string& pointer, QWidget* editor,
                   const QString& help);
     QWidget* textEditor(const std::string& pointer, const Json& schema, const QString& placeholder);

@@ -7,6 +7,7 @@
 #include <QtTest>
 
 #include <QAction>
+#include <QCheckBox>
 #include <QLineEdit>
 #include <QListWidget>
 #include <QPushButton>
@@ -26,6 +27,7 @@
 #include "history/run_list_model.h"
 #include "run/live_chart_panel.h"
 #include "run/run_controller.h"
+#include "ui/endowments_editor.h"
 #include "ui/main_window.h"
 #include "ui/network_canvas.h"
 #include "ui/network_view.h"
@@ -183,6 +185,63 @@ class TestStudioUi : public QObject {
         w.document()->undoStack()->undo();
         QTRY_VERIFY(w.properties()->problemFor("/run/seed").isEmpty());
         QVERIFY(w.document()->valid());
+    }
+
+    // The scenario's money in its property panel: turned on with a token, endowments edited as
+    // rows (who, how many tokens each), each change one undoable edit the validator checks.
+    void paymentsEditedInTheScenarioPanel() {
+        MainWindow w;
+        w.resize(1300, 850);
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        QVERIFY(w.openFile(QFINDTESTDATA("../../../scenarios/hospitals.dais.json")));
+        ScenarioDocument* doc = w.document();
+        QVERIFY(doc->at("/payments") == nullptr);
+        w.properties()->showTarget("");
+        auto* on = qobject_cast<QCheckBox*>(w.properties()->editorFor("/payments"));
+        QVERIFY(on);
+        QVERIFY(!on->isChecked());
+        QVERIFY(w.properties()->editorFor("/payments/endowments") == nullptr);
+        on->setChecked(true);
+        QCOMPARE(doc->json()["payments"]["token"]["symbol"].get<std::string>(),
+                 std::string("DAIS"));
+        const auto editor = [&w] {
+            return qobject_cast<EndowmentsEditor*>(
+                w.properties()->editorFor("/payments/endowments"));
+        };
+        QTRY_VERIFY(editor());
+        QCOMPARE(editor()->table()->rowCount(), 0);
+
+        // A row to every client, then its amount: each a change of the document.
+        QTest::mouseClick(editor()->addButton(), Qt::LeftButton);
+        QCOMPARE(doc->json()["payments"]["endowments"].size(), std::size_t(1));
+        QTRY_COMPARE(editor()->table()->rowCount(), 1);
+        editor()->table()->item(0, EndowmentsEditor::Who)->setText("client");
+        QTRY_COMPARE(editor()->table()->rowCount(), 1);
+        editor()->table()->item(0, EndowmentsEditor::Amount)->setText("12.5");
+        const Json e = doc->json()["payments"]["endowments"][0];
+        QCOMPARE(e["role"].get<std::string>(), std::string("client"));
+        QCOMPARE(e["amount"].get<std::string>(), std::string("12.5"));
+        QTRY_VERIFY(doc->valid());
+        // The rebuilt form shows what the document holds.
+        QTRY_COMPARE(editor()->table()->item(0, EndowmentsEditor::Amount)->text(), QString("12.5"));
+        // A recipient no node is refused by the validator, named under the field.
+        editor()->table()->item(0, EndowmentsEditor::Who)->setText("nobody");
+        QTRY_VERIFY(!doc->valid());
+        QTRY_VERIFY2(w.properties()->problemFor("/payments/endowments").contains("nobody"),
+                     qPrintable(w.properties()->problemFor("/payments/endowments")));
+        doc->undoStack()->undo();
+        QTRY_VERIFY(doc->valid());
+        // Removing the row, then the section; undo brings each back.
+        QTRY_VERIFY(editor());
+        editor()->table()->selectRow(0);
+        QTest::mouseClick(editor()->removeButton(), Qt::LeftButton);
+        QCOMPARE(doc->json()["payments"]["endowments"].size(), std::size_t(0));
+        QTRY_VERIFY(qobject_cast<QCheckBox*>(w.properties()->editorFor("/payments")));
+        qobject_cast<QCheckBox*>(w.properties()->editorFor("/payments"))->setChecked(false);
+        QVERIFY(doc->at("/payments") == nullptr);
+        doc->undoStack()->undo();
+        QVERIFY(doc->at("/payments") != nullptr);
     }
 
     void tagsEditedAsAList() {
