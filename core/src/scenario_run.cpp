@@ -205,7 +205,7 @@ Result<std::unique_ptr<ScenarioRun>> ScenarioRun::prepare(const Scenario& scenar
                           [&] { slot.layer->provideServices(*run->services_); }))
             return run->outOfMemory_ ? Error{run->failure_} : Error{file + ": " + run->failure_};
         for (const std::string& svc : slot.settings->descriptor->provides)
-            if (run->services_->find(svc) == nullptr)
+            if (run->services_->find(svc, id) == nullptr)
                 return Error{file + ": layer \"" + id +
                              "\" declares that it provides the service \"" + svc +
                              "\" but did not offer it"};
@@ -247,6 +247,15 @@ Result<std::unique_ptr<ScenarioRun>> ScenarioRun::prepare(const Scenario& scenar
             continue;
         }
         if (run->ended_) return Error{file + ": stopped while layer \"" + id + "\" was setting up"};
+        return setUpError(id);
+    }
+    // Every layer is set up: each may now use the others' services.
+    for (LayerSlot& slot : run->layers_) {
+        const std::string& id = slot.settings->id;
+        if (run->guarded("layer \"" + id + "\" failed to start", "starting layer \"" + id + "\"",
+                         [&] { slot.layer->start(*slot.context); }))
+            continue;
+        if (run->ended_) return Error{file + ": stopped while layer \"" + id + "\" was starting"};
         return setUpError(id);
     }
     return run;

@@ -101,26 +101,36 @@ class TickerLayer final : public core::Layer {
     sim::NodeStateCode ticking_ = 0, done_state_ = 0;
 };
 
-/// A ledger that commits every record one second after it is submitted.
+/// A ledger that commits every record one second after it is submitted. Two of them
+/// (toyledger, toyledger2) provide the same service in one run.
 class ToyLedgerLayer final : public core::Layer, public core::LedgerService {
   public:
+    explicit ToyLedgerLayer(std::string id) : id_(std::move(id)) {}
     static core::LayerFactory factory() {
+        return {descriptor("toyledger"),
+                [] { return std::unique_ptr<core::Layer>(new ToyLedgerLayer("toyledger")); }};
+    }
+    static core::LayerFactory secondFactory() {
+        return {descriptor("toyledger2"),
+                [] { return std::unique_ptr<core::Layer>(new ToyLedgerLayer("toyledger2")); }};
+    }
+    static core::LayerDescriptor descriptor(const std::string& id) {
         core::LayerDescriptor d;
-        d.id = "toyledger";
+        d.id = id;
         d.name = "Toy ledger";
         d.version = "0.1.0";
         d.summary = "Commits records after one second; for tests.";
         d.provides = {std::string(core::LedgerService::kId)};
-        d.metrics = {{"toyledger.records", "1", sim::MetricType::Counter, sim::MetricScope::Global,
+        d.metrics = {{id + ".records", "1", sim::MetricType::Counter, sim::MetricScope::Global,
                       "Records committed."}};
-        return {d, [] { return std::unique_ptr<core::Layer>(new ToyLedgerLayer()); }};
+        return d;
     }
     void provideServices(core::ServiceRegistry& s) override {
-        s.provide<core::LedgerService>(this, "toyledger");
+        s.provide<core::LedgerService>(this, id_);
     }
     void setup(core::LayerContext& ctx) override {
         sim_ = &ctx.simulation();
-        records_ = ctx.defineMetric("toyledger.records");
+        records_ = ctx.defineMetric(id_ + ".records");
         kind_ = sim_->registerKind<&ToyLedgerLayer::onCommit>("toyledger.commit", *this);
     }
     void record(sim::NodeIndex, std::string_view, const core::Digest&,
@@ -134,6 +144,7 @@ class ToyLedgerLayer final : public core::Layer, public core::LedgerService {
         sim.metrics().add(records_, 1);
         pending_[e.data](Receipt{true, ++height_, sim.now()});
     }
+    std::string id_;
     sim::Simulation* sim_ = nullptr;
     std::vector<std::function<void(const Receipt&)>> pending_;
     std::uint64_t height_ = 0;
@@ -141,7 +152,8 @@ class ToyLedgerLayer final : public core::Layer, public core::LedgerService {
     sim::KindId kind_ = 0;
 };
 
-/// Records a digest on the ledger at t = 1 s; requires the ledger service.
+/// Records a digest on a ledger (the first, or the one its parameter names) as the run starts;
+/// requires the ledger service.
 class NotaryLayer final : public core::Layer {
   public:
     static core::LayerFactory factory() {
@@ -149,7 +161,15 @@ class NotaryLayer final : public core::Layer {
         d.id = "notary";
         d.name = "Notary";
         d.version = "0.1.0";
-        d.summary = "Records one digest on a ledger; for tests.";
+        d.summary = "Records one digest on a ledger as the run starts; for tests.";
+        d.params = {{"ledger",
+                     core::ParamType::String,
+                     "",
+                     {},
+                     {},
+                     "",
+                     "The layer whose ledger to use; empty: the first.",
+                     {}}};
         d.uses = {{std::string(core::LedgerService::kId), true, "it records digests"}};
         d.roles = {{"cloud", true, "the notary runs on a cloud node"}};
         d.metrics = {{"notary.committed_at", "s", sim::MetricType::Gauge, sim::MetricScope::Global,
@@ -157,31 +177,32 @@ class NotaryLayer final : public core::Layer {
         return {d, [] { return std::unique_ptr<core::Layer>(new NotaryLayer()); }};
     }
     void setup(core::LayerContext& ctx) override {
-        ledger_ = ctx.services().find<core::LedgerService>();
+        const std::string& which = ctx.params().text("ledger");
+        ledger_ = which.empty() ? ctx.services().find<core::LedgerService>()
+                                : ctx.services().find<core::LedgerService>(which);
         DAIS_CHECK(ledger_ != nullptr, "no ledger");
         sim_ = &ctx.simulation();
         committed_ = ctx.defineMetric("notary.committed_at");
-        kind_ = sim_->registerKind<&NotaryLayer::onStart>("notary.start", *this);
-        sim_->scheduleIn(sim::kSecond, 0, kind_);
     }
-
-  private:
-    void onStart(sim::Simulation&, const sim::Event&) {
+    /// Every layer is set up: the ledger is ready, whichever order the layers came in.
+    void start(core::LayerContext&) override {
         ledger_->record(0, "test", core::Digest{}, [this](const core::LedgerService::Receipt& r) {
             sim_->metrics().set(committed_, sim::toSeconds(r.committedAt));
         });
     }
+
+  private:
     core::LedgerService* ledger_ = nullptr;
     sim::Simulation* sim_ = nullptr;
     sim::MetricId committed_ = 0;
-    sim::KindId kind_ = 0;
 };
 
-/// A registry with the three test layers.
+/// A registry with the test layers.
 inline std::unique_ptr<core::LayerRegistry> testRegistry() {
     auto r = std::make_unique<core::LayerRegistry>();
     (void)r->add(TickerLayer::factory());
     (void)r->add(ToyLedgerLayer::factory());
+    (void)r->add(ToyLedgerLayer::secondFactory());
     (void)r->add(NotaryLayer::factory());
     return r;
 }

@@ -8,10 +8,18 @@
 #include "dais/core/layer.h"
 #include "dais/core/scenario.h"
 #include "dais/core/scenario_run.h"
+#include "dais/core/services.h"
 #include "test_layers.h"
 
 using namespace dais;
 using testing::scenarioWithLayers;
+
+namespace {
+/// Two ledgers, to provide one service twice.
+struct ToyLedgers {
+    testing::ToyLedgerLayer a{"a"}, b{"b"};
+};
+}  // namespace
 
 class TestLayers : public QObject {
     Q_OBJECT
@@ -163,7 +171,7 @@ class TestLayers : public QObject {
         QTest::newRow("unknown layer")
             << R"({"tiker": {}})"
             << "t.dais.json: /layers/tiker: unknown layer \"tiker\" (installed: notary, ticker, "
-               "toyledger) (did you mean \"ticker\"?)";
+               "toyledger, toyledger2) (did you mean \"ticker\"?)";
         QTest::newRow("unknown parameter")
             << R"({"ticker": {"perod": "1s"}})"
             << "t.dais.json: /layers/ticker/perod: layer \"ticker\" has no parameter \"perod\" "
@@ -194,12 +202,12 @@ class TestLayers : public QObject {
             << R"({"notary": {}})"
             << "t.dais.json: /layers/notary: layer \"notary\" needs the service \"ledger\" (it "
                "records digests), which no enabled layer provides; enable a layer that provides "
-               "it: toyledger";
+               "it: toyledger, toyledger2";
         QTest::newRow("provider disabled")
             << R"({"notary": {}, "toyledger": {"enabled": false}})"
             << "t.dais.json: /layers/notary: layer \"notary\" needs the service \"ledger\" (it "
                "records digests), which no enabled layer provides; enable a layer that provides "
-               "it: toyledger";
+               "it: toyledger, toyledger2";
     }
     void badSettings() {
         QFETCH(QString, layers);
@@ -241,14 +249,41 @@ class TestLayers : public QObject {
         QVERIFY(r.layerVersions.empty());
     }
 
+    // The notary comes first in the scenario and uses the ledger as the run starts: by then
+    // every layer is set up, the ledger too.
     void servicesConnectLayers() {
         const core::RunReport r = runOf(R"({"notary": {}, "toyledger": {}})");
         QCOMPARE(r.status, core::RunStatus::Completed);
-        // Submitted at 1 s, committed one second later.
-        QCOMPARE(r.metric("notary.committed_at")->value, 2.0);
+        // Submitted as the run starts, committed one second later.
+        QCOMPARE(r.metric("notary.committed_at")->value, 1.0);
         QCOMPARE(r.metric("toyledger.records")->value, 1.0);
         QCOMPARE(r.layerVersions.at("notary"), std::string("0.1.0"));
         QCOMPARE(r.layerVersions.at("toyledger"), std::string("0.1.0"));
+    }
+
+    // Two layers provide the ledger service: a consumer gets the first by default, or the one
+    // it is told; the registry lists both, in the order they offered it.
+    void severalProvidersOfOneService() {
+        const core::RunReport first = runOf(R"({"notary": {}, "toyledger": {}, "toyledger2": {}})");
+        QCOMPARE(first.status, core::RunStatus::Completed);
+        QCOMPARE(first.metric("toyledger.records")->value, 1.0);
+        QCOMPARE(first.metric("toyledger2.records")->value, 0.0);
+        const core::RunReport chosen =
+            runOf(R"({"notary": {"ledger": "toyledger2"}, "toyledger": {}, "toyledger2": {}})");
+        QCOMPARE(chosen.status, core::RunStatus::Completed);
+        QCOMPARE(chosen.metric("toyledger.records")->value, 0.0);
+        QCOMPARE(chosen.metric("toyledger2.records")->value, 1.0);
+
+        core::ServiceRegistry services;
+        ToyLedgers ledgers;
+        QVERIFY(services.provide<core::LedgerService>(&ledgers.a, "a"));
+        QVERIFY(services.provide<core::LedgerService>(&ledgers.b, "b"));
+        QVERIFY(!services.provide<core::LedgerService>(&ledgers.b, "b"));  // once per layer
+        QCOMPARE(services.providers("ledger"), (std::vector<std::string>{"a", "b"}));
+        QCOMPARE(services.find<core::LedgerService>(), &ledgers.a);
+        QCOMPARE(services.find<core::LedgerService>("b"), &ledgers.b);
+        QVERIFY(services.find<core::LedgerService>("c") == nullptr);
+        QCOMPARE(services.providerOf("ledger"), std::string("a"));
     }
 
     void failedCheckEndsTheRunNotTheProcess() {

@@ -314,6 +314,10 @@ class Layer {
     virtual void provideServices(ServiceRegistry& /*services*/) {}
     /// Builds the layer's state: event kinds, network ports, metrics, first events.
     virtual void setup(LayerContext& ctx) = 0;
+    /// Called once every layer of the run has set up, in the same order, before the first
+    /// event: the place to use another layer's services, whose providers are all set up by
+    /// now (in setup() a provider set up later is not ready yet).
+    virtual void start(LayerContext& /*ctx*/) {}
     /// The run is over (completed or stopped): bring final metrics up to date.
     virtual void finish(LayerContext& /*ctx*/) {}
     /// Fills one of the tables the descriptor declares, one row per entity as it stands now

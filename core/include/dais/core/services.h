@@ -94,20 +94,32 @@ bool providedByCore(std::string_view id);
 /// The services of one run: which layer provides each.
 class ServiceRegistry {
   public:
-    /// Called by a provider from Layer::provideServices. Returns false (and changes nothing) if
-    /// the id is already provided by another layer.
+    /// Called by a provider from Layer::provideServices. A service id may have several
+    /// providers (a scenario with two compute markets, two chains), each a different layer;
+    /// returns false (and changes nothing) for a null service or a layer that already provides
+    /// that id.
     bool provide(std::string_view id, Service* service, std::string_view providerLayer);
     template <class S>
     bool provide(S* service, std::string_view providerLayer) {
         return provide(S::kId, service, providerLayer);
     }
-    /// The service, or nullptr when no layer of the run provides it.
+    /// The service, or nullptr when no layer of the run provides it; with several providers,
+    /// the first to offer it (layers offer in the scenario's order).
     template <class S>
     S* find() const {
         return dynamic_cast<S*>(find(S::kId));
     }
     Service* find(std::string_view id) const;
-    /// The layer that provides a service, or an empty string.
+    /// The service as one layer provides it (a consumer that lets the scenario choose between
+    /// providers, by a parameter naming the layer), or nullptr.
+    template <class S>
+    S* find(std::string_view providerLayer) const {
+        return dynamic_cast<S*>(find(S::kId, providerLayer));
+    }
+    Service* find(std::string_view id, std::string_view providerLayer) const;
+    /// The layers that provide a service, in the order they offered it.
+    std::vector<std::string> providers(std::string_view id) const;
+    /// The (first) layer that provides a service, or an empty string.
     std::string providerOf(std::string_view id) const;
 
   private:
@@ -115,7 +127,7 @@ class ServiceRegistry {
         Service* service;
         std::string provider;
     };
-    std::map<std::string, Entry, std::less<>> entries_;
+    std::map<std::string, std::vector<Entry>, std::less<>> entries_;
 };
 
 }  // namespace dais::core
