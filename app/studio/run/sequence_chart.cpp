@@ -17,6 +17,7 @@
 #include <cmath>
 #include <unordered_set>
 
+#include "dais/sim/memory_need.h"
 #include "run/message_log.h"
 
 namespace dais::studio {
@@ -43,12 +44,6 @@ double tickStep(double raw) {
     for (double m : {1.0, 2.0, 5.0, 10.0})
         if (m * p >= raw) return m * p;
     return 10 * p;
-}
-
-QString bytesText(std::uint64_t b) {
-    if (b < 1024) return QStringLiteral("%1 B").arg(b);
-    if (b < 1024 * 1024) return QStringLiteral("%1 KiB").arg(b / 1024.0, 0, 'f', 1);
-    return QStringLiteral("%1 MiB").arg(b / 1048576.0, 0, 'f', 1);
 }
 
 }  // namespace
@@ -418,7 +413,8 @@ bool SequenceChartArea::viewportEvent(QEvent* event) {
             help->globalPos(),
             tr("%1: %2 → %3, %4\nsent at %5, %6 at %7 (%8 in flight)")
                 .arg(log_->portName(m.port), log_->nodeName(m.from), log_->nodeName(m.to),
-                     bytesText(m.bytes), secondsText(sim::toSeconds(m.sentAt)),
+                     QString::fromStdString(sim::memoryText(static_cast<double>(m.bytes))),
+                     secondsText(sim::toSeconds(m.sentAt)),
                      m.delivered ? tr("arrived")
                                  : tr("lost (%1)")
                                        .arg(QString::fromStdString(

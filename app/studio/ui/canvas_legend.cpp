@@ -146,7 +146,11 @@ void CanvasLegend::showScale(const NodeLook& look) {
     scale_->setVisible(on);
     scaleEnds_->setVisible(on);
     if (!on) return;
-    scale_->setPixmap(scaleBar(std::max(120, fill_->sizeHint().width()), devicePixelRatioF()));
+    // Drawn once for its width: the legend is described again at every change of the run.
+    const int width = std::max(120, fill_->sizeHint().width());
+    if (scale_->pixmap().deviceIndependentSize().width() != width ||
+        scale_->pixmap().devicePixelRatio() != devicePixelRatioF())
+        scale_->setPixmap(scaleBar(width, devicePixelRatioF()));
     QString unit;
     if (catalog_ && *look.fillMetric() < catalog_->metrics.size())
         unit = QString::fromStdString(catalog_->metrics[*look.fillMetric()].unit);
