@@ -170,6 +170,12 @@ std::string_view Network::role(NodeIndex i) const {
     return g == kNone ? std::string_view() : std::string_view(groups_[g].role);
 }
 
+const Resources* Network::resources(NodeIndex i) const {
+    if (i < explicit_.size()) return &explicit_[i].resources;
+    const GroupIndex g = groupOf(i);
+    return g == kNone ? nullptr : &groups_[g].resources;
+}
+
 NodeView Network::node(NodeIndex i) const {
     NodeView v;
     v.index = i;
@@ -799,6 +805,19 @@ void Network::applyFault(std::size_t index, bool opposite) {
             setRegionsUp(f.regions, opposite);
             if (tracing) what = opposite ? "regions back up" : "region outage";
             break;
+        case FaultSpec::Kind::Churn: {
+            startChurn(index, !opposite);
+            std::uint64_t count = 0;
+            for (const auto& [first, n] : f.nodes)
+                count += n;
+            if (!f.nodes.empty()) target = f.nodes.front().first;
+            if (tracing)
+                what = opposite ? "churn ends: " + std::to_string(count) + " node(s) up"
+                                : "churn of " + std::to_string(count) + " node(s), mean " +
+                                      formatSeconds(toSeconds(f.meanUp)) + " up, " +
+                                      formatSeconds(toSeconds(f.meanDown)) + " down";
+            break;
+        }
     }
     if (tracing) {
         std::string text = f.label + ": " + what;
@@ -809,6 +828,63 @@ void Network::applyFault(std::size_t index, bool opposite) {
 
 void Network::onFault(Simulation&, const Event& e) {
     applyFault(static_cast<std::size_t>(e.data), e.aux != 0);
+}
+
+namespace {
+/// The node at `place` of a fault's node ranges.
+NodeIndex nodeAtPlace(const std::vector<std::pair<NodeIndex, std::uint32_t>>& ranges,
+                      std::uint32_t place) {
+    for (const auto& [first, n] : ranges) {
+        if (place < n) return first + place;
+        place -= n;
+    }
+    return kNone;
+}
+}  // namespace
+
+void Network::startChurn(std::size_t k, bool start) {
+    Fault& f = faults_[k];
+    if (!start) {  // the end: every node back up; changes still scheduled find it over
+        f.churning = false;
+        for (const auto& [first, n] : f.nodes)
+            for (std::uint32_t i = 0; i < n; ++i)
+                setNodeUp(first + i, true);
+        return;
+    }
+    if (f.churning) return;
+    f.churning = true;
+    f.churnKey = StreamKey::make(seed_, "network", k, "churn");
+    std::uint32_t places = 0;
+    for (const auto& [first, n] : f.nodes)
+        places += n;
+    f.changes.assign(places, 0);
+    std::uint32_t place = 0;
+    for (const auto& [first, n] : f.nodes)
+        for (std::uint32_t i = 0; i < n; ++i, ++place) {
+            setNodeUp(first + i, true);
+            scheduleChurn(k, place, true);
+        }
+}
+
+void Network::scheduleChurn(std::size_t k, std::uint32_t place, bool up) {
+    Fault& f = faults_[k];
+    // Draw number `changes` of this node: the same sequence whatever else the run does.
+    RngStream rng(f.churnKey, (static_cast<std::uint64_t>(place) << 32) | f.changes[place]++);
+    const double mean = toSeconds(up ? f.meanUp : f.meanDown);
+    SimTime at = 0;
+    if (!addTime(sim_.now(), fromSeconds(rng.exponential(mean)), at)) return;  // never again
+    sim_.scheduleAt(at, static_cast<TargetId>(k), churnKind_, place, up ? 0 : 1);
+}
+
+void Network::onChurn(Simulation&, const Event& e) {
+    const std::size_t k = e.target;
+    if (k >= faults_.size() || !faults_[k].churning) return;
+    const auto place = static_cast<std::uint32_t>(e.data);
+    const NodeIndex node = nodeAtPlace(faults_[k].nodes, place);
+    if (node == kNone) return;
+    const bool up = e.aux != 0;  // aux 1: it was down and comes back
+    setNodeUp(node, up);
+    scheduleChurn(k, place, up);
 }
 
 // =============================================================================================

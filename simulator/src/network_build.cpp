@@ -41,6 +41,8 @@ std::string_view faultName(FaultSpec::Kind k) {
             return "heal";
         case FaultSpec::Kind::RegionOutage:
             return "region-outage";
+        case FaultSpec::Kind::Churn:
+            return "churn";
     }
     return "?";
 }
@@ -750,9 +752,14 @@ class Network::Builder {
             Fault f;
             f.kind = s.kind;
             f.label = what;
+            if (s.kind == FaultSpec::Kind::Churn && (s.meanUp <= 0 || s.meanDown <= 0))
+                return fail(what + ": churn needs mean times up and down > 0");
+            f.meanUp = s.meanUp;
+            f.meanDown = s.meanDown;
             switch (s.kind) {
                 case FaultSpec::Kind::Crash:
                 case FaultSpec::Kind::Recover:
+                case FaultSpec::Kind::Churn:
                     for (const std::string& id : s.targets) {
                         Range r;
                         if (!resolve(id, r))
@@ -804,6 +811,11 @@ class Network::Builder {
         N.hopKind_ = sim_.registerKind<&Network::onHop>("net.hop", N);
         N.dropKind_ = sim_.registerKind<&Network::onDrop>("net.drop", N);
         N.faultKind_ = sim_.registerKind<&Network::onFault>("net.fault", N);
+        // Only a network with churn has the kind, so the kinds of every other run (and with
+        // them their fingerprints) stay as they were.
+        if (std::any_of(spec_.faults.begin(), spec_.faults.end(),
+                        [](const FaultSpec& f) { return f.kind == FaultSpec::Kind::Churn; }))
+            N.churnKind_ = sim_.registerKind<&Network::onChurn>("net.churn", N);
         sim_.addSampleHook(
             [](void* self, Simulation&) { static_cast<Network*>(self)->updateGauges(); }, &N);
         return scheduleTraffic() && scheduleFaults();

@@ -784,6 +784,80 @@ class TestNetwork : public QObject {
         QCOMPARE(lost[1].reason, LossReason::LinkDown);
     }
 
+    /// Churn makes each node an alternating renewal process: up for Exp(mean_up), down for
+    /// Exp(mean_down). Over a long run a node is up mean_up / (mean_up + mean_down) of the time,
+    /// and every node comes back when the churn ends.
+    void churnAlternatesEachNodeOnItsOwn() {
+        struct Watch final : FaultListener {
+            Simulation* sim = nullptr;
+            Network* net = nullptr;
+            std::vector<SimTime> downSince;
+            double downTotal = 0;  // seconds of finished down periods
+            std::uint64_t downs = 0, ups = 0;
+            double upSamples = 0, samples = 0;
+            std::vector<std::pair<SimTime, NodeIndex>> first;  // the first changes, in order
+            void onNodeUp(NodeIndex n, bool up) override {
+                if (first.size() < 200) first.emplace_back(sim->now(), n);
+                if (!up) {
+                    ++downs;
+                    downSince[n] = sim->now();
+                } else if (downSince[n] != kTimeNever) {
+                    ++ups;
+                    downTotal += toSeconds(sim->now() - downSince[n]);
+                    downSince[n] = kTimeNever;
+                }
+            }
+            void onProbe(Simulation& s, const Event&) {
+                for (NodeIndex n = 0; n < net->nodeCount(); ++n)
+                    upSamples += net->nodeUp(n) ? 1 : 0;
+                samples += static_cast<double>(net->nodeCount());
+                if (s.now() < 990 * kSecond) s.scheduleIn(kSecond, 0, probe);
+            }
+            KindId probe = 0;
+        };
+        auto churnRun = [](Watch& w) {
+            auto sim = std::make_unique<Simulation>(Simulation::Config{7, QueueKind::Ladder});
+            NetworkSpec s;
+            GroupSpec g;
+            g.id = "phones";
+            g.count = 400;
+            s.groups = {g};
+            FaultSpec churn;
+            churn.kind = FaultSpec::Kind::Churn;
+            churn.at = 0;
+            churn.duration = 1000 * kSecond;
+            churn.meanUp = 3 * kSecond;
+            churn.meanDown = 1 * kSecond;
+            churn.targets = {"phones"};
+            s.faults = {churn};
+            auto net = Network::build(*sim, s);
+            if (!net.ok()) qFatal("%s", net.error().message.c_str());
+            w.sim = sim.get();
+            w.net = net.value().get();
+            w.downSince.assign(400, kTimeNever);
+            net.value()->addFaultListener(&w);
+            w.probe = sim->registerKind<&Watch::onProbe>("probe", w);
+            sim->scheduleAt(100 * kSecond, 0, w.probe);
+            sim->run();
+            for (NodeIndex n = 0; n < 400; ++n)
+                if (!net.value()->nodeUp(n)) qFatal("node %u is down after the churn", n);
+            net.value()->removeFaultListener(&w);
+        };
+        Watch w;
+        churnRun(w);
+        const double availability = w.upSamples / w.samples;
+        QVERIFY2(std::abs(availability - 0.75) < 0.02, qPrintable(QString::number(availability)));
+        const double meanDown = w.downTotal / static_cast<double>(w.ups);
+        QVERIFY2(std::abs(meanDown - 1.0) < 0.05, qPrintable(QString::number(meanDown)));
+        // About 1000 s / 4 s cycles per node.
+        QVERIFY2(w.downs > 400 * 230 && w.downs < 400 * 270, qPrintable(QString::number(w.downs)));
+        // Each node draws from its own stream: the same seed gives the same changes.
+        Watch again;
+        churnRun(again);
+        QCOMPARE(again.first, w.first);
+        QCOMPARE(again.downs, w.downs);
+    }
+
     void regionOutage_data() { addQueueColumn(); }
     void regionOutage() {
         QFETCH(QueueKind, queue);

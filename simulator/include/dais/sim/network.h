@@ -252,6 +252,8 @@ class Network {
     RegionIndex regionOf(NodeIndex i) const { return region_[i]; }
     /// The node's role ("phone", "server"...); empty for gateways made by topologies.
     std::string_view role(NodeIndex i) const;
+    /// The node's compute and storage; nullptr for gateways made by topologies (they have none).
+    const Resources* resources(NodeIndex i) const;
     bool nodeUp(NodeIndex i) const { return up_[i] != 0; }
     bool linkUp(LinkIndex l) const { return links_[l].down == 0; }
     std::uint32_t degree(NodeIndex i) const { return adjStart_[i + 1] - adjStart_[i]; }
@@ -450,6 +452,12 @@ class Network {
         std::vector<std::pair<NodeIndex, std::uint32_t>> nodes;  // ranges (first, count)
         std::vector<LinkIndex> links;
         std::vector<RegionIndex> regions;
+        // churn: the means, each node's count of changes (by its place in `nodes`), whether
+        // it goes on, and its random stream's key
+        SimTime meanUp = 0, meanDown = 0;
+        std::vector<std::uint32_t> changes;
+        bool churning = false;
+        StreamKey churnKey{};
     };
     struct HeapItem {
         SimTime dist;
@@ -468,6 +476,12 @@ class Network {
     void onHop(Simulation& sim, const Event& e);
     void onDrop(Simulation& sim, const Event& e);
     void onFault(Simulation& sim, const Event& e);
+    /// One churning node changes state (target: the fault, data: the node's place in it).
+    void onChurn(Simulation& sim, const Event& e);
+    /// Churn fault k starts (every node up, each scheduled to go down) or ends (every node up).
+    void startChurn(std::size_t k, bool start);
+    /// When node `place` of churn fault k changes state next, `up` being its state now.
+    void scheduleChurn(std::size_t k, std::uint32_t place, bool up);
     void onEmit(Simulation& sim, const Event& e);
 
     std::uint32_t allocMsg();
@@ -554,7 +568,7 @@ class Network {
     std::vector<Flow> flows_;
     std::vector<Fault> faults_;
     // kernel hooks
-    KindId hopKind_ = 0, dropKind_ = 0, faultKind_ = 0;
+    KindId hopKind_ = 0, dropKind_ = 0, faultKind_ = 0, churnKind_ = 0;
     MetricIds m_{};
     std::uint64_t seed_ = 0;
 };

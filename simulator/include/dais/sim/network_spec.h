@@ -120,10 +120,15 @@ struct FaultSpec {
         Partition,     ///< links between the listed regions and all others fail
         Heal,          ///< undoes a Partition of the same regions
         RegionOutage,  ///< every node in the listed regions crashes
+        /// From `at`, each listed node alternates between up and down, for exponentially
+        /// distributed times of means meanUp and meanDown (each node independently, from its
+        /// own stream), until `duration` ends, when every node comes back up.
+        Churn,
     };
     Kind kind = Kind::Crash;
     SimTime at = 0;
     std::optional<SimTime> duration;   ///< if set, the opposite fault follows after it
+    SimTime meanUp = 0, meanDown = 0;  ///< Churn: mean time up and down, > 0
     std::vector<std::string> targets;  ///< node/group ids, region ids, or a link's two node ids
 };
 
