@@ -14,7 +14,8 @@ const char* const kLayersHelp = R"(usage: dais layers [ID] [--json]
 Lists the installed layers: their id, version, where they were loaded from and the tables
 of their entities they publish (with their columns), then the plugins that failed to load and
 why. With an ID, shows that layer in full: its parameters (type, default, range, unit, help),
-the node roles it works on, the metrics it emits, its tables (each column's type, unit and
+the node attributes it reads (written per node, group or template), the node roles it works
+on, the metrics it emits, its tables (each column's type, unit and
 help; `dais run --inspect TABLE` prints one) and the services it provides and uses.
 
 Layers are loaded from the folders in DAIS_PLUGIN_PATH (separated by ':') and then from
@@ -44,9 +45,10 @@ std::string rangeText(const core::ParamSpec& p) {
     return "";
 }
 
-nlohmann::json descriptorJson(const core::LayerDescriptor& d, const std::string& origin) {
+/// Parameters or node attributes, as JSON.
+nlohmann::json paramsJson(const std::vector<core::ParamSpec>& specs) {
     nlohmann::json params = nlohmann::json::array();
-    for (const core::ParamSpec& p : d.params) {
+    for (const core::ParamSpec& p : specs) {
         nlohmann::json j = {{"name", p.name},
                             {"type", std::string(core::paramTypeName(p.type))},
                             {"default", p.defaultValue},
@@ -57,6 +59,23 @@ nlohmann::json descriptorJson(const core::LayerDescriptor& d, const std::string&
         if (!p.choices.empty()) j["choices"] = p.choices;
         params.push_back(j);
     }
+    return params;
+}
+
+/// Parameters or node attributes, one per entry with its help below.
+void printParams(const std::vector<core::ParamSpec>& specs) {
+    for (const core::ParamSpec& p : specs) {
+        std::printf("  %-18s %-9s default %s", p.name.c_str(),
+                    std::string(core::paramTypeName(p.type)).c_str(),
+                    p.defaultValue.dump().c_str());
+        if (const std::string r = rangeText(p); !r.empty()) std::printf("  %s", r.c_str());
+        if (!p.unit.empty()) std::printf("  %s", p.unit.c_str());
+        std::printf("\n      %s\n", p.help.c_str());
+    }
+}
+
+nlohmann::json descriptorJson(const core::LayerDescriptor& d, const std::string& origin) {
+    const nlohmann::json params = paramsJson(d.params);
     nlohmann::json metrics = nlohmann::json::array();
     for (const core::MetricSpec& m : d.metrics)
         metrics.push_back({{"name", m.name},
@@ -73,11 +92,17 @@ nlohmann::json descriptorJson(const core::LayerDescriptor& d, const std::string&
     nlohmann::json tables = nlohmann::json::array();
     for (const core::TableSpec& t : d.tables)
         tables.push_back(core::tableSpecJson(t));
-    return {{"id", d.id},           {"name", d.name},
-            {"version", d.version}, {"summary", d.summary},
-            {"origin", origin},     {"parameters", params},
-            {"roles", roles},       {"metrics", metrics},
-            {"tables", tables},     {"provides", d.provides},
+    return {{"id", d.id},
+            {"name", d.name},
+            {"version", d.version},
+            {"summary", d.summary},
+            {"origin", origin},
+            {"parameters", params},
+            {"attributes", paramsJson(d.attributes)},
+            {"roles", roles},
+            {"metrics", metrics},
+            {"tables", tables},
+            {"provides", d.provides},
             {"uses", uses}};
 }
 
@@ -94,14 +119,14 @@ void printLayer(const core::LayerDescriptor& d, const std::string& origin) {
                 origin.c_str(), d.summary.c_str());
     if (!d.params.empty()) {
         std::printf("\nparameters (layers.%s.NAME)\n", d.id.c_str());
-        for (const core::ParamSpec& p : d.params) {
-            std::printf("  %-18s %-9s default %s", p.name.c_str(),
-                        std::string(core::paramTypeName(p.type)).c_str(),
-                        p.defaultValue.dump().c_str());
-            if (const std::string r = rangeText(p); !r.empty()) std::printf("  %s", r.c_str());
-            if (!p.unit.empty()) std::printf("  %s", p.unit.c_str());
-            std::printf("\n      %s\n", p.help.c_str());
-        }
+        printParams(d.params);
+    }
+    if (!d.attributes.empty()) {
+        std::printf(
+            "\nnode attributes (a node's, group's or template's \"attributes\": "
+            "{\"%s\": {NAME: value}})\n",
+            d.id.c_str());
+        printParams(d.attributes);
     }
     if (!d.roles.empty()) {
         std::printf("\nroles\n");

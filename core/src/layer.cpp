@@ -1,4 +1,5 @@
 #include "dais/core/layer.h"
+#include "dais/core/node_attributes.h"
 
 #include <algorithm>
 #include <cmath>
@@ -41,6 +42,12 @@ std::string_view paramTypeName(ParamType t) {
 
 const ParamSpec* LayerDescriptor::param(std::string_view n) const {
     for (const ParamSpec& p : params)
+        if (p.name == n) return &p;
+    return nullptr;
+}
+
+const ParamSpec* LayerDescriptor::attribute(std::string_view n) const {
+    for (const ParamSpec& p : attributes)
         if (p.name == n) return &p;
     return nullptr;
 }
@@ -168,8 +175,13 @@ Result<double> numericValue(const ParamSpec& p, const nlohmann::json& v) {
     }
 }
 
-/// Checks one value against its spec: "" when it is fine, else the message.
-std::string checkValue(const ParamSpec& p, const nlohmann::json& v) {
+}  // namespace
+
+double paramNumber(const ParamSpec& p, const nlohmann::json& value) {
+    return numericValue(p, value).value();
+}
+
+std::string checkParamValue(const ParamSpec& p, const nlohmann::json& v) {
     const std::string got = ", got " + detail::showValue(detail::Json(v));
     switch (p.type) {
         case ParamType::Bool:
@@ -195,13 +207,42 @@ std::string checkValue(const ParamSpec& p, const nlohmann::json& v) {
     return "";
 }
 
+namespace {
+
+/// The mistakes a parameter or attribute declaration can have; `what` is "parameter" or
+/// "attribute".
+void checkParamSpecs(const std::vector<ParamSpec>& specs, const std::string& who, const char* what,
+                     std::vector<std::string>& problems) {
+    static const std::regex kName("[a-z][a-z0-9_]*");
+    std::set<std::string> seen;
+    for (const ParamSpec& p : specs) {
+        const std::string where = who + what + " " + quote(p.name) + ": ";
+        if (!std::regex_match(p.name, kName))
+            problems.push_back(where + "names are lower-case letters, digits and '_'");
+        if (p.name == "enabled") problems.push_back(where + "\"enabled\" is reserved");
+        if (!seen.insert(p.name).second) problems.push_back(where + "declared twice");
+        if (p.help.empty()) problems.push_back(where + "has no help text");
+        if (!isNumericType(p.type) && (p.min || p.max))
+            problems.push_back(where + "a range only applies to numeric " + what + "s");
+        if (p.min && p.max && *p.min > *p.max)
+            problems.push_back(where + "min is greater than max");
+        if (p.type == ParamType::Choice && p.choices.empty())
+            problems.push_back(where + "a choice needs at least one choice");
+        if (p.type != ParamType::Choice && !p.choices.empty())
+            problems.push_back(where + "only choice " + what + "s have choices");
+        if (p.defaultValue.is_null())
+            problems.push_back(where + "has no default value");
+        else if (const std::string m = checkParamValue(p, p.defaultValue); !m.empty())
+            problems.push_back(where + "the default is invalid: " + m);
+    }
+}
+
 }  // namespace
 
 std::vector<std::string> checkDescriptor(const LayerDescriptor& d) {
     std::vector<std::string> problems;
     const std::string who = "layer " + quote(d.id) + ": ";
     static const std::regex kId("[a-z][a-z0-9_-]*");
-    static const std::regex kName("[a-z][a-z0-9_]*");
     if (!std::regex_match(d.id, kId))
         problems.push_back(who + "the id must be lower-case letters, digits, '-' or '_', " +
                            "starting with a letter");
@@ -209,28 +250,9 @@ std::vector<std::string> checkDescriptor(const LayerDescriptor& d) {
     if (d.name.empty()) problems.push_back(who + "the name is empty");
     if (d.version.empty()) problems.push_back(who + "the version is empty");
     if (d.summary.empty()) problems.push_back(who + "the summary is empty");
+    checkParamSpecs(d.params, who, "parameter", problems);
+    checkParamSpecs(d.attributes, who, "attribute", problems);
     std::set<std::string> seen;
-    for (const ParamSpec& p : d.params) {
-        const std::string where = who + "parameter " + quote(p.name) + ": ";
-        if (!std::regex_match(p.name, kName))
-            problems.push_back(where + "names are lower-case letters, digits and '_'");
-        if (p.name == "enabled") problems.push_back(where + "\"enabled\" is reserved");
-        if (!seen.insert(p.name).second) problems.push_back(where + "declared twice");
-        if (p.help.empty()) problems.push_back(where + "has no help text");
-        if (!isNumericType(p.type) && (p.min || p.max))
-            problems.push_back(where + "a range only applies to numeric parameters");
-        if (p.min && p.max && *p.min > *p.max)
-            problems.push_back(where + "min is greater than max");
-        if (p.type == ParamType::Choice && p.choices.empty())
-            problems.push_back(where + "a choice needs at least one choice");
-        if (p.type != ParamType::Choice && !p.choices.empty())
-            problems.push_back(where + "only choice parameters have choices");
-        if (p.defaultValue.is_null())
-            problems.push_back(where + "has no default value");
-        else if (const std::string m = checkValue(p, p.defaultValue); !m.empty())
-            problems.push_back(where + "the default is invalid: " + m);
-    }
-    seen.clear();
     for (const MetricSpec& m : d.metrics) {
         const std::string where = who + "metric " + quote(m.name) + ": ";
         if (m.name.rfind(d.id + ".", 0) != 0 || m.name.size() <= d.id.size() + 1)
@@ -310,7 +332,7 @@ std::optional<LayerSettings> validateLayerSettings(const LayerDescriptor& d,
                                         didYouMean(key, names)});
             continue;
         }
-        if (const std::string m = checkValue(*p, value); !m.empty())
+        if (const std::string m = checkParamValue(*p, value); !m.empty())
             problems.push_back({at, m});
         else
             values[key] = value;
@@ -385,6 +407,17 @@ sim::NodeStateCode LayerContext::nodeState(std::string_view name) const {
         throw LayerError("layer \"" + settings_.id + "\" sets the node state \"" +
                          std::string(name) + "\", which its descriptor does not declare");
     return code;
+}
+
+sim::ComputeOccupancy& LayerContext::compute() {
+    std::unique_ptr<sim::ComputeOccupancy>& slot = compute_ != nullptr ? *compute_ : ownCompute_;
+    if (!slot) slot = std::make_unique<sim::ComputeOccupancy>(sim_, net_);
+    return *slot;
+}
+
+const NodeAttributes& LayerContext::attributes() {
+    if (!attributes_) attributes_ = NodeAttributes::build(descriptor(), scenario_, net_);
+    return *attributes_;
 }
 
 std::vector<sim::NodeIndex> LayerContext::nodesWithRole(std::string_view role) const {

@@ -117,6 +117,8 @@ std::optional<MemberRef> parseMemberRef(std::string_view name) {
 struct Traits {
     std::optional<std::string> role, region;
     std::optional<double> cpuGflops, gpuTflops, memoryGb, storageGb;
+    /// Layer attributes: {"<layer>": {"<name>": value}}, or null when none are written.
+    Json attributes;
 
     static Traits of(const Json& entry) {
         const Json& res = objectAt(entry, "resources");
@@ -124,8 +126,14 @@ struct Traits {
             const Json* v = find(res, key);
             return v != nullptr && v->is_number() ? std::optional(v->get<double>()) : std::nullopt;
         };
-        return {stringAt(entry, "role"), stringAt(entry, "region"), number("cpu_gflops"),
-                number("gpu_tflops"),    number("memory_gb"),       number("storage_gb")};
+        const Json* attributes = find(entry, "attributes");
+        return {stringAt(entry, "role"),
+                stringAt(entry, "region"),
+                number("cpu_gflops"),
+                number("gpu_tflops"),
+                number("memory_gb"),
+                number("storage_gb"),
+                attributes != nullptr && attributes->is_object() ? *attributes : Json()};
     }
 
     /// This, with every field that `top` sets taken from `top`.
@@ -137,6 +145,16 @@ struct Traits {
         if (top.gpuTflops) t.gpuTflops = top.gpuTflops;
         if (top.memoryGb) t.memoryGb = top.memoryGb;
         if (top.storageGb) t.storageGb = top.storageGb;
+        if (top.attributes.is_object()) {
+            if (!t.attributes.is_object()) t.attributes = Json::object();
+            for (const auto& [layer, values] : top.attributes.items()) {
+                if (!values.is_object()) continue;
+                Json& mine = t.attributes[layer];
+                if (!mine.is_object()) mine = Json::object();
+                for (const auto& [name, value] : values.items())
+                    mine[name] = value;
+            }
+        }
         return t;
     }
 
@@ -540,6 +558,7 @@ class Builder {
             const std::string ptr = childPointer("/network/templates", i);
             if (const Json* region = find(templates[i], "region"))
                 checkRegion(*region, ptr + "/region");
+            checkAttributes(templates[i], ptr);
             if (const Json* extends = find(templates[i], "extends")) {
                 parent[i] = templateRef(*extends, ptr + "/extends");
             }
@@ -578,6 +597,49 @@ class Builder {
             }
             for (std::size_t t : path)
                 state[t] = kDone;
+        }
+    }
+
+    /// Checks what an entry (a node, group or template) writes under "attributes": each key an
+    /// installed layer, each value one of that layer's declared node attributes, valid.
+    void checkAttributes(const Json& entry, const std::string& ptr) {
+        const Json* attributes = find(entry, "attributes");
+        if (attributes == nullptr || !attributes->is_object()) return;  // the schema says so
+        for (const auto& [layer, values] : attributes->items()) {
+            const std::string at = childPointer(ptr + "/attributes", layer);
+            const LayerFactory* factory = layers_.find(layer);
+            if (factory == nullptr) {
+                errorSuggesting(at, "attributes for unknown layer " + quote(layer), layer,
+                                layerIds_);
+                continue;
+            }
+            const LayerDescriptor& d = factory->descriptor;
+            if (!values.is_object()) {
+                error(at, "expected an object of layer " + quote(layer) +
+                              "'s node attributes, got " + showValue(values));
+                continue;
+            }
+            for (const auto& [name, value] : values.items()) {
+                const ParamSpec* spec = d.attribute(name);
+                if (spec == nullptr) {
+                    // Kept by the builder: suggestions are made when the problems are listed.
+                    std::vector<std::string>& names = attributeNames_[layer];
+                    names.clear();
+                    for (const ParamSpec& a : d.attributes)
+                        names.push_back(a.name);
+                    std::string declared;
+                    for (const std::string& n : names)
+                        declared += (declared.empty() ? "" : ", ") + n;
+                    errorSuggesting(childPointer(at, name),
+                                    "layer " + quote(layer) + " has no node attribute " +
+                                        quote(name) + " (it declares " +
+                                        (declared.empty() ? "none" : declared) + ")",
+                                    name, names);
+                    continue;
+                }
+                if (const std::string m = checkParamValue(*spec, nlohmann::json(value)); !m.empty())
+                    error(childPointer(at, name), m);
+            }
         }
     }
 
@@ -689,8 +751,12 @@ class Builder {
         for (std::size_t i = 0; i < nodes.size(); ++i) {
             const Json& entry = nodes[i];
             const std::string ptr = childPointer("/network/nodes", i);
-            sim::NodeSpec node = traitsOf(entry, ptr).toNode();
+            const Traits traits = traitsOf(entry, ptr);
+            sim::NodeSpec node = traits.toNode();
             node.id = stringAt(entry, "id").value_or("");
+            checkAttributes(entry, ptr);
+            if (traits.attributes.is_object())
+                out_->nodeAttributes.push_back({node.id, false, nlohmann::json(traits.attributes)});
             const Json& position = arrayAt(entry, "position");
             if (position.size() == 2) {
                 node.x = position[0].get<double>();
@@ -709,7 +775,11 @@ class Builder {
             group.id = stringAt(entry, "id").value_or("");
             group.count = static_cast<std::uint32_t>(
                 std::min<std::uint64_t>(toUnsigned(entry.value("count", Json(1))), UINT32_MAX));
-            group.member = traitsOf(entry, ptr).toNode();
+            const Traits traits = traitsOf(entry, ptr);
+            group.member = traits.toNode();
+            checkAttributes(entry, ptr);
+            if (traits.attributes.is_object())
+                out_->nodeAttributes.push_back({group.id, true, nlohmann::json(traits.attributes)});
             if (const Json* attach = find(entry, "attach")) {
                 checkNode(*attach, ptr + "/attach", false);
                 group.attachTo = attach->get<std::string>();
@@ -991,6 +1061,7 @@ class Builder {
             {"partition", Kind::Partition},
             {"heal", Kind::Heal},
             {"region_outage", Kind::RegionOutage},
+            {"churn", Kind::Churn},
         };
         const Json& faults = arrayAt(net, "faults");
         for (std::size_t i = 0; i < faults.size(); ++i) {
@@ -1006,6 +1077,22 @@ class Builder {
                     error(ptr + "/duration", expected("a duration > 0", *duration));
             }
             fault.targets = faultTargets(arrayAt(entry, "targets"), ptr + "/targets", fault.kind);
+            for (const auto& [key, mean] :
+                 {std::pair{"mean_up", &fault.meanUp}, std::pair{"mean_down", &fault.meanDown}}) {
+                const Json* v = find(entry, key);
+                if (fault.kind != Kind::Churn) {
+                    if (v != nullptr)
+                        error(ptr + "/" + key, std::string(key) + " applies only to churn");
+                    continue;
+                }
+                if (v == nullptr) {
+                    error(ptr, std::string("churn needs ") + key + " (the mean time a node stays " +
+                                   (mean == &fault.meanUp ? "up" : "down") + ")");
+                    continue;
+                }
+                *mean = durationOf(*v);
+                if (*mean <= 0) error(ptr + "/" + key, expected("a duration > 0", *v));
+            }
             out_->network.faults.push_back(std::move(fault));
         }
     }
@@ -1044,6 +1131,7 @@ class Builder {
     std::set<std::string> nodeRoles_;  ///< the roles of single nodes (groups' are read again)
     const LayerRegistry& layers_;
     std::vector<std::string> layerIds_;
+    std::map<std::string, std::vector<std::string>> attributeNames_;  // by layer, for suggestions
     std::set<std::string> gateways_;       ///< ordered, so suggestions are the same on every run
     std::vector<std::string> nodeNames_;   ///< node, group and gateway ids, for suggestions
     std::vector<std::string> groupNames_;  ///< group ids, for suggestions

@@ -197,7 +197,7 @@ Result<std::unique_ptr<ScenarioRun>> ScenarioRun::prepare(const Scenario& scenar
     for (std::size_t k = 0; k < run->layers_.size(); ++k)
         run->layers_[k].context = std::make_unique<LayerContext>(
             *run->layers_[k].settings, run->scenario_, *run->sim_, *run->network_, *run->services_,
-            static_cast<sim::ActivitySource>(k + 1));
+            static_cast<sim::ActivitySource>(k + 1), &run->compute_);
     for (LayerSlot& slot : run->layers_) {
         const std::string& id = slot.settings->id;
         if (!run->guarded("layer \"" + id + "\" failed to offer its services",

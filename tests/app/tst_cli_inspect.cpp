@@ -72,8 +72,8 @@ class TestCliInspect : public QObject {
         const QStringList clients = block(o.out, "federated.clients:");
         QCOMPARE(clients.size(), 12);  // title, header, 10 clients
         QVERIFY2(clients[1].contains(QRegularExpression(
-                     "^  node +samples +selected +delivered +dropouts +late +loss +accuracy +"
-                     "attacker +up$")),
+                     "^  node +samples +selected +delivered +dropouts +late +rejected +loss +"
+                     "accuracy +attacker +up$")),
                  qPrintable(clients[1]));
         QVERIFY2(clients[2].startsWith("  hospitals[0] "), qPrintable(clients[2]));
         QVERIFY2(clients[2].contains(QRegularExpression(" no +yes$")), qPrintable(clients[2]));
@@ -82,8 +82,9 @@ class TestCliInspect : public QObject {
         QCOMPARE(rounds.size(), 4);
         QVERIFY2(rounds[1].contains("start (s)") && rounds[1].contains("end (s)"),
                  qPrintable(rounds[1]));
-        QVERIFY2(rounds[2].contains(QRegularExpression("^ +1 +0 +[0-9.]+ +10 +10 +0 +0 +[0-9.]+% "
-                                                       "+[0-9.]+ +aggregated$")),
+        QVERIFY2(rounds[2].contains(QRegularExpression("^ +1 +0 +[0-9.]+ +10 +10 +0 +0 +0 "
+                                                       "+[0-9.]+% +[0-9.]+ +aggregated "
+                                                       "+[0-9a-f]{16} +-$")),
                  qPrintable(rounds[2]));
         checkAligned(rounds, "outcome");
     }

@@ -10,7 +10,10 @@
 #include <thread>
 
 #include "dais/core/layer.h"
+#include "dais/core/layer_definition.h"
 #include "dais/core/layer_registry.h"
+#include "dais/core/ledger_service.h"
+#include "dais/core/node_attributes.h"
 #include "dais/core/services.h"
 
 namespace dais::testing {
@@ -133,21 +136,55 @@ class ToyLedgerLayer final : public core::Layer, public core::LedgerService {
         records_ = ctx.defineMetric(id_ + ".records");
         kind_ = sim_->registerKind<&ToyLedgerLayer::onCommit>("toyledger.commit", *this);
     }
-    void record(sim::NodeIndex, std::string_view, const core::Digest&,
-                std::function<void(const Receipt&)> done) override {
-        pending_.push_back(std::move(done));
+    /// One record per block: the block's transaction root is the transaction's id, so the
+    /// proof is empty.
+    void record(const Transaction& tx, std::function<void(const Receipt&)> done) override {
+        pending_.push_back({tx, std::move(done), sim_->now()});
         sim_->scheduleIn(sim::kSecond, 0, kind_, pending_.size() - 1);
+    }
+    std::vector<Entry> query(const Query& q) const override {
+        std::vector<Entry> out;
+        for (const Entry& e : chain_)
+            if ((q.topic.empty() || e.tx.topic == q.topic) && (!q.from || *q.from == e.tx.from) &&
+                (!q.digest || *q.digest == e.tx.digest) && e.receipt.height >= q.fromHeight &&
+                e.receipt.height <= q.toHeight && out.size() < q.limit)
+                out.push_back(e);
+        return out;
+    }
+    bool verify(const Transaction& tx, const Receipt& r) const override {
+        return r.height >= 1 && r.height <= chain_.size() && r.txId == txId(tx) &&
+               chain_[r.height - 1].receipt.txId == r.txId && r.txRoot == r.txId && r.proof.empty();
+    }
+    WatchId onReorg(std::function<void(const Reorg&)>) override { return 1; }
+    void stopWatching(WatchId) override {}
+    static core::Digest txId(const Transaction& tx) {
+        return core::Sha256().addValue(tx.from).add(tx.topic).add(tx.digest).finish();
     }
 
   private:
+    struct Pending {
+        Transaction tx;
+        std::function<void(const Receipt&)> done;
+        sim::SimTime submittedAt = 0;
+    };
     void onCommit(sim::Simulation& sim, const sim::Event& e) {
         sim.metrics().add(records_, 1);
-        pending_[e.data](Receipt{true, ++height_, sim.now()});
+        Pending& p = pending_[e.data];
+        Receipt r;
+        r.status = Status::Final;
+        r.txId = txId(p.tx);
+        r.height = chain_.size() + 1;
+        r.blockHash = core::Sha256().addValue(r.height).add(r.txId).finish();
+        r.txRoot = r.txId;
+        r.submittedAt = p.submittedAt;
+        r.finalAt = sim.now();
+        chain_.push_back({p.tx, r});
+        p.done(r);
     }
     std::string id_;
     sim::Simulation* sim_ = nullptr;
-    std::vector<std::function<void(const Receipt&)>> pending_;
-    std::uint64_t height_ = 0;
+    std::vector<Pending> pending_;
+    std::vector<Entry> chain_;
     sim::MetricId records_ = 0;
     sim::KindId kind_ = 0;
 };
@@ -186,8 +223,11 @@ class NotaryLayer final : public core::Layer {
     }
     /// Every layer is set up: the ledger is ready, whichever order the layers came in.
     void start(core::LayerContext&) override {
-        ledger_->record(0, "test", core::Digest{}, [this](const core::LedgerService::Receipt& r) {
-            sim_->metrics().set(committed_, sim::toSeconds(r.committedAt));
+        core::LedgerService::Transaction tx;
+        tx.topic = "test";
+        tx.digest = core::sha256("notarised");
+        ledger_->record(tx, [this](const core::LedgerService::Receipt& r) {
+            sim_->metrics().set(committed_, sim::toSeconds(r.finalAt));
         });
     }
 
@@ -197,6 +237,40 @@ class NotaryLayer final : public core::Layer {
     sim::MetricId committed_ = 0;
 };
 
+/// Reads its node attributes at every node as the run starts and keeps what it read (price,
+/// hardware, stake, warm-up) for the test to look at.
+class PricerLayer final : public core::Layer {
+  public:
+    struct Seen {
+        double price = 0;
+        std::string hardware;
+        std::int64_t stake = 0;
+        sim::SimTime warmup = 0;
+        bool priceGiven = false;
+    };
+    static inline std::vector<Seen> seen;
+    static core::LayerFactory factory() {
+        core::LayerDefinition<core::NoMetrics> d("pricer", "Pricer", "1.0.0");
+        d.summary("Reads node attributes; for tests.");
+        d.attribute("price", core::ParamType::Real, 1.0, "DAIS/h", "Price of an hour.")
+            .range(0, 100);
+        d.attribute("hardware", core::ParamType::Choice, "cpu", "", "What computes.")
+            .choices({"cpu", "gpu"});
+        d.attribute("stake", core::ParamType::Integer, 0, "DAIS", "Stake held.").range(0, 1e9);
+        d.attribute("warmup", core::ParamType::Duration, "1s", "s", "Time to start.");
+        return {d.descriptor(), [] { return std::unique_ptr<core::Layer>(new PricerLayer()); }};
+    }
+    void setup(core::LayerContext& ctx) override {
+        const core::NodeAttributes& a = ctx.attributes();
+        const auto price = a.id("price"), hardware = a.id("hardware"), stake = a.id("stake"),
+                   warmup = a.id("warmup");
+        seen.clear();
+        for (sim::NodeIndex n = 0; n < ctx.network().nodeCount(); ++n)
+            seen.push_back({a.number(n, price), a.text(n, hardware), a.integer(n, stake),
+                            a.duration(n, warmup), a.given(n, price)});
+    }
+};
+
 /// A registry with the test layers.
 inline std::unique_ptr<core::LayerRegistry> testRegistry() {
     auto r = std::make_unique<core::LayerRegistry>();
@@ -204,6 +278,7 @@ inline std::unique_ptr<core::LayerRegistry> testRegistry() {
     (void)r->add(ToyLedgerLayer::factory());
     (void)r->add(ToyLedgerLayer::secondFactory());
     (void)r->add(NotaryLayer::factory());
+    (void)r->add(PricerLayer::factory());
     return r;
 }
 

@@ -482,17 +482,17 @@ class TestExperiment : public QObject {
                                      "layers.ticker.label": ["a", "c"],
                                      "layers.ticker.cout": [1, 2],
                                      "layers.nope.x": [1]}}])");
-        QCOMPARE(
-            QString::fromStdString(planError(doc.dump(), "t", {}, registry.get())),
-            QString("sweep.dais.json: /experiments/0/grid/layers.ticker.period/1: "
-                    "/layers/ticker/period: expected a duration (\"250ms\", or seconds) in "
-                    "[0.001, 3600] s, got \"0s\"\n"
-                    "sweep.dais.json: /experiments/0/grid/layers.ticker.label/1: "
-                    "/layers/ticker/label: expected one of \"a\", \"b\", got \"c\"\n"
-                    "sweep.dais.json: /experiments/0/grid/layers.ticker.cout: layer "
-                    "\"ticker\" has no parameter \"cout\" (did you mean \"count\"?)\n"
-                    "sweep.dais.json: /experiments/0/grid/layers.nope.x/0: /layers/nope: "
-                    "unknown layer \"nope\" (installed: notary, ticker, toyledger, toyledger2)"));
+        QCOMPARE(QString::fromStdString(planError(doc.dump(), "t", {}, registry.get())),
+                 QString("sweep.dais.json: /experiments/0/grid/layers.ticker.period/1: "
+                         "/layers/ticker/period: expected a duration (\"250ms\", or seconds) in "
+                         "[0.001, 3600] s, got \"0s\"\n"
+                         "sweep.dais.json: /experiments/0/grid/layers.ticker.label/1: "
+                         "/layers/ticker/label: expected one of \"a\", \"b\", got \"c\"\n"
+                         "sweep.dais.json: /experiments/0/grid/layers.ticker.cout: layer "
+                         "\"ticker\" has no parameter \"cout\" (did you mean \"count\"?)\n"
+                         "sweep.dais.json: /experiments/0/grid/layers.nope.x/0: /layers/nope: "
+                         "unknown layer \"nope\" (installed: notary, pricer, ticker, toyledger, "
+                         "toyledger2)"));
     }
 
     void sweepOverridesApplyToEveryPoint() {

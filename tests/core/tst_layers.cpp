@@ -168,10 +168,10 @@ class TestLayers : public QObject {
     void badSettings_data() {
         QTest::addColumn<QString>("layers");
         QTest::addColumn<QString>("error");
-        QTest::newRow("unknown layer")
-            << R"({"tiker": {}})"
-            << "t.dais.json: /layers/tiker: unknown layer \"tiker\" (installed: notary, ticker, "
-               "toyledger, toyledger2) (did you mean \"ticker\"?)";
+        QTest::newRow("unknown layer") << R"({"tiker": {}})"
+                                       << "t.dais.json: /layers/tiker: unknown layer \"tiker\" "
+                                          "(installed: notary, pricer, ticker, "
+                                          "toyledger, toyledger2) (did you mean \"ticker\"?)";
         QTest::newRow("unknown parameter")
             << R"({"ticker": {"perod": "1s"}})"
             << "t.dais.json: /layers/ticker/perod: layer \"ticker\" has no parameter \"perod\" "

@@ -484,6 +484,19 @@ class TestScenarioLoader : public QObject {
                    R"({"nodes": [{"id": "a"}, {"id": "b"}, {"id": "c"}], "faults": [{"at": "1s", "kind": "link_down", "targets": ["a", "b", "c"]}]})"))
             << "t.dais.json: /network/faults/0/targets: expected exactly two node ids (the ends of "
                "the link), got [\"a\",\"b\",\"c\"]";
+        QTest::newRow("churn without mean_down")
+            << QString::fromStdString(withNetwork(
+                   R"({"nodes": [{"id": "a"}], "faults": [{"at": "1s", "kind": "churn", "targets": ["a"], "mean_up": "10s"}]})"))
+            << "t.dais.json: /network/faults/0: churn needs mean_down (the mean time a node "
+               "stays down)";
+        QTest::newRow("churn mean zero")
+            << QString::fromStdString(withNetwork(
+                   R"({"nodes": [{"id": "a"}], "faults": [{"at": "1s", "kind": "churn", "targets": ["a"], "mean_up": "0s", "mean_down": "1s"}]})"))
+            << "t.dais.json: /network/faults/0/mean_up: expected a duration > 0, got \"0s\"";
+        QTest::newRow("mean_up on a crash")
+            << QString::fromStdString(withNetwork(
+                   R"({"nodes": [{"id": "a"}], "faults": [{"at": "1s", "kind": "crash", "targets": ["a"], "mean_up": "3s"}]})"))
+            << "t.dais.json: /network/faults/0/mean_up: mean_up applies only to churn";
         QTest::newRow("fault duration zero")
             << QString::fromStdString(withNetwork(
                    R"({"nodes": [{"id": "a"}], "faults": [{"at": "1s", "kind": "crash", "targets": ["a"], "duration": "0s"}]})"))

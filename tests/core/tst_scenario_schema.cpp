@@ -84,9 +84,12 @@ class TestScenarioSchema : public QObject {
     /// experiment's grid and random parameters) give every value a schema; their keys are
     /// checked as paths by the sweep planner.
     void everyObjectIsClosed() {
-        const std::set<std::string> freeForm = {"/properties/layers", "/properties/ui"};
+        // Layer settings and layer attributes are checked against the layers' descriptors.
+        const std::set<std::string> freeForm = {"/properties/layers", "/properties/ui",
+                                                "/$defs/attributes/additionalProperties"};
         const std::set<std::string> keyedMaps = {"/$defs/experiment/properties/grid",
-                                                 "/$defs/experiment_random/properties/parameters"};
+                                                 "/$defs/experiment_random/properties/parameters",
+                                                 "/$defs/attributes"};
         std::set<std::string> freeFound, mapsFound;
         forEachSchema(root(), "", [&](const Json& s, const std::string& ptr) {
             if (!s.is_object()) return;

@@ -3,18 +3,24 @@
 // checkpoints to resume and fork from, and the model-replacement attack.
 #include <QtTest>
 
+#include <algorithm>
+#include <cmath>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
 
+#include "../../core/test_layers.h"
 #include "dais/core/layer.h"
 #include "dais/core/layer_registry.h"
+#include "dais/core/secure_aggregation.h"
 #include "dais/core/services.h"
+#include "dais/core/update_review.h"
 #include "dais/layers/federated.h"
 #include "dais/layers/federated_checkpoint.h"
 #include "dais/sim/observer.h"
@@ -26,8 +32,9 @@ using fltest::scenario;
 
 namespace {
 
-/// A secure-aggregation provider for tests: sums the inputs after a protocol time, leaving out
-/// the first drop_first parties as if they had dropped out of the protocol.
+/// A secure-aggregation provider for tests: sums the inputs in fixed point (integers, as a real
+/// protocol does in its ring) a protocol time after the session closes, leaving out the first
+/// drop_first parties that submitted as if they had dropped out of the protocol.
 class ToySecureAggregation final : public core::Layer, public core::SecureAggregator {
   public:
     static core::LayerFactory factory() {
@@ -58,38 +65,129 @@ class ToySecureAggregation final : public core::Layer, public core::SecureAggreg
         drop_ = static_cast<std::size_t>(ctx.params().integer("drop_first"));
         kind_ = sim_->registerKind<&ToySecureAggregation::onDone>("toysecagg.done", *this);
     }
-    void aggregate(Round round, std::function<void(const Result&)> done) override {
-        Pending p;
-        p.done = std::move(done);
-        p.result.sum.assign(round.inputs.front().size(), 0.0);
-        for (std::size_t i = 0; i < round.inputs.size(); ++i) {
-            if (i < drop_) {
-                p.result.dropped.push_back(round.parties[i]);
-                continue;
-            }
-            for (std::size_t j = 0; j < round.inputs[i].size(); ++j)
-                p.result.sum[j] += round.inputs[i][j];
-        }
-        p.result.bytesPerParty = 32 * round.parties.size();
-        pending_.push_back(std::move(p));
-        sim_->scheduleIn(delay_, round.server, kind_, pending_.size() - 1);
+    core::Result<SessionId> open(const Session& s, Collect collect) override {
+        if (const std::string problem = core::sessionProblem(s, sim_->now()); !problem.empty())
+            return core::Error{problem};
+        Open o;
+        o.spec = s;
+        o.collect = std::move(collect);
+        o.sum.assign(s.length, 0);
+        sessions_.push_back(std::move(o));
+        const SessionId id = sessions_.size();
+        if (s.deadline != sim::kTimeNever) sim_->scheduleAt(s.deadline, s.server, kind_, id, 1);
+        return id;
     }
+    core::Result<void> submit(SessionId id, sim::NodeIndex party,
+                              std::span<const double> input) override {
+        if (id == 0 || id > sessions_.size() || sessions_[id - 1].closed)
+            return core::Error{"no open session " + std::to_string(id)};
+        Open& o = sessions_[id - 1];
+        if (std::find(o.spec.parties.begin(), o.spec.parties.end(), party) == o.spec.parties.end())
+            return core::Error{"not a party"};
+        if (std::find(o.submitted.begin(), o.submitted.end(), party) != o.submitted.end())
+            return core::Error{"submitted twice"};
+        if (input.size() != o.spec.length) return core::Error{"wrong length"};
+        o.submitted.push_back(party);
+        if (o.submitted.size() <= drop_) return {};  // drops out of the protocol later
+        for (std::size_t j = 0; j < input.size(); ++j)
+            o.sum[j] += std::llround(input[j] * o.spec.scale);
+        return {};
+    }
+    bool close(SessionId id) override {
+        if (id == 0 || id > sessions_.size() || sessions_[id - 1].closed) return false;
+        sessions_[id - 1].closed = true;
+        sim_->scheduleIn(delay_, sessions_[id - 1].spec.server, kind_, id, 0);
+        return true;
+    }
+    std::size_t sessionsOpened() const { return sessions_.size(); }
 
   private:
-    struct Pending {
-        Result result;
-        std::function<void(const Result&)> done;
+    struct Open {
+        Session spec;
+        Collect collect;
+        std::vector<std::int64_t> sum;
+        std::vector<sim::NodeIndex> submitted;
+        bool closed = false, ended = false;
     };
     void onDone(sim::Simulation& sim, const sim::Event& e) {
-        Pending& p = pending_[e.data];
-        p.result.finishedAt = sim.now();
-        p.done(p.result);
+        Open& o = sessions_[e.data - 1];
+        if (e.aux == 1) {  // the deadline: stop waiting
+            close(e.data);
+            return;
+        }
+        if (o.ended) return;
+        o.ended = true;
+        Sum r;
+        r.session = e.data;
+        r.finishedAt = sim.now();
+        r.bytesPerParty = 32 * o.spec.parties.size();
+        for (std::size_t i = 0; i < o.submitted.size(); ++i)
+            (i < drop_ ? r.dropped : r.included).push_back(o.submitted[i]);
+        for (const sim::NodeIndex p : o.spec.parties)
+            if (std::find(o.submitted.begin(), o.submitted.end(), p) == o.submitted.end())
+                r.dropped.push_back(p);
+        if (r.included.size() < o.spec.threshold) {
+            r.outcome = Outcome::Aborted;
+            r.reason = std::to_string(r.included.size()) + " inputs, threshold " +
+                       std::to_string(o.spec.threshold);
+        } else {
+            r.outcome = Outcome::Revealed;
+            for (const std::int64_t v : o.sum)
+                r.values.push_back(static_cast<double>(v) / o.spec.scale);
+        }
+        o.collect(r);
     }
     sim::Simulation* sim_ = nullptr;
     sim::SimTime delay_ = 0;
     std::size_t drop_ = 0;
     sim::KindId kind_ = 0;
-    std::vector<Pending> pending_;
+    std::vector<Open> sessions_;
+};
+
+/// A reviewer for tests: bans the clients whose node index is below ban_below, and keeps every
+/// round's report.
+class ToyReviewer final : public core::Layer, public core::UpdateReview {
+  public:
+    static inline std::vector<Round> reports;
+    static inline std::uint64_t reviewed = 0;
+    static core::LayerFactory factory() {
+        core::LayerDescriptor d;
+        d.id = "toyreviewer";
+        d.name = "Toy reviewer";
+        d.version = "0.1.0";
+        d.summary = "Vetoes updates of banned nodes; for tests.";
+        d.provides = {std::string(core::UpdateReview::kId)};
+        d.params = {{"ban_below",
+                     core::ParamType::Integer,
+                     0,
+                     0.0,
+                     1e6,
+                     "",
+                     "Nodes below this index are banned.",
+                     {}}};
+        return {d, [] { return std::unique_ptr<core::Layer>(new ToyReviewer()); }};
+    }
+    void provideServices(core::ServiceRegistry& s) override {
+        s.provide<core::UpdateReview>(this, "toyreviewer");
+    }
+    void setup(core::LayerContext& ctx) override {
+        banBelow_ = static_cast<sim::NodeIndex>(ctx.params().integer("ban_below"));
+        reports.clear();
+        reviewed = 0;
+    }
+    Verdict review(const Update& u) override {
+        ++reviewed;
+        if (u.client < banBelow_) return {false, "node " + std::to_string(u.client) + " is banned"};
+        return {};
+    }
+    void roundClosed(const Round& r) override {
+        Round copy = r;
+        copy.layer = {};  // the view does not outlive the call
+        reports.push_back(std::move(copy));
+    }
+
+  private:
+    sim::NodeIndex banBelow_ = 0;
 };
 
 using fltest::TraceLines;
@@ -151,6 +249,8 @@ class TestFlFederation : public QObject {
     void initTestCase() {
         QVERIFY(registry_.add(layers::federated::factory()).ok());
         QVERIFY(registry_.add(ToySecureAggregation::factory()).ok());
+        QVERIFY(registry_.add(ToyReviewer::factory()).ok());
+        QVERIFY(registry_.add(testing::ToyLedgerLayer::factory()).ok());
         dir_ = std::filesystem::temp_directory_path() /
                ("dais-fl-federation-" + std::to_string(QCoreApplication::applicationPid()));
         std::filesystem::remove_all(dir_);
@@ -294,8 +394,8 @@ class TestFlFederation : public QObject {
 
     void secureAggregationGivesTheSameModel() {
         // The server gets only the sum of [n_k (x_k - x), n_k]; the mean update it makes of it is
-        // FedAvg's, so the models are equal up to rounding.
-        const std::string base = scenario("\"rounds\": 8");
+        // FedAvg's, so the models are equal up to the fixed point's rounding (here 0.5e-12).
+        const std::string base = scenario("\"rounds\": 8, \"secure_scale\": 1e12");
         TraceLines lines;
         const core::RunReport secure = run(withSecureAggregation(base, ""), &lines);
         const core::RunReport plain = run(base);
@@ -312,19 +412,100 @@ class TestFlFederation : public QObject {
         const double dt =
             metric(secure, "federated.round_time") - metric(plain, "federated.round_time");
         QVERIFY2(std::abs(dt - 0.05) < 1e-9, qPrintable(QString::number(dt)));
+        // A coarse fixed point (whole numbers) rounds the updates visibly: the scale is applied.
+        const core::RunReport coarse =
+            run(withSecureAggregation(scenario("\"rounds\": 8, \"secure_scale\": 1"), ""));
+        const double c0 = metric(coarse, "federated.loss");
+        QVERIFY2(std::abs(c0 - b) > 1e-6 * b, qPrintable(QString("%1 vs %2").arg(c0).arg(b)));
         // Parties that drop out of the protocol are dropouts and not in the model.
         const core::RunReport dropped = run(withSecureAggregation(base, "\"drop_first\": 3"));
         QCOMPARE(metric(dropped, "federated.participants"), 7.0);
         QCOMPARE(metric(dropped, "federated.dropouts"), 8 * 3.0);
+        QCOMPARE(metric(dropped, "federated.secure_aborts"), 0.0);
         // With DP-FedAvg the clients clip, the provider sums, the server adds the noise: the
         // same noised mean as without the provider.
-        const std::string dp = scenario("\"rounds\": 8, \"dp_clip\": 5, \"dp_noise\": 0.5");
+        const std::string dp =
+            scenario("\"rounds\": 8, \"dp_clip\": 5, \"dp_noise\": 0.5, \"secure_scale\": 1e12");
         const core::RunReport dpSecure = run(withSecureAggregation(dp, ""));
         const core::RunReport dpPlain = run(dp);
         QCOMPARE(dpSecure.status, core::RunStatus::Completed);
         QCOMPARE(metric(dpSecure, "federated.epsilon"), metric(dpPlain, "federated.epsilon"));
         const double c = metric(dpSecure, "federated.loss"), d = metric(dpPlain, "federated.loss");
         QVERIFY2(std::abs(c - d) < 1e-9 * d, qPrintable(QString("%1 vs %2").arg(c).arg(d)));
+    }
+
+    void secureAggregationBelowItsThresholdRevealsNothing() {
+        // Six of ten clients drop out of the protocol: four inputs are fewer than the threshold
+        // (half of ten), so every round aborts, the model never moves and the rounds say so.
+        const std::string base = scenario("\"rounds\": 4");
+        TraceLines lines;
+        const core::RunReport aborted =
+            run(withSecureAggregation(base, "\"drop_first\": 6"), &lines);
+        QCOMPARE(aborted.status, core::RunStatus::Completed);
+        QCOMPARE(metric(aborted, "federated.secure_aborts"), 4.0);
+        QCOMPARE(metric(aborted, "federated.participants"), 0.0);
+        QCOMPARE(aborted.metric("federated.loss_change")->max, 0.0);
+        QVERIFY2(lines.has("secure aggregation aborted (6 dropped): 4 inputs, threshold 5"),
+                 lines.all().c_str());
+        const core::InspectorTable* rounds = aborted.table("federated.rounds");
+        QVERIFY(rounds != nullptr);
+        QCOMPARE(rounds->rowCount(), std::size_t(4));
+        const std::optional<std::size_t> outcome = rounds->spec().column("outcome");
+        QVERIFY(outcome.has_value());
+        for (std::size_t r = 0; r < 4; ++r)
+            QCOMPARE(rounds->text(r, *outcome), std::string("aborted"));
+        // A threshold of 40% lets the four through.
+        const core::RunReport revealed = run(withSecureAggregation(
+            scenario("\"rounds\": 4, \"secure_threshold\": 0.4"), "\"drop_first\": 6"));
+        QCOMPARE(metric(revealed, "federated.secure_aborts"), 0.0);
+        QCOMPARE(metric(revealed, "federated.participants"), 4.0);
+        QVERIFY(revealed.metric("federated.loss_change")->max > 0);
+    }
+
+    void reviewersVetoUpdatesAndLedgersRecordRounds() {
+        // The server is node 0 and the ten clients nodes 1..10: banning nodes below 4 vetoes
+        // clients 1, 2 and 3 in each of 5 rounds.
+        const std::string plain = scenario("\"rounds\": 5, \"fraction\": 1.0", 10);
+        std::string text = plain;
+        const std::string anchor = "\"layers\": {";
+        text.insert(text.find(anchor) + anchor.size(),
+                    "\"toyreviewer\": {\"ban_below\": 4}, \"toyledger\": {}, ");
+        TraceLines lines;
+        const core::RunReport r = run(text, &lines);
+        QCOMPARE(r.status, core::RunStatus::Completed);
+        QCOMPARE(metric(r, "federated.rejected"), 15.0);
+        QCOMPARE(metric(r, "federated.participants"), 7.0);
+        QVERIFY2(lines.has("round 1: update rejected: node 1 is banned"), lines.all().c_str());
+        QCOMPARE(ToyReviewer::reviewed, std::uint64_t(50));
+        // Every round is reported: the new model's digest, its seven contributors with their
+        // updates' digests (distinct: each client trained on its own data), the three vetoed.
+        QCOMPARE(ToyReviewer::reports.size(), std::size_t(5));
+        for (const core::UpdateReview::Round& round : ToyReviewer::reports) {
+            QCOMPARE(round.contributors.size(), std::size_t(7));
+            QCOMPARE(round.updates.size(), std::size_t(7));
+            QCOMPARE(round.rejected, (std::vector<sim::NodeIndex>{1, 2, 3}));
+            QVERIFY(round.updates[0] != round.updates[1]);
+            QVERIFY(round.model != core::Digest{});
+        }
+        QVERIFY(ToyReviewer::reports[0].model != ToyReviewer::reports[1].model);
+        // The ledger recorded each round, one block each, and the rounds table says where.
+        QCOMPARE(metric(r, "federated.rounds_recorded"), 5.0);
+        QCOMPARE(metric(r, "toyledger.records"), 5.0);
+        QVERIFY2(lines.has("round 3 recorded in block 3"), lines.all().c_str());
+        const core::InspectorTable* rounds = r.table("federated.rounds");
+        QVERIFY(rounds != nullptr);
+        const auto block = rounds->spec().column("block"),
+                   rejected = rounds->spec().column("rejected");
+        const auto model = rounds->spec().column("model");
+        QVERIFY(block && rejected && model);
+        for (std::size_t i = 0; i < 5; ++i) {
+            QCOMPARE(rounds->integer(i, *block), static_cast<std::int64_t>(i + 1));
+            QCOMPARE(rounds->integer(i, *rejected), std::int64_t(3));
+            QCOMPARE(rounds->text(i, *model), core::shortHex(ToyReviewer::reports[i].model, 16));
+        }
+        // The vetoed clients' updates are not in the model: the same as a run without them.
+        const core::RunReport clean = run(plain);
+        QVERIFY(metric(clean, "federated.loss") != metric(r, "federated.loss"));
     }
 
     void secureAggregationIsUsedOnlyWhereItFits() {

@@ -25,6 +25,7 @@
 
 #include "dais/core/inspector.h"
 #include "dais/core/json_schema.h"
+#include "dais/sim/compute_occupancy.h"
 #include "dais/sim/memory_need.h"
 #include "dais/sim/metrics.h"
 #include "dais/sim/network.h"
@@ -35,6 +36,7 @@ namespace dais::core {
 
 struct Scenario;
 class ServiceRegistry;
+class NodeAttributes;
 
 /// The value types a layer parameter can have. Durations, sizes and bandwidths are written in
 /// scenario files as strings with units ("250ms", "4MiB", "100Mbps") or bare numbers of seconds,
@@ -103,8 +105,13 @@ struct LayerDescriptor {
     std::vector<ServiceUse> uses;
     /// The tables of its entities it publishes (inspector.h), filled by Layer::inspect.
     std::vector<TableSpec> tables;
+    /// What it reads of each node (node_attributes.h): a provider's price, a GPU class, a
+    /// stake, a data file. Written in a scenario per node, group or template, under
+    /// "attributes": {"<layer id>": {...}}, and checked like parameters.
+    std::vector<ParamSpec> attributes;
 
     const ParamSpec* param(std::string_view name) const;
+    const ParamSpec* attribute(std::string_view name) const;
     const MetricSpec* metric(std::string_view name) const;
     const TableSpec* table(std::string_view name) const;
     /// The code of a declared node state (its index), or sim::kNoNodeState.
@@ -137,6 +144,13 @@ class NodeDisplay {
     sim::Network* net_ = nullptr;
     sim::ActivitySource source_ = 0;
 };
+
+/// Checks one value of a parameter or attribute against its spec (type, unit, range, choices):
+/// "" when it is fine, else the message ("expected a duration ..., got ...").
+std::string checkParamValue(const ParamSpec& p, const nlohmann::json& value);
+/// A valid numeric value (Integer, Real, Duration, Size, Bandwidth) in its base unit: seconds,
+/// bytes, bit/s.
+double paramNumber(const ParamSpec& p, const nlohmann::json& value);
 
 /// Checks a descriptor for mistakes a layer author can make: a bad id, duplicate or
 /// badly named parameters, metrics and tables, a default outside its range or not among its
@@ -217,14 +231,18 @@ class LayerContext {
   public:
     /// `source`: the layer's tag on what it shows of its nodes (NodeDisplay); a run numbers its
     /// layers 1, 2, ... in the order they are set up.
+    /// `compute`: where the run keeps its processors, shared by its layers and made on first
+    /// use (nullptr: the context keeps its own, for a layer run alone).
     LayerContext(const LayerSettings& settings, const Scenario& scenario, sim::Simulation& sim,
-                 sim::Network& network, ServiceRegistry& services, sim::ActivitySource source = 0)
+                 sim::Network& network, ServiceRegistry& services, sim::ActivitySource source = 0,
+                 std::unique_ptr<sim::ComputeOccupancy>* compute = nullptr)
         : settings_(settings),
           scenario_(scenario),
           sim_(sim),
           net_(network),
           services_(services),
-          source_(source) {}
+          source_(source),
+          compute_(compute) {}
 
     std::string_view layerId() const { return settings_.id; }
     const LayerDescriptor& descriptor() const { return *settings_.descriptor; }
@@ -237,6 +255,10 @@ class LayerContext {
     /// Defines one of the metrics the descriptor declares, with its declared unit, type, scope
     /// and help; a name the descriptor does not declare is a defect (LayerError).
     sim::MetricId defineMetric(std::string_view name);
+    /// Every node's CPU and GPU, shared by all layers of the run (compute_occupancy.h): work
+    /// started here competes with the other layers' work on the same node. Ask for it in
+    /// setup(): it registers its event kind when first asked for.
+    sim::ComputeOccupancy& compute();
     /// What the layer shows of its nodes (activity and states), tagged with the layer.
     NodeDisplay display() { return NodeDisplay(&net_, source_); }
     /// The code of one of the node states the descriptor declares; an undeclared name is a
@@ -248,6 +270,9 @@ class LayerContext {
     }
     /// Nodes of a role, in index order (every node if role is empty).
     std::vector<sim::NodeIndex> nodesWithRole(std::string_view role) const;
+    /// The attributes the descriptor declares, at every node: as the scenario writes them for
+    /// the node, its group or its template, else the declared default. Built on first use.
+    const NodeAttributes& attributes();
     /// Ends the run as failed with this message, pointing at the layer's settings
     /// ("/layers/<id>").
     [[noreturn]] void fail(std::string_view message) const;
@@ -262,6 +287,9 @@ class LayerContext {
     sim::Network& net_;
     ServiceRegistry& services_;
     sim::ActivitySource source_;
+    std::unique_ptr<sim::ComputeOccupancy>* compute_;
+    std::unique_ptr<sim::ComputeOccupancy> ownCompute_;
+    std::shared_ptr<const NodeAttributes> attributes_;
 };
 
 /// What a layer sees before anything of its run is built: its settings and the scenario. From

@@ -152,6 +152,28 @@ class LayerDefinition : public detail::LayerDefinitionBase {
         std::size_t index_;
     };
 
+    /// A declared node attribute, to give a range or choices:
+    /// `d.attribute("price", ParamType::Real, 1.0, "DAIS/h", "...").range(0, 1e6)`.
+    class Attribute {
+      public:
+        Attribute& range(double min, double max) {
+            spec().min = min;
+            spec().max = max;
+            return *this;
+        }
+        Attribute& choices(std::vector<std::string> values) {
+            spec().choices = std::move(values);
+            return *this;
+        }
+
+      private:
+        friend class LayerDefinition;
+        Attribute(LayerDescriptor& d, std::size_t index) : d_(&d), index_(index) {}
+        ParamSpec& spec() { return d_->attributes[index_]; }
+        LayerDescriptor* d_;
+        std::size_t index_;
+    };
+
     LayerDefinition(std::string id, std::string name, std::string version)
         : LayerDefinitionBase(std::move(id), std::move(name), std::move(version)) {}
 
@@ -172,6 +194,20 @@ class LayerDefinition : public detail::LayerDefinitionBase {
         descriptor_.nodeStates.push_back(
             NodeStateSpec{std::move(name), std::move(colour), std::move(help)});
         return *this;
+    }
+    /// An attribute it reads of each node (node_attributes.h), written in scenarios per node,
+    /// group or template under "attributes": {"<layer id>": {...}}; `def` as a scenario would
+    /// write it. Read at run time through LayerContext::attributes().
+    Attribute attribute(std::string name, ParamType type, nlohmann::json def, std::string unit,
+                        std::string help) {
+        ParamSpec a;
+        a.name = std::move(name);
+        a.type = type;
+        a.defaultValue = std::move(def);
+        a.unit = std::move(unit);
+        a.help = std::move(help);
+        descriptor_.attributes.push_back(std::move(a));
+        return Attribute(descriptor_, descriptor_.attributes.size() - 1);
     }
     /// A service this layer offers to the others (services.h).
     LayerDefinition& provides(std::string service) {

@@ -19,6 +19,7 @@
 
 #include "dais/core/result.h"
 #include "dais/core/services.h"
+#include "dais/sim/network.h"
 #include "dais/sim/time.h"
 
 namespace dais::core {

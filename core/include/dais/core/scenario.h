@@ -17,6 +17,7 @@
 #include "dais/core/experiment.h"
 #include "dais/core/json_schema.h"
 #include "dais/core/layer.h"
+#include "dais/core/node_attributes.h"
 #include "dais/core/payments.h"
 #include "dais/core/result.h"
 #include "dais/sim/event_queue.h"
@@ -88,6 +89,9 @@ struct Scenario {
     /// The layers section validated against the layers' descriptors, in document order
     /// (disabled layers included, with enabled = false).
     std::vector<LayerSettings> layerSettings;
+    /// The layer attributes the network's nodes and groups are given (node_attributes.h), one
+    /// entry per node or group that has any, templates merged in.
+    std::vector<NodeAttributeEntry> nodeAttributes;
     /// The experiments that `dais sweep` runs, in document order (a plain run ignores them).
     std::vector<Experiment> experiments;
     nlohmann::json ui = nlohmann::json::object();  ///< studio state, kept as it was

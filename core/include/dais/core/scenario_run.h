@@ -192,6 +192,9 @@ class ScenarioRun final : public RunSession {
     sim::SimTime horizon_ = sim::kTimeNever;
     std::unique_ptr<sim::Simulation> sim_;
     std::unique_ptr<sim::Network> network_;
+    // The nodes' processors, shared by the layers; made when a layer first asks for them, so a
+    // run that computes nothing registers nothing for them.
+    std::unique_ptr<sim::ComputeOccupancy> compute_;
     std::unique_ptr<ServiceRegistry> services_;
     std::unique_ptr<InstantPayments> payments_;  // when a layer uses payments and none provides
     std::vector<LayerSlot> layers_;

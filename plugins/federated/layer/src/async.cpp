@@ -146,8 +146,17 @@ void Federation::serverStep() {
     std::vector<fl::ClientResult> updates;
     updates.reserve(ids.size());
     accuracies_.clear();
+    contributors_.clear();
+    contributorDigests_.clear();
     for (std::size_t i = 0; i < ids.size(); ++i) {
         Dispatch& x = dispatches_[ids[i]];
+        core::Digest digest{};
+        if (!reviewed(x.client, results[i], *x.model, server_, digest)) {
+            x.model.reset();
+            continue;
+        }
+        contributors_.push_back(clients_[x.client]);
+        if (digestsUpdates()) contributorDigests_.push_back(digest);
         const auto staleness = static_cast<double>(round_ - x.version);
         Eigen::VectorXd u = results[i].vector - *x.model;
         sim_->metrics().observe(m_.updateNorm, u.norm());
@@ -162,9 +171,9 @@ void Federation::serverStep() {
         noteAggregated(x.client, loss[i], accuracy[i]);
         x.model.reset();
     }
-    strategy_->step(updates);
+    if (!updates.empty()) strategy_->step(updates);
     ++round_;
-    participants_ = ids.size();
+    participants_ = updates.size();
     endRound("");
     roundStart_ = sim_->now();
     current_ = std::make_shared<const Eigen::VectorXd>(strategy_->parameters());

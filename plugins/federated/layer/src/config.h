@@ -69,6 +69,7 @@ struct Config {
     double stalenessExponent = 0;
     Hierarchy hierarchy = Hierarchy::Auto;
     SecureAggregation secureAggregation = SecureAggregation::Auto;
+    double secureThreshold = 0, secureScale = 0;
     // checkpoints, threads
     std::uint64_t checkpointEvery = 0;
     std::string checkpointDir, resumeFrom;
@@ -79,7 +80,7 @@ struct Metrics {
     sim::MetricId round, accuracy, loss, lossChange, p10, p50, p90, participants, bytesDown,
         bytesUp, bytesServer, stragglers, dropouts, partial, roundTime, updateNorm, staleness,
         epsilon, roundsToTarget, timeToTarget, serverCrashes, discarded, localAccuracy,
-        clientUpdates;
+        clientUpdates, rejected, secureAborts, recorded;
 };
 
 using Definition = core::LayerDefinition<Config, Metrics>;

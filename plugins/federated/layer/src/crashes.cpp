@@ -51,6 +51,10 @@ void Federation::serverCrashed() {
     } else if (roundOpen_) {
         // The round's events still to come find it closed and do nothing.
         roundOpen_ = false;
+        if (sessionOpen_) {  // the session ends; its sum, if any, goes unheard
+            sessionOpen_ = false;
+            secure_->close(session_);
+        }
         for (const Work& w : work_)
             discarded += w.state == Work::State::Received || w.state == Work::State::AtEdge;
         work_.clear();

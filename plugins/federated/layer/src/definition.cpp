@@ -247,6 +247,16 @@ void defineTopology(Definition& d) {
              "Sum the updates through the secure-aggregation service, so the server sees only "
              "the sum: auto uses it when a layer of the run provides it; required refuses to "
              "run without it; off never uses it.");
+    d.real("secure_threshold", &Config::secureThreshold, 0.5, "",
+           "Secure aggregation: the fewest of a round's clients whose updates may be summed, "
+           "as a fraction of those selected (rounded up). With fewer the sum is not revealed and "
+           "the round makes no step. It also bounds collusion: fewer clients than this, even "
+           "with the server, learn nothing of an honest client's update.")
+        .range(0.01, 1);
+    d.real("secure_scale", &Config::secureScale, 1048576, "",
+           "Secure aggregation: updates travel as integers, each value rounded to a multiple of "
+           "1/secure_scale, so the sum is exact up to half that per value and client.")
+        .range(1, 1e12);
 }
 
 /// Checkpoints, resuming, and the threads that train clients.
@@ -273,6 +283,9 @@ void defineNeeds(Definition& d) {
     d.role("aggregator", false, "edge aggregators combine their region's updates");
     d.uses("secure-aggregation", false,
            "without it the server sees each client's update (secure_aggregation auto)");
+    d.uses("update-review", false,
+           "without a reviewer the server counts every update that arrives in time");
+    d.uses("ledger", false, "without a ledger the rounds are not recorded");
 }
 
 /// What it measures.
@@ -329,6 +342,15 @@ void defineMetrics(Definition& d) {
               "Per client: its updates that reached the server (through an edge aggregator or "
               "not) in time to be aggregated.",
               sim::MetricScope::Node);
+    d.counter("federated.rejected", &Metrics::rejected, "updates",
+              "Updates that arrived in time and that a reviewer (a layer providing update-review: "
+              "a ban list, a reputation bar) vetoed; they are not aggregated.");
+    d.counter("federated.secure_aborts", &Metrics::secureAborts, "rounds",
+              "Rounds whose secure aggregation aborted: fewer updates than secure_threshold made "
+              "it through, so the sum was not revealed and the model did not move.");
+    d.counter("federated.rounds_recorded", &Metrics::recorded, "rounds",
+              "Rounds recorded on a ledger (a layer providing the ledger service): the digest of "
+              "the new model and of every update in it, final on the chain.");
 }
 
 /// What the studio shows of each client's part in the current round.
@@ -342,6 +364,8 @@ void defineNodeStates(Definition& d) {
                 "Lost to the round: it crashed or went away before its update left, or the network "
                 "lost its model or update.");
     d.nodeState("late", "#f08c00", "Its update missed the round's deadline (a straggler).");
+    d.nodeState("rejected", "#d62828",
+                "Its update arrived in time and a reviewer vetoed it (a ban, a reputation bar).");
     d.nodeState("malicious", "#7b2cbf",
                 "Attacks when it is selected (attack, attackers); not selected this round.");
 }
@@ -362,6 +386,7 @@ void defineTables(Definition& d) {
                  "model or update was lost (federated.dropouts, per client).")
         .integer("late", "updates",
                  "Its updates that missed a deadline (federated.stragglers, per client).")
+        .integer("rejected", "updates", "Its updates that a reviewer vetoed.")
         .real("loss", "nats",
               "Mean training loss of its last aggregated update (empty until one is).")
         .real("accuracy", "1",
@@ -383,9 +408,14 @@ void defineTables(Definition& d) {
         .integer("delivered", "updates", "Updates the server aggregated.")
         .integer("dropped", "clients", "Clients that dropped out while it went on.")
         .integer("late", "updates", "Updates that missed its deadline.")
+        .integer("rejected", "updates", "Updates a reviewer vetoed.")
         .real("accuracy", "1", "Global test accuracy after it (empty until it is aggregated).")
         .real("loss", "nats", "Global test loss after it (empty until it is aggregated).")
-        .text("outcome", "\"under way\", \"aggregated\" or \"lost\" (the server crashed).")
+        .text("outcome",
+              "\"under way\", \"aggregated\", \"aborted\" (secure aggregation had too few "
+              "updates) or \"lost\" (the server crashed).")
+        .text("model", "SHA-256 of the global model after it (the first 16 hex digits).")
+        .integer("block", "", "The ledger block that records it (empty: not recorded).")
         .key("round");
 }
 

@@ -33,7 +33,8 @@ void Federation::setup(core::LayerContext& ctx) {
     net_ = &ctx.network();
     display_ = ctx.display();
     shown_ = {ctx.nodeState("selected"),    ctx.nodeState("delivered"), ctx.nodeState("poisoned"),
-              ctx.nodeState("dropped out"), ctx.nodeState("late"),      ctx.nodeState("malicious")};
+              ctx.nodeState("dropped out"), ctx.nodeState("late"),      ctx.nodeState("rejected"),
+              ctx.nodeState("malicious")};
     cfg_ = definition().read(ctx.params());
     seed_ = sim_->seed();
 
@@ -81,6 +82,9 @@ void Federation::setup(core::LayerContext& ctx) {
 
     setupHierarchy(ctx);
     setupSecureAggregation(ctx);
+    for (const std::string& layer : ctx.services().providers(core::UpdateReview::kId))
+        reviewers_.push_back(ctx.services().find<core::UpdateReview>(layer));
+    ledger_ = ctx.services().find<core::LedgerService>();
     m_ = definition().defineMetrics(ctx);
 
     // The model before any round.

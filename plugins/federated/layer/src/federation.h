@@ -27,8 +27,11 @@
 #include <vector>
 
 #include "config.h"
+#include "dais/core/digest.h"
 #include "dais/core/layer.h"
-#include "dais/core/services.h"
+#include "dais/core/ledger_service.h"
+#include "dais/core/secure_aggregation.h"
+#include "dais/core/update_review.h"
 #include "dais/fl/attacks.h"
 #include "dais/fl/dp_fedavg.h"
 #include "dais/fl/model.h"
@@ -50,6 +53,7 @@ struct Work {
         Received,  // at the server in time: aggregated
         Lost,      // dropped out (crashed, unreachable, went away)
         Late,      // missed a deadline
+        Rejected,  // arrived in time, vetoed by a reviewer
     };
     fl::ClientResult result;
     std::size_t steps = 0, fullSteps = 0;
@@ -57,6 +61,7 @@ struct Work {
     double accuracy = std::numeric_limits<double>::quiet_NaN();  // global model on its test rows
     State state = State::Pending;
     bool uploaded = false;  // its update has left the client: a crash no longer stops it
+    core::Digest digest{};  // of the update, once reviewed or recorded
 };
 
 /// An edge aggregator of a hierarchical federation: an aggregator node and the clients of its
@@ -84,17 +89,19 @@ struct Dispatch {
 
 /// What the clients table shows of one client, kept as the run goes.
 struct ClientRecord {
-    std::uint32_t selected = 0, delivered = 0, dropouts = 0, late = 0;
+    std::uint32_t selected = 0, delivered = 0, dropouts = 0, late = 0, rejected = 0;
     double loss = std::numeric_limits<double>::quiet_NaN();      // of its last aggregated update
     double accuracy = std::numeric_limits<double>::quiet_NaN();  // the same update's, own test rows
 };
 
 /// What the rounds table shows of one round (async: one server step).
 struct RoundRecord {
-    enum class Outcome : std::uint8_t { UnderWay, Aggregated, Lost };
+    enum class Outcome : std::uint8_t { UnderWay, Aggregated, Aborted, Lost };
     std::uint64_t round = 0;
     sim::SimTime start = 0, end = sim::kTimeNever;
-    std::uint32_t selected = 0, delivered = 0, dropped = 0, late = 0;
+    std::uint32_t selected = 0, delivered = 0, dropped = 0, late = 0, rejected = 0;
+    core::Digest model{};     // of the global model after it, once aggregated
+    std::uint64_t block = 0;  // the ledger block that records it; 0: not recorded
     double accuracy = std::numeric_limits<double>::quiet_NaN();
     double loss = std::numeric_limits<double>::quiet_NaN();
     Outcome outcome = Outcome::UnderWay;
@@ -158,10 +165,26 @@ class Federation final : public core::Layer, private sim::FaultListener {
     void closeRound();
     /// Aggregates the round's results into the global model, then ends the round.
     void aggregate(std::vector<fl::ClientResult> results);
-    void secureAggregate(std::vector<fl::ClientResult> results);
+    /// Secure aggregation: a session per round, opened with the round's clients as parties;
+    /// each client submits its update as the server receives it; closing the round closes the
+    /// session, and the sum (or the abort) comes back to onSecureSum.
+    void openSecureSession();
+    void submitSecure(std::size_t slot);
+    void onSecureSum(std::uint64_t round, const core::SecureAggregator::Sum& sum);
+    /// The veto point: whether the reviewers let `acceptor` count the update (client k's
+    /// result, made on `base`); notes and shows a rejection.
+    bool reviewed(std::size_t k, const fl::ClientResult& result, const Eigen::VectorXd& base,
+                  sim::NodeIndex acceptor, core::Digest& digest);
+    /// Whether updates need their digests: someone reviews or records them.
+    bool digestsUpdates() const { return !reviewers_.empty() || ledger_ != nullptr; }
+    /// Notes the new model's digest in the round's record, tells the reviewers how the round went
+    /// and records it on the ledger.
+    void reportRound(const std::vector<sim::NodeIndex>& contributors,
+                     const std::vector<core::Digest>& updates, double accuracy);
     /// DP-FedAvg: noise the sum of clipped updates and step the strategy with the mean.
     void applyNoisedSum(Eigen::VectorXd sum, std::size_t participants);
-    void endRound(const std::string& note);
+    /// `aborted`: secure aggregation revealed nothing, so the model did not move.
+    void endRound(const std::string& note, bool aborted = false);
     /// Sends a model (down) or an update (up) and counts its bytes.
     void sendBytes(sim::NodeIndex from, sim::NodeIndex to, sim::PortId port, std::uint64_t payload,
                    bool down, std::uint64_t bytes);
@@ -212,7 +235,7 @@ class Federation final : public core::Layer, private sim::FaultListener {
     core::NodeDisplay display_;
     /// The codes of the node states it shows (definition.cpp declares them).
     struct Shown {
-        sim::NodeStateCode selected, delivered, poisoned, droppedOut, late, malicious;
+        sim::NodeStateCode selected, delivered, poisoned, droppedOut, late, rejected, malicious;
     } shown_{};
     /// Shows client k's part in the round; what it is between rounds: malicious or nothing.
     void showClient(std::size_t k, sim::NodeStateCode state) const {
@@ -234,6 +257,15 @@ class Federation final : public core::Layer, private sim::FaultListener {
     std::unique_ptr<fl::UpdateAttack> attack_;
     std::vector<char> malicious_;
     core::SecureAggregator* secure_ = nullptr;
+    core::SecureAggregator::SessionId session_ = 0;
+    bool sessionOpen_ = false;  // a session for the round under way
+    std::vector<core::UpdateReview*> reviewers_;
+    core::LedgerService* ledger_ = nullptr;
+    std::vector<sim::NodeIndex> rejected_;  // this round's vetoed clients (this server step's)
+    // The clients whose updates this round's (this step's) model is made of, with the updates'
+    // digests when someone reviews or records them.
+    std::vector<sim::NodeIndex> contributors_;
+    std::vector<core::Digest> contributorDigests_;
     /// Churn: each client's current state and when it next changes (16 bytes a client),
     /// advanced on demand from the client's own stream.
     struct Churn {

@@ -101,6 +101,8 @@ void Federation::startRound() {
     // A deadline past the longest simulated time never comes: the round waits for every client.
     if (cfg_.deadline <= 0 || !sim::addTime(roundStart_, cfg_.deadline, deadline_))
         deadline_ = sim::kTimeNever;
+    rejected_.clear();
+    if (secure_) openSecureSession();
     parallel(selected_.size(),
              [this](std::size_t i, fl::LocalTrainer& trainer) { trainClient(i, 0, trainer); });
 
@@ -257,8 +259,15 @@ void Federation::clientDone(std::size_t slot, Work::State state) {
         noteDropout(k);
     }
     const std::uint32_t edge = edgeOf_.empty() ? kNoEdge : edgeOf_[k];
+    if (state == Work::State::Received &&
+        !reviewed(k, work_[slot].result, strategy_->parameters(),
+                  edge == kNoEdge ? server_ : edges_[edge].node, work_[slot].digest))
+        state = Work::State::Rejected;
     if (edge == kNoEdge) {
-        if (state == Work::State::Received) showDelivered(k);
+        if (state == Work::State::Received) {
+            showDelivered(k);
+            if (secure_) submitSecure(slot);
+        }
         work_[slot].state = state;
         if (--outstanding_ == 0) closeRound();
         return;
@@ -371,6 +380,8 @@ void Federation::closeRound() {
     std::vector<fl::ClientResult> results;
     accuracies_.clear();
     participants_ = 0;
+    contributors_.clear();
+    contributorDigests_.clear();
     // Direct clients' results as they are; each edge's clients as one sample-weighted mean, as
     // the edge computed it.
     std::vector<Eigen::VectorXd> edgeSum(edges_.size());
@@ -386,6 +397,8 @@ void Federation::closeRound() {
         }
         m.addNode(m_.clientUpdates, clients_[selected_[i]], 1);
         noteAggregated(selected_[i], w.result.lossAfter, w.accuracy);
+        contributors_.push_back(clients_[selected_[i]]);
+        if (digestsUpdates()) contributorDigests_.push_back(w.digest);
         const std::uint32_t edge = edgeOf_.empty() ? kNoEdge : edgeOf_[selected_[i]];
         if (edge == kNoEdge) {
             results.push_back(std::move(w.result));
@@ -412,12 +425,15 @@ void Federation::aggregate(std::vector<fl::ClientResult> results) {
                                     : r.vector.norm();
             sim_->metrics().observe(m_.updateNorm, norm);
         }
-    if (results.empty()) {
-        endRound("");
+    if (secure_) {  // the updates went to the round's secure-aggregation session
+        if (sessionOpen_)
+            secure_->close(session_);
+        else
+            endRound("");
         return;
     }
-    if (secure_) {
-        secureAggregate(std::move(results));
+    if (results.empty()) {
+        endRound("");
         return;
     }
     if (dp_) {
@@ -441,65 +457,9 @@ void Federation::applyNoisedSum(Eigen::VectorXd sum, std::size_t participants) {
     strategy_->step(std::span<const fl::ClientResult>(&one, 1));
 }
 
-/// The sum goes through the secure-aggregation service: each client hands it
-/// [n_k (x_k - x), n_k] (with DP-FedAvg: [clip(x_k - x), 1]); from the sum the server gets the
-/// sample-weighted mean update (or the clipped sum to noise) and nothing about any one client.
-void Federation::secureAggregate(std::vector<fl::ClientResult> results) {
-    const Eigen::VectorXd& global = strategy_->parameters();
-    const Eigen::Index dim = global.size();
-    auto inputs = std::make_shared<std::vector<Eigen::VectorXd>>();
-    inputs->reserve(results.size());
-    core::SecureAggregator::Round request;
-    request.server = server_;
-    for (const fl::ClientResult& r : results) {
-        Eigen::VectorXd v(dim + 1);
-        if (dp_) {
-            v.head(dim) = dp_->clip(r.vector - global).clipped;
-            v[dim] = 1;
-        } else {
-            v.head(dim) = r.samples * (r.vector - global);
-            v[dim] = r.samples;
-        }
-        inputs->push_back(std::move(v));
-        request.parties.push_back(clients_[r.id]);
-    }
-    for (const Eigen::VectorXd& v : *inputs)
-        request.inputs.emplace_back(v.data(), static_cast<std::size_t>(v.size()));
-    const std::uint64_t round = round_;
-    const std::size_t parties = results.size();
-    secure_->aggregate(std::move(request), [this, inputs, round, parties,
-                                            dim](const core::SecureAggregator::Result& r) {
-        if (round != round_) return;
-        const std::size_t dropped = r.dropped.size();
-        if (!r.sum.empty() && r.sum.size() != static_cast<std::size_t>(dim + 1))
-            ctx_->fail("the secure-aggregation service returned a sum of " +
-                       std::to_string(r.sum.size()) + " values for inputs of " +
-                       std::to_string(dim + 1));
-        participants_ = parties >= dropped ? parties - dropped : 0;
-        sim_->metrics().add(m_.dropouts, static_cast<double>(dropped));
-        for (const sim::NodeIndex node : r.dropped)
-            if (const std::size_t k = clientOf(node); k != kNotClient) noteDropout(k, true);
-        const double weight = r.sum.empty() ? 0.0 : r.sum.back();
-        if (participants_ > 0 && weight > 0) {
-            const Eigen::Map<const Eigen::VectorXd> sum(r.sum.data(), dim);
-            if (dp_)
-                applyNoisedSum(sum, participants_);
-            else {
-                const fl::ClientResult mean = fl::ClientResult::delta(0, sum / weight, weight);
-                strategy_->step(std::span<const fl::ClientResult>(&mean, 1));
-            }
-        }
-        char note[160];
-        std::snprintf(note, sizeof note,
-                      ", secure aggregation of %zu (%zu dropped, %llu protocol bytes each)",
-                      parties, dropped, static_cast<unsigned long long>(r.bytesPerParty));
-        endRound(note);
-    });
-}
-
 /// The round's bookkeeping once the global model has moved: evaluation, metrics, the trace
 /// line, a checkpoint, and the next round.
-void Federation::endRound(const std::string& note) {
+void Federation::endRound(const std::string& note, bool aborted) {
     sim::Metrics& m = sim_->metrics();
     m.set(m_.participants, static_cast<double>(participants_));
     std::string privacy;
@@ -546,8 +506,10 @@ void Federation::endRound(const std::string& note) {
         record->delivered = static_cast<std::uint32_t>(participants_);
         record->accuracy = e.accuracy;
         record->loss = e.loss;
-        record->outcome = RoundRecord::Outcome::Aggregated;
+        record->outcome =
+            aborted ? RoundRecord::Outcome::Aborted : RoundRecord::Outcome::Aggregated;
     }
+    reportRound(contributors_, contributorDigests_, e.accuracy);
     const double target = cfg_.targetAccuracy;
     if (!targetReached_ && target > 0 && e.accuracy >= target) {
         targetReached_ = true;

@@ -9,6 +9,24 @@
 
 namespace dais::layers::federated {
 
+namespace {
+
+std::string_view outcomeName(RoundRecord::Outcome o) {
+    switch (o) {
+        case RoundRecord::Outcome::UnderWay:
+            return "under way";
+        case RoundRecord::Outcome::Aggregated:
+            return "aggregated";
+        case RoundRecord::Outcome::Aborted:
+            return "aborted";
+        case RoundRecord::Outcome::Lost:
+            return "lost";
+    }
+    return "under way";
+}
+
+}  // namespace
+
 RoundRecord* Federation::openRound() {
     if (async() || roundRecords_.empty()) return nullptr;
     RoundRecord& r = roundRecords_.back();
@@ -54,7 +72,8 @@ void Federation::inspect(std::string_view table, core::TableWriter& out) {
                 .integer(c.selected)
                 .integer(c.delivered)
                 .integer(c.dropouts)
-                .integer(c.late);
+                .integer(c.late)
+                .integer(c.rejected);
             real(row, c.loss);
             real(row, c.accuracy);
             row.flag(k < malicious_.size() && malicious_[k] != 0).flag(net_->nodeUp(clients_[k]));
@@ -68,12 +87,22 @@ void Federation::inspect(std::string_view table, core::TableWriter& out) {
                 row.none();
             else
                 row.time(r.end);
-            row.integer(r.selected).integer(r.delivered).integer(r.dropped).integer(r.late);
+            row.integer(r.selected)
+                .integer(r.delivered)
+                .integer(r.dropped)
+                .integer(r.late)
+                .integer(r.rejected);
             real(row, r.accuracy);
             real(row, r.loss);
-            row.text(r.outcome == RoundRecord::Outcome::Aggregated ? "aggregated"
-                     : r.outcome == RoundRecord::Outcome::Lost     ? "lost"
-                                                                   : "under way");
+            row.text(outcomeName(r.outcome));
+            if (r.outcome == RoundRecord::Outcome::Aggregated)
+                row.text(core::shortHex(r.model, 16));
+            else
+                row.none();
+            if (r.block > 0)
+                row.integer(static_cast<std::int64_t>(r.block));
+            else
+                row.none();
         }
     }
 }

@@ -1,0 +1,110 @@
+// What other layers see of the federation and may change: the veto point where the server (or an
+// edge aggregator) accepts a client's update, asking every layer that provides update-review;
+// and each round's report, to those reviewers and, when the run has a ledger, as a record on it
+// (the digest of the new model and of every update that went into it).
+#include <cmath>
+#include <limits>
+#include <string>
+#include <vector>
+
+#include "federation.h"
+
+namespace dais::layers::federated {
+
+namespace {
+
+/// SHA-256 of a vector's values, bit for bit, and of its weight.
+core::Digest digestOf(const Eigen::VectorXd& values, double samples) {
+    core::Sha256 h;
+    h.addValues(std::span<const double>(values.data(), static_cast<std::size_t>(values.size())));
+    h.addValue(samples);
+    return h.finish();
+}
+
+}  // namespace
+
+bool Federation::reviewed(std::size_t k, const fl::ClientResult& result,
+                          const Eigen::VectorXd& base, sim::NodeIndex acceptor,
+                          core::Digest& digest) {
+    if (!digestsUpdates()) return true;
+    digest = digestOf(result.vector, result.samples);
+    if (reviewers_.empty()) return true;
+    core::UpdateReview::Update u;
+    u.layer = "federated";
+    u.round = round_;
+    u.client = clients_[k];
+    u.acceptor = acceptor;
+    u.digest = digest;
+    u.samples = result.samples;
+    u.norm = secure_ != nullptr ? std::numeric_limits<double>::quiet_NaN()
+                                : (result.vector - base).norm();
+    for (core::UpdateReview* reviewer : reviewers_) {
+        const core::UpdateReview::Verdict v = reviewer->review(u);
+        if (v.accept) continue;
+        sim_->metrics().add(m_.rejected, 1);
+        ++clientRecords_[k].rejected;
+        if (RoundRecord* r = openRound()) ++r->rejected;
+        rejected_.push_back(clients_[k]);
+        showClient(k, shown_.rejected);
+        sim_->trace(clients_[k], "federated",
+                    std::string(async() ? "step " : "round ") + std::to_string(round_) +
+                        ": update rejected" + (v.reason.empty() ? "" : ": " + v.reason));
+        return false;
+    }
+    return true;
+}
+
+void Federation::reportRound(const std::vector<sim::NodeIndex>& contributors,
+                             const std::vector<core::Digest>& updates, double accuracy) {
+    const Eigen::VectorXd& global = strategy_->parameters();
+    const core::Digest model = digestOf(global, 0);
+    if (!roundRecords_.empty() && roundRecords_.back().round == round_)
+        roundRecords_.back().model = model;
+    if (!digestsUpdates()) return;
+    core::UpdateReview::Round r;
+    r.layer = "federated";
+    r.round = round_;
+    r.server = server_;
+    r.model = model;
+    r.contributors = contributors;
+    r.updates = updates;
+    r.rejected = std::move(rejected_);
+    rejected_.clear();
+    r.accuracy = accuracy;
+    r.at = sim_->now();
+    for (core::UpdateReview* reviewer : reviewers_)
+        reviewer->roundClosed(r);
+    if (!ledger_) return;
+    // The record: the round, the new model, and each contributor with its update's digest.
+    core::Sha256 h;
+    h.add("federated.round").addValue(r.round).add(r.model);
+    for (std::size_t i = 0; i < contributors.size(); ++i)
+        h.addValue(contributors[i]).add(updates[i]);
+    core::LedgerService::Transaction tx;
+    tx.from = server_;
+    tx.topic = "federated.round";
+    tx.digest = h.finish();
+    // On the wire: the round number, the model's digest, and a (node, digest) pair per update.
+    tx.bytes = 8 + 32 + contributors.size() * (4 + 32);
+    const std::uint64_t round = round_;
+    ledger_->record(tx, [this, round](const core::LedgerService::Receipt& receipt) {
+        if (!receipt.final()) {
+            sim_->trace(server_, "federated",
+                        "round " + std::to_string(round) + " was not recorded on the ledger" +
+                            (receipt.reason.empty() ? "" : ": " + receipt.reason));
+            return;
+        }
+        sim_->metrics().add(m_.recorded, 1);
+        for (auto it = roundRecords_.rbegin(); it != roundRecords_.rend(); ++it)
+            if (it->round == round) {
+                it->block = receipt.height;
+                break;
+            }
+        sim_->trace(server_, "federated",
+                    "round " + std::to_string(round) + " recorded in block " +
+                        std::to_string(receipt.height) + " (transaction " +
+                        core::shortHex(receipt.txId, 16) + ")");
+    });
+}
+
+}  // namespace dais::layers::federated
