@@ -173,6 +173,12 @@ class LayerDefinition : public detail::LayerDefinitionBase {
             NodeStateSpec{std::move(name), std::move(colour), std::move(help)});
         return *this;
     }
+    /// A kind of event it records (run_events.h): "<id>.<name>" and a sentence of help; its
+    /// code (LayerContext::eventKind) is the order of declaration.
+    LayerDefinition& eventKind(std::string name, std::string help) {
+        descriptor_.eventKinds.push_back(EventKindSpec{std::move(name), std::move(help)});
+        return *this;
+    }
     /// A service this layer offers to the others (services.h).
     LayerDefinition& provides(std::string service) {
         descriptor_.provides.push_back(std::move(service));
