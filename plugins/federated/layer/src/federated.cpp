@@ -34,6 +34,10 @@ void Federation::setup(core::LayerContext& ctx) {
     display_ = ctx.display();
     shown_ = {ctx.nodeState("selected"),    ctx.nodeState("delivered"), ctx.nodeState("poisoned"),
               ctx.nodeState("dropped out"), ctx.nodeState("late"),      ctx.nodeState("malicious")};
+    events_ = ctx.events();
+    kinds_ = {ctx.eventKind("federated.update_sent"), ctx.eventKind("federated.update_poisoned"),
+              ctx.eventKind("federated.update_accepted"), ctx.eventKind("federated.update_late"),
+              ctx.eventKind("federated.round_closed")};
     cfg_ = definition().read(ctx.params());
     seed_ = sim_->seed();
 

@@ -57,6 +57,8 @@ struct Work {
     double accuracy = std::numeric_limits<double>::quiet_NaN();  // global model on its test rows
     State state = State::Pending;
     bool uploaded = false;  // its update has left the client: a crash no longer stops it
+    core::Digest digest{};  // of the update's weights, once events needed it
+    bool digested = false;
 };
 
 /// An edge aggregator of a hierarchical federation: an aggregator node and the clients of its
@@ -225,6 +227,14 @@ class Federation final : public core::Layer, private sim::FaultListener {
     void showDelivered(std::size_t k) const {
         showClient(k, malicious_[k] ? shown_.poisoned : shown_.delivered);
     }
+    /// The events it records (definition.cpp declares their kinds).
+    core::EventRecorder events_;
+    struct EventKinds {
+        core::EventKind sent, poisoned, accepted, late, closed;
+    } kinds_{};
+    /// Records event `kind` about the update of the round's selected client `slot`, identified
+    /// by its digest (computed once). Call only when events_.on().
+    void recordUpdate(core::EventKind kind, std::size_t slot);
 
     std::unique_ptr<FederationData> data_;
     std::unique_ptr<fl::Model> model_;
