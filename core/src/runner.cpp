@@ -111,7 +111,10 @@ Runner::Runner(std::unique_ptr<RunSession> session, Options options)
     if (!(options_.publishRate > 0)) options_.publishRate = 30;
     if (!(options_.tableRate > 0)) options_.tableRate = 4;
     session_->limitEvents(options_.maxEvents);
-    session_->simulation().addObserver(sampler_.get());
+    sim::Simulation& sim = session_->simulation();
+    sim.addObserver(sampler_.get());
+    if (options_.keepAlive) sim.setKeepAlive(true);
+    if (!options_.journalPath.empty()) sim.recordJournal(&journal_);
 }
 
 Runner::~Runner() {
@@ -371,6 +374,14 @@ void Runner::publish(bool force, const RunReport* final) {
 
 void Runner::finishRun(bool stopped) {
     RunReport report = session_->finish(stopped);
+    if (!options_.journalPath.empty()) {
+        const sim::Result<void> written = sim::writeJournalFile(journal_, options_.journalPath);
+        if (!written.ok()) {
+            report.error = report.error.empty() ? written.error().message
+                                                : report.error + "\n" + written.error().message;
+            report.status = RunStatus::Failed;
+        }
+    }
     auto finalState = [&report] {
         return report.status == RunStatus::Failed    ? RunnerState::Failed
                : report.status == RunStatus::Stopped ? RunnerState::Stopped

@@ -2,33 +2,20 @@
 
 #include <algorithm>
 #include <cassert>
-#include <chrono>
-#include <thread>
+#include <utility>
+
+#include "dais/sim/number_text.h"
 
 namespace dais::sim {
 
 namespace {
 
-class SteadyClock final : public WallClock {
-  public:
-    std::int64_t nowNs() override {
-        return std::chrono::duration_cast<std::chrono::nanoseconds>(
-                   std::chrono::steady_clock::now().time_since_epoch())
-            .count();
-    }
-    void sleepUntilNs(std::int64_t wallNs) override {
-        std::this_thread::sleep_until(
-            std::chrono::steady_clock::time_point(std::chrono::nanoseconds(wallNs)));
-    }
-};
-
 constexpr double kMinSpeed = 0.1;
 constexpr double kMaxSpeed = 1000.0;
 // A paced run that falls further behind the wall clock than this forgets the debt instead of
-// racing to catch up, so a slow stretch is not followed by a burst.
+// racing to catch up, so a slow stretch is not followed by a burst (not in keep-alive, whose
+// mapping to wall time stays fixed).
 constexpr std::int64_t kMaxPacingLagNs = 250'000'000;
-// Longest single sleep while pacing, so stop() and speed changes take effect promptly.
-constexpr std::int64_t kPacingSliceNs = 20'000'000;
 // Progress is published every 2^12 events.
 constexpr std::uint64_t kPublishMask = (1u << 12) - 1;
 
@@ -65,8 +52,12 @@ std::string_view stopReasonName(StopReason r) {
 Simulation::Simulation() : Simulation(Config{}) {}
 
 Simulation::Simulation(Config config)
-    : config_(config), realClock_(std::make_unique<SteadyClock>()), clock_(realClock_.get()) {
+    : config_(config),
+      realClock_(std::make_unique<SteadyWallClock>()),
+      clock_(realClock_.get()),
+      inbox_(&Simulation::onInput, this, realClock_.get()) {
     kinds_.push_back({nullptr, nullptr, "kernel.sample"});  // kSampleKind, handled in the loop
+    inbox_.setKindCount(kinds_.size());
 }
 
 Simulation::~Simulation() = default;
@@ -74,6 +65,7 @@ Simulation::~Simulation() = default;
 KindId Simulation::registerKind(std::string_view name, Handler fn, void* self) {
     assert(fn != nullptr && kinds_.size() < 0xffff);
     kinds_.push_back({fn, self, std::string(name)});
+    inbox_.setKindCount(kinds_.size());
     return static_cast<KindId>(kinds_.size() - 1);
 }
 
@@ -147,6 +139,23 @@ bool Simulation::takeMemory(std::uint64_t bytes) {
     return true;
 }
 
+std::uint64_t Simulation::nextCheckpoint() const {
+    std::uint64_t next = (executed_ | kPublishMask) + 1;
+    if (replayNext_ < replay_.size()) {
+        const std::uint64_t point = replay_[replayNext_].point;
+        if (point > executed_ && point < next) next = point;
+    }
+    return next;
+}
+
+void Simulation::atCheckpoint(const Event& running) {
+    if ((executed_ & kPublishMask) == 0) everyFewThousand(running);
+    // The loop returns after this event, and drive() schedules the journal's input.
+    if (replayNext_ < replay_.size() && replay_[replayNext_].point == executed_)
+        interrupt_.fetch_or(kReplayBit, std::memory_order_relaxed);
+    checkpoint_ = nextCheckpoint();
+}
+
 void Simulation::everyFewThousand(const Event& running) {
     publish();
     if (memoryBudget_ == kUnlimitedMemory) return;
@@ -192,7 +201,128 @@ bool Simulation::setPacing(double speed) {
 
 void Simulation::setWallClock(WallClock* clock) {
     clock_ = clock ? clock : realClock_.get();
+    inbox_.setClock(clock_);
     interrupt(kModeBit);
+}
+
+PaceMapping Simulation::paceMapping() const {
+    std::lock_guard lock(paceMutex_);
+    return publishedPace_;
+}
+
+void Simulation::setAnchor(const PaceMapping& m) {
+    pace_ = m;
+    anchorClock_ = clock_;
+    std::lock_guard lock(paceMutex_);
+    publishedPace_ = m;
+}
+
+// At the start of a run call and after an interrupt: anchors the mapping of simulated to wall
+// time when pacing starts, and moves it when the speed or the clock changed, keeping simulated
+// time continuous at that moment. Otherwise the mapping stays as it was, however often the
+// loop is interrupted.
+void Simulation::updatePacing() {
+    const double speed = speed_.load(std::memory_order_relaxed);
+    if (speed == pace_.speed && clock_ == anchorClock_) return;
+    if (!(speed > 0)) {
+        setAnchor({});
+        return;
+    }
+    const std::int64_t wall = clock_->nowNs();
+    SimTime from = std::max(now_, pacedTo_);
+    if (pace_.paced() && clock_ == anchorClock_) from = std::max(now_, pace_.simTimeAt(wall));
+    setAnchor({wall, from, speed});
+}
+
+void Simulation::setKeepAlive(bool on) {
+    keepAlive_.store(on, std::memory_order_relaxed);
+    interrupt(kModeBit);
+}
+
+std::span<const std::byte> Simulation::inputBytes(const Event& e) const {
+    const auto it = heldBytes_.find(e.seq);
+    if (it == heldBytes_.end()) return {};
+    return it->second.bytes;
+}
+
+void Simulation::recordJournal(Journal* journal) {
+    journal_ = journal;
+    if (journal_ != nullptr) journal_->seed = config_.seed;
+}
+
+Result<void> Simulation::replayJournal(const Journal& journal) {
+    if (journal.seed != config_.seed)
+        return Error{"the journal was recorded with seed " + std::to_string(journal.seed) +
+                     ", this run has seed " + std::to_string(config_.seed)};
+    std::vector<ReplayInput> inputs;
+    inputs.reserve(journal.entries.size());
+    for (std::size_t i = 0; i < journal.entries.size(); ++i) {
+        const JournalEntry& e = journal.entries[i];
+        KindId kind = 0;
+        for (std::size_t k = 1; k < kinds_.size(); ++k) {
+            if (kinds_[k].name != e.kind) continue;
+            if (kind != 0)
+                return Error{"journal entry " + groupDigits(i + 1) +
+                             ": more than one event kind \"" + e.kind +
+                             "\" is registered in this run"};
+            kind = static_cast<KindId>(k);
+        }
+        if (kind == 0)
+            return Error{"journal entry " + groupDigits(i + 1) + ": no event kind \"" + e.kind +
+                         "\" is registered in this run"};
+        if (e.point < executed_ || (i > 0 && e.point < inputs.back().point))
+            return Error{"journal entry " + groupDigits(i + 1) + ": taken after " +
+                         groupDigits(e.point) + " events, but this run has executed " +
+                         groupDigits(std::max(executed_, i > 0 ? inputs.back().point : 0))};
+        inputs.push_back({e.point, e.time, kind, e.target, e.data, e.aux, e.bytes});
+    }
+    replay_ = std::move(inputs);
+    replayNext_ = 0;
+    checkpoint_ = nextCheckpoint();
+    return {};
+}
+
+// Between events: what the inbox holds becomes events, at now() or, paced, at the simulated time
+// each input's arrival maps to.
+void Simulation::drainInbox() {
+    inbox_.takeAll(taken_);
+    for (Inbox::Input& in : taken_) {
+        const SimTime t = pace_.paced() ? std::max(now_, pace_.simTimeAt(in.wallNs)) : now_;
+        scheduleInput(t, in.kind, in.target, in.data, in.aux, std::move(in.bytes));
+    }
+    taken_.clear();
+}
+
+void Simulation::injectReplay() {
+    while (replayNext_ < replay_.size() && replay_[replayNext_].point <= executed_) {
+        ReplayInput& in = replay_[replayNext_];
+        if (in.point != executed_ || in.time < now_)
+            throw RunFailure("the journal does not fit this run: its entry " +
+                             groupDigits(replayNext_ + 1) + " (\"" +
+                             std::string(kindName(in.kind)) + "\" for target " +
+                             std::to_string(in.target) + " at " + formatTime(in.time) + ", after " +
+                             groupDigits(in.point) + " events) comes at " + formatTime(now_) +
+                             ", after " + groupDigits(executed_) + " events");
+        ++replayNext_;
+        scheduleInput(in.time, in.kind, in.target, in.data, in.aux, std::move(in.bytes));
+    }
+    checkpoint_ = nextCheckpoint();
+}
+
+void Simulation::scheduleInput(SimTime t, KindId kind, TargetId target, std::uint64_t data,
+                               std::uint16_t aux, std::vector<std::byte> bytes) {
+    // Bytes of inputs that have run (or were cancelled and dropped) are released.
+    std::erase_if(heldBytes_, [this](const auto& held) {
+        return held.second.time < lastTime_ ||
+               (held.second.time == lastTime_ && held.first <= lastSeq_);
+    });
+    if (journal_ != nullptr)
+        journal_->entries.push_back({executed_, t, kinds_[kind].name, target, data, aux, bytes});
+    const EventId id = scheduleAt(t, target, kind, data, aux);
+    if (!bytes.empty()) heldBytes_.emplace(id.seq, HeldBytes{t, std::move(bytes)});
+    // Sampling that stopped when the run ran out of events goes on with the input.
+    if (sampleInterval_ > 0 && !nextSample_.valid() && now_ < kTimeNever - sampleInterval_)
+        nextSample_ = scheduleAt(now_ + sampleInterval_, 0, kSampleKind);
 }
 
 void Simulation::addObserver(Observer* o) {
@@ -265,45 +395,66 @@ void Simulation::notifyRunStart() {
 }
 
 void Simulation::notifyRunEnd() {
+    inbox_.close();
     publish();
     for (Observer* o : observers_)
         o->onRunEnd(*this);
 }
 
 // Waits until the wall clock reaches the moment simulated time t is due. Returns false if an
-// interrupt (stop, speed change) arrived while waiting; the caller then re-examines its state.
+// interrupt (stop, speed change, input) arrived while waiting; the caller then re-examines its
+// state.
 bool Simulation::paceUntil(SimTime t) {
-    const auto due = paceWallAnchor_ + static_cast<std::int64_t>(
-                                           static_cast<double>(t - paceSimAnchor_) / paceSpeed_);
+    std::int64_t due = pace_.wallTimeAt(t);
     std::int64_t wall = clock_->nowNs();
-    if (wall - due > kMaxPacingLagNs) {
-        paceWallAnchor_ = wall;
-        paceSimAnchor_ = t;
-        return true;
+    if (due < wall - kMaxPacingLagNs && !keepAlive()) {
+        // Forget the debt: go on from where pacing had reached.
+        setAnchor({wall, std::max(now_, pacedTo_), pace_.speed});
+        due = pace_.wallTimeAt(t);
     }
     for (;;) {
         // How far simulated time has come by this wall time (short of the event), shown to
         // observers and kept for the next run call should this one be interrupted.
-        const auto reached =
-            paceSimAnchor_ +
-            static_cast<SimTime>(static_cast<double>(wall - paceWallAnchor_) * paceSpeed_);
-        pacedTo_ = std::max(now_, std::min(reached, t));
+        pacedTo_ = std::max(now_, std::min(pace_.simTimeAt(wall), t));
         publishedNow_.store(pacedTo_, std::memory_order_relaxed);
         if (wall >= due) break;
         if (interrupt_.load(std::memory_order_relaxed) != 0) return false;
-        clock_->sleepUntilNs(std::min(due, wall + kPacingSliceNs));
+        clock_->waitUntilNs(due, wake_);
         wall = clock_->nowNs();
     }
     return true;
+}
+
+bool Simulation::idle(bool paced, SimTime horizon) {
+    if (paced && horizon != kTimeNever) return paceUntil(horizon);
+    for (;;) {
+        if (paced) {
+            pacedTo_ = std::max(now_, pace_.simTimeAt(clock_->nowNs()));
+            publishedNow_.store(pacedTo_, std::memory_order_relaxed);
+        }
+        if (interrupt_.load(std::memory_order_relaxed) != 0) return false;
+        if (paced)
+            clock_->waitUntilNs(WallClock::kNoDeadline, wake_);
+        else
+            wake_.wait();
+    }
 }
 
 template <class Q, bool kPaced, bool kTraced>
 StopReason Simulation::loop(Q& q, SimTime horizon, const ConditionRef* cond) {
     for (;;) {
         if (interrupt_.load(std::memory_order_relaxed) != 0) return StopReason::Stopped;
-        if (q.empty()) return StopReason::QueueEmpty;
+        if (q.empty()) {
+            if (!keepAlive()) return StopReason::QueueEmpty;
+            if (idle(kPaced, horizon)) return StopReason::Horizon;
+            continue;
+        }
         const Event& top = q.top();
-        if (top.time > horizon) return StopReason::Horizon;
+        if (top.time > horizon) {
+            if (!kPaced || !keepAlive()) return StopReason::Horizon;
+            if (idle(kPaced, horizon)) return StopReason::Horizon;
+            continue;
+        }
         if (!cancelled_.empty() && cancelled_.erase(top.seq) != 0) {
             lastTime_ = top.time;
             lastSeq_ = top.seq;
@@ -322,8 +473,8 @@ StopReason Simulation::loop(Q& q, SimTime horizon, const ConditionRef* cond) {
             continue;
         }
         fingerprint_.fold(ev);
-        if ((++executed_ & kPublishMask) == 0) [[unlikely]]
-            everyFewThousand(ev);
+        if (++executed_ == checkpoint_) [[unlikely]]
+            atCheckpoint(ev);
         if constexpr (kTraced) {
             for (Observer* o : observers_)
                 o->onEvent(*this, ev);
@@ -363,17 +514,15 @@ StopReason Simulation::drive(SimTime horizon, const ConditionRef* cond) {
     notifyRunStart();
     StopReason r;
     for (;;) {
-        interrupt_.fetch_and(~kModeBit, std::memory_order_relaxed);
-        paceSpeed_ = speed_.load(std::memory_order_relaxed);
-        const bool paced = paceSpeed_ > 0;
-        if (paced) {
-            // Pacing goes on from the simulated time it had reached while waiting, not from the
-            // last event: a driver that interrupts the loop often (to publish progress, take a
-            // command or change the speed) must not take back the time already waited, or a
-            // gap between events longer than its period would never be crossed.
-            paceWallAnchor_ = clock_->nowNs();
-            paceSimAnchor_ = std::max(now_, pacedTo_);
-        }
+        const std::uint32_t bits =
+            interrupt_.fetch_and(kStopBit | kEndBit, std::memory_order_relaxed);
+        // The mapping to wall time stays as anchored unless the speed or the clock changed: a
+        // driver that interrupts the loop often (to publish progress or take a command) must
+        // not make it drift, nor take back the time already waited.
+        updatePacing();
+        const bool paced = pace_.paced();
+        if (replayNext_ < replay_.size()) injectReplay();
+        if ((bits & kInputBit) != 0) drainInbox();
         auto go = [&](auto& q) {
             using Q = std::remove_reference_t<decltype(q)>;
             if (paced)
@@ -388,11 +537,15 @@ StopReason Simulation::drive(SimTime horizon, const ConditionRef* cond) {
             interrupt_.fetch_and(~kStopBit, std::memory_order_relaxed);
             break;
         }
-        // Only a mode change (pacing, tracing, clock): go round with the new settings.
+        // Only a mode change (pacing, tracing, clock, keep-alive) or input: go round.
     }
     if ((r == StopReason::Horizon || r == StopReason::QueueEmpty) && horizon != kTimeNever &&
-        horizon > now_)
+        horizon > now_) {
         now_ = horizon;
+        // A paced run that jumped ahead to its horizon goes on from there.
+        if (pace_.paced() && !keepAlive() && pace_.simTimeAt(clock_->nowNs()) < now_)
+            setAnchor({clock_->nowNs(), now_, pace_.speed});
+    }
     return r;
 }
 

@@ -3,6 +3,7 @@
 // (as the studio receives them), never on sleeps.
 #include <QtTest>
 
+#include <condition_variable>
 #include <mutex>
 
 #include "dais/core/runner.h"
@@ -398,6 +399,72 @@ class TestRunner : public QObject {
         QVERIFY(runner.wait(std::chrono::milliseconds(20000)));
         QCOMPARE(runner.report()->events, std::uint64_t(1000));
         QCOMPARE(runner.report()->status, core::RunStatus::Completed);
+    }
+
+    void keepAliveRunTakesInputAndWritesItsJournal() {
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        sim::Simulation s({5, sim::QueueKind::Ladder});
+        struct Echo {
+            std::mutex mutex;
+            std::condition_variable cv;
+            std::vector<std::string> bodies;
+            sim::KindId kind = 0;
+            void on(sim::Simulation& sim, const sim::Event& e) {
+                const auto b = sim.inputBytes(e);
+                std::lock_guard lock(mutex);
+                bodies.emplace_back(reinterpret_cast<const char*>(b.data()), b.size());
+                cv.notify_all();
+            }
+            void waitFor(std::size_t n) {
+                std::unique_lock lock(mutex);
+                cv.wait(lock, [&] { return bodies.size() >= n; });
+            }
+        } echo;
+        echo.kind = s.registerKind<&Echo::on>("live.echo", echo);
+        core::Runner::Options options;
+        options.keepAlive = true;
+        options.journalPath = dir.filePath("live.journal").toStdString();
+        core::Runner runner(std::make_unique<core::KernelSession>(s, sim::kTimeNever), options);
+        runner.start();
+        const std::string body = "a message body";
+        const auto* p = reinterpret_cast<const std::byte*>(body.data());
+        QVERIFY(runner.inbox().post(echo.kind, 3, 42, 0, {p, body.size()}));
+        echo.waitFor(1);
+        // The queue is empty again, yet the run goes on: a second input is taken too.
+        QVERIFY(runner.inbox().post(echo.kind, 4, 43));
+        echo.waitFor(2);
+        runner.stop();
+        QVERIFY(runner.wait(std::chrono::milliseconds(20000)));
+        QCOMPARE(runner.report()->status, core::RunStatus::Stopped);
+        QCOMPARE(runner.report()->events, std::uint64_t(2));
+        QCOMPARE(echo.bodies, (std::vector<std::string>{body, ""}));
+        QVERIFY(!runner.inbox().post(echo.kind, 5, 44));  // the run has ended
+
+        const sim::Result<sim::Journal> journal = sim::readJournalFile(options.journalPath);
+        QVERIFY2(journal.ok(), journal.ok() ? "" : journal.error().message.c_str());
+        QCOMPARE(journal->seed, std::uint64_t(5));
+        QCOMPARE(journal->entries.size(), std::size_t(2));
+        const sim::JournalEntry& first = journal->entries[0];
+        QCOMPARE(first.kind, std::string("live.echo"));
+        QCOMPARE(first.target, sim::TargetId(3));
+        QCOMPARE(first.data, std::uint64_t(42));
+        QCOMPARE(first.bytes, std::vector<std::byte>(p, p + body.size()));
+        QCOMPARE(journal->entries[1].point, std::uint64_t(1));
+    }
+
+    void aJournalThatCannotBeWrittenFailsTheRun() {
+        QTemporaryDir dir;
+        sim::Simulation s;
+        core::Runner::Options options;
+        options.journalPath = dir.filePath("no/such/folder/run.journal").toStdString();
+        core::Runner runner(std::make_unique<core::KernelSession>(s, sim::kTimeNever), options);
+        runner.start();
+        QVERIFY(runner.wait(std::chrono::milliseconds(20000)));
+        QCOMPARE(runner.report()->status, core::RunStatus::Failed);
+        QVERIFY2(
+            runner.report()->error.starts_with("cannot write the journal " + options.journalPath),
+            runner.report()->error.c_str());
     }
 };
 

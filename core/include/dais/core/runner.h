@@ -20,6 +20,8 @@
 #include <vector>
 
 #include "dais/core/scenario_run.h"
+#include "dais/sim/inbox.h"
+#include "dais/sim/journal.h"
 #include "dais/sim/metrics.h"
 #include "dais/sim/simulation.h"
 
@@ -131,6 +133,13 @@ class Runner {
         /// The most events the run keeps (RunReport::runEvents); those beyond are counted in
         /// RunEvents::dropped. Never unbounded.
         std::size_t maxEvents = RunEventLog::kDefaultLimit;
+        /// A live or mixed run: when the run has no events left it waits for input (inbox())
+        /// until stopped or, paced, until its horizon (Simulation::setKeepAlive).
+        bool keepAlive = false;
+        /// When not empty: the journal of the run's outside input is written to this file when
+        /// the run ends (sim::writeJournalFile), for a replay (Simulation::replayJournal). A
+        /// journal that cannot be written fails the run with the reason.
+        std::string journalPath = {};
     };
 
     explicit Runner(std::unique_ptr<RunSession> session);
@@ -161,6 +170,9 @@ class Runner {
     /// Pacing factor: simulated seconds per wall second in [0.1, 1000], or 0 for as fast as
     /// possible. False if out of range.
     bool setSpeed(double speed);
+    /// The inbox of the run: other threads post input to it (a network receiver) from start()
+    /// until the run ends; posts after that are refused.
+    sim::Inbox& inbox() { return session_->simulation().inbox(); }
 
     /// The tables the run's layers publish (see ScenarioRun::tableNames); from any thread.
     std::vector<std::string> tableNames() const { return session_->tableNames(); }
@@ -206,6 +218,7 @@ class Runner {
     Options options_;
     std::vector<RunnerListener*> listeners_;
     std::unique_ptr<Sampler> sampler_;
+    sim::Journal journal_;  // the run's outside input, when Options::journalPath is set
 
     mutable std::mutex mutex_;  // guards commands_, finished_, report_
     std::condition_variable wake_;

@@ -1,13 +1,17 @@
 #pragma once
 // The discrete-event kernel: schedule, cancel, run, step, run-until, stop and real-time pacing
-// over a choice of event queues, with a fingerprint of every run.
+// over a choice of event queues, with a fingerprint of every run; input from other threads
+// (an inbox), a keep-alive mode for live runs, and a journal that replays their input.
 
 #include <atomic>
 #include <cstdint>
 #include <exception>
 #include <memory>
+#include <mutex>
+#include <span>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <unordered_set>
 #include <vector>
 
@@ -15,11 +19,16 @@
 #include "dais/sim/event_queue.h"
 #include "dais/sim/fingerprint.h"
 #include "dais/sim/heap_queue.h"
+#include "dais/sim/inbox.h"
+#include "dais/sim/journal.h"
 #include "dais/sim/ladder_queue.h"
 #include "dais/sim/memory_need.h"
 #include "dais/sim/metrics.h"
 #include "dais/sim/observer.h"
+#include "dais/sim/pace_mapping.h"
+#include "dais/sim/result.h"
 #include "dais/sim/rng.h"
+#include "dais/sim/wall_clock.h"
 
 namespace dais::sim {
 
@@ -31,14 +40,6 @@ enum class StopReason {
     Stopped,     ///< stop() was called
 };
 std::string_view stopReasonName(StopReason r);
-
-/// Wall-clock source for real-time pacing; replaceable so tests need not sleep.
-class WallClock {
-  public:
-    virtual ~WallClock() = default;
-    virtual std::int64_t nowNs() = 0;
-    virtual void sleepUntilNs(std::int64_t wallNs) = 0;
-};
 
 /// A non-owning reference to a callable `bool(const Simulation&)`, for run-until conditions.
 class ConditionRef {
@@ -63,7 +64,8 @@ class RunEnding : public std::exception {
 };
 
 /// The simulation kernel. One instance is one run; it is driven from one thread at a time.
-/// stop(), setPacing() and progress() may be called from any thread.
+/// stop(), requestEnd(), setPacing(), setKeepAlive(), progress(), paceMapping() and
+/// inbox().post() may be called from any thread.
 class Simulation {
   public:
     struct Config {
@@ -144,11 +146,42 @@ class Simulation {
 
     /// Real-time pacing: speed = simulated seconds per wall-clock second, within [0.1, 1000];
     /// 0 turns pacing off (as fast as possible). Returns false (and changes nothing) for a
-    /// speed outside that range. Safe from any thread, also while running.
+    /// speed outside that range. Safe from any thread, also while running. A paced run follows
+    /// one fixed mapping of simulated to wall time (paceMapping), anchored when it starts and
+    /// moved only when the speed or the clock changes.
     bool setPacing(double speed);
     double pacing() const { return speed_.load(std::memory_order_relaxed); }
-    /// Replaces the wall clock used for pacing (not owned). nullptr restores the real one.
+    /// Replaces the wall clock used for pacing and for stamping input (not owned). nullptr
+    /// restores the real one.
     void setWallClock(WallClock* clock);
+    /// The mapping of simulated to wall time the run paces by, as last anchored; not paced
+    /// (speed 0) before a paced run call or while pacing is off. Safe from any thread.
+    PaceMapping paceMapping() const;
+
+    // --- outside input: live and mixed runs ---------------------------------------------------
+    /// The run's inbox, which other threads fill with input (see Inbox). The run takes what
+    /// waits between events and schedules each input at now() when not paced, or, when paced,
+    /// at the simulated time its wall arrival maps to (paceMapping), but never before now().
+    Inbox& inbox() { return inbox_; }
+    /// The bytes posted with the input event `e`, for its handler; empty for any other event.
+    /// Valid until the handler returns.
+    std::span<const std::byte> inputBytes(const Event& e) const;
+    /// Keep-alive (off by default): a run call that runs out of events does not return
+    /// QueueEmpty but waits, without spinning, for input, stop() or requestEnd() (each wakes it
+    /// at once). Paced, simulated time goes on with the wall clock while it waits, and the run
+    /// returns Horizon when the wall clock reaches its horizon; not paced, simulated time stands
+    /// still until input comes. Off, a run pays nothing for it. Safe from any thread.
+    void setKeepAlive(bool on);
+    bool keepAlive() const { return keepAlive_.load(std::memory_order_relaxed); }
+    /// Records every input the run takes from its inbox, in order, into `journal` (not owned;
+    /// nullptr stops recording); sets the journal's seed.
+    void recordJournal(Journal* journal);
+    /// Schedules the inputs of a recorded journal again, each at its recorded time and at the
+    /// same point of the run (after as many model events as when it was taken), with no thread
+    /// and no clock: the same model and seed then give the same run and fingerprint. Call it
+    /// before the run; an error names the entry whose kind this run has not registered, or a
+    /// seed that differs. A journal that does not fit the run as it goes fails it (RunFailure).
+    Result<void> replayJournal(const Journal& journal);
 
     // --- state -------------------------------------------------------------------------------
     SimTime now() const { return now_; }
@@ -237,7 +270,8 @@ class Simulation {
     /// Calls onRunStart on observers (once, before the first event) — run calls do it
     /// themselves; exposed so a driver can announce a run it has not started yet.
     void notifyRunStart();
-    /// Calls onRunEnd on observers; the driver decides when a run has ended.
+    /// Calls onRunEnd on observers; the driver decides when a run has ended. Closes the inbox:
+    /// later posts are refused and what still waits is dropped.
     void notifyRunEnd();
 
   private:
@@ -250,9 +284,30 @@ class Simulation {
     static constexpr std::uint32_t kStopBit = 1;
     static constexpr std::uint32_t kModeBit = 2;
     static constexpr std::uint32_t kEndBit = 4;
+    static constexpr std::uint32_t kInputBit = 8;    // the inbox has input
+    static constexpr std::uint32_t kReplayBit = 16;  // a journal's input is due
     static constexpr KindId kSampleKind = 0;
 
-    void interrupt(std::uint32_t bit) { interrupt_.fetch_or(bit, std::memory_order_relaxed); }
+    /// An input the run schedules: taken from the inbox or replayed from a journal.
+    struct ReplayInput {
+        std::uint64_t point;
+        SimTime time;
+        KindId kind;
+        TargetId target;
+        std::uint64_t data;
+        std::uint16_t aux;
+        std::vector<std::byte> bytes;
+    };
+    struct HeldBytes {
+        SimTime time;
+        std::vector<std::byte> bytes;
+    };
+
+    void interrupt(std::uint32_t bit) {
+        interrupt_.fetch_or(bit, std::memory_order_relaxed);
+        wake_.signal();
+    }
+    static void onInput(void* self) { static_cast<Simulation*>(self)->interrupt(kInputBit); }
     [[noreturn, gnu::cold, gnu::noinline]] void refuseTime(SimTime t, TargetId target,
                                                            KindId kind) const;
     [[noreturn, gnu::cold, gnu::noinline]] void refuseDelay(SimTime delay, TargetId target,
@@ -260,6 +315,19 @@ class Simulation {
     /// Every few thousand events: progress for other threads, and the queue's memory against the
     /// budget.
     [[gnu::cold, gnu::noinline]] void everyFewThousand(const Event& running);
+    /// When the count of executed events reaches checkpoint_: every few thousand events, and
+    /// where a replayed journal has input.
+    [[gnu::cold, gnu::noinline]] void atCheckpoint(const Event& running);
+    std::uint64_t nextCheckpoint() const;
+    /// Keep-alive with nothing to run before the horizon: waits for input or an interrupt
+    /// (false) or, paced, for the wall clock to reach the horizon (true).
+    [[gnu::cold, gnu::noinline]] bool idle(bool paced, SimTime horizon);
+    void updatePacing();
+    void setAnchor(const PaceMapping& m);
+    void drainInbox();
+    void injectReplay();
+    void scheduleInput(SimTime t, KindId kind, TargetId target, std::uint64_t data,
+                       std::uint16_t aux, std::vector<std::byte> bytes);
     [[noreturn, gnu::cold, gnu::noinline]] void refuseQueueMemory(const Event& running) const;
     StopReason drive(SimTime horizon, const ConditionRef* cond);
     template <class Q, bool kPaced, bool kTraced>
@@ -282,6 +350,7 @@ class Simulation {
     std::uint64_t lastSeq_ = 0;
     std::uint64_t nextSeq_ = 1;
     std::uint64_t executed_ = 0;
+    std::uint64_t checkpoint_ = 4096;  // see atCheckpoint
     bool topHeld_ = false;  // the dispatched event is still the queue's top (see scheduleAt)
     bool running_ = false;
     bool started_ = false;
@@ -304,11 +373,21 @@ class Simulation {
     std::atomic<std::uint64_t> publishedExecuted_{0};
     std::unique_ptr<WallClock> realClock_;
     WallClock* clock_ = nullptr;
-    std::int64_t paceWallAnchor_ = 0;
-    SimTime paceSimAnchor_ = 0;
-    double paceSpeed_ = 0;
+    PaceMapping pace_;                  // worker thread's copy
+    WallClock* anchorClock_ = nullptr;  // the clock pace_ was anchored on
+    mutable std::mutex paceMutex_;      // guards publishedPace_
+    PaceMapping publishedPace_;
     std::uint64_t memoryBudget_ = kUnlimitedMemory;
     std::uint64_t memoryTaken_ = 0;
+
+    Wakeup wake_;
+    std::atomic<bool> keepAlive_{false};
+    Inbox inbox_;
+    std::vector<Inbox::Input> taken_;                         // inputs being scheduled
+    std::unordered_map<std::uint64_t, HeldBytes> heldBytes_;  // input bytes by event seq
+    Journal* journal_ = nullptr;
+    std::vector<ReplayInput> replay_;
+    std::size_t replayNext_ = 0;
 };
 
 }  // namespace dais::sim
