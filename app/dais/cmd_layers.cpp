@@ -11,12 +11,13 @@ namespace dais::app {
 
 const char* const kLayersHelp = R"(usage: dais layers [ID] [--json]
 
-Lists the installed layers: their id, version, where they were loaded from and the tables
-of their entities they publish (with their columns), then the plugins that failed to load and
-why. With an ID, shows that layer in full: its parameters (type, default, range, unit, help),
-the node attributes it reads (written per node, group or template), the node roles it works
-on, the metrics it emits, its tables (each column's type, unit and
-help; `dais run --inspect TABLE` prints one) and the services it provides and uses.
+Lists the installed layers: their id, version, where they were loaded from, the tables of
+their entities they publish (with their columns) and the kinds of events they record (with
+their help), then the plugins that failed to load and why. With an ID, shows that layer in
+full: its parameters (type, default, range, unit, help), the node attributes it reads (written
+per node, group or template), the node roles it works on, the metrics it emits, its tables
+(each column's type, unit and help; `dais run --inspect TABLE` prints one), its event kinds
+(`dais run --events KIND` prints them) and the services it provides and uses.
 
 Layers are loaded from the folders in DAIS_PLUGIN_PATH (separated by ':') and then from
 lib/dais/plugins beside the DAIS libraries.
@@ -92,6 +93,9 @@ nlohmann::json descriptorJson(const core::LayerDescriptor& d, const std::string&
     nlohmann::json tables = nlohmann::json::array();
     for (const core::TableSpec& t : d.tables)
         tables.push_back(core::tableSpecJson(t));
+    nlohmann::json events = nlohmann::json::array();
+    for (const core::EventKindSpec& k : d.eventKinds)
+        events.push_back({{"name", k.name}, {"help", k.help}});
     return {{"id", d.id},
             {"name", d.name},
             {"version", d.version},
@@ -102,6 +106,7 @@ nlohmann::json descriptorJson(const core::LayerDescriptor& d, const std::string&
             {"roles", roles},
             {"metrics", metrics},
             {"tables", tables},
+            {"events", events},
             {"provides", d.provides},
             {"uses", uses}};
 }
@@ -153,6 +158,11 @@ void printLayer(const core::LayerDescriptor& d, const std::string& origin) {
                         std::string(core::columnTypeName(c.type)).c_str(), c.unit.c_str(),
                         c.help.c_str(), role.c_str());
         }
+    }
+    if (!d.eventKinds.empty()) {
+        std::printf("\nevents (dais run --events KIND, dais runs show ID --events)\n");
+        for (const core::EventKindSpec& k : d.eventKinds)
+            std::printf("  %-28s %s\n", k.name.c_str(), k.help.c_str());
     }
     for (const std::string& s : d.provides)
         std::printf("\nprovides the service %s\n", s.c_str());
@@ -218,6 +228,8 @@ int commandLayers(Args& args) {
                     d.name.c_str(), registry.originOf(d.id).c_str());
         for (const core::TableSpec& t : d.tables)
             std::printf("             table %s\n", tableLine(t).c_str());
+        for (const core::EventKindSpec& k : d.eventKinds)
+            std::printf("             event %s: %s\n", k.name.c_str(), k.help.c_str());
     }
     bool header = false;
     for (const auto& r : registry.loadReports()) {

@@ -14,6 +14,7 @@
 #include "dais/core/scenario_run.h"
 #include "dais/core/units.h"
 #include "dais/store/run_recorder.h"
+#include "event_text.h"
 #include "progress_bar.h"
 #include "recording_store.h"
 #include "run_summary.h"
@@ -58,8 +59,13 @@ options:
                      (federated.clients, gossip.rumours...: `dais layers ID` lists them); the
                      part after the dot is enough when only one table has it. May be repeated.
                      With --json the tables go into the JSON output.
-  --rows N           print at most N rows of each table (default 25; all: every row; with
-                     --json every row unless --rows is given)
+  --events KINDS     after the summary, print the events the layers recorded, of these
+                     kinds (update_accepted, federated.round_closed...: `dais layers ID` lists
+                     them; several separated by commas) or all: time, layer, kind, node, the
+                     first 16 hex digits of the digest and the detail. With --json the events
+                     go into the JSON output, each with its whole digest.
+  --rows N           print at most N rows of each table and N events (default 25; all: every
+                     row; with --json every row unless --rows is given)
 )";
 
 namespace {
@@ -75,8 +81,9 @@ struct RunArgs {
     bool noStore = false;
     std::vector<std::string> parameters;  // the run's choices as "PATH=VALUE", for the store
     std::optional<TracePrinter> tracer;
-    std::vector<std::string> inspect;  // tables asked for, as written
-    std::optional<std::size_t> rows;   // --rows (nullopt: all)
+    std::vector<std::string> inspect;   // tables asked for, as written
+    std::optional<std::string> events;  // --events, as written
+    std::optional<std::size_t> rows;    // --rows (nullopt: all)
     bool rowsGiven = false;
 };
 
@@ -132,6 +139,14 @@ core::Result<void> setInspect(RunArgs& a, const std::string& value) {
     return {};
 }
 
+core::Result<void> setEvents(RunArgs& a, const std::string& value) {
+    if (value.empty())
+        return core::Error{
+            "--events: name the event kinds (update_accepted, round_closed...) or all"};
+    a.events = value;
+    return {};
+}
+
 core::Result<void> setRows(RunArgs& a, const std::string& value) {
     auto rows = parseRowLimit(value);
     if (!rows) return rows.error();
@@ -152,8 +167,9 @@ core::Result<void> setTrace(RunArgs& a, const std::string& value) {
 std::optional<int> parseRunArgs(Args& args, RunArgs& a) {
     using Setter = core::Result<void> (*)(RunArgs&, const std::string&);
     static constexpr std::pair<const char*, Setter> kValued[] = {
-        {"seed", setSeed},   {"until", setUntil}, {"queue", setQueue},     {"speed", setSpeed},
-        {"store", setStore}, {"trace", setTrace}, {"inspect", setInspect}, {"rows", setRows},
+        {"seed", setSeed},       {"until", setUntil}, {"queue", setQueue},
+        {"speed", setSpeed},     {"store", setStore}, {"trace", setTrace},
+        {"inspect", setInspect}, {"rows", setRows},   {"events", setEvents},
     };
     const std::pair<const char*, bool*> flags[] = {{"json", &a.json}, {"no-store", &a.noStore}};
     while (!args.done()) {
@@ -245,8 +261,23 @@ int commandRun(Args& args) {
                    kExitUsage;
         }
     }
-    if (a.rowsGiven && a.inspect.empty())
-        return printError("--rows: only with --inspect TABLE"), kExitUsage;
+    if (a.rowsGiven && a.inspect.empty() && !a.events)
+        return printError("--rows: only with --inspect TABLE or --events KINDS"), kExitUsage;
+    // The event kinds asked for, checked before anything runs (empty: all).
+    std::vector<std::string> eventKinds;
+    if (a.events) {
+        std::vector<std::string> known;
+        for (const core::LayerSettings& l : scenario->layerSettings)
+            if (l.enabled && l.descriptor != nullptr)
+                for (const core::EventKindSpec& k : l.descriptor->eventKinds)
+                    known.push_back(k.name);
+        if (known.empty())
+            return printError("--events: the scenario's enabled layers record no events"),
+                   kExitUsage;
+        auto kinds = resolveEventKinds(*a.events, known, "in this scenario");
+        if (!kinds) return printError("--events: " + kinds.error().message), kExitUsage;
+        eventKinds = std::move(kinds).value();
+    }
     // The tables asked for, by their full names, checked before anything runs.
     std::vector<std::string> tables;
     {
@@ -284,8 +315,15 @@ int commandRun(Args& args) {
     }
     const core::RunReport report =
         runToEnd(std::move(run).value(), a, recorder ? recorder->observer() : nullptr);
+    EventListing events;
+    if (a.events && report.runEvents) {
+        events.rows = eventRows(*report.runEvents, eventKinds);
+        events.dropped = report.runEvents->dropped;
+        events.limit = report.runEvents->limit;
+    }
     if (a.json) {
         nlohmann::json out = summaryJson(report, a.scenario.file);
+        if (a.events) out["run_events"] = eventsJson(events, a.rowsGiven ? a.rows : std::nullopt);
         if (!tables.empty()) {
             out["tables"] = nlohmann::json::object();
             for (const std::string& name : tables)
@@ -301,6 +339,11 @@ int commandRun(Args& args) {
                 printTable(*t,
                            a.rowsGiven ? a.rows : std::optional<std::size_t>(kDefaultTableRows));
             }
+        if (a.events) {
+            std::printf("\n");
+            printEvents(events,
+                        a.rowsGiven ? a.rows : std::optional<std::size_t>(kDefaultTableRows));
+        }
     }
     for (const std::string& name : tables)
         if (report.table(name) == nullptr)

@@ -32,8 +32,15 @@ commands:
                         rows) and annotations
       --table NAME      instead, one of those tables as the run ended, as `dais run --inspect`
                         prints it (the part of NAME after the dot is enough when unique)
-      --rows N          at most N of its rows (default 25; all: every row; with --json every
-                        row unless --rows is given)
+      --events          instead, the events its layers recorded (time, layer, kind, node,
+                        the first 16 hex digits of the digest, detail), in the order recorded
+      --kind KINDS      only events of these kinds (update_accepted, gossip.rumour_started...,
+                        separated by commas)
+      --node NAME       only events about this node (its name, as the events show it)
+      --digest HEX      only events whose digest starts with these hex digits: the way to
+                        follow one update, block or job from event to event
+      --rows N          at most N of its rows or events (default 25; all: every row; with
+                        --json every row unless --rows is given)
   diff ID ID            two runs side by side: the parameters that differ (every value of
                         the two effective scenarios with the runs' seeds and parameters over
                         them, by JSON pointer) and the final metrics with their difference
@@ -79,9 +86,12 @@ int RunsArgs::parse(Args& args, const std::string& sub) {
             storeGiven = true;
         } else if (take("format", format) || take("output", output) || take("status", status) ||
                    take("scenario", scenario) || take("sweep", sweep) || take("limit", limit) ||
-                   take("table", table) || take("rows", rows)) {
+                   take("table", table) || take("rows", rows) || take("kind", kind) ||
+                   take("node", node) || take("digest", digest)) {
         } else if (args.flag("json")) {
             json = true;
+        } else if (args.flag("events")) {
+            events = true;
         } else if (args.peek().rfind("--", 0) == 0) {
             printError("runs " + sub + ": unknown option " + args.peek() +
                        " (see dais runs --help)");
@@ -106,7 +116,11 @@ int RunsArgs::allowOnly(const std::string& sub,
                                                   {"sweep", !sweep.empty()},
                                                   {"limit", !limit.empty()},
                                                   {"table", !table.empty()},
-                                                  {"rows", !rows.empty()}};
+                                                  {"rows", !rows.empty()},
+                                                  {"events", events},
+                                                  {"kind", !kind.empty()},
+                                                  {"node", !node.empty()},
+                                                  {"digest", !digest.empty()}};
     for (const auto& [name, set] : given)
         if (set && std::find(allowed.begin(), allowed.end(), name) == allowed.end()) {
             printError("runs " + sub + ": --" + name + " does not apply here");

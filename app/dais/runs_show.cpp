@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "dais/core/digest.h"
+#include "event_text.h"
 #include "metric_text.h"
 #include "runs_subcommands.h"
 #include "table_text.h"
@@ -20,6 +22,7 @@ struct RunDetails {
     std::vector<store::SampledMetric> sampled;
     std::vector<store::Annotation> notes;
     std::vector<store::StoredTable> tables;
+    std::optional<store::StoredEventCounts> events;
 };
 
 void printShowJson(const store::RunRecord& r, const RunDetails& d) {
@@ -40,6 +43,9 @@ void printShowJson(const store::RunRecord& r, const RunDetails& d) {
                           {"rows", t.rows},
                           {"filled_at", sim::toSeconds(t.filledAt)}});
     j["tables"] = tables;
+    if (d.events)
+        j["run_events"] = {
+            {"kept", d.events->kept}, {"dropped", d.events->dropped}, {"limit", d.events->limit}};
     std::printf("%s\n", j.dump(2).c_str());
 }
 
@@ -106,6 +112,14 @@ void printShowText(const store::RunRecord& r, const RunDetails& d) {
             std::printf("  %-*s  %s, %s row%s\n", static_cast<int>(width), t.name.c_str(),
                         t.title.c_str(), groupDigits(t.rows).c_str(), t.rows == 1 ? "" : "s");
     }
+    if (d.events) {
+        std::printf("\nevents       %s kept (dais runs show %lld --events)\n",
+                    groupDigits(d.events->kept).c_str(), static_cast<long long>(r.id));
+        if (d.events->dropped > 0)
+            std::printf("             %s more recorded and not kept (a run keeps its first %s)\n",
+                        groupDigits(d.events->dropped).c_str(),
+                        groupDigits(d.events->limit).c_str());
+    }
     if (!d.notes.empty()) {
         std::printf("\nannotations\n");
         for (const auto& n : d.notes)
@@ -142,14 +156,84 @@ int showTable(const RunsArgs& a, const store::RunStore& s, const store::RunRecor
     return kExitOk;
 }
 
+/// `dais runs show ID --events`: the run's stored events, those of a kind, a node or a digest.
+int showEvents(const RunsArgs& a, const store::RunStore& s, const store::RunRecord& r) {
+    const std::string run = "run " + std::to_string(r.id);
+    std::optional<std::size_t> rows = kDefaultTableRows;
+    if (a.json) rows.reset();
+    if (!a.rows.empty()) {
+        auto limit = parseRowLimit(a.rows);
+        if (!limit) return fail("runs show: " + limit.error().message, kExitUsage);
+        rows = *limit;
+    }
+    store::EventQuery query;
+    if (!a.digest.empty()) {
+        if (!core::isDigestPrefix(a.digest))
+            return fail(
+                "runs show: --digest: expected the start of a digest, 1 to 64 hex digits "
+                "(0-9, a-f), got \"" +
+                    a.digest + "\"",
+                kExitUsage);
+        query.digestPrefix = a.digest;
+    }
+    auto counts = s.eventCounts(r.id);
+    if (!counts) return fail(counts.error().message, kExitFailure);
+    if (!*counts) {
+        if (!a.kind.empty() || !a.node.empty())
+            return fail("runs show: " + run +
+                            " kept no events (runs of sweeps and runs stored "
+                            "before events were kept have none)",
+                        kExitBadInput);
+        if (a.json)
+            std::printf("%s\n", eventsJson({}, rows).dump(2).c_str());
+        else
+            std::printf("%s kept no events\n", run.c_str());
+        return kExitOk;
+    }
+    if (!a.node.empty()) {
+        auto names = s.nodeNames(r.id);
+        if (!names) return fail(names.error().message, kExitFailure);
+        const std::optional<std::uint32_t> node = *names ? (*names)->find(a.node) : std::nullopt;
+        if (!node)
+            return fail("runs show: --node: " + run + " has no node \"" + a.node +
+                            "\" (nodes are named as the events show them: hospital-3, "
+                            "phones[12], #17)",
+                        kExitUsage);
+        query.node = *node;
+    }
+    if (!a.kind.empty()) {
+        auto have = s.eventKinds(r.id);
+        if (!have) return fail(have.error().message, kExitFailure);
+        auto kinds = resolveEventKinds(a.kind, *have, "among the events of " + run);
+        if (!kinds) return fail("runs show: --kind: " + kinds.error().message, kExitUsage);
+        query.kinds = std::move(kinds).value();
+    }
+    auto events = s.events(r.id, query);
+    if (!events) return fail(events.error().message, kExitFailure);
+    const EventListing listing{std::move(events).value(), (*counts)->dropped, (*counts)->limit};
+    if (a.json)
+        std::printf("%s\n", eventsJson(listing, rows).dump(2).c_str());
+    else
+        printEvents(listing, rows);
+    return kExitOk;
+}
+
 }  // namespace
 
 int runsShow(RunsArgs& a) {
     if (a.words.size() != 1)
         return fail("runs show: which run? (usage: dais runs show ID)", kExitUsage);
-    if (int c = a.allowOnly("show", {"json", "table", "rows"})) return c;
-    if (!a.rows.empty() && a.table.empty())
-        return fail("runs show: --rows: only with --table NAME", kExitUsage);
+    if (int c = a.allowOnly("show", {"json", "table", "rows", "events", "kind", "node", "digest"}))
+        return c;
+    if (!a.rows.empty() && a.table.empty() && !a.events)
+        return fail("runs show: --rows: only with --table NAME or --events", kExitUsage);
+    if (a.events && !a.table.empty())
+        return fail("runs show: --table and --events: one at a time", kExitUsage);
+    for (const auto& [name, given] : {std::pair<const char*, bool>{"kind", !a.kind.empty()},
+                                      {"node", !a.node.empty()},
+                                      {"digest", !a.digest.empty()}})
+        if (given && !a.events)
+            return fail(std::string("runs show: --") + name + ": only with --events", kExitUsage);
     const auto ids = parseRunIds(a.words, "show");
     if (!ids) return kExitUsage;
     StoredRuns stored;
@@ -157,6 +241,7 @@ int runsShow(RunsArgs& a) {
     const auto& s = stored.store;
     const store::RunRecord& r = stored.runs.front();
     if (!a.table.empty()) return showTable(a, *s, r);
+    if (a.events) return showEvents(a, *s, r);
     auto metrics = s->finalMetrics(r.id);
     auto sampled = s->sampledMetrics(r.id);
     auto notes = s->annotations(r.id);
@@ -165,8 +250,10 @@ int runsShow(RunsArgs& a) {
     if (!sampled) return fail(sampled.error().message, kExitFailure);
     if (!notes) return fail(notes.error().message, kExitFailure);
     if (!tables) return fail(tables.error().message, kExitFailure);
+    auto events = s->eventCounts(r.id);
+    if (!events) return fail(events.error().message, kExitFailure);
     const RunDetails details{std::move(metrics).value(), std::move(sampled).value(),
-                             std::move(notes).value(), std::move(tables).value()};
+                             std::move(notes).value(), std::move(tables).value(), *events};
     if (a.json)
         printShowJson(r, details);
     else

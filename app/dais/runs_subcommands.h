@@ -31,7 +31,8 @@ struct RunsArgs {
     std::string store;
     bool storeGiven = false;
     bool json = false;
-    std::string format, output, status, scenario, sweep, limit, table, rows;
+    bool events = false;  ///< show: the run's events
+    std::string format, output, status, scenario, sweep, limit, table, rows, kind, node, digest;
     std::vector<std::string> words;
 
     /// Parses; on a problem prints it and returns kExitUsage.

@@ -131,15 +131,21 @@ std::string shortHex(const Digest& d, std::size_t chars) {
     return out;
 }
 
-bool parseHex(std::string_view text, Digest& out) {
-    if (text.size() != 64) return false;
+std::optional<Digest> parseDigest(std::string_view hex) {
+    if (hex.size() != 64) return std::nullopt;
     Digest d;
     for (std::size_t i = 0; i < 32; ++i) {
-        const int hi = hexValue(text[2 * i]), lo = hexValue(text[2 * i + 1]);
-        if (hi < 0 || lo < 0) return false;
+        const int hi = hexValue(hex[2 * i]), lo = hexValue(hex[2 * i + 1]);
+        if (hi < 0 || lo < 0) return std::nullopt;
         d[i] = static_cast<std::uint8_t>(hi << 4 | lo);
     }
-    out = d;
+    return d;
+}
+
+bool isDigestPrefix(std::string_view text) {
+    if (text.empty() || text.size() > 64) return false;
+    for (const char c : text)
+        if (hexValue(c) < 0) return false;
     return true;
 }
 

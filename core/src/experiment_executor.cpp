@@ -141,6 +141,7 @@ SweepRunResult SweepExecutor::runOne(const SweepRunSpec& spec, std::size_t worke
         RunOptions options;
         options.seed = spec.seed;
         options.finalTables = false;  // a sweep keeps its runs' metrics, not their tables
+        options.events = false;       // nor their events
         if (options_.recordSamples) options.observer = &recorder;
         auto run = ScenarioRun::prepare(*scenario, options);
         if (!run.ok()) {

@@ -250,6 +250,36 @@ std::string NodeNames::name(std::uint32_t node) const {
     return "#" + std::to_string(node);
 }
 
+std::optional<std::uint32_t> NodeNames::find(std::string_view name) const {
+    // A whole number below the node count, written without sign or leading zeros.
+    auto number = [](std::string_view digits) -> std::optional<std::uint64_t> {
+        if (digits.empty() || digits.size() > 10 || (digits.size() > 1 && digits[0] == '0'))
+            return std::nullopt;
+        std::uint64_t v = 0;
+        for (char c : digits) {
+            if (c < '0' || c > '9') return std::nullopt;
+            v = v * 10 + static_cast<std::uint64_t>(c - '0');
+        }
+        return v;
+    };
+    for (std::size_t i = 0; i < explicit_.size(); ++i)
+        if (explicit_[i] == name) return static_cast<std::uint32_t>(i);
+    if (name.size() > 2 && name.back() == ']') {
+        const auto open = name.rfind('[');
+        if (open != std::string_view::npos && open > 0) {
+            const std::string_view id = name.substr(0, open);
+            const auto member = number(name.substr(open + 1, name.size() - open - 2));
+            for (const Group& g : groups_)
+                if (g.id == id && member && *member < g.count)
+                    return static_cast<std::uint32_t>(g.first + *member);
+        }
+    }
+    if (name.size() > 1 && name[0] == '#')
+        if (const auto v = number(name.substr(1)); v && *v < count_)
+            return static_cast<std::uint32_t>(*v);
+    return std::nullopt;
+}
+
 nlohmann::json NodeNames::toJson() const {
     nlohmann::json groups = nlohmann::json::array();
     for (const Group& g : groups_)

@@ -64,6 +64,12 @@ sim::NodeStateCode LayerDescriptor::nodeState(std::string_view n) const {
     return sim::kNoNodeState;
 }
 
+EventKind LayerDescriptor::eventKind(std::string_view n) const {
+    for (std::size_t k = 0; k < eventKinds.size() && k < kNoEventKind; ++k)
+        if (eventKinds[k].name == n) return static_cast<EventKind>(k);
+    return kNoEventKind;
+}
+
 const TableSpec* LayerDescriptor::table(std::string_view n) const {
     for (const TableSpec& t : tables)
         if (t.name == n) return &t;
@@ -296,6 +302,8 @@ std::vector<std::string> checkDescriptor(const LayerDescriptor& d) {
         for (std::string& p : checkTableSpec(t, d.id))
             problems.push_back(who + p);
     }
+    for (std::string& p : checkEventKinds(d.eventKinds, d.id))
+        problems.push_back(who + p);
     return problems;
 }
 
@@ -418,6 +426,14 @@ sim::ComputeOccupancy& LayerContext::compute() {
 const NodeAttributes& LayerContext::attributes() {
     if (!attributes_) attributes_ = NodeAttributes::build(descriptor(), scenario_, net_);
     return *attributes_;
+}
+
+EventKind LayerContext::eventKind(std::string_view name) const {
+    const EventKind code = descriptor().eventKind(name);
+    if (code == kNoEventKind)
+        throw LayerError("layer \"" + settings_.id + "\" records events of kind \"" +
+                         std::string(name) + "\", which its descriptor does not declare");
+    return code;
 }
 
 std::vector<sim::NodeIndex> LayerContext::nodesWithRole(std::string_view role) const {

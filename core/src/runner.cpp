@@ -110,6 +110,7 @@ Runner::Runner(std::unique_ptr<RunSession> session, Options options)
     : session_(std::move(session)), options_(options), sampler_(std::make_unique<Sampler>()) {
     if (!(options_.publishRate > 0)) options_.publishRate = 30;
     if (!(options_.tableRate > 0)) options_.tableRate = 4;
+    session_->limitEvents(options_.maxEvents);
     sim::Simulation& sim = session_->simulation();
     sim.addObserver(sampler_.get());
     if (options_.keepAlive) sim.setKeepAlive(true);
@@ -293,6 +294,24 @@ void Runner::refreshTables(bool force, const RunReport* final) {
     }
 }
 
+void Runner::publishEvents() {
+    const RunEventLog* log = session_->eventLog();
+    if (log == nullptr || listeners_.empty()) return;
+    const std::vector<RunEvent>& all = log->events();
+    if (all.size() <= eventsSent_ && log->dropped() == eventsDroppedSent_) return;
+    auto batch = std::make_shared<RunEvents>();
+    batch->catalog = log->catalog();
+    batch->nodes = log->nodes();
+    batch->limit = log->limit();
+    if (all.size() > eventsSent_)
+        batch->events.assign(all.begin() + static_cast<std::ptrdiff_t>(eventsSent_), all.end());
+    batch->dropped = log->dropped() - eventsDroppedSent_;
+    eventsSent_ = all.size();
+    eventsDroppedSent_ = log->dropped();
+    const std::shared_ptr<const RunEvents> b = std::move(batch);
+    notify([&b](RunnerListener& l) { l.onEvents(b); });
+}
+
 void Runner::publish(bool force, const RunReport* final) {
     const auto now = std::chrono::steady_clock::now();
     const auto period = std::chrono::duration<double>(1.0 / options_.publishRate);
@@ -310,6 +329,7 @@ void Runner::publish(bool force, const RunReport* final) {
         const std::shared_ptr<const MetricBatch> b = std::move(batch);
         notify([&b](RunnerListener& l) { l.onMetrics(b); });
     }
+    publishEvents();
     auto snap = std::make_shared<RunnerSnapshot>();
     snap->state = state();
     snap->now = sim.now();

@@ -192,12 +192,24 @@ Result<std::unique_ptr<ScenarioRun>> ScenarioRun::prepare(const Scenario& scenar
     run->network_ = std::move(**network);
     if (scenario.run.sampleInterval > 0) run->sim_->setSampleInterval(scenario.run.sampleInterval);
 
-    // Layers: let all offer their services, then set each up.
+    // Layers: let all offer their services, then set each up. Each records its events into the
+    // run's log, tagged with its place in the run.
+    if (options.events && !run->layers_.empty()) {
+        auto catalog = std::make_shared<RunEventCatalog>();
+        for (const LayerSlot& slot : run->layers_)
+            catalog->layers.push_back({slot.settings->id, slot.settings->descriptor->eventKinds});
+        run->nodeNames_ = std::make_shared<const NodeNames>(NodeNames::of(*run->network_));
+        run->events_ = std::make_unique<RunEventLog>(std::move(catalog), run->nodeNames_,
+                                                     *run->sim_, run->network_->nodeCount(), true);
+    }
     run->services_ = std::make_unique<ServiceRegistry>();
-    for (std::size_t k = 0; k < run->layers_.size(); ++k)
+    for (std::size_t k = 0; k < run->layers_.size(); ++k) {
         run->layers_[k].context = std::make_unique<LayerContext>(
             *run->layers_[k].settings, run->scenario_, *run->sim_, *run->network_, *run->services_,
             static_cast<sim::ActivitySource>(k + 1), &run->compute_);
+        run->layers_[k].context->setEvents(
+            EventRecorder(run->events_.get(), static_cast<std::uint16_t>(k)));
+    }
     for (LayerSlot& slot : run->layers_) {
         const std::string& id = slot.settings->id;
         if (!run->guarded("layer \"" + id + "\" failed to offer its services",
@@ -345,6 +357,10 @@ Result<InspectorTable> ScenarioRun::inspect(std::string_view name) {
     return Error{why};
 }
 
+void ScenarioRun::limitEvents(std::size_t limit) {
+    if (events_) events_->setLimit(limit);
+}
+
 RunReport ScenarioRun::run() {
     while (!done()) {
         advance(horizon_);
@@ -383,6 +399,7 @@ RunReport ScenarioRun::finish(bool stopped) {
         reported_ = true;
     }
     r.tables = endTables_;
+    if (events_) r.runEvents = events_->close();
     r.status = failed() ? RunStatus::Failed : stopped ? RunStatus::Stopped : RunStatus::Completed;
     r.error = failure_;
     r.scenarioName = name_;

@@ -130,7 +130,8 @@ class TestCliInspect : public QObject {
                            "--inspect", "clients"}
             << "dais: --inspect: no table \"clients\" in this scenario (its layers have none)\n";
         QTest::newRow("rows alone")
-            << hospitals({"--rows", "5"}) << "dais: --rows: only with --inspect TABLE\n";
+            << hospitals({"--rows", "5"})
+            << "dais: --rows: only with --inspect TABLE or --events KINDS\n";
         QTest::newRow("rows zero") << hospitals({"--inspect", "clients", "--rows", "0"})
                                    << "dais: --rows: expected a whole number from 1, or all, got "
                                       "\"0\"\n";

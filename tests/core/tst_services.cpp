@@ -49,16 +49,22 @@ class TestServices : public QObject {
 
     void digestsReadBackFromHex() {
         const core::Digest d = core::sha256("abc");
-        core::Digest back{};
-        QVERIFY(core::parseHex(core::hexText(d), back));
-        QVERIFY(back == d);
-        QVERIFY(core::parseHex("BA7816BF8F01CFEA414140DE5DAE2223B00361A396177A9CB410FF61F20015AD",
-                               back));
-        QVERIFY(back == d);
+        QCOMPARE(core::parseDigest(core::hexText(d)), std::optional<core::Digest>(d));
+        QCOMPARE(
+            core::parseDigest("BA7816BF8F01CFEA414140DE5DAE2223B00361A396177A9CB410FF61F20015AD"),
+            std::optional<core::Digest>(d));
         QCOMPARE(core::shortHex(d), std::string("ba7816bf"));
-        QVERIFY(!core::parseHex("ba7816bf", back));                  // too short
-        QVERIFY(!core::parseHex(std::string(63, '0') + "g", back));  // not hexadecimal
-        QVERIFY(back == d);                                          // unchanged on failure
+        QVERIFY(!core::parseDigest("ba7816bf"));                  // too short
+        QVERIFY(!core::parseDigest(std::string(63, '0') + "g"));  // not hexadecimal
+        QVERIFY(core::isDigestPrefix("BA78"));
+        QVERIFY(core::isDigestPrefix(core::hexText(d)));
+        QVERIFY(!core::isDigestPrefix(""));
+        QVERIFY(!core::isDigestPrefix("ba7x"));
+        QVERIFY(!core::isDigestPrefix(core::hexText(d) + "0"));
+        // Weights are digested as the bytes they lie in.
+        const double values[] = {1.5, -2.0};
+        QCOMPARE(core::sha256(std::span<const double>(values)),
+                 core::sha256(std::as_bytes(std::span<const double>(values))));
     }
 
     void secureAggregationSessionsAreChecked() {

@@ -17,6 +17,8 @@
 #include <QTableView>
 #include <QVBoxLayout>
 
+#include "dais/core/digest.h"
+
 namespace dais::studio {
 
 namespace {
@@ -50,6 +52,8 @@ void EventLogModel::attach(RunController* controller) {
             [this](const std::shared_ptr<const TraceBatch>& batch) { appendTraces(*batch); });
     connect(controller, &RunController::activity, this,
             [this](const std::shared_ptr<const ActivityBatch>& batch) { appendActivity(*batch); });
+    connect(controller, &RunController::events, this,
+            [this](const std::shared_ptr<const core::RunEvents>& batch) { appendEvents(*batch); });
 }
 
 void EventLogModel::reset(std::shared_ptr<const NetworkStructure> structure) {
@@ -57,6 +61,9 @@ void EventLogModel::reset(std::shared_ptr<const NetworkStructure> structure) {
     rows_.clear();
     removed_ = 0;
     droppedTraces_ = 0;
+    droppedEvents_ = 0;
+    eventKindNames_.clear();
+    eventKindIds_.clear();
     layerNames_.clear();
     layerIds_.clear();
     structure_ = std::move(structure);
@@ -84,6 +91,39 @@ std::uint16_t EventLogModel::layerIndex(std::string_view name) {
     layerNames_.push_back(QString::fromStdString(key));
     emit layerAdded(layerNames_.back());
     return id;
+}
+
+std::uint16_t EventLogModel::eventKindIndex(const std::string& name) {
+    const auto it = eventKindIds_.find(name);
+    if (it != eventKindIds_.end()) return it->second;
+    const auto id = static_cast<std::uint16_t>(eventKindNames_.size());
+    eventKindIds_.emplace(name, id);
+    eventKindNames_.push_back(QString::fromStdString(name));
+    emit eventKindAdded(eventKindNames_.back());
+    return id;
+}
+
+void EventLogModel::appendEvents(const core::RunEvents& batch) {
+    droppedEvents_ += batch.dropped;
+    std::vector<Row> rows;
+    if (batch.catalog) {
+        const core::RunEventCatalog& catalog = *batch.catalog;
+        rows.reserve(batch.events.size());
+        for (const core::RunEvent& e : batch.events) {
+            Row r;
+            r.time = e.time;
+            r.node = e.node;  // kNoEventNode is past every node: no name, nothing to select
+            r.layer = layerIndex(catalog.layerId(e));
+            r.kind = Kind::Event;
+            r.eventKind = eventKindIndex(catalog.kind(e).name);
+            r.hasDigest = e.hasDigest;
+            r.digest = e.digest;
+            r.text = e.detail;
+            rows.push_back(std::move(r));
+        }
+    }
+    append(std::move(rows));
+    if (batch.events.empty() && batch.dropped > 0) emit countsChanged();
 }
 
 void EventLogModel::appendTraces(const TraceBatch& batch) {
@@ -166,8 +206,19 @@ QString EventLogModel::kindName(Kind kind) {
             return QStringLiteral("down");
         case Kind::Up:
             return QStringLiteral("up");
+        case Kind::Event:
+            return QStringLiteral("event");
     }
     return {};
+}
+
+QString EventLogModel::kindText(const Row& r) const {
+    if (r.kind != Kind::Event) return kindName(r.kind);
+    const QString& full = eventKindNames_[r.eventKind];
+    const QString& layer = layerNames_[r.layer];
+    if (full.startsWith(layer) && full.size() > layer.size() && full[layer.size()] == '.')
+        return full.mid(layer.size() + 1);
+    return full;
 }
 
 QString EventLogModel::nodeName(std::uint32_t node) const {
@@ -194,11 +245,20 @@ QVariant EventLogModel::data(const QModelIndex& index, int role) const {
                 case TimeColumn:
                     return QString::number(sim::toSeconds(r.time), 'f', 6);
                 case NodeColumn:
-                    return nodeName(r.node);
+                    return r.node == core::kNoEventNode ? QString() : nodeName(r.node);
                 case LayerColumn:
                     return layerNames_[r.layer];
                 case KindColumn:
-                    return kindName(r.kind);
+                    return role == Qt::ToolTipRole && r.kind == Kind::Event
+                               ? eventKindNames_[r.eventKind]
+                               : kindText(r);
+                case DigestColumn:
+                    if (!r.hasDigest) return {};
+                    // The first 16 hex digits are enough to tell digests apart; the tooltip has
+                    // them all.
+                    return role == Qt::ToolTipRole
+                               ? QString::fromStdString(core::hexText(r.digest))
+                               : QString::fromStdString(core::hexText(r.digest).substr(0, 16));
                 case TextColumn:
                     return QString::fromStdString(r.text);
                 default:
@@ -228,6 +288,8 @@ QVariant EventLogModel::headerData(int section, Qt::Orientation orientation, int
             return tr("Layer");
         case KindColumn:
             return tr("Kind");
+        case DigestColumn:
+            return tr("Digest");
         case TextColumn:
             return tr("Text");
         default:
@@ -261,11 +323,36 @@ void EventLogFilter::setNode(const QString& text) {
 
 void EventLogFilter::setKind(const QString& kind) {
     int k = -1;
-    if (kind == QLatin1String("trace")) k = static_cast<int>(EventLogModel::Kind::Trace);
-    if (kind == QLatin1String("down")) k = static_cast<int>(EventLogModel::Kind::Down);
-    if (kind == QLatin1String("up")) k = static_cast<int>(EventLogModel::Kind::Up);
-    if (k == kind_) return;
+    QString event;
+    if (kind == QLatin1String("trace")) {
+        k = static_cast<int>(EventLogModel::Kind::Trace);
+    } else if (kind == QLatin1String("down")) {
+        k = static_cast<int>(EventLogModel::Kind::Down);
+    } else if (kind == QLatin1String("up")) {
+        k = static_cast<int>(EventLogModel::Kind::Up);
+    } else if (!kind.isEmpty()) {
+        k = static_cast<int>(EventLogModel::Kind::Event);
+        event = kind;
+    }
+    if (k == kind_ && event == eventKind_) return;
     kind_ = k;
+    eventKind_ = event;
+    invalidateFilter();
+}
+
+void EventLogFilter::setDigest(const QString& prefix) {
+    std::vector<std::uint8_t> nibbles;
+    const std::string text = prefix.trimmed().toStdString();
+    const bool hex = core::isDigestPrefix(text);
+    for (char c : text) {
+        const char l = lower(c);
+        nibbles.push_back(static_cast<std::uint8_t>(l >= 'a' ? l - 'a' + 10 : l - '0'));
+    }
+    if (!hex && !text.empty()) nibbles.assign(65, 0);  // longer than any digest: matches nothing
+    const bool on = !text.empty();
+    if (on == digestFilter_ && nibbles == digestNibbles_) return;
+    digestFilter_ = on;
+    digestNibbles_ = std::move(nibbles);
     invalidateFilter();
 }
 
@@ -296,6 +383,14 @@ bool EventLogFilter::filterAcceptsRow(int sourceRow, const QModelIndex& sourcePa
     if (log_ == nullptr || sourceParent.isValid()) return true;
     const EventLogModel::Row& r = log_->row(sourceRow);
     if (kind_ >= 0 && static_cast<int>(r.kind) != kind_) return false;
+    if (!eventKind_.isEmpty() && log_->eventKinds()[r.eventKind] != eventKind_) return false;
+    if (digestFilter_) {
+        if (!r.hasDigest || digestNibbles_.size() > 2 * r.digest.size()) return false;
+        for (std::size_t i = 0; i < digestNibbles_.size(); ++i) {
+            const std::uint8_t byte = r.digest[i / 2];
+            if (((i % 2 == 0) ? byte >> 4 : byte & 15) != digestNibbles_[i]) return false;
+        }
+    }
     if (!layer_.isEmpty() && log_->layers()[r.layer] != layer_) return false;
     if (!node_.isEmpty()) {
         const std::vector<char>& m = nodeMatches();
@@ -319,6 +414,7 @@ EventLogView::EventLogView(QWidget* parent)
       layerBox_(new QComboBox(this)),
       nodeEdit_(new QLineEdit(this)),
       kindBox_(new QComboBox(this)),
+      digestEdit_(new QLineEdit(this)),
       textEdit_(new QLineEdit(this)),
       status_(new QLabel(this)) {
     filter_->setSourceModel(model_);
@@ -329,7 +425,13 @@ EventLogView::EventLogView(QWidget* parent)
     for (const char* k : {"trace", "down", "up"})
         kindBox_->addItem(QString::fromLatin1(k), QString::fromLatin1(k));
     kindBox_->setToolTip(
-        tr("trace: a layer's or the network's record; down, up: a node failing or recovering"));
+        tr("trace: a layer's or the network's record; down, up: a node failing or recovering; "
+           "the others: the kinds of events the layers record"));
+    digestEdit_->setPlaceholderText(tr("Digest"));
+    digestEdit_->setClearButtonEnabled(true);
+    digestEdit_->setToolTip(
+        tr("Show the events whose digest starts with these hex digits: one update, block or "
+           "job followed from event to event"));
     nodeEdit_->setPlaceholderText(tr("Node"));
     nodeEdit_->setClearButtonEnabled(true);
     nodeEdit_->setToolTip(tr("Show the records of nodes whose name contains this text"));
@@ -341,6 +443,7 @@ EventLogView::EventLogView(QWidget* parent)
     bar->addWidget(layerBox_);
     bar->addWidget(nodeEdit_, 1);
     bar->addWidget(kindBox_);
+    bar->addWidget(digestEdit_, 1);
     bar->addWidget(textEdit_, 2);
     auto* column = new QVBoxLayout(this);
     column->setContentsMargins(0, 0, 0, 0);
@@ -364,10 +467,18 @@ EventLogView::EventLogView(QWidget* parent)
     table_->setColumnWidth(EventLogModel::TimeColumn, digit * 14);
     table_->setColumnWidth(EventLogModel::NodeColumn, digit * 18);
     table_->setColumnWidth(EventLogModel::LayerColumn, digit * 11);
-    table_->setColumnWidth(EventLogModel::KindColumn, digit * 7);
+    table_->setColumnWidth(EventLogModel::KindColumn, digit * 16);
+    table_->setColumnWidth(EventLogModel::DigestColumn, digit * 18);
 
     connect(model_, &EventLogModel::layerAdded, this, [this](const QString& layer) {
         if (layerBox_->findData(layer) < 0) layerBox_->addItem(layer, layer);
+    });
+    connect(model_, &EventLogModel::eventKindAdded, this, [this](const QString& kind) {
+        if (kindBox_->findData(kind) < 0) {
+            const auto dot = kind.indexOf('.');
+            kindBox_->addItem(dot < 0 ? kind : kind.mid(dot + 1), kind);
+            kindBox_->setItemData(kindBox_->count() - 1, kind, Qt::ToolTipRole);
+        }
     });
     connect(model_, &QAbstractItemModel::modelReset, this, [this] {
         // A new run: its layers are added as they appear; the chosen one stays chosen.
@@ -377,6 +488,11 @@ EventLogView::EventLogView(QWidget* parent)
             if (layerBox_->itemData(i).toString() != chosen) layerBox_->removeItem(i);
         for (const QString& l : model_->layers())
             if (layerBox_->findData(l) < 0) layerBox_->addItem(l, l);
+        // Event kinds likewise: the built-in kinds stay, a chosen event kind stays chosen.
+        const QString kind = kindBox_->currentData().toString();
+        const QSignalBlocker blockKinds(kindBox_);
+        for (int i = kindBox_->count() - 1; i >= 4; --i)
+            if (kindBox_->itemData(i).toString() != kind) kindBox_->removeItem(i);
         follow_ = true;
     });
     connect(layerBox_, &QComboBox::currentIndexChanged, this,
@@ -384,6 +500,7 @@ EventLogView::EventLogView(QWidget* parent)
     connect(kindBox_, &QComboBox::currentIndexChanged, this,
             [this] { filter_->setKind(kindBox_->currentData().toString()); });
     connect(nodeEdit_, &QLineEdit::textChanged, filter_, &EventLogFilter::setNode);
+    connect(digestEdit_, &QLineEdit::textChanged, filter_, &EventLogFilter::setDigest);
     connect(textEdit_, &QLineEdit::textChanged, filter_, &EventLogFilter::setText);
     connect(model_, &EventLogModel::countsChanged, this, &EventLogView::updateStatus);
     connect(filter_, &QAbstractItemModel::modelReset, this, &EventLogView::updateStatus);
@@ -425,6 +542,7 @@ void EventLogView::activate(const QModelIndex& index, bool click) {
         return;
     }
     const std::uint32_t node = model_->row(source.row()).node;
+    if (node == core::kNoEventNode) return;  // an event about no node in particular
     const auto& structure = model_->structure();
     if (structure && node >= structure->nodes.size()) return;
     emit nodeActivated(node);
@@ -437,6 +555,9 @@ void EventLogView::updateStatus() {
                        .arg(locale.toString(model_->rowCount()));
     if (model_->removedRows() > 0)
         text += tr("; %1 older records let go").arg(locale.toString(model_->removedRows()));
+    if (model_->droppedEvents() > 0)
+        text += tr("; %1 events not kept (the run keeps its first events only)")
+                    .arg(locale.toString(model_->droppedEvents()));
     if (model_->droppedTraces() > 0)
         text += tr("; %1 trace records not shown (the run went faster than the log)")
                     .arg(locale.toString(model_->droppedTraces()));

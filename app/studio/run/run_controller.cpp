@@ -32,6 +32,8 @@ void registerMetaTypes() {
             "std::shared_ptr<const dais::core::MetricBatch>");
         qRegisterMetaType<std::shared_ptr<const TraceBatch>>(
             "std::shared_ptr<const dais::studio::TraceBatch>");
+        qRegisterMetaType<std::shared_ptr<const core::RunEvents>>(
+            "std::shared_ptr<const dais::core::RunEvents>");
         qRegisterMetaType<std::shared_ptr<const ActivityBatch>>(
             "std::shared_ptr<const dais::studio::ActivityBatch>");
         qRegisterMetaType<std::shared_ptr<const core::RunReport>>(
@@ -69,6 +71,7 @@ class RunController::Session final : public core::RunnerListener,
         std::shared_ptr<const core::RunnerSnapshot> snapshot;
         std::shared_ptr<const core::MetricBatch> metrics;
         std::shared_ptr<const TraceBatch> traces;
+        std::shared_ptr<const core::RunEvents> events;
         std::shared_ptr<const ActivityBatch> activity;
         std::shared_ptr<const core::RunReport> report;
         bool ended = false;  ///< the control thread has nothing left to do
@@ -173,6 +176,7 @@ class RunController::Session final : public core::RunnerListener,
             batch->dropped = std::exchange(linesDropped_, 0);
             d.traces = std::move(batch);
         }
+        if (events_) d.events = std::exchange(events_, nullptr);
         if (!hops_.empty() || !changes_.empty() || hopsDropped_ > 0 || !messages_.empty() ||
             messagesDropped_ > 0) {
             auto batch = std::make_shared<ActivityBatch>();
@@ -205,6 +209,22 @@ class RunController::Session final : public core::RunnerListener,
             std::lock_guard lock(outboxMutex_);
             catalog_ = batch->catalog;
             points_.insert(points_.end(), batch->points.begin(), batch->points.end());
+        }
+        post();
+    }
+    void onEvents(const std::shared_ptr<const core::RunEvents>& batch) override {
+        {
+            std::lock_guard lock(outboxMutex_);
+            // Batches the GUI thread has not taken yet become one.
+            if (!events_) {
+                events_ = std::make_shared<core::RunEvents>();
+                events_->catalog = batch->catalog;
+                events_->nodes = batch->nodes;
+                events_->limit = batch->limit;
+            }
+            events_->events.insert(events_->events.end(), batch->events.begin(),
+                                   batch->events.end());
+            events_->dropped += batch->dropped;
         }
         post();
     }
@@ -469,6 +489,7 @@ class RunController::Session final : public core::RunnerListener,
     std::vector<core::MetricPoint> points_;
     std::vector<TraceLine> lines_;
     std::uint64_t linesDropped_ = 0;
+    std::shared_ptr<core::RunEvents> events_;  ///< the run's events not yet delivered
     sim::SimTime now_ = 0;
     std::vector<ActivityBatch::Hop> hops_;
     std::vector<ActivityBatch::NodeChange> changes_;
@@ -555,6 +576,7 @@ void RunController::deliverFrom(Session* raw) {
             }
         if (d.metrics && live()) emit metrics(d.metrics);
         if (d.traces && live()) emit traces(d.traces);
+        if (d.events && live()) emit events(d.events);
         if (d.activity && live()) emit activity(d.activity);
         if (d.snapshot && live()) emit snapshot(d.snapshot);
         if (d.report && live()) emit finished(d.report);

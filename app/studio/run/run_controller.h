@@ -153,6 +153,9 @@ class RunController : public QObject {
     void snapshot(std::shared_ptr<const dais::core::RunnerSnapshot> snapshot);
     void metrics(std::shared_ptr<const dais::core::MetricBatch> batch);
     void traces(std::shared_ptr<const dais::studio::TraceBatch> batch);
+    /// The layers' structured events recorded since the previous delivery, in order (the
+    /// batches of the runner merged while the GUI thread was busy).
+    void events(std::shared_ptr<const dais::core::RunEvents> batch);
     void activity(std::shared_ptr<const dais::studio::ActivityBatch> batch);
     /// Last signal of a run that started: its report (stored already when the run is stored).
     void finished(std::shared_ptr<const dais::core::RunReport> report);
@@ -182,5 +185,6 @@ Q_DECLARE_METATYPE(std::shared_ptr<const dais::studio::NetworkStructure>)
 Q_DECLARE_METATYPE(std::shared_ptr<const dais::core::RunnerSnapshot>)
 Q_DECLARE_METATYPE(std::shared_ptr<const dais::core::MetricBatch>)
 Q_DECLARE_METATYPE(std::shared_ptr<const dais::studio::TraceBatch>)
+Q_DECLARE_METATYPE(std::shared_ptr<const dais::core::RunEvents>)
 Q_DECLARE_METATYPE(std::shared_ptr<const dais::studio::ActivityBatch>)
 Q_DECLARE_METATYPE(std::shared_ptr<const dais::core::RunReport>)

@@ -89,6 +89,7 @@ RunFinish RunFinish::fromReport(const core::RunReport& report) {
     f.simulatedTime = report.simulatedTime;
     f.fingerprint = report.fingerprint;
     f.metrics = report.metrics;
+    f.runEvents = report.runEvents;
     f.tables = report.tables;
     return f;
 }

@@ -141,6 +141,8 @@ core::Result<void> RunStore::deleteRun(RunId run) {
             {"DELETE FROM samples WHERE id BETWEEN ?1 AND ?2", true},
             {"DELETE FROM trace WHERE id BETWEEN ?1 AND ?2", true},
             {"DELETE FROM inspector_rows WHERE id BETWEEN ?1 AND ?2", true},
+            {"DELETE FROM run_events WHERE id BETWEEN ?1 AND ?2", true},
+            {"DELETE FROM run_event_counts WHERE run_id = ?3", false},
             {"DELETE FROM inspector_tables WHERE run_id = ?3", false},
             {"DELETE FROM node_names WHERE run_id = ?3", false},
             {"DELETE FROM metrics WHERE run_id = ?3", false},

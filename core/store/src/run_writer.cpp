@@ -154,7 +154,8 @@ core::Result<void> RunWriter::finish(const RunFinish& outcome) {
             ins.reset();
             if (rc != SQLITE_DONE) return s.fail(rc);
         }
-        return s.writeTables(id, outcome.tables);
+        if (auto written = s.writeTables(id, outcome.tables); !written) return written;
+        return s.writeEvents(id, outcome.runEvents);
     });
     if (!r) return r;
     if (std::string e = store_->writeErrorCopy(); !e.empty()) return core::Error{e};

@@ -138,6 +138,29 @@ CREATE TABLE node_names (
     names  TEXT NOT NULL
 );
 )sql",
+    // 5: the structured events the run's layers recorded (keyed like samples: a run's events
+    // together, in the order recorded), found by node or by digest through their indexes, and
+    // how many a run kept and let go.
+    R"sql(
+CREATE TABLE run_events (
+    id     INTEGER PRIMARY KEY,
+    run_id INTEGER NOT NULL,
+    t      INTEGER NOT NULL,
+    layer  TEXT NOT NULL,
+    kind   TEXT NOT NULL,
+    node   INTEGER,
+    digest TEXT,
+    detail TEXT NOT NULL
+);
+CREATE INDEX run_events_by_node ON run_events (run_id, node);
+CREATE INDEX run_events_by_digest ON run_events (run_id, digest);
+CREATE TABLE run_event_counts (
+    run_id  INTEGER PRIMARY KEY,
+    kept    INTEGER NOT NULL,
+    dropped INTEGER NOT NULL,
+    max     INTEGER NOT NULL
+);
+)sql",
 };
 
 }  // namespace

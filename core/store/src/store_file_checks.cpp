@@ -174,8 +174,9 @@ core::Result<FileState> inspectDatabase(const std::string& path, bool immutable,
     if (size <= fullCheckLimit) {
         checks.push_back("PRAGMA quick_check");
     } else {
-        for (const char* table : {"scenarios", "runs", "metrics", "final_metrics", "sweeps",
-                                  "annotations", "inspector_tables", "node_names"}) {
+        for (const char* table :
+             {"scenarios", "runs", "metrics", "final_metrics", "sweeps", "annotations",
+              "inspector_tables", "node_names", "run_event_counts"}) {
             std::int64_t present = 0;
             const std::string sql =
                 std::string(

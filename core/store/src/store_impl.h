@@ -174,6 +174,9 @@ struct RunStore::Impl {
     /// A run's final tables (and its nodes' names), replacing any it had; inside a task.
     core::Result<void> writeTables(
         RunId id, const std::vector<std::shared_ptr<const core::InspectorTable>>& tables);
+    /// A run's events (with how many it kept and let go, and its nodes' names), replacing any
+    /// it had; inside a task.
+    core::Result<void> writeEvents(RunId id, const std::shared_ptr<const core::RunEvents>& events);
 
     // --- opening -----------------------------------------------------------------------------
     /// Read-only: the reader's connection (an older store through an upgraded copy in memory).

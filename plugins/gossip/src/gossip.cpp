@@ -13,6 +13,7 @@
 #include <string_view>
 #include <vector>
 
+#include "dais/core/digest.h"
 #include "dais/core/layer_definition.h"
 
 namespace dais::layers::gossip {
@@ -170,6 +171,14 @@ Definition define() {
               "while copies are in flight).")
         .flag("spreading", "Copies of it are still in flight.")
         .key("rumour");
+
+    // What happened to each rumour, for tracing one: its digest is that of its number.
+    d.eventKind("gossip.rumour_started",
+                "A rumour started at its origin; the digest identifies the rumour (SHA-256 of its "
+                "number as 8 bytes, least significant first).");
+    d.eventKind("gossip.rumour_stopped",
+                "A rumour's last copy arrived or was lost: it stopped spreading. The node is its "
+                "origin; the detail says how far it got and what it cost.");
     return d;
 }
 
@@ -194,6 +203,15 @@ constexpr std::uint32_t hopsOf(std::uint64_t payload) {
 
 constexpr std::uint32_t kNotParticipant = sim::kNone;
 
+/// What identifies rumour `number` in events: SHA-256 of the number as 8 bytes, least
+/// significant first.
+core::Digest rumourDigest(std::uint64_t number) {
+    std::byte bytes[8];
+    for (std::size_t i = 0; i < 8; ++i)
+        bytes[i] = static_cast<std::byte>(number >> (8 * i));
+    return core::sha256(bytes);
+}
+
 class Gossip final : public core::Layer, private sim::FaultListener {
   public:
     void estimateMemory(core::LayerEstimateContext& ctx) const override;
@@ -213,6 +231,7 @@ class Gossip final : public core::Layer, private sim::FaultListener {
         std::uint64_t inFlight = 0;   // copies sent and not yet delivered or lost
         std::uint64_t sent = 0;
         std::uint64_t number = 0;  // 1 for the first rumour started
+        NodeIndex origin = 0;
     };
     /// What the rumours table shows of a rumour: written when it starts and when it ends; while
     /// it spreads, its Rumour slot has the figures.
@@ -261,6 +280,9 @@ class Gossip final : public core::Layer, private sim::FaultListener {
     core::NodeDisplay display_;
     std::uint32_t shownSlot_ = sim::kNone;
     sim::NodeStateCode originState_ = 0, informedState_ = 0, stoppedState_ = 0;
+    // The events it records: a rumour starting and stopping, identified by its digest.
+    core::EventRecorder events_;
+    core::EventKind startedEvent_ = 0, stoppedEvent_ = 0;
     sim::KindId arrivalKind_ = 0;
     sim::PortId port_ = 0;
 
@@ -354,6 +376,9 @@ void Gossip::setup(core::LayerContext& ctx) {
     originState_ = ctx.nodeState("origin");
     informedState_ = ctx.nodeState("informed");
     stoppedState_ = ctx.nodeState("stopped");
+    events_ = ctx.events();
+    startedEvent_ = ctx.eventKind("gossip.rumour_started");
+    stoppedEvent_ = ctx.eventKind("gossip.rumour_stopped");
 
     arrivalKind_ = sim_->registerKind<&Gossip::onArrival>("gossip.arrival", *this);
     port_ = net_->registerPort("gossip", &Gossip::onDeliveryThunk, this, &Gossip::onLossThunk);
@@ -440,7 +465,11 @@ void Gossip::onArrival(sim::Simulation& sim, const sim::Event& e) {
     r.reached = r.reachedUp = 1;
     r.startedAt = r.lastReceipt = e.time;
     r.number = ++startedCount_;
+    r.origin = origin;
     recordStart(slot, origin);
+    if (events_.on())
+        events_.record(startedEvent_, origin, rumourDigest(r.number),
+                       "rumour " + std::to_string(r.number));
     M.add(m_.started, 1);
     if (shownSlot_ == sim::kNone && display_.on()) {
         shownSlot_ = slot;
@@ -566,6 +595,14 @@ void Gossip::endRumour(std::uint32_t slot) {
                   static_cast<double>(r.reachedUp) / static_cast<double>(participantsUp_));
     M.observe(m_.traffic, static_cast<double>(r.sent) / n);
     M.observe(m_.timeToLast, sim::toSeconds(r.lastReceipt - r.startedAt));
+    if (events_.on()) {
+        char detail[160];
+        std::snprintf(
+            detail, sizeof detail, "rumour %llu reached %llu of %zu participants with %llu copies",
+            static_cast<unsigned long long>(r.number), static_cast<unsigned long long>(r.reached),
+            participants_.size(), static_cast<unsigned long long>(r.sent));
+        events_.record(stoppedEvent_, r.origin, rumourDigest(r.number), detail);
+    }
     if (RumourRecord* record = recordOf(r.number)) {
         record->reached = r.reached;
         record->sent = r.sent;

@@ -274,6 +274,24 @@ std::shared_ptr<const core::InspectorTable> smallTable() {
     return t;
 }
 
+/// One event about node 1 of smallTable()'s network ("n1"), with a digest.
+std::shared_ptr<const core::RunEvents> oneEvent() {
+    auto catalog = std::make_shared<core::RunEventCatalog>();
+    catalog->layers = {{"demo", {{"demo.happened", "It happened."}}}};
+    auto ev = std::make_shared<core::RunEvents>();
+    ev->catalog = catalog;
+    ev->nodes = smallTable()->nodeNames();
+    ev->limit = 10;
+    core::RunEvent e;
+    e.time = sim::kSecond;
+    e.node = 1;
+    e.hasDigest = true;
+    e.digest[0] = 0xab;
+    e.detail = "once";
+    ev->events.push_back(e);
+    return ev;
+}
+
 }  // namespace
 
 class TestStoreSchema : public QObject {
@@ -327,9 +345,9 @@ class TestStoreSchema : public QObject {
         QCOMPARE(db.number("PRAGMA user_version"), qint64(store::currentSchemaVersion()));
         QCOMPARE(db.number("PRAGMA application_id"), qint64(store::kApplicationId));
         QCOMPARE(db.text("PRAGMA journal_mode"), QString("wal"));
-        for (const char* table :
-             {"scenarios", "runs", "metrics", "samples", "final_metrics", "trace", "sweeps",
-              "annotations", "inspector_tables", "inspector_rows", "node_names"})
+        for (const char* table : {"scenarios", "runs", "metrics", "samples", "final_metrics",
+                                  "trace", "sweeps", "annotations", "inspector_tables",
+                                  "inspector_rows", "node_names", "run_events", "run_event_counts"})
             QVERIFY2(db.number(QString("SELECT count(*) FROM sqlite_master WHERE type = 'table' "
                                        "AND name = '%1'")
                                    .arg(table)) == 1,
@@ -648,6 +666,12 @@ class TestStoreSchema : public QObject {
             auto tables = s.tables(5);  // runs from before tables were kept have none
             QVERIFY(tables.ok());
             QVERIFY(tables->empty());
+            auto events = s.events(5);  // nor had runs from before events were kept
+            QVERIFY(events.ok());
+            QVERIFY(events->empty());
+            auto eventCounts = s.eventCounts(5);
+            QVERIFY(eventCounts.ok());
+            QVERIFY(!eventCounts->has_value());
         };
 
         if (readOnlyFirst) {
@@ -681,7 +705,12 @@ class TestStoreSchema : public QObject {
             QVERIFY((*w)->id() > 5);  // ids are never reused
             store::RunFinish finish;
             finish.tables = {smallTable()};
+            finish.runEvents = oneEvent();
             QVERIFY((*w)->finish(finish).ok());
+            auto events = (*s)->events((*w)->id());
+            QVERIFY2(events.ok(), events.ok() ? "" : events.error().message.c_str());
+            QCOMPARE(events->size(), std::size_t{1});
+            QCOMPARE(events->front().nodeName, std::string("n1"));
             auto kept = (*s)->table((*w)->id(), "demo.t");
             QVERIFY2(kept.ok(), kept.ok() ? "" : kept.error().message.c_str());
             QCOMPARE(kept->rowCount(), std::size_t{2});
@@ -740,7 +769,12 @@ class TestStoreSchema : public QObject {
             id = (*w)->id();
             store::RunFinish finish;
             finish.tables = {smallTable()};
+            finish.runEvents = oneEvent();
             QVERIFY((*w)->finish(finish).ok());
+            auto events = (*s)->events((*w)->id());
+            QVERIFY2(events.ok(), events.ok() ? "" : events.error().message.c_str());
+            QCOMPARE(events->size(), std::size_t{1});
+            QCOMPARE(events->front().nodeName, std::string("n1"));
             auto good = (*s)->table(id, "demo.t");
             QVERIFY(good.ok());
             QCOMPARE(good->text(1, 1), std::string("n1"));

@@ -26,6 +26,7 @@
 
 #include "../private_runtime_dir.h"
 #include "charts/chart_widget.h"
+#include "dais/core/digest.h"
 #include "dais/core/layer_registry.h"
 #include "dais/store/run_store.h"
 #include "run/event_log.h"
@@ -377,7 +378,20 @@ class TestStudioRun : public QObject {
         // The records of the layers' set-up (at time 0) reach the store and the event log.
         QCOMPARE(trace->front().time, sim::SimTime{0});
         QCOMPARE(trace->front().category, std::string("federated"));
-        QCOMPARE(static_cast<std::size_t>(log.rowCount()), trace->size());
+        // The log has the trace records and the layers' events, as the store keeps them.
+        std::size_t traceRows = 0, eventRows = 0;
+        for (int i = 0; i < log.rowCount(); ++i) {
+            traceRows += log.row(i).kind == EventLogModel::Kind::Trace;
+            eventRows += log.row(i).kind == EventLogModel::Kind::Event;
+        }
+        QCOMPARE(traceRows, trace->size());
+        auto events = st->events(id);
+        QVERIFY(events);
+        QVERIFY(!events->empty());
+        QVERIFY(r.report->runEvents);
+        QCOMPARE(events->size(), r.report->runEvents->events.size());
+        QCOMPARE(eventRows, events->size());
+        QCOMPARE(static_cast<std::size_t>(log.rowCount()), traceRows + eventRows);
         QCOMPARE(log.row(0).text, trace->front().text);
         QCOMPARE(log.row(0).time, sim::SimTime{0});
         QCOMPARE(log.nodeName(log.row(0).node),
@@ -589,6 +603,149 @@ class TestStudioRun : public QObject {
         QCOMPARE(view.layerBox()->currentData().toString(), QString("fault"));
         log.appendTraces(traces);
         QCOMPARE(f.rowCount(), 1);
+    }
+
+    void eventLogShowsStructuredEventsAndFiltersThem() {
+        EventLogView view;
+        EventLogModel& log = *view.model();
+        log.reset(smallStructure());
+        TraceBatch traces;
+        traces.lines = {line(0, 0, "federated", "round 1 started")};
+        log.appendTraces(traces);
+        // Three phones send updates (phones[2]'s poisoned), two are accepted, the round closes.
+        auto catalog = std::make_shared<core::RunEventCatalog>();
+        catalog->layers = {{"federated",
+                            {{"federated.update_sent", "Sent."},
+                             {"federated.update_poisoned", "Poisoned."},
+                             {"federated.update_accepted", "Accepted."},
+                             {"federated.round_closed", "Closed."}}}};
+        core::RunEvents batch;
+        batch.catalog = catalog;
+        batch.limit = 10;
+        batch.dropped = 4;
+        auto digestOf = [](const std::string& text) {
+            return core::sha256(std::as_bytes(std::span(text.data(), text.size())));
+        };
+        auto event = [&](double t, core::EventKind kind, std::uint32_t node,
+                         const std::string& digestText, const std::string& detail) {
+            core::RunEvent e;
+            e.time = sim::fromSeconds(t);
+            e.kind = kind;
+            e.node = node;
+            e.hasDigest = !digestText.empty();
+            if (e.hasDigest) e.digest = digestOf(digestText);
+            e.detail = detail;
+            batch.events.push_back(e);
+        };
+        event(1, 0, 2, "u2", "round 1");
+        event(1, 0, 3, "u3", "round 1");
+        event(1, 1, 4, "u4", "round 1, poisoned (sign-flip)");
+        event(2, 2, 2, "u2", "round 1");
+        event(2, 2, 4, "u4", "round 1, poisoned (sign-flip)");
+        event(3, 3, core::kNoEventNode, "", "round 1: 2 of 3 clients");
+        log.appendEvents(batch);
+        QCOMPARE(log.rowCount(), 7);
+        QCOMPARE(log.droppedEvents(), std::uint64_t{4});
+        QVERIFY2(view.statusLabel()->text().contains("4 events not kept"),
+                 qPrintable(view.statusLabel()->text()));
+        const QString u4 = QString::fromStdString(core::hexText(digestOf("u4")));
+        QCOMPARE(log.data(log.index(3, EventLogModel::KindColumn)).toString(),
+                 QString("update_poisoned"));
+        QCOMPARE(log.data(log.index(3, EventLogModel::KindColumn), Qt::ToolTipRole).toString(),
+                 QString("federated.update_poisoned"));
+        QCOMPARE(log.data(log.index(3, EventLogModel::DigestColumn)).toString(), u4.left(16));
+        QCOMPARE(log.data(log.index(3, EventLogModel::DigestColumn), Qt::ToolTipRole).toString(),
+                 u4);
+        QCOMPARE(log.data(log.index(3, EventLogModel::NodeColumn)).toString(),
+                 QString("phones[2]"));
+        QCOMPARE(log.data(log.index(3, EventLogModel::LayerColumn)).toString(),
+                 QString("federated"));
+        QCOMPARE(log.data(log.index(6, EventLogModel::NodeColumn)).toString(), QString());
+        QCOMPARE(log.data(log.index(6, EventLogModel::DigestColumn)).toString(), QString());
+        QCOMPARE(log.data(log.index(0, EventLogModel::DigestColumn)).toString(), QString());
+        QCOMPARE(log.eventKinds().size(), std::size_t{4});
+
+        // The kinds appear in the kind box as they come, after the built-in ones.
+        QCOMPARE(view.kindBox()->count(), 4 + 4);
+        const int poisonedItem = view.kindBox()->findData(QString("federated.update_poisoned"));
+        QVERIFY(poisonedItem >= 4);
+        QCOMPARE(view.kindBox()->itemText(poisonedItem), QString("update_poisoned"));
+        EventLogFilter& f = *view.filter();
+        view.kindBox()->setCurrentIndex(poisonedItem);
+        QCOMPARE(f.rowCount(), 1);
+        QCOMPARE(f.data(f.index(0, EventLogModel::NodeColumn)).toString(), QString("phones[2]"));
+        view.kindBox()->setCurrentIndex(
+            view.kindBox()->findData(QString("federated.update_accepted")));
+        QCOMPARE(f.rowCount(), 2);
+        view.kindBox()->setCurrentIndex(view.kindBox()->findData(QString("trace")));
+        QCOMPARE(f.rowCount(), 1);
+        view.kindBox()->setCurrentIndex(0);
+        QCOMPARE(f.rowCount(), 7);
+
+        // A digest prefix, in either case, follows one update: sent poisoned, then accepted.
+        view.digestEdit()->setText(u4.left(5).toUpper());
+        QCOMPARE(f.rowCount(), 2);
+        QCOMPARE(f.data(f.index(0, EventLogModel::KindColumn)).toString(),
+                 QString("update_poisoned"));
+        QCOMPARE(f.data(f.index(1, EventLogModel::KindColumn)).toString(),
+                 QString("update_accepted"));
+        view.digestEdit()->setText(u4);
+        QCOMPARE(f.rowCount(), 2);
+        view.digestEdit()->setText(u4 + "0");  // longer than a digest
+        QCOMPARE(f.rowCount(), 0);
+        view.digestEdit()->setText("not hex");
+        QCOMPARE(f.rowCount(), 0);
+        view.digestEdit()->setText(u4.left(5));
+        view.nodeEdit()->setText("phones[0]");  // u4 came from phones[2]
+        QCOMPARE(f.rowCount(), 0);
+        view.nodeEdit()->clear();
+        QCOMPARE(f.rowCount(), 2);
+
+        // Selecting an event names its node, as a trace row does; an event about no node
+        // names none.
+        view.digestEdit()->clear();
+        view.resize(900, 400);
+        view.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        QSignalSpy activated(&view, &EventLogView::nodeActivated);
+        emit view.table()->activated(f.index(3, 0));
+        QCOMPARE(activated.count(), 1);
+        QCOMPARE(activated.last().at(0).value<quint32>(), quint32{4});
+        emit view.table()->activated(f.index(6, 0));
+        QCOMPARE(activated.count(), 1);
+
+        // A new run: its own kinds; a chosen kind stays chosen.
+        view.kindBox()->setCurrentIndex(poisonedItem);
+        log.reset(smallStructure());
+        QCOMPARE(view.kindBox()->currentData().toString(), QString("federated.update_poisoned"));
+        QCOMPARE(view.kindBox()->count(), 5);
+        log.appendEvents(batch);
+        QCOMPARE(f.rowCount(), 1);
+        QCOMPARE(view.kindBox()->count(), 8);
+    }
+
+    void eventLogFollowsARunsEvents() {
+        auto s = load("gossip-epidemic.dais.json", {"run.until=2s"});
+        QVERIFY(s);
+        RunController c;
+        EventLogView view;
+        view.attach(&c);
+        c.start(*s, {});
+        QVERIFY(waitIdle(c, 30000));
+        EventLogModel& log = *view.model();
+        int started = 0, stopped = 0;
+        for (int r = 0; r < log.rowCount(); ++r) {
+            const EventLogModel::Row& row = log.row(r);
+            if (row.kind != EventLogModel::Kind::Event) continue;
+            const QString kind = log.eventKinds()[row.eventKind];
+            started += kind == "gossip.rumour_started";
+            stopped += kind == "gossip.rumour_stopped";
+            QVERIFY(row.hasDigest);
+            QVERIFY(!log.data(log.index(r, EventLogModel::NodeColumn)).toString().isEmpty());
+        }
+        QVERIFY2(started > 0, "no rumour started in 2 s");
+        QVERIFY(stopped <= started);
+        QVERIFY(view.kindBox()->findData(QString("gossip.rumour_started")) >= 4);
     }
 
     void eventLogKeepsTheNewestRows() {

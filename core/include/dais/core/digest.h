@@ -6,6 +6,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -50,12 +51,19 @@ Digest sha256(std::span<const std::byte> data);
 inline Digest sha256(std::string_view text) {
     return sha256(std::as_bytes(std::span(text)));
 }
+/// SHA-256 of the bytes of `values` as they lie in memory (a model's weights, bit for bit).
+inline Digest sha256(std::span<const double> values) {
+    return sha256(std::as_bytes(values));
+}
 
 /// Lower-case hexadecimal, 64 characters.
 std::string hexText(const Digest& d);
 /// The first `chars` hexadecimal characters, for tables and traces ("3a7bd3e2").
 std::string shortHex(const Digest& d, std::size_t chars = 8);
-/// Reads 64 hexadecimal characters (either case); false for anything else.
-bool parseHex(std::string_view text, Digest& out);
+/// A digest from its 64 hexadecimal characters (either case); nullopt for anything else.
+std::optional<Digest> parseDigest(std::string_view hex);
+/// Whether `text` can start a digest's hexadecimal text: 1 to 64 hex digits (either case), as
+/// a person types to find one.
+bool isDigestPrefix(std::string_view text);
 
 }  // namespace dais::core

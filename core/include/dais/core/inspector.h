@@ -83,6 +83,8 @@ class NodeNames {
     static NodeNames of(const sim::Network& network);
     /// "hospital-3", "phones[12]", or "#17" for a node it does not know.
     std::string name(std::uint32_t node) const;
+    /// The node a name names ("hospital-3", "phones[12]", "#17"), or nullopt.
+    std::optional<std::uint32_t> find(std::string_view name) const;
     std::size_t nodeCount() const { return count_; }
 
     nlohmann::json toJson() const;

@@ -25,6 +25,7 @@
 
 #include "dais/core/inspector.h"
 #include "dais/core/json_schema.h"
+#include "dais/core/run_events.h"
 #include "dais/sim/compute_occupancy.h"
 #include "dais/sim/memory_need.h"
 #include "dais/sim/metrics.h"
@@ -109,6 +110,8 @@ struct LayerDescriptor {
     /// stake, a data file. Written in a scenario per node, group or template, under
     /// "attributes": {"<layer id>": {...}}, and checked like parameters.
     std::vector<ParamSpec> attributes;
+    /// The kinds of events it records (run_events.h); a kind's code is its index here.
+    std::vector<EventKindSpec> eventKinds;
 
     const ParamSpec* param(std::string_view name) const;
     const ParamSpec* attribute(std::string_view name) const;
@@ -116,6 +119,8 @@ struct LayerDescriptor {
     const TableSpec* table(std::string_view name) const;
     /// The code of a declared node state (its index), or sim::kNoNodeState.
     sim::NodeStateCode nodeState(std::string_view name) const;
+    /// The code of a declared event kind (its index), or kNoEventKind.
+    EventKind eventKind(std::string_view name) const;
 };
 
 /// What a layer shows of its nodes in displays (the studio's canvas), tagged with the layer: what
@@ -153,8 +158,9 @@ std::string checkParamValue(const ParamSpec& p, const nlohmann::json& value);
 double paramNumber(const ParamSpec& p, const nlohmann::json& value);
 
 /// Checks a descriptor for mistakes a layer author can make: a bad id, duplicate or
-/// badly named parameters, metrics and tables, a default outside its range or not among its
-/// choices, an empty version, a table without columns or with a key or parent it does not have.
+/// badly named parameters, metrics, tables and event kinds, a default outside its range or not
+/// among its choices, an empty version, a table without columns or with a key or parent it does
+/// not have.
 /// Returns every problem, one per line, prefixed with the layer id.
 std::vector<std::string> checkDescriptor(const LayerDescriptor& d);
 
@@ -264,6 +270,13 @@ class LayerContext {
     /// The code of one of the node states the descriptor declares; an undeclared name is a
     /// defect (LayerError).
     sim::NodeStateCode nodeState(std::string_view name) const;
+    /// Where the layer records its events (run_events.h), tagged with the layer.
+    EventRecorder events() const { return events_; }
+    /// The code of one of the event kinds the descriptor declares; an undeclared name is a
+    /// defect (LayerError).
+    EventKind eventKind(std::string_view name) const;
+    /// Set by the run before setup(): where events() records.
+    void setEvents(EventRecorder recorder) { events_ = recorder; }
     /// The layer's random stream for (node, purpose), independent of every other stream.
     sim::RngStream rng(std::uint64_t node, std::string_view purpose) const {
         return sim_.rng(settings_.id, node, purpose);
@@ -290,6 +303,7 @@ class LayerContext {
     std::unique_ptr<sim::ComputeOccupancy>* compute_;
     std::unique_ptr<sim::ComputeOccupancy> ownCompute_;
     std::shared_ptr<const NodeAttributes> attributes_;
+    EventRecorder events_;
 };
 
 /// What a layer sees before anything of its run is built: its settings and the scenario. From

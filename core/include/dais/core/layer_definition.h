@@ -209,6 +209,12 @@ class LayerDefinition : public detail::LayerDefinitionBase {
         descriptor_.attributes.push_back(std::move(a));
         return Attribute(descriptor_, descriptor_.attributes.size() - 1);
     }
+    /// A kind of event it records (run_events.h): "<id>.<name>" and a sentence of help; its
+    /// code (LayerContext::eventKind) is the order of declaration.
+    LayerDefinition& eventKind(std::string name, std::string help) {
+        descriptor_.eventKinds.push_back(EventKindSpec{std::move(name), std::move(help)});
+        return *this;
+    }
     /// A service this layer offers to the others (services.h).
     LayerDefinition& provides(std::string service) {
         descriptor_.provides.push_back(std::move(service));

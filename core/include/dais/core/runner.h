@@ -115,6 +115,9 @@ class RunnerListener {
     virtual void onState(RunnerState /*state*/) {}
     virtual void onMetrics(const std::shared_ptr<const MetricBatch>& /*batch*/) {}
     virtual void onSnapshot(const std::shared_ptr<const RunnerSnapshot>& /*snapshot*/) {}
+    /// The events the layers recorded since the previous batch, in order (before the snapshot
+    /// of the same moment); `dropped` counts those the run did not keep since then.
+    virtual void onEvents(const std::shared_ptr<const RunEvents>& /*batch*/) {}
     /// Last call of a run, after the final batch and snapshot.
     virtual void onFinished(const std::shared_ptr<const RunReport>& /*report*/) {}
 };
@@ -127,6 +130,9 @@ class Runner {
         /// Fills of the watched tables per wall-clock second, at most (a table may hold 100,000
         /// rows): a snapshot between fills carries the tables of the last one.
         double tableRate = 4;
+        /// The most events the run keeps (RunReport::runEvents); those beyond are counted in
+        /// RunEvents::dropped. Never unbounded.
+        std::size_t maxEvents = RunEventLog::kDefaultLimit;
         /// A live or mixed run: when the run has no events left it waits for input (inbox())
         /// until stopped or, paced, until its horizon (Simulation::setKeepAlive).
         bool keepAlive = false;
@@ -201,6 +207,8 @@ class Runner {
     void publish(bool force, const RunReport* final = nullptr);
     /// Fills the watched tables again when they are due.
     void refreshTables(bool force, const RunReport* final);
+    /// Sends the events recorded since the previous batch to the listeners.
+    void publishEvents();
     std::shared_ptr<const MetricCatalog> catalog();
     void finishRun(bool stopped);
     template <class F>
@@ -237,6 +245,8 @@ class Runner {
     std::uint64_t watchSeen_ = 0;
     std::chrono::steady_clock::time_point lastTables_;
     std::uint64_t tablesExecuted_ = ~std::uint64_t{0};  // events executed at the last fill
+    std::size_t eventsSent_ = 0;                        // run events sent to listeners
+    std::uint64_t eventsDroppedSent_ = 0;
     std::chrono::steady_clock::time_point lastPublish_;
     std::uint64_t lastExecuted_ = 0;
     double lastWall_ = 0;

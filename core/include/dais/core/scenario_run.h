@@ -16,6 +16,7 @@
 #include "dais/core/memory_estimate.h"
 #include "dais/core/memory_limit.h"
 #include "dais/core/result.h"
+#include "dais/core/run_events.h"
 #include "dais/core/scenario.h"
 #include "dais/sim/network.h"
 #include "dais/sim/simulation.h"
@@ -40,6 +41,10 @@ struct RunOptions {
     /// Fill every table of the enabled layers when the run finishes, into RunReport::tables (for
     /// the run store and `dais run --inspect`). Sweeps, which keep no tables, turn it off.
     bool finalTables = true;
+    /// Keep the events the layers record (run_events.h), into RunReport::runEvents: at most
+    /// RunEventLog::kDefaultLimit unless the runner or limitEvents() says otherwise. Sweeps turn
+    /// it off; a layer's record then costs one test.
+    bool events = true;
 };
 
 /// One metric's final value, copied out of the simulation.
@@ -80,6 +85,9 @@ struct RunReport {
     /// RunOptions::finalTables was off). Also after a failure, but without the tables a failed
     /// layer could not fill.
     std::vector<std::shared_ptr<const InspectorTable>> tables;
+    /// The events the layers recorded, in order, as many as the run kept (with how many it
+    /// did not); null when the run kept none (RunOptions::events off, or no layers).
+    std::shared_ptr<const RunEvents> runEvents;
 
     /// The metric of that name, or nullptr.
     const MetricReport* metric(std::string_view name) const;
@@ -112,6 +120,11 @@ class RunSession {
     virtual std::vector<std::string> tableNames() const { return {}; }
     /// One table as it stands now; between events, on the thread that runs the session.
     virtual Result<InspectorTable> inspect(std::string_view name);
+    /// Where its layers record their events (none by default); read on the thread that runs
+    /// the session.
+    virtual const RunEventLog* eventLog() const { return nullptr; }
+    /// The most events the session keeps (RunEventLog::setLimit).
+    virtual void limitEvents(std::size_t /*limit*/) {}
 };
 
 /// A scenario made ready to run: network built, layers created and set up. prepare() does
@@ -172,6 +185,9 @@ class ScenarioRun final : public RunSession {
     /// layer that fails to fill its table (an exception, a row of the wrong shape) fails the
     /// run, as any failure of a layer does, unless the run has already ended.
     Result<InspectorTable> inspect(std::string_view name) override;
+    /// The events its layers have recorded so far; null when the run keeps none.
+    const RunEventLog* eventLog() const override { return events_.get(); }
+    void limitEvents(std::size_t limit) override;
 
   private:
     struct LayerSlot;
@@ -199,9 +215,10 @@ class ScenarioRun final : public RunSession {
     std::unique_ptr<InstantPayments> payments_;  // when a layer uses payments and none provides
     std::vector<LayerSlot> layers_;
     std::vector<TableSlot> tables_;
-    std::shared_ptr<const NodeNames> nodeNames_;  // made when a table first names nodes
+    std::shared_ptr<const NodeNames> nodeNames_;  // for events, or once a table names nodes
     bool finalTables_ = true;
     std::vector<std::shared_ptr<const InspectorTable>> endTables_;  // filled by finish()
+    std::unique_ptr<RunEventLog> events_;  // null when the run keeps no events
     bool reported_ = false;  // finish() has made the report: a failure can no longer change it
     std::string failure_;
     std::string failurePointer_;  // what in the scenario the failure points at, if it says

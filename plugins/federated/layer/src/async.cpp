@@ -150,7 +150,8 @@ void Federation::serverStep() {
     contributorDigests_.clear();
     for (std::size_t i = 0; i < ids.size(); ++i) {
         Dispatch& x = dispatches_[ids[i]];
-        core::Digest digest{};
+        const core::Digest digest =
+            digestsUpdates() ? weightsDigest(results[i].vector) : core::Digest{};
         if (!reviewed(x.client, results[i], *x.model, server_, digest)) {
             x.model.reset();
             continue;

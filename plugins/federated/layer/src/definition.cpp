@@ -370,6 +370,29 @@ void defineNodeStates(Definition& d) {
                 "Attacks when it is selected (attack, attackers); not selected this round.");
 }
 
+/// The events it records, so that an update can be followed from the client that sent it to the
+/// round that took it in: an update's digest is SHA-256 of its weights, bit for bit.
+void defineEvents(Definition& d) {
+    d.eventKind("federated.update_sent",
+                "An honest client's update left it for the server (or its edge aggregator); the "
+                "digest is SHA-256 of the update's weights.");
+    d.eventKind("federated.update_poisoned",
+                "A malicious client's update, poisoned by the attack the detail names, left it; "
+                "the digest is SHA-256 of the poisoned weights.");
+    d.eventKind("federated.update_accepted",
+                "A client's update reached the server in time and went into the round's "
+                "aggregate; the node is the client, the digest the update's.");
+    d.eventKind("federated.update_late",
+                "A client's update missed the round's deadline and was left out; the node is the "
+                "client, the digest the update's.");
+    d.eventKind("federated.update_rejected",
+                "A client's update arrived in time and a reviewer (a layer providing "
+                "update-review) vetoed it; the detail gives the reason, the digest the update's.");
+    d.eventKind("federated.round_closed",
+                "The server aggregated a round (or an asynchronous step); the digest is SHA-256 "
+                "of the new global model's weights.");
+}
+
 /// The tables of its entities, as `dais run --inspect` prints them and the studio shows them
 /// (filled in tables.cpp).
 void defineTables(Definition& d) {
@@ -447,6 +470,7 @@ Definition define() {
     defineNeeds(d);
     defineMetrics(d);
     defineNodeStates(d);
+    defineEvents(d);
     defineTables(d);
     return d;
 }

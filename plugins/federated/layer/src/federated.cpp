@@ -35,6 +35,11 @@ void Federation::setup(core::LayerContext& ctx) {
     shown_ = {ctx.nodeState("selected"),    ctx.nodeState("delivered"), ctx.nodeState("poisoned"),
               ctx.nodeState("dropped out"), ctx.nodeState("late"),      ctx.nodeState("rejected"),
               ctx.nodeState("malicious")};
+    events_ = ctx.events();
+    kinds_ = {
+        ctx.eventKind("federated.update_sent"),     ctx.eventKind("federated.update_poisoned"),
+        ctx.eventKind("federated.update_accepted"), ctx.eventKind("federated.update_late"),
+        ctx.eventKind("federated.update_rejected"), ctx.eventKind("federated.round_closed")};
     cfg_ = definition().read(ctx.params());
     seed_ = sim_->seed();
 

@@ -61,7 +61,8 @@ struct Work {
     double accuracy = std::numeric_limits<double>::quiet_NaN();  // global model on its test rows
     State state = State::Pending;
     bool uploaded = false;  // its update has left the client: a crash no longer stops it
-    core::Digest digest{};  // of the update, once reviewed or recorded
+    core::Digest digest{};  // SHA-256 of the update's weights, once someone needed it
+    bool digested = false;
 };
 
 /// An edge aggregator of a hierarchical federation: an aggregator node and the clients of its
@@ -174,7 +175,20 @@ class Federation final : public core::Layer, private sim::FaultListener {
     /// The veto point: whether the reviewers let `acceptor` count the update (client k's
     /// result, made on `base`); notes and shows a rejection.
     bool reviewed(std::size_t k, const fl::ClientResult& result, const Eigen::VectorXd& base,
-                  sim::NodeIndex acceptor, core::Digest& digest);
+                  sim::NodeIndex acceptor, const core::Digest& digest);
+    /// SHA-256 of weights, bit for bit: how events, reviewers and the ledger name an update or
+    /// a model, so one digest traces it through all three.
+    static core::Digest weightsDigest(const Eigen::VectorXd& v) {
+        return core::sha256(std::span<const double>(v.data(), static_cast<std::size_t>(v.size())));
+    }
+    /// The digest of a client's update, computed once.
+    static const core::Digest& updateDigest(Work& w) {
+        if (!w.digested) {
+            w.digest = weightsDigest(w.result.vector);
+            w.digested = true;
+        }
+        return w.digest;
+    }
     /// Whether updates need their digests: someone reviews or records them.
     bool digestsUpdates() const { return !reviewers_.empty() || ledger_ != nullptr; }
     /// Notes the new model's digest in the round's record, tells the reviewers how the round went
@@ -248,6 +262,14 @@ class Federation final : public core::Layer, private sim::FaultListener {
     void showDelivered(std::size_t k) const {
         showClient(k, malicious_[k] ? shown_.poisoned : shown_.delivered);
     }
+    /// The events it records (definition.cpp declares their kinds).
+    core::EventRecorder events_;
+    struct EventKinds {
+        core::EventKind sent, poisoned, accepted, late, rejected, closed;
+    } kinds_{};
+    /// Records event `kind` about the update of the round's selected client `slot`, identified
+    /// by its digest (computed once). Call only when events_.on().
+    void recordUpdate(core::EventKind kind, std::size_t slot);
 
     std::unique_ptr<FederationData> data_;
     std::unique_ptr<fl::Model> model_;

@@ -11,23 +11,9 @@
 
 namespace dais::layers::federated {
 
-namespace {
-
-/// SHA-256 of a vector's values, bit for bit, and of its weight.
-core::Digest digestOf(const Eigen::VectorXd& values, double samples) {
-    core::Sha256 h;
-    h.addValues(std::span<const double>(values.data(), static_cast<std::size_t>(values.size())));
-    h.addValue(samples);
-    return h.finish();
-}
-
-}  // namespace
-
 bool Federation::reviewed(std::size_t k, const fl::ClientResult& result,
                           const Eigen::VectorXd& base, sim::NodeIndex acceptor,
-                          core::Digest& digest) {
-    if (!digestsUpdates()) return true;
-    digest = digestOf(result.vector, result.samples);
+                          const core::Digest& digest) {
     if (reviewers_.empty()) return true;
     core::UpdateReview::Update u;
     u.layer = "federated";
@@ -46,6 +32,9 @@ bool Federation::reviewed(std::size_t k, const fl::ClientResult& result,
         if (RoundRecord* r = openRound()) ++r->rejected;
         rejected_.push_back(clients_[k]);
         showClient(k, shown_.rejected);
+        if (events_.on())
+            events_.record(kinds_.rejected, clients_[k], digest,
+                           "round " + std::to_string(round_) + ": " + v.reason);
         sim_->trace(clients_[k], "federated",
                     std::string(async() ? "step " : "round ") + std::to_string(round_) +
                         ": update rejected" + (v.reason.empty() ? "" : ": " + v.reason));
@@ -57,7 +46,7 @@ bool Federation::reviewed(std::size_t k, const fl::ClientResult& result,
 void Federation::reportRound(const std::vector<sim::NodeIndex>& contributors,
                              const std::vector<core::Digest>& updates, double accuracy) {
     const Eigen::VectorXd& global = strategy_->parameters();
-    const core::Digest model = digestOf(global, 0);
+    const core::Digest model = weightsDigest(global);
     if (!roundRecords_.empty() && roundRecords_.back().round == round_)
         roundRecords_.back().model = model;
     if (!digestsUpdates()) return;

@@ -13,6 +13,7 @@
 #include <utility>
 #include <vector>
 
+#include "dais/core/digest.h"
 #include "dais/fl/attacks.h"
 #include "federation.h"
 
@@ -35,7 +36,33 @@ std::uint64_t digest(const Eigen::VectorXd& x) {
     return h;
 }
 
+/// The attack's name as the scenario writes it.
+const char* attackName(Attack a) {
+    switch (a) {
+        case Attack::LabelFlip:
+            return "label-flip";
+        case Attack::SignFlip:
+            return "sign-flip";
+        case Attack::Gaussian:
+            return "gaussian";
+        case Attack::ModelReplacement:
+            return "model-replacement";
+        case Attack::None:
+            break;
+    }
+    return "none";
+}
+
 }  // namespace
+
+void Federation::recordUpdate(core::EventKind kind, std::size_t slot) {
+    Work& w = work_[slot];
+    const std::size_t k = selected_[slot];
+    updateDigest(w);
+    std::string detail = "round " + std::to_string(round_);
+    if (malicious_[k]) detail += std::string(", poisoned (") + attackName(cfg_.attack) + ")";
+    events_.record(kind, clients_[k], w.digest, detail);
+}
 
 void Federation::onRoundStart(sim::Simulation&, const sim::Event& e) {
     if (!net_->nodeUp(server_)) {  // a crashed server starts nothing
@@ -228,6 +255,7 @@ void Federation::onTrained(sim::Simulation&, const sim::Event& e) {
     }
     const std::uint32_t edge = edgeOf_.empty() ? kNoEdge : edgeOf_[k];
     work_[slot].uploaded = true;
+    if (events_.on()) recordUpdate(malicious_[k] ? kinds_.poisoned : kinds_.sent, slot);
     sendBytes(clients_[k], edge == kNoEdge ? server_ : edges_[edge].node, updatePort_, e.data,
               false, messageBytes_);
 }
@@ -259,9 +287,9 @@ void Federation::clientDone(std::size_t slot, Work::State state) {
         noteDropout(k);
     }
     const std::uint32_t edge = edgeOf_.empty() ? kNoEdge : edgeOf_[k];
-    if (state == Work::State::Received &&
+    if (state == Work::State::Received && !reviewers_.empty() &&
         !reviewed(k, work_[slot].result, strategy_->parameters(),
-                  edge == kNoEdge ? server_ : edges_[edge].node, work_[slot].digest))
+                  edge == kNoEdge ? server_ : edges_[edge].node, updateDigest(work_[slot])))
         state = Work::State::Rejected;
     if (edge == kNoEdge) {
         if (state == Work::State::Received) {
@@ -287,6 +315,7 @@ void Federation::onDeadline(sim::Simulation&, const sim::Event& e) {
             showClient(selected_[slot], shown_.late);
             ++late;
             noteLate(selected_[slot]);
+            if (events_.on()) recordUpdate(kinds_.late, slot);
         }
     sim_->metrics().add(m_.stragglers, static_cast<double>(late));
     closeRound();
@@ -337,6 +366,7 @@ void Federation::edgeForward(std::size_t edge) {
             showClient(selected_[slot], shown_.late);
             ++late;
             noteLate(selected_[slot]);
+            if (events_.on()) recordUpdate(kinds_.late, slot);
         }
         held += w.state == Work::State::AtEdge;
     }
@@ -398,7 +428,8 @@ void Federation::closeRound() {
         m.addNode(m_.clientUpdates, clients_[selected_[i]], 1);
         noteAggregated(selected_[i], w.result.lossAfter, w.accuracy);
         contributors_.push_back(clients_[selected_[i]]);
-        if (digestsUpdates()) contributorDigests_.push_back(w.digest);
+        if (digestsUpdates()) contributorDigests_.push_back(updateDigest(w));
+        if (events_.on()) recordUpdate(kinds_.accepted, i);
         const std::uint32_t edge = edgeOf_.empty() ? kNoEdge : edgeOf_[selected_[i]];
         if (edge == kNoEdge) {
             results.push_back(std::move(w.result));
@@ -523,6 +554,7 @@ void Federation::endRound(const std::string& note, bool aborted) {
                   participants_, async() ? cfg_.bufferSize : selected_.size(), e.accuracy, e.loss,
                   sim::toSeconds(sim_->now() - roundStart_));
     sim_->trace(server_, "federated", line + privacy + note);
+    if (events_.on()) events_.record(kinds_.closed, server_, weightsDigest(global), line);
     sim_->sampleNow();  // every round's figures reach the observers (and the run store)
     if (async()) return;
     work_.clear();

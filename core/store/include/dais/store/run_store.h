@@ -23,6 +23,7 @@
 
 #include "dais/core/inspector.h"
 #include "dais/core/result.h"
+#include "dais/core/run_events.h"
 #include "dais/core/scenario_run.h"
 #include "dais/sim/metrics.h"
 #include "dais/sim/time.h"
@@ -104,9 +105,11 @@ struct RunFinish {
     /// The layers' tables as the run ended (inspector.h), kept with the run, with the names of
     /// the nodes their Node cells show.
     std::vector<std::shared_ptr<const core::InspectorTable>> tables;
+    /// The events the run's layers recorded, as many as it kept (run_events.h); null: none.
+    std::shared_ptr<const core::RunEvents> runEvents;
 
-    /// The outcome of a finished ScenarioRun: its status, error, figures, metrics, layers and
-    /// final tables.
+    /// The outcome of a finished ScenarioRun: its status, error, figures, metrics, layers,
+    /// final tables and events.
     static RunFinish fromReport(const core::RunReport& report);
 };
 
@@ -177,6 +180,31 @@ struct StoredTable {
     sim::SimTime filledAt = 0;  ///< the simulated time it shows
 };
 
+/// One of a run's structured events as stored.
+struct StoredEvent {
+    sim::SimTime time = 0;
+    std::string layer;
+    std::string kind;  ///< its full name: "federated.update_accepted"
+    std::optional<std::uint32_t> node;
+    std::string nodeName;  ///< as the run named it; "" for an event about no node
+    std::string digest;    ///< 64 lower-case hex digits; "" when it has none
+    std::string detail;
+};
+
+/// Which of a run's events to read. Unset fields do not filter.
+struct EventQuery {
+    std::optional<std::uint32_t> node;
+    /// The start of the digest's hex (either case); events without a digest never match.
+    std::string digestPrefix;
+    std::vector<std::string> kinds;  ///< full names; empty: every kind
+    std::size_t limit = 0;           ///< 0: all
+};
+
+/// How many events a run kept, and how many beyond its limit it did not.
+struct StoredEventCounts {
+    std::uint64_t kept = 0, dropped = 0, limit = 0;
+};
+
 struct Annotation {
     std::int64_t id = 0;
     std::int64_t createdAt = 0;  ///< Unix time, milliseconds
@@ -233,7 +261,8 @@ class RunStore {
     /// Records a run as `running` and returns the handle that feeds it.
     core::Result<std::unique_ptr<RunWriter>> beginRun(const RunStart& run);
     core::Result<void> annotate(RunId run, std::string_view text);
-    /// Deletes a run with its metrics, samples, trace and annotations, and its scenario when no
+    /// Deletes a run with its metrics, samples, trace, tables, events and annotations, and its
+    /// scenario when no
     /// other run uses it.
     core::Result<void> deleteRun(RunId run);
     /// Waits until every write queued so far (by any thread) is committed. Returns the first
@@ -272,6 +301,16 @@ class RunStore {
     /// One of them, whole, its nodes named as in the run. A table whose stored rows are not
     /// what its columns say is reported as damaged, naming the run, the table and the row.
     core::Result<core::InspectorTable> table(RunId id, std::string_view name) const;
+    /// A run's events in the order recorded, those that match `query` (found through an index
+    /// by node or digest); none for runs stored before events were kept, and for sweeps' runs.
+    core::Result<std::vector<StoredEvent>> events(RunId id, const EventQuery& query = {}) const;
+    /// How many events a run kept and let go; nullopt when it kept none.
+    core::Result<std::optional<StoredEventCounts>> eventCounts(RunId id) const;
+    /// The kinds of a run's stored events, each once, in the order they first occur.
+    core::Result<std::vector<std::string>> eventKinds(RunId id) const;
+    /// The names of a run's nodes, as its tables and events show them; nullopt when the run
+    /// kept neither.
+    core::Result<std::optional<core::NodeNames>> nodeNames(RunId id) const;
     core::Result<StoredScenario> scenario(std::string_view hash) const;
     core::Result<SweepRecord> sweep(SweepId id) const;
     /// A sweep's runs by point index, then replicate.
