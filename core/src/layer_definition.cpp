@@ -30,15 +30,16 @@ LayerDefinitionBase::LayerDefinitionBase(std::string id, std::string name, std::
 }
 
 ParamSpec& LayerDefinitionBase::addParam(std::string name, ParamType type, nlohmann::json def,
-                                         std::string unit, std::string help) {
+                                         std::string unit, std::string help, bool attribute) {
     ParamSpec p;
     p.name = std::move(name);
     p.type = type;
     p.defaultValue = std::move(def);
     p.unit = std::move(unit);
     p.help = std::move(help);
-    descriptor_.params.push_back(std::move(p));
-    return descriptor_.params.back();
+    std::vector<ParamSpec>& to = attribute ? descriptor_.attributes : descriptor_.params;
+    to.push_back(std::move(p));
+    return to.back();
 }
 
 void LayerDefinitionBase::addMetric(std::string name, sim::MetricType type, sim::MetricScope scope,

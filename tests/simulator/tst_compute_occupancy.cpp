@@ -4,6 +4,7 @@
 #include <QtTest>
 
 #include <cmath>
+#include <memory>
 #include <vector>
 
 #include "dais/sim/compute_occupancy.h"
@@ -38,18 +39,31 @@ struct Log {
     }
 };
 
+/// The two nodes built, their processors and a log of the tasks that end.
+struct TwoNodes {
+    Simulation sim;
+    std::unique_ptr<Network> net;
+    std::unique_ptr<ComputeOccupancy> compute;
+    Log log;
+    TwoNodes() {
+        auto built = Network::build(sim, twoNodes());
+        if (!built.ok()) qFatal("%s", built.error().message.c_str());
+        net = std::move(built.value());
+        compute = std::make_unique<ComputeOccupancy>(sim, *net);
+        log.sim = &sim;
+    }
+};
+
 }  // namespace
 
 class TestComputeOccupancy : public QObject {
     Q_OBJECT
   private slots:
     void aTaskAloneRunsAtFullSpeed() {
-        Simulation sim;
-        auto net = Network::build(sim, twoNodes());
-        QVERIFY(net.ok());
-        ComputeOccupancy compute(sim, *net.value());
-        Log log;
-        log.sim = &sim;
+        TwoNodes m;
+        Simulation& sim = m.sim;
+        ComputeOccupancy& compute = *m.compute;
+        Log& log = m.log;
         QCOMPARE(compute.speed(0, ComputeOccupancy::Unit::Cpu), 10e9);
         QCOMPARE(compute.speed(1, ComputeOccupancy::Unit::Gpu), 2e12);
         QCOMPARE(compute.estimate(0, 20e9, ComputeOccupancy::Unit::Cpu), 2 * kSecond);
@@ -70,12 +84,10 @@ class TestComputeOccupancy : public QObject {
         // first is done at 2 s; the second has 20 left, alone at 10: done at 4 s. A third task
         // of 5 GFLOP joins at 1 s: from then on each gets 10/3, so the first (5 left at 1 s)
         // and the third (5) end together at 2.5 s; the second has 25 - 5 = 20 left then: 4.5 s.
-        Simulation sim;
-        auto net = Network::build(sim, twoNodes());
-        QVERIFY(net.ok());
-        ComputeOccupancy compute(sim, *net.value());
-        Log log;
-        log.sim = &sim;
+        TwoNodes m;
+        Simulation& sim = m.sim;
+        ComputeOccupancy& compute = *m.compute;
+        Log& log = m.log;
         const auto cpu = ComputeOccupancy::Unit::Cpu;
         compute.start(0, 10e9, cpu, &Log::done, &log, 1);
         compute.start(0, 30e9, cpu, &Log::done, &log, 2);
@@ -137,12 +149,10 @@ class TestComputeOccupancy : public QObject {
     }
 
     void aCrashEndsWhatTheNodeComputesAndCancelEndsOneTask() {
-        Simulation sim;
-        auto net = Network::build(sim, twoNodes());
-        QVERIFY(net.ok());
-        ComputeOccupancy compute(sim, *net.value());
-        Log log;
-        log.sim = &sim;
+        TwoNodes m;
+        Simulation& sim = m.sim;
+        ComputeOccupancy& compute = *m.compute;
+        Log& log = m.log;
         const auto cpu = ComputeOccupancy::Unit::Cpu;
         const auto a = compute.start(0, 100e9, cpu, &Log::done, &log, 1);
         const auto b = compute.start(0, 100e9, cpu, &Log::done, &log, 2);
@@ -157,7 +167,7 @@ class TestComputeOccupancy : public QObject {
                 else
                     net->setNodeUp(0, false);
             }
-        } faults{net.value().get(), &compute, b};
+        } faults{m.net.get(), &compute, b};
         const KindId act = sim.registerKind<&Faults::act>("act", faults);
         sim.scheduleAt(2 * kSecond, 0, act);
         sim.scheduleAt(3 * kSecond, 0, act);

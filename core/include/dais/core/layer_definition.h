@@ -109,8 +109,9 @@ class LayerDefinitionBase {
 
   protected:
     LayerDefinitionBase(std::string id, std::string name, std::string version);
+    /// A parameter, or with `attribute` a node attribute.
     ParamSpec& addParam(std::string name, ParamType type, nlohmann::json def, std::string unit,
-                        std::string help);
+                        std::string help, bool attribute = false);
     void addMetric(std::string name, sim::MetricType type, sim::MetricScope scope, std::string unit,
                    std::string help);
     /// A metric's handle, defined in this run's simulation from its declaration.
@@ -200,13 +201,7 @@ class LayerDefinition : public detail::LayerDefinitionBase {
     /// write it. Read at run time through LayerContext::attributes().
     Attribute attribute(std::string name, ParamType type, nlohmann::json def, std::string unit,
                         std::string help) {
-        ParamSpec a;
-        a.name = std::move(name);
-        a.type = type;
-        a.defaultValue = std::move(def);
-        a.unit = std::move(unit);
-        a.help = std::move(help);
-        descriptor_.attributes.push_back(std::move(a));
+        addParam(std::move(name), type, std::move(def), std::move(unit), std::move(help), true);
         return Attribute(descriptor_, descriptor_.attributes.size() - 1);
     }
     /// A kind of event it records (run_events.h): "<id>.<name>" and a sentence of help; its
