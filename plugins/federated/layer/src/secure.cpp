@@ -8,6 +8,7 @@
 #include <cmath>
 #include <cstdio>
 #include <string>
+#include <vector>
 
 #include "federation.h"
 
@@ -67,26 +68,27 @@ void Federation::onSecureSum(std::uint64_t round, const core::SecureAggregator::
                    std::to_string(sum.values.size()) + " values for inputs of " +
                    std::to_string(dim + 1));
     sim::Metrics& m = sim_->metrics();
-    const std::size_t dropped = sum.dropped.size();
-    m.add(m_.dropouts, static_cast<double>(dropped));
-    for (const sim::NodeIndex node : sum.dropped)
-        if (const std::size_t k = clientOf(node); k != kNotClient) {
-            // Only a client whose update the server had received was counted in; the others
-            // are already noted as lost or late.
-            const auto it = std::find(selected_.begin(), selected_.end(), k);
-            const bool received = it != selected_.end() &&
-                                  work_[static_cast<std::size_t>(it - selected_.begin())].state ==
-                                      Work::State::Received;
-            if (received) noteDropout(k, true);
-            for (std::size_t i = 0; i < contributors_.size(); ++i)
-                if (contributors_[i] == node) {
-                    contributors_.erase(contributors_.begin() + static_cast<std::ptrdiff_t>(i));
-                    if (i < contributorDigests_.size())
-                        contributorDigests_.erase(contributorDigests_.begin() +
-                                                  static_cast<std::ptrdiff_t>(i));
-                    break;
-                }
+    // Parties the protocol lost after the server had received their update were counted in;
+    // they drop out now. The others never submitted: already noted as lost or late.
+    std::vector<sim::NodeIndex> lost = sum.dropped;
+    std::sort(lost.begin(), lost.end());
+    auto isLost = [&](sim::NodeIndex n) { return std::binary_search(lost.begin(), lost.end(), n); };
+    std::size_t dropped = 0;
+    for (std::size_t slot = 0; slot < selected_.size(); ++slot)
+        if (work_[slot].state == Work::State::Received && isLost(clients_[selected_[slot]])) {
+            noteDropout(selected_[slot], true);
+            ++dropped;
         }
+    m.add(m_.dropouts, static_cast<double>(dropped));
+    std::size_t kept = 0;
+    for (std::size_t i = 0; i < contributors_.size(); ++i) {
+        if (isLost(contributors_[i])) continue;
+        contributors_[kept] = contributors_[i];
+        if (i < contributorDigests_.size()) contributorDigests_[kept] = contributorDigests_[i];
+        ++kept;
+    }
+    contributors_.resize(kept);
+    contributorDigests_.resize(std::min(contributorDigests_.size(), kept));
     char note[200];
     if (sum.outcome == core::SecureAggregator::Outcome::Aborted) {
         m.add(m_.secureAborts, 1);
