@@ -434,6 +434,24 @@ class TestFlFederation : public QObject {
         QVERIFY2(std::abs(c - d) < 1e-9 * d, qPrintable(QString("%1 vs %2").arg(c).arg(d)));
     }
 
+    void secureAggregationCountsEachDropoutOnce() {
+        // Three clients crash while they train: the federated layer counts them as dropouts; they
+        // never submit to the session either, which the provider reports as dropped, and they
+        // are not counted twice.
+        const std::string crash =
+            ", \"faults\": [{\"at\": \"5ms\", \"kind\": \"crash\", \"targets\": "
+            "[\"clients[0]\", \"clients[1]\", \"clients[2]\"], \"duration\": \"60s\"}]";
+        const std::string base =
+            scenario("\"rounds\": 2, \"fraction\": 1.0, \"secure_scale\": 1e12", 10, crash);
+        const core::RunReport plain = run(base);
+        TraceLines lines;
+        const core::RunReport secure = run(withSecureAggregation(base, ""), &lines);
+        QVERIFY(metric(plain, "federated.dropouts") >= 3);
+        QCOMPARE(metric(secure, "federated.dropouts"), metric(plain, "federated.dropouts"));
+        QCOMPARE(metric(secure, "federated.participants"), metric(plain, "federated.participants"));
+        QVERIFY2(lines.has("secure aggregation of 7 (0 dropped"), lines.all().c_str());
+    }
+
     void secureAggregationBelowItsThresholdRevealsNothing() {
         // Six of ten clients drop out of the protocol: four inputs are fewer than the threshold
         // (half of ten), so every round aborts, the model never moves and the rounds say so.
