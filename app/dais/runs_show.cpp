@@ -131,15 +131,17 @@ void printShowText(const store::RunRecord& r, const RunDetails& d) {
 
 namespace {
 
+/// The rows to print: as --rows says, else all of them for JSON, else the default.
+core::Result<std::optional<std::size_t>> rowsToPrint(const RunsArgs& a) {
+    if (!a.rows.empty()) return parseRowLimit(a.rows);
+    return a.json ? std::nullopt : std::optional<std::size_t>(kDefaultTableRows);
+}
+
 /// `dais runs show ID --table NAME`: one stored table, as `dais run --inspect` prints it.
 int showTable(const RunsArgs& a, const store::RunStore& s, const store::RunRecord& r) {
-    std::optional<std::size_t> rows = kDefaultTableRows;
-    if (a.json) rows.reset();
-    if (!a.rows.empty()) {
-        auto limit = parseRowLimit(a.rows);
-        if (!limit) return fail("runs show: " + limit.error().message, kExitUsage);
-        rows = *limit;
-    }
+    const auto limit = rowsToPrint(a);
+    if (!limit) return fail("runs show: " + limit.error().message, kExitUsage);
+    const std::optional<std::size_t> rows = *limit;
     auto stored = s.tables(r.id);
     if (!stored) return fail(stored.error().message, kExitFailure);
     std::vector<std::string> names;
@@ -159,13 +161,9 @@ int showTable(const RunsArgs& a, const store::RunStore& s, const store::RunRecor
 /// `dais runs show ID --events`: the run's stored events, those of a kind, a node or a digest.
 int showEvents(const RunsArgs& a, const store::RunStore& s, const store::RunRecord& r) {
     const std::string run = "run " + std::to_string(r.id);
-    std::optional<std::size_t> rows = kDefaultTableRows;
-    if (a.json) rows.reset();
-    if (!a.rows.empty()) {
-        auto limit = parseRowLimit(a.rows);
-        if (!limit) return fail("runs show: " + limit.error().message, kExitUsage);
-        rows = *limit;
-    }
+    const auto limit = rowsToPrint(a);
+    if (!limit) return fail("runs show: " + limit.error().message, kExitUsage);
+    const std::optional<std::size_t> rows = *limit;
     store::EventQuery query;
     if (!a.digest.empty()) {
         if (!core::isDigestPrefix(a.digest))
