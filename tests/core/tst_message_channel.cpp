@@ -10,6 +10,7 @@
 
 #include "../simulator/network_test_util.h"
 #include "dais/core/message_channel.h"
+#include "dais/core/network_transport.h"
 
 using namespace dais;
 using namespace nettest;
@@ -79,7 +80,8 @@ class TestMessageChannel : public QObject {
         auto net = buildOk(sim, line());
         QVERIFY(net);
         Listener l;
-        l.channel.open(*net, "notes", &Listener::onNote, &l, &Listener::onLost);
+        core::NetworkTransport wire81(*net);
+        l.channel.open(wire81, "notes", &Listener::onNote, &l, &Listener::onLost);
         for (std::uint64_t i = 0; i < 100; ++i)
             QVERIFY(l.channel.send(0, 2, Note(i, "note " + std::to_string(i))) != 0);
         QCOMPARE(l.channel.inFlight(), std::size_t(100));
@@ -109,7 +111,8 @@ class TestMessageChannel : public QObject {
         s.faults = {crash};
         auto net = buildOk(sim, s);
         Listener l;
-        l.channel.open(*net, "notes", &Listener::onNote, &l, &Listener::onLost);
+        core::NetworkTransport wire111(*net);
+        l.channel.open(wire111, "notes", &Listener::onNote, &l, &Listener::onLost);
         for (std::uint64_t i = 0; i < 10; ++i)
             l.channel.send(0, 2, Note(i, "x"));
         sim.run();
@@ -125,7 +128,8 @@ class TestMessageChannel : public QObject {
         auto net2 = buildOk(sim2, s);
         {
             Listener quiet;
-            quiet.channel.open(*net2, "notes", &Listener::onNote, &quiet);
+            core::NetworkTransport wire127(*net2);
+            quiet.channel.open(wire127, "notes", &Listener::onNote, &quiet);
             quiet.channel.send(0, 2, Note(1, "lost"));
             sim2.run();
             QCOMPARE(quiet.channel.inFlight(), std::size_t(0));
@@ -145,7 +149,8 @@ class TestMessageChannel : public QObject {
             auto net = buildOk(sim, s);
             Listener l;
             l.echoes = 3;
-            l.channel.open(*net, "notes", &Listener::onNote, &l, &Listener::onLost);
+            core::NetworkTransport wire147(*net);
+            l.channel.open(wire147, "notes", &Listener::onNote, &l, &Listener::onLost);
             for (std::uint64_t i = 0; i < 500; ++i)
                 l.channel.send(0, 2, Note(i, std::string(100, 'n')));
             sim.runUntil(30 * ms);  // echoes are on their way back
@@ -162,7 +167,8 @@ class TestMessageChannel : public QObject {
         Simulation sim({1, QueueKind::Heap});
         auto net = buildOk(sim, line());
         Listener l;
-        l.channel.open(*net, "market.offer", &Listener::onNote, &l);
+        core::NetworkTransport wire164(*net);
+        l.channel.open(wire164, "market.offer", &Listener::onNote, &l);
         net->send(0, 1, 100, l.channel.port(), 12345);
         try {
             sim.run();
@@ -176,7 +182,8 @@ class TestMessageChannel : public QObject {
         Simulation sim2({1, QueueKind::Heap});
         auto net2 = buildOk(sim2, line());
         Listener twice;
-        twice.channel.open(*net2, "notes", &Listener::onNote, &twice);
+        core::NetworkTransport wire178(*net2);
+        twice.channel.open(wire178, "notes", &Listener::onNote, &twice);
         twice.channel.send(0, 1, Note(1, "once"));
         sim2.run();
         QCOMPARE(twice.deliveries.size(), std::size_t(1));
@@ -189,7 +196,8 @@ class TestMessageChannel : public QObject {
         auto net = buildOk(sim, line());
         sim.setMemoryBudget(sim.memoryTaken() + 64 * 1024);
         Listener l;
-        l.channel.open(*net, "notes", &Listener::onNote, &l);
+        core::NetworkTransport wire191(*net);
+        l.channel.open(wire191, "notes", &Listener::onNote, &l);
         try {
             for (int i = 0; i < 100'000; ++i)
                 l.channel.send(0, 2, Note(1, "x"));

@@ -2,6 +2,7 @@
 // plain Network::send with a payload word, on the same network and the same traffic.
 #include <chrono>
 #include <cstdio>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -10,6 +11,7 @@
 #include "bench.h"
 #include "cli.h"
 #include "dais/core/message_channel.h"
+#include "dais/core/network_transport.h"
 #include "dais/sim/network.h"
 #include "measurement.h"
 
@@ -87,6 +89,7 @@ struct Record {
 
 struct Typed {
     Traffic t;
+    std::unique_ptr<core::NetworkTransport> wire;
     core::MessageChannel<Record> channel;
     static void onArrive(void* self, const sim::Delivery& d, Record& r) {
         auto& p = *static_cast<Typed*>(self);
@@ -158,7 +161,8 @@ int benchMessages(const std::vector<std::string>& words) {
         });
         Typed t;
         const Measured b = measure(messages, leaves, window, t, [&](sim::Network& net) {
-            t.channel.open(net, "typed", &Typed::onArrive, &t);
+            t.wire = std::make_unique<core::NetworkTransport>(net);
+            t.channel.open(*t.wire, "typed", &Typed::onArrive, &t);
         });
         if (a.perSecond <= 0 || b.perSecond <= 0 || a.checksum != b.checksum ||
             a.events != b.events || t.channel.inFlight() != 0) {

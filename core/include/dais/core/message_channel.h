@@ -1,16 +1,17 @@
 #pragma once
 // Structured messages for layers that speak protocols (INV/GETDATA, calls for proposals, rounds
-// of secure aggregation, agents' tasks). A MessageChannel<T> is a network port whose messages
-// are records of type T: send() moves the record into a pool and hands the network a handle as
-// its payload word, with the record's real size in bytes on the wire; the record stays in its
-// slot while the message crosses the network (never copied per hop), is moved out to the
-// layer's handler when it is delivered or lost, and destroyed when the handler returns. Records
-// still in flight when the run ends are destroyed with the channel. Slots are reused, so after the
-// pool has grown to the most messages in flight a message costs no allocation.
+// of secure aggregation, agents' tasks). A MessageChannel<T> is a port whose messages are
+// records of type T: send() moves the record into a pool and hands the transport (node_runtime.h;
+// in a simulation the run's network) a handle as its payload word, with the record's real size in
+// bytes on the wire; the record stays in its slot while the message crosses the network (never
+// copied per hop), is moved out to the layer's handler when it is delivered or lost, and destroyed
+// when the handler returns. Records still in flight when the run ends are destroyed with the
+// channel. Slots are reused, so after the pool has grown to the most messages in flight a message
+// costs no allocation.
 //
 //     struct Offer { std::uint64_t job; core::Amount price; std::uint64_t wireBytes() const; };
 //     core::MessageChannel<Offer> offers_;
-//     offers_.open(ctx.network(), "market.offer", &Market::onOffer, this, &Market::onOfferLost);
+//     offers_.open(runtime.transport(), "market.offer", &Market::onOffer, this, &Market::onLost);
 //     offers_.send(provider, buyer, Offer{job, price});          // bytes = wireBytes()
 //     static void onOffer(void* self, const sim::Delivery& d, Offer& offer) { ... }
 //
@@ -27,8 +28,9 @@
 #include <vector>
 
 #include "dais/core/layer.h"
+#include "dais/core/node_runtime.h"
+#include "dais/sim/memory_need.h"
 #include "dais/sim/network.h"
-#include "dais/sim/simulation.h"
 
 namespace dais::core {
 
@@ -54,16 +56,17 @@ class MessageChannel {
             if (s.generation & 1u) s.record().~T();
     }
 
-    /// Registers the channel's port on `net` (named `name`, e.g. "market.offer"). onLost may be
-    /// null: a lost record is then destroyed unseen. Call once, in setup().
-    void open(sim::Network& net, std::string_view name, DeliverFn onDeliver, void* self,
+    /// Opens the channel's port on `transport` (named `name`, e.g. "market.offer"). onLost may
+    /// be null: a lost record is then destroyed unseen. Call once, in setup().
+    void open(NodeTransport& transport, std::string_view name, DeliverFn onDeliver, void* self,
               LostFn onLost = nullptr) {
-        net_ = &net;
+        net_ = &transport;
         name_ = name;
         deliver_ = onDeliver;
         lost_ = onLost;
         self_ = self;
-        port_ = net.registerPort(name, &MessageChannel::onDelivery, this, &MessageChannel::onLoss);
+        port_ =
+            transport.openPort(name, &MessageChannel::onDelivery, this, &MessageChannel::onLoss);
     }
 
     /// Sends `record` from one node to another as `bytes` on the wire; 0 if the network
@@ -126,13 +129,13 @@ class MessageChannel {
         const std::size_t old = slots_.size();
         const std::size_t more = old == 0 ? 64 : old;
         if (old + more > kNoSlot) failRun("more than 4 billion messages in flight");
-        if (!net_->simulation().takeMemory(more * sizeof(Slot)))
+        if (!net_->takeMemory(more * sizeof(Slot)))
             throw sim::MemoryExhausted(
                 name_ + ": " + sim::countText(static_cast<double>(old + more)) +
                 " messages in flight would hold " +
                 sim::memoryText(static_cast<double>((old + more) * sizeof(Slot))) +
                 ", more than the memory left to the run (" +
-                sim::memoryText(static_cast<double>(net_->simulation().memoryBudget())) + ")");
+                sim::memoryText(static_cast<double>(net_->memoryLeft())) + ")");
         // Records live in place: a larger pool moves them, as their handles are slot numbers.
         std::vector<Slot> bigger(old + more);
         for (std::size_t i = 0; i < old; ++i) {
@@ -173,18 +176,18 @@ class MessageChannel {
         release(slot);
         return record;
     }
-    static void onDelivery(void* self, sim::Network&, const sim::Delivery& d) {
+    static void onDelivery(void* self, const sim::Delivery& d) {
         auto& c = *static_cast<MessageChannel*>(self);
         T record = c.takeOut(d.payload);
         c.deliver_(c.self_, d, record);
     }
-    static void onLoss(void* self, sim::Network&, const sim::Loss& l) {
+    static void onLoss(void* self, const sim::Loss& l) {
         auto& c = *static_cast<MessageChannel*>(self);
         T record = c.takeOut(l.payload);
         if (c.lost_ != nullptr) c.lost_(c.self_, l, record);
     }
 
-    sim::Network* net_ = nullptr;
+    NodeTransport* net_ = nullptr;
     std::string name_;
     DeliverFn deliver_ = nullptr;
     LostFn lost_ = nullptr;
