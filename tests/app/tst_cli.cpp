@@ -323,7 +323,7 @@ class TestCli : public QObject {
         QTest::newRow("tinyCpuGflopsFailsNamingTheParameter")
             << QStringList{"run", scenario("hospitals.dais.json"), "--set",
                            "network.groups.hospitals.resources.cpu_gflops=1e-15"}
-            << "/layers/federated: client \"hospitals[0]\" computes at 1e-15 GFLOP/s (its "
+            << "/layers/federated: client \"hospitals[3]\" computes at 1e-15 GFLOP/s (its "
                "resources.cpu_gflops): 10 training steps take 943 years, " +
                    beyond;
     }

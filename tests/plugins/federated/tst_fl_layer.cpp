@@ -25,6 +25,38 @@ using namespace dais;
 using fltest::metric;
 using fltest::scenario;
 
+namespace {
+
+/// Another layer of the run that keeps the processor of node "slow" busy from the start:
+/// `flops` of work on its CPU (parameter "flops"; 0: none).
+class HogLayer final : public core::Layer {
+  public:
+    static core::LayerFactory factory() {
+        core::LayerFactory f;
+        f.descriptor.id = "hog";
+        f.descriptor.name = "Hog";
+        f.descriptor.version = "1.0.0";
+        f.descriptor.summary = "Keeps one node's processor busy; for tests.";
+        f.descriptor.params = {
+            {"flops", core::ParamType::Real, 0, 0.0, 1e18, "FLOP", "Work to do.", {}}};
+        f.create = []() -> std::unique_ptr<core::Layer> { return std::make_unique<HogLayer>(); };
+        return f;
+    }
+    void setup(core::LayerContext& ctx) override { compute_ = &ctx.compute(); }
+    void start(core::LayerContext& ctx) override {
+        const double flops = ctx.params().real("flops");
+        if (flops > 0)
+            compute_->start(ctx.network().findNode("slow"), flops, sim::ComputeOccupancy::Unit::Cpu,
+                            &HogLayer::onDone, this);
+    }
+
+  private:
+    static void onDone(void*, const sim::ComputeOccupancy::Finished&) {}
+    sim::ComputeOccupancy* compute_ = nullptr;
+};
+
+}  // namespace
+
 class TestFlLayer : public QObject {
     Q_OBJECT
     core::LayerRegistry registry_;
@@ -59,7 +91,10 @@ class TestFlLayer : public QObject {
     static constexpr std::uint64_t kGiB = std::uint64_t{1} << 30;
 
   private slots:
-    void initTestCase() { QVERIFY(registry_.add(layers::federated::factory()).ok()); }
+    void initTestCase() {
+        QVERIFY(registry_.add(layers::federated::factory()).ok());
+        QVERIFY(registry_.add(HogLayer::factory()).ok());
+    }
 
     void iidFedAvgLearnsDigits() {
         const core::RunReport r = run(scenario(R"("rounds": 30)"));
@@ -296,6 +331,38 @@ class TestFlLayer : public QObject {
         QCOMPARE(metric(crashed, "federated.participants"), 20.0);
         QCOMPARE(metric(crashed, "federated.round_time"), 0.1);
         QCOMPARE(metric(crashed, "federated.stragglers"), 0.0);
+    }
+
+    // A client trains on its node's processor, shared with the run's other layers: while another
+    // layer's task runs there too, each goes at half speed. Next to a task longer than it, the
+    // slow client's training (about half a second alone) takes twice as long; next to 0.2 s of
+    // work that started when the run did, it takes 0.2 s longer, less what that work did alone
+    // while the model was on its way.
+    void trainingSharesTheNodesProcessor() {
+        const std::string settings = R"("rounds": 1, "fraction": 1)";
+        auto withHog = [&](double flops) {
+            nlohmann::json doc =
+                nlohmann::json::parse(withSlowClientAndFaults(settings, nlohmann::json::array()));
+            doc["layers"]["hog"] = {{"flops", flops}};
+            return doc.dump();
+        };
+        auto roundTime = [](const core::RunReport& r) { return metric(r, "federated.round_time"); };
+        const core::RunReport alone = run(withHog(0));
+        const core::RunReport beside = run(withHog(1e9));   // 1000 s of work at 1 MFLOP/s
+        const core::RunReport shorter = run(withHog(2e5));  // 0.2 s of work
+        QCOMPARE(metric(beside, "federated.participants"), 21.0);
+        // The round is the model's way down, the training and the update's way up, the same
+        // size over the same link both ways.
+        const double training = roundTime(beside) - roundTime(alone);
+        const double network = roundTime(alone) - training;
+        QVERIFY2(training > 0.3 && network > 0.02 && network < 0.1,
+                 qPrintable(QString("training %1 s, network %2 s").arg(training).arg(network)));
+        // Alone it does whole steps of 6 x 650 x 16 FLOPs at 1 MFLOP/s: 62.4 ms each.
+        const double steps = training / 0.0624;
+        QVERIFY2(std::abs(steps - std::round(steps)) < 1e-6, qPrintable(QString::number(steps)));
+        const double expected = roundTime(alone) + 0.2 - network / 2;
+        QVERIFY2(std::abs(roundTime(shorter) - expected) < 0.005,
+                 qPrintable(QString("%1 s, expected %2 s").arg(roundTime(shorter)).arg(expected)));
     }
 
     // What the canvas shows of each client's part in the round: the slow client misses a

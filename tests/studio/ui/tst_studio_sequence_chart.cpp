@@ -48,9 +48,14 @@ class TestSequenceChart : public QObject {
         w.sequenceChartDock()->raise();
         SequenceChart* chart = w.sequenceChart();
         SequenceChartArea* area = chart->area();
-        // Chosen by itself: the busiest node and its three busiest peers.
-        QCOMPARE(chart->nodesEdit()->text(),
-                 QString("coordinator, hospitals[0], hospitals[1], hospitals[2]"));
+        // Chosen by itself, from the first messages: the busiest node and its three busiest
+        // peers, the hospitals that were heard from first.
+        const QStringList chosen = chart->nodesEdit()->text().split(", ");
+        QCOMPARE(chosen.size(), 4);
+        QCOMPARE(chosen[0], QString("coordinator"));
+        for (int i = 1; i < 4; ++i)
+            QVERIFY2(chosen[i].startsWith("hospitals[") && chosen.count(chosen[i]) == 1,
+                     qPrintable(chart->nodesEdit()->text()));
         QVERIFY(!area->rows().empty());
 
         // The first round from its start: the model out to each of the three, an update back

@@ -6,9 +6,8 @@
 // x += server_lr * mean). Each client that reports, or drops out, is replaced at once by a new
 // one, picked uniformly among the idle available clients.
 //
-// Training is done when the server steps, for the whole buffer at once on the worker threads:
-// a client's result depends only on the model it was sent, its data and its stream (named by
-// its dispatch), and its compute time only on its number of steps, known from its data size.
+// Each client trains on its own node (client.cpp) with the model its dispatch carries, on a
+// stream named by the dispatch, and sends its update back as a message.
 #include <algorithm>
 #include <cmath>
 #include <string>
@@ -50,7 +49,6 @@ void Federation::dispatch(std::size_t count) {
         d.client = k;
         d.version = round_;
         d.model = current_;
-        d.steps = (data_->trainSize(k) + train_.batchSize - 1) / train_.batchSize * train_.epochs;
         busy_[k] = 1;
         showClient(k, shown_.selected);
         ++inFlight_;
@@ -59,35 +57,23 @@ void Federation::dispatch(std::size_t count) {
         const std::uint64_t id = dispatches_.size();
         clientDispatch_[k] = id;
         dispatches_.push_back(std::move(d));
-        sendBytes(server_, clients_[k], modelPort_, id, true, messageBytes_);
+        countBytes(server_, clients_[k], true, messageBytes_);
+        ModelMessage m;
+        m.ticket = id;
+        m.weights = current_;
+        m.reportTo = server_;
+        m.stream = "dispatch-train/" + std::to_string(id);
+        m.attackRound = round_ + 1;
+        m.cohort = cfg_.bufferSize;
+        dispatches_[id].training = prepareTraining(k, m.weights, m.stream, m.attackRound, m.cohort);
+        node(server_).send(models_, clients_[k], messageBytes_, std::move(m));
     }
     // Nobody to train and nothing on the way: look again in a minute.
     if (inFlight_ == 0) sim_->scheduleIn(sim::fromSeconds(60), server_, roundKind_, 1);
 }
 
-void Federation::onAsyncModel(void* self, sim::Network&, const sim::Delivery& d) {
-    auto& f = *static_cast<Federation*>(self);
-    const Dispatch& x = f.dispatches_[d.payload];
-    if (x.settled) return;
-    const SimTime compute = f.computeTime(x.client, x.steps);
-    f.display_.activity(d.to, sim::NodeActivity::Working);
-    f.scheduleTrained(x.client, x.steps, compute, d.payload);
-}
-
-void Federation::onAsyncTrained(sim::Simulation&, const sim::Event& e) {
-    Dispatch& x = dispatches_[e.data];
-    if (x.settled) return;  // the client crashed while it trained
-    display_.activity(clients_[x.client], sim::NodeActivity::Idle);
-    if (cfg_.availability == Availability::Churn && !available(x.client)) {
-        asyncDropped(e.data);  // it went away before it could upload
-        return;
-    }
-    x.uploaded = true;
-    sendBytes(clients_[x.client], server_, updatePort_, e.data, false, messageBytes_);
-}
-
-void Federation::onAsyncLost(void* self, sim::Network&, const sim::Loss& l) {
-    static_cast<Federation*>(self)->asyncDropped(l.payload);
+void Federation::onAsyncLost(void* self, const sim::Loss&, UpdateMessage& u) {
+    static_cast<Federation*>(self)->asyncDropped(u.ticket);
 }
 
 void Federation::asyncDropped(std::uint64_t id) {
@@ -99,23 +85,26 @@ void Federation::asyncDropped(std::uint64_t id) {
     noteDropout(x.client);
     busy_[x.client] = 0;
     x.model.reset();
+    x.training.reset();
     --inFlight_;
     dispatch(cfg_.concurrency - inFlight_);
 }
 
-void Federation::onAsyncUpdate(void* self, sim::Network&, const sim::Delivery& d) {
+void Federation::onAsyncUpdate(void* self, const sim::Delivery&, UpdateMessage& u) {
     auto& f = *static_cast<Federation*>(self);
-    Dispatch& x = f.dispatches_[d.payload];
+    Dispatch& x = f.dispatches_[u.ticket];
     if (x.settled) return;
+    x.training = std::move(u.training);
     x.settled = true;
     f.busy_[x.client] = 0;
     f.showDelivered(x.client);
     --f.inFlight_;
     if (f.finished_) {
         x.model.reset();
+        x.training.reset();
         return;
     }
-    f.buffer_.push_back(d.payload);
+    f.buffer_.push_back(u.ticket);
     if (f.buffer_.size() >= f.cfg_.bufferSize) f.serverStep();
     f.dispatch(f.cfg_.concurrency - f.inFlight_);
 }
@@ -126,21 +115,14 @@ void Federation::serverStep() {
     std::vector<fl::ClientResult> results(ids.size());
     std::vector<double> accuracy(ids.size(), std::numeric_limits<double>::quiet_NaN());
     std::vector<double> loss(ids.size(), std::numeric_limits<double>::quiet_NaN());
-    parallel(ids.size(), [&](std::size_t i, fl::LocalTrainer& trainer) {
-        const Dispatch& x = dispatches_[ids[i]];
-        const ClientData cd = trainingData(x.client);
-        sim::RngStream rng(seed_, "federated", clients_[x.client],
-                           "dispatch-train/" + std::to_string(ids[i]));
-        Eigen::VectorXd out;
-        const fl::TrainStats st = trainer.train(*model_, *x.model, cd.train, train_, rng, out);
-        loss[i] = st.meanLoss;
-        fl::ClientResult r = fl::ClientResult::parameters(
-            x.client, std::move(out),
-            static_cast<double>(st.samples) / static_cast<double>(train_.epochs));
-        attack(x.client, r, *x.model, x.version + 1, cfg_.bufferSize);
-        results[i] = std::move(r);
-        if (cd.test.size() > 0) accuracy[i] = fl::evaluate(*model_, *x.model, cd.test).accuracy;
-    });
+    for (std::size_t i = 0; i < ids.size(); ++i) {
+        LocalTraining& t = *dispatches_[ids[i]].training;
+        trained(t);
+        loss[i] = t.result.lossAfter;
+        accuracy[i] = t.accuracy;
+        results[i] = std::move(t.result);
+        dispatches_[ids[i]].training.reset();
+    }
     // Each update against the model it was made on, scaled for staleness; the buffer's plain
     // mean is the step (each counts once, as in FedBuff).
     std::vector<fl::ClientResult> updates;

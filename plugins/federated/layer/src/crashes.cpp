@@ -45,8 +45,10 @@ void Federation::serverCrashed() {
     std::string line = "the server crashed";
     if (async()) {
         discarded = buffer_.size();
-        for (std::uint64_t id : buffer_)
+        for (std::uint64_t id : buffer_) {
             dispatches_[id].model.reset();
+            dispatches_[id].training.reset();
+        }
         buffer_.clear();
     } else if (roundOpen_) {
         // The round's events still to come find it closed and do nothing.
@@ -84,6 +86,7 @@ void Federation::serverRecovered() {
 }
 
 void Federation::clientCrashed(std::size_t k) {
+    forgetTrainings(k);  // what it was computing is lost
     if (async()) {
         if (!busy_.empty() && busy_[k]) {
             const std::uint64_t id = clientDispatch_[k];

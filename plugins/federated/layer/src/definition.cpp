@@ -197,7 +197,9 @@ void defineAvailability(Definition& d) {
              "When a client can take part: always (while its node is up); churn: on and off in "
              "turns of exponential length (mean_on, mean_off); diurnal: available with a "
              "probability that follows the time of day, highest at peak_hour (phones charging "
-             "at night). A client that goes away before it uploads drops out.");
+             "at night). A client that goes away before it uploads drops out. This is the "
+             "device's willingness to train, not a failure: its node stays up (a churn fault "
+             "in the network's faults takes nodes down).");
     d.duration("mean_on", &Config::meanOn, "10min", "churn: mean time on.").range(0.001, 1e7);
     d.duration("mean_off", &Config::meanOff, "10min", "churn: mean time off.").range(0.001, 1e7);
     d.real("peak_hour", &Config::peakHour, 3.0, "h",

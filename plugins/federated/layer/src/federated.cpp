@@ -138,29 +138,25 @@ void Federation::checkCombinations(core::LayerContext& ctx) const {
 }
 
 void Federation::registerHandlers() {
+    // Every client runs its role on its own node (client.cpp): models come to it and updates
+    // leave it as messages that carry the weights.
+    runtime_ = std::make_unique<core::SimNodeRuntime>(*ctx_);
+    models_.open(runtime_->transport(), "federated.model", &Federation::onModelMessage, this,
+                 &Federation::onModelLost);
     if (async()) {
-        modelPort_ = net_->registerPort("federated.model", &Federation::onAsyncModel, this,
-                                        &Federation::onAsyncLost);
-        updatePort_ = net_->registerPort("federated.update", &Federation::onAsyncUpdate, this,
-                                         &Federation::onAsyncLost);
-        trainedKind_ = sim_->registerKind<&Federation::onAsyncTrained>("federated.trained", *this);
+        updates_.open(runtime_->transport(), "federated.update", &Federation::onAsyncUpdate, this,
+                      &Federation::onAsyncLost);
         roundKind_ = sim_->registerKind<&Federation::onRoundStart>("federated.round", *this);
         return;
     }
-    modelPort_ =
-        net_->registerPort("federated.model", &Federation::onModel, this, &Federation::onLost);
-    updatePort_ =
-        net_->registerPort("federated.update", &Federation::onUpdate, this, &Federation::onLost);
+    updates_.open(runtime_->transport(), "federated.update", &Federation::onUpdateMessage, this,
+                  &Federation::onUpdateLost);
     roundKind_ = sim_->registerKind<&Federation::onRoundStart>("federated.round", *this);
-    trainedKind_ = sim_->registerKind<&Federation::onTrained>("federated.trained", *this);
-    deadlineKind_ = sim_->registerKind<&Federation::onDeadline>("federated.deadline", *this);
     if (edges_.empty()) return;
     edgeModelPort_ = net_->registerPort("federated.edge-model", &Federation::onEdgeModel, this,
                                         &Federation::onEdgeLost);
     edgeUpdatePort_ = net_->registerPort("federated.edge-update", &Federation::onEdgeUpdate, this,
                                          &Federation::onEdgeLost);
-    edgeDeadlineKind_ =
-        sim_->registerKind<&Federation::onEdgeDeadline>("federated.edge-deadline", *this);
 }
 
 void Federation::setupData(core::LayerContext& ctx) {
@@ -377,14 +373,18 @@ std::unique_ptr<fl::Strategy> Federation::makeStrategy(Eigen::VectorXd initial) 
     return out;
 }
 
-double Federation::secondsPerStep(std::size_t client) const {
+double Federation::flopsPerStep() const {
     // Forward and backward pass: about 6 floating-point operations per parameter per sample
     // (2 for the forward multiply-adds, 4 for the backward ones).
+    return 6.0 * static_cast<double>(model_->parameterCount()) *
+           static_cast<double>(train_.batchSize);
+}
+
+double Federation::secondsPerStep(std::size_t client) const {
     const sim::Resources* r = net_->node(clients_[client]).resources;
     double flops = r ? std::max(r->cpuGflops * 1e9, r->gpuTflops * 1e12) : 0;
     if (flops <= 0) flops = cfg_.defaultGflops * 1e9;
-    return 6.0 * static_cast<double>(model_->parameterCount()) *
-           static_cast<double>(train_.batchSize) / flops;
+    return flopsPerStep() / flops;
 }
 
 SimTime Federation::computeTime(std::size_t client, std::size_t steps) const {
@@ -393,14 +393,6 @@ SimTime Federation::computeTime(std::size_t client, std::size_t steps) const {
     if (!sim::durationFromSeconds(seconds, t)) [[unlikely]]
         computeTooLong(client, steps, seconds);
     return t;
-}
-
-void Federation::scheduleTrained(std::size_t client, std::size_t steps, SimTime compute,
-                                 std::uint64_t data) {
-    SimTime at;
-    if (!sim::addTime(sim_->now(), compute, at)) [[unlikely]]
-        computeTooLong(client, steps, sim::toSeconds(compute));
-    sim_->scheduleAt(at, clients_[client], trainedKind_, data);
 }
 
 void Federation::computeTooLong(std::size_t client, std::size_t steps, double seconds) const {

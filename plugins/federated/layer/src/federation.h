@@ -6,8 +6,10 @@
 //   definition.cpp  the one declaration of them: types, defaults, ranges, units, help
 //   estimate.cpp    the memory it will hold, estimated from its settings before set-up
 //   federated.cpp   set-up: data, model, strategy, privacy, attackers, availability
-//   rounds.cpp      synchronous rounds: select, send, train, upload, aggregate, evaluate,
-//                   directly or through edge aggregators, optionally by secure aggregation
+//   rounds.cpp      synchronous rounds: select, send, aggregate, evaluate, directly or through
+//                   edge aggregators, optionally by secure aggregation
+//   client.cpp      the client role, as code on the client's node: receive the model, train on
+//                   its own processor, send the update back
 //   async.cpp       asynchronous FedBuff-style training
 //   crashes.cpp     what a crash of the server, a client or an edge aggregator does at once
 //   checkpoint.cpp  the federation's state saved between rounds, and resumed from
@@ -24,13 +26,17 @@
 #include <limits>
 #include <memory>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "config.h"
 #include "dais/core/digest.h"
 #include "dais/core/layer.h"
 #include "dais/core/ledger_service.h"
+#include "dais/core/message_channel.h"
+#include "dais/core/node_context.h"
 #include "dais/core/secure_aggregation.h"
+#include "dais/core/sim_node_runtime.h"
 #include "dais/core/update_review.h"
 #include "dais/fl/attacks.h"
 #include "dais/fl/dp_fedavg.h"
@@ -45,6 +51,42 @@ namespace dais::layers::federated {
 /// "128,64" -> {128, 64}; throws core::LayerError naming the text.
 std::vector<std::size_t> parseWidths(const std::string& text);
 
+/// A client's local training on a model it received: what it was asked to do and, once run, what
+/// it made. Its result is a function of the model, the client's data and its stream alone, so
+/// the arithmetic may run at any time before the result is read; it runs for every client
+/// training at that moment at once, on the worker threads (Federation::runTrainings).
+struct LocalTraining {
+    std::size_t client = 0;
+    std::shared_ptr<const Eigen::VectorXd> start;  // the weights it received
+    std::string stream;                            // its training stream's purpose: "train/12"
+    std::size_t maxSteps = 0;                      // 0: all its epochs
+    std::size_t steps = 0, fullSteps = 0;          // what it does, of all its epochs' steps
+    std::uint64_t attackRound = 0;                 // a malicious client's attack is made for it
+    std::size_t cohort = 0;                        // updates the server combines at once
+    bool done = false;
+    fl::ClientResult result;  // its update: the weights it trained
+    double accuracy =
+        std::numeric_limits<double>::quiet_NaN();  // the received model, own test rows
+};
+
+/// The model on its way to a client: the weights (one copy shared by the round's messages) and
+/// the ticket the update comes back with.
+struct ModelMessage {
+    std::uint64_t ticket = 0;  // the round and slot (sync) or the dispatch (async)
+    std::shared_ptr<const Eigen::VectorXd> weights;
+    sim::NodeIndex reportTo = 0;              // the server, or the client's edge aggregator
+    sim::SimTime reportBy = sim::kTimeNever;  // when the update must be there
+    std::string stream;                       // the purpose of the client's training stream
+    std::uint64_t attackRound = 0;
+    std::size_t cohort = 0;
+};
+
+/// A client's update on its way back: the weights it trained, with the ticket.
+struct UpdateMessage {
+    std::uint64_t ticket = 0;
+    std::shared_ptr<LocalTraining> training;
+};
+
 /// What a client did with one round's model, and how far its update got.
 struct Work {
     enum class State : std::uint8_t {
@@ -55,9 +97,10 @@ struct Work {
         Late,      // missed a deadline
         Rejected,  // arrived in time, vetoed by a reviewer
     };
-    fl::ClientResult result;
+    std::shared_ptr<LocalTraining> training;  // what it trains (see Federation::trainingFor)
+    fl::ClientResult result;                  // its update, once read (resultOf)
+    bool haveResult = false;
     std::size_t steps = 0, fullSteps = 0;
-    sim::SimTime computeTime = 0;
     double accuracy = std::numeric_limits<double>::quiet_NaN();  // global model on its test rows
     State state = State::Pending;
     bool uploaded = false;  // its update has left the client: a crash no longer stops it
@@ -83,7 +126,7 @@ struct Dispatch {
     std::size_t client = 0;
     std::uint64_t version = 0;  // server steps done when it got the model
     std::shared_ptr<const Eigen::VectorXd> model;
-    std::size_t steps = 0;
+    std::shared_ptr<LocalTraining> training;  // what it trains (see Federation::trainingFor)
     bool uploaded = false;  // the update has left the client: a crash no longer stops it
     bool settled = false;   // the update arrived, or the client dropped out
 };
@@ -129,13 +172,12 @@ class Federation final : public core::Layer, private sim::FaultListener {
     std::unique_ptr<fl::Strategy> makeStrategy(Eigen::VectorXd initial) const;
     bool available(std::size_t client);
     double secondsPerStep(std::size_t client) const;
-    /// How long client k computes `steps` training steps for. When simulated time cannot hold
-    /// that, the run fails naming the client, its compute speed and where the speed comes from.
+    /// FLOPs of one training step (one batch, forward and backward).
+    double flopsPerStep() const;
+    /// How long client k computes `steps` training steps for, alone on its fastest processor.
+    /// When simulated time cannot hold that, the run fails naming the client, its compute speed
+    /// and where the speed comes from.
     sim::SimTime computeTime(std::size_t client, std::size_t steps) const;
-    /// Client k's training ends `compute` from now (its event carries `data`); the run fails, as
-    /// computeTime() says, when that is beyond the longest simulated time.
-    void scheduleTrained(std::size_t client, std::size_t steps, sim::SimTime compute,
-                         std::uint64_t data);
     [[noreturn, gnu::cold]] void computeTooLong(std::size_t client, std::size_t steps,
                                                 double seconds) const;
     /// Client k's training data, label-flipped when it is a malicious label flipper.
@@ -148,19 +190,66 @@ class Federation final : public core::Layer, private sim::FaultListener {
     void parallel(std::size_t count,
                   const std::function<void(std::size_t, fl::LocalTrainer&)>& job);
 
+    // --- the client role (client.cpp): code on the client's node
+    static void onModelMessage(void* self, const sim::Delivery& d, ModelMessage& m);
+    static void onModelLost(void* self, const sim::Loss& l, ModelMessage& m);
+    void clientReceives(core::NodeContext node, const sim::Delivery& d, ModelMessage& m);
+    static void onComputed(void* self, const core::NodeCompute::Finished& f);
+    static void onComputeTimer(void* self, sim::NodeIndex node, std::uint64_t id);
+    static void onGiveUp(void* self, sim::NodeIndex node, std::uint64_t id);
+    void clientTrained(std::uint64_t id);
+    /// A training of client k that is still running is gone: the client crashed.
+    void forgetTrainings(std::size_t client);
+    /// Runs every local training started and not yet run, at once on the worker threads.
+    void runTrainings();
+    const LocalTraining& trained(LocalTraining& t) {
+        if (!t.done) runTrainings();
+        return t;
+    }
+    void train(LocalTraining& t, fl::LocalTrainer& trainer) const;
+    /// Whether the work a ticket names is still wanted.
+    bool ticketOpen(std::uint64_t ticket) const;
+    /// The training kept for a ticket. When a model goes out, the run prepares the training the
+    /// client will most likely do (all its epochs, on that model, with its stream), so that the
+    /// arithmetic of a whole round runs at once however the messages trickle in; a client that
+    /// plans otherwise (partial work) replaces it with its own, and the prepared one is dropped
+    /// unrun.
+    std::shared_ptr<LocalTraining>& trainingFor(std::uint64_t ticket);
+    std::shared_ptr<LocalTraining> prepareTraining(std::size_t client,
+                                                   std::shared_ptr<const Eigen::VectorXd> start,
+                                                   std::string stream, std::uint64_t attackRound,
+                                                   std::size_t cohort);
+    /// Selected client `slot`'s update, once it reached the server or its edge (runs the
+    /// arithmetic when it has not run yet).
+    fl::ClientResult& resultOf(std::size_t slot);
+    /// The client went away before it could upload (availability).
+    void clientWentAway(std::uint64_t ticket);
+    /// A client training now: its ticket, its work, what it waits for.
+    struct Running {
+        sim::NodeIndex node = 0;
+        sim::NodeIndex reportTo = 0;
+        std::uint64_t ticket = 0;
+        std::shared_ptr<LocalTraining> training;
+        core::NodeCompute::TaskId task = 0;  // on its processor, or
+        core::TimerId timer = 0;             // when it has none, a timer for its compute time
+        core::TimerId giveUp = 0;            // it stops when its report is due
+    };
+
     // --- synchronous rounds (rounds.cpp)
     void onRoundStart(sim::Simulation& sim, const sim::Event& e);
-    void onTrained(sim::Simulation& sim, const sim::Event& e);
-    void onDeadline(sim::Simulation& sim, const sim::Event& e);
-    void onEdgeDeadline(sim::Simulation& sim, const sim::Event& e);
-    static void onModel(void* self, sim::Network& net, const sim::Delivery& d);
-    static void onUpdate(void* self, sim::Network& net, const sim::Delivery& d);
+    static void onDeadline(void* self, sim::NodeIndex node, std::uint64_t round);
+    /// The round's deadline came: the clients not heard from are late, and the round closes.
+    void roundDue(std::uint64_t round);
+    static void onEdgeDeadline(void* self, sim::NodeIndex node, std::uint64_t data);
+    static void onUpdateMessage(void* self, const sim::Delivery& d, UpdateMessage& u);
+    static void onUpdateLost(void* self, const sim::Loss& l, UpdateMessage& u);
     static void onEdgeModel(void* self, sim::Network& net, const sim::Delivery& d);
     static void onEdgeUpdate(void* self, sim::Network& net, const sim::Delivery& d);
-    static void onLost(void* self, sim::Network& net, const sim::Loss& l);
     static void onEdgeLost(void* self, sim::Network& net, const sim::Loss& l);
     void startRound();
-    void trainClient(std::size_t slot, std::size_t maxSteps, fl::LocalTrainer& trainer);
+    /// Sends the round's model to selected client `slot`, from `from` (the server or its edge),
+    /// to report back to `from` by `reportBy`.
+    void sendModel(sim::NodeIndex from, std::size_t slot, sim::SimTime reportBy);
     void clientDone(std::size_t slot, Work::State state);
     void edgeForward(std::size_t edge);
     void closeRound();
@@ -181,10 +270,12 @@ class Federation final : public core::Layer, private sim::FaultListener {
     static core::Digest weightsDigest(const Eigen::VectorXd& v) {
         return core::sha256(std::span<const double>(v.data(), static_cast<std::size_t>(v.size())));
     }
-    /// The digest of a client's update, computed once.
-    static const core::Digest& updateDigest(Work& w) {
-        if (!w.digested) {
-            w.digest = weightsDigest(w.result.vector);
+    /// The digest of a client's update, computed once (from the update it sent, or is sending);
+    /// none for a client the model never reached.
+    const core::Digest& updateDigest(Work& w) {
+        if (!w.digested && (w.haveResult || w.training)) {
+            w.digest =
+                weightsDigest(w.haveResult ? w.result.vector : trained(*w.training).result.vector);
             w.digested = true;
         }
         return w.digest;
@@ -202,14 +293,13 @@ class Federation final : public core::Layer, private sim::FaultListener {
     /// Sends a model (down) or an update (up) and counts its bytes.
     void sendBytes(sim::NodeIndex from, sim::NodeIndex to, sim::PortId port, std::uint64_t payload,
                    bool down, std::uint64_t bytes);
+    void countBytes(sim::NodeIndex from, sim::NodeIndex to, bool down, std::uint64_t bytes);
 
     // --- asynchronous training (async.cpp)
     void startAsync();
     void dispatch(std::size_t count);
-    void onAsyncTrained(sim::Simulation& sim, const sim::Event& e);
-    static void onAsyncModel(void* self, sim::Network& net, const sim::Delivery& d);
-    static void onAsyncUpdate(void* self, sim::Network& net, const sim::Delivery& d);
-    static void onAsyncLost(void* self, sim::Network& net, const sim::Loss& l);
+    static void onAsyncUpdate(void* self, const sim::Delivery& d, UpdateMessage& u);
+    static void onAsyncLost(void* self, const sim::Loss& l, UpdateMessage& u);
     void asyncDropped(std::uint64_t id);
     void serverStep();
 
@@ -246,6 +336,14 @@ class Federation final : public core::Layer, private sim::FaultListener {
     core::LayerContext* ctx_ = nullptr;
     sim::Simulation* sim_ = nullptr;
     sim::Network* net_ = nullptr;
+    /// What drives each node's code: timers, messages, processors (node_runtime.h).
+    std::unique_ptr<core::SimNodeRuntime> runtime_;
+    core::NodeContext node(sim::NodeIndex i) const { return core::NodeContext(*runtime_, i); }
+    core::MessageChannel<ModelMessage> models_;
+    core::MessageChannel<UpdateMessage> updates_;
+    std::unordered_map<std::uint64_t, Running> running_;  // by its own number
+    std::uint64_t nextRunning_ = 1;
+    std::vector<std::shared_ptr<LocalTraining>> unrun_;  // started, arithmetic not yet run
     core::NodeDisplay display_;
     /// The codes of the node states it shows (definition.cpp declares them).
     struct Shown {
@@ -308,14 +406,14 @@ class Federation final : public core::Layer, private sim::FaultListener {
         return cfg_.attack == Attack::LabelFlip || cfg_.attack == Attack::ModelReplacement;
     }
     std::size_t threads_ = 1;
-    std::unique_ptr<fl::LocalTrainer> trainer_ = std::make_unique<fl::LocalTrainer>();
 
     // synchronous rounds
     std::uint64_t round_ = 0;  // the round in progress (1-based); 0 before the first
     sim::SimTime roundStart_ = 0, deadline_ = sim::kTimeNever;
-    std::vector<std::size_t> selected_;  // client numbers of this round, ascending
-    std::vector<Work> work_;             // one per selected client
-    std::size_t outstanding_ = 0;        // direct clients and edges still to be heard from
+    std::shared_ptr<const Eigen::VectorXd> roundModel_;  // the model this round's clients get
+    std::vector<std::size_t> selected_;                  // client numbers of this round, ascending
+    std::vector<Work> work_;                             // one per selected client
+    std::size_t outstanding_ = 0;  // direct clients and edges still to be heard from
     bool roundOpen_ = false;
     bool targetReached_ = false;
     /// The server is down and held training back (a lost round, a round or a dispatch it could
@@ -344,8 +442,8 @@ class Federation final : public core::Layer, private sim::FaultListener {
     std::vector<RoundRecord> roundRecords_;
     std::uint32_t sentSinceStep_ = 0, droppedSinceStep_ = 0;
 
-    sim::PortId modelPort_ = 0, updatePort_ = 0, edgeModelPort_ = 0, edgeUpdatePort_ = 0;
-    sim::KindId roundKind_ = 0, trainedKind_ = 0, deadlineKind_ = 0, edgeDeadlineKind_ = 0;
+    sim::PortId edgeModelPort_ = 0, edgeUpdatePort_ = 0;
+    sim::KindId roundKind_ = 0;
     Metrics m_{};
 };
 

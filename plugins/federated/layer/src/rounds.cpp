@@ -1,10 +1,9 @@
 // Synchronous rounds, in the order a round meets them: the server picks clients and sends them
-// the model, directly or through their edge aggregator; each client trains on its own data
-// (real arithmetic, done for all the round's clients at once on worker threads, since the
-// result depends only on the model, the client's data and its stream) and uploads after its
-// compute time; edge aggregators combine their clients' updates and send one; the server
-// aggregates what arrived by the deadline, through secure aggregation when a layer provides
-// it, and evaluates the new model.
+// the model, directly or through their edge aggregator; each client trains on its own data and
+// sends its update back (client.cpp); edge aggregators combine their clients' updates and send
+// one; the server aggregates what arrived by the deadline, through secure aggregation when a
+// layer provides it, and evaluates the new model. Deadlines are timers on the node that waits:
+// the server's for the round, an edge aggregator's for its clients.
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -80,6 +79,10 @@ void Federation::onRoundStart(sim::Simulation&, const sim::Event& e) {
 void Federation::sendBytes(NodeIndex from, NodeIndex to, sim::PortId port, std::uint64_t payload,
                            bool down, std::uint64_t bytes) {
     net_->send(from, to, bytes, port, payload);
+    countBytes(from, to, down, bytes);
+}
+
+void Federation::countBytes(NodeIndex from, NodeIndex to, bool down, std::uint64_t bytes) {
     sim::Metrics& m = sim_->metrics();
     m.add(down ? m_.bytesDown : m_.bytesUp, static_cast<double>(bytes));
     if (from == server_ || to == server_) m.add(m_.bytesServer, static_cast<double>(bytes));
@@ -130,8 +133,7 @@ void Federation::startRound() {
         deadline_ = sim::kTimeNever;
     rejected_.clear();
     if (secure_) openSecureSession();
-    parallel(selected_.size(),
-             [this](std::size_t i, fl::LocalTrainer& trainer) { trainClient(i, 0, trainer); });
+    roundModel_ = std::make_shared<const Eigen::VectorXd>(strategy_->parameters());
 
     // The model goes to each direct client, and once to each edge aggregator with clients in
     // the round, which hands it on.
@@ -149,7 +151,7 @@ void Federation::startRound() {
             edges_[edgeOf_[k]].slots.push_back(i);
             continue;
         }
-        sendBytes(server_, clients_[k], modelPort_, pack(round_, i), true, messageBytes_);
+        sendModel(server_, i, deadline_);
         ++outstanding_;
     }
     for (std::size_t e = 0; e < edges_.size(); ++e) {
@@ -158,7 +160,8 @@ void Federation::startRound() {
         sendBytes(server_, edges_[e].node, edgeModelPort_, pack(round_, e), true, messageBytes_);
         ++outstanding_;
     }
-    if (deadline_ != sim::kTimeNever) sim_->scheduleAt(deadline_, server_, deadlineKind_, round_);
+    if (deadline_ != sim::kTimeNever)
+        node(server_).at(deadline_, &Federation::onDeadline, this, round_);
     display_.activity(server_, sim::NodeActivity::Waiting);
     if (outstanding_ == 0) closeRound();
 }
@@ -195,87 +198,53 @@ void Federation::attack(std::size_t k, fl::ClientResult& result, const Eigen::Ve
     }
 }
 
-/// Local training of selected client `slot` of the round: full work, or at most maxSteps steps.
-void Federation::trainClient(std::size_t slot, std::size_t maxSteps, fl::LocalTrainer& trainer) {
-    const Eigen::VectorXd& global = strategy_->parameters();
-    const std::size_t k = selected_[slot];
-    const ClientData cd = trainingData(k);
+fl::ClientResult& Federation::resultOf(std::size_t slot) {
     Work& w = work_[slot];
-    const std::size_t perEpoch = (cd.train.size() + train_.batchSize - 1) / train_.batchSize;
-    w.fullSteps = perEpoch * train_.epochs;
-    fl::TrainOptions opt = train_;
-    opt.maxSteps = maxSteps;
-    sim::RngStream rng(seed_, "federated", clients_[k], "train/" + std::to_string(round_));
-    Eigen::VectorXd out;
-    const fl::TrainStats st = trainer.train(*model_, global, cd.train, opt, rng, out);
-    w.steps = st.steps;
-    w.computeTime = computeTime(k, st.steps);
-    w.result = fl::ClientResult::parameters(
-        k, std::move(out), static_cast<double>(st.samples) / static_cast<double>(train_.epochs));
-    w.result.lossAfter = st.meanLoss;
-    attack(k, w.result, global, round_, selected_.size());
-    if (cd.test.size() > 0) w.accuracy = fl::evaluate(*model_, global, cd.test).accuracy;
-}
-
-void Federation::onModel(void* self, sim::Network&, const sim::Delivery& d) {
-    auto& f = *static_cast<Federation*>(self);
-    const std::uint64_t round = d.payload >> 32;
-    const std::size_t slot = d.payload & 0xffffffffu;
-    if (round != f.round_ || !f.roundOpen_ || f.work_[slot].state != Work::State::Pending) return;
-    Work& w = f.work_[slot];
-    const std::size_t k = f.selected_[slot];
-    const std::uint32_t edge = f.edgeOf_.empty() ? kNoEdge : f.edgeOf_[k];
-    const SimTime reportBy = edge == kNoEdge ? f.deadline_ : f.edges_[edge].deadline;
-    if (reportBy != sim::kTimeNever && (f.cfg_.stragglers == Stragglers::Partial)) {
-        // The client plans to be done in time: it expects the upload to take as long as the
-        // download did, and does the steps that fit in what is left.
-        const SimTime download = d.now - (edge == kNoEdge ? f.roundStart_ : f.edges_[edge].modelAt);
-        const SimTime left = reportBy - d.now - download;
-        SimTime done;  // when it would be done with all its steps; past the end of time is late
-        if (!sim::addTime(d.now, w.computeTime, done) || !sim::addTime(done, download, done) ||
-            done > reportBy) {
-            const double step = f.secondsPerStep(k);
-            const auto fit = static_cast<std::size_t>(std::max(0.0, sim::toSeconds(left) / step));
-            f.trainClient(slot, std::max<std::size_t>(1, fit), *f.trainer_);
-        }
+    if (!w.haveResult) {
+        LocalTraining& t = *w.training;
+        trained(t);
+        w.result = std::move(t.result);
+        w.steps = t.steps;
+        w.fullSteps = t.fullSteps;
+        w.accuracy = t.accuracy;
+        w.haveResult = true;
+        w.training.reset();
     }
-    f.display_.activity(d.to, sim::NodeActivity::Working);
-    f.scheduleTrained(k, w.steps, w.computeTime, d.payload);
+    return w.result;
 }
 
-void Federation::onTrained(sim::Simulation&, const sim::Event& e) {
-    const std::uint64_t round = e.data >> 32;
-    const std::size_t slot = e.data & 0xffffffffu;
-    if (round != round_ || !roundOpen_ || work_[slot].state != Work::State::Pending) return;
-    const std::size_t k = selected_[slot];
-    display_.activity(clients_[k], sim::NodeActivity::Idle);
-    if (cfg_.availability == Availability::Churn && !available(k)) {
-        clientDone(slot, Work::State::Lost);  // it went away before it could upload
-        return;
-    }
-    const std::uint32_t edge = edgeOf_.empty() ? kNoEdge : edgeOf_[k];
-    work_[slot].uploaded = true;
-    if (events_.on()) recordUpdate(malicious_[k] ? kinds_.poisoned : kinds_.sent, slot);
-    sendBytes(clients_[k], edge == kNoEdge ? server_ : edges_[edge].node, updatePort_, e.data,
-              false, messageBytes_);
+void Federation::sendModel(NodeIndex from, std::size_t slot, SimTime reportBy) {
+    const NodeIndex to = clients_[selected_[slot]];
+    countBytes(from, to, true, messageBytes_);
+    ModelMessage m;
+    m.ticket = pack(round_, slot);
+    m.weights = roundModel_;
+    m.reportTo = from;
+    m.reportBy = reportBy;
+    m.stream = "train/" + std::to_string(round_);
+    m.attackRound = round_;
+    m.cohort = selected_.size();
+    if (!work_[slot].training)
+        work_[slot].training =
+            prepareTraining(selected_[slot], m.weights, m.stream, m.attackRound, m.cohort);
+    node(from).send(models_, to, messageBytes_, std::move(m));
 }
 
-void Federation::onUpdate(void* self, sim::Network&, const sim::Delivery& d) {
+void Federation::onUpdateMessage(void* self, const sim::Delivery&, UpdateMessage& u) {
     auto& f = *static_cast<Federation*>(self);
-    const std::uint64_t round = d.payload >> 32;
-    const std::size_t slot = d.payload & 0xffffffffu;
     // An update for a closed round (or past its edge's deadline) was counted as a straggler
     // when the deadline passed.
-    if (round != f.round_ || !f.roundOpen_ || f.work_[slot].state != Work::State::Pending) return;
+    if (!f.ticketOpen(u.ticket)) return;
+    const std::size_t slot = u.ticket & 0xffffffffu;
+    Work& w = f.work_[slot];
+    w.training = std::move(u.training);  // its arithmetic runs when someone reads it
     f.clientDone(slot, Work::State::Received);
 }
 
-void Federation::onLost(void* self, sim::Network&, const sim::Loss& l) {
+void Federation::onUpdateLost(void* self, const sim::Loss&, UpdateMessage& u) {
     auto& f = *static_cast<Federation*>(self);
-    const std::uint64_t round = l.payload >> 32;
-    const std::size_t slot = l.payload & 0xffffffffu;
-    if (round != f.round_ || !f.roundOpen_ || f.work_[slot].state != Work::State::Pending) return;
-    f.clientDone(slot, Work::State::Lost);
+    if (!f.ticketOpen(u.ticket)) return;
+    f.clientDone(u.ticket & 0xffffffffu, Work::State::Lost);
 }
 
 /// A client's update reached the node it reports to, or the client dropped out.
@@ -288,7 +257,7 @@ void Federation::clientDone(std::size_t slot, Work::State state) {
     }
     const std::uint32_t edge = edgeOf_.empty() ? kNoEdge : edgeOf_[k];
     if (state == Work::State::Received && !reviewers_.empty() &&
-        !reviewed(k, work_[slot].result, strategy_->parameters(),
+        !reviewed(k, resultOf(slot), strategy_->parameters(),
                   edge == kNoEdge ? server_ : edges_[edge].node, updateDigest(work_[slot])))
         state = Work::State::Rejected;
     if (edge == kNoEdge) {
@@ -305,8 +274,12 @@ void Federation::clientDone(std::size_t slot, Work::State state) {
     if (--e.pending == 0 && !e.forwarded) edgeForward(edge);
 }
 
-void Federation::onDeadline(sim::Simulation&, const sim::Event& e) {
-    if (e.data != round_ || !roundOpen_) return;
+void Federation::onDeadline(void* self, NodeIndex, std::uint64_t round) {
+    static_cast<Federation*>(self)->roundDue(round);
+}
+
+void Federation::roundDue(std::uint64_t round) {
+    if (round != round_ || !roundOpen_) return;
     std::size_t late = 0;
     for (std::size_t slot = 0; slot < work_.size(); ++slot)
         if (Work& w = work_[slot];
@@ -339,18 +312,18 @@ void Federation::onEdgeModel(void* self, sim::Network&, const sim::Delivery& d) 
         e.deadline = __builtin_mul_overflow(d.now - f.roundStart_, 2, &twice)
                          ? d.now
                          : std::max(d.now, f.deadline_ - twice);
-        f.sim_->scheduleAt(e.deadline, e.node, f.edgeDeadlineKind_, d.payload);
+        f.node(e.node).at(e.deadline, &Federation::onEdgeDeadline, self, d.payload);
     }
     for (std::size_t slot : e.slots)
-        f.sendBytes(e.node, f.clients_[f.selected_[slot]], f.modelPort_, pack(round, slot), true,
-                    f.messageBytes_);
+        f.sendModel(e.node, slot, e.deadline);
 }
 
-void Federation::onEdgeDeadline(sim::Simulation&, const sim::Event& ev) {
-    const std::uint64_t round = ev.data >> 32;
-    const std::size_t edge = ev.data & 0xffffffffu;
-    if (round != round_ || !roundOpen_ || edges_[edge].forwarded) return;
-    edgeForward(edge);
+void Federation::onEdgeDeadline(void* self, NodeIndex, std::uint64_t data) {
+    auto& f = *static_cast<Federation*>(self);
+    const std::uint64_t round = data >> 32;
+    const std::size_t edge = data & 0xffffffffu;
+    if (round != f.round_ || !f.roundOpen_ || f.edges_[edge].forwarded) return;
+    f.edgeForward(edge);
 }
 
 /// The edge sends the server what its clients sent it: one combined update (or a short note
@@ -414,11 +387,13 @@ void Federation::closeRound() {
     contributorDigests_.clear();
     // Direct clients' results as they are; each edge's clients as one sample-weighted mean, as
     // the edge computed it.
+    runTrainings();  // the round's arithmetic not yet run, all at once
     std::vector<Eigen::VectorXd> edgeSum(edges_.size());
     std::vector<double> edgeSamples(edges_.size(), 0.0);
     for (std::size_t i = 0; i < work_.size(); ++i) {
         Work& w = work_[i];
         if (w.state != Work::State::Received) continue;
+        resultOf(i);
         ++participants_;
         if (w.steps < w.fullSteps) m.add(m_.partial, 1);
         if (!std::isnan(w.accuracy)) {

@@ -42,7 +42,7 @@ void Federation::submitSecure(std::size_t slot) {
     if (!sessionOpen_) return;
     const Eigen::VectorXd& global = strategy_->parameters();
     const Eigen::Index dim = global.size();
-    const fl::ClientResult& r = work_[slot].result;
+    const fl::ClientResult& r = resultOf(slot);
     Eigen::VectorXd v(dim + 1);
     if (dp_) {
         v.head(dim) = dp_->clip(r.vector - global).clipped;
