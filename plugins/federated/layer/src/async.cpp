@@ -115,11 +115,13 @@ void Federation::serverStep() {
     std::vector<fl::ClientResult> results(ids.size());
     std::vector<double> accuracy(ids.size(), std::numeric_limits<double>::quiet_NaN());
     std::vector<double> loss(ids.size(), std::numeric_limits<double>::quiet_NaN());
+    std::vector<core::Digest> digests(ids.size());
     for (std::size_t i = 0; i < ids.size(); ++i) {
         LocalTraining& t = *dispatches_[ids[i]].training;
         trained(t);
         loss[i] = t.result.lossAfter;
         accuracy[i] = t.accuracy;
+        if (digestsUpdates()) digests[i] = t.digested ? t.digest : weightsDigest(t.result.vector);
         results[i] = std::move(t.result);
         dispatches_[ids[i]].training.reset();
     }
@@ -132,8 +134,7 @@ void Federation::serverStep() {
     contributorDigests_.clear();
     for (std::size_t i = 0; i < ids.size(); ++i) {
         Dispatch& x = dispatches_[ids[i]];
-        const core::Digest digest =
-            digestsUpdates() ? weightsDigest(results[i].vector) : core::Digest{};
+        const core::Digest& digest = digests[i];
         if (!reviewed(x.client, results[i], *x.model, server_, digest)) {
             x.model.reset();
             continue;

@@ -211,6 +211,11 @@ void Federation::train(LocalTraining& t, fl::LocalTrainer& trainer) const {
     t.result.lossAfter = st.meanLoss;
     attack(k, t.result, *t.start, t.attackRound, t.cohort);
     if (cd.test.size() > 0) t.accuracy = fl::evaluate(*model_, *t.start, cd.test).accuracy;
+    if (events_.on() ||
+        digestsUpdates()) {  // its digest will be asked for: make it here, in parallel
+        t.digest = weightsDigest(t.result.vector);
+        t.digested = true;
+    }
     t.done = true;
 }
 

@@ -65,6 +65,8 @@ struct LocalTraining {
     std::size_t cohort = 0;                        // updates the server combines at once
     bool done = false;
     fl::ClientResult result;  // its update: the weights it trained
+    core::Digest digest{};    // SHA-256 of its weights, made with them when someone will ask
+    bool digested = false;
     double accuracy =
         std::numeric_limits<double>::quiet_NaN();  // the received model, own test rows
 };
@@ -273,9 +275,13 @@ class Federation final : public core::Layer, private sim::FaultListener {
     /// The digest of a client's update, computed once (from the update it sent, or is sending);
     /// none for a client the model never reached.
     const core::Digest& updateDigest(Work& w) {
-        if (!w.digested && (w.haveResult || w.training)) {
-            w.digest =
-                weightsDigest(w.haveResult ? w.result.vector : trained(*w.training).result.vector);
+        if (w.digested) return w.digest;
+        if (w.haveResult) {
+            w.digest = weightsDigest(w.result.vector);
+            w.digested = true;
+        } else if (w.training) {
+            const LocalTraining& t = trained(*w.training);
+            w.digest = t.digested ? t.digest : weightsDigest(t.result.vector);
             w.digested = true;
         }
         return w.digest;

@@ -207,6 +207,10 @@ fl::ClientResult& Federation::resultOf(std::size_t slot) {
         w.steps = t.steps;
         w.fullSteps = t.fullSteps;
         w.accuracy = t.accuracy;
+        if (t.digested && !w.digested) {
+            w.digest = t.digest;
+            w.digested = true;
+        }
         w.haveResult = true;
         w.training.reset();
     }
