@@ -1,0 +1,28 @@
+#pragma once
+// The DePIN layer's parameters and metrics, as its definition (definition.cpp) declares them:
+// one field per parameter, choices as enums, one handle per metric. Internal to the layer.
+#include <string>
+
+#include "dais/core/layer_definition.h"
+
+namespace dais::layers::depin {
+
+enum class JobSize { Exponential, Fixed };
+
+struct Config {
+    std::string providerRole, clientRole;
+    double arrivalRate = 0;  // jobs per second, all clients together
+    double jobGflop = 0;     // mean work of a job
+    JobSize jobSize = JobSize::Exponential;
+    sim::SimTime start = 0, stop = 0;  // when jobs arrive (stop 0: until the run ends)
+};
+
+struct Metrics {
+    sim::MetricId submitted, done, waited, preempted, wait, response, inSystem, meanInSystem,
+        queued, online;
+};
+
+using Definition = core::LayerDefinition<Config, Metrics>;
+const Definition& definition();
+
+}  // namespace dais::layers::depin

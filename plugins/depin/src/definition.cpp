@@ -1,0 +1,60 @@
+// The DePIN layer's one declaration: every parameter bound to its Config field, every choice to
+// its enum, every metric to its handle (config.h).
+#include "config.h"
+
+namespace dais::layers::depin {
+
+const Definition& definition() {
+    static const Definition definition = [] {
+        Definition d("depin", "DePIN compute market", "0.1.0");
+        d.summary(
+            "A market of pooled compute: providers (nodes of the provider role) offer their CPUs "
+            "and GPUs; jobs arrive at the clients as a Poisson process, wait in the market's "
+            "order book in arrival order, and run one at a time on the next provider that is "
+            "free, on its processor (shared with the run's other layers). A provider that "
+            "crashes loses the job it ran, which goes back to the head of the book.");
+        d.role("provider", false, "Nodes that sell their compute (role set by provider_role).");
+        d.role("client", false, "Nodes that submit jobs (role set by client_role).");
+        d.text("provider_role", &Config::providerRole, "provider", "",
+               "Nodes of this role are the providers.");
+        d.text("client_role", &Config::clientRole, "client", "",
+               "Nodes of this role submit the jobs, each arrival from one picked uniformly.");
+        d.real("arrival_rate", &Config::arrivalRate, 1.0, "jobs/s",
+               "Jobs per second from all the clients together (a Poisson process).")
+            .range(1e-9, 1e9);
+        d.real("job_gflop", &Config::jobGflop, 1.0, "GFLOP",
+               "Mean work of a job; a provider computes it at its fastest processor's speed.")
+            .range(1e-12, 1e15);
+        d.choice("job_size", &Config::jobSize, JobSize::Exponential,
+                 {{"exponential", JobSize::Exponential}, {"fixed", JobSize::Fixed}},
+                 "How job sizes vary: exponentially around job_gflop (service times are then "
+                 "exponential on identical providers: an M/M/c queue), or all the same (M/D/c).");
+        d.duration("start", &Config::start, "0s", "When the first jobs may arrive.").atLeast(0);
+        d.duration("stop", &Config::stop, "0s",
+                   "When jobs stop arriving (0: never); those in the market still finish.")
+            .atLeast(0);
+        d.nodeState("busy", "#d9822b", "The provider is running a job.");
+        d.nodeState("offline", "#8a8a8a", "The provider is down; its job went back to the book.");
+        d.counter("depin.jobs_submitted", &Metrics::submitted, "jobs", "Jobs that arrived.");
+        d.counter("depin.jobs_done", &Metrics::done, "jobs", "Jobs that ran to the end.");
+        d.counter("depin.jobs_waited", &Metrics::waited, "jobs",
+                  "Jobs that found no free provider when they arrived and waited in the book.");
+        d.counter("depin.jobs_preempted", &Metrics::preempted, "jobs",
+                  "Jobs whose provider crashed while it ran them (each went back to the book).");
+        d.distribution("depin.wait", &Metrics::wait, "s",
+                       "Time from a job's arrival to the start of the run that finished it (a "
+                       "run lost to a crash counts as waiting).");
+        d.distribution("depin.response", &Metrics::response, "s",
+                       "Time from a job's arrival to its end.");
+        d.gauge("depin.in_system", &Metrics::inSystem, "jobs", "Jobs waiting or running now.");
+        d.gauge("depin.mean_in_system", &Metrics::meanInSystem, "jobs",
+                "Jobs waiting or running, averaged over time since the first arrival could "
+                "come (L in Little's law, L = lambda W).");
+        d.gauge("depin.queued", &Metrics::queued, "jobs", "Jobs waiting in the book now.");
+        d.gauge("depin.providers_online", &Metrics::online, "providers", "Providers up now.");
+        return d;
+    }();
+    return definition;
+}
+
+}  // namespace dais::layers::depin

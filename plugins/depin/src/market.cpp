@@ -1,0 +1,240 @@
+// The market, in the order a run meets it: set-up (who provides, who submits), arrivals, the
+// order book, runs on the providers' processors, their ends, and providers that crash and
+// recover. market.h says how it is kept.
+#include "market.h"
+
+#include <algorithm>
+#include <string>
+
+#include "dais/layers/depin.h"
+
+namespace dais::layers::depin {
+
+using sim::NodeIndex;
+using sim::SimTime;
+
+void Market::setup(core::LayerContext& ctx) {
+    sim_ = &ctx.simulation();
+    net_ = &ctx.network();
+    cfg_ = definition().read(ctx.params());
+    m_ = definition().defineMetrics(ctx);
+    display_ = ctx.display();
+    busyState_ = ctx.nodeState("busy");
+    offlineState_ = ctx.nodeState("offline");
+    runtime_ = std::make_unique<core::SimNodeRuntime>(ctx);
+    findNodes(ctx);
+    arrivals_ = ctx.rng(0, "arrivals");  // layer-wide streams: node 0, a purpose each
+    sizes_ = ctx.rng(0, "sizes");
+    picks_ = ctx.rng(0, "picks");
+    arrivalKind_ = sim_->registerKind<&Market::onArrival>("depin.arrival", *this);
+    net_->addFaultListener(this);
+    lastChange_ = cfg_.start;
+    scheduleArrival(cfg_.start);
+}
+
+void Market::findNodes(core::LayerContext& ctx) {
+    const auto nodes = static_cast<NodeIndex>(net_->nodeCount());
+    providerOf_.assign(nodes, kNone);
+    core::NodeCompute& compute = runtime_->compute();
+    for (NodeIndex i = 0; i < nodes; ++i) {
+        const std::string_view role = net_->role(i);
+        if (role == cfg_.clientRole) clients_.push_back(i);
+        if (role != cfg_.providerRole) continue;
+        const double cpu = compute.speed(i, core::NodeCompute::Unit::Cpu);
+        const double gpu = compute.speed(i, core::NodeCompute::Unit::Gpu);
+        if (cpu <= 0 && gpu <= 0)
+            ctx.failParam("provider_role", "provider \"" + net_->nodeName(i) +
+                                               "\" has no processor to sell: give it "
+                                               "resources.cpu_gflops or resources.gpu_tflops");
+        providerOf_[i] = static_cast<std::uint32_t>(providers_.size());
+        providers_.push_back(i);
+        unit_.push_back(gpu > cpu ? core::NodeCompute::Unit::Gpu : core::NodeCompute::Unit::Cpu);
+    }
+    if (providers_.empty())
+        ctx.failParam("provider_role",
+                      "no node has the provider role \"" + cfg_.providerRole + "\"");
+    if (clients_.empty())
+        ctx.failParam("client_role", "no node has the client role \"" + cfg_.clientRole + "\"");
+    const std::size_t n = providers_.size();
+    running_.assign(n, kNone);
+    up_.assign(n, 0);
+    idleAt_.assign(n, kNone);
+    std::size_t online = 0;
+    for (std::uint32_t p = 0; p < n; ++p) {
+        if (!net_->nodeUp(providers_[p])) continue;
+        up_[p] = 1;
+        ++online;
+        idleAt_[p] = static_cast<std::uint32_t>(idle_.size());
+        idle_.push_back(p);
+    }
+    sim_->metrics().set(m_.online, static_cast<double>(online));
+}
+
+// --- arrivals ------------------------------------------------------------------------------
+
+void Market::scheduleArrival(SimTime after) {
+    SimTime gap, at;
+    if (!sim::durationFromSeconds(arrivals_.exponential(1.0 / cfg_.arrivalRate), gap) ||
+        !sim::addTime(after, gap, at))
+        return;  // beyond the longest simulated time: no more arrivals
+    if (cfg_.stop > 0 && at >= cfg_.stop) return;
+    const NodeIndex client = clients_[static_cast<std::size_t>(arrivals_.below(clients_.size()))];
+    sim_->scheduleAt(at, client, arrivalKind_);
+}
+
+void Market::onArrival(sim::Simulation& sim, const sim::Event& e) {
+    const std::uint32_t j = newJob();
+    Job& job = jobs_[j];
+    job.arrived = sim.now();
+    job.client = static_cast<NodeIndex>(e.target);
+    const double mean = cfg_.jobGflop * 1e9;
+    job.flops = cfg_.jobSize == JobSize::Exponential ? sizes_.exponential(mean) : mean;
+    if (job.flops <= 0) job.flops = mean;  // an exponential draw of exactly zero
+    sim.metrics().add(m_.submitted, 1);
+    inSystem(+1);
+    if (idle_.empty()) sim.metrics().add(m_.waited, 1);
+    place(j, false);
+    scheduleArrival(sim.now());
+}
+
+// --- the order book and the providers ------------------------------------------------------
+
+void Market::place(std::uint32_t j, bool atHead) {
+    if (idle_.empty()) {
+        if (atHead)
+            book_.push_front(j);
+        else
+            book_.push_back(j);
+        sim_->metrics().set(m_.queued, static_cast<double>(book_.size()));
+        return;
+    }
+    // A free provider picked uniformly: identical providers make it an M/M/c queue.
+    const auto at = static_cast<std::size_t>(picks_.below(idle_.size()));
+    const std::uint32_t p = idle_[at];
+    idle_[at] = idle_.back();
+    idleAt_[idle_[at]] = static_cast<std::uint32_t>(at);
+    idle_.pop_back();
+    idleAt_[p] = kNone;
+    run(j, p);
+}
+
+void Market::run(std::uint32_t j, std::uint32_t p) {
+    Job& job = jobs_[j];
+    job.provider = p;
+    job.started = sim_->now();
+    running_[p] = j;
+    const core::NodeCompute::TaskId task =
+        runtime_->compute().start(providers_[p], job.flops, unit_[p], &Market::onComputed, this, j);
+    DAIS_CHECK(task != 0, "a provider that is up could not start a job");
+    display_.state(providers_[p], busyState_);
+}
+
+void Market::onComputed(void* self, const core::NodeCompute::Finished& f) {
+    auto& m = *static_cast<Market*>(self);
+    const auto j = static_cast<std::uint32_t>(f.data);
+    if (f.completed) {
+        m.jobDone(j);
+        return;
+    }
+    // Its provider crashed: the job goes back to the head of the book, or to a free provider.
+    const std::uint32_t p = m.jobs_[j].provider;
+    m.running_[p] = kNone;
+    m.jobs_[j].provider = kNone;
+    m.sim_->metrics().add(m.m_.preempted, 1);
+    m.place(j, true);
+}
+
+void Market::jobDone(std::uint32_t j) {
+    const Job job = jobs_[j];
+    sim::Metrics& metrics = sim_->metrics();
+    metrics.add(m_.done, 1);
+    metrics.observe(m_.wait, sim::toSeconds(job.started - job.arrived));
+    metrics.observe(m_.response, sim::toSeconds(sim_->now() - job.arrived));
+    inSystem(-1);
+    freeJob(j);
+    running_[job.provider] = kNone;
+    display_.clear(providers_[job.provider]);
+    providerFree(job.provider);
+}
+
+void Market::providerFree(std::uint32_t p) {
+    if (!up_[p] || running_[p] != kNone) return;
+    if (!book_.empty()) {
+        const std::uint32_t j = book_.front();
+        book_.pop_front();
+        sim_->metrics().set(m_.queued, static_cast<double>(book_.size()));
+        run(j, p);
+        return;
+    }
+    idleAt_[p] = static_cast<std::uint32_t>(idle_.size());
+    idle_.push_back(p);
+}
+
+void Market::onNodeUp(NodeIndex node, bool up) {
+    const std::uint32_t p = providerOf_[node];
+    if (p == kNone || up_[p] == static_cast<std::uint8_t>(up)) return;
+    up_[p] = up ? 1 : 0;
+    sim_->metrics().add(m_.online, up ? 1.0 : -1.0);
+    if (!up) {
+        if (const std::uint32_t at = idleAt_[p]; at != kNone) {
+            idle_[at] = idle_.back();
+            idleAt_[idle_[at]] = at;
+            idle_.pop_back();
+            idleAt_[p] = kNone;
+        }
+        display_.state(node, offlineState_);
+        return;
+    }
+    display_.clear(node);
+    providerFree(p);
+}
+
+// --- jobs and the count in the system ------------------------------------------------------
+
+std::uint32_t Market::newJob() {
+    if (freeJob_ == kNone) {
+        if (!sim_->takeMemory(sizeof(Job) * std::max<std::size_t>(64, jobs_.size())))
+            throw sim::MemoryExhausted("depin: " + std::to_string(jobs_.size()) +
+                                       " jobs in the market at once would take more than the "
+                                       "memory left to the run");
+        const std::size_t old = jobs_.size();
+        jobs_.resize(std::max<std::size_t>(64, old * 2));
+        for (std::size_t i = jobs_.size(); i-- > old;) {
+            jobs_[i].nextFree = freeJob_;
+            freeJob_ = static_cast<std::uint32_t>(i);
+        }
+    }
+    const std::uint32_t j = freeJob_;
+    freeJob_ = jobs_[j].nextFree;
+    jobs_[j] = Job{};
+    return j;
+}
+
+void Market::freeJob(std::uint32_t j) {
+    jobs_[j].nextFree = freeJob_;
+    freeJob_ = j;
+}
+
+void Market::inSystem(int delta) {
+    const SimTime now = sim_->now();
+    integral_ += static_cast<double>(inSystem_) * sim::toSeconds(now - lastChange_);
+    lastChange_ = now;
+    inSystem_ += delta;
+    sim::Metrics& metrics = sim_->metrics();
+    metrics.set(m_.inSystem, static_cast<double>(inSystem_));
+    if (now > cfg_.start)
+        metrics.set(m_.meanInSystem, integral_ / sim::toSeconds(now - cfg_.start));
+}
+
+void Market::finish(core::LayerContext&) {
+    inSystem(0);
+}
+
+core::LayerFactory factory() {
+    core::LayerFactory f;
+    f.descriptor = definition().descriptor();
+    f.create = []() -> std::unique_ptr<core::Layer> { return std::make_unique<Market>(); };
+    return f;
+}
+
+}  // namespace dais::layers::depin

@@ -1,0 +1,84 @@
+#pragma once
+// The market: the DePIN layer's state and event handlers. Internal to the layer.
+//
+// Jobs arrive at the clients as one Poisson process (a kernel event per arrival, the gap drawn
+// from the layer's arrival stream); each waits in the order book, first come first served,
+// until a provider is free; the provider runs it on its fastest processor through the run's
+// compute occupancy, so the time it takes is its work over the speed the node gives it then.
+// Providers are kept as indices into flat arrays (no per-provider strings or objects), jobs in
+// a pool whose slots are reused once a job ends, so memory does not grow with finished jobs.
+#include <cstdint>
+#include <deque>
+#include <vector>
+
+#include "config.h"
+#include "dais/core/layer.h"
+#include "dais/core/node_context.h"
+#include "dais/core/sim_node_runtime.h"
+
+namespace dais::layers::depin {
+
+class Market final : public core::Layer, private sim::FaultListener {
+  public:
+    void setup(core::LayerContext& ctx) override;
+    void finish(core::LayerContext& ctx) override;
+
+  private:
+    static constexpr std::uint32_t kNone = 0xffffffffu;
+
+    struct Job {
+        sim::SimTime arrived = 0, started = 0;
+        double flops = 0;
+        sim::NodeIndex client = 0;
+        std::uint32_t provider = kNone;  // the provider running it
+        std::uint32_t nextFree = kNone;
+    };
+
+    void findNodes(core::LayerContext& ctx);
+    void onArrival(sim::Simulation& sim, const sim::Event& e);
+    void scheduleArrival(sim::SimTime after);
+    /// Gives job `j` to a free provider, or queues it (at the head: a preempted job).
+    void place(std::uint32_t j, bool atHead);
+    void run(std::uint32_t j, std::uint32_t provider);
+    static void onComputed(void* self, const core::NodeCompute::Finished& f);
+    void jobDone(std::uint32_t j);
+    /// Provider p is free: it takes the next job in the book.
+    void providerFree(std::uint32_t p);
+    void onNodeUp(sim::NodeIndex node, bool up) override;
+    std::uint32_t newJob();
+    void freeJob(std::uint32_t j);
+    /// Jobs in the system changed by `delta`: integrate the old count over the time it held.
+    void inSystem(int delta);
+
+    sim::Simulation* sim_ = nullptr;
+    sim::Network* net_ = nullptr;
+    std::unique_ptr<core::SimNodeRuntime> runtime_;
+    core::NodeDisplay display_;
+    sim::NodeStateCode busyState_ = 0, offlineState_ = 0;
+    Config cfg_;
+    Metrics m_{};
+    sim::KindId arrivalKind_ = 0;
+    sim::RngStream arrivals_, sizes_, picks_;
+
+    // providers, by their index p (flat arrays)
+    std::vector<sim::NodeIndex> providers_;
+    std::vector<core::NodeCompute::Unit> unit_;
+    std::vector<std::uint32_t> running_;  // the job it runs, or kNone
+    std::vector<std::uint8_t> up_;
+    std::vector<std::uint32_t> idle_;        // free providers that are up, in no order
+    std::vector<std::uint32_t> idleAt_;      // each provider's place in idle_, or kNone
+    std::vector<std::uint32_t> providerOf_;  // per node: its provider index, or kNone
+    std::vector<sim::NodeIndex> clients_;
+
+    // jobs
+    std::vector<Job> jobs_;
+    std::uint32_t freeJob_ = kNone;
+    std::deque<std::uint32_t> book_;  // waiting jobs, first come first served
+
+    // Little's law: jobs in the system, integrated over time
+    std::int64_t inSystem_ = 0;
+    sim::SimTime lastChange_ = 0;
+    double integral_ = 0;  // job-seconds
+};
+
+}  // namespace dais::layers::depin

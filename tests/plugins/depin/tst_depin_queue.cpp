@@ -1,0 +1,158 @@
+// The market against queueing theory: a pool of c identical providers with Poisson arrivals and
+// exponential job sizes is an M/M/c queue, whose probability of waiting and mean wait Erlang's C
+// formula gives; after an outage takes providers away it is the smaller pool's queue; and
+// Little's law (jobs in the system = arrival rate x time in the system) holds.
+#include <QtTest>
+
+#include <cmath>
+#include <string>
+#include <vector>
+
+#include "dais/core/layer_registry.h"
+#include "dais/core/scenario.h"
+#include "dais/core/scenario_run.h"
+#include "dais/layers/depin.h"
+
+using namespace dais;
+
+namespace {
+
+/// Erlang C for c servers at offered load a = lambda / mu (a < c): the probability that an
+/// arrival waits, and the mean wait in units of 1 / mu.
+struct ErlangC {
+    double waitProbability = 0, meanWait = 0;
+};
+ErlangC erlangC(int c, double a) {
+    double term = 1, sum = 0;  // a^k / k!
+    for (int k = 0; k < c; ++k) {
+        sum += term;
+        term *= a / (k + 1);
+    }
+    const double rho = a / c;
+    const double tail = term / (1 - rho);  // a^c / c! / (1 - rho)
+    ErlangC e;
+    e.waitProbability = tail / (sum + tail);
+    e.meanWait = e.waitProbability / (c - a);  // P(wait) / (c mu - lambda), mu = 1
+    return e;
+}
+
+/// c providers at 1 GFLOP/s and one client; jobs of 1 GFLOP on average (mu = 1 per second).
+std::string pool(int c, double rate, int seed, const std::string& faults = "[]") {
+    return R"({"format": "dais-scenario", "version": 1, "meta": {"name": "pool"},
+               "network": {"nodes": [{"id": "client", "role": "client"}],
+                           "groups": [{"id": "providers", "count": )" +
+           std::to_string(c) +
+           R"(, "role": "provider", "attach": "client", "resources": {"cpu_gflops": 1}}],
+                           "faults": )" +
+           faults + R"(},
+               "layers": {"depin": {"arrival_rate": )" +
+           std::to_string(rate) + R"(, "job_gflop": 1}},
+               "run": {"seed": )" +
+           std::to_string(seed) + R"(, "until": "20000s"}})";
+}
+
+double metric(const core::RunReport& r, const char* name) {
+    const auto* m = r.metric(name);
+    if (m == nullptr) qFatal("no metric %s", name);
+    return m->value;
+}
+
+struct Replications {
+    std::vector<double> wait, waited, little;
+    double mean(const std::vector<double>& v) const {
+        double s = 0;
+        for (double x : v)
+            s += x;
+        return s / static_cast<double>(v.size());
+    }
+    double standardError(const std::vector<double>& v) const {
+        const double m = mean(v);
+        double s = 0;
+        for (double x : v)
+            s += (x - m) * (x - m);
+        return std::sqrt(s / static_cast<double>(v.size() - 1) / static_cast<double>(v.size()));
+    }
+};
+
+}  // namespace
+
+class TestDepinQueue : public QObject {
+    Q_OBJECT
+    core::LayerRegistry registry_;
+
+    core::RunReport run(const std::string& text) {
+        auto s = core::loadScenarioText(text, "pool.dais.json", {}, &registry_);
+        if (!s) qFatal("%s", s.error().message.c_str());
+        auto r = core::ScenarioRun::prepare(*s);
+        if (!r) qFatal("%s", r.error().message.c_str());
+        core::RunReport report = (*r)->run();
+        if (report.status != core::RunStatus::Completed) qFatal("the run did not complete");
+        return report;
+    }
+
+    /// Eight runs of 20,000 s (about 60,000 jobs each at 3 a second) with their own seeds: the
+    /// spread of their means gives the standard error the checks allow for.
+    Replications replicate(int c, double rate, const std::string& faults = "[]") {
+        Replications r;
+        for (int seed = 1; seed <= 8; ++seed) {
+            const core::RunReport report = run(pool(c, rate, seed, faults));
+            const double submitted = metric(report, "depin.jobs_submitted");
+            r.wait.push_back(report.metric("depin.wait")->mean);
+            r.waited.push_back(metric(report, "depin.jobs_waited") / submitted);
+            // Little's law over the run: L against lambda W.
+            const double lambda = submitted / 20000.0;
+            r.little.push_back(metric(report, "depin.mean_in_system") /
+                               (lambda * report.metric("depin.response")->mean));
+        }
+        return r;
+    }
+
+    void compare(const Replications& r, const ErlangC& theory) {
+        const double wait = r.mean(r.wait), waitSe = r.standardError(r.wait);
+        QVERIFY2(std::abs(wait - theory.meanWait) < 4 * waitSe,
+                 qPrintable(QString("mean wait %1 s (standard error %2), Erlang C %3 s")
+                                .arg(wait)
+                                .arg(waitSe)
+                                .arg(theory.meanWait)));
+        QVERIFY(waitSe < 0.05 * theory.meanWait);  // the runs are long enough to tell
+        const double waited = r.mean(r.waited), waitedSe = r.standardError(r.waited);
+        QVERIFY2(std::abs(waited - theory.waitProbability) < 4 * waitedSe,
+                 qPrintable(QString("P(wait) %1 (standard error %2), Erlang C %3")
+                                .arg(waited)
+                                .arg(waitedSe)
+                                .arg(theory.waitProbability)));
+        for (double ratio : r.little)
+            QVERIFY2(std::abs(ratio - 1) < 0.01,
+                     qPrintable(QString("L / lambda W = %1").arg(ratio)));
+    }
+
+  private slots:
+    void initTestCase() { QVERIFY(registry_.add(layers::depin::factory()).ok()); }
+
+    void erlangCFormula() {
+        // Hand-checked values: M/M/1 at rho 0.5 waits with probability 0.5, for 1 / mu on
+        // average; M/M/2 at a = 1 with probability 1/3, for 1/3.
+        QCOMPARE(erlangC(1, 0.5).waitProbability, 0.5);
+        QCOMPARE(erlangC(1, 0.5).meanWait, 1.0);
+        QVERIFY(std::abs(erlangC(2, 1).waitProbability - 1.0 / 3) < 1e-12);
+        QVERIFY(std::abs(erlangC(2, 1).meanWait - 1.0 / 3) < 1e-12);
+    }
+
+    void poolMatchesErlangC() {
+        // Four providers, three jobs a second: rho = 0.75.
+        compare(replicate(4, 3), erlangC(4, 3));
+    }
+
+    void poolAfterAnOutageMatchesTheSmallerPool() {
+        // Two of the four providers go down for good at the start: the market is an M/M/2 queue
+        // (rho = 0.6), not an M/M/4 one.
+        const std::string outage =
+            R"([{"at": "0s", "kind": "crash", "targets": ["providers[0]", "providers[1]"]}])";
+        const Replications r = replicate(4, 1.2, outage);
+        compare(r, erlangC(2, 1.2));
+        QVERIFY(r.mean(r.wait) > 3 * erlangC(4, 1.2).meanWait);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestDepinQueue)
+#include "tst_depin_queue.moc"
