@@ -1,6 +1,7 @@
 #pragma once
 // The DePIN layer's parameters and metrics, as its definition (definition.cpp) declares them:
 // one field per parameter, choices as enums, one handle per metric. Internal to the layer.
+#include <cstdint>
 #include <string>
 
 #include "dais/core/layer_definition.h"
@@ -14,12 +15,13 @@ struct Config {
     double arrivalRate = 0;  // jobs per second, all clients together
     double jobGflop = 0;     // mean work of a job
     JobSize jobSize = JobSize::Exponential;
-    sim::SimTime start = 0, stop = 0;  // when jobs arrive (stop 0: until the run ends)
+    std::uint64_t inputBytes = 0, outputBytes = 0;  // 0: no transfer that way
+    sim::SimTime start = 0, stop = 0;               // when jobs arrive (stop 0: until the run ends)
 };
 
 struct Metrics {
-    sim::MetricId submitted, done, waited, preempted, wait, response, inSystem, meanInSystem,
-        queued, online;
+    sim::MetricId submitted, done, waited, preempted, failed, wait, transfer, compute, response,
+        inSystem, meanInSystem, queued, online, bytes;
 };
 
 using Definition = core::LayerDefinition<Config, Metrics>;

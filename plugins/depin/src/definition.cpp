@@ -11,7 +11,8 @@ const Definition& definition() {
             "A market of pooled compute: providers (nodes of the provider role) offer their CPUs "
             "and GPUs; jobs arrive at the clients as a Poisson process, wait in the market's "
             "order book in arrival order, and run one at a time on the next provider that is "
-            "free, on its processor (shared with the run's other layers). A provider that "
+            "free: the input crosses the network to it, the job computes on its processor "
+            "(shared with the run's other layers) and the result crosses back. A provider that "
             "crashes loses the job it ran, which goes back to the head of the book.");
         d.role("provider", false, "Nodes that sell their compute (role set by provider_role).");
         d.role("client", false, "Nodes that submit jobs (role set by client_role).");
@@ -29,6 +30,12 @@ const Definition& definition() {
                  {{"exponential", JobSize::Exponential}, {"fixed", JobSize::Fixed}},
                  "How job sizes vary: exponentially around job_gflop (service times are then "
                  "exponential on identical providers: an M/M/c queue), or all the same (M/D/c).");
+        d.size("input_bytes", &Config::inputBytes, 0,
+               "Data a job sends from its client to its provider before it can run, a real "
+               "message over the network (0: the data is already there).");
+        d.size("output_bytes", &Config::outputBytes, 0,
+               "Result a job sends back from its provider to its client (0: none; the job ends "
+               "when its compute does).");
         d.duration("start", &Config::start, "0s", "When the first jobs may arrive.").atLeast(0);
         d.duration("stop", &Config::stop, "0s",
                    "When jobs stop arriving (0: never); those in the market still finish.")
@@ -40,12 +47,23 @@ const Definition& definition() {
         d.counter("depin.jobs_waited", &Metrics::waited, "jobs",
                   "Jobs that found no free provider when they arrived and waited in the book.");
         d.counter("depin.jobs_preempted", &Metrics::preempted, "jobs",
-                  "Jobs whose provider crashed while it ran them (each went back to the book).");
+                  "Jobs whose provider crashed, or whose input was lost on its way to the "
+                  "provider (each went back to the head of the book).");
+        d.counter("depin.jobs_failed", &Metrics::failed, "jobs",
+                  "Jobs whose result was lost on its way back (the client was down or cut "
+                  "off).");
+        d.counter("depin.bytes", &Metrics::bytes, "B", "Input and output bytes sent.");
         d.distribution("depin.wait", &Metrics::wait, "s",
                        "Time from a job's arrival to the start of the run that finished it (a "
                        "run lost to a crash counts as waiting).");
+        d.distribution("depin.transfer", &Metrics::transfer, "s",
+                       "Time a job's input and output spent on the network (of the run that "
+                       "finished it).");
+        d.distribution("depin.compute", &Metrics::compute, "s",
+                       "Time a job computed on its provider (of the run that finished it).");
         d.distribution("depin.response", &Metrics::response, "s",
-                       "Time from a job's arrival to its end.");
+                       "Time from a job's arrival to its end: its result back at the client "
+                       "(wait + transfer + compute).");
         d.gauge("depin.in_system", &Metrics::inSystem, "jobs", "Jobs waiting or running now.");
         d.gauge("depin.mean_in_system", &Metrics::meanInSystem, "jobs",
                 "Jobs waiting or running, averaged over time since the first arrival could "

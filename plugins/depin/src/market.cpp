@@ -27,6 +27,10 @@ void Market::setup(core::LayerContext& ctx) {
     sizes_ = ctx.rng(0, "sizes");
     picks_ = ctx.rng(0, "picks");
     arrivalKind_ = sim_->registerKind<&Market::onArrival>("depin.arrival", *this);
+    inputs_.open(runtime_->transport(), "depin.input", &Market::onInput, this,
+                 &Market::onInputLost);
+    outputs_.open(runtime_->transport(), "depin.output", &Market::onOutput, this,
+                  &Market::onOutputLost);
     net_->addFaultListener(this);
     lastChange_ = cfg_.start;
     scheduleArrival(cfg_.start);
@@ -100,22 +104,32 @@ void Market::onArrival(sim::Simulation& sim, const sim::Event& e) {
 // --- the order book and the providers ------------------------------------------------------
 
 void Market::place(std::uint32_t j, bool atHead) {
-    if (idle_.empty()) {
-        if (atHead)
-            book_.push_front(j);
-        else
-            book_.push_back(j);
-        sim_->metrics().set(m_.queued, static_cast<double>(book_.size()));
-        return;
+    // A free provider picked uniformly: identical providers make it an M/M/c queue. One that
+    // went down a moment ago (a region going dark, before the layer hears of each node) leaves
+    // the free ones here.
+    while (!idle_.empty()) {
+        const auto at = static_cast<std::uint32_t>(picks_.below(idle_.size()));
+        const std::uint32_t p = idle_[at];
+        removeIdle(p);
+        if (net_->nodeUp(providers_[p])) {
+            run(j, p);
+            return;
+        }
     }
-    // A free provider picked uniformly: identical providers make it an M/M/c queue.
-    const auto at = static_cast<std::size_t>(picks_.below(idle_.size()));
-    const std::uint32_t p = idle_[at];
+    if (atHead)
+        book_.push_front(j);
+    else
+        book_.push_back(j);
+    sim_->metrics().set(m_.queued, static_cast<double>(book_.size()));
+}
+
+void Market::removeIdle(std::uint32_t p) {
+    const std::uint32_t at = idleAt_[p];
+    if (at == kNone) return;
     idle_[at] = idle_.back();
-    idleAt_[idle_[at]] = static_cast<std::uint32_t>(at);
+    idleAt_[idle_[at]] = at;
     idle_.pop_back();
     idleAt_[p] = kNone;
-    run(j, p);
 }
 
 void Market::run(std::uint32_t j, std::uint32_t p) {
@@ -123,42 +137,106 @@ void Market::run(std::uint32_t j, std::uint32_t p) {
     job.provider = p;
     job.started = sim_->now();
     running_[p] = j;
-    const core::NodeCompute::TaskId task =
-        runtime_->compute().start(providers_[p], job.flops, unit_[p], &Market::onComputed, this, j);
-    DAIS_CHECK(task != 0, "a provider that is up could not start a job");
     display_.state(providers_[p], busyState_);
+    if (cfg_.inputBytes == 0) {
+        compute(j);
+        return;
+    }
+    sim_->metrics().add(m_.bytes, static_cast<double>(cfg_.inputBytes));
+    if (core::NodeContext(*runtime_, job.client)
+            .send(inputs_, providers_[p], cfg_.inputBytes, Transfer{j}) == 0) {
+        // The client is down and cannot send its input: the job fails, the provider is free.
+        sim_->metrics().add(m_.failed, 1);
+        release(j);
+        inSystem(-1);
+        freeJob(j);
+    }
+}
+
+void Market::onInput(void* self, const sim::Delivery&, Transfer& t) {
+    static_cast<Market*>(self)->compute(t.job);
+}
+
+void Market::onInputLost(void* self, const sim::Loss&, Transfer& t) {
+    static_cast<Market*>(self)->preempt(t.job);
+}
+
+void Market::compute(std::uint32_t j) {
+    Job& job = jobs_[j];
+    const std::uint32_t p = job.provider;
+    job.computeFrom = sim_->now();
+    if (runtime_->compute().start(providers_[p], job.flops, unit_[p], &Market::onComputed, this,
+                                  j) == 0)
+        preempt(j);  // its provider went down while the input was on its way
 }
 
 void Market::onComputed(void* self, const core::NodeCompute::Finished& f) {
     auto& m = *static_cast<Market*>(self);
     const auto j = static_cast<std::uint32_t>(f.data);
-    if (f.completed) {
+    if (!f.completed) {  // its provider crashed
+        m.preempt(j);
+        return;
+    }
+    Job& job = m.jobs_[j];
+    job.computeTo = m.sim_->now();
+    if (m.cfg_.outputBytes == 0) {
+        m.release(j);
         m.jobDone(j);
         return;
     }
-    // Its provider crashed: the job goes back to the head of the book, or to a free provider.
-    const std::uint32_t p = m.jobs_[j].provider;
-    m.running_[p] = kNone;
-    m.jobs_[j].provider = kNone;
-    m.sim_->metrics().add(m.m_.preempted, 1);
-    m.place(j, true);
+    m.sim_->metrics().add(m.m_.bytes, static_cast<double>(m.cfg_.outputBytes));
+    const NodeIndex provider = m.providers_[job.provider];
+    m.release(j);  // the provider is free once its result is on its way
+    core::NodeContext(*m.runtime_, provider)
+        .send(m.outputs_, job.client, m.cfg_.outputBytes, Transfer{j});
+}
+
+void Market::onOutput(void* self, const sim::Delivery&, Transfer& t) {
+    static_cast<Market*>(self)->jobDone(t.job);
+}
+
+void Market::onOutputLost(void* self, const sim::Loss&, Transfer& t) {
+    auto& m = *static_cast<Market*>(self);
+    m.sim_->metrics().add(m.m_.failed, 1);
+    m.inSystem(-1);
+    m.freeJob(t.job);
+}
+
+void Market::preempt(std::uint32_t j) {
+    const std::uint32_t p = jobs_[j].provider;
+    running_[p] = kNone;
+    jobs_[j].provider = kNone;
+    sim_->metrics().add(m_.preempted, 1);
+    if (net_->nodeUp(providers_[p])) display_.clear(providers_[p]);
+    place(j, true);
+    providerFree(p);  // if it is up (its input was lost on the way), it takes the next job
+}
+
+void Market::release(std::uint32_t j) {
+    const std::uint32_t p = jobs_[j].provider;
+    running_[p] = kNone;
+    display_.clear(providers_[p]);
+    providerFree(p);
 }
 
 void Market::jobDone(std::uint32_t j) {
     const Job job = jobs_[j];
     sim::Metrics& metrics = sim_->metrics();
+    const SimTime now = sim_->now();
     metrics.add(m_.done, 1);
     metrics.observe(m_.wait, sim::toSeconds(job.started - job.arrived));
-    metrics.observe(m_.response, sim::toSeconds(sim_->now() - job.arrived));
+    metrics.observe(m_.transfer,
+                    sim::toSeconds((job.computeFrom - job.started) + (now - job.computeTo)));
+    metrics.observe(m_.compute, sim::toSeconds(job.computeTo - job.computeFrom));
+    metrics.observe(m_.response, sim::toSeconds(now - job.arrived));
     inSystem(-1);
     freeJob(j);
-    running_[job.provider] = kNone;
-    display_.clear(providers_[job.provider]);
-    providerFree(job.provider);
 }
 
 void Market::providerFree(std::uint32_t p) {
-    if (!up_[p] || running_[p] != kNone) return;
+    // The network is asked, not up_: a crash ends the provider's work before the layer hears of
+    // the crash itself.
+    if (!net_->nodeUp(providers_[p]) || running_[p] != kNone) return;
     if (!book_.empty()) {
         const std::uint32_t j = book_.front();
         book_.pop_front();
@@ -176,12 +254,7 @@ void Market::onNodeUp(NodeIndex node, bool up) {
     up_[p] = up ? 1 : 0;
     sim_->metrics().add(m_.online, up ? 1.0 : -1.0);
     if (!up) {
-        if (const std::uint32_t at = idleAt_[p]; at != kNone) {
-            idle_[at] = idle_.back();
-            idleAt_[idle_[at]] = at;
-            idle_.pop_back();
-            idleAt_[p] = kNone;
-        }
+        removeIdle(p);
         display_.state(node, offlineState_);
         return;
     }

@@ -27,7 +27,8 @@ class Market final : public core::Layer, private sim::FaultListener {
     static constexpr std::uint32_t kNone = 0xffffffffu;
 
     struct Job {
-        sim::SimTime arrived = 0, started = 0;
+        sim::SimTime arrived = 0, started = 0;  // started: matched to its provider
+        sim::SimTime computeFrom = 0, computeTo = 0;
         double flops = 0;
         sim::NodeIndex client = 0;
         std::uint32_t provider = kNone;  // the provider running it
@@ -39,8 +40,23 @@ class Market final : public core::Layer, private sim::FaultListener {
     void scheduleArrival(sim::SimTime after);
     /// Gives job `j` to a free provider, or queues it (at the head: a preempted job).
     void place(std::uint32_t j, bool atHead);
+    void removeIdle(std::uint32_t p);
     void run(std::uint32_t j, std::uint32_t provider);
+    /// Job j's input is at its provider: it computes.
+    void compute(std::uint32_t j);
+    /// The provider running job j lost it (crashed, or its input never came): back to the book.
+    void preempt(std::uint32_t j);
     static void onComputed(void* self, const core::NodeCompute::Finished& f);
+    /// What crosses the network for a job: its input, then its result.
+    struct Transfer {
+        std::uint32_t job = 0;
+    };
+    static void onInput(void* self, const sim::Delivery& d, Transfer& t);
+    static void onInputLost(void* self, const sim::Loss& l, Transfer& t);
+    static void onOutput(void* self, const sim::Delivery& d, Transfer& t);
+    static void onOutputLost(void* self, const sim::Loss& l, Transfer& t);
+    /// The provider of job j is done with it (its result sent, or nothing to send).
+    void release(std::uint32_t j);
     void jobDone(std::uint32_t j);
     /// Provider p is free: it takes the next job in the book.
     void providerFree(std::uint32_t p);
@@ -58,6 +74,7 @@ class Market final : public core::Layer, private sim::FaultListener {
     Config cfg_;
     Metrics m_{};
     sim::KindId arrivalKind_ = 0;
+    core::MessageChannel<Transfer> inputs_, outputs_;
     sim::RngStream arrivals_, sizes_, picks_;
 
     // providers, by their index p (flat arrays)

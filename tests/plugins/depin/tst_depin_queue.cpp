@@ -1,7 +1,8 @@
 // The market against queueing theory: a pool of c identical providers with Poisson arrivals and
 // exponential job sizes is an M/M/c queue, whose probability of waiting and mean wait Erlang's C
 // formula gives; after an outage takes providers away it is the smaller pool's queue; and
-// Little's law (jobs in the system = arrival rate x time in the system) holds.
+// Little's law (jobs in the system = arrival rate x time in the system) holds. Inputs and
+// results cross the network for real, and jobs whose provider crashes run again elsewhere.
 #include <QtTest>
 
 #include <cmath>
@@ -141,6 +142,46 @@ class TestDepinQueue : public QObject {
     void poolMatchesErlangC() {
         // Four providers, three jobs a second: rho = 0.75.
         compare(replicate(4, 3), erlangC(4, 3));
+    }
+
+    void transfersCrossTheNetwork() {
+        // One provider 10 ms and 100 Mbit/s away; a job sends 1 MB (80 ms on the wire) and gets
+        // 100 kB back (8 ms), and computes 1 GFLOP at 1 GFLOP/s; the few jobs that wait only add
+        // their wait.
+        const std::string text =
+            R"({"format": "dais-scenario", "version": 1, "meta": {"name": "far"},
+            "network": {"nodes": [{"id": "client", "role": "client"},
+                                  {"id": "gpu", "role": "provider", "resources": {"cpu_gflops": 1}}],
+                        "links": [{"from": "client", "to": "gpu", "latency": "10ms",
+                                   "bandwidth": "100Mbps"}]},
+            "layers": {"depin": {"arrival_rate": 0.01, "job_gflop": 1, "job_size": "fixed",
+                                 "input_bytes": 1000000, "output_bytes": 100000}},
+            "run": {"seed": 3, "until": "20000s"}})";
+        const core::RunReport r = run(text);
+        QVERIFY(metric(r, "depin.jobs_done") > 150);
+        QVERIFY2(std::abs(r.metric("depin.transfer")->mean - 0.108) < 1e-6,
+                 qPrintable(QString::number(r.metric("depin.transfer")->mean)));
+        QVERIFY(std::abs(r.metric("depin.compute")->mean - 1.0) < 1e-6);
+        QVERIFY(std::abs(r.metric("depin.response")->mean - r.metric("depin.wait")->mean - 1.108) <
+                1e-6);
+        QCOMPARE(metric(r, "depin.bytes"), 1.1e6 * metric(r, "depin.jobs_submitted"));
+    }
+
+    void jobsOfACrashedProviderRunElsewhere() {
+        // Providers fail and recover all the time (churn): every job that arrived ends, or is
+        // still in the market when the run does.
+        const std::string churn =
+            R"([{"at": "0s", "kind": "churn", "targets": ["providers"], "mean_up": "20s",
+                 "mean_down": "5s"}])";
+        std::string text = pool(4, 2, 5, churn);
+        text.replace(text.find(R"("job_gflop": 1)"), 14,
+                     R"("job_gflop": 1, "input_bytes": 100000, "output_bytes": 1000)");
+        const core::RunReport r = run(text);
+        QVERIFY(metric(r, "depin.jobs_preempted") > 100);
+        QCOMPARE(metric(r, "depin.jobs_failed"), 0.0);  // the client never goes down
+        QCOMPARE(metric(r, "depin.jobs_submitted"),
+                 metric(r, "depin.jobs_done") + metric(r, "depin.in_system"));
+        QVERIFY(metric(r, "depin.providers_online") <= 4);
     }
 
     void poolAfterAnOutageMatchesTheSmallerPool() {
