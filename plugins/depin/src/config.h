@@ -5,10 +5,12 @@
 #include <string>
 
 #include "dais/core/layer_definition.h"
+#include "policy.h"
 
 namespace dais::layers::depin {
 
 enum class JobSize { Exponential, Fixed };
+enum class Matching { Book, Queues };
 
 struct Config {
     std::string providerRole, clientRole;
@@ -16,12 +18,15 @@ struct Config {
     double jobGflop = 0;     // mean work of a job
     JobSize jobSize = JobSize::Exponential;
     std::uint64_t inputBytes = 0, outputBytes = 0;  // 0: no transfer that way
-    sim::SimTime start = 0, stop = 0;               // when jobs arrive (stop 0: until the run ends)
+    Matching matching = Matching::Book;
+    PolicyKind policy = PolicyKind::Random;
+    std::size_t candidates = 0;        // 0: every candidate
+    sim::SimTime start = 0, stop = 0;  // when jobs arrive (stop 0: until the run ends)
 };
 
 struct Metrics {
     sim::MetricId submitted, done, waited, preempted, failed, wait, transfer, compute, response,
-        inSystem, meanInSystem, queued, online, bytes;
+        inSystem, meanInSystem, queued, online, bytes, providerJobs, busyTime;
 };
 
 using Definition = core::LayerDefinition<Config, Metrics>;

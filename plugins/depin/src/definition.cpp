@@ -36,6 +36,33 @@ const Definition& definition() {
         d.size("output_bytes", &Config::outputBytes, 0,
                "Result a job sends back from its provider to its client (0: none; the job ends "
                "when its compute does).");
+        d.choice("matching", &Config::matching, Matching::Book,
+                 {{"book", Matching::Book}, {"queues", Matching::Queues}},
+                 "book: jobs wait in the market's order book and the policy picks among the "
+                 "free providers when one is needed (a pool; M/M/c with identical providers); "
+                 "queues: the policy sends each job at once to a provider that is up, where it "
+                 "waits in that provider's own queue, first come first served.");
+        d.choice("policy", &Config::policy, PolicyKind::Random,
+                 {{"random", PolicyKind::Random},
+                  {"cheapest", PolicyKind::Cheapest},
+                  {"nearest", PolicyKind::Nearest},
+                  {"least-loaded", PolicyKind::LeastLoaded},
+                  {"reputation", PolicyKind::Reputation}},
+                 "How a provider is picked among the candidates: uniformly; the lowest price for "
+                 "the job (price x hours); the nearest to the job's client; the one that would "
+                 "finish it first (its queued work plus the job's, over its speed); or drawn "
+                 "with probability proportional to reputation.");
+        d.integer("candidates", &Config::candidates, 0, "providers",
+                  "How many candidates the policy looks at, drawn uniformly (with repeats) from "
+                  "those it may pick; 0: all of them (a look at every provider per job: keep it "
+                  "for small markets).")
+            .range(0, 1e6);
+        d.attribute("price", core::ParamType::Real, 1.0, "tokens/h",
+                    "What a provider charges per hour of its processor.")
+            .range(0, 1e12);
+        d.attribute("reputation", core::ParamType::Real, 1.0, "",
+                    "How much the market trusts a provider, 0 to 1.")
+            .range(0, 1);
         d.duration("start", &Config::start, "0s", "When the first jobs may arrive.").atLeast(0);
         d.duration("stop", &Config::stop, "0s",
                    "When jobs stop arriving (0: never); those in the market still finish.")
@@ -45,7 +72,8 @@ const Definition& definition() {
         d.counter("depin.jobs_submitted", &Metrics::submitted, "jobs", "Jobs that arrived.");
         d.counter("depin.jobs_done", &Metrics::done, "jobs", "Jobs that ran to the end.");
         d.counter("depin.jobs_waited", &Metrics::waited, "jobs",
-                  "Jobs that found no free provider when they arrived and waited in the book.");
+                  "Jobs that could not start when they arrived: no free provider (book), or "
+                  "their provider busy (queues).");
         d.counter("depin.jobs_preempted", &Metrics::preempted, "jobs",
                   "Jobs whose provider crashed, or whose input was lost on its way to the "
                   "provider (each went back to the head of the book).");
@@ -53,6 +81,12 @@ const Definition& definition() {
                   "Jobs whose result was lost on its way back (the client was down or cut "
                   "off).");
         d.counter("depin.bytes", &Metrics::bytes, "B", "Input and output bytes sent.");
+        d.counter("depin.provider_jobs", &Metrics::providerJobs, "jobs",
+                  "Jobs a provider computed to the end.", sim::MetricScope::Node);
+        d.counter("depin.busy_time", &Metrics::busyTime, "s",
+                  "Time a provider spent on jobs it finished, from its match to its result "
+                  "leaving (its utilisation, over the run's time).",
+                  sim::MetricScope::Node);
         d.distribution("depin.wait", &Metrics::wait, "s",
                        "Time from a job's arrival to the start of the run that finished it (a "
                        "run lost to a crash counts as waiting).");

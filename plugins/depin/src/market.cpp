@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <string>
 
+#include "dais/core/node_attributes.h"
 #include "dais/layers/depin.h"
 
 namespace dais::layers::depin {
@@ -40,6 +41,9 @@ void Market::findNodes(core::LayerContext& ctx) {
     const auto nodes = static_cast<NodeIndex>(net_->nodeCount());
     providerOf_.assign(nodes, kNone);
     core::NodeCompute& compute = runtime_->compute();
+    const core::NodeAttributes& attributes = ctx.attributes();
+    const core::NodeAttributes::Id price = attributes.id("price");
+    const core::NodeAttributes::Id reputation = attributes.id("reputation");
     for (NodeIndex i = 0; i < nodes; ++i) {
         const std::string_view role = net_->role(i);
         if (role == cfg_.clientRole) clients_.push_back(i);
@@ -53,6 +57,9 @@ void Market::findNodes(core::LayerContext& ctx) {
         providerOf_[i] = static_cast<std::uint32_t>(providers_.size());
         providers_.push_back(i);
         unit_.push_back(gpu > cpu ? core::NodeCompute::Unit::Gpu : core::NodeCompute::Unit::Cpu);
+        speed_.push_back(std::max(cpu, gpu));
+        price_.push_back(attributes.number(i, price));
+        reputation_.push_back(attributes.number(i, reputation));
     }
     if (providers_.empty())
         ctx.failParam("provider_role",
@@ -63,15 +70,19 @@ void Market::findNodes(core::LayerContext& ctx) {
     running_.assign(n, kNone);
     up_.assign(n, 0);
     idleAt_.assign(n, kNone);
-    std::size_t online = 0;
+    onlineAt_.assign(n, kNone);
+    head_.assign(n, kNone);
+    tail_.assign(n, kNone);
+    backlog_.assign(n, 0.0);
     for (std::uint32_t p = 0; p < n; ++p) {
         if (!net_->nodeUp(providers_[p])) continue;
         up_[p] = 1;
-        ++online;
-        idleAt_[p] = static_cast<std::uint32_t>(idle_.size());
-        idle_.push_back(p);
+        addTo(online_, onlineAt_, p);
+        if (cfg_.matching == Matching::Book) addTo(idle_, idleAt_, p);
     }
-    sim_->metrics().set(m_.online, static_cast<double>(online));
+    sim_->metrics().set(m_.online, static_cast<double>(online_.size()));
+    policy_ = makePolicy(cfg_.policy);
+    table_ = ProviderTable{&providers_, &speed_, &price_, &reputation_, &backlog_, net_};
 }
 
 // --- arrivals ------------------------------------------------------------------------------
@@ -96,7 +107,6 @@ void Market::onArrival(sim::Simulation& sim, const sim::Event& e) {
     if (job.flops <= 0) job.flops = mean;  // an exponential draw of exactly zero
     sim.metrics().add(m_.submitted, 1);
     inSystem(+1);
-    if (idle_.empty()) sim.metrics().add(m_.waited, 1);
     place(j, false);
     scheduleArrival(sim.now());
 }
@@ -104,36 +114,85 @@ void Market::onArrival(sim::Simulation& sim, const sim::Event& e) {
 // --- the order book and the providers ------------------------------------------------------
 
 void Market::place(std::uint32_t j, bool atHead) {
-    // A free provider picked uniformly: identical providers make it an M/M/c queue. One that
-    // went down a moment ago (a region going dark, before the layer hears of each node) leaves
-    // the free ones here.
-    while (!idle_.empty()) {
-        const auto at = static_cast<std::uint32_t>(picks_.below(idle_.size()));
-        const std::uint32_t p = idle_[at];
-        removeIdle(p);
-        if (net_->nodeUp(providers_[p])) {
-            run(j, p);
-            return;
-        }
+    const bool queues = cfg_.matching == Matching::Queues;
+    const std::span<const std::uint32_t> candidates = candidatesFrom(queues ? online_ : idle_);
+    if (candidates.empty()) {  // nobody free (book), or nobody up (queues): the book holds it
+        if (!atHead) sim_->metrics().add(m_.waited, 1);
+        if (atHead)
+            book_.push_front(j);
+        else
+            book_.push_back(j);
+        sim_->metrics().set(m_.queued, static_cast<double>(book_.size()));
+        return;
     }
-    if (atHead)
-        book_.push_front(j);
-    else
-        book_.push_back(j);
-    sim_->metrics().set(m_.queued, static_cast<double>(book_.size()));
+    const Job& job = jobs_[j];
+    const std::uint32_t p =
+        policy_->choose(JobView{job.client, job.flops}, candidates, table_, picks_);
+    if (queues) {
+        if (!atHead && running_[p] != kNone) sim_->metrics().add(m_.waited, 1);
+        enqueue(p, j, atHead);
+        providerFree(p);  // it starts the job if it was doing nothing
+        return;
+    }
+    removeFrom(idle_, idleAt_, p);
+    run(j, p);
 }
 
-void Market::removeIdle(std::uint32_t p) {
-    const std::uint32_t at = idleAt_[p];
-    if (at == kNone) return;
-    idle_[at] = idle_.back();
-    idleAt_[idle_[at]] = at;
-    idle_.pop_back();
-    idleAt_[p] = kNone;
+std::span<const std::uint32_t> Market::candidatesFrom(const std::vector<std::uint32_t>& pool) {
+    // A provider that went down a moment ago (a region going dark, before the layer hears of
+    // each node) is still in the pool: it is passed over.
+    sample_.clear();
+    if (pool.empty()) return {};
+    if (cfg_.candidates == 0) {
+        for (std::uint32_t p : pool)
+            if (net_->nodeUp(providers_[p])) sample_.push_back(p);
+        return sample_;
+    }
+    for (std::size_t i = 0; i < cfg_.candidates; ++i) {
+        const std::uint32_t p = pool[static_cast<std::size_t>(picks_.below(pool.size()))];
+        if (net_->nodeUp(providers_[p])) sample_.push_back(p);
+    }
+    if (sample_.empty())  // every draw was down: look at them all
+        for (std::uint32_t p : pool)
+            if (net_->nodeUp(providers_[p])) sample_.push_back(p);
+    return sample_;
+}
+
+void Market::enqueue(std::uint32_t p, std::uint32_t j, bool atHead) {
+    Job& job = jobs_[j];
+    job.provider = p;
+    backlog_[p] += job.flops;
+    if (atHead || head_[p] == kNone) {
+        job.nextFree = head_[p];
+        head_[p] = j;
+        if (tail_[p] == kNone) tail_[p] = j;
+        return;
+    }
+    job.nextFree = kNone;
+    jobs_[tail_[p]].nextFree = j;
+    tail_[p] = j;
+}
+
+void Market::addTo(std::vector<std::uint32_t>& set, std::vector<std::uint32_t>& at,
+                   std::uint32_t p) {
+    if (at[p] != kNone) return;
+    at[p] = static_cast<std::uint32_t>(set.size());
+    set.push_back(p);
+}
+
+void Market::removeFrom(std::vector<std::uint32_t>& set, std::vector<std::uint32_t>& at,
+                        std::uint32_t p) {
+    const std::uint32_t i = at[p];
+    if (i == kNone) return;
+    set[i] = set.back();
+    at[set[i]] = i;
+    set.pop_back();
+    at[p] = kNone;
 }
 
 void Market::run(std::uint32_t j, std::uint32_t p) {
     Job& job = jobs_[j];
+    if (job.provider != p) backlog_[p] += job.flops;  // not counted in its queue already
     job.provider = p;
     job.started = sim_->now();
     running_[p] = j;
@@ -147,7 +206,7 @@ void Market::run(std::uint32_t j, std::uint32_t p) {
             .send(inputs_, providers_[p], cfg_.inputBytes, Transfer{j}) == 0) {
         // The client is down and cannot send its input: the job fails, the provider is free.
         sim_->metrics().add(m_.failed, 1);
-        release(j);
+        release(j, false);
         inSystem(-1);
         freeJob(j);
     }
@@ -180,13 +239,13 @@ void Market::onComputed(void* self, const core::NodeCompute::Finished& f) {
     Job& job = m.jobs_[j];
     job.computeTo = m.sim_->now();
     if (m.cfg_.outputBytes == 0) {
-        m.release(j);
+        m.release(j, true);
         m.jobDone(j);
         return;
     }
     m.sim_->metrics().add(m.m_.bytes, static_cast<double>(m.cfg_.outputBytes));
     const NodeIndex provider = m.providers_[job.provider];
-    m.release(j);  // the provider is free once its result is on its way
+    m.release(j, true);  // the provider is free once its result is on its way
     core::NodeContext(*m.runtime_, provider)
         .send(m.outputs_, job.client, m.cfg_.outputBytes, Transfer{j});
 }
@@ -205,6 +264,7 @@ void Market::onOutputLost(void* self, const sim::Loss&, Transfer& t) {
 void Market::preempt(std::uint32_t j) {
     const std::uint32_t p = jobs_[j].provider;
     running_[p] = kNone;
+    backlog_[p] -= jobs_[j].flops;
     jobs_[j].provider = kNone;
     sim_->metrics().add(m_.preempted, 1);
     if (net_->nodeUp(providers_[p])) display_.clear(providers_[p]);
@@ -212,9 +272,15 @@ void Market::preempt(std::uint32_t j) {
     providerFree(p);  // if it is up (its input was lost on the way), it takes the next job
 }
 
-void Market::release(std::uint32_t j) {
+void Market::release(std::uint32_t j, bool finished) {
     const std::uint32_t p = jobs_[j].provider;
+    if (finished) {
+        sim::Metrics& metrics = sim_->metrics();
+        metrics.addNode(m_.providerJobs, providers_[p], 1);
+        metrics.addNode(m_.busyTime, providers_[p], sim::toSeconds(sim_->now() - jobs_[j].started));
+    }
     running_[p] = kNone;
+    backlog_[p] -= jobs_[j].flops;
     display_.clear(providers_[p]);
     providerFree(p);
 }
@@ -237,6 +303,13 @@ void Market::providerFree(std::uint32_t p) {
     // The network is asked, not up_: a crash ends the provider's work before the layer hears of
     // the crash itself.
     if (!net_->nodeUp(providers_[p]) || running_[p] != kNone) return;
+    if (head_[p] != kNone) {  // queues: the next job of its own
+        const std::uint32_t j = head_[p];
+        head_[p] = jobs_[j].nextFree;
+        if (head_[p] == kNone) tail_[p] = kNone;
+        run(j, p);
+        return;
+    }
     if (!book_.empty()) {
         const std::uint32_t j = book_.front();
         book_.pop_front();
@@ -244,22 +317,34 @@ void Market::providerFree(std::uint32_t p) {
         run(j, p);
         return;
     }
-    idleAt_[p] = static_cast<std::uint32_t>(idle_.size());
-    idle_.push_back(p);
+    if (cfg_.matching == Matching::Book) addTo(idle_, idleAt_, p);
 }
 
 void Market::onNodeUp(NodeIndex node, bool up) {
     const std::uint32_t p = providerOf_[node];
     if (p == kNone || up_[p] == static_cast<std::uint8_t>(up)) return;
     up_[p] = up ? 1 : 0;
-    sim_->metrics().add(m_.online, up ? 1.0 : -1.0);
-    if (!up) {
-        removeIdle(p);
-        display_.state(node, offlineState_);
+    if (up) {
+        addTo(online_, onlineAt_, p);
+        sim_->metrics().set(m_.online, static_cast<double>(online_.size()));
+        display_.clear(node);
+        providerFree(p);
         return;
     }
-    display_.clear(node);
-    providerFree(p);
+    removeFrom(idle_, idleAt_, p);
+    removeFrom(online_, onlineAt_, p);
+    sim_->metrics().set(m_.online, static_cast<double>(online_.size()));
+    display_.state(node, offlineState_);
+    // Queues: the jobs waiting for it go to other providers, the oldest first in each queue.
+    std::vector<std::uint32_t> waiting;
+    for (std::uint32_t j = head_[p]; j != kNone; j = jobs_[j].nextFree)
+        waiting.push_back(j);
+    head_[p] = tail_[p] = kNone;
+    for (auto it = waiting.rbegin(); it != waiting.rend(); ++it) {
+        backlog_[p] -= jobs_[*it].flops;
+        jobs_[*it].provider = kNone;
+        place(*it, true);
+    }
 }
 
 // --- jobs and the count in the system ------------------------------------------------------

@@ -9,12 +9,15 @@
 // a pool whose slots are reused once a job ends, so memory does not grow with finished jobs.
 #include <cstdint>
 #include <deque>
+#include <memory>
+#include <span>
 #include <vector>
 
 #include "config.h"
 #include "dais/core/layer.h"
 #include "dais/core/node_context.h"
 #include "dais/core/sim_node_runtime.h"
+#include "policy.h"
 
 namespace dais::layers::depin {
 
@@ -31,16 +34,25 @@ class Market final : public core::Layer, private sim::FaultListener {
         sim::SimTime computeFrom = 0, computeTo = 0;
         double flops = 0;
         sim::NodeIndex client = 0;
-        std::uint32_t provider = kNone;  // the provider running it
-        std::uint32_t nextFree = kNone;
+        std::uint32_t provider = kNone;  // the provider running it, or whose queue holds it
+        std::uint32_t nextFree = kNone;  // the next free slot, or the next job in a queue
     };
 
     void findNodes(core::LayerContext& ctx);
     void onArrival(sim::Simulation& sim, const sim::Event& e);
     void scheduleArrival(sim::SimTime after);
-    /// Gives job `j` to a free provider, or queues it (at the head: a preempted job).
+    /// Gives job `j` to a provider, or queues it; `atHead`: a job that lost its run goes before
+    /// the others (and is not counted as waiting again).
     void place(std::uint32_t j, bool atHead);
-    void removeIdle(std::uint32_t p);
+    static void addTo(std::vector<std::uint32_t>& set, std::vector<std::uint32_t>& at,
+                      std::uint32_t p);
+    static void removeFrom(std::vector<std::uint32_t>& set, std::vector<std::uint32_t>& at,
+                           std::uint32_t p);
+    /// The candidates for a job among `pool` (providers that may be up): those up, or a uniform
+    /// sample of cfg_.candidates of them. Empty when none is up.
+    std::span<const std::uint32_t> candidatesFrom(const std::vector<std::uint32_t>& pool);
+    /// Queues: appends job j to provider p's own queue (at its head: a job that lost its run).
+    void enqueue(std::uint32_t p, std::uint32_t j, bool atHead);
     void run(std::uint32_t j, std::uint32_t provider);
     /// Job j's input is at its provider: it computes.
     void compute(std::uint32_t j);
@@ -55,8 +67,9 @@ class Market final : public core::Layer, private sim::FaultListener {
     static void onInputLost(void* self, const sim::Loss& l, Transfer& t);
     static void onOutput(void* self, const sim::Delivery& d, Transfer& t);
     static void onOutputLost(void* self, const sim::Loss& l, Transfer& t);
-    /// The provider of job j is done with it (its result sent, or nothing to send).
-    void release(std::uint32_t j);
+    /// The provider of job j is done with it: `finished` it (its result sent, or nothing to
+    /// send), or gave it up.
+    void release(std::uint32_t j, bool finished);
     void jobDone(std::uint32_t j);
     /// Provider p is free: it takes the next job in the book.
     void providerFree(std::uint32_t p);
@@ -85,6 +98,14 @@ class Market final : public core::Layer, private sim::FaultListener {
     std::vector<std::uint32_t> idle_;        // free providers that are up, in no order
     std::vector<std::uint32_t> idleAt_;      // each provider's place in idle_, or kNone
     std::vector<std::uint32_t> providerOf_;  // per node: its provider index, or kNone
+    std::vector<double> speed_, price_, reputation_;
+    std::vector<double> backlog_;             // FLOPs queued at or running on each provider
+    std::vector<std::uint32_t> online_;       // providers up, in no order (queues)
+    std::vector<std::uint32_t> onlineAt_;     // each one's place in online_, or kNone
+    std::vector<std::uint32_t> head_, tail_;  // each provider's own queue (queues), or kNone
+    std::unique_ptr<Policy> policy_;
+    ProviderTable table_;
+    std::vector<std::uint32_t> sample_;  // candidates drawn for one job
     std::vector<sim::NodeIndex> clients_;
 
     // jobs

@@ -3,11 +3,15 @@
 // formula gives; after an outage takes providers away it is the smaller pool's queue; and
 // Little's law (jobs in the system = arrival rate x time in the system) holds. Inputs and
 // results cross the network for real, and jobs whose provider crashes run again elsewhere.
+// The policies: random dispatch to providers' own queues splits the arrivals into independent
+// M/M/1 queues; the least loaded does far better; the cheapest and the nearest get the work.
 #include <QtTest>
 
 #include <cmath>
 #include <string>
 #include <vector>
+
+#include <nlohmann/json.hpp>
 
 #include "dais/core/layer_registry.h"
 #include "dais/core/scenario.h"
@@ -182,6 +186,76 @@ class TestDepinQueue : public QObject {
         QCOMPARE(metric(r, "depin.jobs_submitted"),
                  metric(r, "depin.jobs_done") + metric(r, "depin.in_system"));
         QVERIFY(metric(r, "depin.providers_online") <= 4);
+    }
+
+    void randomDispatchMakesIndependentQueues() {
+        // Five providers with queues of their own, four jobs a second sent at random: each is an
+        // M/M/1 queue at rho = 0.8, whose mean time in system is 1 / (mu - lambda / c) = 5 s.
+        // Sent to the least loaded instead, the pool is close to one M/M/5 queue (1.55 s).
+        auto settings = [](const char* policy, int seed) {
+            std::string text = pool(5, 4, seed);
+            text.replace(text.find(R"("job_gflop": 1)"), 14,
+                         std::string(R"("job_gflop": 1, "matching": "queues", "policy": ")") +
+                             policy + "\"");
+            return text;
+        };
+        std::vector<double> random, least;
+        for (int seed = 1; seed <= 8; ++seed) {
+            random.push_back(run(settings("random", seed)).metric("depin.response")->mean);
+            least.push_back(run(settings("least-loaded", seed)).metric("depin.response")->mean);
+        }
+        const Replications r;
+        const double w = r.mean(random), se = r.standardError(random);
+        QVERIFY2(
+            std::abs(w - 5.0) < 4 * se,
+            qPrintable(QString("random: %1 s (standard error %2), theory 5 s").arg(w).arg(se)));
+        const double l = r.mean(least);
+        const double mmc = 1 + erlangC(5, 4).meanWait;  // the pool's M/M/5 response
+        QVERIFY2(l < 0.4 * w && l > 0.95 * mmc,
+                 qPrintable(QString("least loaded: %1 s, M/M/5 %2 s").arg(l).arg(mmc)));
+    }
+
+    void cheapestAndNearestGetTheWork() {
+        // A cheap slow edge box 1 km from the client and a dear fast data centre 1,000 km away.
+        auto market = [&](const char* matching, const char* policy) {
+            nlohmann::json provider = {{"role", "provider"}};
+            nlohmann::json edge = provider, cloud = provider;
+            edge.update({{"id", "edge"},
+                         {"position", {1, 0}},
+                         {"resources", {{"cpu_gflops", 1}}},
+                         {"attributes", {{"depin", {{"price", 1}}}}}});
+            cloud.update({{"id", "cloud"},
+                          {"position", {1000, 0}},
+                          {"resources", {{"cpu_gflops", 4}}},
+                          {"attributes", {{"depin", {{"price", 10}}}}}});
+            nlohmann::json doc = {
+                {"format", "dais-scenario"},
+                {"version", 1},
+                {"meta", {{"name", "two"}}},
+                {"network",
+                 {{"nodes",
+                   {{{"id", "client"}, {"role", "client"}, {"position", {0, 0}}}, edge, cloud}},
+                  {"links",
+                   {{{"from", "client"}, {"to", "edge"}}, {{"from", "client"}, {"to", "cloud"}}}}}},
+                {"layers",
+                 {{"depin", {{"arrival_rate", 0.5}, {"matching", matching}, {"policy", policy}}}}},
+                {"run", {{"seed", 2}, {"until", "4000s"}}}};
+            return run(doc.dump());
+        };
+        // Each provider's jobs: the node metric's spread over the three nodes, the client's 0
+        // the least, so the median is the provider with fewer jobs.
+        const core::RunReport cheapest = market("book", "cheapest");
+        const auto* jobs = cheapest.metric("depin.provider_jobs");
+        QVERIFY2(jobs->max > 1.5 * jobs->p50,  // the edge takes every job it is free for
+                 qPrintable(QString("%1 and %2 jobs").arg(jobs->max).arg(jobs->p50)));
+        const core::RunReport nearest = market("queues", "nearest");
+        QCOMPARE(nearest.metric("depin.provider_jobs")->max, metric(nearest, "depin.jobs_done"));
+        // The data centre computes four times as fast and is seldom busy at this load: the least
+        // loaded sends it nearly everything, and jobs end sooner than at the edge.
+        const core::RunReport least = market("queues", "least-loaded");
+        QVERIFY(least.metric("depin.provider_jobs")->max > 0.9 * metric(least, "depin.jobs_done"));
+        QVERIFY(least.metric("depin.response")->mean <
+                0.5 * nearest.metric("depin.response")->mean);
     }
 
     void poolAfterAnOutageMatchesTheSmallerPool() {

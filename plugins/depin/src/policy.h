@@ -1,0 +1,81 @@
+#pragma once
+// How the market picks a provider for a job: one interface, one file per policy (policies/).
+// The market hands a policy the candidates (the free providers when jobs wait in the order book;
+// every provider that is up when each provider keeps its own queue), or a uniform sample of
+// `candidates` of them in a large market, and the policy names the one the job goes to. A
+// researcher adds a policy with one file and one line in makePolicy().
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string_view>
+#include <vector>
+
+#include "dais/sim/network.h"
+#include "dais/sim/rng.h"
+
+namespace dais::layers::depin {
+
+/// What a policy may read of the providers, by provider index (flat arrays of the market).
+struct ProviderTable {
+    const std::vector<sim::NodeIndex>* node = nullptr;
+    const std::vector<double>* speed = nullptr;       // FLOP/s of the processor it sells
+    const std::vector<double>* price = nullptr;       // tokens per hour of that processor
+    const std::vector<double>* reputation = nullptr;  // 0..1
+    const std::vector<double>* backlog = nullptr;     // FLOPs queued or running on it now
+    const sim::Network* network = nullptr;
+};
+
+/// The job being placed.
+struct JobView {
+    sim::NodeIndex client = 0;
+    double flops = 0;
+};
+
+class Policy {
+  public:
+    virtual ~Policy() = default;
+    /// The provider (one of `candidates`, which is never empty) the job goes to.
+    virtual std::uint32_t choose(const JobView& job, std::span<const std::uint32_t> candidates,
+                                 const ProviderTable& providers, sim::RngStream& rng) const = 0;
+};
+
+enum class PolicyKind { Random, Cheapest, Nearest, LeastLoaded, Reputation };
+
+std::unique_ptr<Policy> randomPolicy();
+std::unique_ptr<Policy> cheapestPolicy();
+std::unique_ptr<Policy> nearestPolicy();
+std::unique_ptr<Policy> leastLoadedPolicy();
+std::unique_ptr<Policy> reputationPolicy();
+
+inline std::unique_ptr<Policy> makePolicy(PolicyKind kind) {
+    switch (kind) {
+        case PolicyKind::Cheapest:
+            return cheapestPolicy();
+        case PolicyKind::Nearest:
+            return nearestPolicy();
+        case PolicyKind::LeastLoaded:
+            return leastLoadedPolicy();
+        case PolicyKind::Reputation:
+            return reputationPolicy();
+        case PolicyKind::Random:
+            break;
+    }
+    return randomPolicy();
+}
+
+/// The candidate with the lowest score(provider); ties go to the earlier candidate.
+template <class Score>
+std::uint32_t lowest(std::span<const std::uint32_t> candidates, Score score) {
+    std::uint32_t best = candidates[0];
+    double bestScore = score(best);
+    for (std::size_t i = 1; i < candidates.size(); ++i) {
+        const double s = score(candidates[i]);
+        if (s < bestScore) {
+            bestScore = s;
+            best = candidates[i];
+        }
+    }
+    return best;
+}
+
+}  // namespace dais::layers::depin
