@@ -11,6 +11,7 @@ namespace dais::layers::depin {
 
 enum class JobSize { Exponential, Fixed };
 enum class Matching { Book, Queues };
+enum class Payment { None, Escrow };
 
 struct Config {
     std::string providerRole, clientRole;
@@ -20,13 +21,15 @@ struct Config {
     std::uint64_t inputBytes = 0, outputBytes = 0;  // 0: no transfer that way
     Matching matching = Matching::Book;
     PolicyKind policy = PolicyKind::Random;
-    std::size_t candidates = 0;        // 0: every candidate
+    std::size_t candidates = 0;  // 0: every candidate
+    Payment payment = Payment::Escrow;
     sim::SimTime start = 0, stop = 0;  // when jobs arrive (stop 0: until the run ends)
 };
 
 struct Metrics {
     sim::MetricId submitted, done, waited, preempted, failed, wait, transfer, compute, response,
-        inSystem, meanInSystem, queued, online, bytes, providerJobs, busyTime;
+        inSystem, meanInSystem, queued, online, bytes, providerJobs, busyTime, unaffordable, spent,
+        cost, income;
 };
 
 using Definition = core::LayerDefinition<Config, Metrics>;

@@ -57,6 +57,14 @@ const Definition& definition() {
                   "those it may pick; 0: all of them (a look at every provider per job: keep it "
                   "for small markets).")
             .range(0, 1e6);
+        d.choice("payment", &Config::payment, Payment::Escrow,
+                 {{"escrow", Payment::Escrow}, {"none", Payment::None}},
+                 "escrow: when a job is matched, its price (the provider's price per hour times "
+                 "the hours its processor needs) is held from the client's account; it goes to "
+                 "the provider when the result is back, and back to the client if the run is "
+                 "lost; a client that cannot pay loses the job. none: compute is free.");
+        d.uses("payments", false,
+               "payment escrow pays providers through it; without a ledger, core settles at once");
         d.attribute("price", core::ParamType::Real, 1.0, "tokens/h",
                     "What a provider charges per hour of its processor.")
             .range(0, 1e12);
@@ -81,6 +89,12 @@ const Definition& definition() {
                   "Jobs whose result was lost on its way back (the client was down or cut "
                   "off).");
         d.counter("depin.bytes", &Metrics::bytes, "B", "Input and output bytes sent.");
+        d.counter("depin.jobs_unaffordable", &Metrics::unaffordable, "jobs",
+                  "Jobs dropped because their client could not pay the price when matched.");
+        d.counter("depin.spent", &Metrics::spent, "tokens", "What clients paid for finished jobs.");
+        d.distribution("depin.cost", &Metrics::cost, "tokens", "What a finished job cost.");
+        d.counter("depin.income", &Metrics::income, "tokens", "What a provider was paid.",
+                  sim::MetricScope::Node);
         d.counter("depin.provider_jobs", &Metrics::providerJobs, "jobs",
                   "Jobs a provider computed to the end.", sim::MetricScope::Node);
         d.counter("depin.busy_time", &Metrics::busyTime, "s",

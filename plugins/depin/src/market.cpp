@@ -4,6 +4,7 @@
 #include "market.h"
 
 #include <algorithm>
+#include <cmath>
 #include <string>
 
 #include "dais/core/node_attributes.h"
@@ -35,6 +36,13 @@ void Market::setup(core::LayerContext& ctx) {
     net_->addFaultListener(this);
     lastChange_ = cfg_.start;
     scheduleArrival(cfg_.start);
+}
+
+void Market::start(core::LayerContext& ctx) {
+    if (cfg_.payment != Payment::Escrow) return;
+    payments_ = ctx.services().find<core::Payments>();
+    if (payments_ == nullptr) ctx.failParam("payment", "no payments service in the run");
+    unitsPerToken_ = std::pow(10.0, payments_->token().decimals);
 }
 
 void Market::findNodes(core::LayerContext& ctx) {
@@ -135,7 +143,7 @@ void Market::place(std::uint32_t j, bool atHead) {
         return;
     }
     removeFrom(idle_, idleAt_, p);
-    run(j, p);
+    if (!run(j, p)) providerFree(p);  // the job was dropped: the provider is still free
 }
 
 std::span<const std::uint32_t> Market::candidatesFrom(const std::vector<std::uint32_t>& pool) {
@@ -190,26 +198,40 @@ void Market::removeFrom(std::vector<std::uint32_t>& set, std::vector<std::uint32
     at[p] = kNone;
 }
 
-void Market::run(std::uint32_t j, std::uint32_t p) {
+bool Market::run(std::uint32_t j, std::uint32_t p) {
     Job& job = jobs_[j];
     if (job.provider != p) backlog_[p] += job.flops;  // not counted in its queue already
     job.provider = p;
+    if (payments_ != nullptr && !hold(j, p)) {
+        drop(j, m_.unaffordable);  // its client cannot pay
+        return false;
+    }
     job.started = sim_->now();
     running_[p] = j;
     display_.state(providers_[p], busyState_);
     if (cfg_.inputBytes == 0) {
         compute(j);
-        return;
+        return true;
     }
     sim_->metrics().add(m_.bytes, static_cast<double>(cfg_.inputBytes));
     if (core::NodeContext(*runtime_, job.client)
             .send(inputs_, providers_[p], cfg_.inputBytes, Transfer{j}) == 0) {
         // The client is down and cannot send its input: the job fails, the provider is free.
-        sim_->metrics().add(m_.failed, 1);
-        release(j, false);
-        inSystem(-1);
-        freeJob(j);
+        refund(j);
+        running_[p] = kNone;
+        display_.clear(providers_[p]);
+        drop(j, m_.failed);
+        return false;
     }
+    return true;
+}
+
+void Market::drop(std::uint32_t j, sim::MetricId why) {
+    Job& job = jobs_[j];
+    if (job.provider != kNone) backlog_[job.provider] -= job.flops;
+    sim_->metrics().add(why, 1);
+    inSystem(-1);
+    freeJob(j);
 }
 
 void Market::onInput(void* self, const sim::Delivery&, Transfer& t) {
@@ -257,6 +279,7 @@ void Market::onOutput(void* self, const sim::Delivery&, Transfer& t) {
 void Market::onOutputLost(void* self, const sim::Loss&, Transfer& t) {
     auto& m = *static_cast<Market*>(self);
     m.sim_->metrics().add(m.m_.failed, 1);
+    m.refund(t.job);
     m.inSystem(-1);
     m.freeJob(t.job);
 }
@@ -266,6 +289,7 @@ void Market::preempt(std::uint32_t j) {
     running_[p] = kNone;
     backlog_[p] -= jobs_[j].flops;
     jobs_[j].provider = kNone;
+    refund(j);
     sim_->metrics().add(m_.preempted, 1);
     if (net_->nodeUp(providers_[p])) display_.clear(providers_[p]);
     place(j, true);
@@ -295,27 +319,63 @@ void Market::jobDone(std::uint32_t j) {
                     sim::toSeconds((job.computeFrom - job.started) + (now - job.computeTo)));
     metrics.observe(m_.compute, sim::toSeconds(job.computeTo - job.computeFrom));
     metrics.observe(m_.response, sim::toSeconds(now - job.arrived));
+    if (job.hold != 0) {
+        // The result is back: the provider is paid what was held.
+        const NodeIndex provider = providers_[job.provider];
+        const auto paid = payments_->release(job.hold, payments_->nodeAccount(provider), job.price,
+                                             "depin: job paid");
+        DAIS_CHECK(paid.ok(), "the market could not pay a provider from escrow");
+        const double tokens = static_cast<double>(job.price) / unitsPerToken_;
+        metrics.add(m_.spent, tokens);
+        metrics.observe(m_.cost, tokens);
+        metrics.addNode(m_.income, provider, tokens);
+    } else if (payments_ != nullptr) {
+        metrics.observe(m_.cost, 0.0);
+    }
     inSystem(-1);
     freeJob(j);
 }
 
+bool Market::hold(std::uint32_t j, std::uint32_t p) {
+    Job& job = jobs_[j];
+    const double hours = job.flops / speed_[p] / 3600.0;
+    const double units = std::round(price_[p] * hours * unitsPerToken_);
+    job.price = units >= static_cast<double>(core::Payments::kMaxAmount)
+                    ? core::Payments::kMaxAmount
+                    : static_cast<core::Amount>(units);
+    job.hold = 0;
+    if (job.price <= 0) return true;  // free
+    const auto held =
+        payments_->hold(payments_->nodeAccount(job.client), job.price, "depin: job matched");
+    if (!held.ok()) return false;
+    job.hold = held.value();
+    return true;
+}
+
+void Market::refund(std::uint32_t j) {
+    Job& job = jobs_[j];
+    if (job.hold == 0) return;
+    const auto back = payments_->refund(job.hold, "depin: run lost");
+    DAIS_CHECK(back.ok(), "the market could not refund a client from escrow");
+    job.hold = 0;
+}
+
 void Market::providerFree(std::uint32_t p) {
     // The network is asked, not up_: a crash ends the provider's work before the layer hears of
-    // the crash itself.
+    // the crash itself. A job it takes may be dropped at once (its client cannot pay): it takes
+    // the next, in a loop, never in a chain of calls.
     if (!net_->nodeUp(providers_[p]) || running_[p] != kNone) return;
-    if (head_[p] != kNone) {  // queues: the next job of its own
+    while (head_[p] != kNone) {  // queues: the next job of its own
         const std::uint32_t j = head_[p];
         head_[p] = jobs_[j].nextFree;
         if (head_[p] == kNone) tail_[p] = kNone;
-        run(j, p);
-        return;
+        if (run(j, p)) return;
     }
-    if (!book_.empty()) {
+    while (!book_.empty()) {
         const std::uint32_t j = book_.front();
         book_.pop_front();
         sim_->metrics().set(m_.queued, static_cast<double>(book_.size()));
-        run(j, p);
-        return;
+        if (run(j, p)) return;
     }
     if (cfg_.matching == Matching::Book) addTo(idle_, idleAt_, p);
 }

@@ -16,6 +16,7 @@
 #include "config.h"
 #include "dais/core/layer.h"
 #include "dais/core/node_context.h"
+#include "dais/core/payments.h"
 #include "dais/core/sim_node_runtime.h"
 #include "policy.h"
 
@@ -24,6 +25,7 @@ namespace dais::layers::depin {
 class Market final : public core::Layer, private sim::FaultListener {
   public:
     void setup(core::LayerContext& ctx) override;
+    void start(core::LayerContext& ctx) override;
     void finish(core::LayerContext& ctx) override;
 
   private:
@@ -36,6 +38,8 @@ class Market final : public core::Layer, private sim::FaultListener {
         sim::NodeIndex client = 0;
         std::uint32_t provider = kNone;  // the provider running it, or whose queue holds it
         std::uint32_t nextFree = kNone;  // the next free slot, or the next job in a queue
+        core::HoldId hold = 0;           // its price, held in escrow while it runs
+        core::Amount price = 0;
     };
 
     void findNodes(core::LayerContext& ctx);
@@ -53,7 +57,11 @@ class Market final : public core::Layer, private sim::FaultListener {
     std::span<const std::uint32_t> candidatesFrom(const std::vector<std::uint32_t>& pool);
     /// Queues: appends job j to provider p's own queue (at its head: a job that lost its run).
     void enqueue(std::uint32_t p, std::uint32_t j, bool atHead);
-    void run(std::uint32_t j, std::uint32_t provider);
+    /// Starts job j on provider p: false when the job was dropped instead (its client cannot pay,
+    /// or is down and cannot send its input); p is then still free.
+    bool run(std::uint32_t j, std::uint32_t provider);
+    /// Drops job j, counting it in metric `why`.
+    void drop(std::uint32_t j, sim::MetricId why);
     /// Job j's input is at its provider: it computes.
     void compute(std::uint32_t j);
     /// The provider running job j lost it (crashed, or its input never came): back to the book.
@@ -71,6 +79,11 @@ class Market final : public core::Layer, private sim::FaultListener {
     /// send), or gave it up.
     void release(std::uint32_t j, bool finished);
     void jobDone(std::uint32_t j);
+    /// Holds job j's price on provider p from its client; false (the job dropped) when the
+    /// client cannot pay.
+    bool hold(std::uint32_t j, std::uint32_t p);
+    /// Gives a lost run's price back to its client.
+    void refund(std::uint32_t j);
     /// Provider p is free: it takes the next job in the book.
     void providerFree(std::uint32_t p);
     void onNodeUp(sim::NodeIndex node, bool up) override;
@@ -87,6 +100,8 @@ class Market final : public core::Layer, private sim::FaultListener {
     Config cfg_;
     Metrics m_{};
     sim::KindId arrivalKind_ = 0;
+    core::Payments* payments_ = nullptr;  // escrow: from start()
+    double unitsPerToken_ = 1;
     core::MessageChannel<Transfer> inputs_, outputs_;
     sim::RngStream arrivals_, sizes_, picks_;
 

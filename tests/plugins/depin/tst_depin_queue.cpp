@@ -51,7 +51,7 @@ std::string pool(int c, double rate, int seed, const std::string& faults = "[]")
                            "faults": )" +
            faults + R"(},
                "layers": {"depin": {"arrival_rate": )" +
-           std::to_string(rate) + R"(, "job_gflop": 1}},
+           std::to_string(rate) + R"(, "job_gflop": 1, "payment": "none"}},
                "run": {"seed": )" +
            std::to_string(seed) + R"(, "until": "20000s"}})";
 }
@@ -159,7 +159,8 @@ class TestDepinQueue : public QObject {
                         "links": [{"from": "client", "to": "gpu", "latency": "10ms",
                                    "bandwidth": "100Mbps"}]},
             "layers": {"depin": {"arrival_rate": 0.01, "job_gflop": 1, "job_size": "fixed",
-                                 "input_bytes": 1000000, "output_bytes": 100000}},
+                                 "input_bytes": 1000000, "output_bytes": 100000,
+                                 "payment": "none"}},
             "run": {"seed": 3, "until": "20000s"}})";
         const core::RunReport r = run(text);
         QVERIFY(metric(r, "depin.jobs_done") > 150);
@@ -238,7 +239,11 @@ class TestDepinQueue : public QObject {
                   {"links",
                    {{{"from", "client"}, {"to", "edge"}}, {{"from", "client"}, {"to", "cloud"}}}}}},
                 {"layers",
-                 {{"depin", {{"arrival_rate", 0.5}, {"matching", matching}, {"policy", policy}}}}},
+                 {{"depin",
+                   {{"arrival_rate", 0.5},
+                    {"matching", matching},
+                    {"policy", policy},
+                    {"payment", "none"}}}}},
                 {"run", {{"seed", 2}, {"until", "4000s"}}}};
             return run(doc.dump());
         };
@@ -256,6 +261,30 @@ class TestDepinQueue : public QObject {
         QVERIFY(least.metric("depin.provider_jobs")->max > 0.9 * metric(least, "depin.jobs_done"));
         QVERIFY(least.metric("depin.response")->mean <
                 0.5 * nearest.metric("depin.response")->mean);
+    }
+
+    void escrowPaysProvidersForResults() {
+        // Two providers at 1 GFLOP/s charge 3.6 tokens an hour: a 1 GFLOP job costs 0.001
+        // tokens. The client has 1 token, enough for 1,000 jobs; it submits one a second for
+        // 2,000 s. Under churn some runs are lost and refunded, never paid.
+        const std::string churn =
+            R"([{"at": "0s", "kind": "churn", "targets": ["providers"], "mean_up": "60s",
+                 "mean_down": "10s"}])";
+        nlohmann::json doc = nlohmann::json::parse(pool(2, 1, 4, churn));
+        doc["layers"]["depin"] = {
+            {"arrival_rate", 1}, {"job_gflop", 1}, {"job_size", "fixed"}, {"output_bytes", 1000}};
+        doc["network"]["groups"][0]["attributes"] = {{"depin", {{"price", 3.6}}}};
+        doc["payments"] = {{"endowments", {{{"nodes", {"client"}}, {"amount", 1}}}}};
+        doc["run"]["until"] = "2000s";
+        const core::RunReport r = run(doc.dump());
+        const double done = metric(r, "depin.jobs_done");
+        QCOMPARE(done, 1000.0);  // exactly what the token pays for
+        QVERIFY(metric(r, "depin.jobs_unaffordable") > 900);
+        QVERIFY(metric(r, "depin.jobs_preempted") > 0);  // runs lost and refunded
+        QVERIFY(std::abs(metric(r, "depin.spent") - 1.0) < 1e-9);
+        QVERIFY(std::abs(metric(r, "depin.income") - 1.0) < 1e-9);
+        QVERIFY(std::abs(r.metric("depin.cost")->mean - 0.001) < 1e-12);
+        QCOMPARE(r.status, core::RunStatus::Completed);  // tokens were conserved
     }
 
     void poolAfterAnOutageMatchesTheSmallerPool() {
