@@ -102,8 +102,8 @@ const Definition& definition() {
                   "leaving (its utilisation, over the run's time).",
                   sim::MetricScope::Node);
         d.distribution("depin.wait", &Metrics::wait, "s",
-                       "Time from a job's arrival to the start of the run that finished it (a "
-                       "run lost to a crash counts as waiting).");
+                       "Time a job spent neither on the network nor computing: in the book or a "
+                       "provider's queue, and in any run it lost.");
         d.distribution("depin.transfer", &Metrics::transfer, "s",
                        "Time a job's input and output spent on the network (of the run that "
                        "finished it).");

@@ -137,9 +137,18 @@ void Market::place(std::uint32_t j, bool atHead) {
     const std::uint32_t p =
         policy_->choose(JobView{job.client, job.flops}, candidates, table_, picks_);
     if (queues) {
+        // The job goes to the provider at once, its input with it; it joins the provider's queue
+        // when the input is there.
         if (!atHead && running_[p] != kNone) sim_->metrics().add(m_.waited, 1);
-        enqueue(p, j, atHead);
-        providerFree(p);  // it starts the job if it was doing nothing
+        jobs_[j].rerun = atHead;
+        if (cfg_.inputBytes == 0) {
+            enqueue(p, j, atHead);
+            providerFree(p);  // it starts the job if it was doing nothing
+            return;
+        }
+        jobs_[j].provider = p;
+        backlog_[p] += jobs_[j].flops;
+        if (!sendInput(j, p)) drop(j, m_.failed);
         return;
     }
     removeFrom(idle_, idleAt_, p);
@@ -209,14 +218,14 @@ bool Market::run(std::uint32_t j, std::uint32_t p) {
     job.started = sim_->now();
     running_[p] = j;
     display_.state(providers_[p], busyState_);
-    if (cfg_.inputBytes == 0) {
+    // With queues the input is there already; in the book the lease starts at the match and
+    // the input travels during it.
+    if (cfg_.inputBytes == 0 || cfg_.matching == Matching::Queues) {
+        if (cfg_.inputBytes == 0) job.inputSent = job.inputAt = job.started;
         compute(j);
         return true;
     }
-    sim_->metrics().add(m_.bytes, static_cast<double>(cfg_.inputBytes));
-    if (core::NodeContext(*runtime_, job.client)
-            .send(inputs_, providers_[p], cfg_.inputBytes, Transfer{j}) == 0) {
-        // The client is down and cannot send its input: the job fails, the provider is free.
+    if (!sendInput(j, p)) {
         refund(j);
         running_[p] = kNone;
         display_.clear(providers_[p]);
@@ -224,6 +233,16 @@ bool Market::run(std::uint32_t j, std::uint32_t p) {
         return false;
     }
     return true;
+}
+
+bool Market::sendInput(std::uint32_t j, std::uint32_t p) {
+    Job& job = jobs_[j];
+    job.inputSent = sim_->now();
+    sim_->metrics().add(m_.bytes, static_cast<double>(cfg_.inputBytes));
+    if (core::NodeContext(*runtime_, job.client)
+            .send(inputs_, providers_[p], cfg_.inputBytes, Transfer{j}) != 0)
+        return true;
+    return false;  // the client is down and cannot send its input
 }
 
 void Market::drop(std::uint32_t j, sim::MetricId why) {
@@ -234,12 +253,33 @@ void Market::drop(std::uint32_t j, sim::MetricId why) {
     freeJob(j);
 }
 
-void Market::onInput(void* self, const sim::Delivery&, Transfer& t) {
-    static_cast<Market*>(self)->compute(t.job);
+void Market::onInput(void* self, const sim::Delivery& d, Transfer& t) {
+    auto& m = *static_cast<Market*>(self);
+    Job& job = m.jobs_[t.job];
+    job.inputAt = d.now;
+    if (m.cfg_.matching == Matching::Book) {
+        m.compute(t.job);
+        return;
+    }
+    // Queues: the job joins its provider's queue now that its input is there.
+    const std::uint32_t p = job.provider;
+    m.backlog_[p] -= job.flops;  // enqueue counts it again
+    m.enqueue(p, t.job, job.rerun);
+    m.providerFree(p);
 }
 
 void Market::onInputLost(void* self, const sim::Loss&, Transfer& t) {
-    static_cast<Market*>(self)->preempt(t.job);
+    auto& m = *static_cast<Market*>(self);
+    if (m.cfg_.matching == Matching::Book) {
+        m.preempt(t.job);
+        return;
+    }
+    // Queues: the input never reached the provider; the job goes to another (or the same).
+    Job& job = m.jobs_[t.job];
+    m.backlog_[job.provider] -= job.flops;
+    job.provider = kNone;
+    m.sim_->metrics().add(m.m_.preempted, 1);
+    m.place(t.job, true);
 }
 
 void Market::compute(std::uint32_t j) {
@@ -314,10 +354,13 @@ void Market::jobDone(std::uint32_t j) {
     sim::Metrics& metrics = sim_->metrics();
     const SimTime now = sim_->now();
     metrics.add(m_.done, 1);
-    metrics.observe(m_.wait, sim::toSeconds(job.started - job.arrived));
-    metrics.observe(m_.transfer,
-                    sim::toSeconds((job.computeFrom - job.started) + (now - job.computeTo)));
-    metrics.observe(m_.compute, sim::toSeconds(job.computeTo - job.computeFrom));
+    // Of the time since it arrived: its input's and its result's ways, its compute, and the
+    // rest waiting (in the book or a queue, and any run it lost).
+    const SimTime transfer = (job.inputAt - job.inputSent) + (now - job.computeTo);
+    const SimTime compute = job.computeTo - job.computeFrom;
+    metrics.observe(m_.wait, sim::toSeconds(now - job.arrived - transfer - compute));
+    metrics.observe(m_.transfer, sim::toSeconds(transfer));
+    metrics.observe(m_.compute, sim::toSeconds(compute));
     metrics.observe(m_.response, sim::toSeconds(now - job.arrived));
     if (job.hold != 0) {
         // The result is back: the provider is paid what was held.

@@ -32,8 +32,10 @@ class Market final : public core::Layer, private sim::FaultListener {
     static constexpr std::uint32_t kNone = 0xffffffffu;
 
     struct Job {
-        sim::SimTime arrived = 0, started = 0;  // started: matched to its provider
+        sim::SimTime arrived = 0, started = 0;    // started: its provider took it
+        sim::SimTime inputSent = 0, inputAt = 0;  // its input left the client, reached the provider
         sim::SimTime computeFrom = 0, computeTo = 0;
+        bool rerun = false;  // it lost a run: it goes before the others
         double flops = 0;
         sim::NodeIndex client = 0;
         std::uint32_t provider = kNone;  // the provider running it, or whose queue holds it
@@ -60,6 +62,8 @@ class Market final : public core::Layer, private sim::FaultListener {
     /// Starts job j on provider p: false when the job was dropped instead (its client cannot pay,
     /// or is down and cannot send its input); p is then still free.
     bool run(std::uint32_t j, std::uint32_t provider);
+    /// Sends job j's input from its client to provider p; false when the client is down.
+    bool sendInput(std::uint32_t j, std::uint32_t p);
     /// Drops job j, counting it in metric `why`.
     void drop(std::uint32_t j, sim::MetricId why);
     /// Job j's input is at its provider: it computes.

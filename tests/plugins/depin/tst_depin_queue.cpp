@@ -170,6 +170,17 @@ class TestDepinQueue : public QObject {
         QVERIFY(std::abs(r.metric("depin.response")->mean - r.metric("depin.wait")->mean - 1.108) <
                 1e-6);
         QCOMPARE(metric(r, "depin.bytes"), 1.1e6 * metric(r, "depin.jobs_submitted"));
+        // With providers' own queues the input travels at once and the job joins the queue when
+        // it is there: the same transfer at least, more when an input must queue on the link
+        // behind the one before (in the book, an input travels only once its provider is free).
+        std::string queues = text;
+        queues.replace(queues.find(R"("payment": "none")"), 17,
+                       R"("payment": "none", "matching": "queues")");
+        const core::RunReport q = run(queues);
+        QVERIFY(std::abs(q.metric("depin.transfer")->min - 0.108) < 1e-6);
+        QVERIFY(q.metric("depin.transfer")->mean > 0.108);
+        QVERIFY(std::abs(q.metric("depin.response")->mean - q.metric("depin.wait")->mean -
+                         q.metric("depin.transfer")->mean - 1.0) < 1e-6);
     }
 
     void jobsOfACrashedProviderRunElsewhere() {
