@@ -75,6 +75,27 @@ const Definition& definition() {
         d.duration("stop", &Config::stop, "0s",
                    "When jobs stop arriving (0: never); those in the market still finish.")
             .atLeast(0);
+        d.table("depin.providers", "Providers",
+                "One row per provider: whether it is up, what it does now and has done, and what "
+                "it charges and earns.")
+            .node("node", "The provider.")
+            .text("state", "up and free, busy (running a job), or offline.")
+            .real("speed", "GFLOP/s", "Its fastest processor, which it sells.")
+            .real("price", "tokens/h", "What it charges per hour of that processor.")
+            .real("reputation", "", "How much the market trusts it, 0 to 1.")
+            .integer("queued", "jobs", "Jobs in its own queue or on their way to it (queues).")
+            .real("backlog", "GFLOP", "Work queued at it or running on it.")
+            .integer("jobs", "jobs", "Jobs it finished.")
+            .real("busy", "s", "Time it spent on the jobs it finished.")
+            .real("income", "tokens", "What it was paid.");
+        d.table("depin.jobs", "Jobs in the market",
+                "One row per job in the market now: where it is and how long it has been there.")
+            .integer("job", "", "Its slot in the market (reused once it ends).")
+            .node("client", "Where it came from, and where its result goes.")
+            .node("provider", "The provider that runs it or will (empty while in the book).")
+            .text("state", "book, sent (input on its way), queued, running or returning.")
+            .time("arrived", "When it arrived.")
+            .real("work", "GFLOP", "Its work.");
         d.nodeState("busy", "#d9822b", "The provider is running a job.");
         d.nodeState("offline", "#8a8a8a", "The provider is down; its job went back to the book.");
         d.counter("depin.jobs_submitted", &Metrics::submitted, "jobs", "Jobs that arrived.");

@@ -238,6 +238,7 @@ bool Market::run(std::uint32_t j, std::uint32_t p) {
 bool Market::sendInput(std::uint32_t j, std::uint32_t p) {
     Job& job = jobs_[j];
     job.inputSent = sim_->now();
+    job.inputAt = 0;
     sim_->metrics().add(m_.bytes, static_cast<double>(cfg_.inputBytes));
     if (core::NodeContext(*runtime_, job.client)
             .send(inputs_, providers_[p], cfg_.inputBytes, Transfer{j}) != 0)
@@ -468,10 +469,12 @@ std::uint32_t Market::newJob() {
     const std::uint32_t j = freeJob_;
     freeJob_ = jobs_[j].nextFree;
     jobs_[j] = Job{};
+    jobs_[j].live = true;
     return j;
 }
 
 void Market::freeJob(std::uint32_t j) {
+    jobs_[j].live = false;
     jobs_[j].nextFree = freeJob_;
     freeJob_ = j;
 }
@@ -489,6 +492,58 @@ void Market::inSystem(int delta) {
 
 void Market::finish(core::LayerContext&) {
     inSystem(0);
+}
+
+void Market::inspect(std::string_view table, core::TableWriter& out) {
+    const sim::Metrics& metrics = sim_->metrics();
+    if (table == "depin.providers") {
+        // Jobs on their way to each provider or in its queue (queues).
+        std::vector<std::uint32_t> queued(providers_.size(), 0);
+        for (const Job& job : jobs_)
+            if (job.live && job.provider != kNone && job.computeTo == 0 &&
+                running_[job.provider] != jobIndex(job))
+                ++queued[job.provider];
+        out.reserve(providers_.size());
+        for (std::uint32_t p = 0; p < providers_.size(); ++p) {
+            const NodeIndex node = providers_[p];
+            const char* state = !net_->nodeUp(node)    ? "offline"
+                                : running_[p] != kNone ? "busy"
+                                                       : "up";
+            out.row()
+                .node(node)
+                .text(state)
+                .real(speed_[p] / 1e9)
+                .real(price_[p])
+                .real(reputation_[p])
+                .integer(queued[p])
+                .real(backlog_[p] < 1 ? 0.0 : backlog_[p] / 1e9)  // sums of doubles: no dust
+                .integer(static_cast<std::int64_t>(metrics.nodeValue(m_.providerJobs, node)))
+                .real(metrics.nodeValue(m_.busyTime, node))
+                .real(metrics.nodeValue(m_.income, node));
+        }
+        return;
+    }
+    if (table != "depin.jobs") return;
+    for (std::uint32_t j = 0; j < jobs_.size(); ++j) {
+        const Job& job = jobs_[j];
+        if (!job.live) continue;
+        const char* state = "book";
+        if (job.provider != kNone) {
+            if (running_[job.provider] == j)
+                state = job.computeFrom != 0 && job.computeTo == 0 ? "running" : "sent";
+            else if (job.computeTo != 0)
+                state = "returning";
+            else
+                state = job.inputAt != 0 || cfg_.inputBytes == 0 ? "queued" : "sent";
+        }
+        auto row = out.row();
+        row.integer(j).node(job.client);
+        if (job.provider == kNone)
+            row.none();
+        else
+            row.node(providers_[job.provider]);
+        row.text(state).time(job.arrived).real(job.flops / 1e9);
+    }
 }
 
 core::LayerFactory factory() {

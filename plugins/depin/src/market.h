@@ -26,6 +26,7 @@ class Market final : public core::Layer, private sim::FaultListener {
   public:
     void setup(core::LayerContext& ctx) override;
     void start(core::LayerContext& ctx) override;
+    void inspect(std::string_view table, core::TableWriter& out) override;
     void finish(core::LayerContext& ctx) override;
 
   private:
@@ -36,6 +37,7 @@ class Market final : public core::Layer, private sim::FaultListener {
         sim::SimTime inputSent = 0, inputAt = 0;  // its input left the client, reached the provider
         sim::SimTime computeFrom = 0, computeTo = 0;
         bool rerun = false;  // it lost a run: it goes before the others
+        bool live = false;   // the slot holds a job in the market
         double flops = 0;
         sim::NodeIndex client = 0;
         std::uint32_t provider = kNone;  // the provider running it, or whose queue holds it
@@ -92,6 +94,9 @@ class Market final : public core::Layer, private sim::FaultListener {
     void providerFree(std::uint32_t p);
     void onNodeUp(sim::NodeIndex node, bool up) override;
     std::uint32_t newJob();
+    std::uint32_t jobIndex(const Job& job) const {
+        return static_cast<std::uint32_t>(&job - jobs_.data());
+    }
     void freeJob(std::uint32_t j);
     /// Jobs in the system changed by `delta`: integrate the old count over the time it held.
     void inSystem(int delta);

@@ -298,6 +298,58 @@ class TestDepinQueue : public QObject {
         QCOMPARE(r.status, core::RunStatus::Completed);  // tokens were conserved
     }
 
+    // The providers and jobs tables agree with the metrics, and looking at them while the run goes
+    // changes nothing.
+    void tablesAgreeWithTheMetrics() {
+        const std::string churn =
+            R"([{"at": "0s", "kind": "churn", "targets": ["providers"], "mean_up": "60s",
+                 "mean_down": "10s"}])";
+        nlohmann::json doc = nlohmann::json::parse(pool(4, 3, 6, churn));
+        doc["layers"]["depin"].update({{"input_bytes", 10000},
+                                       {"output_bytes", 1000},
+                                       {"matching", "queues"},
+                                       {"policy", "least-loaded"},
+                                       {"payment", "escrow"}});
+        doc["network"]["groups"][0]["attributes"] = {{"depin", {{"price", 3.6}}}};
+        doc["payments"] = {{"endowments", {{{"nodes", {"client"}}, {"amount", 1000}}}}};
+        doc["run"]["until"] = "500s";
+        const core::RunReport plain = run(doc.dump());
+
+        auto s = core::loadScenarioText(doc.dump(), "pool.dais.json", {}, &registry_);
+        QVERIFY(s.ok());
+        auto prepared = core::ScenarioRun::prepare(*s);
+        QVERIFY(prepared.ok());
+        core::ScenarioRun& live = **prepared;
+        std::size_t seen = 0;
+        for (sim::SimTime t = 0; !live.done(); t += 7 * sim::kSecond) {
+            live.advance(t);
+            auto jobs = live.inspect("depin.jobs");
+            QVERIFY2(jobs.ok(), jobs ? "" : jobs.error().message.c_str());
+            seen += jobs->rowCount();
+            auto providers = live.inspect("depin.providers");
+            QVERIFY(providers.ok());
+            QCOMPARE(providers->rowCount(), std::size_t(4));
+        }
+        QVERIFY(seen > 0);
+        const core::RunReport r = live.finish();
+        QCOMPARE(r.fingerprint, plain.fingerprint);
+
+        const core::InspectorTable* providers = r.table("depin.providers");
+        const core::InspectorTable* jobs = r.table("depin.jobs");
+        QVERIFY(providers != nullptr && jobs != nullptr);
+        const std::size_t done = *providers->spec().column("jobs");
+        const std::size_t income = *providers->spec().column("income");
+        double jobsDone = 0, paid = 0;
+        for (std::size_t i = 0; i < providers->rowCount(); ++i) {
+            jobsDone += providers->number(i, done);
+            paid += providers->number(i, income);
+        }
+        QCOMPARE(jobsDone, metric(r, "depin.jobs_done"));
+        QVERIFY(std::abs(paid - metric(r, "depin.spent")) < 1e-9);
+        QCOMPARE(static_cast<double>(jobs->rowCount()), metric(r, "depin.in_system"));
+        QVERIFY(metric(r, "depin.jobs_preempted") > 0);
+    }
+
     void poolAfterAnOutageMatchesTheSmallerPool() {
         // Two of the four providers go down for good at the start: the market is an M/M/2 queue
         // (rho = 0.6), not an M/M/4 one.
