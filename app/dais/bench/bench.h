@@ -27,5 +27,8 @@ int benchFl(const std::vector<std::string>& args);
 int benchPayments(const std::vector<std::string>& args);
 /// `dais bench messages [options]`: typed records through a MessageChannel against plain sends.
 int benchMessages(const std::vector<std::string>& args);
+/// `dais bench depin [options]`: a large DePIN market, and an M/M/c queue through the layer
+/// against a plain loop.
+int benchDepin(const std::vector<std::string>& args);
 
 }  // namespace dais::app

@@ -18,6 +18,8 @@ benchmarks:
   fl       a federated-learning round through the layer against a plain training loop
   payments transfers through the payments service against a plain loop
   messages typed records through a message channel against plain sends with a payload word
+  depin    a DePIN market of 100,000 providers and 10 million jobs; an M/M/c queue through the
+           layer against a plain loop
 
 `dais bench BENCHMARK --help` lists each one's options.
 )";
@@ -37,8 +39,9 @@ int commandBench(Args& args) {
     if (which == "fl") return benchFl(rest);
     if (which == "payments") return benchPayments(rest);
     if (which == "messages") return benchMessages(rest);
+    if (which == "depin") return benchDepin(rest);
     printError("bench: unknown benchmark \"" + which +
-               "\" (available: phold, runner, store, fl, payments, messages)");
+               "\" (available: phold, runner, store, fl, payments, messages, depin)");
     return kExitUsage;
 }
 
