@@ -23,13 +23,14 @@ struct Config {
     PolicyKind policy = PolicyKind::Random;
     std::size_t candidates = 0;  // 0: every candidate
     Payment payment = Payment::Escrow;
+    double costVariation = 0;
     sim::SimTime start = 0, stop = 0;  // when jobs arrive (stop 0: until the run ends)
 };
 
 struct Metrics {
     sim::MetricId submitted, done, waited, preempted, failed, wait, transfer, compute, response,
         inSystem, meanInSystem, queued, online, bytes, providerJobs, busyTime, unaffordable, spent,
-        cost, income;
+        cost, income, price;
 };
 
 using Definition = core::LayerDefinition<Config, Metrics>;

@@ -47,11 +47,19 @@ const Definition& definition() {
                   {"cheapest", PolicyKind::Cheapest},
                   {"nearest", PolicyKind::Nearest},
                   {"least-loaded", PolicyKind::LeastLoaded},
-                  {"reputation", PolicyKind::Reputation}},
+                  {"reputation", PolicyKind::Reputation},
+                  {"auction-first", PolicyKind::AuctionFirst},
+                  {"auction-second", PolicyKind::AuctionSecond}},
                  "How a provider is picked among the candidates: uniformly; the lowest price for "
                  "the job (price x hours); the nearest to the job's client; the one that would "
-                 "finish it first (its queued work plus the job's, over its speed); or drawn "
-                 "with probability proportional to reputation.");
+                 "finish it first (its queued work plus the job's, over its speed); drawn "
+                 "with probability proportional to reputation; or a sealed-bid reverse auction "
+                 "among them, the lowest bid winning and paid its own bid (first price, bids at "
+                 "the symmetric equilibrium) or the second-lowest (second price, bids at cost).");
+        d.real("cost_variation", &Config::costVariation, 0.0, "",
+               "Auctions: a provider's cost for a job is its cost attribute times a uniform draw "
+               "in [1 - v, 1 + v].")
+            .range(0, 1);
         d.integer("candidates", &Config::candidates, 0, "providers",
                   "How many candidates the policy looks at, drawn uniformly (with repeats) from "
                   "those it may pick; 0: all of them (a look at every provider per job: keep it "
@@ -67,6 +75,10 @@ const Definition& definition() {
                "payment escrow pays providers through it; without a ledger, core settles at once");
         d.attribute("price", core::ParamType::Real, 1.0, "tokens/h",
                     "What a provider charges per hour of its processor.")
+            .range(0, 1e12);
+        d.attribute("cost", core::ParamType::Real, 0.5, "tokens/h",
+                    "What an hour of its processor costs a provider (power, wear): its bid's "
+                    "basis in auctions.")
             .range(0, 1e12);
         d.attribute("reputation", core::ParamType::Real, 1.0, "",
                     "How much the market trusts a provider, 0 to 1.")
@@ -114,6 +126,9 @@ const Definition& definition() {
                   "Jobs dropped because their client could not pay the price when matched.");
         d.counter("depin.spent", &Metrics::spent, "tokens", "What clients paid for finished jobs.");
         d.distribution("depin.cost", &Metrics::cost, "tokens", "What a finished job cost.");
+        d.distribution("depin.price", &Metrics::price, "tokens/h",
+                       "The price per hour a job was matched at: the provider's posted price, or "
+                       "what the auction set.");
         d.counter("depin.income", &Metrics::income, "tokens", "What a provider was paid.",
                   sim::MetricScope::Node);
         d.counter("depin.provider_jobs", &Metrics::providerJobs, "jobs",

@@ -52,6 +52,7 @@ void Market::findNodes(core::LayerContext& ctx) {
     const core::NodeAttributes& attributes = ctx.attributes();
     const core::NodeAttributes::Id price = attributes.id("price");
     const core::NodeAttributes::Id reputation = attributes.id("reputation");
+    const core::NodeAttributes::Id cost = attributes.id("cost");
     for (NodeIndex i = 0; i < nodes; ++i) {
         const std::string_view role = net_->role(i);
         if (role == cfg_.clientRole) clients_.push_back(i);
@@ -68,6 +69,7 @@ void Market::findNodes(core::LayerContext& ctx) {
         speed_.push_back(std::max(cpu, gpu));
         price_.push_back(attributes.number(i, price));
         reputation_.push_back(attributes.number(i, reputation));
+        cost_.push_back(attributes.number(i, cost));
     }
     if (providers_.empty())
         ctx.failParam("provider_role",
@@ -89,8 +91,8 @@ void Market::findNodes(core::LayerContext& ctx) {
         if (cfg_.matching == Matching::Book) addTo(idle_, idleAt_, p);
     }
     sim_->metrics().set(m_.online, static_cast<double>(online_.size()));
-    policy_ = makePolicy(cfg_.policy);
-    table_ = ProviderTable{&providers_, &speed_, &price_, &reputation_, &backlog_, net_};
+    policy_ = makePolicy(cfg_.policy, cfg_.costVariation);
+    table_ = ProviderTable{&providers_, &speed_, &price_, &cost_, &reputation_, &backlog_, net_};
 }
 
 // --- arrivals ------------------------------------------------------------------------------
@@ -126,6 +128,7 @@ void Market::place(std::uint32_t j, bool atHead) {
     const std::span<const std::uint32_t> candidates = candidatesFrom(queues ? online_ : idle_);
     if (candidates.empty()) {  // nobody free (book), or nobody up (queues): the book holds it
         if (!atHead) sim_->metrics().add(m_.waited, 1);
+        jobs_[j].rate = -1;  // priced by the provider that takes it
         if (atHead)
             book_.push_front(j);
         else
@@ -133,9 +136,11 @@ void Market::place(std::uint32_t j, bool atHead) {
         sim_->metrics().set(m_.queued, static_cast<double>(book_.size()));
         return;
     }
-    const Job& job = jobs_[j];
-    const std::uint32_t p =
-        policy_->choose(JobView{job.client, job.flops}, candidates, table_, picks_);
+    Job& job = jobs_[j];
+    const Pick pick = policy_->choose(JobView{job.client, job.flops}, candidates, table_, picks_);
+    const std::uint32_t p = pick.provider;
+    job.rate = pick.pricePerHour;
+    sim_->metrics().observe(m_.price, job.rate);
     if (queues) {
         // The job goes to the provider at once, its input with it; it joins the provider's queue
         // when the input is there.
@@ -211,6 +216,10 @@ bool Market::run(std::uint32_t j, std::uint32_t p) {
     Job& job = jobs_[j];
     if (job.provider != p) backlog_[p] += job.flops;  // not counted in its queue already
     job.provider = p;
+    if (job.rate < 0) {  // taken from the book: the provider's posted price
+        job.rate = price_[p];
+        sim_->metrics().observe(m_.price, job.rate);
+    }
     if (payments_ != nullptr && !hold(j, p)) {
         drop(j, m_.unaffordable);  // its client cannot pay
         return false;
@@ -383,7 +392,7 @@ void Market::jobDone(std::uint32_t j) {
 bool Market::hold(std::uint32_t j, std::uint32_t p) {
     Job& job = jobs_[j];
     const double hours = job.flops / speed_[p] / 3600.0;
-    const double units = std::round(price_[p] * hours * unitsPerToken_);
+    const double units = std::round(job.rate * hours * unitsPerToken_);
     job.price = units >= static_cast<double>(core::Payments::kMaxAmount)
                     ? core::Payments::kMaxAmount
                     : static_cast<core::Amount>(units);

@@ -44,6 +44,7 @@ class Market final : public core::Layer, private sim::FaultListener {
         std::uint32_t nextFree = kNone;  // the next free slot, or the next job in a queue
         core::HoldId hold = 0;           // its price, held in escrow while it runs
         core::Amount price = 0;
+        double rate = -1;  // tokens per hour, set when it was matched (-1: not yet)
     };
 
     void findNodes(core::LayerContext& ctx);
@@ -122,7 +123,7 @@ class Market final : public core::Layer, private sim::FaultListener {
     std::vector<std::uint32_t> idle_;        // free providers that are up, in no order
     std::vector<std::uint32_t> idleAt_;      // each provider's place in idle_, or kNone
     std::vector<std::uint32_t> providerOf_;  // per node: its provider index, or kNone
-    std::vector<double> speed_, price_, reputation_;
+    std::vector<double> speed_, price_, cost_, reputation_;
     std::vector<double> backlog_;             // FLOPs queued at or running on each provider
     std::vector<std::uint32_t> online_;       // providers up, in no order (queues)
     std::vector<std::uint32_t> onlineAt_;     // each one's place in online_, or kNone

@@ -20,6 +20,7 @@ struct ProviderTable {
     const std::vector<sim::NodeIndex>* node = nullptr;
     const std::vector<double>* speed = nullptr;       // FLOP/s of the processor it sells
     const std::vector<double>* price = nullptr;       // tokens per hour of that processor
+    const std::vector<double>* cost = nullptr;        // its own mean cost per hour (auctions)
     const std::vector<double>* reputation = nullptr;  // 0..1
     const std::vector<double>* backlog = nullptr;     // FLOPs queued or running on it now
     const sim::Network* network = nullptr;
@@ -31,24 +32,52 @@ struct JobView {
     double flops = 0;
 };
 
+/// Where a job goes, and the price per hour it pays there.
+struct Pick {
+    std::uint32_t provider = 0;
+    double pricePerHour = 0;
+};
+
 class Policy {
   public:
     virtual ~Policy() = default;
-    /// The provider (one of `candidates`, which is never empty) the job goes to.
-    virtual std::uint32_t choose(const JobView& job, std::span<const std::uint32_t> candidates,
-                                 const ProviderTable& providers, sim::RngStream& rng) const = 0;
+    /// The provider (one of `candidates`, which is never empty) the job goes to, at its posted
+    /// price or at the price an auction sets.
+    virtual Pick choose(const JobView& job, std::span<const std::uint32_t> candidates,
+                        const ProviderTable& providers, sim::RngStream& rng) const = 0;
 };
 
-enum class PolicyKind { Random, Cheapest, Nearest, LeastLoaded, Reputation };
+/// A provider at its posted price.
+inline Pick posted(std::uint32_t provider, const ProviderTable& providers) {
+    return Pick{provider, (*providers.price)[provider]};
+}
+
+enum class PolicyKind {
+    Random,
+    Cheapest,
+    Nearest,
+    LeastLoaded,
+    Reputation,
+    AuctionFirst,
+    AuctionSecond
+};
 
 std::unique_ptr<Policy> randomPolicy();
 std::unique_ptr<Policy> cheapestPolicy();
 std::unique_ptr<Policy> nearestPolicy();
 std::unique_ptr<Policy> leastLoadedPolicy();
 std::unique_ptr<Policy> reputationPolicy();
+/// Sealed-bid reverse auctions among the candidates; each bidder's cost for the job is its mean
+/// cost times a uniform draw in [1 - variation, 1 + variation].
+std::unique_ptr<Policy> firstPriceAuction(double variation);
+std::unique_ptr<Policy> secondPriceAuction(double variation);
 
-inline std::unique_ptr<Policy> makePolicy(PolicyKind kind) {
+inline std::unique_ptr<Policy> makePolicy(PolicyKind kind, double costVariation) {
     switch (kind) {
+        case PolicyKind::AuctionFirst:
+            return firstPriceAuction(costVariation);
+        case PolicyKind::AuctionSecond:
+            return secondPriceAuction(costVariation);
         case PolicyKind::Cheapest:
             return cheapestPolicy();
         case PolicyKind::Nearest:

@@ -350,6 +350,41 @@ class TestDepinQueue : public QObject {
         QVERIFY(metric(r, "depin.jobs_preempted") > 0);
     }
 
+    // Five providers bid for each job; each one's cost is uniform on [0, 2] tokens an hour. Both
+    // auctions pay on average the expected second-lowest of five costs, 2 x 2 / 6 (revenue
+    // equivalence); the first price varies less. Jobs come so rarely that all five are nearly
+    // always free to bid.
+    void auctionsPayTheExpectedSecondLowestCost() {
+        auto auction = [&](const char* policy) {
+            nlohmann::json doc = nlohmann::json::parse(pool(5, 0.005, 8));
+            doc["layers"]["depin"].update({{"policy", policy},
+                                           {"cost_variation", 1},
+                                           {"job_size", "fixed"},
+                                           {"payment", "none"}});
+            doc["network"]["groups"][0]["attributes"] = {{"depin", {{"cost", 1}}}};
+            doc["run"]["until"] = "4000000s";
+            return run(doc.dump());
+        };
+        const double theory = 2.0 * 2.0 / 6.0;
+        double spread[2] = {0, 0};
+        int i = 0;
+        for (const char* policy : {"auction-second", "auction-first"}) {
+            const core::RunReport r = auction(policy);
+            const core::MetricReport* price = r.metric("depin.price");
+            QVERIFY(price->count > 15000);
+            const double se = price->stddev / std::sqrt(static_cast<double>(price->count));
+            QVERIFY2(std::abs(price->mean - theory) < 4 * se,
+                     qPrintable(QString("%1: mean price %2 (standard error %3), theory %4")
+                                    .arg(policy)
+                                    .arg(price->mean)
+                                    .arg(se)
+                                    .arg(theory)));
+            spread[i++] = price->stddev;
+        }
+        QVERIFY2(spread[1] < spread[0],
+                 qPrintable(QString("spread: second %1, first %2").arg(spread[0]).arg(spread[1])));
+    }
+
     void poolAfterAnOutageMatchesTheSmallerPool() {
         // Two of the four providers go down for good at the start: the market is an M/M/2 queue
         // (rho = 0.6), not an M/M/4 one.

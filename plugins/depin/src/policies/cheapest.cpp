@@ -7,11 +7,13 @@ namespace dais::layers::depin {
 namespace {
 class CheapestPolicy final : public Policy {
   public:
-    std::uint32_t choose(const JobView& job, std::span<const std::uint32_t> candidates,
-                         const ProviderTable& p, sim::RngStream&) const override {
-        return lowest(candidates, [&](std::uint32_t c) {
-            return (*p.price)[c] * job.flops / (*p.speed)[c] / 3600.0;
-        });
+    Pick choose(const JobView& job, std::span<const std::uint32_t> candidates,
+                const ProviderTable& p, sim::RngStream&) const override {
+        return posted(lowest(candidates,
+                             [&](std::uint32_t c) {
+                                 return (*p.price)[c] * job.flops / (*p.speed)[c] / 3600.0;
+                             }),
+                      p);
     }
 };
 }  // namespace

@@ -9,11 +9,12 @@ namespace dais::layers::depin {
 namespace {
 class LeastLoadedPolicy final : public Policy {
   public:
-    std::uint32_t choose(const JobView& job, std::span<const std::uint32_t> candidates,
-                         const ProviderTable& p, sim::RngStream&) const override {
-        return lowest(candidates, [&](std::uint32_t c) {
-            return ((*p.backlog)[c] + job.flops) / (*p.speed)[c];
-        });
+    Pick choose(const JobView& job, std::span<const std::uint32_t> candidates,
+                const ProviderTable& p, sim::RngStream&) const override {
+        return posted(
+            lowest(candidates,
+                   [&](std::uint32_t c) { return ((*p.backlog)[c] + job.flops) / (*p.speed)[c]; }),
+            p);
     }
 };
 }  // namespace

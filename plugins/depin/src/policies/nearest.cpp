@@ -10,14 +10,16 @@ namespace dais::layers::depin {
 namespace {
 class NearestPolicy final : public Policy {
   public:
-    std::uint32_t choose(const JobView& job, std::span<const std::uint32_t> candidates,
-                         const ProviderTable& p, sim::RngStream&) const override {
+    Pick choose(const JobView& job, std::span<const std::uint32_t> candidates,
+                const ProviderTable& p, sim::RngStream&) const override {
         const sim::Network& net = *p.network;
         const double x = net.x(job.client), y = net.y(job.client);
-        return lowest(candidates, [&](std::uint32_t c) {
-            const sim::NodeIndex n = (*p.node)[c];
-            return std::hypot(net.x(n) - x, net.y(n) - y);
-        });
+        return posted(lowest(candidates,
+                             [&](std::uint32_t c) {
+                                 const sim::NodeIndex n = (*p.node)[c];
+                                 return std::hypot(net.x(n) - x, net.y(n) - y);
+                             }),
+                      p);
     }
 };
 }  // namespace

@@ -8,9 +8,9 @@ namespace dais::layers::depin {
 namespace {
 class RandomPolicy final : public Policy {
   public:
-    std::uint32_t choose(const JobView&, std::span<const std::uint32_t> candidates,
-                         const ProviderTable&, sim::RngStream& rng) const override {
-        return candidates[static_cast<std::size_t>(rng.below(candidates.size()))];
+    Pick choose(const JobView&, std::span<const std::uint32_t> candidates, const ProviderTable& p,
+                sim::RngStream& rng) const override {
+        return posted(candidates[static_cast<std::size_t>(rng.below(candidates.size()))], p);
     }
 };
 }  // namespace

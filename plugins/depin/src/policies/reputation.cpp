@@ -8,18 +8,19 @@ namespace dais::layers::depin {
 namespace {
 class ReputationPolicy final : public Policy {
   public:
-    std::uint32_t choose(const JobView&, std::span<const std::uint32_t> candidates,
-                         const ProviderTable& p, sim::RngStream& rng) const override {
+    Pick choose(const JobView&, std::span<const std::uint32_t> candidates, const ProviderTable& p,
+                sim::RngStream& rng) const override {
         double total = 0;
         for (std::uint32_t c : candidates)
             total += (*p.reputation)[c];
-        if (total <= 0) return candidates[static_cast<std::size_t>(rng.below(candidates.size()))];
+        if (total <= 0)
+            return posted(candidates[static_cast<std::size_t>(rng.below(candidates.size()))], p);
         double u = rng.uniform() * total;
         for (std::uint32_t c : candidates) {
             u -= (*p.reputation)[c];
-            if (u < 0) return c;
+            if (u < 0) return posted(c, p);
         }
-        return candidates.back();
+        return posted(candidates.back(), p);
     }
 };
 }  // namespace
