@@ -92,7 +92,7 @@ const Definition& definition() {
                 "it charges and earns.")
             .node("node", "The provider.")
             .text("state", "up and free, busy (running a job), or offline.")
-            .real("speed", "GFLOP/s", "Its fastest processor, which it sells.")
+            .real("speed", "TFLOP/s", "Its fastest processor, which it sells.")
             .real("price", "tokens/h", "What it charges per hour of that processor.")
             .real("reputation", "", "How much the market trusts it, 0 to 1.")
             .integer("queued", "jobs", "Jobs in its own queue or on their way to it (queues).")

@@ -521,7 +521,7 @@ void Market::inspect(std::string_view table, core::TableWriter& out) {
             out.row()
                 .node(node)
                 .text(state)
-                .real(speed_[p] / 1e9)
+                .real(speed_[p] / 1e12)
                 .real(price_[p])
                 .real(reputation_[p])
                 .integer(queued[p])

@@ -22,6 +22,7 @@
 #include "run/inspector_model.h"
 #include "run/inspector_panel.h"
 #include "run/run_controller.h"
+#include "ui/canvas_legend.h"
 #include "ui/main_window.h"
 #include "ui/network_canvas.h"
 
@@ -146,6 +147,50 @@ class TestInspector : public QObject {
         tree->setCurrentItem(second->child(1));
         QCOMPARE(activated.count(), 1);
         QCOMPARE(activated.last().at(0).value<std::uint32_t>(), std::uint32_t{3});
+    }
+
+    // A DePIN market as a user sees it: the providers table (one row per edge box, its jobs,
+    // busy time and state), the jobs still in the market, and the providers' node metrics and
+    // states offered by the canvas's legend.
+    void depinMarketInTheInspectorAndOnTheCanvas() {
+        MainWindow w;
+        w.resize(1300, 900);
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        QVERIFY(w.openFile(QFINDTESTDATA("../../../scenarios/edge-vs-cloud.dais.json")));
+        QVERIFY(w.showPanel("inspector"));
+        QSignalSpy finished(w.controller(), &RunController::finished);
+        w.action("fast")->trigger();
+        QVERIFY(finished.wait(60000));
+        InspectorPanel* panel = w.inspector();
+        QCOMPARE(panel->tableChoice()->count(), 2);
+        QCOMPARE(panel->currentTable(), QString("depin.providers"));
+        InspectorModel* model = panel->model();
+        QTRY_COMPARE(model->rowCount(), 10);  // the ten edge boxes sell; the cloud does not
+        const int jobs = column(model, "jobs"), state = column(model, "state");
+        QVERIFY(jobs >= 0 && state >= 0);
+        double total = 0;
+        for (int r = 0; r < model->rowCount(); ++r) {
+            const double n =
+                model->table()->number(model->tableRow(r), static_cast<std::size_t>(jobs));
+            QVERIFY(n > 1000);  // 24,000 jobs over ten boxes, the least loaded first
+            total += n;
+            const QString st = model->data(model->index(r, state)).toString();
+            QVERIFY2(st == "up" || st == "busy", qPrintable(st));
+        }
+        QVERIFY(total > 23000);
+        snapshot(panel, "inspector-depin.png");
+        const int jobsTable = panel->tableChoice()->findText("Jobs in the market (depin.jobs)");
+        QVERIFY(jobsTable >= 0);
+        panel->tableChoice()->setCurrentIndex(jobsTable);
+        QCOMPARE(panel->currentTable(), QString("depin.jobs"));
+
+        NetworkCanvas* canvas = w.canvas();
+        QTRY_VERIFY(canvas->legend()->isVisible());
+        QVERIFY(canvas->legend()->ringChoice()->findText("DePIN compute market states") > 0);
+        QComboBox* fill = canvas->legend()->fillChoice();
+        for (const char* metric : {"depin.provider_jobs", "depin.busy_time", "depin.income"})
+            QVERIFY2(fill->findText(metric) > 0, metric);
     }
 };
 
