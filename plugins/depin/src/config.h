@@ -12,11 +12,15 @@ namespace dais::layers::depin {
 enum class JobSize { Exponential, Fixed };
 enum class Matching { Book, Queues };
 enum class Payment { None, Escrow };
+enum class ArrivalKind { Poisson, Bursty };
 
 struct Config {
     std::string providerRole, clientRole;
     double arrivalRate = 0;  // jobs per second, all clients together
-    double jobGflop = 0;     // mean work of a job
+    ArrivalKind arrival = ArrivalKind::Poisson;
+    double burstFactor = 0;
+    sim::SimTime meanBurst = 0, meanCalm = 0;
+    double jobGflop = 0;  // mean work of a job
     JobSize jobSize = JobSize::Exponential;
     std::uint64_t inputBytes = 0, outputBytes = 0;  // 0: no transfer that way
     Matching matching = Matching::Book;

@@ -23,6 +23,18 @@ const Definition& definition() {
         d.real("arrival_rate", &Config::arrivalRate, 1.0, "jobs/s",
                "Jobs per second from all the clients together (a Poisson process).")
             .range(1e-9, 1e9);
+        d.choice("arrival", &Config::arrival, ArrivalKind::Poisson,
+                 {{"poisson", ArrivalKind::Poisson}, {"bursty", ArrivalKind::Bursty}},
+                 "How jobs arrive: a Poisson process, or in bursts (calm spells and bursts of "
+                 "exponential lengths mean_calm and mean_burst, burst_factor times the calm rate "
+                 "in a burst; the long-run rate stays arrival_rate).");
+        d.real("burst_factor", &Config::burstFactor, 10.0, "",
+               "bursty: how many times the calm rate jobs arrive at in a burst.")
+            .range(1, 1e6);
+        d.duration("mean_burst", &Config::meanBurst, "10s", "bursty: mean length of a burst.")
+            .range(1e-6, 1e9);
+        d.duration("mean_calm", &Config::meanCalm, "60s", "bursty: mean length of a calm spell.")
+            .range(1e-6, 1e9);
         d.real("job_gflop", &Config::jobGflop, 1.0, "GFLOP",
                "Mean work of a job; a provider computes it at its fastest processor's speed.")
             .range(1e-12, 1e15);

@@ -25,7 +25,9 @@ void Market::setup(core::LayerContext& ctx) {
     offlineState_ = ctx.nodeState("offline");
     runtime_ = std::make_unique<core::SimNodeRuntime>(ctx);
     findNodes(ctx);
-    arrivals_ = ctx.rng(0, "arrivals");  // layer-wide streams: node 0, a purpose each
+    // Layer-wide streams: node 0, a purpose each.
+    arrivals_ = Arrivals(cfg_, ctx.rng(0, "arrivals"));
+    clientPicks_ = ctx.rng(0, "clients");
     sizes_ = ctx.rng(0, "sizes");
     picks_ = ctx.rng(0, "picks");
     arrivalKind_ = sim_->registerKind<&Market::onArrival>("depin.arrival", *this);
@@ -98,12 +100,11 @@ void Market::findNodes(core::LayerContext& ctx) {
 // --- arrivals ------------------------------------------------------------------------------
 
 void Market::scheduleArrival(SimTime after) {
-    SimTime gap, at;
-    if (!sim::durationFromSeconds(arrivals_.exponential(1.0 / cfg_.arrivalRate), gap) ||
-        !sim::addTime(after, gap, at))
-        return;  // beyond the longest simulated time: no more arrivals
+    SimTime at;
+    if (!arrivals_.next(after, at)) return;  // beyond the longest simulated time: no more
     if (cfg_.stop > 0 && at >= cfg_.stop) return;
-    const NodeIndex client = clients_[static_cast<std::size_t>(arrivals_.below(clients_.size()))];
+    const NodeIndex client =
+        clients_[static_cast<std::size_t>(clientPicks_.below(clients_.size()))];
     sim_->scheduleAt(at, client, arrivalKind_);
 }
 

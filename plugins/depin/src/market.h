@@ -13,6 +13,7 @@
 #include <span>
 #include <vector>
 
+#include "arrivals.h"
 #include "config.h"
 #include "dais/core/layer.h"
 #include "dais/core/node_context.h"
@@ -113,7 +114,8 @@ class Market final : public core::Layer, private sim::FaultListener {
     core::Payments* payments_ = nullptr;  // escrow: from start()
     double unitsPerToken_ = 1;
     core::MessageChannel<Transfer> inputs_, outputs_;
-    sim::RngStream arrivals_, sizes_, picks_;
+    Arrivals arrivals_;
+    sim::RngStream clientPicks_, sizes_, picks_;
 
     // providers, by their index p (flat arrays)
     std::vector<sim::NodeIndex> providers_;

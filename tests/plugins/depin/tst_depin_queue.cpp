@@ -385,6 +385,23 @@ class TestDepinQueue : public QObject {
                  qPrintable(QString("spread: second %1, first %2").arg(spread[0]).arg(spread[1])));
     }
 
+    // Bursty arrivals keep the long-run rate but come in bursts of ten times the calm rate, more
+    // than the pool can take: the same pool at the same mean load waits far longer.
+    void burstsKeepTheRateAndLengthenTheWait() {
+        nlohmann::json doc = nlohmann::json::parse(pool(4, 2.4, 9));
+        const core::RunReport poisson = run(doc.dump());
+        doc["layers"]["depin"]["arrival"] = "bursty";
+        const core::RunReport bursty = run(doc.dump());
+        const double rate = metric(bursty, "depin.jobs_submitted") / 20000.0;
+        QVERIFY2(std::abs(rate - 2.4) < 0.24, qPrintable(QString::number(rate)));
+        const double calm = poisson.metric("depin.wait")->mean;
+        QVERIFY(std::abs(calm - erlangC(4, 2.4).meanWait) < 0.2 * erlangC(4, 2.4).meanWait);
+        QVERIFY2(bursty.metric("depin.wait")->mean > 5 * calm,
+                 qPrintable(QString("bursty %1 s, Poisson %2 s")
+                                .arg(bursty.metric("depin.wait")->mean)
+                                .arg(calm)));
+    }
+
     void poolAfterAnOutageMatchesTheSmallerPool() {
         // Two of the four providers go down for good at the start: the market is an M/M/2 queue
         // (rho = 0.6), not an M/M/4 one.
