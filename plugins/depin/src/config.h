@@ -12,7 +12,7 @@ namespace dais::layers::depin {
 enum class JobSize { Exponential, Fixed };
 enum class Matching { Book, Queues };
 enum class Payment { None, Escrow };
-enum class ArrivalKind { Poisson, Bursty };
+enum class ArrivalKind { Poisson, Bursty, Trace };
 
 struct Config {
     std::string providerRole, clientRole;
@@ -20,6 +20,7 @@ struct Config {
     ArrivalKind arrival = ArrivalKind::Poisson;
     double burstFactor = 0;
     sim::SimTime meanBurst = 0, meanCalm = 0;
+    std::string traceFile;
     double jobGflop = 0;  // mean work of a job
     JobSize jobSize = JobSize::Exponential;
     std::uint64_t inputBytes = 0, outputBytes = 0;  // 0: no transfer that way

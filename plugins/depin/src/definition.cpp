@@ -24,10 +24,18 @@ const Definition& definition() {
                "Jobs per second from all the clients together (a Poisson process).")
             .range(1e-9, 1e9);
         d.choice("arrival", &Config::arrival, ArrivalKind::Poisson,
-                 {{"poisson", ArrivalKind::Poisson}, {"bursty", ArrivalKind::Bursty}},
-                 "How jobs arrive: a Poisson process, or in bursts (calm spells and bursts of "
+                 {{"poisson", ArrivalKind::Poisson},
+                  {"bursty", ArrivalKind::Bursty},
+                  {"trace", ArrivalKind::Trace}},
+                 "How jobs arrive: a Poisson process; in bursts (calm spells and bursts of "
                  "exponential lengths mean_calm and mean_burst, burst_factor times the calm rate "
-                 "in a burst; the long-run rate stays arrival_rate).");
+                 "in a burst; the long-run rate stays arrival_rate); or as a trace file lists "
+                 "them (trace_file).");
+        d.text("trace_file", &Config::traceFile, "", "",
+               "trace: a CSV file, relative to the scenario's folder: a header, then one job a "
+               "line in time order; columns time (s from start, required), gflop, input_bytes, "
+               "output_bytes, client (a node's name); a column left out takes the layer's "
+               "setting, a job without a client comes from one picked at random.");
         d.real("burst_factor", &Config::burstFactor, 10.0, "",
                "bursty: how many times the calm rate jobs arrive at in a burst.")
             .range(1, 1e6);

@@ -5,9 +5,12 @@
 
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
+#include <optional>
 #include <string>
 
 #include "dais/core/node_attributes.h"
+#include "dais/core/scenario.h"
 #include "dais/layers/depin.h"
 
 namespace dais::layers::depin {
@@ -27,6 +30,7 @@ void Market::setup(core::LayerContext& ctx) {
     findNodes(ctx);
     // Layer-wide streams: node 0, a purpose each.
     arrivals_ = Arrivals(cfg_, ctx.rng(0, "arrivals"));
+    if (cfg_.arrival == ArrivalKind::Trace) openTrace(ctx);
     clientPicks_ = ctx.rng(0, "clients");
     sizes_ = ctx.rng(0, "sizes");
     picks_ = ctx.rng(0, "picks");
@@ -38,6 +42,15 @@ void Market::setup(core::LayerContext& ctx) {
     net_->addFaultListener(this);
     lastChange_ = cfg_.start;
     scheduleArrival(cfg_.start);
+}
+
+void Market::openTrace(core::LayerContext& ctx) {
+    if (cfg_.traceFile.empty()) ctx.failParam("trace_file", "arrival \"trace\" needs trace_file");
+    std::filesystem::path file(cfg_.traceFile);
+    if (file.is_relative() && !ctx.scenario().sourcePath.empty())
+        file = std::filesystem::path(ctx.scenario().sourcePath).parent_path() / file;
+    if (auto opened = trace_.open(file.string(), *net_); !opened)
+        ctx.failParam("trace_file", opened.error().message);
 }
 
 void Market::start(core::LayerContext& ctx) {
@@ -101,10 +114,18 @@ void Market::findNodes(core::LayerContext& ctx) {
 
 void Market::scheduleArrival(SimTime after) {
     SimTime at;
-    if (!arrivals_.next(after, at)) return;  // beyond the longest simulated time: no more
+    std::optional<NodeIndex> from;
+    if (cfg_.arrival == ArrivalKind::Trace) {
+        std::optional<TraceJob> next = trace_.next();
+        if (!next || !sim::addTime(cfg_.start, next->time, at)) return;  // the trace is done
+        nextFromTrace_ = *next;
+        from = next->client;
+    } else if (!arrivals_.next(after, at)) {
+        return;  // beyond the longest simulated time: no more
+    }
     if (cfg_.stop > 0 && at >= cfg_.stop) return;
     const NodeIndex client =
-        clients_[static_cast<std::size_t>(clientPicks_.below(clients_.size()))];
+        from ? *from : clients_[static_cast<std::size_t>(clientPicks_.below(clients_.size()))];
     sim_->scheduleAt(at, client, arrivalKind_);
 }
 
@@ -116,6 +137,14 @@ void Market::onArrival(sim::Simulation& sim, const sim::Event& e) {
     const double mean = cfg_.jobGflop * 1e9;
     job.flops = cfg_.jobSize == JobSize::Exponential ? sizes_.exponential(mean) : mean;
     if (job.flops <= 0) job.flops = mean;  // an exponential draw of exactly zero
+    job.inputBytes = cfg_.inputBytes;
+    job.outputBytes = cfg_.outputBytes;
+    if (cfg_.arrival == ArrivalKind::Trace) {  // what the trace says of the job comes first
+        const TraceJob& t = nextFromTrace_;
+        if (t.gflop) job.flops = *t.gflop * 1e9;
+        if (t.inputBytes) job.inputBytes = *t.inputBytes;
+        if (t.outputBytes) job.outputBytes = *t.outputBytes;
+    }
     sim.metrics().add(m_.submitted, 1);
     inSystem(+1);
     place(j, false);
@@ -147,7 +176,7 @@ void Market::place(std::uint32_t j, bool atHead) {
         // when the input is there.
         if (!atHead && running_[p] != kNone) sim_->metrics().add(m_.waited, 1);
         jobs_[j].rerun = atHead;
-        if (cfg_.inputBytes == 0) {
+        if (job.inputBytes == 0) {
             enqueue(p, j, atHead);
             providerFree(p);  // it starts the job if it was doing nothing
             return;
@@ -230,8 +259,8 @@ bool Market::run(std::uint32_t j, std::uint32_t p) {
     display_.state(providers_[p], busyState_);
     // With queues the input is there already; in the book the lease starts at the match and
     // the input travels during it.
-    if (cfg_.inputBytes == 0 || cfg_.matching == Matching::Queues) {
-        if (cfg_.inputBytes == 0) job.inputSent = job.inputAt = job.started;
+    if (job.inputBytes == 0 || cfg_.matching == Matching::Queues) {
+        if (job.inputBytes == 0) job.inputSent = job.inputAt = job.started;
         compute(j);
         return true;
     }
@@ -249,9 +278,9 @@ bool Market::sendInput(std::uint32_t j, std::uint32_t p) {
     Job& job = jobs_[j];
     job.inputSent = sim_->now();
     job.inputAt = 0;
-    sim_->metrics().add(m_.bytes, static_cast<double>(cfg_.inputBytes));
+    sim_->metrics().add(m_.bytes, static_cast<double>(job.inputBytes));
     if (core::NodeContext(*runtime_, job.client)
-            .send(inputs_, providers_[p], cfg_.inputBytes, Transfer{j}) != 0)
+            .send(inputs_, providers_[p], job.inputBytes, Transfer{j}) != 0)
         return true;
     return false;  // the client is down and cannot send its input
 }
@@ -311,16 +340,16 @@ void Market::onComputed(void* self, const core::NodeCompute::Finished& f) {
     }
     Job& job = m.jobs_[j];
     job.computeTo = m.sim_->now();
-    if (m.cfg_.outputBytes == 0) {
+    if (job.outputBytes == 0) {
         m.release(j, true);
         m.jobDone(j);
         return;
     }
-    m.sim_->metrics().add(m.m_.bytes, static_cast<double>(m.cfg_.outputBytes));
+    m.sim_->metrics().add(m.m_.bytes, static_cast<double>(job.outputBytes));
     const NodeIndex provider = m.providers_[job.provider];
     m.release(j, true);  // the provider is free once its result is on its way
     core::NodeContext(*m.runtime_, provider)
-        .send(m.outputs_, job.client, m.cfg_.outputBytes, Transfer{j});
+        .send(m.outputs_, job.client, job.outputBytes, Transfer{j});
 }
 
 void Market::onOutput(void* self, const sim::Delivery&, Transfer& t) {
@@ -544,7 +573,7 @@ void Market::inspect(std::string_view table, core::TableWriter& out) {
             else if (job.computeTo != 0)
                 state = "returning";
             else
-                state = job.inputAt != 0 || cfg_.inputBytes == 0 ? "queued" : "sent";
+                state = job.inputAt != 0 || job.inputBytes == 0 ? "queued" : "sent";
         }
         auto row = out.row();
         row.integer(j).node(job.client);

@@ -19,6 +19,7 @@
 #include "dais/core/node_context.h"
 #include "dais/core/payments.h"
 #include "dais/core/sim_node_runtime.h"
+#include "job_trace.h"
 #include "policy.h"
 
 namespace dais::layers::depin {
@@ -46,9 +47,11 @@ class Market final : public core::Layer, private sim::FaultListener {
         core::HoldId hold = 0;           // its price, held in escrow while it runs
         core::Amount price = 0;
         double rate = -1;  // tokens per hour, set when it was matched (-1: not yet)
+        std::uint64_t inputBytes = 0, outputBytes = 0;
     };
 
     void findNodes(core::LayerContext& ctx);
+    void openTrace(core::LayerContext& ctx);
     void onArrival(sim::Simulation& sim, const sim::Event& e);
     void scheduleArrival(sim::SimTime after);
     /// Gives job `j` to a provider, or queues it; `atHead`: a job that lost its run goes before
@@ -115,6 +118,8 @@ class Market final : public core::Layer, private sim::FaultListener {
     double unitsPerToken_ = 1;
     core::MessageChannel<Transfer> inputs_, outputs_;
     Arrivals arrivals_;
+    JobTrace trace_;            // arrival: trace
+    TraceJob nextFromTrace_{};  // the job of the arrival scheduled now
     sim::RngStream clientPicks_, sizes_, picks_;
 
     // providers, by their index p (flat arrays)

@@ -11,6 +11,9 @@
 #include <string>
 #include <vector>
 
+#include <fstream>
+
+#include <QTemporaryDir>
 #include <nlohmann/json.hpp>
 
 #include "dais/core/layer_registry.h"
@@ -400,6 +403,51 @@ class TestDepinQueue : public QObject {
                  qPrintable(QString("bursty %1 s, Poisson %2 s")
                                 .arg(bursty.metric("depin.wait")->mean)
                                 .arg(calm)));
+    }
+
+    // Jobs from a trace arrive when the file says, with the work, sizes and client it gives; a
+    // bad line fails the run before it starts, naming the file, line and column.
+    void traceFileReplaysItsJobs() {
+        QTemporaryDir dir;
+        const std::string file = dir.filePath("jobs.csv").toStdString();
+        auto write = [&](const std::string& text) {
+            std::ofstream out(file);
+            out << text;
+        };
+        write(
+            "time,gflop,input_bytes,client\n"
+            "1,2,0,providers[0]\n"  // a provider may submit too: any node named
+            "1.5,4,1000000,client\n"
+            "10,1,0,\n");
+        nlohmann::json doc = nlohmann::json::parse(pool(2, 1, 1));
+        doc["layers"]["depin"].update({{"arrival", "trace"}, {"trace_file", file}});
+        const core::RunReport r = run(doc.dump());
+        QCOMPARE(metric(r, "depin.jobs_submitted"), 3.0);
+        QCOMPARE(metric(r, "depin.jobs_done"), 3.0);
+        QCOMPARE(metric(r, "depin.bytes"), 1e6);
+        QCOMPARE(r.metric("depin.compute")->max, 4.0);  // 4 GFLOP at 1 GFLOP/s
+        QCOMPARE(r.metric("depin.compute")->min, 1.0);
+
+        auto refusal = [&](const std::string& text) {
+            write(text);
+            auto s = core::loadScenarioText(doc.dump(), "pool.dais.json", {}, &registry_);
+            if (!s) return QString::fromStdString(s.error().message);
+            auto prepared = core::ScenarioRun::prepare(*s);
+            if (!prepared) return QString::fromStdString(prepared.error().message);
+            const core::RunReport failed = (*prepared)->run();
+            return QString::fromStdString(failed.error);
+        };
+        QString why = refusal("time,gflop\n1,2\n2,x\n");
+        QVERIFY2(why.contains("jobs.csv:3: gflop: expected a number >= 0, got \"x\""),
+                 qPrintable(why));
+        why = refusal("time,gflop\n2,1\n1,1\n");
+        QVERIFY2(why.contains("jobs.csv:3: time: 1 s comes before"), qPrintable(why));
+        why = refusal("time,cores\n1,2\n");
+        QVERIFY2(why.contains("jobs.csv:1: unknown column \"cores\""), qPrintable(why));
+        why = refusal("time,client\n1,nobody\n");
+        QVERIFY2(why.contains("jobs.csv:2: client: no node named \"nobody\""), qPrintable(why));
+        why = refusal("gflop\n1\n");
+        QVERIFY2(why.contains("no column \"time\""), qPrintable(why));
     }
 
     void poolAfterAnOutageMatchesTheSmallerPool() {
