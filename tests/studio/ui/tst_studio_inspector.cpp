@@ -44,19 +44,29 @@ class TestInspector : public QObject {
         return -1;
     }
 
+    /// What the last run of openAndRunFast reported.
+    std::shared_ptr<const core::RunReport> report_;
+
+    /// Shows the window with the inspector, opens a bundled scenario and runs it fast to its end.
+    void openAndRunFast(MainWindow& w, const char* scenario) {
+        w.resize(1300, 900);
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        QVERIFY(w.openFile(QFINDTESTDATA("../../../scenarios/") + scenario));
+        QVERIFY(w.showPanel("inspector"));
+        QSignalSpy finished(w.controller(), &RunController::finished);
+        w.action("fast")->trigger();
+        QVERIFY(finished.wait(60000));
+        report_ = finished.last().at(0).value<std::shared_ptr<const core::RunReport>>();
+    }
+
   private slots:
     void initTestCase() { studiotest::useTemporaryStoreAndSettings(dir_); }
 
     void clientsSortFilterAndSelectANode() {
         MainWindow w;
-        w.resize(1300, 900);
-        w.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&w));
-        QVERIFY(w.openFile(QFINDTESTDATA("../../../scenarios/hospitals.dais.json")));
-        QVERIFY(w.showPanel("inspector"));
-        QSignalSpy finished(w.controller(), &RunController::finished);
-        w.action("fast")->trigger();
-        QVERIFY(finished.wait(60000));
+        openAndRunFast(w, "hospitals.dais.json");
+        if (QTest::currentTestFailed()) return;
         InspectorPanel* panel = w.inspector();
         QCOMPARE(panel->tableChoice()->count(), 2);
         QCOMPARE(panel->currentTable(), QString("federated.clients"));
@@ -103,9 +113,7 @@ class TestInspector : public QObject {
         QVERIFY(panel->showTable("federated.rounds"));
         QTRY_VERIFY(model->rowCount() > 0);
         QCOMPARE(model->table()->name(), std::string("federated.rounds"));
-        const auto* rounds =
-            finished.last().at(0).value<std::shared_ptr<const core::RunReport>>()->metric(
-                "federated.round");
+        const auto* rounds = report_->metric("federated.round");
         QVERIFY(rounds);
         QCOMPARE(model->rowCount(), static_cast<int>(rounds->value));
     }
@@ -154,14 +162,8 @@ class TestInspector : public QObject {
     // states offered by the canvas's legend.
     void depinMarketInTheInspectorAndOnTheCanvas() {
         MainWindow w;
-        w.resize(1300, 900);
-        w.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&w));
-        QVERIFY(w.openFile(QFINDTESTDATA("../../../scenarios/edge-vs-cloud.dais.json")));
-        QVERIFY(w.showPanel("inspector"));
-        QSignalSpy finished(w.controller(), &RunController::finished);
-        w.action("fast")->trigger();
-        QVERIFY(finished.wait(60000));
+        openAndRunFast(w, "edge-vs-cloud.dais.json");
+        if (QTest::currentTestFailed()) return;
         InspectorPanel* panel = w.inspector();
         QCOMPARE(panel->tableChoice()->count(), 2);
         QCOMPARE(panel->currentTable(), QString("depin.providers"));
