@@ -30,12 +30,13 @@ struct Config {
     Payment payment = Payment::Escrow;
     double costVariation = 0;
     sim::SimTime start = 0, stop = 0;  // when jobs arrive (stop 0: until the run ends)
+    sim::SimTime deadline = 0;         // a job's result is due this long after it arrives
 };
 
 struct Metrics {
     sim::MetricId submitted, done, waited, preempted, failed, wait, transfer, compute, response,
         inSystem, meanInSystem, queued, online, bytes, providerJobs, busyTime, unaffordable, spent,
-        cost, income, price;
+        cost, income, price, missed;
 };
 
 using Definition = core::LayerDefinition<Config, Metrics>;

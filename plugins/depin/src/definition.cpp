@@ -103,6 +103,10 @@ const Definition& definition() {
         d.attribute("reputation", core::ParamType::Real, 1.0, "",
                     "How much the market trusts a provider, 0 to 1.")
             .range(0, 1);
+        d.duration("deadline", &Config::deadline, "0s",
+                   "How long after it arrives a job's result is due (0: no deadline). A job "
+                   "still finishes after it, and counts in depin.deadline_misses.")
+            .atLeast(0);
         d.duration("start", &Config::start, "0s", "When the first jobs may arrive.").atLeast(0);
         d.duration("stop", &Config::stop, "0s",
                    "When jobs stop arriving (0: never); those in the market still finish.")
@@ -142,6 +146,8 @@ const Definition& definition() {
                   "Jobs whose result was lost on its way back (the client was down or cut "
                   "off).");
         d.counter("depin.bytes", &Metrics::bytes, "B", "Input and output bytes sent.");
+        d.counter("depin.deadline_misses", &Metrics::missed, "jobs",
+                  "Jobs whose result came back after their deadline.");
         d.counter("depin.jobs_unaffordable", &Metrics::unaffordable, "jobs",
                   "Jobs dropped because their client could not pay the price when matched.");
         d.counter("depin.spent", &Metrics::spent, "tokens", "What clients paid for finished jobs.");

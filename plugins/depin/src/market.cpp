@@ -394,6 +394,7 @@ void Market::jobDone(std::uint32_t j) {
     sim::Metrics& metrics = sim_->metrics();
     const SimTime now = sim_->now();
     metrics.add(m_.done, 1);
+    if (cfg_.deadline > 0 && now - job.arrived > cfg_.deadline) metrics.add(m_.missed, 1);
     // Of the time since it arrived: its input's and its result's ways, its compute, and the
     // rest waiting (in the book or a queue, and any run it lost).
     const SimTime transfer = (job.inputAt - job.inputSent) + (now - job.computeTo);

@@ -29,6 +29,7 @@ namespace {
 /// arrival waits, and the mean wait in units of 1 / mu.
 struct ErlangC {
     double waitProbability = 0, meanWait = 0;
+    double responseOver1s = 0;  // P(wait + service > 1 s), first come first served
 };
 ErlangC erlangC(int c, double a) {
     double term = 1, sum = 0;  // a^k / k!
@@ -41,6 +42,13 @@ ErlangC erlangC(int c, double a) {
     ErlangC e;
     e.waitProbability = tail / (sum + tail);
     e.meanWait = e.waitProbability / (c - a);  // P(wait) / (c mu - lambda), mu = 1
+    // A job that waits does so for an exponential time at rate theta = c mu - lambda; the
+    // response is that plus an exponential service at mu = 1 (a sum of two exponentials).
+    const double theta = c - a, t = 1;
+    const double sumOver = std::abs(theta - 1) < 1e-12
+                               ? std::exp(-t) * (1 + t)
+                               : (theta * std::exp(-t) - std::exp(-theta * t)) / (theta - 1);
+    e.responseOver1s = (1 - e.waitProbability) * std::exp(-t) + e.waitProbability * sumOver;
     return e;
 }
 
@@ -54,7 +62,7 @@ std::string pool(int c, double rate, int seed, const std::string& faults = "[]")
                            "faults": )" +
            faults + R"(},
                "layers": {"depin": {"arrival_rate": )" +
-           std::to_string(rate) + R"(, "job_gflop": 1, "payment": "none"}},
+           std::to_string(rate) + R"(, "job_gflop": 1, "payment": "none", "deadline": "1s"}},
                "run": {"seed": )" +
            std::to_string(seed) + R"(, "until": "20000s"}})";
 }
@@ -66,7 +74,7 @@ double metric(const core::RunReport& r, const char* name) {
 }
 
 struct Replications {
-    std::vector<double> wait, waited, little;
+    std::vector<double> wait, waited, little, missed;
     double mean(const std::vector<double>& v) const {
         double s = 0;
         for (double x : v)
@@ -107,6 +115,8 @@ class TestDepinQueue : public QObject {
             const double submitted = metric(report, "depin.jobs_submitted");
             r.wait.push_back(report.metric("depin.wait")->mean);
             r.waited.push_back(metric(report, "depin.jobs_waited") / submitted);
+            r.missed.push_back(metric(report, "depin.deadline_misses") /
+                               metric(report, "depin.jobs_done"));
             // Little's law over the run: L against lambda W.
             const double lambda = submitted / 20000.0;
             r.little.push_back(metric(report, "depin.mean_in_system") /
@@ -123,6 +133,13 @@ class TestDepinQueue : public QObject {
                                 .arg(waitSe)
                                 .arg(theory.meanWait)));
         QVERIFY(waitSe < 0.05 * theory.meanWait);  // the runs are long enough to tell
+        // A deadline of 1 s is missed as often as M/M/c's response exceeds 1 s.
+        const double missed = r.mean(r.missed), missedSe = r.standardError(r.missed);
+        QVERIFY2(std::abs(missed - theory.responseOver1s) < 4 * missedSe,
+                 qPrintable(QString("deadline missed by %1 (standard error %2), theory %3")
+                                .arg(missed)
+                                .arg(missedSe)
+                                .arg(theory.responseOver1s)));
         const double waited = r.mean(r.waited), waitedSe = r.standardError(r.waited);
         QVERIFY2(std::abs(waited - theory.waitProbability) < 4 * waitedSe,
                  qPrintable(QString("P(wait) %1 (standard error %2), Erlang C %3")
