@@ -68,6 +68,16 @@ void Market::findNodes(core::LayerContext& ctx) {
     const core::NodeAttributes::Id price = attributes.id("price");
     const core::NodeAttributes::Id reputation = attributes.id("reputation");
     const core::NodeAttributes::Id cost = attributes.id("cost");
+    // The arrays are sized once: growing them by doubling would leave up to half unused.
+    std::size_t count = 0;
+    for (NodeIndex i = 0; i < nodes; ++i)
+        count += net_->role(i) == cfg_.providerRole;
+    providers_.reserve(count);
+    unit_.reserve(count);
+    speed_.reserve(count);
+    price_.reserve(count);
+    reputation_.reserve(count);
+    cost_.reserve(count);
     for (NodeIndex i = 0; i < nodes; ++i) {
         const std::string_view role = net_->role(i);
         if (role == cfg_.clientRole) clients_.push_back(i);
