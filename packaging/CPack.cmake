@@ -14,7 +14,8 @@ set(CPACK_PACKAGE_DESCRIPTION
 "DAIS, the Decentralized AI Studio, simulates networks in which many machines
 learn or compute together: federated learning across hospitals or thousands of
 intermittent phones, with robust aggregation, poisoning attacks and differential
-privacy, and gossip broadcast over thousands of peers. Models and messages cross
+privacy, gossip broadcast over thousands of peers, and a market of pooled GPUs
+and CPUs at the edge and in the cloud, paid in tokens. Models, jobs and messages cross
 a simulated network of regions, links and queues at their real size, over one
 discrete-event simulator; runs are reproducible bit for bit.
 
