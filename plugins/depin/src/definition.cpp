@@ -8,12 +8,14 @@ const Definition& definition() {
     static const Definition definition = [] {
         Definition d("depin", "DePIN compute market", "0.1.0");
         d.summary(
-            "A market of pooled compute: providers (nodes of the provider role) offer their CPUs "
-            "and GPUs; jobs arrive at the clients as a Poisson process, wait in the market's "
-            "order book in arrival order, and run one at a time on the next provider that is "
-            "free: the input crosses the network to it, the job computes on its processor "
-            "(shared with the run's other layers) and the result crosses back. A provider that "
-            "crashes loses the job it ran, which goes back to the head of the book.");
+            "A market of pooled compute: providers (nodes of the provider role) sell their "
+            "fastest processor, at the edge or in the cloud; jobs arrive at the clients (Poisson, "
+            "in bursts, or from a trace), are matched to providers by a policy (random, cheapest, "
+            "nearest, least loaded, reputation, or a sealed-bid auction) through an order book "
+            "or the providers' own queues, send their input over the network, compute on the "
+            "provider's processor (shared with the run's other layers), send their result back, "
+            "and are paid for in escrow. A provider that crashes loses its job, which runs again "
+            "elsewhere.");
         d.role("provider", false, "Nodes that sell their compute (role set by provider_role).");
         d.role("client", false, "Nodes that submit jobs (role set by client_role).");
         d.text("provider_role", &Config::providerRole, "provider", "",
@@ -21,7 +23,7 @@ const Definition& definition() {
         d.text("client_role", &Config::clientRole, "client", "",
                "Nodes of this role submit the jobs, each arrival from one picked uniformly.");
         d.real("arrival_rate", &Config::arrivalRate, 1.0, "jobs/s",
-               "Jobs per second from all the clients together (a Poisson process).")
+               "Jobs per second from all the clients together, in the long run.")
             .range(1e-9, 1e9);
         d.choice("arrival", &Config::arrival, ArrivalKind::Poisson,
                  {{"poisson", ArrivalKind::Poisson},
@@ -87,8 +89,9 @@ const Definition& definition() {
             .range(0, 1e6);
         d.choice("payment", &Config::payment, Payment::Escrow,
                  {{"escrow", Payment::Escrow}, {"none", Payment::None}},
-                 "escrow: when a job is matched, its price (the provider's price per hour times "
-                 "the hours its processor needs) is held from the client's account; it goes to "
+                 "escrow: when a job is matched, its price (the price per hour of the match, "
+                 "posted or set by an auction, times the hours the provider's processor needs) "
+                 "is held from the client's account; it goes to "
                  "the provider when the result is back, and back to the client if the run is "
                  "lost; a client that cannot pay loses the job. none: compute is free.");
         d.uses("payments", false,
