@@ -83,7 +83,7 @@ void Federation::clientReceives(core::NodeContext node, const sim::Delivery& d, 
         r.giveUp = node.at(m.reportBy, &Federation::onGiveUp, this, id);
 }
 
-void Federation::onModelLost(void* self, const sim::Loss& l, ModelMessage& m) {
+void Federation::onModelLost(void* self, const sim::Loss&, ModelMessage& m) {
     auto& f = *static_cast<Federation*>(self);
     if (f.async()) {
         f.asyncDropped(m.ticket);
@@ -91,7 +91,6 @@ void Federation::onModelLost(void* self, const sim::Loss& l, ModelMessage& m) {
     }
     const std::uint64_t round = m.ticket >> 32;
     const std::size_t slot = m.ticket & 0xffffffffu;
-    (void)l;
     if (round != f.round_ || !f.roundOpen_ || f.work_[slot].state != Work::State::Pending) return;
     f.clientDone(slot, Work::State::Lost);
 }
