@@ -18,6 +18,17 @@ namespace dais::layers::depin {
 using sim::NodeIndex;
 using sim::SimTime;
 
+void Market::estimateMemory(core::LayerEstimateContext& ctx) const {
+    // Per provider: its flat arrays (about 90 bytes) and, once it computes, its processor in the
+    // run's compute occupancy (about 130 bytes); per node, its provider number. The jobs in the
+    // market grow with the load and are taken from the run's budget as they come.
+    const Config cfg = definition().read(ctx.params());
+    const auto providers = static_cast<double>(ctx.nodeCountWithRole(cfg.providerRole));
+    const auto nodes = static_cast<double>(ctx.nodeCount());
+    ctx.need("provider_role", sim::countText(providers) + " providers",
+             providers * 220 + nodes * 4);
+}
+
 void Market::setup(core::LayerContext& ctx) {
     sim_ = &ctx.simulation();
     net_ = &ctx.network();

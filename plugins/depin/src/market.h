@@ -26,6 +26,7 @@ namespace dais::layers::depin {
 
 class Market final : public core::Layer, private sim::FaultListener {
   public:
+    void estimateMemory(core::LayerEstimateContext& ctx) const override;
     void setup(core::LayerContext& ctx) override;
     void start(core::LayerContext& ctx) override;
     void inspect(std::string_view table, core::TableWriter& out) override;

@@ -467,6 +467,21 @@ class TestDepinQueue : public QObject {
         QVERIFY2(why.contains("no column \"time\""), qPrintable(why));
     }
 
+    // A market too large for the memory allowed is refused before anything is built, naming the
+    // parameter whose nodes make it so.
+    void aMarketTooLargeIsRefused() {
+        auto s = core::loadScenarioText(pool(3'000'000, 1, 1), "pool.dais.json", {}, &registry_);
+        QVERIFY(s.ok());
+        core::RunOptions o;
+        o.memoryLimit = core::MemoryLimit{std::uint64_t{512} << 20, "allowed here"};
+        auto r = core::ScenarioRun::prepare(*s, o);
+        QVERIFY(!r.ok());
+        QVERIFY2(
+            QString::fromStdString(r.error().message)
+                .contains("/layers/depin/provider_role: about 641 MiB for 3,000,000 providers"),
+            r.error().message.c_str());
+    }
+
     void poolAfterAnOutageMatchesTheSmallerPool() {
         // Two of the four providers go down for good at the start: the market is an M/M/2 queue
         // (rho = 0.6), not an M/M/4 one.
