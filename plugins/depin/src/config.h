@@ -36,7 +36,7 @@ struct Config {
 struct Metrics {
     sim::MetricId submitted, done, waited, preempted, failed, wait, transfer, compute, response,
         inSystem, meanInSystem, queued, online, bytes, providerJobs, busyTime, unaffordable, spent,
-        cost, income, price, missed;
+        cost, income, price, missed, availability;
 };
 
 using Definition = core::LayerDefinition<Config, Metrics>;

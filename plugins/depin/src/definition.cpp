@@ -183,6 +183,9 @@ const Definition& definition() {
                 "come (L in Little's law, L = lambda W).");
         d.gauge("depin.queued", &Metrics::queued, "jobs", "Jobs waiting in the book now.");
         d.gauge("depin.providers_online", &Metrics::online, "providers", "Providers up now.");
+        d.gauge("depin.availability", &Metrics::availability, "1",
+                "The share of providers up, averaged over time since the run began: what an "
+                "outage or churn cost the market's capacity.");
         return d;
     }();
     return definition;

@@ -127,6 +127,9 @@ void Market::findNodes(core::LayerContext& ctx) {
         if (cfg_.matching == Matching::Book) addTo(idle_, idleAt_, p);
     }
     sim_->metrics().set(m_.online, static_cast<double>(online_.size()));
+    onlineCount_ = online_.size();
+    sim_->metrics().set(m_.availability,
+                        static_cast<double>(onlineCount_) / static_cast<double>(providers_.size()));
     policy_ = makePolicy(cfg_.policy, cfg_.costVariation);
     table_ = ProviderTable{&providers_, &speed_, &price_, &cost_, &reputation_, &backlog_, net_};
 }
@@ -492,6 +495,7 @@ void Market::onNodeUp(NodeIndex node, bool up) {
     if (up) {
         addTo(online_, onlineAt_, p);
         sim_->metrics().set(m_.online, static_cast<double>(online_.size()));
+        onlineChanged();
         display_.clear(node);
         providerFree(p);
         return;
@@ -499,6 +503,7 @@ void Market::onNodeUp(NodeIndex node, bool up) {
     removeFrom(idle_, idleAt_, p);
     removeFrom(online_, onlineAt_, p);
     sim_->metrics().set(m_.online, static_cast<double>(online_.size()));
+    onlineChanged();
     display_.state(node, offlineState_);
     // Queues: the jobs waiting for it go to other providers, the oldest first in each queue.
     std::vector<std::uint32_t> waiting;
@@ -551,8 +556,19 @@ void Market::inSystem(int delta) {
         metrics.set(m_.meanInSystem, integral_ / sim::toSeconds(now - cfg_.start));
 }
 
+void Market::onlineChanged() {
+    const SimTime now = sim_->now();
+    onlineIntegral_ += static_cast<double>(onlineCount_) * sim::toSeconds(now - lastOnlineChange_);
+    lastOnlineChange_ = now;
+    onlineCount_ = online_.size();
+    if (now > 0)
+        sim_->metrics().set(m_.availability, onlineIntegral_ / sim::toSeconds(now) /
+                                                 static_cast<double>(providers_.size()));
+}
+
 void Market::finish(core::LayerContext&) {
     inSystem(0);
+    onlineChanged();
 }
 
 void Market::inspect(std::string_view table, core::TableWriter& out) {

@@ -146,6 +146,12 @@ class Market final : public core::Layer, private sim::FaultListener {
     std::uint32_t freeJob_ = kNone;
     std::deque<std::uint32_t> book_;  // waiting jobs, first come first served
 
+    /// Providers up changed: integrate the old count over the time it held.
+    void onlineChanged();
+    sim::SimTime lastOnlineChange_ = 0;
+    double onlineIntegral_ = 0;  // provider-seconds up
+    std::size_t onlineCount_ = 0;
+
     // Little's law: jobs in the system, integrated over time
     std::int64_t inSystem_ = 0;
     sim::SimTime lastChange_ = 0;

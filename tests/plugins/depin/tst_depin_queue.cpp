@@ -218,6 +218,10 @@ class TestDepinQueue : public QObject {
         QCOMPARE(metric(r, "depin.jobs_submitted"),
                  metric(r, "depin.jobs_done") + metric(r, "depin.in_system"));
         QVERIFY(metric(r, "depin.providers_online") <= 4);
+        // Up 20 s and down 5 s on average: available 80% of the time (four providers over
+        // 20,000 s, about 3,200 changes).
+        QVERIFY2(std::abs(metric(r, "depin.availability") - 0.8) < 0.02,
+                 qPrintable(QString::number(metric(r, "depin.availability"))));
     }
 
     void randomDispatchMakesIndependentQueues() {
