@@ -487,10 +487,11 @@ SequenceChart::SequenceChart(const MessageLog* log, QWidget* parent)
 }
 
 void SequenceChart::logGrew(std::size_t first) {
-    // Until someone chooses, the chart follows the busiest node and its busiest peers.
-    if (area_->nodes().empty() && !chosenByUser_) {
+    // Until someone chooses, the chart follows the busiest node and its busiest peers, until it
+    // has four: the first messages may name only one peer, and a later batch more.
+    if (!chosenByUser_ && area_->nodes().size() < 4) {
         const auto nodes = log_->busiest(4);
-        if (nodes.size() >= 2) {
+        if (nodes.size() >= 2 && nodes.size() > area_->nodes().size()) {
             chooseNodes(nodes);
             return;
         }
