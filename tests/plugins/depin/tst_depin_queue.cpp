@@ -125,27 +125,27 @@ class TestDepinQueue : public QObject {
         return r;
     }
 
+    /// Empty when the runs' mean is within four standard errors of `theory`, else what it is.
+    static QString offTheory(const Replications& r, const std::vector<double>& runs, double theory,
+                             const char* what) {
+        const double mean = r.mean(runs), se = r.standardError(runs);
+        if (std::abs(mean - theory) < 4 * se) return {};
+        return QString("%1: %2 (standard error %3), theory %4")
+            .arg(what)
+            .arg(mean)
+            .arg(se)
+            .arg(theory);
+    }
+
     void compare(const Replications& r, const ErlangC& theory) {
-        const double wait = r.mean(r.wait), waitSe = r.standardError(r.wait);
-        QVERIFY2(std::abs(wait - theory.meanWait) < 4 * waitSe,
-                 qPrintable(QString("mean wait %1 s (standard error %2), Erlang C %3 s")
-                                .arg(wait)
-                                .arg(waitSe)
-                                .arg(theory.meanWait)));
-        QVERIFY(waitSe < 0.05 * theory.meanWait);  // the runs are long enough to tell
+        QString off = offTheory(r, r.wait, theory.meanWait, "mean wait (s), Erlang C");
+        QVERIFY2(off.isEmpty(), qPrintable(off));
+        QVERIFY(r.standardError(r.wait) < 0.05 * theory.meanWait);  // the runs tell apart
         // A deadline of 1 s is missed as often as M/M/c's response exceeds 1 s.
-        const double missed = r.mean(r.missed), missedSe = r.standardError(r.missed);
-        QVERIFY2(std::abs(missed - theory.responseOver1s) < 4 * missedSe,
-                 qPrintable(QString("deadline missed by %1 (standard error %2), theory %3")
-                                .arg(missed)
-                                .arg(missedSe)
-                                .arg(theory.responseOver1s)));
-        const double waited = r.mean(r.waited), waitedSe = r.standardError(r.waited);
-        QVERIFY2(std::abs(waited - theory.waitProbability) < 4 * waitedSe,
-                 qPrintable(QString("P(wait) %1 (standard error %2), Erlang C %3")
-                                .arg(waited)
-                                .arg(waitedSe)
-                                .arg(theory.waitProbability)));
+        off = offTheory(r, r.missed, theory.responseOver1s, "deadline missed");
+        QVERIFY2(off.isEmpty(), qPrintable(off));
+        off = offTheory(r, r.waited, theory.waitProbability, "P(wait), Erlang C");
+        QVERIFY2(off.isEmpty(), qPrintable(off));
         for (double ratio : r.little)
             QVERIFY2(std::abs(ratio - 1) < 0.01,
                      qPrintable(QString("L / lambda W = %1").arg(ratio)));
@@ -241,10 +241,9 @@ class TestDepinQueue : public QObject {
             least.push_back(run(settings("least-loaded", seed)).metric("depin.response")->mean);
         }
         const Replications r;
-        const double w = r.mean(random), se = r.standardError(random);
-        QVERIFY2(
-            std::abs(w - 5.0) < 4 * se,
-            qPrintable(QString("random: %1 s (standard error %2), theory 5 s").arg(w).arg(se)));
+        const QString off = offTheory(r, random, 5.0, "random dispatch, mean response (s)");
+        QVERIFY2(off.isEmpty(), qPrintable(off));
+        const double w = r.mean(random);
         const double l = r.mean(least);
         const double mmc = 1 + erlangC(5, 4).meanWait;  // the pool's M/M/5 response
         QVERIFY2(l < 0.4 * w && l > 0.95 * mmc,
