@@ -7,7 +7,7 @@
 // itself through another, and the handler is the same code in both.
 //
 //     void Provider::onJob(core::NodeContext node, Job& job) {
-//         const double price = node.attributes().number(node.self(), price_);
+//         if (node.attributes().number(node.self(), cheatRate_) > 0) ...  // its own attributes
 //         node.compute(job.flops, core::NodeCompute::Unit::Gpu, &Provider::onDone, this, job.id);
 //         node.after(job.deadline - node.now(), &Provider::onLate, this, job.id);
 //     }
