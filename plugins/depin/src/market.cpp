@@ -114,7 +114,6 @@ void Market::findNodes(core::LayerContext& ctx) {
         ctx.failParam("client_role", "no node has the client role \"" + cfg_.clientRole + "\"");
     const std::size_t n = providers_.size();
     running_.assign(n, kNone);
-    up_.assign(n, 0);
     idleAt_.assign(n, kNone);
     onlineAt_.assign(n, kNone);
     head_.assign(n, kNone);
@@ -122,7 +121,6 @@ void Market::findNodes(core::LayerContext& ctx) {
     backlog_.assign(n, 0.0);
     for (std::uint32_t p = 0; p < n; ++p) {
         if (!net_->nodeUp(providers_[p])) continue;
-        up_[p] = 1;
         addTo(online_, onlineAt_, p);
         if (cfg_.matching == Matching::Book) addTo(idle_, idleAt_, p);
     }
@@ -469,7 +467,7 @@ void Market::refund(std::uint32_t j) {
 }
 
 void Market::providerFree(std::uint32_t p) {
-    // The network is asked, not up_: a crash ends the provider's work before the layer hears of
+    // The network is asked, not online_: a crash ends the provider's work before the layer hears of
     // the crash itself. A job it takes may be dropped at once (its client cannot pay): it takes
     // the next, in a loop, never in a chain of calls.
     if (!net_->nodeUp(providers_[p]) || running_[p] != kNone) return;
@@ -490,8 +488,7 @@ void Market::providerFree(std::uint32_t p) {
 
 void Market::onNodeUp(NodeIndex node, bool up) {
     const std::uint32_t p = providerOf_[node];
-    if (p == kNone || up_[p] == static_cast<std::uint8_t>(up)) return;
-    up_[p] = up ? 1 : 0;
+    if (p == kNone || (onlineAt_[p] != kNone) == up) return;  // no change for the market
     if (up) {
         addTo(online_, onlineAt_, p);
         sim_->metrics().set(m_.online, static_cast<double>(online_.size()));

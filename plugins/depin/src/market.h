@@ -126,8 +126,7 @@ class Market final : public core::Layer, private sim::FaultListener {
     // providers, by their index p (flat arrays)
     std::vector<sim::NodeIndex> providers_;
     std::vector<core::NodeCompute::Unit> unit_;
-    std::vector<std::uint32_t> running_;  // the job it runs, or kNone
-    std::vector<std::uint8_t> up_;
+    std::vector<std::uint32_t> running_;     // the job it runs, or kNone
     std::vector<std::uint32_t> idle_;        // free providers that are up, in no order
     std::vector<std::uint32_t> idleAt_;      // each provider's place in idle_, or kNone
     std::vector<std::uint32_t> providerOf_;  // per node: its provider index, or kNone

@@ -29,8 +29,7 @@ void Federation::clientReceives(core::NodeContext node, const sim::Delivery& d, 
     const std::size_t k = clientOf(node.self());
     DAIS_CHECK(k != kNotClient, "a model reached a node that is not a client");
     if (!ticketOpen(m.ticket)) return;  // its round is over, or it dropped out already
-    const std::size_t fullSteps =
-        (data_->trainSize(k) + train_.batchSize - 1) / train_.batchSize * train_.epochs;
+    const std::size_t fullSteps = stepsOf(k);
     std::size_t maxSteps = 0;  // all its epochs
     const core::NodeCompute::Unit unit = node.fastestUnit();
     const bool hasProcessor = node.speed(unit) > 0;
@@ -171,8 +170,7 @@ std::shared_ptr<LocalTraining> Federation::prepareTraining(
     t->stream = std::move(stream);
     t->attackRound = attackRound;
     t->cohort = cohort;
-    t->fullSteps =
-        (data_->trainSize(client) + train_.batchSize - 1) / train_.batchSize * train_.epochs;
+    t->fullSteps = stepsOf(client);
     t->steps = t->fullSteps;
     unrun_.push_back(t);
     return t;

@@ -174,6 +174,10 @@ class Federation final : public core::Layer, private sim::FaultListener {
     std::unique_ptr<fl::Strategy> makeStrategy(Eigen::VectorXd initial) const;
     bool available(std::size_t client);
     double secondsPerStep(std::size_t client) const;
+    /// Client k's steps for all its epochs: its batches per epoch times the epochs.
+    std::size_t stepsOf(std::size_t client) const {
+        return (data_->trainSize(client) + train_.batchSize - 1) / train_.batchSize * train_.epochs;
+    }
     /// FLOPs of one training step (one batch, forward and backward).
     double flopsPerStep() const;
     /// How long client k computes `steps` training steps for, alone on its fastest processor.
