@@ -967,18 +967,29 @@ std::vector<LinkLoad> Network::busiestLinks(std::size_t k) const {
         std::uint64_t bytes;
         std::size_t dir;
     };
+    const auto busier = [](const Item& a, const Item& b) {
+        if (a.u != b.u) return a.u > b.u;
+        if (a.bytes != b.bytes) return a.bytes > b.bytes;
+        return a.dir < b.dir;
+    };
+    // The k busiest so far, in a heap whose top is the least busy of them: memory in k, not in
+    // the links, so a report on a large network costs no copy of its links.
     std::vector<Item> items;
-    items.reserve(2 * linkCount());
-    for (std::size_t d = 0; d < 2 * linkCount(); ++d)
-        items.push_back({utilisation(static_cast<LinkIndex>(d / 2), static_cast<int>(d % 2)),
-                         dirs_[d].bytes, d});
-    k = std::min(k, items.size());
-    std::partial_sort(items.begin(), items.begin() + static_cast<std::ptrdiff_t>(k), items.end(),
-                      [](const Item& a, const Item& b) {
-                          if (a.u != b.u) return a.u > b.u;
-                          if (a.bytes != b.bytes) return a.bytes > b.bytes;
-                          return a.dir < b.dir;
-                      });
+    k = std::min(k, 2 * linkCount());
+    items.reserve(k);
+    for (std::size_t d = 0; d < 2 * linkCount() && k > 0; ++d) {
+        const Item item{utilisation(static_cast<LinkIndex>(d / 2), static_cast<int>(d % 2)),
+                        dirs_[d].bytes, d};
+        if (items.size() < k) {
+            items.push_back(item);
+            std::push_heap(items.begin(), items.end(), busier);
+        } else if (busier(item, items.front())) {
+            std::pop_heap(items.begin(), items.end(), busier);
+            items.back() = item;
+            std::push_heap(items.begin(), items.end(), busier);
+        }
+    }
+    std::sort_heap(items.begin(), items.end(), busier);
     std::vector<LinkLoad> out;
     out.reserve(k);
     for (std::size_t i = 0; i < k; ++i) {

@@ -186,6 +186,51 @@ class TestComputeOccupancy : public QObject {
         QCOMPARE(compute.start(0, 1e9, cpu, &Log::done, &log), 0u);
         QCOMPARE(compute.estimate(0, 1e9, cpu), kTimeNever);
     }
+
+    void equipGivesAProcessorAndChangesASpeedMidTask() {
+        TwoNodes m;
+        Simulation& sim = m.sim;
+        ComputeOccupancy& compute = *m.compute;
+        Log& log = m.log;
+        const auto cpu = ComputeOccupancy::Unit::Cpu, gpu = ComputeOccupancy::Unit::Gpu;
+        // The first node has no GPU until it is equipped with one of 1 TFLOP/s.
+        compute.equip(0, gpu, 1e12);
+        QCOMPARE(compute.speed(0, gpu), 1e12);
+        QVERIFY(compute.start(0, 4e12, gpu, &Log::done, &log, 1) != 0);
+        // 10 GFLOP/s CPU: 20 GFLOP alone would take 2 s; at 1 s (10 GFLOP done) it becomes
+        // 5 GFLOP/s, so the other 10 GFLOP take 2 s more: it ends at 3 s.
+        QVERIFY(compute.start(0, 20e9, cpu, &Log::done, &log, 2) != 0);
+        struct Slower {
+            ComputeOccupancy* c;
+            void act(Simulation&, const Event&) { c->equip(0, ComputeOccupancy::Unit::Cpu, 5e9); }
+        } slower{&compute};
+        sim.scheduleAt(kSecond, 0, sim.registerKind<&Slower::act>("slower", slower));
+        sim.run();
+        QCOMPARE(log.ends.size(), std::size_t(2));
+        QCOMPARE(log.ends[0].data, std::uint64_t(2));
+        QCOMPARE(log.at[0], 3 * kSecond);
+        QCOMPARE(log.ends[1].data, std::uint64_t(1));
+        QCOMPARE(log.at[1], 4 * kSecond);
+        QCOMPARE(compute.speed(0, cpu), 5e9);
+        QCOMPARE(compute.speed(1, cpu), 1e9);  // untouched: its resources
+    }
+
+    void anIdIsNeverReusedWhenItsSlotIs() {
+        TwoNodes m;
+        ComputeOccupancy& compute = *m.compute;
+        Log& log = m.log;
+        const auto cpu = ComputeOccupancy::Unit::Cpu;
+        const auto first = compute.start(0, 1e9, cpu, &Log::done, &log, 1);
+        QVERIFY(compute.cancel(first));
+        const auto second = compute.start(0, 1e9, cpu, &Log::done, &log, 2);
+        QVERIFY(second != first);
+        QVERIFY(!compute.cancel(first));  // its slot holds the second task now
+        QCOMPARE(compute.remaining(first), 0.0);
+        QCOMPARE(compute.remaining(second), 1e9);
+        QCOMPARE(compute.running(0, cpu), std::size_t(1));
+        QVERIFY(compute.cancel(second));
+        QCOMPARE(compute.running(0, cpu), std::size_t(0));
+    }
 };
 
 QTEST_GUILESS_MAIN(TestComputeOccupancy)

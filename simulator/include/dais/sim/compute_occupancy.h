@@ -10,10 +10,10 @@
 // loses what it was computing: its tasks end, not completed.
 
 #include <cstdint>
-#include <unordered_map>
 #include <vector>
 
 #include "dais/sim/network.h"
+#include "dais/sim/paged_vector.h"
 #include "dais/sim/simulation.h"
 
 namespace dais::sim {
@@ -40,8 +40,13 @@ class ComputeOccupancy final : private FaultListener {
     ComputeOccupancy(const ComputeOccupancy&) = delete;
     ComputeOccupancy& operator=(const ComputeOccupancy&) = delete;
 
-    /// The node's speed, FLOP/s (0: it has no such processor).
+    /// The node's speed, FLOP/s (0: it has no such processor): what equip() set, else what the
+    /// scenario's resources say.
     double speed(NodeIndex node, Unit unit) const;
+    /// Gives the node a processor of `flopsPerSecond` (> 0), or sets its speed: a layer that
+    /// knows a node's hardware (a market's catalogue of GPUs and CPUs) equips it at set-up. The
+    /// tasks running on it go on at the new speed. The last call wins.
+    void equip(NodeIndex node, Unit unit, double flopsPerSecond);
     /// Starts `flops` (> 0) of work on the node; `done` hears when it ends. 0 (and nothing
     /// started) when the node is down or has no such processor.
     TaskId start(NodeIndex node, double flops, Unit unit, DoneFn done, void* self,
@@ -57,38 +62,60 @@ class ComputeOccupancy final : private FaultListener {
     double remaining(TaskId task) const;
 
   private:
+    static constexpr std::uint32_t kNone = 0xffffffffu;
+    /// A task, in a slot of tasks_; a free slot is on the free list through `next`. Its id is
+    /// its slot and the slot's generation, so an id outlives no task.
     struct Task {
-        NodeIndex node = 0;
-        Unit unit = Unit::Cpu;
         double left = 0;  // FLOPs, as of its processor's `since`
         SimTime startedAt = 0;
         DoneFn done = nullptr;
         void* self = nullptr;
         std::uint64_t data = 0;
+        std::uint32_t processor = kNone;  // index into processors_, or kNone: the slot is free
+        std::uint32_t next = kNone;       // the next task on its processor, or the next free slot
+        std::uint32_t generation = 0;
     };
-    /// One processor of one node.
+    /// One processor of one node that has computed; nodes that never do cost one index each.
     struct Processor {
-        std::vector<TaskId> tasks;  // running, in start order
-        SimTime since = 0;          // when `left` of its tasks was last brought up to date
-        EventId next{};             // its next completion
+        std::uint32_t key = 0;                      // node << 1 | unit
+        std::uint32_t first = kNone, last = kNone;  // its running tasks, in start order
+        std::uint32_t count = 0;
+        double speed = 0;   // FLOP/s
+        SimTime since = 0;  // when `left` of its tasks was last brought up to date
+        EventId next{};     // its next completion
     };
-    static std::uint64_t key(NodeIndex node, Unit unit) {
-        return (static_cast<std::uint64_t>(node) << 1) | static_cast<std::uint64_t>(unit);
+    static std::uint32_t key(NodeIndex node, Unit unit) {
+        return (node << 1) | static_cast<std::uint32_t>(unit);
     }
+    static TaskId idOf(std::uint32_t slot, std::uint32_t generation) {
+        return (static_cast<TaskId>(generation) << 32) | (static_cast<TaskId>(slot) + 1);
+    }
+    /// The slot of a running task, or kNone.
+    std::uint32_t slotOf(TaskId id) const;
+    /// The processor of (node, unit), or nullptr when it has never computed.
+    const Processor* find(NodeIndex node, Unit unit) const;
+    Processor& processor(NodeIndex node, Unit unit);
+    /// The speed the scenario's resources give (node, unit).
+    double declaredSpeed(NodeIndex node, Unit unit) const;
     /// Brings the processor's tasks' work left up to now.
     void advance(Processor& p, double speed);
     /// Schedules the processor's next completion (after a change).
-    void reschedule(std::uint64_t k, Processor& p, double speed);
+    void reschedule(Processor& p, double speed);
+    /// Takes task `slot` off its processor's list (it is on it).
+    void unlink(Processor& p, std::uint32_t slot);
     void onDone(Simulation& sim, const Event& e);
-    void end(TaskId id, bool completed);
+    /// Frees a task's slot (off its processor already) and tells its owner how it ended.
+    void end(std::uint32_t slot, bool completed);
     void onNodeUp(NodeIndex node, bool up) override;
 
     Simulation& sim_;
     Network& net_;
     KindId kind_ = 0;
-    TaskId nextId_ = 1;
-    std::unordered_map<TaskId, Task> tasks_;
-    std::unordered_map<std::uint64_t, Processor> processors_;
+    PagedVector<Task> tasks_;
+    std::uint32_t freeTask_ = kNone;
+    std::vector<std::uint32_t> processorOf_;  // per key, or kNone
+    std::vector<Processor> processors_;
+    std::vector<std::uint32_t> finished_;  // scratch: the tasks one completion ends
 };
 
 }  // namespace dais::sim
