@@ -34,6 +34,9 @@ constexpr const char* kHelp = R"(usage: dais bench depin [options]
     finished per wall second (bar: 300,000), the peak memory, the same with a tenth of the
     jobs (memory must not grow with finished jobs), and the memory per provider: the peak
     of a market of --providers providers less that of 1,000 providers, over the difference.
+    These runs keep no final tables, as a sweep's runs do; the per-provider figure is
+    printed again for runs that keep them (as `dais run` does: one row per provider in the
+    report).
 (2) An M/M/c queue, 4 providers at rho = 0.75 (the market's order book, any free provider)
     for --mmc-jobs jobs, through the layer and as a plain loop over the same arrivals and job
     sizes (first come first served, each job to the provider that is free first): jobs per
@@ -112,7 +115,7 @@ std::string mmcScenario(std::uint64_t jobs) {
 
 // --- child mode: one measurement, printed as one line of numbers ---------------------------
 
-int childLayer(const std::string& text) {
+int childLayer(const std::string& text, bool finalTables = false) {
     const core::LayerRegistry& registry = core::LayerRegistry::installed();
     if (registry.find("depin") == nullptr)
         return printError("bench depin: the depin layer is not installed"), kExitFailure;
@@ -120,6 +123,7 @@ int childLayer(const std::string& text) {
     if (!s) return printError("bench depin: " + s.error().message), kExitFailure;
     core::RunOptions options;
     options.events = false;
+    options.finalTables = finalTables;
     auto run = core::ScenarioRun::prepare(*s, options);
     if (!run) return printError("bench depin: " + run.error().message), kExitFailure;
     const auto t0 = Clock::now();
@@ -162,6 +166,8 @@ int runChild(const std::vector<std::string>& args) {
     try {
         if (args.size() == 4 && args[1] == "market")
             return childLayer(marketScenario(number(2), number(3)));
+        if (args.size() == 4 && args[1] == "market-tables")
+            return childLayer(marketScenario(number(2), number(3)), true);
         if (args.size() == 3 && args[1] == "mmc-layer") return childLayer(mmcScenario(number(2)));
         if (args.size() == 3 && args[1] == "mmc-plain") return childPlain(number(2));
     } catch (const std::exception&) {
@@ -239,6 +245,10 @@ int benchDepin(const std::vector<std::string>& words) {
     if (!tenth) return fail(tenth.error());
     auto small = medianOf(repeats, {"market", "1000", std::to_string(jobs / 10)});
     if (!small) return fail(small.error());
+    auto tenthTables = medianOf(repeats, {"market-tables", n, std::to_string(jobs / 10)});
+    if (!tenthTables) return fail(tenthTables.error());
+    auto smallTables = medianOf(repeats, {"market-tables", "1000", std::to_string(jobs / 10)});
+    if (!smallTables) return fail(smallTables.error());
     auto layer = medianOf(repeats, {"mmc-layer", std::to_string(mmcJobs)});
     if (!layer) return fail(layer.error());
     auto plain = medianOf(repeats, {"mmc-plain", std::to_string(mmcJobs)});
@@ -246,6 +256,8 @@ int benchDepin(const std::vector<std::string>& words) {
 
     const double jobsPerSecond = big->jobs / big->wall;
     const double perProvider = (tenth->rss - small->rss) / static_cast<double>(providers - 1000);
+    const double perProviderTables =
+        (tenthTables->rss - smallTables->rss) / static_cast<double>(providers - 1000);
     const double layerRate = layer->jobs / layer->wall, plainRate = plain->jobs / plain->wall;
     const double theory = erlangCWait(4, 3);
     if (json) {
@@ -255,7 +267,8 @@ int benchDepin(const std::vector<std::string>& words) {
                                 {"jobs_per_second", jobsPerSecond},
                                 {"peak_rss_bytes", big->rss},
                                 {"peak_rss_bytes_tenth_of_the_jobs", tenth->rss},
-                                {"bytes_per_provider", perProvider}}},
+                                {"bytes_per_provider", perProvider},
+                                {"bytes_per_provider_with_final_tables", perProviderTables}}},
                               {"mmc",
                                {{"jobs", mmcJobs},
                                 {"layer_jobs_per_second", layerRate},
@@ -275,9 +288,9 @@ int benchDepin(const std::vector<std::string>& words) {
     std::printf("  %s jobs per wall second (bar: 300 k)\n", siNumber(jobsPerSecond).c_str());
     std::printf("  peak memory %s; with a tenth of the jobs %s (it must not grow with them)\n",
                 sim::memoryText(big->rss).c_str(), sim::memoryText(tenth->rss).c_str());
-    std::printf(
-        "  per provider: %.0f bytes (peak of %s providers less that of 1,000; bar: 500)\n\n",
-        perProvider, sim::countText(static_cast<double>(providers)).c_str());
+    std::printf("  per provider: %.0f bytes (peak of %s providers less that of 1,000; bar: 500)\n",
+                perProvider, sim::countText(static_cast<double>(providers)).c_str());
+    std::printf("  per provider with the report's final tables: %.0f bytes\n\n", perProviderTables);
     std::printf("M/M/4 at rho 0.75, %s jobs: the layer against a plain loop\n",
                 sim::countText(static_cast<double>(mmcJobs)).c_str());
     std::printf("  layer  %s jobs/s, mean wait %.4f s\n", siNumber(layerRate).c_str(), layer->wait);

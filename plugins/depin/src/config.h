@@ -13,6 +13,10 @@ enum class JobSize { Exponential, Fixed };
 enum class Matching { Book, Queues };
 enum class Payment { None, Escrow };
 enum class ArrivalKind { Poisson, Bursty, Trace };
+enum class Discipline { Fifo, Priority };
+enum class Precision { Fp32, Fp16 };
+enum class Verification { None, Redundant, Spot };
+enum class TokenModel { Fixed, BurnAndMint };
 
 struct Config {
     std::string providerRole, clientRole;
@@ -31,12 +35,33 @@ struct Config {
     double costVariation = 0;
     sim::SimTime start = 0, stop = 0;  // when jobs arrive (stop 0: until the run ends)
     sim::SimTime deadline = 0;         // a job's result is due this long after it arrives
+    std::string jobMix;                // "inference:8,render:2"
+    double jobMemoryGb = 0;            // custom jobs' memory need
+    double budget = 0;                 // tokens a job may cost at most (0: any)
+    Discipline discipline = Discipline::Fifo;
+    Precision precision = Precision::Fp32;
+    double efficiency = 0;  // catalogue hardware: sustained share of peak
+    double tokenUsd = 0;    // a token's price in USD (catalogue prices into tokens)
+    Verification verification = Verification::None;
+    std::size_t redundancy = 0, maxRounds = 0;
+    double spotRate = 0;
+    double dishonest = 0, cheatRate = 0, cheatEffort = 0;
+    bool collusion = false;
+    double slashFraction = 0, minStake = 0, reputationRate = 0;
+    TokenModel tokenModel = TokenModel::Fixed;
+    double priceResponse = 0;
+    sim::SimTime epoch = 0, emissionHalving = 0;
+    double emission = 0, uptimeShare = 0;
+    std::size_t leaveAfter = 0;
 };
 
 struct Metrics {
     sim::MetricId submitted, done, waited, preempted, failed, wait, transfer, compute, response,
         inSystem, meanInSystem, queued, online, bytes, providerJobs, busyTime, unaffordable, spent,
-        cost, income, price, missed, availability;
+        cost, income, price, missed, availability, unserved, wrong, caught, wrongAccepted, rejected,
+        verificationWork, audits, slashed, expelled, staked, utilisation, reputation, stake,
+        waitCustom, waitInference, waitTraining, waitRender, responseCustom, responseInference,
+        responseTraining, responseRender, rewards, burned, tokenPrice, supply, left, joined;
 };
 
 using Definition = core::LayerDefinition<Config, Metrics>;

@@ -1,8 +1,20 @@
 // The DePIN layer's one declaration: every parameter bound to its Config field, every choice to
 // its enum, every metric to its handle (config.h).
 #include "config.h"
+#include "hardware_catalogue.h"
 
 namespace dais::layers::depin {
+
+namespace {
+
+std::vector<std::string> hardwareChoices() {
+    std::vector<std::string> choices = {"node"};
+    for (const HardwareClass& c : hardwareCatalogue())
+        choices.emplace_back(c.id);
+    return choices;
+}
+
+}  // namespace
 
 const Definition& definition() {
     static const Definition definition = [] {
@@ -114,29 +126,163 @@ const Definition& definition() {
         d.duration("stop", &Config::stop, "0s",
                    "When jobs stop arriving (0: never); those in the market still finish.")
             .atLeast(0);
+        d.text("job_mix", &Config::jobMix, "custom", "",
+               "The kinds of job that arrive, with weights: \"inference:8,render:2\". custom is "
+               "the job job_gflop, input_bytes, output_bytes, job_memory_gb and deadline "
+               "describe; inference (a 7-billion-parameter model answering 512 tokens: 7.2 TFLOP, "
+               "16 GB, due in 10 s, first in a priority queue), training (one step of a "
+               "1-billion-parameter model on 500,000 tokens: 3 PFLOP, 2 GB of weights back, 24 "
+               "GB, due in an hour, last) and render (a production frame: 300 TFLOP, 500 MB of "
+               "scene in, 50 MB out, 12 GB, due in 15 minutes) are fixed profiles (README).");
+        d.real("job_memory_gb", &Config::jobMemoryGb, 0.0, "GB",
+               "Memory a custom job needs on its provider's processor; a provider with less "
+               "(resources.memory_gb, or its hardware's) cannot take it (0: any).")
+            .range(0, 1e9);
+        d.real("budget", &Config::budget, 0.0, "tokens",
+               "The most a job may cost (its provider's price per hour x the hours it needs); "
+               "providers dearer for it are passed over (0: any price).")
+            .range(0, 1e15);
+        d.choice("queue", &Config::discipline, Discipline::Fifo,
+                 {{"fifo", Discipline::Fifo}, {"priority", Discipline::Priority}},
+                 "How waiting jobs are ordered, in the book and in providers' queues: first come "
+                 "first served, or by their kind's priority (inference, then render and custom, "
+                 "then training; first come first served within one), without interrupting a "
+                 "job that runs.");
+        d.choice("precision", &Config::precision, Precision::Fp32,
+                 {{"fp32", Precision::Fp32}, {"fp16", Precision::Fp16}},
+                 "Which peak of catalogue hardware jobs run at: 32-bit, or 16-bit on tensor "
+                 "cores where the part has them.");
+        d.real("efficiency", &Config::efficiency, 0.5, "",
+               "The share of catalogue hardware's peak a job sustains (large-model training "
+               "reaches about 0.46 of peak: Chowdhery et al., PaLM, 2022).")
+            .range(1e-6, 1);
+        d.real("token_usd", &Config::tokenUsd, 1.0, "USD",
+               "A token's price in US dollars, which turns catalogue hardware's typical price "
+               "into a provider's price in tokens when its price attribute is not given.")
+            .range(1e-12, 1e12);
+        d.choice("verification", &Config::verification, Verification::None,
+                 {{"none", Verification::None},
+                  {"redundant", Verification::Redundant},
+                  {"spot", Verification::Spot}},
+                 "How the market checks results: it trusts them; redundant: `redundancy` "
+                 "different providers run each job and the result a majority returns is accepted "
+                 "(no majority: the job runs again, up to max_rounds); spot: a share spot_rate of "
+                 "results is re-run on trusted hardware before it is accepted, so an audited "
+                 "job's result waits as long again.");
+        d.integer("redundancy", &Config::redundancy, 3, "providers",
+                  "redundant: how many providers run each job.")
+            .range(2, 9);
+        d.integer("max_rounds", &Config::maxRounds, 3, "",
+                  "redundant: how many times a job runs on `redundancy` providers before, with "
+                  "no majority, it is rejected.")
+            .range(1, 100);
+        d.real("spot_rate", &Config::spotRate, 0.1, "",
+               "spot: the share of results re-run to check them.")
+            .range(0, 1);
+        d.real("dishonest", &Config::dishonest, 0.0, "",
+               "The share of providers that cheat, drawn at random: such a provider returns a "
+               "wrong result for a job with probability cheat_rate.")
+            .range(0, 1);
+        d.real("cheat_rate", &Config::cheatRate, 1.0, "",
+               "How often a dishonest provider cheats on a job it takes.")
+            .range(0, 1);
+        d.real("cheat_effort", &Config::cheatEffort, 0.0, "",
+               "The share of a job's work a cheater computes before it returns its wrong result "
+               "(0: none; it saves the whole compute).")
+            .range(0, 1);
+        d.flag("collusion", &Config::collusion, false,
+               "Cheaters return the same wrong result, so they can outvote honest providers; "
+               "otherwise each wrong result differs and never makes a majority.");
+        d.real("slash_fraction", &Config::slashFraction, 0.5, "",
+               "The share of its stake a provider caught cheating loses (burned).")
+            .range(0, 1);
+        d.real("min_stake", &Config::minStake, 0.0, "tokens",
+               "A provider whose stake falls below this after a slash is expelled from the "
+               "market (0: never).")
+            .atLeast(0);
+        d.real("reputation_rate", &Config::reputationRate, 0.05, "",
+               "How fast reputation follows outcomes: after each job it moves this share of the "
+               "way to 1 (accepted) or 0 (caught cheating, or the job lost on a crash).")
+            .range(0, 1);
+        d.duration("epoch", &Config::epoch, "1h",
+                   "How often the market pays rewards, updates the token's price and lets "
+                   "providers decide whether to stay.")
+            .range(1e-3, 1e9);
+        d.real("emission", &Config::emission, 0.0, "tokens",
+               "Tokens minted each epoch as rewards to providers (0: none): uptime_share of it by "
+               "the time each was up in the market during the epoch, the rest by the value of "
+               "the jobs each finished. Needs the payments service.")
+            .range(0, 1e15);
+        d.duration("emission_halving", &Config::emissionHalving, "0s",
+                   "The emission halves every this long (0: it stays the same), as in "
+                   "Bitcoin's schedule and those of DePIN networks modelled on it.")
+            .atLeast(0);
+        d.real("uptime_share", &Config::uptimeShare, 1.0, "",
+               "The share of each epoch's emission paid for uptime; the rest pays for work.")
+            .range(0, 1);
+        d.integer("leave_after", &Config::leaveAfter, 0, "epochs",
+                  "A provider whose income (payments and rewards, at the token's price) falls "
+                  "below its cost (its cost attribute for each hour it was up) this many epochs "
+                  "in a row leaves the market; one that left comes back when the last epoch's "
+                  "income per provider-hour would cover its cost (0: providers never leave).")
+            .range(0, 1e6);
+        d.choice("token_model", &Config::tokenModel, TokenModel::Fixed,
+                 {{"fixed", TokenModel::Fixed}, {"burn-and-mint", TokenModel::BurnAndMint}},
+                 "fixed: the token keeps its price token_usd, and clients pay providers. "
+                 "burn-and-mint: prices are pegged to the dollar (a price of p tokens an hour is "
+                 "p x token_usd dollars), a client pays a job by burning tokens worth its price "
+                 "at the token's price then, and providers earn only the emission; each epoch "
+                 "the price moves by the ratio of tokens burned to tokens minted to the power "
+                 "price_response (at most halving or doubling), so it rests where burns match "
+                 "the emission: the burn-and-mint equilibrium (README).");
+        d.real("price_response", &Config::priceResponse, 0.5, "",
+               "burn-and-mint: how strongly the price follows burns over mints each epoch.")
+            .range(0, 4);
+        d.attribute("hardware", core::ParamType::Choice, "node", "",
+                    "What a provider sells: node (the node's resources: its faster processor) or "
+                    "a class of the catalogue (README), whose processor the market gives the "
+                    "node at `efficiency` of its peak, with its memory and typical price.")
+            .choices(hardwareChoices());
+        d.attribute("stake", core::ParamType::Real, 0.0, "tokens",
+                    "Tokens a provider locks to take part, held from its account at the start; "
+                    "slashed when it is caught cheating. Needs the payments service.")
+            .range(0, 1e15);
         d.table("depin.providers", "Providers",
                 "One row per provider: whether it is up, what it does now and has done, and what "
                 "it charges and earns.")
             .node("node", "The provider.")
-            .text("state", "up and free, busy (running a job), or offline.")
-            .real("speed", "TFLOP/s", "Its fastest processor, which it sells.")
+            .text("state", "up and free, busy (running a job), offline, left, or expelled.")
+            .text("hardware", "Its catalogue class, or node (its own resources).")
+            .real("speed", "TFLOP/s", "The processor it sells, sustained.")
             .real("price", "tokens/h", "What it charges per hour of that processor.")
             .real("reputation", "", "How much the market trusts it, 0 to 1.")
             .integer("queued", "jobs", "Jobs in its own queue or on their way to it (queues).")
             .real("backlog", "GFLOP", "Work queued at it or running on it.")
             .integer("jobs", "jobs", "Jobs it finished.")
             .real("busy", "s", "Time it spent on the jobs it finished.")
-            .real("income", "tokens", "What it was paid.");
+            .real("income", "tokens", "What it was paid.")
+            .text("honest", "yes, or no: it cheats (dishonest).")
+            .real("stake", "tokens", "What it has locked now (after slashes).")
+            .integer("caught", "", "Times it was caught returning a wrong result.");
         d.table("depin.jobs", "Jobs in the market",
                 "One row per job in the market now: where it is and how long it has been there.")
             .integer("job", "", "Its slot in the market (reused once it ends).")
             .node("client", "Where it came from, and where its result goes.")
             .node("provider", "The provider that runs it or will (empty while in the book).")
-            .text("state", "book, sent (input on its way), queued, running or returning.")
+            .text("state",
+                  "book, sent (input on its way), queued, running, returning, checking (a spot "
+                  "check re-runs it) or voting (its result waits for the other runs).")
             .time("arrived", "When it arrived.")
-            .real("work", "GFLOP", "Its work.");
+            .real("work", "GFLOP", "Its work.")
+            .text("kind", "custom, inference, training or render.")
+            .integer("round", "", "redundant: which run of its job on `redundancy` providers.");
         d.nodeState("busy", "#d9822b", "The provider is running a job.");
         d.nodeState("offline", "#8a8a8a", "The provider is down; its job went back to the book.");
+        d.nodeState("left", "#b7b7b7",
+                    "The provider left the market: it lost money leave_after epochs in a row.");
+        d.nodeState("slashed", "#c23b22",
+                    "The provider was caught cheating and lost stake (now expelled when its stake "
+                    "fell below min_stake).");
         d.counter("depin.jobs_submitted", &Metrics::submitted, "jobs", "Jobs that arrived.");
         d.counter("depin.jobs_done", &Metrics::done, "jobs", "Jobs that ran to the end.");
         d.counter("depin.jobs_waited", &Metrics::waited, "jobs",
@@ -177,12 +323,64 @@ const Definition& definition() {
         d.distribution("depin.response", &Metrics::response, "s",
                        "Time from a job's arrival to its end: its result back at the client "
                        "(wait + transfer + compute).");
+        const auto byKind = [&](const char* kind, sim::MetricId Metrics::*wait,
+                                sim::MetricId Metrics::*response) {
+            d.distribution(std::string("depin.wait_") + kind, wait, "s",
+                           std::string("depin.wait of ") + kind +
+                               " jobs (observed when job_mix has more than one kind).");
+            d.distribution(std::string("depin.response_") + kind, response, "s",
+                           std::string("depin.response of ") + kind +
+                               " jobs (observed when job_mix has more than one kind).");
+        };
+        byKind("custom", &Metrics::waitCustom, &Metrics::responseCustom);
+        byKind("inference", &Metrics::waitInference, &Metrics::responseInference);
+        byKind("training", &Metrics::waitTraining, &Metrics::responseTraining);
+        byKind("render", &Metrics::waitRender, &Metrics::responseRender);
         d.gauge("depin.in_system", &Metrics::inSystem, "jobs", "Jobs waiting or running now.");
         d.gauge("depin.mean_in_system", &Metrics::meanInSystem, "jobs",
                 "Jobs waiting or running, averaged over time since the first arrival could "
                 "come (L in Little's law, L = lambda W).");
         d.gauge("depin.queued", &Metrics::queued, "jobs", "Jobs waiting in the book now.");
         d.gauge("depin.providers_online", &Metrics::online, "providers", "Providers up now.");
+        d.counter("depin.jobs_unserved", &Metrics::unserved, "jobs",
+                  "Jobs no provider of the market could ever take (memory, budget or too few "
+                  "providers for the redundancy).");
+        d.counter("depin.results_wrong", &Metrics::wrong, "results",
+                  "Wrong results dishonest providers returned (each run counts).");
+        d.counter("depin.cheats_caught", &Metrics::caught, "results",
+                  "Wrong results verification caught: outvoted, or found by a spot check.");
+        d.counter("depin.wrong_accepted", &Metrics::wrongAccepted, "jobs",
+                  "Jobs whose accepted result was wrong: cheating verification missed.");
+        d.counter("depin.jobs_rejected", &Metrics::rejected, "jobs",
+                  "Jobs verification rejected: no majority in max_rounds rounds.");
+        d.counter("depin.verification_gflop", &Metrics::verificationWork, "GFLOP",
+                  "Work done only to check results: the runs beyond the first of a redundant "
+                  "job, and spot checks' re-runs.");
+        d.counter("depin.audits", &Metrics::audits, "jobs", "Results re-run by a spot check.");
+        d.counter("depin.slashed", &Metrics::slashed, "tokens",
+                  "Stake taken from providers caught cheating (burned).");
+        d.counter("depin.providers_expelled", &Metrics::expelled, "providers",
+                  "Providers expelled because their stake fell below min_stake.");
+        d.gauge("depin.staked", &Metrics::staked, "tokens", "Stake locked by providers now.");
+        d.gauge("depin.utilisation", &Metrics::utilisation, "1",
+                "A provider's busy time (of finished jobs) over the time so far.",
+                sim::MetricScope::Node);
+        d.gauge("depin.reputation", &Metrics::reputation, "1", "A provider's reputation, 0 to 1.",
+                sim::MetricScope::Node);
+        d.gauge("depin.stake", &Metrics::stake, "tokens", "A provider's stake now.",
+                sim::MetricScope::Node);
+        d.counter("depin.rewards", &Metrics::rewards, "tokens",
+                  "Tokens minted to providers as rewards (emission).");
+        d.counter("depin.burned", &Metrics::burned, "tokens",
+                  "Tokens clients burned to pay for jobs (burn-and-mint).");
+        d.gauge("depin.token_price", &Metrics::tokenPrice, "USD",
+                "The token's price: token_usd, or as burn-and-mint moves it each epoch.");
+        d.gauge("depin.token_supply", &Metrics::supply, "tokens",
+                "Tokens in existence: all minted (endowments, rewards) less all burned.");
+        d.counter("depin.providers_left", &Metrics::left, "providers",
+                  "Times a provider left the market because it lost money.");
+        d.counter("depin.providers_joined", &Metrics::joined, "providers",
+                  "Times a provider that had left came back because the market paid again.");
         d.gauge("depin.availability", &Metrics::availability, "1",
                 "The share of providers up, averaged over time since the run began: what an "
                 "outage or churn cost the market's capacity.");

@@ -4,14 +4,17 @@
 #include "market.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <utility>
 
 #include "dais/core/node_attributes.h"
 #include "dais/core/scenario.h"
 #include "dais/layers/depin.h"
+#include "hardware_catalogue.h"
 
 namespace dais::layers::depin {
 
@@ -19,14 +22,14 @@ using sim::NodeIndex;
 using sim::SimTime;
 
 void Market::estimateMemory(core::LayerEstimateContext& ctx) const {
-    // Per provider: its flat arrays (about 90 bytes) and, once it computes, its processor in the
-    // run's compute occupancy (about 130 bytes); per node, its provider number. The jobs in the
-    // market grow with the load and are taken from the run's budget as they come.
+    // Per provider: its flat arrays (about 60 bytes) and, once it computes, its processor in the
+    // run's compute occupancy (about 50 bytes); per node, its provider number. The jobs in the
+    // market grow with the load and are taken from the run's budget a page at a time.
     const Config cfg = definition().read(ctx.params());
     const auto providers = static_cast<double>(ctx.nodeCountWithRole(cfg.providerRole));
     const auto nodes = static_cast<double>(ctx.nodeCount());
     ctx.need("provider_role", sim::countText(providers) + " providers",
-             providers * 220 + nodes * 4);
+             providers * 110 + nodes * 12);
 }
 
 void Market::setup(core::LayerContext& ctx) {
@@ -37,20 +40,34 @@ void Market::setup(core::LayerContext& ctx) {
     display_ = ctx.display();
     busyState_ = ctx.nodeState("busy");
     offlineState_ = ctx.nodeState("offline");
+    slashedState_ = ctx.nodeState("slashed");
+    leftState_ = ctx.nodeState("left");
+    price_ = cfg_.tokenUsd;
+    if (auto mix = parseJobMix(cfg_.jobMix); mix)
+        mix_ = *mix;
+    else
+        ctx.failParam("job_mix", mix.error().message);
     runtime_ = std::make_unique<core::SimNodeRuntime>(ctx);
     findNodes(ctx);
+    chooseDishonest(ctx);
     // Layer-wide streams: node 0, a purpose each.
     arrivals_ = Arrivals(cfg_, ctx.rng(0, "arrivals"));
     if (cfg_.arrival == ArrivalKind::Trace) openTrace(ctx);
     clientPicks_ = ctx.rng(0, "clients");
     sizes_ = ctx.rng(0, "sizes");
     picks_ = ctx.rng(0, "picks");
+    kinds_ = ctx.rng(0, "kinds");
+    cheats_ = ctx.rng(0, "cheats");
+    audits_ = ctx.rng(0, "audits");
     arrivalKind_ = sim_->registerKind<&Market::onArrival>("depin.arrival", *this);
+    if (cfg_.verification == Verification::Spot)
+        auditKind_ = sim_->registerKind<&Market::onAudit>("depin.audit", *this);
     inputs_.open(runtime_->transport(), "depin.input", &Market::onInput, this,
                  &Market::onInputLost);
     outputs_.open(runtime_->transport(), "depin.output", &Market::onOutput, this,
                   &Market::onOutputLost);
     net_->addFaultListener(this);
+    if (incentives()) openEpochs(ctx);
     lastChange_ = cfg_.start;
     scheduleArrival(cfg_.start);
 }
@@ -65,47 +82,97 @@ void Market::openTrace(core::LayerContext& ctx) {
 }
 
 void Market::start(core::LayerContext& ctx) {
-    if (cfg_.payment != Payment::Escrow) return;
+    const core::NodeAttributes& attributes = ctx.attributes();
+    const core::NodeAttributes::Id stake = attributes.id("stake");
+    bool anyStake = false;
+    for (const NodeIndex node : providers_)
+        if (attributes.number(node, stake) > 0) {
+            anyStake = true;
+            break;
+        }
+    if (cfg_.payment != Payment::Escrow && !anyStake && cfg_.emission <= 0) return;
     payments_ = ctx.services().find<core::Payments>();
-    if (payments_ == nullptr) ctx.failParam("payment", "no payments service in the run");
+    if (payments_ == nullptr) {
+        if (cfg_.payment == Payment::Escrow)
+            ctx.failParam("payment", "no payments service in the run");
+        if (anyStake)
+            ctx.failParam("stake",
+                          "providers lock stakes, but there is no payments service in the run");
+        ctx.failParam("emission",
+                      "rewards are minted, but there is no payments service in the run");
+    }
     unitsPerToken_ = std::pow(10.0, payments_->token().decimals);
+    burnAccount_ = payments_->systemAccount("depin.burned");
+    if (anyStake) lockStakes(ctx);
+    const core::Payments::Totals t = payments_->totals();
+    sim_->metrics().set(m_.supply, static_cast<double>(t.minted - t.burned) / unitsPerToken_);
+}
+
+ProviderClass Market::classOf(core::LayerContext& ctx, NodeIndex node) {
+    const core::NodeAttributes& attributes = ctx.attributes();
+    const core::NodeAttributes::Id price = attributes.id("price");
+    const core::NodeAttributes::Id cost = attributes.id("cost");
+    const core::NodeAttributes::Id hardware = attributes.id("hardware");
+    sim::ComputeOccupancy& compute = ctx.compute();
+    ProviderClass c;
+    const std::string& id = attributes.text(node, hardware);
+    if (const HardwareClass* h = id == "node" ? nullptr : findHardware(id); h != nullptr) {
+        const double peak = cfg_.precision == Precision::Fp16 ? h->fp16Tflops : h->fp32Tflops;
+        c.speed = peak * 1e12 * cfg_.efficiency;
+        c.gpu = h->gpu;
+        c.memoryGb = h->memoryGb;
+        c.hardware = static_cast<std::int32_t>(h - hardwareCatalogue().data());
+        compute.equip(node, c.gpu ? core::NodeCompute::Unit::Gpu : core::NodeCompute::Unit::Cpu,
+                      c.speed);
+        c.price = attributes.given(node, price) ? attributes.number(node, price)
+                                                : h->usdPerHour / cfg_.tokenUsd;
+    } else {
+        const double cpu = compute.speed(node, core::NodeCompute::Unit::Cpu);
+        const double gpu = compute.speed(node, core::NodeCompute::Unit::Gpu);
+        if (cpu <= 0 && gpu <= 0)
+            ctx.failParam("provider_role",
+                          "provider \"" + net_->nodeName(node) +
+                              "\" has no processor to sell: give it resources.cpu_gflops or "
+                              "resources.gpu_tflops, or a hardware class (attribute hardware)");
+        c.gpu = gpu > cpu;
+        c.speed = std::max(cpu, gpu);
+        const sim::Resources* r = net_->resources(node);
+        c.memoryGb = r != nullptr ? r->memoryGb : 0.0;
+        c.price = attributes.number(node, price);
+    }
+    c.cost = attributes.number(node, cost);
+    return c;
 }
 
 void Market::findNodes(core::LayerContext& ctx) {
     const auto nodes = static_cast<NodeIndex>(net_->nodeCount());
     providerOf_.assign(nodes, kNone);
-    core::NodeCompute& compute = runtime_->compute();
-    const core::NodeAttributes& attributes = ctx.attributes();
-    const core::NodeAttributes::Id price = attributes.id("price");
-    const core::NodeAttributes::Id reputation = attributes.id("reputation");
-    const core::NodeAttributes::Id cost = attributes.id("cost");
     // The arrays are sized once: growing them by doubling would leave up to half unused.
     std::size_t count = 0;
     for (NodeIndex i = 0; i < nodes; ++i)
         count += net_->role(i) == cfg_.providerRole;
     providers_.reserve(count);
-    unit_.reserve(count);
-    speed_.reserve(count);
-    price_.reserve(count);
-    reputation_.reserve(count);
-    cost_.reserve(count);
+    classOf_.reserve(count);
     for (NodeIndex i = 0; i < nodes; ++i) {
         const std::string_view role = net_->role(i);
         if (role == cfg_.clientRole) clients_.push_back(i);
         if (role != cfg_.providerRole) continue;
-        const double cpu = compute.speed(i, core::NodeCompute::Unit::Cpu);
-        const double gpu = compute.speed(i, core::NodeCompute::Unit::Gpu);
-        if (cpu <= 0 && gpu <= 0)
-            ctx.failParam("provider_role", "provider \"" + net_->nodeName(i) +
-                                               "\" has no processor to sell: give it "
-                                               "resources.cpu_gflops or resources.gpu_tflops");
         providerOf_[i] = static_cast<std::uint32_t>(providers_.size());
         providers_.push_back(i);
-        unit_.push_back(gpu > cpu ? core::NodeCompute::Unit::Gpu : core::NodeCompute::Unit::Cpu);
-        speed_.push_back(std::max(cpu, gpu));
-        price_.push_back(attributes.number(i, price));
-        reputation_.push_back(attributes.number(i, reputation));
-        cost_.push_back(attributes.number(i, cost));
+        // Identical providers (a group's members) share one class: the last one made, usually.
+        const ProviderClass c = classOf(ctx, i);
+        std::uint32_t k = kNone;
+        if (!classes_.empty() && classes_.back() == c)
+            k = static_cast<std::uint32_t>(classes_.size() - 1);
+        for (std::uint32_t i2 = 0; k == kNone && i2 < classes_.size() && i2 < 256; ++i2)
+            if (classes_[i2] == c) k = i2;
+        if (k == kNone) {
+            k = static_cast<std::uint32_t>(classes_.size());
+            classes_.push_back(c);
+            classCount_.push_back(0);
+        }
+        classOf_.push_back(k);
+        ++classCount_[k];
     }
     if (providers_.empty())
         ctx.failParam("provider_role",
@@ -119,17 +186,45 @@ void Market::findNodes(core::LayerContext& ctx) {
     head_.assign(n, kNone);
     tail_.assign(n, kNone);
     backlog_.assign(n, 0.0);
+    flags_.assign(n, 0);
+    const core::NodeAttributes& attributes = ctx.attributes();
+    const core::NodeAttributes::Id reputation = attributes.id("reputation");
+    reputation_.resize(n);
+    sim::Metrics& metrics = sim_->metrics();
     for (std::uint32_t p = 0; p < n; ++p) {
+        reputation_[p] = static_cast<float>(attributes.number(providers_[p], reputation));
+        metrics.setNode(m_.reputation, providers_[p], reputation_[p]);
         if (!net_->nodeUp(providers_[p])) continue;
         addTo(online_, onlineAt_, p);
         if (cfg_.matching == Matching::Book) addTo(idle_, idleAt_, p);
     }
-    sim_->metrics().set(m_.online, static_cast<double>(online_.size()));
+    metrics.set(m_.online, static_cast<double>(online_.size()));
     onlineCount_ = online_.size();
-    sim_->metrics().set(m_.availability,
-                        static_cast<double>(onlineCount_) / static_cast<double>(providers_.size()));
+    metrics.set(m_.availability,
+                static_cast<double>(onlineCount_) / static_cast<double>(providers_.size()));
     policy_ = makePolicy(cfg_.policy, cfg_.costVariation);
-    table_ = ProviderTable{&providers_, &speed_, &price_, &cost_, &reputation_, &backlog_, net_};
+    table_ = ProviderTable{&providers_, &classOf_, &classes_, &reputation_, &backlog_, net_};
+    if (cfg_.verification == Verification::Redundant && cfg_.redundancy > n)
+        ctx.failParam("redundancy", "each job runs on " + std::to_string(cfg_.redundancy) +
+                                        " different providers, but the market has " +
+                                        std::to_string(n));
+}
+
+void Market::chooseDishonest(core::LayerContext& ctx) {
+    if (cfg_.dishonest <= 0) return;
+    // Exactly round(share x providers) of them, drawn without replacement, so a run's share is
+    // the one asked for.
+    const std::size_t n = providers_.size();
+    auto want = static_cast<std::size_t>(std::llround(cfg_.dishonest * static_cast<double>(n)));
+    sim::RngStream rng = ctx.rng(0, "dishonest");
+    std::vector<std::uint32_t> order(n);
+    for (std::uint32_t p = 0; p < n; ++p)
+        order[p] = p;
+    for (std::size_t i = 0; i < want && i < n; ++i) {
+        const std::size_t k = i + static_cast<std::size_t>(rng.below(n - i));
+        std::swap(order[i], order[k]);
+        flags_[order[i]] |= kDishonest;
+    }
 }
 
 // --- arrivals ------------------------------------------------------------------------------
@@ -156,11 +251,21 @@ void Market::onArrival(sim::Simulation& sim, const sim::Event& e) {
     Job& job = jobs_[j];
     job.arrived = sim.now();
     job.client = static_cast<NodeIndex>(e.target);
-    const double mean = cfg_.jobGflop * 1e9;
-    job.flops = cfg_.jobSize == JobSize::Exponential ? sizes_.exponential(mean) : mean;
-    if (job.flops <= 0) job.flops = mean;  // an exponential draw of exactly zero
+    job.kind = mix_.single ? mix_.only : mix_.pick(kinds_.uniform());
+    double mean = cfg_.jobGflop * 1e9;
     job.inputBytes = cfg_.inputBytes;
     job.outputBytes = cfg_.outputBytes;
+    job.priority = 1;
+    if (job.kind != JobKind::Custom) {
+        const JobProfile profile = profileOf(job.kind);
+        mean = profile.gflop * 1e9;
+        job.inputBytes = profile.inputBytes;
+        job.outputBytes = profile.outputBytes;
+        job.priority = profile.priority;
+    }
+    if (cfg_.discipline == Discipline::Fifo) job.priority = 1;
+    job.flops = cfg_.jobSize == JobSize::Exponential ? sizes_.exponential(mean) : mean;
+    if (job.flops <= 0) job.flops = mean;      // an exponential draw of exactly zero
     if (cfg_.arrival == ArrivalKind::Trace) {  // what the trace says of the job comes first
         const TraceJob& t = nextFromTrace_;
         if (t.gflop) job.flops = *t.gflop * 1e9;
@@ -168,43 +273,84 @@ void Market::onArrival(sim::Simulation& sim, const sim::Event& e) {
         if (t.outputBytes) job.outputBytes = *t.outputBytes;
     }
     sim.metrics().add(m_.submitted, 1);
-    inSystem(+1);
-    place(j, false);
+    const std::size_t runs = cfg_.verification == Verification::Redundant ? cfg_.redundancy : 1;
+    if (!servable(job, runs)) {
+        sim.metrics().add(m_.unserved, 1);
+        freeJob(j);
+    } else {
+        inSystem(+1);
+        if (runs > 1)
+            openVote(j);
+        else
+            place(j, false);
+    }
     scheduleArrival(sim.now());
 }
 
 // --- the order book and the providers ------------------------------------------------------
 
+double Market::memoryNeed(const Job& job) const {
+    return job.kind == JobKind::Custom ? cfg_.jobMemoryGb : profileOf(job.kind).memoryGb;
+}
+
+bool Market::servable(const Job& job, std::size_t runs) const {
+    std::size_t able = 0;
+    for (std::size_t k = 0; k < classes_.size(); ++k)
+        if (fits(job, classes_[k])) able += classCount_[k];
+    return able >= runs;
+}
+
+bool Market::fits(const Job& job, const ProviderClass& c) const {
+    const double need = memoryNeed(job);
+    if (need > 0 && c.memoryGb > 0 && c.memoryGb < need) return false;
+    return cfg_.budget <= 0 || c.price * job.flops / c.speed / 3600.0 <= cfg_.budget;
+}
+
+bool Market::eligible(std::uint32_t j, std::uint32_t p) const {
+    const Job& job = jobs_[j];
+    if (!inMarket(p) || !fits(job, classes_[classOf_[p]])) return false;
+    if (job.vote == kNone) return true;
+    for (const std::uint32_t r : votes_[job.vote].runs)
+        if (r != kNone && r != j && jobs_[r].provider == p) return false;
+    return true;
+}
+
+void Market::toBook(std::uint32_t j, bool atHead) {
+    if (!atHead) sim_->metrics().add(m_.waited, 1);
+    jobs_[j].rate = -1;  // priced by the provider that takes it
+    std::deque<std::uint32_t>& book = book_[jobs_[j].priority];
+    if (atHead)
+        book.push_front(j);
+    else
+        book.push_back(j);
+    ++booked_;
+    sim_->metrics().set(m_.queued, static_cast<double>(booked_));
+}
+
 void Market::place(std::uint32_t j, bool atHead) {
     const bool queues = cfg_.matching == Matching::Queues;
-    const std::span<const std::uint32_t> candidates = candidatesFrom(queues ? online_ : idle_);
+    const std::span<const std::uint32_t> candidates = candidatesFor(j, queues ? online_ : idle_);
     if (candidates.empty()) {  // nobody free (book), or nobody up (queues): the book holds it
-        if (!atHead) sim_->metrics().add(m_.waited, 1);
-        jobs_[j].rate = -1;  // priced by the provider that takes it
-        if (atHead)
-            book_.push_front(j);
-        else
-            book_.push_back(j);
-        sim_->metrics().set(m_.queued, static_cast<double>(book_.size()));
+        toBook(j, atHead);
         return;
     }
     Job& job = jobs_[j];
     const Pick pick = policy_->choose(JobView{job.client, job.flops}, candidates, table_, picks_);
     const std::uint32_t p = pick.provider;
-    job.rate = pick.pricePerHour;
-    sim_->metrics().observe(m_.price, job.rate);
+    job.rate = static_cast<float>(pick.pricePerHour);
+    sim_->metrics().observe(m_.price, pick.pricePerHour);
     if (queues) {
         // The job goes to the provider at once, its input with it; it joins the provider's queue
         // when the input is there.
         if (!atHead && running_[p] != kNone) sim_->metrics().add(m_.waited, 1);
-        jobs_[j].rerun = atHead;
+        job.rerun = atHead;
         if (job.inputBytes == 0) {
             enqueue(p, j, atHead);
             providerFree(p);  // it starts the job if it was doing nothing
             return;
         }
-        jobs_[j].provider = p;
-        backlog_[p] += jobs_[j].flops;
+        job.provider = p;
+        backlog_[p] += job.flops;
         if (!sendInput(j, p)) drop(j, m_.failed);
         return;
     }
@@ -212,23 +358,23 @@ void Market::place(std::uint32_t j, bool atHead) {
     if (!run(j, p)) providerFree(p);  // the job was dropped: the provider is still free
 }
 
-std::span<const std::uint32_t> Market::candidatesFrom(const std::vector<std::uint32_t>& pool) {
+std::span<const std::uint32_t> Market::candidatesFor(std::uint32_t j,
+                                                     const std::vector<std::uint32_t>& pool) {
     // A provider that went down a moment ago (a region going dark, before the layer hears of
     // each node) is still in the pool: it is passed over.
     sample_.clear();
     if (pool.empty()) return {};
-    if (cfg_.candidates == 0) {
-        for (std::uint32_t p : pool)
-            if (net_->nodeUp(providers_[p])) sample_.push_back(p);
-        return sample_;
+    const auto fit = [&](std::uint32_t p) { return net_->nodeUp(providers_[p]) && eligible(j, p); };
+    if (cfg_.candidates > 0) {
+        for (std::size_t i = 0; i < cfg_.candidates; ++i) {
+            const std::uint32_t p = pool[static_cast<std::size_t>(picks_.below(pool.size()))];
+            if (fit(p)) sample_.push_back(p);
+        }
+        if (!sample_.empty()) return sample_;
     }
-    for (std::size_t i = 0; i < cfg_.candidates; ++i) {
-        const std::uint32_t p = pool[static_cast<std::size_t>(picks_.below(pool.size()))];
-        if (net_->nodeUp(providers_[p])) sample_.push_back(p);
-    }
-    if (sample_.empty())  // every draw was down: look at them all
-        for (std::uint32_t p : pool)
-            if (net_->nodeUp(providers_[p])) sample_.push_back(p);
+    // Every one of them (or every draw missed: look at them all).
+    for (std::uint32_t p : pool)
+        if (fit(p)) sample_.push_back(p);
     return sample_;
 }
 
@@ -236,15 +382,23 @@ void Market::enqueue(std::uint32_t p, std::uint32_t j, bool atHead) {
     Job& job = jobs_[j];
     job.provider = p;
     backlog_[p] += job.flops;
-    if (atHead || head_[p] == kNone) {
+    if (atHead || head_[p] == kNone || jobs_[head_[p]].priority > job.priority) {
         job.nextFree = head_[p];
         head_[p] = j;
         if (tail_[p] == kNone) tail_[p] = j;
         return;
     }
-    job.nextFree = kNone;
-    jobs_[tail_[p]].nextFree = j;
-    tail_[p] = j;
+    // After the last job of its priority or a higher one (first come first served within one).
+    std::uint32_t after = tail_[p];
+    if (jobs_[after].priority > job.priority) {
+        after = head_[p];
+        while (jobs_[after].nextFree != kNone &&
+               jobs_[jobs_[after].nextFree].priority <= job.priority)
+            after = jobs_[after].nextFree;
+    }
+    job.nextFree = jobs_[after].nextFree;
+    jobs_[after].nextFree = j;
+    if (tail_[p] == after) tail_[p] = j;
 }
 
 void Market::addTo(std::vector<std::uint32_t>& set, std::vector<std::uint32_t>& at,
@@ -269,10 +423,10 @@ bool Market::run(std::uint32_t j, std::uint32_t p) {
     if (job.provider != p) backlog_[p] += job.flops;  // not counted in its queue already
     job.provider = p;
     if (job.rate < 0) {  // taken from the book: the provider's posted price
-        job.rate = price_[p];
-        sim_->metrics().observe(m_.price, job.rate);
+        job.rate = static_cast<float>(table_.price(p));
+        sim_->metrics().observe(m_.price, table_.price(p));
     }
-    if (payments_ != nullptr && !hold(j, p)) {
+    if (cfg_.payment == Payment::Escrow && !hold(j, p)) {
         drop(j, m_.unaffordable);  // its client cannot pay
         return false;
     }
@@ -311,6 +465,11 @@ void Market::drop(std::uint32_t j, sim::MetricId why) {
     Job& job = jobs_[j];
     if (job.provider != kNone) backlog_[job.provider] -= job.flops;
     sim_->metrics().add(why, 1);
+    if (job.vote != kNone) {  // one run of a redundant job: the vote goes on without it
+        job.provider = kNone;
+        voteRun(j, false);
+        return;
+    }
     inSystem(-1);
     freeJob(j);
 }
@@ -348,8 +507,14 @@ void Market::compute(std::uint32_t j) {
     Job& job = jobs_[j];
     const std::uint32_t p = job.provider;
     job.computeFrom = sim_->now();
-    if (runtime_->compute().start(providers_[p], job.flops, unit_[p], &Market::onComputed, this,
-                                  j) == 0)
+    // A dishonest provider decides now whether it cheats on this run; one that does computes
+    // only the share cheat_effort of the work (at least one FLOP, so its result comes back
+    // through the processor like any other).
+    job.wrong = (flags_[p] & kDishonest) != 0 && cheats_.uniform() < cfg_.cheatRate;
+    const double work = job.wrong ? std::max(1.0, job.flops * cfg_.cheatEffort) : job.flops;
+    const auto unit =
+        table_.of(p).gpu ? core::NodeCompute::Unit::Gpu : core::NodeCompute::Unit::Cpu;
+    if (runtime_->compute().start(providers_[p], work, unit, &Market::onComputed, this, j) == 0)
         preempt(j);  // its provider went down while the input was on its way
 }
 
@@ -357,6 +522,7 @@ void Market::onComputed(void* self, const core::NodeCompute::Finished& f) {
     auto& m = *static_cast<Market*>(self);
     const auto j = static_cast<std::uint32_t>(f.data);
     if (!f.completed) {  // its provider crashed
+        m.judge(m.jobs_[j].provider, 0);
         m.preempt(j);
         return;
     }
@@ -364,7 +530,7 @@ void Market::onComputed(void* self, const core::NodeCompute::Finished& f) {
     job.computeTo = m.sim_->now();
     if (job.outputBytes == 0) {
         m.release(j, true);
-        m.jobDone(j);
+        m.resultBack(j);
         return;
     }
     m.sim_->metrics().add(m.m_.bytes, static_cast<double>(job.outputBytes));
@@ -375,15 +541,14 @@ void Market::onComputed(void* self, const core::NodeCompute::Finished& f) {
 }
 
 void Market::onOutput(void* self, const sim::Delivery&, Transfer& t) {
-    static_cast<Market*>(self)->jobDone(t.job);
+    static_cast<Market*>(self)->resultBack(t.job);
 }
 
 void Market::onOutputLost(void* self, const sim::Loss&, Transfer& t) {
     auto& m = *static_cast<Market*>(self);
-    m.sim_->metrics().add(m.m_.failed, 1);
     m.refund(t.job);
-    m.inSystem(-1);
-    m.freeJob(t.job);
+    m.jobs_[t.job].provider = kNone;  // released already: nothing of it is on the provider
+    m.drop(t.job, m.m_.failed);
 }
 
 void Market::preempt(std::uint32_t j) {
@@ -393,59 +558,128 @@ void Market::preempt(std::uint32_t j) {
     jobs_[j].provider = kNone;
     refund(j);
     sim_->metrics().add(m_.preempted, 1);
-    if (net_->nodeUp(providers_[p])) display_.clear(providers_[p]);
+    if (net_->nodeUp(providers_[p]) && inMarket(p)) display_.clear(providers_[p]);
     place(j, true);
     providerFree(p);  // if it is up (its input was lost on the way), it takes the next job
 }
 
 void Market::release(std::uint32_t j, bool finished) {
     const std::uint32_t p = jobs_[j].provider;
+    const NodeIndex node = providers_[p];
     if (finished) {
         sim::Metrics& metrics = sim_->metrics();
-        metrics.addNode(m_.providerJobs, providers_[p], 1);
-        metrics.addNode(m_.busyTime, providers_[p], sim::toSeconds(sim_->now() - jobs_[j].started));
+        metrics.addNode(m_.providerJobs, node, 1);
+        metrics.addNode(m_.busyTime, node, sim::toSeconds(sim_->now() - jobs_[j].started));
+        if (sim_->now() > 0)
+            metrics.setNode(m_.utilisation, node,
+                            metrics.nodeValue(m_.busyTime, node) / sim::toSeconds(sim_->now()));
     }
     running_[p] = kNone;
     backlog_[p] -= jobs_[j].flops;
-    display_.clear(providers_[p]);
+    if (inMarket(p))
+        display_.clear(node);
+    else if ((flags_[p] & kLeft) != 0)
+        display_.state(node, leftState_);
     providerFree(p);
 }
 
-void Market::jobDone(std::uint32_t j) {
-    const Job job = jobs_[j];
-    sim::Metrics& metrics = sim_->metrics();
-    const SimTime now = sim_->now();
-    metrics.add(m_.done, 1);
-    if (cfg_.deadline > 0 && now - job.arrived > cfg_.deadline) metrics.add(m_.missed, 1);
-    // Of the time since it arrived: its input's and its result's ways, its compute, and the
-    // rest waiting (in the book or a queue, and any run it lost).
-    const SimTime transfer = (job.inputAt - job.inputSent) + (now - job.computeTo);
-    const SimTime compute = job.computeTo - job.computeFrom;
-    metrics.observe(m_.wait, sim::toSeconds(now - job.arrived - transfer - compute));
-    metrics.observe(m_.transfer, sim::toSeconds(transfer));
-    metrics.observe(m_.compute, sim::toSeconds(compute));
-    metrics.observe(m_.response, sim::toSeconds(now - job.arrived));
-    if (job.hold != 0) {
-        // The result is back: the provider is paid what was held.
-        const NodeIndex provider = providers_[job.provider];
-        const auto paid = payments_->release(job.hold, payments_->nodeAccount(provider), job.price,
-                                             "depin: job paid");
-        DAIS_CHECK(paid.ok(), "the market could not pay a provider from escrow");
-        const double tokens = static_cast<double>(job.price) / unitsPerToken_;
-        metrics.add(m_.spent, tokens);
-        metrics.observe(m_.cost, tokens);
-        metrics.addNode(m_.income, provider, tokens);
-    } else if (payments_ != nullptr) {
-        metrics.observe(m_.cost, 0.0);
+void Market::resultBack(std::uint32_t j) {
+    Job& job = jobs_[j];
+    job.returnedAt = sim_->now();
+    if (job.wrong) sim_->metrics().add(m_.wrong, 1);
+    if (job.vote != kNone) {
+        voteRun(j, true);
+        return;
     }
+    if (cfg_.verification == Verification::Spot && audits_.uniform() < cfg_.spotRate) {
+        audit(j);
+        return;
+    }
+    if (job.wrong) sim_->metrics().add(m_.wrongAccepted, 1);  // nobody checked it
+    accept(j);
+}
+
+void Market::accept(std::uint32_t j) {
+    observeDone(j, jobs_[j].arrived);
+    pay(j);
+    judge(jobs_[j].provider, 1);
     inSystem(-1);
     freeJob(j);
 }
 
+sim::SimTime Market::deadlineOf(const Job& job) const {
+    return job.kind == JobKind::Custom ? cfg_.deadline : profileOf(job.kind).deadline;
+}
+
+void Market::observeDone(std::uint32_t j, SimTime arrived) {
+    const Job& job = jobs_[j];
+    sim::Metrics& metrics = sim_->metrics();
+    const SimTime now = sim_->now();
+    metrics.add(m_.done, 1);
+    const SimTime deadline = deadlineOf(job);
+    if (deadline > 0 && now - arrived > deadline) metrics.add(m_.missed, 1);
+    // Of the time since it arrived: its input's and its result's ways, its compute, and the
+    // rest waiting (in the book or a queue, any run it lost, and any check of its result).
+    const SimTime transfer = (job.inputAt - job.inputSent) + (job.returnedAt - job.computeTo);
+    const SimTime compute = job.computeTo - job.computeFrom;
+    const double wait = sim::toSeconds(now - arrived - transfer - compute);
+    const double response = sim::toSeconds(now - arrived);
+    metrics.observe(m_.wait, wait);
+    metrics.observe(m_.transfer, sim::toSeconds(transfer));
+    metrics.observe(m_.compute, sim::toSeconds(compute));
+    metrics.observe(m_.response, response);
+    if (mix_.single) return;
+    static constexpr std::array<std::pair<sim::MetricId Metrics::*, sim::MetricId Metrics::*>,
+                                kJobKinds>
+        kByKind = {{{&Metrics::waitCustom, &Metrics::responseCustom},
+                    {&Metrics::waitInference, &Metrics::responseInference},
+                    {&Metrics::waitTraining, &Metrics::responseTraining},
+                    {&Metrics::waitRender, &Metrics::responseRender}}};
+    const auto& [w, r] = kByKind[static_cast<std::size_t>(job.kind)];
+    metrics.observe(m_.*w, wait);
+    metrics.observe(m_.*r, response);
+}
+
+void Market::pay(std::uint32_t j) {
+    Job& job = jobs_[j];
+    sim::Metrics& metrics = sim_->metrics();
+    if (!earned_.empty())
+        earned_[job.provider] += static_cast<float>(static_cast<double>(job.rate) * job.flops /
+                                                    table_.speed(job.provider) / 3600.0);
+    if (job.hold != 0 && cfg_.tokenModel == TokenModel::BurnAndMint) {
+        // The result is accepted: what was held is burned; the provider earns the emission.
+        auto paid = payments_->release(job.hold, burnAccount_, job.price, "depin: job paid");
+        DAIS_CHECK(paid.ok(), "the market could not take a job's price from escrow");
+        auto burned = payments_->burn(burnAccount_, job.price, "depin: burned for a job");
+        DAIS_CHECK(burned.ok(), "the market could not burn a job's price");
+        job.hold = 0;
+        const double tokens = static_cast<double>(job.price) / unitsPerToken_;
+        burnedInEpoch_ += tokens;
+        metrics.add(m_.burned, tokens);
+        metrics.add(m_.spent, tokens);
+        metrics.observe(m_.cost, tokens);
+    } else if (job.hold != 0) {
+        // The result is accepted: the provider is paid what was held.
+        const NodeIndex provider = providers_[job.provider];
+        const auto paid = payments_->release(job.hold, payments_->nodeAccount(provider), job.price,
+                                             "depin: job paid");
+        DAIS_CHECK(paid.ok(), "the market could not pay a provider from escrow");
+        job.hold = 0;
+        const double tokens = static_cast<double>(job.price) / unitsPerToken_;
+        metrics.add(m_.spent, tokens);
+        metrics.observe(m_.cost, tokens);
+        metrics.addNode(m_.income, provider, tokens);
+    } else if (cfg_.payment == Payment::Escrow) {
+        metrics.observe(m_.cost, 0.0);
+    }
+}
+
 bool Market::hold(std::uint32_t j, std::uint32_t p) {
     Job& job = jobs_[j];
-    const double hours = job.flops / speed_[p] / 3600.0;
-    const double units = std::round(job.rate * hours * unitsPerToken_);
+    const double hours = job.flops / table_.speed(p) / 3600.0;
+    // Burn-and-mint: the price is pegged to the dollar, paid in tokens at their price now.
+    const double peg = cfg_.tokenModel == TokenModel::BurnAndMint ? cfg_.tokenUsd / price_ : 1.0;
+    const double units = std::round(static_cast<double>(job.rate) * hours * peg * unitsPerToken_);
     job.price = units >= static_cast<double>(core::Payments::kMaxAmount)
                     ? core::Payments::kMaxAmount
                     : static_cast<core::Amount>(units);
@@ -466,42 +700,58 @@ void Market::refund(std::uint32_t j) {
     job.hold = 0;
 }
 
+std::uint32_t Market::takeFromBook(std::uint32_t p) {
+    for (std::deque<std::uint32_t>& book : book_)
+        for (auto it = book.begin(); it != book.end(); ++it) {
+            if (!eligible(*it, p)) continue;
+            const std::uint32_t j = *it;
+            book.erase(it);
+            --booked_;
+            sim_->metrics().set(m_.queued, static_cast<double>(booked_));
+            return j;
+        }
+    return kNone;
+}
+
 void Market::providerFree(std::uint32_t p) {
     // The network is asked, not online_: a crash ends the provider's work before the layer hears of
     // the crash itself. A job it takes may be dropped at once (its client cannot pay): it takes
     // the next, in a loop, never in a chain of calls.
-    if (!net_->nodeUp(providers_[p]) || running_[p] != kNone) return;
+    if (!net_->nodeUp(providers_[p]) || running_[p] != kNone || !inMarket(p)) return;
     while (head_[p] != kNone) {  // queues: the next job of its own
         const std::uint32_t j = head_[p];
         head_[p] = jobs_[j].nextFree;
         if (head_[p] == kNone) tail_[p] = kNone;
         if (run(j, p)) return;
     }
-    while (!book_.empty()) {
-        const std::uint32_t j = book_.front();
-        book_.pop_front();
-        sim_->metrics().set(m_.queued, static_cast<double>(book_.size()));
+    for (std::uint32_t j = takeFromBook(p); j != kNone; j = takeFromBook(p))
         if (run(j, p)) return;
-    }
     if (cfg_.matching == Matching::Book) addTo(idle_, idleAt_, p);
 }
 
 void Market::onNodeUp(NodeIndex node, bool up) {
     const std::uint32_t p = providerOf_[node];
-    if (p == kNone || (onlineAt_[p] != kNone) == up) return;  // no change for the market
+    if (p == kNone || !inMarket(p) || (onlineAt_[p] != kNone) == up)
+        return;  // no change for the market
     if (up) {
         addTo(online_, onlineAt_, p);
         sim_->metrics().set(m_.online, static_cast<double>(online_.size()));
         onlineChanged();
+        availableChanged(p, true);
         display_.clear(node);
         providerFree(p);
         return;
     }
+    display_.state(node, offlineState_);
+    providerGone(p);
+}
+
+void Market::providerGone(std::uint32_t p) {
     removeFrom(idle_, idleAt_, p);
     removeFrom(online_, onlineAt_, p);
     sim_->metrics().set(m_.online, static_cast<double>(online_.size()));
     onlineChanged();
-    display_.state(node, offlineState_);
+    availableChanged(p, false);
     // Queues: the jobs waiting for it go to other providers, the oldest first in each queue.
     std::vector<std::uint32_t> waiting;
     for (std::uint32_t j = head_[p]; j != kNone; j = jobs_[j].nextFree)
@@ -518,13 +768,12 @@ void Market::onNodeUp(NodeIndex node, bool up) {
 
 std::uint32_t Market::newJob() {
     if (freeJob_ == kNone) {
-        if (!sim_->takeMemory(sizeof(Job) * std::max<std::size_t>(64, jobs_.size())))
+        if (!sim_->takeMemory(decltype(jobs_)::kPageBytes))
             throw sim::MemoryExhausted("depin: " + std::to_string(jobs_.size()) +
                                        " jobs in the market at once would take more than the "
                                        "memory left to the run");
-        const std::size_t old = jobs_.size();
-        jobs_.resize(std::max<std::size_t>(64, old * 2));
-        for (std::size_t i = jobs_.size(); i-- > old;) {
+        const std::size_t first = jobs_.grow();
+        for (std::size_t i = jobs_.size(); i-- > first;) {
             jobs_[i].nextFree = freeJob_;
             freeJob_ = static_cast<std::uint32_t>(i);
         }
@@ -573,27 +822,39 @@ void Market::inspect(std::string_view table, core::TableWriter& out) {
     if (table == "depin.providers") {
         // Jobs on their way to each provider or in its queue (queues).
         std::vector<std::uint32_t> queued(providers_.size(), 0);
-        for (const Job& job : jobs_)
+        for (std::uint32_t j = 0; j < jobs_.size(); ++j) {
+            const Job& job = jobs_[j];
             if (job.live && job.provider != kNone && job.computeTo == 0 &&
-                running_[job.provider] != jobIndex(job))
+                running_[job.provider] != j)
                 ++queued[job.provider];
+        }
         out.reserve(providers_.size());
         for (std::uint32_t p = 0; p < providers_.size(); ++p) {
             const NodeIndex node = providers_[p];
-            const char* state = !net_->nodeUp(node)    ? "offline"
-                                : running_[p] != kNone ? "busy"
-                                                       : "up";
+            const ProviderClass& c = table_.of(p);
+            const char* state = (flags_[p] & kExpelled) != 0 ? "expelled"
+                                : (flags_[p] & kLeft) != 0   ? "left"
+                                : !net_->nodeUp(node)        ? "offline"
+                                : running_[p] != kNone       ? "busy"
+                                                             : "up";
+            const std::string_view hardware =
+                c.hardware < 0 ? std::string_view("node")
+                               : hardwareCatalogue()[static_cast<std::size_t>(c.hardware)].id;
             out.row()
                 .node(node)
                 .text(state)
-                .real(speed_[p] / 1e12)
-                .real(price_[p])
+                .text(hardware)
+                .real(c.speed / 1e12)
+                .real(c.price)
                 .real(reputation_[p])
                 .integer(queued[p])
                 .real(backlog_[p] < 1 ? 0.0 : backlog_[p] / 1e9)  // sums of doubles: no dust
                 .integer(static_cast<std::int64_t>(metrics.nodeValue(m_.providerJobs, node)))
                 .real(metrics.nodeValue(m_.busyTime, node))
-                .real(metrics.nodeValue(m_.income, node));
+                .real(metrics.nodeValue(m_.income, node))
+                .text((flags_[p] & kDishonest) != 0 ? "no" : "yes")
+                .real(stake_.empty() ? 0.0 : static_cast<double>(stake_[p]) / unitsPerToken_)
+                .integer(caughtCount_.empty() ? 0 : caughtCount_[p]);
         }
         return;
     }
@@ -602,7 +863,11 @@ void Market::inspect(std::string_view table, core::TableWriter& out) {
         const Job& job = jobs_[j];
         if (!job.live) continue;
         const char* state = "book";
-        if (job.provider != kNone) {
+        if (job.returned) {
+            state = "voting";
+        } else if (job.returnedAt != 0) {
+            state = "checking";
+        } else if (job.provider != kNone) {
             if (running_[job.provider] == j)
                 state = job.computeFrom != 0 && job.computeTo == 0 ? "running" : "sent";
             else if (job.computeTo != 0)
@@ -616,7 +881,8 @@ void Market::inspect(std::string_view table, core::TableWriter& out) {
             row.none();
         else
             row.node(providers_[job.provider]);
-        row.text(state).time(job.arrived).real(job.flops / 1e9);
+        row.text(state).time(job.arrived).real(job.flops / 1e9).text(kindName(job.kind));
+        row.integer(job.vote == kNone ? 1 : votes_[job.vote].round);
     }
 }
 

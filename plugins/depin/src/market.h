@@ -1,12 +1,16 @@
 #pragma once
 // The market: the DePIN layer's state and event handlers. Internal to the layer.
 //
-// Jobs arrive at the clients as one Poisson process (a kernel event per arrival, the gap drawn
-// from the layer's arrival stream); each waits in the order book, first come first served,
-// until a provider is free; the provider runs it on its fastest processor through the run's
-// compute occupancy, so the time it takes is its work over the speed the node gives it then.
-// Providers are kept as indices into flat arrays (no per-provider strings or objects), jobs in
-// a pool whose slots are reused once a job ends, so memory does not grow with finished jobs.
+// Jobs arrive at the clients (a kernel event per arrival); each waits in the order book until a
+// provider that can take it is free (book), or goes at once to a provider's own queue (queues);
+// the provider runs it on the processor it sells through the run's compute occupancy, so the time
+// it takes is its work over the speed the node gives it then. A job verified by redundancy runs
+// on several providers at once, each run a record of its own tied to the job's vote.
+//
+// Providers are kept as indices into flat arrays (no per-provider strings or objects; identical
+// providers share one class record), jobs and votes in paged pools whose slots are reused once
+// they end, so memory does not grow with finished jobs.
+#include <array>
 #include <cstdint>
 #include <deque>
 #include <memory>
@@ -19,6 +23,8 @@
 #include "dais/core/node_context.h"
 #include "dais/core/payments.h"
 #include "dais/core/sim_node_runtime.h"
+#include "dais/sim/paged_vector.h"
+#include "job_kinds.h"
 #include "job_trace.h"
 #include "policy.h"
 
@@ -34,45 +40,79 @@ class Market final : public core::Layer, private sim::FaultListener {
 
   private:
     static constexpr std::uint32_t kNone = 0xffffffffu;
+    static constexpr std::size_t kMaxRedundancy = 9;
 
+    /// One run of a job on one provider (a redundant job has one per provider).
     struct Job {
         sim::SimTime arrived = 0, started = 0;    // started: its provider took it
         sim::SimTime inputSent = 0, inputAt = 0;  // its input left the client, reached the provider
         sim::SimTime computeFrom = 0, computeTo = 0;
-        bool rerun = false;  // it lost a run: it goes before the others
-        bool live = false;   // the slot holds a job in the market
+        sim::SimTime returnedAt = 0;  // its result reached the client
         double flops = 0;
+        std::uint64_t inputBytes = 0, outputBytes = 0;
+        core::HoldId hold = 0;  // its price, held in escrow while it runs
+        core::Amount price = 0;
         sim::NodeIndex client = 0;
         std::uint32_t provider = kNone;  // the provider running it, or whose queue holds it
         std::uint32_t nextFree = kNone;  // the next free slot, or the next job in a queue
-        core::HoldId hold = 0;           // its price, held in escrow while it runs
-        core::Amount price = 0;
-        double rate = -1;  // tokens per hour, set when it was matched (-1: not yet)
-        std::uint64_t inputBytes = 0, outputBytes = 0;
+        std::uint32_t vote = kNone;      // redundant: its job's vote
+        float rate = -1;                 // tokens per hour, set when matched (-1: not yet)
+        JobKind kind = JobKind::Custom;
+        std::uint8_t priority = 1;  // 0 goes first (queue: priority)
+        bool rerun = false;         // it lost a run: it goes before the others
+        bool live = false;          // the slot holds a job in the market
+        bool wrong = false;         // its provider cheated on this run
+        bool returned = false;      // redundant: its result is back, waiting for the vote
+    };
+
+    /// A redundant job: its runs on different providers and what they returned.
+    struct Vote {
+        sim::SimTime arrived = 0;
+        std::array<std::uint32_t, kMaxRedundancy> runs{};  // this round's runs (kNone: ended)
+        std::uint32_t nextFree = kNone;
+        std::uint8_t ended = 0, right = 0, wrong = 0;  // of this round's runs
+        std::uint8_t round = 1;
+        bool decided = false, acceptedRight = false;
+        bool live = false;
     };
 
     void findNodes(core::LayerContext& ctx);
+    /// The class of a provider from its node's resources, attributes and the catalogue.
+    ProviderClass classOf(core::LayerContext& ctx, sim::NodeIndex node);
+    void chooseDishonest(core::LayerContext& ctx);
     void openTrace(core::LayerContext& ctx);
     void onArrival(sim::Simulation& sim, const sim::Event& e);
     void scheduleArrival(sim::SimTime after);
+    /// Whether some provider of the market (up or not) could ever take a job of that kind and
+    /// work, `runs` of them at once.
+    bool servable(const Job& job, std::size_t runs) const;
+    /// The memory job needs on its provider, GB (0: any).
+    double memoryNeed(const Job& job) const;
+    /// Whether a provider of class c could take the job: its memory and the job's budget.
+    bool fits(const Job& job, const ProviderClass& c) const;
+    /// Whether provider p may take job j: memory, budget, and not two runs of one vote.
+    bool eligible(std::uint32_t j, std::uint32_t p) const;
     /// Gives job `j` to a provider, or queues it; `atHead`: a job that lost its run goes before
     /// the others (and is not counted as waiting again).
     void place(std::uint32_t j, bool atHead);
+    /// Waits job j in the book (at the head of its priority: a job that lost its run).
+    void toBook(std::uint32_t j, bool atHead);
     static void addTo(std::vector<std::uint32_t>& set, std::vector<std::uint32_t>& at,
                       std::uint32_t p);
     static void removeFrom(std::vector<std::uint32_t>& set, std::vector<std::uint32_t>& at,
                            std::uint32_t p);
-    /// The candidates for a job among `pool` (providers that may be up): those up, or a uniform
-    /// sample of cfg_.candidates of them. Empty when none is up.
-    std::span<const std::uint32_t> candidatesFrom(const std::vector<std::uint32_t>& pool);
-    /// Queues: appends job j to provider p's own queue (at its head: a job that lost its run).
+    /// The candidates for job j among `pool` (providers that may be up): those up that may take
+    /// it, or a uniform sample of cfg_.candidates of them. Empty when none is.
+    std::span<const std::uint32_t> candidatesFor(std::uint32_t j,
+                                                 const std::vector<std::uint32_t>& pool);
+    /// Queues: puts job j in provider p's own queue (at its head: a job that lost its run).
     void enqueue(std::uint32_t p, std::uint32_t j, bool atHead);
     /// Starts job j on provider p: false when the job was dropped instead (its client cannot pay,
     /// or is down and cannot send its input); p is then still free.
     bool run(std::uint32_t j, std::uint32_t provider);
     /// Sends job j's input from its client to provider p; false when the client is down.
     bool sendInput(std::uint32_t j, std::uint32_t p);
-    /// Drops job j, counting it in metric `why`.
+    /// Drops run j, counting it in metric `why`.
     void drop(std::uint32_t j, sim::MetricId why);
     /// Job j's input is at its provider: it computes.
     void compute(std::uint32_t j);
@@ -90,60 +130,132 @@ class Market final : public core::Layer, private sim::FaultListener {
     /// The provider of job j is done with it: `finished` it (its result sent, or nothing to
     /// send), or gave it up.
     void release(std::uint32_t j, bool finished);
-    void jobDone(std::uint32_t j);
+    /// Run j's result is back at its client: verified, then accepted.
+    void resultBack(std::uint32_t j);
+    /// Run j's result is accepted: the job is done, its provider paid.
+    void accept(std::uint32_t j);
+    /// How long after it arrives job's result is due (0: no deadline).
+    sim::SimTime deadlineOf(const Job& job) const;
+    /// Observes a finished job's times: since `arrived`, of run j.
+    void observeDone(std::uint32_t j, sim::SimTime arrived);
+    /// Pays run j's provider what was held, or nothing when the job was free.
+    void pay(std::uint32_t j);
     /// Holds job j's price on provider p from its client; false (the job dropped) when the
     /// client cannot pay.
     bool hold(std::uint32_t j, std::uint32_t p);
     /// Gives a lost run's price back to its client.
     void refund(std::uint32_t j);
-    /// Provider p is free: it takes the next job in the book.
+    /// Provider p is free: it takes the next job of its own queue, or of the book.
     void providerFree(std::uint32_t p);
+    /// The first job in the book provider p may take, taken out of it; kNone when none.
+    std::uint32_t takeFromBook(std::uint32_t p);
     void onNodeUp(sim::NodeIndex node, bool up) override;
+    /// Provider p leaves the market (down, or expelled): its queue goes to others.
+    void providerGone(std::uint32_t p);
     std::uint32_t newJob();
-    std::uint32_t jobIndex(const Job& job) const {
-        return static_cast<std::uint32_t>(&job - jobs_.data());
-    }
     void freeJob(std::uint32_t j);
     /// Jobs in the system changed by `delta`: integrate the old count over the time it held.
     void inSystem(int delta);
+
+    // verification (verification.cpp)
+    /// Redundant: job j (its first run, already set up) becomes `redundancy` runs in a vote.
+    void openVote(std::uint32_t j);
+    /// Redundant: run j of a vote ended with a result (`returned`) or without one.
+    void voteRun(std::uint32_t j, bool returned);
+    /// Settles run j against its vote's decision: paid, or refunded (and caught if wrong).
+    void settleRun(std::uint32_t v, std::uint32_t j);
+    /// Redundant: starts the vote's next round, or rejects the job after the last.
+    void nextRound(std::uint32_t v, std::uint32_t model);
+    void freeVote(std::uint32_t v);
+    /// Spot checks: re-runs job j on trusted hardware; its result waits for the check.
+    void audit(std::uint32_t j);
+    void onAudit(sim::Simulation& sim, const sim::Event& e);
+    /// Provider p returned a wrong result that was caught: slashed, its reputation down.
+    void caught(std::uint32_t p);
+    /// Moves provider p's reputation towards `outcome` (1 good, 0 bad).
+    void judge(std::uint32_t p, double outcome);
+    void lockStakes(core::LayerContext& ctx);
+
+    // rewards, the token and providers' choices (incentives.cpp)
+    bool incentives() const {
+        return cfg_.emission > 0 || cfg_.leaveAfter > 0 ||
+               cfg_.tokenModel == TokenModel::BurnAndMint;
+    }
+    void openEpochs(core::LayerContext& ctx);
+    void onEpoch(sim::Simulation& sim, const sim::Event& e);
+    /// Provider p begins or stops being up in the market (uptime for rewards).
+    void availableChanged(std::uint32_t p, bool available);
+    /// Whether provider p is in the market: not expelled, not left.
+    bool inMarket(std::uint32_t p) const { return (flags_[p] & (kExpelled | kLeft)) == 0; }
+    void leave(std::uint32_t p);
+    void rejoin(std::uint32_t p);
+    /// Pays run j's held price: to its provider, or burned (burn-and-mint).
+    void settlePayment(std::uint32_t j);
+    void slash(std::uint32_t p);
+    void expel(std::uint32_t p);
 
     sim::Simulation* sim_ = nullptr;
     sim::Network* net_ = nullptr;
     std::unique_ptr<core::SimNodeRuntime> runtime_;
     core::NodeDisplay display_;
-    sim::NodeStateCode busyState_ = 0, offlineState_ = 0;
+    sim::NodeStateCode busyState_ = 0, offlineState_ = 0, slashedState_ = 0;
     Config cfg_;
     Metrics m_{};
-    sim::KindId arrivalKind_ = 0;
-    core::Payments* payments_ = nullptr;  // escrow: from start()
+    JobMix mix_;
+    sim::KindId arrivalKind_ = 0, auditKind_ = 0;
+    core::Payments* payments_ = nullptr;  // escrow or stakes: from start()
     double unitsPerToken_ = 1;
+    core::AccountId slashAccount_ = 0;
     core::MessageChannel<Transfer> inputs_, outputs_;
     Arrivals arrivals_;
     JobTrace trace_;            // arrival: trace
     TraceJob nextFromTrace_{};  // the job of the arrival scheduled now
-    sim::RngStream clientPicks_, sizes_, picks_;
+    sim::RngStream clientPicks_, sizes_, picks_, kinds_, cheats_, audits_;
 
     // providers, by their index p (flat arrays)
     std::vector<sim::NodeIndex> providers_;
-    std::vector<core::NodeCompute::Unit> unit_;
+    std::vector<std::uint32_t> classOf_;
+    std::vector<ProviderClass> classes_;
+    std::vector<std::uint32_t> classCount_;  // providers of each class
     std::vector<std::uint32_t> running_;     // the job it runs, or kNone
     std::vector<std::uint32_t> idle_;        // free providers that are up, in no order
     std::vector<std::uint32_t> idleAt_;      // each provider's place in idle_, or kNone
     std::vector<std::uint32_t> providerOf_;  // per node: its provider index, or kNone
-    std::vector<double> speed_, price_, cost_, reputation_;
+    std::vector<float> reputation_;
     std::vector<double> backlog_;             // FLOPs queued at or running on each provider
     std::vector<std::uint32_t> online_;       // providers up, in no order (queues)
     std::vector<std::uint32_t> onlineAt_;     // each one's place in online_, or kNone
     std::vector<std::uint32_t> head_, tail_;  // each provider's own queue (queues), or kNone
+    enum : std::uint8_t { kDishonest = 1, kExpelled = 2, kLeft = 4 };
+    std::vector<std::uint8_t> flags_;
+    std::vector<std::uint32_t> caughtCount_;  // verification: times each was caught
+    std::vector<core::Amount> stake_;         // stakes: what each has locked now
+    std::vector<core::HoldId> stakeHold_;
+    double staked_ = 0;  // tokens
+    // incentives: per provider, this epoch
+    std::vector<sim::SimTime> upSince_;  // when it was last up in the market (kTimeNever: not)
+    std::vector<float> uptime_;          // seconds up in the market
+    std::vector<float> earned_;          // value of the jobs it finished, tokens at start price
+    std::vector<float> incomeMark_;      // its income metric when the epoch began
+    std::vector<std::uint8_t> losses_;   // epochs in a row it lost money
+    sim::SimTime epochStart_ = 0;
+    double price_ = 0;          // the token's price, USD
+    double burnedInEpoch_ = 0;  // tokens
+    core::AccountId burnAccount_ = 0;
+    sim::KindId epochKind_ = 0;
+    sim::NodeStateCode leftState_ = 0;
     std::unique_ptr<Policy> policy_;
     ProviderTable table_;
     std::vector<std::uint32_t> sample_;  // candidates drawn for one job
     std::vector<sim::NodeIndex> clients_;
 
-    // jobs
-    std::vector<Job> jobs_;
+    // jobs and votes
+    sim::PagedVector<Job> jobs_;
     std::uint32_t freeJob_ = kNone;
-    std::deque<std::uint32_t> book_;  // waiting jobs, first come first served
+    sim::PagedVector<Vote> votes_;
+    std::uint32_t freeVote_ = kNone;
+    std::array<std::deque<std::uint32_t>, 3> book_;  // waiting jobs, by priority
+    std::size_t booked_ = 0;
 
     /// Providers up changed: integrate the old count over the time it held.
     void onlineChanged();

@@ -15,15 +15,34 @@
 
 namespace dais::layers::depin {
 
+/// What providers of one class share: a group of identical providers is one class, so a large
+/// market keeps a class index per provider and no copy of its figures.
+struct ProviderClass {
+    double speed = 0;            // FLOP/s of the processor it sells (sustained)
+    double price = 0;            // tokens per hour of that processor
+    double cost = 0;             // its own mean cost per hour (auctions, and whether it stays)
+    double memoryGb = 0;         // on that processor (0: not declared, any job fits)
+    std::int32_t hardware = -1;  // its catalogue class, or -1: the node's own resources
+    bool gpu = false;
+    friend bool operator==(const ProviderClass&, const ProviderClass&) = default;
+};
+
 /// What a policy may read of the providers, by provider index (flat arrays of the market).
 struct ProviderTable {
-    const std::vector<sim::NodeIndex>* node = nullptr;
-    const std::vector<double>* speed = nullptr;       // FLOP/s of the processor it sells
-    const std::vector<double>* price = nullptr;       // tokens per hour of that processor
-    const std::vector<double>* cost = nullptr;        // its own mean cost per hour (auctions)
-    const std::vector<double>* reputation = nullptr;  // 0..1
-    const std::vector<double>* backlog = nullptr;     // FLOPs queued or running on it now
+    const std::vector<sim::NodeIndex>* nodes = nullptr;
+    const std::vector<std::uint32_t>* classOf = nullptr;
+    const std::vector<ProviderClass>* classes = nullptr;
+    const std::vector<float>* reputations = nullptr;  // 0..1
+    const std::vector<double>* backlogs = nullptr;    // FLOPs queued or running on it now
     const sim::Network* network = nullptr;
+
+    sim::NodeIndex node(std::uint32_t p) const { return (*nodes)[p]; }
+    const ProviderClass& of(std::uint32_t p) const { return (*classes)[(*classOf)[p]]; }
+    double speed(std::uint32_t p) const { return of(p).speed; }
+    double price(std::uint32_t p) const { return of(p).price; }
+    double cost(std::uint32_t p) const { return of(p).cost; }
+    double reputation(std::uint32_t p) const { return (*reputations)[p]; }
+    double backlog(std::uint32_t p) const { return (*backlogs)[p]; }
 };
 
 /// The job being placed.
@@ -49,7 +68,7 @@ class Policy {
 
 /// A provider at its posted price.
 inline Pick posted(std::uint32_t provider, const ProviderTable& providers) {
-    return Pick{provider, (*providers.price)[provider]};
+    return Pick{provider, providers.price(provider)};
 }
 
 enum class PolicyKind {

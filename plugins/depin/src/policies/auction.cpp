@@ -29,7 +29,7 @@ class ReverseAuction final : public Policy {
         double best = std::numeric_limits<double>::infinity(), next = best;
         std::uint32_t winner = candidates[0];
         for (std::uint32_t c : candidates) {
-            const double mean = (*p.cost)[c];
+            const double mean = p.cost(c);
             const double low = mean * (1 - variation_), high = mean * (1 + variation_);
             const double cost = low + (high - low) * rng.uniform();
             const double bid = secondPrice_ ? cost : cost + (high - cost) / n;

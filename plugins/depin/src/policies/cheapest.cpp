@@ -9,11 +9,10 @@ class CheapestPolicy final : public Policy {
   public:
     Pick choose(const JobView& job, std::span<const std::uint32_t> candidates,
                 const ProviderTable& p, sim::RngStream&) const override {
-        return posted(lowest(candidates,
-                             [&](std::uint32_t c) {
-                                 return (*p.price)[c] * job.flops / (*p.speed)[c] / 3600.0;
-                             }),
-                      p);
+        return posted(
+            lowest(candidates,
+                   [&](std::uint32_t c) { return p.price(c) * job.flops / p.speed(c) / 3600.0; }),
+            p);
     }
 };
 }  // namespace

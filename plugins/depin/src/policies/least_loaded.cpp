@@ -13,7 +13,7 @@ class LeastLoadedPolicy final : public Policy {
                 const ProviderTable& p, sim::RngStream&) const override {
         return posted(
             lowest(candidates,
-                   [&](std::uint32_t c) { return ((*p.backlog)[c] + job.flops) / (*p.speed)[c]; }),
+                   [&](std::uint32_t c) { return (p.backlog(c) + job.flops) / p.speed(c); }),
             p);
     }
 };

@@ -16,7 +16,7 @@ class NearestPolicy final : public Policy {
         const double x = net.x(job.client), y = net.y(job.client);
         return posted(lowest(candidates,
                              [&](std::uint32_t c) {
-                                 const sim::NodeIndex n = (*p.node)[c];
+                                 const sim::NodeIndex n = p.node(c);
                                  return std::hypot(net.x(n) - x, net.y(n) - y);
                              }),
                       p);

@@ -12,12 +12,12 @@ class ReputationPolicy final : public Policy {
                 sim::RngStream& rng) const override {
         double total = 0;
         for (std::uint32_t c : candidates)
-            total += (*p.reputation)[c];
+            total += p.reputation(c);
         if (total <= 0)
             return posted(candidates[static_cast<std::size_t>(rng.below(candidates.size()))], p);
         double u = rng.uniform() * total;
         for (std::uint32_t c : candidates) {
-            u -= (*p.reputation)[c];
+            u -= p.reputation(c);
             if (u < 0) return posted(c, p);
         }
         return posted(candidates.back(), p);

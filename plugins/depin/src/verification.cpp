@@ -1,0 +1,281 @@
+// How the market checks results, and what cheating costs a provider: redundant runs with a
+// majority vote, spot checks that re-run a share of results, reputation that follows outcomes,
+// and stakes slashed when a provider is caught. market.h says how votes are kept.
+//
+// Majority vote: a job runs on `redundancy` different providers; the result that `redundancy`/2
+// + 1 of them return is accepted. Honest providers return the one right result; each cheater's
+// wrong result differs from every other (so it never makes a majority), unless they collude and
+// return the same wrong result, which a majority of cheaters in one job then gets accepted. A
+// round with no majority (too many runs wrong or lost) runs again on new providers, up to
+// max_rounds.
+#include <algorithm>
+#include <cmath>
+
+#include "dais/core/node_attributes.h"
+#include "market.h"
+
+namespace dais::layers::depin {
+
+using sim::NodeIndex;
+using sim::SimTime;
+
+void Market::openVote(std::uint32_t j) {
+    if (freeVote_ == kNone) {
+        if (!sim_->takeMemory(decltype(votes_)::kPageBytes))
+            throw sim::MemoryExhausted("depin: " + std::to_string(votes_.size()) +
+                                       " redundant jobs in the market at once would take more "
+                                       "than the memory left to the run");
+        const std::size_t first = votes_.grow();
+        for (std::size_t i = votes_.size(); i-- > first;) {
+            votes_[i].nextFree = freeVote_;
+            freeVote_ = static_cast<std::uint32_t>(i);
+        }
+    }
+    const std::uint32_t v = freeVote_;
+    freeVote_ = votes_[v].nextFree;
+    votes_[v] = Vote{};
+    votes_[v].live = true;
+    votes_[v].arrived = jobs_[j].arrived;
+    votes_[v].runs.fill(kNone);
+    jobs_[j].vote = v;
+    votes_[v].runs[0] = j;
+    // The other runs, copies of the first; every run is placed once all exist.
+    for (std::size_t i = 1; i < cfg_.redundancy; ++i) {
+        const std::uint32_t r = newJob();
+        Job& run = jobs_[r];
+        const Job& model = jobs_[j];
+        run.arrived = model.arrived;
+        run.client = model.client;
+        run.kind = model.kind;
+        run.priority = model.priority;
+        run.flops = model.flops;
+        run.inputBytes = model.inputBytes;
+        run.outputBytes = model.outputBytes;
+        run.vote = v;
+        votes_[v].runs[i] = r;
+    }
+    sim_->metrics().add(m_.verificationWork,
+                        jobs_[j].flops / 1e9 * static_cast<double>(cfg_.redundancy - 1));
+    const std::array<std::uint32_t, kMaxRedundancy> runs = votes_[v].runs;
+    for (std::size_t i = 0; i < cfg_.redundancy; ++i)
+        place(runs[i], false);
+}
+
+void Market::voteRun(std::uint32_t j, bool returned) {
+    const std::uint32_t v = jobs_[j].vote;
+    Vote& vote = votes_[v];
+    ++vote.ended;
+    if (!returned) {  // lost: it counts as no result; its slot is freed below
+        for (std::uint32_t& r : vote.runs)
+            if (r == j) r = kNone;
+    } else {
+        jobs_[j].returned = true;
+        if (jobs_[j].wrong)
+            ++vote.wrong;
+        else
+            ++vote.right;
+    }
+    const std::size_t majority = cfg_.redundancy / 2 + 1;
+    if (vote.decided) {
+        if (returned) settleRun(v, j);
+    } else if (vote.right >= majority || (cfg_.collusion && vote.wrong >= majority)) {
+        vote.decided = true;
+        vote.acceptedRight = vote.right >= majority;
+        observeDone(j, vote.arrived);
+        if (!vote.acceptedRight) sim_->metrics().add(m_.wrongAccepted, 1);
+        inSystem(-1);
+        const std::array<std::uint32_t, kMaxRedundancy> runs = vote.runs;
+        for (const std::uint32_t r : runs)
+            if (r != kNone && jobs_[r].returned) settleRun(v, r);
+    } else if (vote.ended == cfg_.redundancy) {
+        nextRound(v, j);
+        if (!returned) freeJob(j);
+        return;
+    }
+    if (!returned) freeJob(j);
+    if (votes_[v].decided && votes_[v].ended == cfg_.redundancy) freeVote(v);
+}
+
+void Market::settleRun(std::uint32_t v, std::uint32_t j) {
+    Vote& vote = votes_[v];
+    const Job& run = jobs_[j];
+    const std::uint32_t p = run.provider;
+    if (vote.acceptedRight != run.wrong) {  // it returned the accepted result
+        pay(j);
+        judge(p, 1);
+    } else {
+        refund(j);
+        if (run.wrong) {
+            sim_->metrics().add(m_.caught, 1);
+            caught(p);
+        } else {  // honest, outvoted by colluding cheaters: the protocol punishes it all the same
+            judge(p, 0);
+            slash(p);
+        }
+    }
+    for (std::uint32_t& r : vote.runs)
+        if (r == j) r = kNone;
+    freeJob(j);
+}
+
+void Market::nextRound(std::uint32_t v, std::uint32_t model) {
+    // Every run of the round ended and none made a majority: nobody is paid, nobody can be
+    // blamed; the job runs again on new providers, or is rejected after the last round.
+    Job spec = jobs_[model];
+    Vote& vote = votes_[v];
+    const std::array<std::uint32_t, kMaxRedundancy> runs = vote.runs;
+    for (const std::uint32_t r : runs)
+        if (r != kNone) {
+            refund(r);
+            freeJob(r);
+        }
+    vote.runs.fill(kNone);
+    if (vote.round >= cfg_.maxRounds) {
+        sim_->metrics().add(m_.rejected, 1);
+        inSystem(-1);
+        freeVote(v);
+        return;
+    }
+    ++vote.round;
+    vote.ended = vote.right = vote.wrong = 0;
+    for (std::size_t i = 0; i < cfg_.redundancy; ++i) {
+        const std::uint32_t r = newJob();
+        Job& run = jobs_[r];
+        run.arrived = spec.arrived;
+        run.client = spec.client;
+        run.kind = spec.kind;
+        run.priority = spec.priority;
+        run.flops = spec.flops;
+        run.inputBytes = spec.inputBytes;
+        run.outputBytes = spec.outputBytes;
+        run.vote = v;
+        votes_[v].runs[i] = r;
+    }
+    sim_->metrics().add(m_.verificationWork,
+                        spec.flops / 1e9 * static_cast<double>(cfg_.redundancy));
+    const std::array<std::uint32_t, kMaxRedundancy> fresh = votes_[v].runs;
+    for (std::size_t i = 0; i < cfg_.redundancy; ++i)
+        place(fresh[i], true);
+}
+
+void Market::freeVote(std::uint32_t v) {
+    votes_[v].live = false;
+    votes_[v].nextFree = freeVote_;
+    freeVote_ = v;
+}
+
+// --- spot checks -----------------------------------------------------------------------------
+
+void Market::audit(std::uint32_t j) {
+    // The check re-runs the job on trusted hardware as fast as its provider's: the result waits
+    // that long, and the work is the check's cost.
+    const Job& job = jobs_[j];
+    sim_->metrics().add(m_.audits, 1);
+    sim_->metrics().add(m_.verificationWork, job.flops / 1e9);
+    SimTime at = sim::kTimeNever;
+    if (!sim::addTime(sim_->now(), sim::fromSeconds(job.flops / table_.speed(job.provider)), at))
+        at = sim::kTimeNever;
+    sim_->scheduleAt(at, job.client, auditKind_, j);
+}
+
+void Market::onAudit(sim::Simulation&, const sim::Event& e) {
+    const auto j = static_cast<std::uint32_t>(e.data);
+    Job& job = jobs_[j];
+    if (!job.wrong) {
+        accept(j);
+        return;
+    }
+    // Caught: the provider is not paid and is punished; the job runs again, first in line.
+    sim_->metrics().add(m_.caught, 1);
+    refund(j);
+    caught(job.provider);
+    job.provider = kNone;
+    job.wrong = false;
+    job.rate = -1;
+    job.started = job.inputSent = job.inputAt = job.computeFrom = job.computeTo = 0;
+    job.returnedAt = 0;
+    place(j, true);
+}
+
+// --- reputation and stakes -------------------------------------------------------------------
+
+void Market::caught(std::uint32_t p) {
+    if (caughtCount_.empty()) caughtCount_.assign(providers_.size(), 0);
+    ++caughtCount_[p];
+    judge(p, 0);
+    slash(p);
+}
+
+void Market::judge(std::uint32_t p, double outcome) {
+    if (cfg_.reputationRate <= 0) return;
+    float& r = reputation_[p];
+    r += static_cast<float>(cfg_.reputationRate * (outcome - r));
+    sim_->metrics().setNode(m_.reputation, providers_[p], r);
+}
+
+void Market::lockStakes(core::LayerContext& ctx) {
+    const core::NodeAttributes& attributes = ctx.attributes();
+    const core::NodeAttributes::Id stake = attributes.id("stake");
+    stake_.assign(providers_.size(), 0);
+    stakeHold_.assign(providers_.size(), 0);
+    slashAccount_ = payments_->systemAccount("depin.slashed");
+    for (std::uint32_t p = 0; p < providers_.size(); ++p) {
+        const NodeIndex node = providers_[p];
+        const double tokens = attributes.number(node, stake);
+        const auto units = static_cast<core::Amount>(std::llround(tokens * unitsPerToken_));
+        if (units <= 0) continue;
+        auto held = payments_->hold(payments_->nodeAccount(node), units, "depin: stake locked");
+        if (!held)
+            ctx.failParam("stake", "provider \"" + net_->nodeName(node) +
+                                       "\" cannot lock its stake: " + held.error().message +
+                                       " (give it an endowment of at least the stake)");
+        stake_[p] = units;
+        stakeHold_[p] = held.value();
+        staked_ += tokens;
+        sim_->metrics().setNode(m_.stake, node, tokens);
+    }
+    sim_->metrics().set(m_.staked, staked_);
+}
+
+void Market::slash(std::uint32_t p) {
+    if (!stake_.empty() && stake_[p] > 0 && cfg_.slashFraction > 0) {
+        const NodeIndex node = providers_[p];
+        const core::Amount have = stake_[p];
+        const auto cut = std::clamp<core::Amount>(
+            static_cast<core::Amount>(std::llround(static_cast<double>(have) * cfg_.slashFraction)),
+            1, have);
+        // The hold pays the cut to the slash account and gives the rest back, which is locked
+        // again; the cut is burned.
+        auto paid = payments_->release(stakeHold_[p], slashAccount_, cut, "depin: stake slashed");
+        DAIS_CHECK(paid.ok(), "the market could not slash a provider's stake");
+        auto burned = payments_->burn(slashAccount_, cut, "depin: slashed stake burned");
+        DAIS_CHECK(burned.ok(), "the market could not burn a slashed stake");
+        stakeHold_[p] = 0;
+        stake_[p] = have - cut;
+        if (stake_[p] > 0) {
+            auto again =
+                payments_->hold(payments_->nodeAccount(node), stake_[p], "depin: stake locked");
+            DAIS_CHECK(again.ok(), "the market could not lock a slashed provider's stake again");
+            stakeHold_[p] = again.value();
+        }
+        const double tokens = static_cast<double>(cut) / unitsPerToken_;
+        staked_ -= tokens;
+        sim::Metrics& metrics = sim_->metrics();
+        metrics.add(m_.slashed, tokens);
+        metrics.set(m_.staked, staked_);
+        metrics.setNode(m_.stake, node, static_cast<double>(stake_[p]) / unitsPerToken_);
+    }
+    const double left = stake_.empty() ? 0.0 : static_cast<double>(stake_[p]) / unitsPerToken_;
+    if (cfg_.minStake > 0 && left < cfg_.minStake) expel(p);
+}
+
+void Market::expel(std::uint32_t p) {
+    if ((flags_[p] & kExpelled) != 0) return;
+    // It finishes the run it has (its result is checked like any other) and takes no more.
+    flags_[p] |= kExpelled;
+    sim_->metrics().add(m_.expelled, 1);
+    display_.state(providers_[p], slashedState_);
+    if (onlineAt_[p] != kNone) providerGone(p);
+}
+
+}  // namespace dais::layers::depin
