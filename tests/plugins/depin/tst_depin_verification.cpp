@@ -285,6 +285,89 @@ class TestDepinVerification : public QObject {
         QVERIFY(theoryR > 3 * theoryI);
     }
 
+    // Ten providers, five of them down for the first five of ten one-hour epochs; 100 tokens
+    // an epoch by uptime: the always-up ones get 100/5 for those epochs and 100/10 after, the
+    // others 0 and then 100/10.
+    void rewardsFollowUptime() {
+        json doc = market(5, 1e-6, 6, "36000s");
+        doc["network"]["groups"].push_back(doc["network"]["groups"][0]);
+        doc["network"]["groups"][1]["id"] = "late";
+        doc["network"]["faults"] = {
+            {{"at", "0s"}, {"kind", "crash"}, {"targets", {"late"}}, {"duration", "18000s"}}};
+        doc["layers"]["depin"].update({{"emission", 100}, {"epoch", "1h"}});
+        doc["payments"] = json::object();
+        const core::RunReport r = run(doc);
+        QVERIFY(std::abs(metric(r, "depin.rewards") - 1000) < 1e-3);
+        const core::InspectorTable* t = r.table("depin.providers");
+        const std::size_t income = *t->spec().column("income");
+        for (std::size_t i = 0; i < t->rowCount(); ++i) {
+            const double expected = i < 5 ? 5 * 20 + 5 * 10 : 5 * 10;
+            QVERIFY2(std::abs(t->number(i, income) - expected) < 1e-3,
+                     qPrintable(QString("%1: %2").arg(i).arg(t->number(i, income))));
+        }
+        QCOMPARE(r.status, core::RunStatus::Completed);
+    }
+
+    // The emission halves every two hours: epoch k (starting at k hours) mints E 2^(-k/2).
+    void theEmissionHalvesOnSchedule() {
+        json doc = market(3, 1e-6, 7, "36000s");
+        doc["layers"]["depin"].update(
+            {{"emission", 64}, {"epoch", "1h"}, {"emission_halving", "2h"}});
+        doc["payments"] = json::object();
+        const core::RunReport r = run(doc);
+        double expected = 0;
+        for (int k = 0; k < 10; ++k)
+            expected += 64 * std::pow(0.5, k / 2.0);
+        // Each provider's share is rounded down to the token's unit.
+        QVERIFY2(
+            std::abs(metric(r, "depin.rewards") - expected) < 1e-4,
+            qPrintable(QString("%1 against %2").arg(metric(r, "depin.rewards")).arg(expected)));
+        QVERIFY(std::abs(metric(r, "depin.token_supply") - metric(r, "depin.rewards")) < 1e-9);
+    }
+
+    // Ten providers share 10 tokens an hour: 1 each. Those whose hour costs 3 lose money and
+    // leave after two epochs; the rest then earn 2 an hour, still short of 3, so they stay away.
+    void providersWhoLoseMoneyLeave() {
+        json doc = market(5, 1e-6, 8, "36000s");
+        doc["network"]["groups"].push_back(doc["network"]["groups"][0]);
+        doc["network"]["groups"][1]["id"] = "dear";
+        doc["network"]["groups"][0]["attributes"] = {{"depin", {{"cost", 0.5}}}};
+        doc["network"]["groups"][1]["attributes"] = {{"depin", {{"cost", 3}}}};
+        doc["layers"]["depin"].update({{"emission", 10}, {"epoch", "1h"}, {"leave_after", 2}});
+        doc["payments"] = json::object();
+        const core::RunReport r = run(doc);
+        QCOMPARE(metric(r, "depin.providers_left"), 5.0);
+        QCOMPARE(metric(r, "depin.providers_joined"), 0.0);
+        QCOMPARE(metric(r, "depin.providers_online"), 5.0);
+        const core::InspectorTable* t = r.table("depin.providers");
+        const std::size_t state = *t->spec().column("state");
+        for (std::size_t i = 5; i < 10; ++i)
+            QCOMPARE(t->string(i, state), std::string("left"));
+        // Two epochs at 1 token, then eight at 2: 18 for each who stayed.
+        QVERIFY(std::abs(t->number(0, *t->spec().column("income")) - 18) < 1e-3);
+    }
+
+    // Burn-and-mint: a client spends 3.6 dollars an hour (a job of a thousandth of a dollar a
+    // second) and the market mints 36 tokens an hour: burns match mints at 0.1 dollars a token,
+    // and the price settles there from 1 dollar.
+    void burnAndMintSettlesWhereBurnsMatchTheEmission() {
+        json doc = market(4, 1, 9, "108000s");
+        doc["network"]["groups"][0]["attributes"] = {{"depin", {{"price", 3.6}}}};
+        doc["layers"]["depin"].update({{"job_size", "fixed"},
+                                       {"payment", "escrow"},
+                                       {"token_model", "burn-and-mint"},
+                                       {"emission", 36},
+                                       {"epoch", "1h"}});
+        doc["payments"] = {{"endowments", {{{"nodes", {"client"}}, {"amount", 10000}}}}};
+        const core::RunReport r = run(doc);
+        const double price = metric(r, "depin.token_price");
+        QVERIFY2(std::abs(price - 0.1) < 0.002, qPrintable(QString::number(price)));
+        QVERIFY(std::abs(metric(r, "depin.token_supply") -
+                         (10000 + metric(r, "depin.rewards") - metric(r, "depin.burned"))) < 1e-6);
+        QVERIFY(metric(r, "depin.income") > 0);  // providers are paid by the emission
+        QCOMPARE(r.status, core::RunStatus::Completed);
+    }
+
     void badMixesAreRefusedByName() {
         json doc = market(2, 1, 1, "10s");
         for (const char* mix : {"inference:-1", "video:1", "custom:0", "inference:x"}) {
