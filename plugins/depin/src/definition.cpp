@@ -106,6 +106,7 @@ const Definition& definition() {
                  "is held from the client's account; it goes to "
                  "the provider when the result is back, and back to the client if the run is "
                  "lost; a client that cannot pay loses the job. none: compute is free.");
+        d.provides("compute-market");
         d.uses("payments", false,
                "payment escrow pays providers through it; without a ledger, core settles at once");
         d.attribute("price", core::ParamType::Real, 1.0, "tokens/h",

@@ -60,14 +60,15 @@ void Market::setup(core::LayerContext& ctx) {
     cheats_ = ctx.rng(0, "cheats");
     audits_ = ctx.rng(0, "audits");
     arrivalKind_ = sim_->registerKind<&Market::onArrival>("depin.arrival", *this);
-    if (cfg_.verification == Verification::Spot)
-        auditKind_ = sim_->registerKind<&Market::onAudit>("depin.audit", *this);
     inputs_.open(runtime_->transport(), "depin.input", &Market::onInput, this,
                  &Market::onInputLost);
     outputs_.open(runtime_->transport(), "depin.output", &Market::onOutput, this,
                   &Market::onOutputLost);
     net_->addFaultListener(this);
     if (incentives()) openEpochs(ctx);
+    // Spot checks and the service's refusals may come from other layers' jobs too.
+    auditKind_ = sim_->registerKind<&Market::onAudit>("depin.audit", *this);
+    noProviderKind_ = sim_->registerKind<&Market::onNoProvider>("depin.no_provider", *this);
     lastChange_ = cfg_.start;
     scheduleArrival(cfg_.start);
 }
@@ -204,7 +205,7 @@ void Market::findNodes(core::LayerContext& ctx) {
                 static_cast<double>(onlineCount_) / static_cast<double>(providers_.size()));
     policy_ = makePolicy(cfg_.policy, cfg_.costVariation);
     table_ = ProviderTable{&providers_, &classOf_, &classes_, &reputation_, &backlog_, net_};
-    if (cfg_.verification == Verification::Redundant && cfg_.redundancy > n)
+    if (cfg_.verification == depin::Verification::Redundant && cfg_.redundancy > n)
         ctx.failParam("redundancy", "each job runs on " + std::to_string(cfg_.redundancy) +
                                         " different providers, but the market has " +
                                         std::to_string(n));
@@ -273,14 +274,15 @@ void Market::onArrival(sim::Simulation& sim, const sim::Event& e) {
         if (t.outputBytes) job.outputBytes = *t.outputBytes;
     }
     sim.metrics().add(m_.submitted, 1);
-    const std::size_t runs = cfg_.verification == Verification::Redundant ? cfg_.redundancy : 1;
+    const std::size_t runs =
+        cfg_.verification == depin::Verification::Redundant ? cfg_.redundancy : 1;
     if (!servable(job, runs)) {
         sim.metrics().add(m_.unserved, 1);
         freeJob(j);
     } else {
         inSystem(+1);
         if (runs > 1)
-            openVote(j);
+            openVote(j, runs);
         else
             place(j, false);
     }
@@ -295,6 +297,11 @@ double Market::memoryNeed(const Job& job) const {
 
 bool Market::servable(const Job& job, std::size_t runs) const {
     std::size_t able = 0;
+    if (const External* e = externalOf(job)) {
+        for (std::uint32_t p = 0; p < providers_.size() && able < runs; ++p)
+            able += inMarket(p) && meets(*e, job, p);
+        return able >= runs;
+    }
     for (std::size_t k = 0; k < classes_.size(); ++k)
         if (fits(job, classes_[k])) able += classCount_[k];
     return able >= runs;
@@ -308,7 +315,12 @@ bool Market::fits(const Job& job, const ProviderClass& c) const {
 
 bool Market::eligible(std::uint32_t j, std::uint32_t p) const {
     const Job& job = jobs_[j];
-    if (!inMarket(p) || !fits(job, classes_[classOf_[p]])) return false;
+    if (!inMarket(p)) return false;
+    if (job.external != 0) {
+        if (const External* e = externalOf(job); e != nullptr && !meets(*e, job, p)) return false;
+    } else if (!fits(job, classes_[classOf_[p]])) {
+        return false;
+    }
     if (job.vote == kNone) return true;
     for (const std::uint32_t r : votes_[job.vote].runs)
         if (r != kNone && r != j && jobs_[r].provider == p) return false;
@@ -470,6 +482,13 @@ void Market::drop(std::uint32_t j, sim::MetricId why) {
         voteRun(j, false);
         return;
     }
+    if (job.external != 0) {
+        if (externalOf(job) == nullptr) {  // cancelled: counted out of the system then
+            freeJob(j);
+            return;
+        }
+        externalDropped(j, why);
+    }
     inSystem(-1);
     freeJob(j);
 }
@@ -591,7 +610,11 @@ void Market::resultBack(std::uint32_t j) {
         voteRun(j, true);
         return;
     }
-    if (cfg_.verification == Verification::Spot && audits_.uniform() < cfg_.spotRate) {
+    const External* e = externalOf(job);
+    const bool spot = e != nullptr ? e->spec.verification == core::ComputeMarket::Verification::Spot
+                                   : cfg_.verification == depin::Verification::Spot;
+    const double rate = e != nullptr ? e->spec.spotRate : cfg_.spotRate;
+    if (spot && audits_.uniform() < rate) {
         audit(j);
         return;
     }
@@ -599,15 +622,46 @@ void Market::resultBack(std::uint32_t j) {
     accept(j);
 }
 
-void Market::accept(std::uint32_t j) {
-    observeDone(j, jobs_[j].arrived);
+void Market::accept(std::uint32_t j, bool checked) {
+    Job& job = jobs_[j];
+    if (job.external != 0) {
+        const External* e = externalOf(job);
+        if (e == nullptr) {  // cancelled: its price went back, its result is thrown away
+            refund(j);
+            freeJob(j);
+            return;
+        }
+        observeDone(j, job.arrived);
+        judge(job.provider, 1);
+        if (e->spec.deadline != sim::kTimeNever && sim_->now() > e->spec.deadline) {
+            refund(j);
+            finishExternal(job.external, Status::MissedDeadline, j,
+                           "the result came back after the deadline", 0, checked);
+        } else {
+            const core::Amount paid = job.hold != 0 ? job.price : 0;
+            pay(j);
+            finishExternal(job.external, Status::Done, j, {}, paid, checked);
+        }
+        inSystem(-1);
+        freeJob(j);
+        return;
+    }
+    observeDone(j, job.arrived);
     pay(j);
-    judge(jobs_[j].provider, 1);
+    judge(job.provider, 1);
     inSystem(-1);
     freeJob(j);
 }
 
+const Market::External* Market::externalOf(const Job& job) const {
+    if (job.external == 0) return nullptr;
+    const auto it = externals_.find(job.external);
+    return it == externals_.end() ? nullptr : &it->second;
+}
+
 sim::SimTime Market::deadlineOf(const Job& job) const {
+    if (const External* e = externalOf(job))
+        return e->spec.deadline == sim::kTimeNever ? 0 : e->spec.deadline - job.arrived;
     return job.kind == JobKind::Custom ? cfg_.deadline : profileOf(job.kind).deadline;
 }
 
@@ -685,8 +739,11 @@ bool Market::hold(std::uint32_t j, std::uint32_t p) {
                     : static_cast<core::Amount>(units);
     job.hold = 0;
     if (job.price <= 0) return true;  // free
+    const External* e = externalOf(job);
+    if (job.external != 0 && e == nullptr) return false;  // cancelled meanwhile
     const auto held =
-        payments_->hold(payments_->nodeAccount(job.client), job.price, "depin: job matched");
+        payments_->hold(e != nullptr ? e->spec.payer : payments_->nodeAccount(job.client),
+                        job.price, "depin: job matched");
     if (!held.ok()) return false;
     job.hold = held.value();
     return true;

@@ -13,12 +13,16 @@
 #include <array>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <span>
+#include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "arrivals.h"
 #include "config.h"
+#include "dais/core/compute_market.h"
 #include "dais/core/layer.h"
 #include "dais/core/node_context.h"
 #include "dais/core/payments.h"
@@ -30,13 +34,21 @@
 
 namespace dais::layers::depin {
 
-class Market final : public core::Layer, private sim::FaultListener {
+class Market final : public core::Layer, public core::ComputeMarket, private sim::FaultListener {
   public:
     void estimateMemory(core::LayerEstimateContext& ctx) const override;
     void setup(core::LayerContext& ctx) override;
     void start(core::LayerContext& ctx) override;
     void inspect(std::string_view table, core::TableWriter& out) override;
     void finish(core::LayerContext& ctx) override;
+    void provideServices(core::ServiceRegistry& services) override;
+
+    // The compute-market service (market_service.cpp): other layers' jobs in the same market.
+    void quote(const core::ComputeMarket::Job& job,
+               std::function<void(const Quote&)> answer) override;
+    core::Result<JobId> submit(const core::ComputeMarket::Job& job,
+                               std::function<void(const Outcome&)> done) override;
+    bool cancel(JobId job) override;
 
   private:
     static constexpr std::uint32_t kNone = 0xffffffffu;
@@ -58,11 +70,12 @@ class Market final : public core::Layer, private sim::FaultListener {
         std::uint32_t vote = kNone;      // redundant: its job's vote
         float rate = -1;                 // tokens per hour, set when matched (-1: not yet)
         JobKind kind = JobKind::Custom;
-        std::uint8_t priority = 1;  // 0 goes first (queue: priority)
-        bool rerun = false;         // it lost a run: it goes before the others
-        bool live = false;          // the slot holds a job in the market
-        bool wrong = false;         // its provider cheated on this run
-        bool returned = false;      // redundant: its result is back, waiting for the vote
+        std::uint8_t priority = 1;   // 0 goes first (queue: priority)
+        bool rerun = false;          // it lost a run: it goes before the others
+        bool live = false;           // the slot holds a job in the market
+        bool wrong = false;          // its provider cheated on this run
+        bool returned = false;       // redundant: its result is back, waiting for the vote
+        std::uint32_t external = 0;  // a job of the service: its record's number (0: none)
     };
 
     /// A redundant job: its runs on different providers and what they returned.
@@ -72,7 +85,9 @@ class Market final : public core::Layer, private sim::FaultListener {
         std::uint32_t nextFree = kNone;
         std::uint8_t ended = 0, right = 0, wrong = 0;  // of this round's runs
         std::uint8_t round = 1;
+        std::uint8_t size = 0;  // runs a round
         bool decided = false, acceptedRight = false;
+        bool late = false;  // a service job decided after its deadline: its runs are refunded
         bool live = false;
     };
 
@@ -132,8 +147,31 @@ class Market final : public core::Layer, private sim::FaultListener {
     void release(std::uint32_t j, bool finished);
     /// Run j's result is back at its client: verified, then accepted.
     void resultBack(std::uint32_t j);
-    /// Run j's result is accepted: the job is done, its provider paid.
-    void accept(std::uint32_t j);
+    /// Run j's result is accepted (`checked`: by a spot check): the job is done, its provider
+    /// paid.
+    void accept(std::uint32_t j, bool checked = false);
+
+    // the service's jobs (market_service.cpp)
+    /// A job of the service: what it asked for and who hears how it ends.
+    struct External {
+        core::ComputeMarket::Job spec;
+        std::function<void(const Outcome&)> done;
+        std::int32_t hardware = -1, region = -1;  // required: catalogue class, region index
+    };
+    /// Whether provider p meets external job e's requirements (all but being up and free).
+    bool meets(const External& e, const Job& job, std::uint32_t p) const;
+    /// The price in token units of `flops` at provider p at `rate` tokens an hour.
+    core::Amount priceUnits(double rate, double flops, std::uint32_t p) const;
+    /// Ends external job `serial` with `status`; run j (or kNone) tells who ran it and what was
+    /// paid.
+    void finishExternal(std::uint32_t serial, Status status, std::uint32_t j, std::string reason,
+                        core::Amount paid = 0, bool verified = false);
+    void onNoProvider(sim::Simulation& sim, const sim::Event& e);
+    /// The external job of run j ended without a result (dropped), with metric `why`.
+    void externalDropped(std::uint32_t j, sim::MetricId why);
+    std::unordered_map<std::uint32_t, External> externals_;
+    std::uint32_t nextExternal_ = 1;
+    sim::KindId noProviderKind_ = 0;
     /// How long after it arrives job's result is due (0: no deadline).
     sim::SimTime deadlineOf(const Job& job) const;
     /// Observes a finished job's times: since `arrived`, of run j.
@@ -158,12 +196,14 @@ class Market final : public core::Layer, private sim::FaultListener {
     void inSystem(int delta);
 
     // verification (verification.cpp)
-    /// Redundant: job j (its first run, already set up) becomes `redundancy` runs in a vote.
-    void openVote(std::uint32_t j);
+    /// Redundant: job j (its first run, already set up) becomes `runs` runs in a vote.
+    void openVote(std::uint32_t j, std::size_t runs);
     /// Redundant: run j of a vote ended with a result (`returned`) or without one.
     void voteRun(std::uint32_t j, bool returned);
     /// Settles run j against its vote's decision: paid, or refunded (and caught if wrong).
     void settleRun(std::uint32_t v, std::uint32_t j);
+    /// The record of run j's service job, or nullptr (a layer's own job, or one cancelled).
+    const External* externalOf(const Job& job) const;
     /// Redundant: starts the vote's next round, or rejects the job after the last.
     void nextRound(std::uint32_t v, std::uint32_t model);
     void freeVote(std::uint32_t v);

@@ -19,7 +19,7 @@ namespace dais::layers::depin {
 using sim::NodeIndex;
 using sim::SimTime;
 
-void Market::openVote(std::uint32_t j) {
+void Market::openVote(std::uint32_t j, std::size_t size) {
     if (freeVote_ == kNone) {
         if (!sim_->takeMemory(decltype(votes_)::kPageBytes))
             throw sim::MemoryExhausted("depin: " + std::to_string(votes_.size()) +
@@ -36,11 +36,12 @@ void Market::openVote(std::uint32_t j) {
     votes_[v] = Vote{};
     votes_[v].live = true;
     votes_[v].arrived = jobs_[j].arrived;
+    votes_[v].size = static_cast<std::uint8_t>(size);
     votes_[v].runs.fill(kNone);
     jobs_[j].vote = v;
     votes_[v].runs[0] = j;
     // The other runs, copies of the first; every run is placed once all exist.
-    for (std::size_t i = 1; i < cfg_.redundancy; ++i) {
+    for (std::size_t i = 1; i < votes_[v].size; ++i) {
         const std::uint32_t r = newJob();
         Job& run = jobs_[r];
         const Job& model = jobs_[j];
@@ -52,12 +53,13 @@ void Market::openVote(std::uint32_t j) {
         run.inputBytes = model.inputBytes;
         run.outputBytes = model.outputBytes;
         run.vote = v;
+        run.external = model.external;
         votes_[v].runs[i] = r;
     }
     sim_->metrics().add(m_.verificationWork,
-                        jobs_[j].flops / 1e9 * static_cast<double>(cfg_.redundancy - 1));
+                        jobs_[j].flops / 1e9 * static_cast<double>(votes_[v].size - 1));
     const std::array<std::uint32_t, kMaxRedundancy> runs = votes_[v].runs;
-    for (std::size_t i = 0; i < cfg_.redundancy; ++i)
+    for (std::size_t i = 0; i < votes_[v].size; ++i)
         place(runs[i], false);
 }
 
@@ -75,25 +77,44 @@ void Market::voteRun(std::uint32_t j, bool returned) {
         else
             ++vote.right;
     }
-    const std::size_t majority = cfg_.redundancy / 2 + 1;
+    const std::size_t majority = votes_[v].size / 2 + 1;
     if (vote.decided) {
         if (returned) settleRun(v, j);
     } else if (vote.right >= majority || (cfg_.collusion && vote.wrong >= majority)) {
         vote.decided = true;
         vote.acceptedRight = vote.right >= majority;
-        observeDone(j, vote.arrived);
-        if (!vote.acceptedRight) sim_->metrics().add(m_.wrongAccepted, 1);
-        inSystem(-1);
+        // A cancelled service job left the system when it was cancelled.
+        const bool cancelled = jobs_[j].external != 0 && externalOf(jobs_[j]) == nullptr;
+        if (!cancelled) {
+            observeDone(j, vote.arrived);
+            if (!vote.acceptedRight) sim_->metrics().add(m_.wrongAccepted, 1);
+            inSystem(-1);
+        }
         const std::array<std::uint32_t, kMaxRedundancy> runs = vote.runs;
+        if (const External* e = externalOf(jobs_[j])) {
+            vote.late = e->spec.deadline != sim::kTimeNever && sim_->now() > e->spec.deadline;
+            // What the payer pays: the runs that returned the accepted result, and those still
+            // running, whose price is held and paid when they return it.
+            core::Amount paid = 0;
+            for (const std::uint32_t r : runs)
+                if (r != kNone && jobs_[r].hold != 0 && !vote.late &&
+                    (!jobs_[r].returned || vote.acceptedRight != jobs_[r].wrong))
+                    paid += jobs_[r].price;
+            if (vote.late)
+                finishExternal(jobs_[j].external, Status::MissedDeadline, j,
+                               "the result came back after the deadline", 0, true);
+            else
+                finishExternal(jobs_[j].external, Status::Done, j, {}, paid, true);
+        }
         for (const std::uint32_t r : runs)
             if (r != kNone && jobs_[r].returned) settleRun(v, r);
-    } else if (vote.ended == cfg_.redundancy) {
+    } else if (vote.ended == votes_[v].size) {
         nextRound(v, j);
         if (!returned) freeJob(j);
         return;
     }
     if (!returned) freeJob(j);
-    if (votes_[v].decided && votes_[v].ended == cfg_.redundancy) freeVote(v);
+    if (votes_[v].decided && votes_[v].ended == votes_[v].size) freeVote(v);
 }
 
 void Market::settleRun(std::uint32_t v, std::uint32_t j) {
@@ -101,7 +122,10 @@ void Market::settleRun(std::uint32_t v, std::uint32_t j) {
     const Job& run = jobs_[j];
     const std::uint32_t p = run.provider;
     if (vote.acceptedRight != run.wrong) {  // it returned the accepted result
-        pay(j);
+        if (vote.late)
+            refund(j);
+        else
+            pay(j);
         judge(p, 1);
     } else {
         refund(j);
@@ -131,14 +155,21 @@ void Market::nextRound(std::uint32_t v, std::uint32_t model) {
         }
     vote.runs.fill(kNone);
     if (vote.round >= cfg_.maxRounds) {
-        sim_->metrics().add(m_.rejected, 1);
-        inSystem(-1);
+        const bool cancelled = spec.external != 0 && externalOf(spec) == nullptr;
+        if (!cancelled) {
+            sim_->metrics().add(m_.rejected, 1);
+            inSystem(-1);
+        }
+        if (externalOf(spec) != nullptr)
+            finishExternal(
+                spec.external, Status::Rejected, kNone,
+                "no majority of the runs agreed in " + std::to_string(vote.round) + " rounds");
         freeVote(v);
         return;
     }
     ++vote.round;
     vote.ended = vote.right = vote.wrong = 0;
-    for (std::size_t i = 0; i < cfg_.redundancy; ++i) {
+    for (std::size_t i = 0; i < votes_[v].size; ++i) {
         const std::uint32_t r = newJob();
         Job& run = jobs_[r];
         run.arrived = spec.arrived;
@@ -149,12 +180,13 @@ void Market::nextRound(std::uint32_t v, std::uint32_t model) {
         run.inputBytes = spec.inputBytes;
         run.outputBytes = spec.outputBytes;
         run.vote = v;
+        run.external = spec.external;
         votes_[v].runs[i] = r;
     }
     sim_->metrics().add(m_.verificationWork,
-                        spec.flops / 1e9 * static_cast<double>(cfg_.redundancy));
+                        spec.flops / 1e9 * static_cast<double>(votes_[v].size));
     const std::array<std::uint32_t, kMaxRedundancy> fresh = votes_[v].runs;
-    for (std::size_t i = 0; i < cfg_.redundancy; ++i)
+    for (std::size_t i = 0; i < votes_[v].size; ++i)
         place(fresh[i], true);
 }
 
