@@ -24,10 +24,12 @@ struct Golden {
 // The reference runs (seed from the file). A change here means every stored run of these
 // scenarios would reproduce differently: update only for a deliberate change of the model.
 const Golden kGolden[] = {
+    {"cheaters.dais.json", "577a2dd40c99310d", 171865},
     {"continental-edge-cloud.dais.json", "d3037eca1044e04c", 158625},
     {"edge-vs-cloud.dais.json", "be4dfe5bd1e238fa", 143601},
     {"fedprox.dais.json", "99eb53d0e2c83436", 2301},
     {"gossip-epidemic.dais.json", "fb548d4ae54079ac", 2587499},
+    {"gpu-market.dais.json", "37bb46ef1929d9d5", 924933},
     {"hospitals.dais.json", "f9094870abf98e35", 1240},
     {"phones.dais.json", "feb7fddd0ecb35fa", 23735},
     {"poisoning.dais.json", "5880b7e3ab93482d", 1830},

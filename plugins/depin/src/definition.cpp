@@ -224,8 +224,9 @@ const Definition& definition() {
         d.integer("leave_after", &Config::leaveAfter, 0, "epochs",
                   "A provider whose income (payments and rewards, at the token's price) falls "
                   "below its cost (its cost attribute for each hour it was up) this many epochs "
-                  "in a row leaves the market; one that left comes back when the last epoch's "
-                  "income per provider-hour would cover its cost (0: providers never leave).")
+                  "in a row leaves the market; one that left comes back once the income per "
+                  "provider-hour of those in the market would have covered its cost this many "
+                  "epochs in a row (0: providers never leave).")
             .range(0, 1e6);
         d.choice("token_model", &Config::tokenModel, TokenModel::Fixed,
                  {{"fixed", TokenModel::Fixed}, {"burn-and-mint", TokenModel::BurnAndMint}},

@@ -114,8 +114,11 @@ void Market::onEpoch(sim::Simulation& sim, const sim::Event&) {
         for (std::uint32_t p = 0; p < n; ++p) {
             const double cost = table_.cost(p);
             if ((flags_[p] & kExpelled) != 0) continue;
-            if ((flags_[p] & kLeft) != 0) {
-                if (perHour >= cost) rejoin(p);
+            if ((flags_[p] & kLeft) != 0) {  // as patient coming back as leaving
+                if (perHour < cost)
+                    losses_[p] = 0;
+                else if (++losses_[p] >= cfg_.leaveAfter)
+                    rejoin(p);
                 continue;
             }
             if (uptime_[p] <= 0) continue;  // down all epoch: nothing to weigh
@@ -150,6 +153,7 @@ void Market::leave(std::uint32_t p) {
 
 void Market::rejoin(std::uint32_t p) {
     flags_[p] &= static_cast<std::uint8_t>(~kLeft);
+    losses_[p] = 0;
     sim_->metrics().add(m_.joined, 1);
     const NodeIndex node = providers_[p];
     if (!net_->nodeUp(node)) return;  // it comes back with its node

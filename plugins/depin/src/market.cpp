@@ -43,6 +43,7 @@ void Market::setup(core::LayerContext& ctx) {
     slashedState_ = ctx.nodeState("slashed");
     leftState_ = ctx.nodeState("left");
     price_ = cfg_.tokenUsd;
+    sim_->metrics().set(m_.tokenPrice, price_);
     if (auto mix = parseJobMix(cfg_.jobMix); mix)
         mix_ = *mix;
     else
@@ -248,6 +249,10 @@ void Market::scheduleArrival(SimTime after) {
 }
 
 void Market::onArrival(sim::Simulation& sim, const sim::Event& e) {
+    if (!net_->nodeUp(static_cast<NodeIndex>(e.target))) {  // a client that is down submits nothing
+        scheduleArrival(sim.now());
+        return;
+    }
     const std::uint32_t j = newJob();
     Job& job = jobs_[j];
     job.arrived = sim.now();
@@ -510,12 +515,27 @@ void Market::onInput(void* self, const sim::Delivery& d, Transfer& t) {
 
 void Market::onInputLost(void* self, const sim::Loss&, Transfer& t) {
     auto& m = *static_cast<Market*>(self);
+    Job& job = m.jobs_[t.job];
+    // A client that went down, or is cut off from every provider, cannot send its input: after
+    // a few tries the job fails (trying again at once would never end).
+    if (!m.net_->nodeUp(job.client) || ++job.inputLosses >= kMaxInputLosses) {
+        const std::uint32_t p = job.provider;
+        m.backlog_[p] -= job.flops;
+        job.provider = kNone;
+        m.refund(t.job);
+        if (m.cfg_.matching == Matching::Book) {
+            m.running_[p] = kNone;
+            if (m.net_->nodeUp(m.providers_[p]) && m.inMarket(p)) m.display_.clear(m.providers_[p]);
+        }
+        m.drop(t.job, m.m_.failed);
+        m.providerFree(p);
+        return;
+    }
     if (m.cfg_.matching == Matching::Book) {
         m.preempt(t.job);
         return;
     }
     // Queues: the input never reached the provider; the job goes to another (or the same).
-    Job& job = m.jobs_[t.job];
     m.backlog_[job.provider] -= job.flops;
     job.provider = kNone;
     m.sim_->metrics().add(m.m_.preempted, 1);

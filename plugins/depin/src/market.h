@@ -53,6 +53,7 @@ class Market final : public core::Layer, public core::ComputeMarket, private sim
   private:
     static constexpr std::uint32_t kNone = 0xffffffffu;
     static constexpr std::size_t kMaxRedundancy = 9;
+    static constexpr std::uint8_t kMaxInputLosses = 3;
 
     /// One run of a job on one provider (a redundant job has one per provider).
     struct Job {
@@ -70,12 +71,13 @@ class Market final : public core::Layer, public core::ComputeMarket, private sim
         std::uint32_t vote = kNone;      // redundant: its job's vote
         float rate = -1;                 // tokens per hour, set when matched (-1: not yet)
         JobKind kind = JobKind::Custom;
-        std::uint8_t priority = 1;   // 0 goes first (queue: priority)
-        bool rerun = false;          // it lost a run: it goes before the others
-        bool live = false;           // the slot holds a job in the market
-        bool wrong = false;          // its provider cheated on this run
-        bool returned = false;       // redundant: its result is back, waiting for the vote
-        std::uint32_t external = 0;  // a job of the service: its record's number (0: none)
+        std::uint8_t priority = 1;     // 0 goes first (queue: priority)
+        bool rerun = false;            // it lost a run: it goes before the others
+        bool live = false;             // the slot holds a job in the market
+        bool wrong = false;            // its provider cheated on this run
+        bool returned = false;         // redundant: its result is back, waiting for the vote
+        std::uint8_t inputLosses = 0;  // its input was lost on the way this many times
+        std::uint32_t external = 0;    // a job of the service: its record's number (0: none)
     };
 
     /// A redundant job: its runs on different providers and what they returned.

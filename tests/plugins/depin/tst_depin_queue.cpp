@@ -488,6 +488,32 @@ class TestDepinQueue : public QObject {
             qPrintable(why));
     }
 
+    // A client cut off from every provider cannot send its inputs: each job fails after a few
+    // lost inputs instead of being sent again at once, for ever, at the same instant; and a
+    // client that is down submits nothing.
+    void aClientCutOffFailsItsJobs() {
+        nlohmann::json doc = nlohmann::json::parse(pool(4, 3, 11));
+        doc["network"]["regions"] = {{{"id", "home"}, {"center", {0, 0}}, {"radius", 1}}};
+        doc["network"]["nodes"][0]["region"] = "home";
+        doc["network"]["faults"] = {
+            {{"at", "100s"}, {"kind", "partition"}, {"targets", {"home"}}, {"duration", "50s"}},
+            {{"at", "300s"}, {"kind", "crash"}, {"targets", {"client"}}, {"duration", "50s"}}};
+        for (const char* matching : {"book", "queues"}) {
+            doc["layers"]["depin"].update(
+                {{"input_bytes", 1000}, {"matching", matching}, {"policy", "least-loaded"}});
+            doc["run"]["until"] = "500s";
+            const core::RunReport r = run(doc.dump());
+            const double failed = metric(r, "depin.jobs_failed");
+            // About 150 jobs arrive in the 50 s cut off; those in flight may finish.
+            QVERIFY2(failed > 100 && failed < 200, qPrintable(QString::number(failed)));
+            QVERIFY(r.events < 100000);
+            // Nothing arrives while the client is down: about 3 x 450 s of arrivals.
+            const double submitted = metric(r, "depin.jobs_submitted");
+            QVERIFY2(std::abs(submitted - 1350) < 4 * std::sqrt(1350.0),
+                     qPrintable(QString::number(submitted)));
+        }
+    }
+
     void poolAfterAnOutageMatchesTheSmallerPool() {
         // Two of the four providers go down for good at the start: the market is an M/M/2 queue
         // (rho = 0.6), not an M/M/4 one.

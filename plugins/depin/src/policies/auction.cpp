@@ -1,7 +1,8 @@
 // auction-first, auction-second: a sealed-bid reverse auction among the candidates, as GPU
 // marketplaces match an order to bids before a lease. Each candidate's cost of running this job,
 // per hour, is private: its mean cost (the `cost` attribute) times a uniform draw in
-// [1 - v, 1 + v] (`cost_variation`: power, wear, what else it could run). The lowest bid wins.
+// [1 - v, 1 + v] (`cost_variation`: power, wear, what else it could run); it bids for the whole
+// job, that times the hours its processor needs. The lowest bid wins.
 //
 // Second price (W. Vickrey, "Counterspeculation, auctions, and competitive sealed tenders",
 // Journal of Finance 16(1), 1961): each bids its cost, which is a dominant strategy, and the
@@ -23,8 +24,11 @@ class ReverseAuction final : public Policy {
     ReverseAuction(double variation, bool secondPrice)
         : variation_(variation), secondPrice_(secondPrice) {}
 
-    Pick choose(const JobView&, std::span<const std::uint32_t> candidates, const ProviderTable& p,
-                sim::RngStream& rng) const override {
+    Pick choose(const JobView& job, std::span<const std::uint32_t> candidates,
+                const ProviderTable& p, sim::RngStream& rng) const override {
+        // Each bidder bids for the whole job: its cost per hour times the hours its processor
+        // needs, so a fast provider can win with a dearer hour. The winner is paid its own bid or
+        // the second-lowest, turned back into a price per hour of its own processor.
         const auto n = static_cast<double>(candidates.size());
         double best = std::numeric_limits<double>::infinity(), next = best;
         std::uint32_t winner = candidates[0];
@@ -32,7 +36,8 @@ class ReverseAuction final : public Policy {
             const double mean = p.cost(c);
             const double low = mean * (1 - variation_), high = mean * (1 + variation_);
             const double cost = low + (high - low) * rng.uniform();
-            const double bid = secondPrice_ ? cost : cost + (high - cost) / n;
+            const double hours = job.flops / p.speed(c) / 3600.0;
+            const double bid = (secondPrice_ ? cost : cost + (high - cost) / n) * hours;
             if (bid < best) {
                 next = best;
                 best = bid;
@@ -41,7 +46,8 @@ class ReverseAuction final : public Policy {
                 next = bid;
             }
         }
-        return Pick{winner, secondPrice_ && candidates.size() > 1 ? next : best};
+        const double paid = secondPrice_ && candidates.size() > 1 ? next : best;
+        return Pick{winner, paid / (job.flops / p.speed(winner) / 3600.0)};
     }
 
   private:
