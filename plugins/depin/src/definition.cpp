@@ -20,14 +20,18 @@ const Definition& definition() {
     static const Definition definition = [] {
         Definition d("depin", "DePIN compute market", "0.1.0");
         d.summary(
-            "A market of pooled compute: providers (nodes of the provider role) sell their "
-            "fastest processor, at the edge or in the cloud; jobs arrive at the clients (Poisson, "
-            "in bursts, or from a trace), are matched to providers by a policy (random, cheapest, "
-            "nearest, least loaded, reputation, or a sealed-bid auction) through an order book "
-            "or the providers' own queues, send their input over the network, compute on the "
-            "provider's processor (shared with the run's other layers), send their result back, "
-            "and are paid for in escrow. A provider that crashes loses its job, which runs again "
-            "elsewhere.");
+            "A market of pooled compute: providers (nodes of the provider role) sell a GPU or CPU "
+            "from the catalogue or their own processor, at the edge or in the cloud; jobs of "
+            "several kinds (inference, rendering, training steps, or one of your own) arrive at "
+            "the clients (Poisson, in bursts, or from a trace), are matched by a policy (random, "
+            "cheapest, nearest, least loaded, reputation, or a sealed-bid auction) through an "
+            "order book or the providers' own queues, send their input over the network, compute "
+            "on the provider's processor (shared with the run's other layers), send their result "
+            "back, and are paid for in escrow. Results can be checked by majority vote or spot "
+            "checks against dishonest providers, whose stakes are slashed; an emission rewards "
+            "providers, a burn-and-mint token can price it, and providers leave a market that "
+            "does not cover their costs. Other layers rent compute through the compute-market "
+            "service.");
         d.role("provider", false, "Nodes that sell their compute (role set by provider_role).");
         d.role("client", false, "Nodes that submit jobs (role set by client_role).");
         d.text("provider_role", &Config::providerRole, "provider", "",
