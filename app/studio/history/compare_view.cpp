@@ -15,6 +15,7 @@
 
 #include <algorithm>
 #include <functional>
+#include <iterator>
 #include <map>
 #include <set>
 
@@ -84,7 +85,10 @@ CompareView::CompareView(std::shared_ptr<store::RunStore> store, QWidget* parent
     banner_ = makeBanner(this);
     metric_ = new QComboBox(this);
     metric_->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+    metric_->setMinimumContentsLength(28);  // room for a metric's name before runs are chosen
     chart_ = new ChartWidget(this);
+    distribution_ = new ChartWidget(this);
+    distribution_->hide();
     parameters_ = new QTableWidget(this);
     finals_ = new QTableWidget(this);
     for (QTableWidget* t : {parameters_, finals_}) {
@@ -114,8 +118,13 @@ CompareView::CompareView(std::shared_ptr<store::RunStore> store, QWidget* parent
     auto* tabs = new QTabWidget(this);
     tabs->addTab(parameters_, tr("Parameters that differ"));
     tabs->addTab(finals_, tr("Final metrics"));
+    charts_ = new QSplitter(Qt::Horizontal, this);
+    charts_->addWidget(chart_);
+    charts_->addWidget(distribution_);
+    charts_->setStretchFactor(0, 3);
+    charts_->setStretchFactor(1, 2);
     auto* split = new QSplitter(Qt::Vertical, this);
-    split->addWidget(chart_);
+    split->addWidget(charts_);
     split->addWidget(tabs);
     split->setStretchFactor(0, 3);
     split->setStretchFactor(1, 2);
@@ -277,9 +286,45 @@ void CompareView::plot() {
     chart_->setAxisTitles(tr("Simulated time (s)"),
                           unit.isEmpty() ? metric : QStringLiteral("%1 (%2)").arg(metric, unit));
     chart_->refreshNow();
+    plotDistribution();
     if (!problems.isEmpty())
         setBanner(banner_,
                   tr("Samples could not be read: %1").arg(problems.join(QStringLiteral("; "))));
+}
+
+void CompareView::plotDistribution() {
+    // Quantiles read left to right: the spread of each run's values at the end, so two runs'
+    // tails (a cloud's p95 against an edge's) compare at a glance.
+    distribution_->clear();
+    const std::string metric = currentMetric().toStdString();
+    QString unit;
+    bool any = false;
+    for (const auto& r : runs_) {
+        const auto it = std::find_if(r->finals.begin(), r->finals.end(),
+                                     [&](const core::MetricReport& m) { return m.name == metric; });
+        if (it == r->finals.end() || it->type != sim::MetricType::Distribution || it->count == 0)
+            continue;
+        unit = axisUnit(qs(it->unit));
+        std::vector<IntervalPoint> points;
+        const double values[] = {it->min, it->p50, it->p95, it->p99, it->max};
+        for (std::size_t i = 0; i < std::size(values); ++i)
+            points.push_back({static_cast<double>(i), values[i], values[i], values[i]});
+        distribution_->addIntervalSeries(r->label, points);
+        any = true;
+    }
+    const bool appears = any && distribution_->isHidden();
+    distribution_->setVisible(any);
+    if (!any) return;
+    if (appears) {  // a splitter gives a widget shown again no room: three parts to two
+        const int width = std::max(charts_->width(), 500);
+        charts_->setSizes({width * 3 / 5, width * 2 / 5});
+    }
+    distribution_->setXCategories({tr("min"), tr("p50"), tr("p95"), tr("p99"), tr("max")});
+    distribution_->setTitle(tr("%1 at the end: quantiles").arg(currentMetric()));
+    distribution_->setAxisTitles(
+        tr("Quantile"),
+        unit.isEmpty() ? currentMetric() : QStringLiteral("%1 (%2)").arg(currentMetric(), unit));
+    distribution_->refreshNow();
 }
 
 void CompareView::fillParameters() {

@@ -1,5 +1,6 @@
 #pragma once
-// Several stored runs side by side: one metric of each over simulated time in one chart, the
+// Several stored runs side by side: one metric of each over simulated time in one chart (and,
+// for a distribution such as a latency, each run's quantiles in a second chart beside it), the
 // parameters in which the runs differ (store::parameterDifferences: every value of their
 // effective scenarios with their seeds and parameters over them, by JSON pointer, as
 // `dais runs diff` lists them) and their final metrics.
@@ -15,6 +16,7 @@
 QT_BEGIN_NAMESPACE
 class QComboBox;
 class QLabel;
+class QSplitter;
 class QTableWidget;
 QT_END_NAMESPACE
 
@@ -38,6 +40,9 @@ class CompareView : public QWidget {
     void setMetric(const QString& metric);
 
     ChartWidget* chart() const { return chart_; }
+    /// Each run's final quantiles (min, p50, p95, p99, max) of the chosen metric, side by side;
+    /// shown when the metric is a distribution, hidden otherwise.
+    ChartWidget* distributionChart() const { return distribution_; }
     QComboBox* metricChooser() const { return metric_; }
     /// Rows: the parameters that differ; columns: "Parameter", then one per run.
     QTableWidget* parameterTable() const { return parameters_; }
@@ -51,11 +56,14 @@ class CompareView : public QWidget {
 
   private:
     void plot();
+    void plotDistribution();
     void fillParameters();
     void fillFinals();
 
     struct Run;
     std::shared_ptr<store::RunStore> store_;
+    ChartWidget* distribution_ = nullptr;
+    QSplitter* charts_ = nullptr;  // the two charts, side by side
     QList<qint64> ids_;
     std::vector<std::shared_ptr<Run>> runs_;
     ChartWidget* chart_;

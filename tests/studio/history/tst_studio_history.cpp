@@ -22,6 +22,7 @@
 
 #include <fstream>
 #include <functional>
+#include <map>
 #include <sstream>
 
 #include <nlohmann/json.hpp>
@@ -419,6 +420,101 @@ class TestStudioHistory : public QObject {
             QDir().mkpath(QString::fromLocal8Bit(keep));
             static_cast<void>(
                 chart->exportPng(QDir(QString::fromLocal8Bit(keep)).filePath("compare.png")));
+        }
+    }
+
+    // Edge against cloud: the same city's inference served from the edge boxes and from the far
+    // data centre, compared: the latency over time, and each run's quantiles side by side: the
+    // edge answers sooner at the median, the cloud at the tail (its GPUs are faster, so its
+    // largest jobs end sooner).
+    void compareEdgeAgainstCloud() {
+        const std::string file =
+            std::string(DAIS_SOURCE_DIR) + "/scenarios/edge-vs-cloud.dais.json";
+        const qint64 edge = recordRun(*store_, file, {"run.until=20s"});
+        const qint64 cloud =
+            recordRun(*store_, file, {"run.until=20s", "layers.depin.provider_role=cloud-gpu"});
+        CompareView view(store_);
+        view.resize(1300, 800);
+        view.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        QVERIFY2(view.setRuns({edge, cloud}), qPrintable(view.bannerText()));
+        view.setMetric(QStringLiteral("depin.response"));
+        QCOMPARE(view.currentMetric(), QStringLiteral("depin.response"));
+        QCOMPARE(view.chart()->seriesCount(), 2);
+        ChartWidget* quantiles = view.distributionChart();
+        QVERIFY(quantiles->isVisible());
+        QCOMPARE(quantiles->seriesCount(), 2);
+        QCOMPARE(quantiles->pointCount(0), std::size_t{5});
+        QVERIFY(qobject_cast<QCategoryAxis*>(quantiles->chart()->axes(Qt::Horizontal).value(0)));
+        const std::string path = dir_.filePath("quantiles.csv").toStdString();
+        QVERIFY(quantiles->exportCsv(QString::fromStdString(path)).ok());
+        std::map<std::string, double> at;  // "edge p50", "cloud p99", ...
+        std::ifstream csv(path);
+        for (std::string line; std::getline(csv, line);) {
+            const QStringList parts = QString::fromStdString(line).split(',');
+            if (parts.size() < 3) continue;
+            const std::string site =
+                parts[0].contains(QStringLiteral("cloud-gpu")) ? "cloud" : "edge";
+            if (parts[1] == QStringLiteral("1")) at[site + " p50"] = parts[2].toDouble();
+            if (parts[1] == QStringLiteral("3")) at[site + " p99"] = parts[2].toDouble();
+        }
+        QCOMPARE(at.size(), std::size_t{4});
+        QVERIFY(at["edge p50"] < at["cloud p50"]);
+        QVERIFY(at["edge p99"] > at["cloud p99"]);
+        // A metric that is not a distribution hides the quantiles.
+        view.setMetric(QStringLiteral("depin.jobs_done"));
+        QVERIFY(!quantiles->isVisible());
+        view.setMetric(QStringLiteral("depin.response"));
+        QVERIFY(quantiles->isVisible());
+        if (const QByteArray keep = qgetenv("DAIS_CHART_SNAPSHOTS"); !keep.isEmpty()) {
+            QDir().mkpath(QString::fromLocal8Bit(keep));
+            static_cast<void>(view.grab().save(
+                QDir(QString::fromLocal8Bit(keep)).filePath("compare-edge-cloud.png")));
+        }
+    }
+
+    // Latency by policy: the edge-vs-cloud experiment over four ways of picking a box, run from
+    // the dialog; the chart has a category per policy, and least-loaded's bar is the lowest.
+    void sweepShowsLatencyByPolicy() {
+        const std::string file =
+            std::string(DAIS_SOURCE_DIR) + "/scenarios/edge-vs-cloud.dais.json";
+        auto doc = nlohmann::ordered_json::parse(readFile(file));
+        doc["run"]["until"] = "20s";
+        doc["run"]["sample_interval"] = "1s";
+        auto scenario = core::loadScenarioText(doc.dump(2), file);
+        QVERIFY2(scenario.ok(), scenario ? "" : scenario.error().message.c_str());
+        SweepDialog dialog(*scenario, store_);
+        dialog.resize(1100, 800);
+        dialog.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&dialog));
+        dialog.experimentChooser()->setCurrentIndex(
+            dialog.experimentChooser()->findText(QStringLiteral("policies")));
+        QCOMPARE(dialog.experimentChooser()->currentText(), QStringLiteral("policies"));
+        dialog.jobsBox()->setValue(2);
+        QSignalSpy done(&dialog, &SweepDialog::sweepFinished);
+        QTest::mouseClick(dialog.startButton(), Qt::LeftButton);
+        QVERIFY(done.wait(120000));
+        dialog.metricChooser()->setCurrentIndex(
+            dialog.metricChooser()->findText(QStringLiteral("depin.response")));
+        ChartWidget* chart = dialog.chart();
+        QCOMPARE(chart->seriesCount(), 1);
+        QCOMPARE(chart->pointCount(0), std::size_t{4});
+        auto* axis = qobject_cast<QCategoryAxis*>(chart->chart()->axes(Qt::Horizontal).value(0));
+        QVERIFY(axis != nullptr);
+        QVERIFY(axis->categoriesLabels().contains(QStringLiteral("least-loaded")));
+        QTableWidget* t = dialog.resultTable();
+        double random = 0, leastLoaded = 0;
+        for (int r = 0; r < t->rowCount(); ++r) {
+            const double mean = t->item(r, 3 + 1)->text().split(' ').front().toDouble();
+            if (t->item(r, 1)->text() == QStringLiteral("random")) random = mean;
+            if (t->item(r, 1)->text() == QStringLiteral("least-loaded")) leastLoaded = mean;
+        }
+        QVERIFY2(leastLoaded > 0 && leastLoaded < random,
+                 qPrintable(QString("%1 %2").arg(leastLoaded).arg(random)));
+        if (const QByteArray keep = qgetenv("DAIS_CHART_SNAPSHOTS"); !keep.isEmpty()) {
+            QDir().mkpath(QString::fromLocal8Bit(keep));
+            static_cast<void>(chart->exportPng(
+                QDir(QString::fromLocal8Bit(keep)).filePath("latency-by-policy.png")));
         }
     }
 
