@@ -53,6 +53,7 @@ struct Config {
     sim::SimTime epoch = 0, emissionHalving = 0;
     double emission = 0, uptimeShare = 0;
     std::size_t leaveAfter = 0;
+    double diurnalJitter = 0;  // hours
 };
 
 struct Metrics {

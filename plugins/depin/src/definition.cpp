@@ -249,6 +249,18 @@ const Definition& definition() {
                     "a class of the catalogue (README), whose processor the market gives the "
                     "node at `efficiency` of its peak, with its memory and typical price.")
             .choices(hardwareChoices());
+        d.attribute("online_hours", core::ParamType::Real, 24.0, "h",
+                    "Hours a day the provider offers its hardware (24: always), from "
+                    "online_from; out of them it finishes the job it has and takes no more.")
+            .range(0, 24);
+        d.attribute("online_from", core::ParamType::Real, 0.0, "h",
+                    "When its hours begin, in hours after midnight (the run starts at "
+                    "midnight): 18 for an evening's gamer lending a GPU overnight.")
+            .range(0, 24);
+        d.real("diurnal_jitter", &Config::diurnalJitter, 0.0, "h",
+               "Each provider's online_from shifted by a uniform draw of up to half this many "
+               "hours either way, so a group's members do not all switch at once.")
+            .range(0, 24);
         d.attribute("stake", core::ParamType::Real, 0.0, "tokens",
                     "Tokens a provider locks to take part, held from its account at the start; "
                     "slashed when it is caught cheating. Needs the payments service.")
@@ -257,7 +269,7 @@ const Definition& definition() {
                 "One row per provider: whether it is up, what it does now and has done, and what "
                 "it charges and earns.")
             .node("node", "The provider.")
-            .text("state", "up and free, busy (running a job), offline, left, or expelled.")
+            .text("state", "up and free, busy (running a job), offline, away, left, or expelled.")
             .text("hardware", "Its catalogue class, or node (its own resources).")
             .real("speed", "TFLOP/s", "The processor it sells, sustained.")
             .real("price", "tokens/h", "What it charges per hour of that processor.")
@@ -284,6 +296,8 @@ const Definition& definition() {
             .integer("round", "", "redundant: which run of its job on `redundancy` providers.");
         d.nodeState("busy", "#d9822b", "The provider is running a job.");
         d.nodeState("offline", "#8a8a8a", "The provider is down; its job went back to the book.");
+        d.nodeState("away", "#a9a9d6",
+                    "Out of the provider's hours (online_hours): its owner uses it.");
         d.nodeState("left", "#b7b7b7",
                     "The provider left the market: it lost money leave_after epochs in a row.");
         d.nodeState("slashed", "#c23b22",

@@ -155,14 +155,7 @@ void Market::rejoin(std::uint32_t p) {
     flags_[p] &= static_cast<std::uint8_t>(~kLeft);
     losses_[p] = 0;
     sim_->metrics().add(m_.joined, 1);
-    const NodeIndex node = providers_[p];
-    if (!net_->nodeUp(node)) return;  // it comes back with its node
-    addTo(online_, onlineAt_, p);
-    sim_->metrics().set(m_.online, static_cast<double>(online_.size()));
-    onlineChanged();
-    availableChanged(p, true);
-    display_.clear(node);
-    providerFree(p);
+    comeBack(p);
 }
 
 }  // namespace dais::layers::depin

@@ -42,6 +42,7 @@ void Market::setup(core::LayerContext& ctx) {
     offlineState_ = ctx.nodeState("offline");
     slashedState_ = ctx.nodeState("slashed");
     leftState_ = ctx.nodeState("left");
+    awayState_ = ctx.nodeState("away");
     price_ = cfg_.tokenUsd;
     sim_->metrics().set(m_.tokenPrice, price_);
     if (auto mix = parseJobMix(cfg_.jobMix); mix)
@@ -66,6 +67,7 @@ void Market::setup(core::LayerContext& ctx) {
     outputs_.open(runtime_->transport(), "depin.output", &Market::onOutput, this,
                   &Market::onOutputLost);
     net_->addFaultListener(this);
+    openDiurnal(ctx);
     if (incentives()) openEpochs(ctx);
     // Spot checks and the service's refusals may come from other layers' jobs too.
     auditKind_ = sim_->registerKind<&Market::onAudit>("depin.audit", *this);
@@ -619,6 +621,8 @@ void Market::release(std::uint32_t j, bool finished) {
         display_.clear(node);
     else if ((flags_[p] & kLeft) != 0)
         display_.state(node, leftState_);
+    else if ((flags_[p] & kAway) != 0)
+        display_.state(node, awayState_);
     providerFree(p);
 }
 
@@ -911,6 +915,7 @@ void Market::inspect(std::string_view table, core::TableWriter& out) {
             const ProviderClass& c = table_.of(p);
             const char* state = (flags_[p] & kExpelled) != 0 ? "expelled"
                                 : (flags_[p] & kLeft) != 0   ? "left"
+                                : (flags_[p] & kAway) != 0   ? "away"
                                 : !net_->nodeUp(node)        ? "offline"
                                 : running_[p] != kNone       ? "busy"
                                                              : "up";

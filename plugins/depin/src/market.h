@@ -228,9 +228,23 @@ class Market final : public core::Layer, public core::ComputeMarket, private sim
     /// Provider p begins or stops being up in the market (uptime for rewards).
     void availableChanged(std::uint32_t p, bool available);
     /// Whether provider p is in the market: not expelled, not left.
-    bool inMarket(std::uint32_t p) const { return (flags_[p] & (kExpelled | kLeft)) == 0; }
+    bool inMarket(std::uint32_t p) const { return (flags_[p] & (kExpelled | kLeft | kAway)) == 0; }
     void leave(std::uint32_t p);
     void rejoin(std::uint32_t p);
+    /// Provider p is back in the market (its window opened, or it rejoined), if nothing else
+    /// keeps it out and its node is up.
+    void comeBack(std::uint32_t p);
+
+    // the hours providers offer their hardware (availability.cpp)
+    void openDiurnal(core::LayerContext& ctx);
+    void onDiurnal(sim::Simulation& sim, const sim::Event& e);
+    void goAway(std::uint32_t p);
+    struct Window {
+        float from = 0, hours = 24;  // it opens at `from` o'clock for `hours` hours a day
+    };
+    std::vector<Window> window_;  // per provider, when some provider is not always there
+    sim::KindId diurnalKind_ = 0;
+    sim::NodeStateCode awayState_ = 0;
     /// Pays run j's held price: to its provider, or burned (burn-and-mint).
     void settlePayment(std::uint32_t j);
     void slash(std::uint32_t p);
@@ -268,7 +282,7 @@ class Market final : public core::Layer, public core::ComputeMarket, private sim
     std::vector<std::uint32_t> online_;       // providers up, in no order (queues)
     std::vector<std::uint32_t> onlineAt_;     // each one's place in online_, or kNone
     std::vector<std::uint32_t> head_, tail_;  // each provider's own queue (queues), or kNone
-    enum : std::uint8_t { kDishonest = 1, kExpelled = 2, kLeft = 4 };
+    enum : std::uint8_t { kDishonest = 1, kExpelled = 2, kLeft = 4, kAway = 8 };
     std::vector<std::uint8_t> flags_;
     std::vector<std::uint32_t> caughtCount_;  // verification: times each was caught
     std::vector<core::Amount> stake_;         // stakes: what each has locked now

@@ -368,6 +368,27 @@ class TestDepinVerification : public QObject {
         QCOMPARE(r.status, core::RunStatus::Completed);
     }
 
+    // Providers lent out eight hours a night, from 18:00: in the market a third of the time, all
+    // of them at 20:00 and none at noon; with their starts spread over four hours the share
+    // stays a third, and jobs go on being served by the ones in their hours.
+    void providersComeAndGoWithTheirHours() {
+        for (const double jitter : {0.0, 4.0}) {
+            json doc = market(100, 0.5, 12, "864000s");
+            doc["network"]["groups"][0]["attributes"] = {
+                {"depin", {{"online_hours", 8}, {"online_from", 18}}}};
+            doc["layers"]["depin"]["diurnal_jitter"] = jitter;
+            const core::RunReport r = run(doc);
+            const double share = metric(r, "depin.availability");
+            QVERIFY2(std::abs(share - 1.0 / 3) < 0.005, qPrintable(QString::number(share)));
+            if (jitter > 0) continue;
+            QVERIFY(metric(r, "depin.jobs_done") > 0.9 * metric(r, "depin.jobs_submitted"));
+            for (const auto& [until, online] : {std::pair{"72000s", 100.0}, {"43200s", 0.0}}) {
+                doc["run"]["until"] = until;
+                QCOMPARE(metric(run(doc), "depin.providers_online"), online);
+            }
+        }
+    }
+
     void badMixesAreRefusedByName() {
         json doc = market(2, 1, 1, "10s");
         for (const char* mix : {"inference:-1", "video:1", "custom:0", "inference:x"}) {
