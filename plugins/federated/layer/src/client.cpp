@@ -10,6 +10,7 @@
 // received, its data and its stream, never on when it is computed, so this is the same as
 // computing each when its model arrives, and as fast as the machine's cores allow.
 #include <algorithm>
+#include <cmath>
 #include <string>
 #include <utility>
 
@@ -70,11 +71,14 @@ void Federation::clientReceives(core::NodeContext node, const sim::Delivery& d, 
     // cannot hold it.
     const SimTime alone = computeTime(k, r.training->steps);
     const double flops = static_cast<double>(r.training->steps) * flopsPerStep();
-    if (hasProcessor && flops > 0)
+    if (market_ != nullptr && flops > 0) {
+        if (!rent(node, id, flops, m.reportBy)) return;
+    } else if (hasProcessor && flops > 0) {
         r.task = node.compute(flops, unit, &Federation::onComputed, this, id);
-    else  // no processor declared: it computes at default_gflops, alone
+    } else {  // no processor declared: it computes at default_gflops, alone
         r.timer = node.after(alone, &Federation::onComputeTimer, this, id);
-    if (r.task == 0 && r.timer == 0) {  // the client is down: nothing starts
+    }
+    if (r.task == 0 && r.timer == 0 && r.rented == 0) {  // the client is down: nothing starts
         running_.erase(id);
         return;
     }
@@ -111,7 +115,50 @@ void Federation::onGiveUp(void* self, NodeIndex node, std::uint64_t id) {
     f.running_.erase(it);
     if (r.task != 0) f.node(node).cancelCompute(r.task);
     if (r.timer != 0) f.node(node).cancel(r.timer);
+    if (r.rented != 0) f.market_->cancel(r.rented);  // its outcome finds it gone
     f.display_.activity(node, sim::NodeActivity::Idle);
+}
+
+bool Federation::rent(core::NodeContext node, std::uint64_t id, double flops, SimTime reportBy) {
+    core::ComputeMarket::Job job;
+    job.submitter = node.self();
+    job.payer = payments_ != nullptr ? payments_->nodeAccount(node.self()) : 0;
+    job.kind = "training";
+    job.flops = flops;
+    job.inputBytes = messageBytes_;  // the model goes to the provider, the update comes back
+    job.outputBytes = messageBytes_;
+    job.deadline = reportBy;
+    if (cfg_.rentMaxPrice > 0 && payments_ != nullptr)
+        job.maxPrice = static_cast<core::Amount>(
+            std::llround(cfg_.rentMaxPrice * std::pow(10.0, payments_->token().decimals)));
+    job.requirements.hardwareClass = cfg_.rentHardware;
+    auto submitted = market_->submit(
+        job, [this, id](const core::ComputeMarket::Outcome& o) { rentEnded(id, o); });
+    if (!submitted) {
+        throw core::LayerError("federated: the compute market refused a client's training: " +
+                               submitted.error().message);
+    }
+    running_[id].rented = *submitted;
+    return true;
+}
+
+void Federation::rentEnded(std::uint64_t id, const core::ComputeMarket::Outcome& o) {
+    const auto it = running_.find(id);
+    if (it == running_.end()) return;  // it gave up, or its client crashed
+    if (o.done()) {
+        sim::Metrics& metrics = sim_->metrics();
+        metrics.add(m_.rented, 1);
+        if (payments_ != nullptr)
+            metrics.add(m_.rentSpent,
+                        static_cast<double>(o.paid) / std::pow(10.0, payments_->token().decimals));
+        clientTrained(id);
+        return;
+    }
+    // The market could not serve it (no provider, too dear, too late, lost): it misses the round.
+    const NodeIndex client = it->second.node;
+    if (it->second.giveUp != 0) node(client).cancel(it->second.giveUp);
+    running_.erase(it);
+    display_.activity(client, sim::NodeActivity::Idle);
 }
 
 void Federation::clientTrained(std::uint64_t id) {
@@ -142,8 +189,11 @@ void Federation::clientTrained(std::uint64_t id) {
 void Federation::forgetTrainings(std::size_t client) {
     for (auto it = running_.begin(); it != running_.end();)
         if (it->second.training->client == client) {
-            // Its timers went down with it; a task on its processor ended without completing.
+            // Its timers went down with it; a task on its processor ended without completing;
+            // a training it rented is called off.
+            const core::ComputeMarket::JobId rented = it->second.rented;
             it = running_.erase(it);
+            if (rented != 0) market_->cancel(rented);
         } else {
             ++it;
         }

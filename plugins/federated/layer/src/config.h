@@ -16,6 +16,7 @@ namespace dais::layers::federated {
 enum class ModelKind { Logistic, Mlp };
 enum class StrategyKind { FedAvg, FedAvgM, FedAdam, FedYogi, FedAdagrad, QFedAvg };
 enum class Rule { Mean, Krum, MultiKrum, Median, TrimmedMean, Bulyan };
+enum class ComputeSource { Own, Rent };
 enum class Stragglers { Drop, Partial };
 enum class Attack { None, LabelFlip, SignFlip, Gaussian, ModelReplacement };
 enum class Availability { Always, Churn, Diurnal };
@@ -53,6 +54,9 @@ struct Config {
     sim::SimTime deadline = 0;
     Stragglers stragglers = Stragglers::Drop;
     double defaultGflops = 0;
+    ComputeSource compute = ComputeSource::Own;
+    double rentMaxPrice = 0;  // tokens a round's training may cost (0: any)
+    std::string rentHardware;
     // differential privacy
     double dpClip = 0, dpNoise = 0, dpDelta = 0;
     // attacks
@@ -80,7 +84,7 @@ struct Metrics {
     sim::MetricId round, accuracy, loss, lossChange, p10, p50, p90, participants, bytesDown,
         bytesUp, bytesServer, stragglers, dropouts, partial, roundTime, updateNorm, staleness,
         epsilon, roundsToTarget, timeToTarget, serverCrashes, discarded, localAccuracy,
-        clientUpdates, rejected, secureAborts, recorded;
+        clientUpdates, rejected, secureAborts, recorded, rented, rentSpent;
 };
 
 using Definition = core::LayerDefinition<Config, Metrics>;

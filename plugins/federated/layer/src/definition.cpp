@@ -152,6 +152,21 @@ void defineDeadlines(Definition& d) {
     d.real("default_gflops", &Config::defaultGflops, 10.0, "GFLOP/s",
            "Compute speed of a client whose node declares none.")
         .range(0.001, 1e9);
+    d.choice("compute", &Config::compute, ComputeSource::Own,
+             {{"own", ComputeSource::Own}, {"rent", ComputeSource::Rent}},
+             "Where a client trains: on its own processor, or on a provider it rents for each "
+             "round from the run's compute market (a layer providing compute-market, such as "
+             "depin): its model goes to the provider, the training takes the time and the price "
+             "the market gives it, paid from the client's account, and the update comes back to "
+             "the client, which sends it on as usual (its data is taken to be with the "
+             "provider). A client the market cannot serve misses the round.");
+    d.real("rent_max_price", &Config::rentMaxPrice, 0.0, "tokens",
+           "compute rent: the most a client pays for one round's training (0: any price).")
+        .range(0, 1e15);
+    d.text("rent_hardware", &Config::rentHardware, "", "",
+           "compute rent: the hardware class (of the market's catalogue) a client rents; "
+           "empty: any.");
+    d.uses("compute-market", false, "compute: rent trains clients on rented providers");
 }
 
 /// Differential privacy (DP-FedAvg).
@@ -350,6 +365,10 @@ void defineMetrics(Definition& d) {
     d.counter("federated.secure_aborts", &Metrics::secureAborts, "rounds",
               "Rounds whose secure aggregation aborted: fewer updates than secure_threshold made "
               "it through, so the sum was not revealed and the model did not move.");
+    d.counter("federated.rented_trainings", &Metrics::rented, "trainings",
+              "Client trainings done on rented providers (compute: rent).");
+    d.counter("federated.rent_spent", &Metrics::rentSpent, "tokens",
+              "What clients paid the compute market for their trainings.");
     d.counter("federated.rounds_recorded", &Metrics::recorded, "rounds",
               "Rounds recorded on a ledger (a layer providing the ledger service): the digest of "
               "the new model and of every update in it, final on the chain.");

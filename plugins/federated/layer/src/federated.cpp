@@ -90,6 +90,14 @@ void Federation::setup(core::LayerContext& ctx) {
     for (const std::string& layer : ctx.services().providers(core::UpdateReview::kId))
         reviewers_.push_back(ctx.services().find<core::UpdateReview>(layer));
     ledger_ = ctx.services().find<core::LedgerService>();
+    if (cfg_.compute == ComputeSource::Rent) {
+        market_ = ctx.services().find<core::ComputeMarket>();
+        if (market_ == nullptr)
+            ctx.failParam("compute",
+                          "rent needs a compute market in the run (a layer that "
+                          "provides compute-market, such as depin)");
+        payments_ = ctx.services().find<core::Payments>();
+    }
     m_ = definition().defineMetrics(ctx);
 
     // The model before any round.

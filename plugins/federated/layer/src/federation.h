@@ -30,6 +30,7 @@
 #include <vector>
 
 #include "config.h"
+#include "dais/core/compute_market.h"
 #include "dais/core/digest.h"
 #include "dais/core/layer.h"
 #include "dais/core/ledger_service.h"
@@ -236,10 +237,14 @@ class Federation final : public core::Layer, private sim::FaultListener {
         sim::NodeIndex reportTo = 0;
         std::uint64_t ticket = 0;
         std::shared_ptr<LocalTraining> training;
-        core::NodeCompute::TaskId task = 0;  // on its processor, or
-        core::TimerId timer = 0;             // when it has none, a timer for its compute time
-        core::TimerId giveUp = 0;            // it stops when its report is due
+        core::NodeCompute::TaskId task = 0;     // on its processor, or
+        core::TimerId timer = 0;                // when it has none, a timer for its compute time
+        core::TimerId giveUp = 0;               // it stops when its report is due
+        core::ComputeMarket::JobId rented = 0;  // compute rent: its training in the market
     };
+    /// compute rent: submits run `id`'s training to the market; false when nothing started.
+    bool rent(core::NodeContext node, std::uint64_t id, double flops, sim::SimTime reportBy);
+    void rentEnded(std::uint64_t id, const core::ComputeMarket::Outcome& o);
 
     // --- synchronous rounds (rounds.cpp)
     void onRoundStart(sim::Simulation& sim, const sim::Event& e);
@@ -352,6 +357,8 @@ class Federation final : public core::Layer, private sim::FaultListener {
     core::MessageChannel<ModelMessage> models_;
     core::MessageChannel<UpdateMessage> updates_;
     std::unordered_map<std::uint64_t, Running> running_;  // by its own number
+    core::ComputeMarket* market_ = nullptr;               // compute rent
+    core::Payments* payments_ = nullptr;  // who pays for rented compute, when there is money
     std::uint64_t nextRunning_ = 1;
     std::vector<std::shared_ptr<LocalTraining>> unrun_;  // started, arithmetic not yet run
     core::NodeDisplay display_;
