@@ -44,10 +44,11 @@ ComputeOccupancy::Processor& ComputeOccupancy::processor(NodeIndex node, Unit un
     const std::uint32_t k = key(node, unit);
     if (processorOf_.empty()) processorOf_.assign(2 * net_.nodeCount(), kNone);
     if (processorOf_[k] == kNone) {
-        processorOf_[k] = static_cast<std::uint32_t>(processors_.size());
+        if (processorCount_ == processors_.size()) processors_.grow();
+        processorOf_[k] = processorCount_++;
         Processor p{k};
         p.speed = declaredSpeed(node, unit);
-        processors_.push_back(p);
+        processors_[processorOf_[k]] = p;
     }
     return processors_[processorOf_[k]];
 }
@@ -119,7 +120,7 @@ ComputeOccupancy::TaskId ComputeOccupancy::start(NodeIndex node, double flops, U
     t.done = done;
     t.self = self;
     t.data = data;
-    t.processor = static_cast<std::uint32_t>(&p - processors_.data());
+    t.processor = processorOf_[key(node, unit)];
     t.next = kNone;
     if (p.last == kNone)
         p.first = slot;

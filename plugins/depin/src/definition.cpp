@@ -282,6 +282,17 @@ const Definition& definition() {
             .text("honest", "yes, or no: it cheats (dishonest).")
             .real("stake", "tokens", "What it has locked now (after slashes).")
             .integer("caught", "", "Times it was caught returning a wrong result.");
+        d.table("depin.classes", "Providers by region and hardware",
+                "One row per region and hardware class: how many providers, how many are in the "
+                "market now, how busy they were and what they earned.")
+            .text("region", "The region (empty: nodes outside any region).")
+            .text("hardware", "The catalogue class, or node (the nodes' own resources).")
+            .integer("providers", "providers", "Providers of this region and class.")
+            .integer("online", "providers", "Of them, in the market now.")
+            .real("utilisation", "1",
+                  "Their busy time (of finished jobs) over their number times the time so far.")
+            .integer("jobs", "jobs", "Jobs they finished.")
+            .real("income", "tokens", "What they were paid and rewarded.");
         d.table("depin.jobs", "Jobs in the market",
                 "One row per job in the market now: where it is and how long it has been there.")
             .integer("job", "", "Its slot in the market (reused once it ends).")

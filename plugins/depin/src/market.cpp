@@ -7,6 +7,7 @@
 #include <array>
 #include <cmath>
 #include <filesystem>
+#include <map>
 #include <optional>
 #include <string>
 #include <utility>
@@ -191,6 +192,8 @@ void Market::findNodes(core::LayerContext& ctx) {
     tail_.assign(n, kNone);
     backlog_.assign(n, 0.0);
     flags_.assign(n, 0);
+    online_.reserve(n);  // sized once, as the other arrays
+    if (cfg_.matching == Matching::Book) idle_.reserve(n);
     const core::NodeAttributes& attributes = ctx.attributes();
     const core::NodeAttributes::Id reputation = attributes.id("reputation");
     reputation_.resize(n);
@@ -337,6 +340,7 @@ bool Market::eligible(std::uint32_t j, std::uint32_t p) const {
 void Market::toBook(std::uint32_t j, bool atHead) {
     if (!atHead) sim_->metrics().add(m_.waited, 1);
     jobs_[j].rate = -1;  // priced by the provider that takes it
+    jobs_[j].phase = Phase::Book;
     std::deque<std::uint32_t>& book = book_[jobs_[j].priority];
     if (atHead)
         book.push_front(j);
@@ -347,6 +351,7 @@ void Market::toBook(std::uint32_t j, bool atHead) {
 }
 
 void Market::place(std::uint32_t j, bool atHead) {
+    jobs_[j].transferTime = jobs_[j].computeTime = 0;  // a run that was lost counts as waiting
     const bool queues = cfg_.matching == Matching::Queues;
     const std::span<const std::uint32_t> candidates = candidatesFor(j, queues ? online_ : idle_);
     if (candidates.empty()) {  // nobody free (book), or nobody up (queues): the book holds it
@@ -400,6 +405,7 @@ std::span<const std::uint32_t> Market::candidatesFor(std::uint32_t j,
 void Market::enqueue(std::uint32_t p, std::uint32_t j, bool atHead) {
     Job& job = jobs_[j];
     job.provider = p;
+    job.phase = Phase::Queued;
     backlog_[p] += job.flops;
     if (atHead || head_[p] == kNone || jobs_[head_[p]].priority > job.priority) {
         job.nextFree = head_[p];
@@ -455,7 +461,7 @@ bool Market::run(std::uint32_t j, std::uint32_t p) {
     // With queues the input is there already; in the book the lease starts at the match and
     // the input travels during it.
     if (job.inputBytes == 0 || cfg_.matching == Matching::Queues) {
-        if (job.inputBytes == 0) job.inputSent = job.inputAt = job.started;
+        if (job.inputBytes == 0) job.transferTime = 0;
         compute(j);
         return true;
     }
@@ -471,8 +477,9 @@ bool Market::run(std::uint32_t j, std::uint32_t p) {
 
 bool Market::sendInput(std::uint32_t j, std::uint32_t p) {
     Job& job = jobs_[j];
-    job.inputSent = sim_->now();
-    job.inputAt = 0;
+    job.mark = sim_->now();
+    job.transferTime = 0;
+    job.phase = Phase::Sent;
     sim_->metrics().add(m_.bytes, static_cast<double>(job.inputBytes));
     if (core::NodeContext(*runtime_, job.client)
             .send(inputs_, providers_[p], job.inputBytes, Transfer{j}) != 0)
@@ -503,7 +510,7 @@ void Market::drop(std::uint32_t j, sim::MetricId why) {
 void Market::onInput(void* self, const sim::Delivery& d, Transfer& t) {
     auto& m = *static_cast<Market*>(self);
     Job& job = m.jobs_[t.job];
-    job.inputAt = d.now;
+    job.transferTime = d.now - job.mark;
     if (m.cfg_.matching == Matching::Book) {
         m.compute(t.job);
         return;
@@ -547,7 +554,8 @@ void Market::onInputLost(void* self, const sim::Loss&, Transfer& t) {
 void Market::compute(std::uint32_t j) {
     Job& job = jobs_[j];
     const std::uint32_t p = job.provider;
-    job.computeFrom = sim_->now();
+    job.mark = sim_->now();
+    job.phase = Phase::Running;
     // A dishonest provider decides now whether it cheats on this run; one that does computes
     // only the share cheat_effort of the work (at least one FLOP, so its result comes back
     // through the processor like any other).
@@ -568,7 +576,9 @@ void Market::onComputed(void* self, const core::NodeCompute::Finished& f) {
         return;
     }
     Job& job = m.jobs_[j];
-    job.computeTo = m.sim_->now();
+    job.computeTime = m.sim_->now() - job.mark;
+    job.mark = m.sim_->now();
+    job.phase = Phase::Returning;
     if (job.outputBytes == 0) {
         m.release(j, true);
         m.resultBack(j);
@@ -628,7 +638,8 @@ void Market::release(std::uint32_t j, bool finished) {
 
 void Market::resultBack(std::uint32_t j) {
     Job& job = jobs_[j];
-    job.returnedAt = sim_->now();
+    job.transferTime += sim_->now() - job.mark;  // its result's way back
+    job.phase = Phase::Checking;
     if (job.wrong) sim_->metrics().add(m_.wrong, 1);
     if (job.vote != kNone) {
         voteRun(j, true);
@@ -698,8 +709,8 @@ void Market::observeDone(std::uint32_t j, SimTime arrived) {
     if (deadline > 0 && now - arrived > deadline) metrics.add(m_.missed, 1);
     // Of the time since it arrived: its input's and its result's ways, its compute, and the
     // rest waiting (in the book or a queue, any run it lost, and any check of its result).
-    const SimTime transfer = (job.inputAt - job.inputSent) + (job.returnedAt - job.computeTo);
-    const SimTime compute = job.computeTo - job.computeFrom;
+    const SimTime transfer = job.transferTime;
+    const SimTime compute = job.computeTime;
     const double wait = sim::toSeconds(now - arrived - transfer - compute);
     const double response = sim::toSeconds(now - arrived);
     metrics.observe(m_.wait, wait);
@@ -815,12 +826,7 @@ void Market::onNodeUp(NodeIndex node, bool up) {
     if (p == kNone || !inMarket(p) || (onlineAt_[p] != kNone) == up)
         return;  // no change for the market
     if (up) {
-        addTo(online_, onlineAt_, p);
-        sim_->metrics().set(m_.online, static_cast<double>(online_.size()));
-        onlineChanged();
-        availableChanged(p, true);
-        display_.clear(node);
-        providerFree(p);
+        comeBack(p);
         return;
     }
     display_.state(node, offlineState_);
@@ -905,7 +911,8 @@ void Market::inspect(std::string_view table, core::TableWriter& out) {
         std::vector<std::uint32_t> queued(providers_.size(), 0);
         for (std::uint32_t j = 0; j < jobs_.size(); ++j) {
             const Job& job = jobs_[j];
-            if (job.live && job.provider != kNone && job.computeTo == 0 &&
+            if (job.live && job.provider != kNone &&
+                (job.phase == Phase::Sent || job.phase == Phase::Queued) &&
                 running_[job.provider] != j)
                 ++queued[job.provider];
         }
@@ -940,23 +947,56 @@ void Market::inspect(std::string_view table, core::TableWriter& out) {
         }
         return;
     }
+    if (table == "depin.classes") {
+        // Keyed by region and hardware, in the order first met.
+        struct Row {
+            std::string region, hardware;
+            std::int64_t providers = 0, online = 0, jobs = 0;
+            double busy = 0, income = 0;
+        };
+        std::vector<Row> rows;
+        std::map<std::pair<std::uint32_t, std::int32_t>, std::size_t> at;
+        const std::span<const sim::RegionSpec> regions = net_->regions();
+        for (std::uint32_t p = 0; p < providers_.size(); ++p) {
+            const NodeIndex node = providers_[p];
+            const auto region = static_cast<std::uint32_t>(net_->regionOf(node));
+            const ProviderClass& c = table_.of(p);
+            const auto [it, fresh] = at.emplace(std::pair{region, c.hardware}, rows.size());
+            if (fresh) {
+                Row r;
+                if (region < regions.size()) r.region = regions[region].id;
+                r.hardware =
+                    c.hardware < 0
+                        ? "node"
+                        : std::string(hardwareCatalogue()[static_cast<std::size_t>(c.hardware)].id);
+                rows.push_back(std::move(r));
+            }
+            Row& r = rows[it->second];
+            ++r.providers;
+            r.online += onlineAt_[p] != kNone;
+            r.jobs += static_cast<std::int64_t>(metrics.nodeValue(m_.providerJobs, node));
+            r.busy += metrics.nodeValue(m_.busyTime, node);
+            r.income += metrics.nodeValue(m_.income, node);
+        }
+        const double now = sim::toSeconds(sim_->now());
+        for (const Row& r : rows)
+            out.row()
+                .text(r.region)
+                .text(r.hardware)
+                .integer(r.providers)
+                .integer(r.online)
+                .real(now > 0 ? r.busy / (static_cast<double>(r.providers) * now) : 0.0)
+                .integer(r.jobs)
+                .real(r.income);
+        return;
+    }
     if (table != "depin.jobs") return;
     for (std::uint32_t j = 0; j < jobs_.size(); ++j) {
         const Job& job = jobs_[j];
         if (!job.live) continue;
-        const char* state = "book";
-        if (job.returned) {
-            state = "voting";
-        } else if (job.returnedAt != 0) {
-            state = "checking";
-        } else if (job.provider != kNone) {
-            if (running_[job.provider] == j)
-                state = job.computeFrom != 0 && job.computeTo == 0 ? "running" : "sent";
-            else if (job.computeTo != 0)
-                state = "returning";
-            else
-                state = job.inputAt != 0 || job.inputBytes == 0 ? "queued" : "sent";
-        }
+        static constexpr const char* kPhase[] = {"book",      "sent",     "queued", "running",
+                                                 "returning", "checking", "voting"};
+        const char* state = job.provider == kNone ? "book" : kPhase[static_cast<int>(job.phase)];
         auto row = out.row();
         row.integer(j).node(job.client);
         if (job.provider == kNone)

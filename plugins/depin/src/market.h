@@ -55,12 +55,16 @@ class Market final : public core::Layer, public core::ComputeMarket, private sim
     static constexpr std::size_t kMaxRedundancy = 9;
     static constexpr std::uint8_t kMaxInputLosses = 3;
 
+    /// Where a run is: waiting in the book, its input on the way, in its provider's queue,
+    /// computing, its result on the way back, its result being checked, or waiting for the
+    /// vote.
+    enum class Phase : std::uint8_t { Book, Sent, Queued, Running, Returning, Checking, Voting };
     /// One run of a job on one provider (a redundant job has one per provider).
     struct Job {
-        sim::SimTime arrived = 0, started = 0;    // started: its provider took it
-        sim::SimTime inputSent = 0, inputAt = 0;  // its input left the client, reached the provider
-        sim::SimTime computeFrom = 0, computeTo = 0;
-        sim::SimTime returnedAt = 0;  // its result reached the client
+        sim::SimTime arrived = 0, started = 0;  // started: its provider took it
+        sim::SimTime mark = 0;                  // when its present phase began
+        sim::SimTime transferTime = 0;          // its input's and its result's ways, of this run
+        sim::SimTime computeTime = 0;           // its compute, of this run
         double flops = 0;
         std::uint64_t inputBytes = 0, outputBytes = 0;
         core::HoldId hold = 0;  // its price, held in escrow while it runs
@@ -71,13 +75,14 @@ class Market final : public core::Layer, public core::ComputeMarket, private sim
         std::uint32_t vote = kNone;      // redundant: its job's vote
         float rate = -1;                 // tokens per hour, set when matched (-1: not yet)
         JobKind kind = JobKind::Custom;
-        std::uint8_t priority = 1;     // 0 goes first (queue: priority)
-        bool rerun = false;            // it lost a run: it goes before the others
-        bool live = false;             // the slot holds a job in the market
-        bool wrong = false;            // its provider cheated on this run
-        bool returned = false;         // redundant: its result is back, waiting for the vote
-        std::uint8_t inputLosses = 0;  // its input was lost on the way this many times
-        std::uint32_t external = 0;    // a job of the service: its record's number (0: none)
+        std::uint8_t priority = 1;  // 0 goes first (queue: priority)
+        bool rerun = false;         // it lost a run: it goes before the others
+        bool live = false;          // the slot holds a job in the market
+        bool wrong = false;         // its provider cheated on this run
+        bool returned = false;      // redundant: its result is back, waiting for the vote
+        std::uint8_t inputLosses = 0;
+        Phase phase = Phase::Book;   // its input was lost on the way this many times
+        std::uint32_t external = 0;  // a job of the service: its record's number (0: none)
     };
 
     /// A redundant job: its runs on different providers and what they returned.
@@ -200,6 +205,8 @@ class Market final : public core::Layer, public core::ComputeMarket, private sim
     // verification (verification.cpp)
     /// Redundant: job j (its first run, already set up) becomes `runs` runs in a vote.
     void openVote(std::uint32_t j, std::size_t runs);
+    /// A new run of vote v, a copy of `model`'s job (not placed yet).
+    std::uint32_t newRun(const Job& model, std::uint32_t v);
     /// Redundant: run j of a vote ended with a result (`returned`) or without one.
     void voteRun(std::uint32_t j, bool returned);
     /// Settles run j against its vote's decision: paid, or refunded (and caught if wrong).

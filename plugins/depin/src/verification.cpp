@@ -41,26 +41,28 @@ void Market::openVote(std::uint32_t j, std::size_t size) {
     jobs_[j].vote = v;
     votes_[v].runs[0] = j;
     // The other runs, copies of the first; every run is placed once all exist.
-    for (std::size_t i = 1; i < votes_[v].size; ++i) {
-        const std::uint32_t r = newJob();
-        Job& run = jobs_[r];
-        const Job& model = jobs_[j];
-        run.arrived = model.arrived;
-        run.client = model.client;
-        run.kind = model.kind;
-        run.priority = model.priority;
-        run.flops = model.flops;
-        run.inputBytes = model.inputBytes;
-        run.outputBytes = model.outputBytes;
-        run.vote = v;
-        run.external = model.external;
-        votes_[v].runs[i] = r;
-    }
+    for (std::size_t i = 1; i < votes_[v].size; ++i)
+        votes_[v].runs[i] = newRun(jobs_[j], v);
     sim_->metrics().add(m_.verificationWork,
                         jobs_[j].flops / 1e9 * static_cast<double>(votes_[v].size - 1));
     const std::array<std::uint32_t, kMaxRedundancy> runs = votes_[v].runs;
     for (std::size_t i = 0; i < votes_[v].size; ++i)
         place(runs[i], false);
+}
+
+std::uint32_t Market::newRun(const Job& model, std::uint32_t v) {
+    const std::uint32_t r = newJob();
+    Job& run = jobs_[r];
+    run.arrived = model.arrived;
+    run.client = model.client;
+    run.kind = model.kind;
+    run.priority = model.priority;
+    run.flops = model.flops;
+    run.inputBytes = model.inputBytes;
+    run.outputBytes = model.outputBytes;
+    run.vote = v;
+    run.external = model.external;
+    return r;
 }
 
 void Market::voteRun(std::uint32_t j, bool returned) {
@@ -72,6 +74,7 @@ void Market::voteRun(std::uint32_t j, bool returned) {
             if (r == j) r = kNone;
     } else {
         jobs_[j].returned = true;
+        jobs_[j].phase = Phase::Voting;
         if (jobs_[j].wrong)
             ++vote.wrong;
         else
@@ -169,20 +172,8 @@ void Market::nextRound(std::uint32_t v, std::uint32_t model) {
     }
     ++vote.round;
     vote.ended = vote.right = vote.wrong = 0;
-    for (std::size_t i = 0; i < votes_[v].size; ++i) {
-        const std::uint32_t r = newJob();
-        Job& run = jobs_[r];
-        run.arrived = spec.arrived;
-        run.client = spec.client;
-        run.kind = spec.kind;
-        run.priority = spec.priority;
-        run.flops = spec.flops;
-        run.inputBytes = spec.inputBytes;
-        run.outputBytes = spec.outputBytes;
-        run.vote = v;
-        run.external = spec.external;
-        votes_[v].runs[i] = r;
-    }
+    for (std::size_t i = 0; i < votes_[v].size; ++i)
+        votes_[v].runs[i] = newRun(spec, v);
     sim_->metrics().add(m_.verificationWork,
                         spec.flops / 1e9 * static_cast<double>(votes_[v].size));
     const std::array<std::uint32_t, kMaxRedundancy> fresh = votes_[v].runs;
@@ -224,8 +215,8 @@ void Market::onAudit(sim::Simulation&, const sim::Event& e) {
     job.provider = kNone;
     job.wrong = false;
     job.rate = -1;
-    job.started = job.inputSent = job.inputAt = job.computeFrom = job.computeTo = 0;
-    job.returnedAt = 0;
+    job.started = job.mark = job.transferTime = job.computeTime = 0;
+    job.phase = Phase::Book;
     place(j, true);
 }
 

@@ -229,6 +229,16 @@ class TestDepinVerification : public QObject {
         const core::InspectorTable* t = r.table("depin.providers");
         QCOMPARE(t->string(0, *t->spec().column("hardware")), std::string("h100-sxm"));
         QVERIFY(std::abs(t->number(0, *t->spec().column("speed")) - 494.5) < 1e-9);
+        // By region and class: one row, both providers, every job, the busy share of their time.
+        const core::InspectorTable* classes = r.table("depin.classes");
+        QVERIFY(classes != nullptr);
+        QCOMPARE(classes->rowCount(), std::size_t(1));
+        QCOMPARE(classes->string(0, *classes->spec().column("hardware")), std::string("h100-sxm"));
+        QCOMPARE(classes->number(0, *classes->spec().column("providers")), 2.0);
+        QCOMPARE(classes->number(0, *classes->spec().column("jobs")), metric(r, "depin.jobs_done"));
+        const double busy = r.metric("depin.busy_time")->value;
+        QVERIFY(std::abs(classes->number(0, *classes->spec().column("utilisation")) -
+                         busy / (2 * 20000.0)) < 1e-9);
 
         doc["layers"]["depin"]["job_mix"] = "training";
         doc["network"]["groups"][0]["attributes"]["depin"]["hardware"] = "t4";

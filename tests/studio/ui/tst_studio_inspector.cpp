@@ -165,7 +165,7 @@ class TestInspector : public QObject {
         openAndRunFast(w, "edge-vs-cloud.dais.json");
         if (QTest::currentTestFailed()) return;
         InspectorPanel* panel = w.inspector();
-        QCOMPARE(panel->tableChoice()->count(), 2);
+        QCOMPARE(panel->tableChoice()->count(), 3);  // providers, by region and class, jobs
         QCOMPARE(panel->currentTable(), QString("depin.providers"));
         InspectorModel* model = panel->model();
         QTRY_COMPARE(model->rowCount(), 10);  // the ten edge boxes sell; the cloud does not

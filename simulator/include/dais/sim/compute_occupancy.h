@@ -114,7 +114,8 @@ class ComputeOccupancy final : private FaultListener {
     PagedVector<Task> tasks_;
     std::uint32_t freeTask_ = kNone;
     std::vector<std::uint32_t> processorOf_;  // per key, or kNone
-    std::vector<Processor> processors_;
+    PagedVector<Processor> processors_;       // in pages: no doubling for a hundred thousand nodes
+    std::uint32_t processorCount_ = 0;
     std::vector<std::uint32_t> finished_;  // scratch: the tasks one completion ends
 };
 
