@@ -74,16 +74,17 @@ class Market final : public core::Layer, public core::ComputeMarket, private sim
         std::uint32_t nextFree = kNone;  // the next free slot, or the next job in a queue
         std::uint32_t vote = kNone;      // redundant: its job's vote
         float rate = -1;                 // tokens per hour, set when matched (-1: not yet)
+        std::uint32_t external = 0;      // a job of the service: its record's number (0: none)
         JobKind kind = JobKind::Custom;
-        std::uint8_t priority = 1;  // 0 goes first (queue: priority)
-        bool rerun = false;         // it lost a run: it goes before the others
-        bool live = false;          // the slot holds a job in the market
-        bool wrong = false;         // its provider cheated on this run
-        bool returned = false;      // redundant: its result is back, waiting for the vote
-        std::uint8_t inputLosses = 0;
-        Phase phase = Phase::Book;   // its input was lost on the way this many times
-        std::uint32_t external = 0;  // a job of the service: its record's number (0: none)
+        std::uint8_t priority = 1;     // 0 goes first (queue: priority)
+        bool rerun = false;            // it lost a run: it goes before the others
+        bool live = false;             // the slot holds a job in the market
+        bool wrong = false;            // its provider cheated on this run
+        bool returned = false;         // redundant: its result is back, waiting for the vote
+        std::uint8_t inputLosses = 0;  // its input was lost on the way this many times
+        Phase phase = Phase::Book;
     };
+    static_assert(sizeof(Job) <= 112, "a run's record is kept small: the market holds one per run");
 
     /// A redundant job: its runs on different providers and what they returned.
     struct Vote {
