@@ -18,7 +18,7 @@ std::vector<std::string> hardwareChoices() {
 
 const Definition& definition() {
     static const Definition definition = [] {
-        Definition d("depin", "DePIN compute market", "0.1.0");
+        Definition d("depin", "DePIN compute market", "0.2.0");
         d.summary(
             "A market of pooled compute: providers (nodes of the provider role) sell a GPU or CPU "
             "from the catalogue or their own processor, at the edge or in the cloud; jobs of "

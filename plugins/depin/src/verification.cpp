@@ -157,8 +157,9 @@ void Market::nextRound(std::uint32_t v, std::uint32_t model) {
             freeJob(r);
         }
     vote.runs.fill(kNone);
-    if (vote.round >= cfg_.maxRounds) {
-        const bool cancelled = spec.external != 0 && externalOf(spec) == nullptr;
+    // A cancelled service job left the system when it was cancelled: it never runs again.
+    const bool cancelled = spec.external != 0 && externalOf(spec) == nullptr;
+    if (cancelled || vote.round >= cfg_.maxRounds) {
         if (!cancelled) {
             sim_->metrics().add(m_.rejected, 1);
             inSystem(-1);

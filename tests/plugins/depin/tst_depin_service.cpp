@@ -83,6 +83,10 @@ class RenterLayer final : public core::Layer {
         checked.redundancy = 3;
         checked.verification = Market::Verification::Redundant;
         submit("checked", checked);
+        Market::Job checkedCancelled = job(50);
+        checkedCancelled.redundancy = 3;
+        checkedCancelled.verification = Market::Verification::Redundant;
+        market->cancel(submit("checked-cancelled", checkedCancelled));
         Market::Job bad = job(1);
         bad.flops = 0;
         auto refused =
@@ -147,7 +151,8 @@ class TestDepinService : public QObject {
         QCOMPARE(seen.quote.expectedFinish, sim::kSecond);
         QVERIFY(seen.refused.find("FLOPs") != std::string::npos);
 
-        QCOMPARE(seen.outcomes.size(), std::size_t(6));
+        QCOMPARE(seen.outcomes.size(), std::size_t(7));
+        QCOMPARE(outcome("checked-cancelled")->status, Market::Status::Cancelled);
         const Market::Outcome* plain = outcome("plain");
         QVERIFY(plain != nullptr && plain->done());
         QCOMPARE(plain->paid, seen.quote.price);
