@@ -32,6 +32,10 @@ void Market::openDiurnal(core::LayerContext& ctx) {
         if (h >= 24) continue;
         Window& w = window_[p];
         w.hours = static_cast<float>(h);
+        if (h <= 0) {  // never offered
+            goAway(p);
+            continue;
+        }
         const double shift = cfg_.diurnalJitter * (rng.uniform() - 0.5);
         w.from = static_cast<float>(
             std::fmod(attributes.number(providers_[p], from) + shift + 48.0, 24.0));

@@ -763,15 +763,18 @@ void Market::pay(std::uint32_t j) {
     }
 }
 
-bool Market::hold(std::uint32_t j, std::uint32_t p) {
-    Job& job = jobs_[j];
-    const double hours = job.flops / table_.speed(p) / 3600.0;
+core::Amount Market::priceUnits(double rate, double flops, std::uint32_t p) const {
     // Burn-and-mint: the price is pegged to the dollar, paid in tokens at their price now.
     const double peg = cfg_.tokenModel == TokenModel::BurnAndMint ? cfg_.tokenUsd / price_ : 1.0;
-    const double units = std::round(static_cast<double>(job.rate) * hours * peg * unitsPerToken_);
-    job.price = units >= static_cast<double>(core::Payments::kMaxAmount)
-                    ? core::Payments::kMaxAmount
-                    : static_cast<core::Amount>(units);
+    const double units = std::round(rate * flops / table_.speed(p) / 3600.0 * peg * unitsPerToken_);
+    return units >= static_cast<double>(core::Payments::kMaxAmount)
+               ? core::Payments::kMaxAmount
+               : static_cast<core::Amount>(units);
+}
+
+bool Market::hold(std::uint32_t j, std::uint32_t p) {
+    Job& job = jobs_[j];
+    job.price = priceUnits(static_cast<double>(job.rate), job.flops, p);
     job.hold = 0;
     if (job.price <= 0) return true;  // free
     const External* e = externalOf(job);

@@ -28,14 +28,6 @@ void Market::provideServices(core::ServiceRegistry& services) {
     services.provide(static_cast<core::ComputeMarket*>(this), definition().descriptor().id);
 }
 
-core::Amount Market::priceUnits(double rate, double flops, std::uint32_t p) const {
-    const double peg = cfg_.tokenModel == TokenModel::BurnAndMint ? cfg_.tokenUsd / price_ : 1.0;
-    const double units = std::round(rate * flops / table_.speed(p) / 3600.0 * peg * unitsPerToken_);
-    return units >= static_cast<double>(core::Payments::kMaxAmount)
-               ? core::Payments::kMaxAmount
-               : static_cast<core::Amount>(units);
-}
-
 bool Market::meets(const External& e, const Job& job, std::uint32_t p) const {
     const core::ComputeMarket::Requirements& need = e.spec.requirements;
     const ProviderClass& c = table_.of(p);
