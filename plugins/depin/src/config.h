@@ -48,6 +48,7 @@ struct Config {
     double dishonest = 0, cheatRate = 0, cheatEffort = 0;
     bool collusion = false;
     double slashFraction = 0, minStake = 0, reputationRate = 0;
+    bool slashFailures = false;
     TokenModel tokenModel = TokenModel::Fixed;
     double priceResponse = 0;
     sim::SimTime epoch = 0, emissionHalving = 0;

@@ -201,6 +201,9 @@ const Definition& definition() {
         d.real("slash_fraction", &Config::slashFraction, 0.5, "",
                "The share of its stake a provider caught cheating loses (burned).")
             .range(0, 1);
+        d.flag("slash_failures", &Config::slashFailures, false,
+               "A provider that loses a job it was running (it crashed or went down) is slashed "
+               "too, as for a wrong result: a market that punishes unreliable providers.");
         d.real("min_stake", &Config::minStake, 0.0, "tokens",
                "A provider whose stake falls below this after a slash is expelled from the "
                "market (0: never).")

@@ -572,6 +572,7 @@ void Market::onComputed(void* self, const core::NodeCompute::Finished& f) {
     const auto j = static_cast<std::uint32_t>(f.data);
     if (!f.completed) {  // its provider crashed
         m.judge(m.jobs_[j].provider, 0);
+        if (m.cfg_.slashFailures) m.slash(m.jobs_[j].provider);
         m.preempt(j);
         return;
     }

@@ -212,6 +212,26 @@ class TestDepinVerification : public QObject {
                  qPrintable(QString("%1 %2").arg(bestCheater).arg(worstHonest)));
     }
 
+    // With slash_failures, a provider that crashes with a job loses stake for it: churn slashes
+    // the providers it catches working, and only those; every slashed token is burned.
+    void failuresAreSlashedWhenAsked() {
+        json doc = market(10, 5, 13, "2000s");
+        doc["network"]["faults"] = {{{"at", "0s"},
+                                     {"kind", "churn"},
+                                     {"targets", {"providers"}},
+                                     {"mean_up", "200s"},
+                                     {"mean_down", "20s"}}};
+        doc["layers"]["depin"].update({{"slash_failures", true}, {"slash_fraction", 0.1}});
+        doc["network"]["groups"][0]["attributes"] = {{"depin", {{"stake", 100}}}};
+        doc["payments"] = {{"endowments", {{{"role", "provider"}, {"amount", 100}}}}};
+        const core::RunReport r = run(doc);
+        QVERIFY(metric(r, "depin.jobs_preempted") > 0);
+        QVERIFY(metric(r, "depin.slashed") > 0);
+        QVERIFY(std::abs(metric(r, "depin.staked") + metric(r, "depin.slashed") - 1000) < 1e-6);
+        QCOMPARE(metric(r, "depin.cheats_caught"), 0.0);
+        QCOMPARE(r.status, core::RunStatus::Completed);
+    }
+
     // An H100 in 16-bit at half its peak computes 494.5 TFLOP a second, at 12.29 tokens an hour
     // when a token is a dollar; a T4 has too little memory for a training step.
     void catalogueHardwareSetsSpeedPriceAndMemory() {
