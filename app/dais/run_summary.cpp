@@ -46,9 +46,18 @@ void printSummary(const core::RunReport& r, const std::string& file) {
         for (const auto& m : r.metrics)
             width = std::max(width, m.name.size());
         std::printf("\nmetrics\n");
-        for (const auto& m : r.metrics)
+        // Distributions nothing was observed for (a kind of job that never came) share one
+        // line at the end instead of a line each.
+        std::string empty;
+        for (const auto& m : r.metrics) {
+            if (m.type == sim::MetricType::Distribution && m.count == 0) {
+                empty += (empty.empty() ? "" : ", ") + m.name;
+                continue;
+            }
             std::printf("  %-*s  %s\n", static_cast<int>(width), m.name.c_str(),
                         metricLine(m).c_str());
+        }
+        if (!empty.empty()) std::printf("  no samples: %s\n", empty.c_str());
     }
     if (!r.busiestLinks.empty()) {
         std::printf("\nbusiest links (share of time transmitting)\n");
