@@ -78,6 +78,7 @@ struct CompareView::Run {
     std::vector<core::MetricReport> finals;
     store::RunValues values;  // what it ran with, by JSON pointer
     QString label;            // "#id scenario seed s" + differences
+    QString shortLabel;       // "#id" + differences, where room is short
 };
 
 CompareView::CompareView(std::shared_ptr<store::RunStore> store, QWidget* parent)
@@ -204,6 +205,7 @@ bool CompareView::setRuns(const QList<qint64>& runIds) {
             keys.insert(k);
     for (const auto& r : runs_) {
         r->label = history::runLabel(r->record);
+        r->shortLabel = QStringLiteral("#%1").arg(r->record.id);
         for (const std::string& k : keys) {
             const nlohmann::json mine =
                 r->record.parameters.contains(k) ? r->record.parameters[k] : nlohmann::json();
@@ -212,9 +214,12 @@ bool CompareView::setRuns(const QList<qint64>& runIds) {
                     o->record.parameters.contains(k) ? o->record.parameters[k] : nlohmann::json();
                 return theirs != mine;
             });
-            if (differs && !mine.is_null())
-                r->label += QStringLiteral(" %1=%2").arg(history::lastSegment(qs(k)),
-                                                         history::jsonText(mine));
+            if (differs && !mine.is_null()) {
+                const QString difference = QStringLiteral(" %1=%2").arg(history::lastSegment(qs(k)),
+                                                                        history::jsonText(mine));
+                r->label += difference;
+                r->shortLabel += difference;
+            }
         }
     }
 
@@ -309,7 +314,7 @@ void CompareView::plotDistribution() {
         const double values[] = {it->min, it->p50, it->p95, it->p99, it->max};
         for (std::size_t i = 0; i < std::size(values); ++i)
             points.push_back({static_cast<double>(i), values[i], values[i], values[i]});
-        distribution_->addIntervalSeries(r->label, points);
+        distribution_->addIntervalSeries(r->shortLabel, points);
         any = true;
     }
     const bool appears = any && distribution_->isHidden();
