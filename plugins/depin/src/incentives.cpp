@@ -28,7 +28,7 @@ void Market::openEpochs(core::LayerContext& ctx) {
     upSince_.assign(n, sim::kTimeNever);
     uptime_.assign(n, 0.0f);
     earned_.assign(n, 0.0f);
-    incomeMark_.assign(n, 0.0f);
+    incomeMark_.assign(n, 0.0);
     losses_.assign(n, 0);
     for (const std::uint32_t p : online_)
         upSince_[p] = 0;
@@ -132,7 +132,7 @@ void Market::onEpoch(sim::Simulation& sim, const sim::Event&) {
     for (std::uint32_t p = 0; p < n; ++p) {
         uptime_[p] = 0;
         earned_[p] = 0;
-        incomeMark_[p] = static_cast<float>(metrics.nodeValue(m_.income, providers_[p]));
+        incomeMark_[p] = metrics.nodeValue(m_.income, providers_[p]);
     }
     epochStart_ = now;
     burnedInEpoch_ = 0;

@@ -300,7 +300,7 @@ class Market final : public core::Layer, public core::ComputeMarket, private sim
     std::vector<sim::SimTime> upSince_;  // when it was last up in the market (kTimeNever: not)
     std::vector<float> uptime_;          // seconds up in the market
     std::vector<float> earned_;          // value of the jobs it finished, tokens at start price
-    std::vector<float> incomeMark_;      // its income metric when the epoch began
+    std::vector<double> incomeMark_;     // its income metric when the epoch began
     std::vector<std::uint8_t> losses_;   // epochs in a row it lost money
     sim::SimTime epochStart_ = 0;
     double price_ = 0;          // the token's price, USD
