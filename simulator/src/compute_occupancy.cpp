@@ -198,9 +198,9 @@ void ComputeOccupancy::onDone(Simulation&, const Event& e) {
         i = next;
     }
     reschedule(p, s);
-    // A task's owner may start or end others from its callback: the list is copied first.
-    const std::vector<std::uint32_t> ended = finished_;
-    for (const std::uint32_t slot : ended)
+    // An owner may start or cancel tasks from its callback; neither touches finished_, and
+    // the slots still to end are not free yet, so none is reused meanwhile.
+    for (const std::uint32_t slot : finished_)
         end(slot, true);
 }
 

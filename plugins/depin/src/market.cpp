@@ -858,22 +858,7 @@ void Market::providerGone(std::uint32_t p) {
 // --- jobs and the count in the system ------------------------------------------------------
 
 std::uint32_t Market::newJob() {
-    if (freeJob_ == kNone) {
-        if (!sim_->takeMemory(decltype(jobs_)::kPageBytes))
-            throw sim::MemoryExhausted("depin: " + std::to_string(jobs_.size()) +
-                                       " jobs in the market at once would take more than the "
-                                       "memory left to the run");
-        const std::size_t first = jobs_.grow();
-        for (std::size_t i = jobs_.size(); i-- > first;) {
-            jobs_[i].nextFree = freeJob_;
-            freeJob_ = static_cast<std::uint32_t>(i);
-        }
-    }
-    const std::uint32_t j = freeJob_;
-    freeJob_ = jobs_[j].nextFree;
-    jobs_[j] = Job{};
-    jobs_[j].live = true;
-    return j;
+    return takeSlot(jobs_, freeJob_, "jobs");
 }
 
 void Market::freeJob(std::uint32_t j) {

@@ -199,6 +199,27 @@ class Market final : public core::Layer, public core::ComputeMarket, private sim
     /// Provider p leaves the market (down, or expelled): its queue goes to others.
     void providerGone(std::uint32_t p);
     std::uint32_t newJob();
+    /// A fresh record (value-initialised, live) from a pool with its free list through the
+    /// records' nextFree, a page taken from the run's memory budget when none is free.
+    template <class T>
+    std::uint32_t takeSlot(sim::PagedVector<T>& pool, std::uint32_t& free, const char* what) {
+        if (free == kNone) {
+            if (!sim_->takeMemory(sim::PagedVector<T>::kPageBytes))
+                throw sim::MemoryExhausted("depin: " + std::to_string(pool.size()) + " " + what +
+                                           " in the market at once would take more than the "
+                                           "memory left to the run");
+            const std::size_t first = pool.grow();
+            for (std::size_t i = pool.size(); i-- > first;) {
+                pool[i].nextFree = free;
+                free = static_cast<std::uint32_t>(i);
+            }
+        }
+        const std::uint32_t slot = free;
+        free = pool[slot].nextFree;
+        pool[slot] = T{};
+        pool[slot].live = true;
+        return slot;
+    }
     void freeJob(std::uint32_t j);
     /// Jobs in the system changed by `delta`: integrate the old count over the time it held.
     void inSystem(int delta);

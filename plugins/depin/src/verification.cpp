@@ -20,21 +20,7 @@ using sim::NodeIndex;
 using sim::SimTime;
 
 void Market::openVote(std::uint32_t j, std::size_t size) {
-    if (freeVote_ == kNone) {
-        if (!sim_->takeMemory(decltype(votes_)::kPageBytes))
-            throw sim::MemoryExhausted("depin: " + std::to_string(votes_.size()) +
-                                       " redundant jobs in the market at once would take more "
-                                       "than the memory left to the run");
-        const std::size_t first = votes_.grow();
-        for (std::size_t i = votes_.size(); i-- > first;) {
-            votes_[i].nextFree = freeVote_;
-            freeVote_ = static_cast<std::uint32_t>(i);
-        }
-    }
-    const std::uint32_t v = freeVote_;
-    freeVote_ = votes_[v].nextFree;
-    votes_[v] = Vote{};
-    votes_[v].live = true;
+    const std::uint32_t v = takeSlot(votes_, freeVote_, "redundant jobs");
     votes_[v].arrived = jobs_[j].arrived;
     votes_[v].size = static_cast<std::uint8_t>(size);
     votes_[v].runs.fill(kNone);

@@ -503,9 +503,14 @@ class TestStudioHistory : public QObject {
         QVERIFY(axis != nullptr);
         QVERIFY(axis->categoriesLabels().contains(QStringLiteral("least-loaded")));
         QTableWidget* t = dialog.resultTable();
+        int response = -1;  // the column of depin.response: "mean ± half-width"
+        for (int c = 0; c < t->columnCount(); ++c)
+            if (t->horizontalHeaderItem(c)->text().startsWith(QStringLiteral("depin.response")))
+                response = c;
+        QVERIFY(response >= 0);
         double random = 0, leastLoaded = 0;
         for (int r = 0; r < t->rowCount(); ++r) {
-            const double mean = t->item(r, 3 + 1)->text().split(' ').front().toDouble();
+            const double mean = t->item(r, response)->text().split(' ').front().toDouble();
             if (t->item(r, 1)->text() == QStringLiteral("random")) random = mean;
             if (t->item(r, 1)->text() == QStringLiteral("least-loaded")) leastLoaded = mean;
         }
