@@ -2,8 +2,8 @@
 # does it for the release preset) writes dais_<version>-<revision>_<arch>.deb, installed under
 # /usr: the programs in /usr/bin, the libraries in /usr/lib, the plugins in /usr/lib/dais/plugins,
 # the scenarios in /usr/share/dais/scenarios and the studio's desktop files in /usr/share.
-# dpkg-shlibdeps computes the runtime dependencies (Qt 6, SQLite, Open MPI, the C++ runtime)
-# from the ELF files, so the build machine must have dpkg-dev and file installed.
+# dpkg-shlibdeps computes the runtime dependencies (Qt 6, SQLite, Open MPI, libsodium, the C++
+# runtime) from the ELF files, so the build machine must have dpkg-dev and file installed.
 set(CPACK_PACKAGE_NAME dais)
 set(CPACK_PACKAGE_VENDOR "The DAIS developers")
 set(CPACK_PACKAGE_CONTACT "DAIS maintainers <maintainers@users.noreply.r-seed-7733e71e.example>"

@@ -13,7 +13,7 @@ default_scenario=scenarios/continental-edge-cloud.dais.json
 
 # What building the programs and the test suites needs.
 build_packages=(cmake ninja-build g++ pkg-config ccache nlohmann-json3-dev libsqlite3-dev
-                libopenmpi-dev openmpi-bin libeigen3-dev
+                libopenmpi-dev openmpi-bin libeigen3-dev libsodium-dev
                 qt6-base-dev qt6-charts-dev qt6-svg-dev libqt6opengl6-dev libgl-dev
                 libxkbcommon-dev fonts-dejavu-core desktop-file-utils appstream)
 
