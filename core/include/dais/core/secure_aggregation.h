@@ -4,8 +4,10 @@
 //
 // A session is one sum. The server opens it with its parties, the fewest inputs whose sum may be
 // revealed (the threshold), a deadline and a fixed-point scale; each party submits its own input
-// when it has it, at that simulated time and from its node; the provider runs its protocol over
-// the network (keys, masked inputs, unmasking) and calls the collect callback once: with the sum
+// when it has it, at that simulated time and from its node (the input then travels, masked, in
+// the provider's messages, not the caller's); the provider runs its protocol over the network
+// (keys, masked inputs, unmasking), says as each party's input reaches the server or the party
+// drops out (the progress callback), and calls the collect callback once: with the sum
 // over the parties whose input made it through, or with an abort that reveals nothing when fewer
 // than the threshold did. Values travel as integers in the provider's ring, round(v * scale), so
 // the sum equals the plain sum of the rounded values exactly.
@@ -43,6 +45,11 @@ class SecureAggregator : public Service {
         /// Fixed point: v travels as round(v * scale); the sum is exact up to 0.5 / scale per
         /// value and input. A larger scale needs a wider ring; > 0.
         double scale = 1 << 20;
+        /// Optional: hears that a party's input reached the server (true), or that the party
+        /// dropped out before it could (false): the server learns who contributed, as the
+        /// protocol lets it, never what. Once per party at most, never inside open() or
+        /// submit(), on the run's thread.
+        std::function<void(sim::NodeIndex party, bool arrived)> progress;
     };
 
     enum class Outcome : std::uint8_t {

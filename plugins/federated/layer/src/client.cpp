@@ -181,6 +181,11 @@ void Federation::clientTrained(std::uint64_t id) {
         const std::size_t slot = r.ticket & 0xffffffffu;
         work_[slot].uploaded = true;
         if (events_.on()) recordUpdate(malicious_[k] ? kinds_.poisoned : kinds_.sent, slot);
+        if (secure_ != nullptr) {  // the update leaves masked, in the service's messages
+            work_[slot].training = std::move(r.training);
+            submitSecure(slot);
+            return;
+        }
     }
     countBytes(r.node, r.reportTo, false, messageBytes_);
     node.send(updates_, r.reportTo, messageBytes_, UpdateMessage{r.ticket, std::move(r.training)});

@@ -267,10 +267,13 @@ class Federation final : public core::Layer, private sim::FaultListener {
     /// Aggregates the round's results into the global model, then ends the round.
     void aggregate(std::vector<fl::ClientResult> results);
     /// Secure aggregation: a session per round, opened with the round's clients as parties;
-    /// each client submits its update as the server receives it; closing the round closes the
-    /// session, and the sum (or the abort) comes back to onSecureSum.
+    /// each client submits its update at its own node when its training ends, and the update
+    /// travels masked in the service's messages; the service says as each reaches the server
+    /// (or its client drops out), closing the round closes the session, and the sum (or the
+    /// abort) comes back to onSecureSum.
     void openSecureSession();
     void submitSecure(std::size_t slot);
+    void onSecureProgress(std::uint64_t round, sim::NodeIndex party, bool arrived);
     void onSecureSum(std::uint64_t round, const core::SecureAggregator::Sum& sum);
     /// The veto point: whether the reviewers let `acceptor` count the update (client k's
     /// result, made on `base`); notes and shows a rejection.
@@ -396,6 +399,7 @@ class Federation final : public core::Layer, private sim::FaultListener {
     core::SecureAggregator* secure_ = nullptr;
     core::SecureAggregator::SessionId session_ = 0;
     bool sessionOpen_ = false;  // a session for the round under way
+    std::unordered_map<sim::NodeIndex, std::size_t> secureSlot_;  // a party's slot this round
     std::vector<core::UpdateReview*> reviewers_;
     core::LedgerService* ledger_ = nullptr;
     std::vector<sim::NodeIndex> rejected_;  // this round's vetoed clients (this server step's)

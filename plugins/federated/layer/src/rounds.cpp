@@ -265,10 +265,7 @@ void Federation::clientDone(std::size_t slot, Work::State state) {
                   edge == kNoEdge ? server_ : edges_[edge].node, updateDigest(work_[slot])))
         state = Work::State::Rejected;
     if (edge == kNoEdge) {
-        if (state == Work::State::Received) {
-            showDelivered(k);
-            if (secure_) submitSecure(slot);
-        }
+        if (state == Work::State::Received) showDelivered(k);
         work_[slot].state = state;
         if (--outstanding_ == 0) closeRound();
         return;

@@ -1,9 +1,11 @@
 // Secure aggregation of a synchronous round, through the layer that provides the service: a
-// session per round with the selected clients as parties; each client's update is submitted as
-// the server receives it, as [n_k (x_k - x), n_k] (with DP-FedAvg: [clip(x_k - x), 1]); when the
-// round closes, so does the session, and from the sum the server takes the sample-weighted mean
-// update (or the clipped sum to noise), knowing nothing of any one client. Below the threshold
-// the session aborts and the round makes no step.
+// session per round with the selected clients as parties; each client submits its update at its
+// own node when its training ends, as [n_k (x_k - x), n_k] (with DP-FedAvg: [clip(x_k - x), 1]),
+// and it travels masked in the service's messages instead of the layer's own; the service tells
+// the server whose input arrived (or who dropped out), which settles that client's part of the
+// round. When the round closes, so does the session, and from the sum the server takes the
+// sample-weighted mean update (or the clipped sum to noise), knowing nothing of any one client.
+// Below the threshold the session aborts and the round makes no step.
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -29,6 +31,12 @@ void Federation::openSecureSession() {
     s.deadline = deadline_;
     s.scale = cfg_.secureScale;
     const std::uint64_t round = round_;
+    s.progress = [this, round](sim::NodeIndex party, bool arrived) {
+        onSecureProgress(round, party, arrived);
+    };
+    secureSlot_.clear();
+    for (std::size_t slot = 0; slot < selected_.size(); ++slot)
+        secureSlot_.emplace(clients_[selected_[slot]], slot);
     auto opened = secure_->open(
         s, [this, round](const core::SecureAggregator::Sum& sum) { onSecureSum(round, sum); });
     if (!opened)
@@ -56,6 +64,13 @@ void Federation::submitSecure(std::size_t slot) {
     if (!submitted)
         ctx_->fail("the secure-aggregation service refused a client's update: " +
                    submitted.error().message);
+}
+
+void Federation::onSecureProgress(std::uint64_t round, sim::NodeIndex party, bool arrived) {
+    if (round != round_ || !roundOpen_ || !sessionOpen_) return;
+    const auto it = secureSlot_.find(party);
+    if (it == secureSlot_.end() || work_[it->second].state != Work::State::Pending) return;
+    clientDone(it->second, arrived ? Work::State::Received : Work::State::Lost);
 }
 
 void Federation::onSecureSum(std::uint64_t round, const core::SecureAggregator::Sum& sum) {
