@@ -4,17 +4,13 @@
 #include <sodium.h>
 
 #include <cstring>
-#include <stdexcept>
+
+#include "dais/crypto/sodium_init.h"
 
 namespace dais::crypto::secagg {
 
-void requireSodium() {
-    static const bool ready = sodium_init() >= 0;
-    if (!ready) throw std::runtime_error("libsodium could not be initialised");
-}
-
 KeyPair keyPairFrom(const Key32& secret) {
-    requireSodium();
+    initSodium();
     KeyPair k;
     k.secret = secret;
     crypto_scalarmult_base(k.pub.data(), k.secret.data());
@@ -23,7 +19,7 @@ KeyPair keyPairFrom(const Key32& secret) {
 
 core::Result<Key32> agree(const Key32& mySecret, const Key32& myPublic, const Key32& theirPublic,
                           KeyPurpose purpose) {
-    requireSodium();
+    initSodium();
     std::uint8_t point[crypto_scalarmult_BYTES];
     if (crypto_scalarmult(point, mySecret.data(), theirPublic.data()) != 0)
         return core::Error{"key agreement with a public key of low order"};
@@ -52,7 +48,7 @@ constexpr std::size_t kBlockWords = 2048;  // 16 KiB of key stream at a time, in
 
 template <class Combine>
 void streamWords(const Key32& seed, std::span<std::uint64_t> words, Combine combine) {
-    requireSodium();
+    initSodium();
     static constexpr unsigned char kNonce[crypto_stream_chacha20_NONCEBYTES] = {};
     alignas(64) std::uint64_t block[kBlockWords];
     std::uint64_t counter = 0;  // in 64-byte ChaCha20 blocks
@@ -113,7 +109,7 @@ void nonceAndData(std::uint64_t sessionTag, std::uint32_t from, std::uint32_t to
 
 std::vector<std::uint8_t> seal(const Key32& key, std::uint64_t sessionTag, std::uint32_t from,
                                std::uint32_t to, std::span<const std::uint8_t> plain) {
-    requireSodium();
+    initSodium();
     unsigned char nonce[crypto_aead_chacha20poly1305_ietf_NPUBBYTES], ad[16];
     nonceAndData(sessionTag, from, to, nonce, ad);
     std::vector<std::uint8_t> out(plain.size() + kSealOverhead);
@@ -127,7 +123,7 @@ std::vector<std::uint8_t> seal(const Key32& key, std::uint64_t sessionTag, std::
 core::Result<std::vector<std::uint8_t>> open(const Key32& key, std::uint64_t sessionTag,
                                              std::uint32_t from, std::uint32_t to,
                                              std::span<const std::uint8_t> sealed) {
-    requireSodium();
+    initSodium();
     if (sealed.size() < kSealOverhead) return core::Error{"a sealed share shorter than its tag"};
     unsigned char nonce[crypto_aead_chacha20poly1305_ietf_NPUBBYTES], ad[16];
     nonceAndData(sessionTag, from, to, nonce, ad);

@@ -8,6 +8,8 @@
 #include <cstring>
 #include <string>
 
+#include "dais/crypto/sodium_init.h"
+
 namespace dais::crypto::secagg {
 
 namespace {
@@ -67,7 +69,7 @@ Work& Work::operator+=(const Work& o) {
 }
 
 SeededWords::SeededWords(const Key32& seed) : seed_(seed) {
-    requireSodium();
+    initSodium();
 }
 
 std::uint64_t SeededWords::next() {
@@ -225,12 +227,13 @@ core::Result<MaskedInput> Party::maskInput(std::span<const std::uint64_t> input,
     return m;
 }
 
-core::Result<UnmaskResponse> Party::unmask(std::span<const std::uint32_t> survivors) {
+core::Result<UnmaskResponse> Party::unmask(std::span<const std::uint32_t> survivors,
+                                           std::size_t survivorCount) {
     if (!masked_) return core::Error{partyName(id_) + " was asked to unmask before it masked"};
-    if (survivors.size() < config_.threshold)
-        return core::Error{
-            std::to_string(survivors.size()) + " survivors, fewer than the threshold " +
-            std::to_string(config_.threshold) + ": " + partyName(id_) + " reveals nothing"};
+    if (survivorCount < config_.threshold || survivors.size() > survivorCount)
+        return core::Error{std::to_string(survivorCount) + " survivors, fewer than the threshold " +
+                           std::to_string(config_.threshold) + ": " + partyName(id_) +
+                           " reveals nothing"};
     if (!std::is_sorted(survivors.begin(), survivors.end()) ||
         std::adjacent_find(survivors.begin(), survivors.end()) != survivors.end())
         return core::Error{"the survivors must be listed once each, ascending"};
@@ -328,6 +331,19 @@ std::vector<std::uint32_t> Server::survivors() const {
     std::vector<std::uint32_t> out;
     for (std::uint32_t p = 0; p < flags_.size(); ++p)
         if (has(p, kMasked)) out.push_back(p);
+    return out;
+}
+
+std::vector<std::uint32_t> Server::survivorsFor(std::uint32_t party) const {
+    if (graph_->isComplete()) return survivors();
+    std::vector<std::uint32_t> out;
+    const std::vector<std::uint32_t> around = graph_->of(party);
+    auto it = around.begin();
+    for (; it != around.end() && *it < party; ++it)
+        if (has(*it, kMasked)) out.push_back(*it);
+    if (has(party, kMasked)) out.push_back(party);
+    for (; it != around.end(); ++it)
+        if (has(*it, kMasked)) out.push_back(*it);
     return out;
 }
 

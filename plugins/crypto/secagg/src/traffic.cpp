@@ -14,9 +14,9 @@ PartyTraffic partyTraffic(std::uint64_t degree, std::uint64_t length, const Ring
     t.sent = Advertisement::kWireBytes + degree * SealedShares::kWireBytes + 4 +
              ring.packedBytes(length) + 4 + (degree + 1) * RevealedShare::kWireBytes;
     // Received: its neighbours' keys, their sealed shares, and the survivors among them and
-    // itself.
-    t.received = degree * Advertisement::kWireBytes + degree * SealedShares::kWireBytes +
-                 4 * (degree + 1);
+    // itself with their number in all.
+    t.received =
+        degree * Advertisement::kWireBytes + degree * SealedShares::kWireBytes + 4 * (degree + 2);
     return t;
 }
 

@@ -23,9 +23,6 @@ namespace dais::crypto::secagg {
 
 using Key32 = std::array<std::uint8_t, 32>;
 
-/// Makes sure libsodium is initialised (once, thread-safe); throws when it cannot be.
-void requireSodium();
-
 struct KeyPair {
     Key32 secret{};  ///< X25519 scalar
     Key32 pub{};

@@ -73,6 +73,12 @@ struct RevealedShare {
     Share share;
     static constexpr std::uint64_t kWireBytes = 4 + 1 + Share::kWireBytes;
 };
+/// The survivors a party is told of: those among it and its neighbours, and their number in all.
+struct SurvivorList {
+    std::vector<std::uint32_t> parties;
+    std::uint32_t total = 0;
+    std::uint64_t wireBytes() const { return 4 * (parties.size() + 1); }
+};
 struct UnmaskResponse {
     std::uint32_t party = 0;
     std::vector<RevealedShare> shares;
@@ -120,9 +126,11 @@ class Party {
     /// shares reached it. Refused: a box that does not open, fewer parties than the threshold.
     core::Result<MaskedInput> maskInput(std::span<const std::uint64_t> input,
                                         std::vector<SealedShares> received);
-    /// Round 3: the survivors (ascending) as the server names them; refused below the
-    /// threshold or when the list names a party that cannot have survived.
-    core::Result<UnmaskResponse> unmask(std::span<const std::uint32_t> survivors);
+    /// Round 3: the survivors among the party and its neighbours (ascending), and how many
+    /// survived in all, as the server names them; refused below the threshold or when the list
+    /// names a party that cannot have survived.
+    core::Result<UnmaskResponse> unmask(std::span<const std::uint32_t> survivors,
+                                        std::size_t survivorCount);
     const Work& work() const { return work_; }
 
   private:
@@ -160,6 +168,8 @@ class Server {
     core::Result<void> receive(const MaskedInput& m);
     /// U3, ascending.
     std::vector<std::uint32_t> survivors() const;
+    /// The survivors among a party and its neighbours, ascending: what the party is told.
+    std::vector<std::uint32_t> survivorsFor(std::uint32_t party) const;
     // Round 3
     core::Result<void> receive(const UnmaskResponse& r);
     /// The sum of the survivors' inputs in the ring's words (low R bits), or why it cannot be
@@ -173,6 +183,7 @@ class Server {
     bool advertisedBy(std::uint32_t p) const { return has(p, kAdvertised); }
     bool sharedBy(std::uint32_t p) const { return has(p, kShared); }
     bool maskedBy(std::uint32_t p) const { return has(p, kMasked); }
+    bool respondedBy(std::uint32_t p) const { return has(p, kResponded); }
     const Work& work() const { return work_; }
 
   private:
