@@ -30,5 +30,8 @@ int benchMessages(const std::vector<std::string>& args);
 /// `dais bench depin [options]`: a large DePIN market, and an M/M/c queue through the layer
 /// against a plain loop.
 int benchDepin(const std::vector<std::string>& args);
+/// `dais bench crypto [options]`: real secure aggregation against its PRG, SecAgg+ at scale,
+/// signatures and Merkle proofs.
+int benchCrypto(const std::vector<std::string>& args);
 
 }  // namespace dais::app

@@ -20,6 +20,8 @@ benchmarks:
   messages typed records through a message channel against plain sends with a payload word
   depin    a DePIN market of 100,000 providers and 10 million jobs; an M/M/c queue through the
            layer against a plain loop
+  crypto   real secure aggregation (SecAgg of 100 clients, SecAgg+ of 1,000) against the PRG
+           it uses; Ed25519 signatures and Merkle proofs per second
 
 `dais bench BENCHMARK --help` lists each one's options.
 )";
@@ -40,8 +42,9 @@ int commandBench(Args& args) {
     if (which == "payments") return benchPayments(rest);
     if (which == "messages") return benchMessages(rest);
     if (which == "depin") return benchDepin(rest);
+    if (which == "crypto") return benchCrypto(rest);
     printError("bench: unknown benchmark \"" + which +
-               "\" (available: phold, runner, store, fl, payments, messages, depin)");
+               "\" (available: phold, runner, store, fl, payments, messages, depin, crypto)");
     return kExitUsage;
 }
 

@@ -8,9 +8,9 @@
 #include <cstdint>
 #include <numeric>
 #include <random>
-#include <set>
 #include <vector>
 
+#include "dais/crypto/secagg/local_session.h"
 #include "dais/crypto/secagg/neighbourhood.h"
 #include "dais/crypto/secagg/protocol.h"
 #include "dais/crypto/secagg/ring.h"
@@ -30,10 +30,6 @@ Key32 seedOf(std::uint64_t n) {
     return k;
 }
 
-/// When parties drop out: before advertising, after advertising, after sharing keys (before
-/// their masked input), after their masked input (before unmasking).
-enum class DropAt { Advertise, Share, Mask, Unmask };
-
 struct SessionResult {
     bool revealed = false;
     std::string reason;
@@ -44,98 +40,55 @@ struct SessionResult {
     std::vector<std::uint64_t> maskedOfParty0;
 };
 
+/// Party p's quantised input: values in [-100, 100] from a stream of its own.
+std::vector<std::uint64_t> inputOf(std::uint32_t p, std::size_t m, const Ring& ring,
+                                   std::uint64_t seed) {
+    std::mt19937_64 values(seed * 7919 + p);
+    std::vector<double> v(m);
+    for (double& x : v)
+        x = std::uniform_real_distribution<double>(-100, 100)(values);
+    std::vector<std::uint64_t> q(m);
+    ring.encode(v, q);
+    return q;
+}
+
 /// One session of n parties with inputs of m values; `drop` lists who drops out when.
 SessionResult runSession(std::size_t n, std::size_t m, std::size_t threshold, std::size_t k,
                          const std::vector<std::pair<std::uint32_t, DropAt>>& drop,
                          unsigned valueBits = 24, std::uint64_t seed = 1) {
-    SeededWords graphRandom(seedOf(seed * 1000 + 7));
-    const Neighbourhood g =
-        k == 0 ? Neighbourhood::complete(n) : Neighbourhood::harary(n, k, graphRandom);
-    Config c;
-    c.sessionTag = seed;
-    c.length = m;
-    c.ring = Ring::forParties(valueBits, n, 1 << 10);
-    c.threshold = threshold;
-    c.shareThreshold = g.isComplete() ? threshold : shareThresholdFor(threshold, n, g.degree());
-    auto dropsAt = [&](std::uint32_t p, DropAt at) {
-        return std::any_of(drop.begin(), drop.end(),
-                           [&](const auto& d) { return d.first == p && d.second == at; });
+    LocalSession s;
+    s.parties = n;
+    s.length = m;
+    s.threshold = threshold;
+    s.neighbours = k;
+    s.ring = Ring::forParties(valueBits, n, 1 << 10);
+    s.seed = seed;
+    s.drops.assign(n, DropAt::Never);
+    for (const auto& [p, at] : drop)
+        s.drops[p] = at;
+    s.input = [&](std::uint32_t p, std::span<std::uint64_t> out) {
+        const auto q = inputOf(p, m, s.ring, seed);
+        std::copy(q.begin(), q.end(), out.begin());
     };
-    std::vector<SeededWords> random;
-    for (std::size_t p = 0; p < n; ++p)
-        random.emplace_back(seedOf(seed * 100000 + p));
-    std::vector<Party> parties;
-    for (std::uint32_t p = 0; p < n; ++p)
-        parties.emplace_back(c, g, p, random[p]);
-    std::mt19937_64 values(seed);
-    std::vector<std::vector<std::uint64_t>> inputs(n, std::vector<std::uint64_t>(m));
-    for (auto& in : inputs) {
-        std::vector<double> v(m);
-        for (double& x : v)
-            x = std::uniform_real_distribution<double>(-100, 100)(values);
-        c.ring.encode(v, in);
-    }
+    s.watch = 0;
+    const LocalSessionResult r = runLocalSession(s);
     SessionResult out;
-    Server server(c, g);
-    std::set<std::uint32_t> alive;
-    for (std::uint32_t p = 0; p < n; ++p)
-        if (!dropsAt(p, DropAt::Advertise)) {
-            auto a = parties[p].advertise();
-            if (p == 0) out.bytesSent0 += Advertisement::kWireBytes;
-            if (!server.receive(a)) qFatal("advertise refused");
-            alive.insert(p);
-        }
-    std::set<std::uint32_t> shared;
-    for (const std::uint32_t p : alive) {
-        if (dropsAt(p, DropAt::Share)) continue;
-        const auto keys = server.keysFor(p);
-        if (p == 0) out.bytesReceived0 += keys.size() * Advertisement::kWireBytes;
-        auto s = parties[p].shareKeys(keys, random[p]);
-        if (!s) continue;  // too few neighbours: it aborts
-        if (p == 0) out.bytesSent0 += s.value().size() * SealedShares::kWireBytes;
-        if (!server.receive(p, std::move(s.value()))) qFatal("shares refused");
-        shared.insert(p);
-    }
-    for (const std::uint32_t p : shared) {
-        auto inbox = server.sharesFor(p);
-        if (dropsAt(p, DropAt::Mask)) continue;
-        if (p == 0) out.bytesReceived0 += inbox.size() * SealedShares::kWireBytes;
-        auto masked = parties[p].maskInput(inputs[p], std::move(inbox));
-        if (!masked) continue;
-        if (p == 0) {
-            out.bytesSent0 += masked.value().wireBytes(c.ring);
-            out.maskedOfParty0 = masked.value().words;
-        }
-        if (!server.receive(masked.value())) qFatal("masked input refused");
-    }
-    out.survivors = server.survivors();
-    for (const std::uint32_t p : out.survivors) {
-        if (dropsAt(p, DropAt::Unmask)) continue;
-        std::vector<std::uint32_t> named;  // the survivors among its neighbours and itself
-        for (const std::uint32_t s : out.survivors)
-            if (s == p || g.adjacent(p, s)) named.push_back(s);
-        if (p == 0) out.bytesReceived0 += 4 * named.size();
-        auto r = parties[p].unmask(out.survivors);
-        if (!r) {
-            out.reason = r.error().message;
-            continue;
-        }
-        if (p == 0) out.bytesSent0 += r.value().wireBytes();
-        if (!server.receive(r.value())) qFatal("unmask refused");
-    }
-    auto sum = server.finish();
-    out.revealed = sum.ok();
-    if (!sum) {
-        if (out.reason.empty()) out.reason = sum.error().message;
-        return out;
-    }
-    out.sum = sum.value();
+    out.revealed = r.revealed;
+    out.reason = r.reason;
+    out.sum = r.sum;
+    out.survivors = r.survivors;
+    out.bytesSent0 = r.watchedSent;
+    out.bytesReceived0 = r.watchedReceived;
+    out.maskedOfParty0 = r.watchedMasked;
+    if (!r.revealed) return out;
     out.expected.assign(m, 0);
-    for (const std::uint32_t p : out.survivors)
+    for (const std::uint32_t p : out.survivors) {
+        const auto q = inputOf(p, m, s.ring, seed);
         for (std::size_t i = 0; i < m; ++i)
-            out.expected[i] += inputs[p][i];
+            out.expected[i] += q[i];
+    }
     for (auto& w : out.expected)
-        w &= c.ring.mask();
+        w &= s.ring.mask();
     return out;
 }
 
@@ -330,7 +283,7 @@ class TestCryptoSecagg : public QObject {
         for (std::uint32_t i = 0; i < 2; ++i)  // party 2 drops after sharing
             QVERIFY(s.receive(p[i].maskInput(x, s.sharesFor(i)).value()).ok());
         const std::vector<std::uint32_t> survivors = {0, 1};
-        const auto r = p[0].unmask(survivors).value();
+        const auto r = p[0].unmask(survivors, 2).value();
         for (const RevealedShare& sh : r.shares)
             QCOMPARE(sh.selfSeed, sh.of != 2);  // the dropped party's key, the others' seeds
         // A server that names party 2 a survivor when it is not cannot make party 0 reveal its
@@ -342,7 +295,7 @@ class TestCryptoSecagg : public QObject {
         QVERIFY(!s.receive(bad).ok());
         // Below the threshold a party reveals nothing.
         const std::vector<std::uint32_t> alone = {0};
-        QVERIFY(!p[0].unmask(alone).ok());
+        QVERIFY(!p[0].unmask(alone, 1).ok());
     }
 
     void serverViewOfAnInputIsUniform() {
