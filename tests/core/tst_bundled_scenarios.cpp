@@ -34,6 +34,7 @@ const Golden kGolden[] = {
     {"phones.dais.json", "feb7fddd0ecb35fa", 23735},
     {"poisoning.dais.json", "5880b7e3ab93482d", 1830},
     {"regional-outage-10k.dais.json", "bf0e50863a4d871b", 443951},
+    {"secure-hospitals.dais.json", "526c237257ebf38b", 10350},
     {"single-link-queue.dais.json", "6baeb5e1a8c5b99a", 192322},
 };
 
