@@ -2,8 +2,13 @@
 // The privacy layer's parameters and metrics, as its definition (definition.cpp) declares them:
 // one field per parameter, choices as enums, one handle per metric. Internal to the layer.
 #include <cstdint>
+#include <string>
 
 #include "dais/core/layer_definition.h"
+#include "dais/crypto/fhe_parameters.h"
+#include "dais/crypto/fhe_security.h"
+#include "dais/crypto/model_operations.h"
+#include "dais/crypto/smpc_cost.h"
 
 namespace dais::layers::crypto {
 
@@ -39,11 +44,35 @@ struct Config {
         return {costKeyPair,       costAgreement, costSeal,     costShareTerm,
                 costInterpolation, costMaskWord,  costInputWord};
     }
+
+    // Encrypted inference (fhe_*): off while fheRate is 0.
+    double fheRate = 0;
+    std::string fheClientRole, fheProviderRole, fheModel, fheModulus;
+    dais::crypto::Activation fheActivation = dais::crypto::Activation::Polynomial;
+    std::int64_t fheDegree = 0, fheRingDimension = 0, fheScaleBits = 0, fhePlainModulus = 0;
+    dais::crypto::FheScheme fheScheme = dais::crypto::FheScheme::Ckks;
+    dais::crypto::HeSecurityLevel fheSecurity = dais::crypto::HeSecurityLevel::Classical128;
+    bool fheBootstrap = true, fheBabySteps = false;
+    sim::SimTime fheStart = 0, fheStop = 0;
+
+    // Joint training by SMPC (smpc_*): off while smpcRole is empty.
+    std::string smpcRole;
+    std::int64_t smpcSamples = 0, smpcFeatures = 0, smpcBatch = 0, smpcEpochs = 0,
+                 smpcSigmoidDegree = 0, smpcFieldBits = 0;
+    dais::crypto::DataSplit smpcSplit = dais::crypto::DataSplit::ByRows;
+    dais::crypto::Regression smpcRegression = dais::crypto::Regression::Linear;
+    dais::crypto::SmpcSecurity smpcSecurity = dais::crypto::SmpcSecurity::MaliciousSpdz;
+    dais::crypto::OpeningPattern smpcOpening = dais::crypto::OpeningPattern::AllToAll;
+    sim::SimTime smpcStart = 0;
+    double costFieldOperation = 0;
 };
 
 struct Metrics {
     sim::MetricId sessions, revealed, aborted, dropoutsSurvived, partyTime, nodeTime, serverTime,
         sessionTime, bytes, expansion, saturated;
+    sim::MetricId fheRequests, fheDone, fheLatency, fheProviderTime, fheBytes, fheKeyBytes,
+        fheSlowdown;
+    sim::MetricId smpcTime, smpcOnlineTime, smpcOfflineTime, smpcBytes, smpcRounds, smpcFinished;
 };
 
 using Definition = core::LayerDefinition<Config, Metrics>;

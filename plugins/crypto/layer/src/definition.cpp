@@ -80,6 +80,114 @@ const Definition& definition() {
         cost("cost_input_word", &Config::costInputWord, 2.3e-9,
              "quantising one value, or adding one masked value to the server's sum");
 
+        // Encrypted inference.
+        d.real("fhe_rate", &Config::fheRate, 0.0, "requests/s",
+               "Encrypted inference: requests a second from all the clients together (Poisson); 0 "
+               "runs none. Each client encrypts its input, a provider evaluates its model on the "
+               "ciphertext and the client decrypts the result.")
+            .range(0, 1e9);
+        d.text("fhe_client_role", &Config::fheClientRole, "client", "",
+               "Encrypted inference: nodes of this role send requests, each from one picked "
+               "uniformly.");
+        d.text("fhe_provider_role", &Config::fheProviderRole, "provider", "",
+               "Encrypted inference: nodes of this role hold the model and evaluate it, each "
+               "request on one picked uniformly.");
+        d.text("fhe_model", &Config::fheModel, "64,32,10", "",
+               "Encrypted inference: the model's dense layer widths, input first "
+               "(\"784,128,10\").");
+        d.choice("fhe_activation", &Config::fheActivation, dais::crypto::Activation::Polynomial,
+                 {{"polynomial", dais::crypto::Activation::Polynomial},
+                  {"none", dais::crypto::Activation::None}},
+                 "Encrypted inference: the activation after every layer but the last: a "
+                 "polynomial of degree fhe_degree (ReLU has no homomorphic form), or none.");
+        d.integer("fhe_degree", &Config::fheDegree, 2, "",
+                  "Encrypted inference: the activation polynomial's degree (2: the square, as "
+                  "CryptoNets).")
+            .range(1, 64);
+        d.choice("fhe_scheme", &Config::fheScheme, dais::crypto::FheScheme::Ckks,
+                 {{"ckks", dais::crypto::FheScheme::Ckks}, {"bfv", dais::crypto::FheScheme::Bfv}},
+                 "Encrypted inference: CKKS (approximate real numbers, rescaling, bootstrapping) "
+                 "or BFV (exact integers modulo fhe_plain_modulus, a noise budget).");
+        d.integer("fhe_ring_dimension", &Config::fheRingDimension, 16384, "",
+                  "Encrypted inference: the ring dimension N, a power of two: N/2 slots (CKKS), "
+                  "and the security limit on the modulus.")
+            .range(1024, 65536);
+        d.text(
+            "fhe_modulus", &Config::fheModulus, "60,40,40,40,40,40,40,60", "bits",
+            "Encrypted inference: the bit sizes of the modulus chain's primes, the special "
+            "(key-switching) prime last; its total must stay within the HomomorphicEncryption.org "
+            "standard's limit for N at fhe_security, or the run is refused.");
+        d.integer("fhe_scale_bits", &Config::fheScaleBits, 40, "bits",
+                  "Encrypted inference, CKKS: log2 of the scale.")
+            .range(10, 100);
+        d.integer("fhe_plain_modulus", &Config::fhePlainModulus, 65537, "",
+                  "Encrypted inference, BFV: the plaintext modulus t.")
+            .range(2, 4.5e15);
+        d.choice("fhe_security", &Config::fheSecurity, dais::crypto::HeSecurityLevel::Classical128,
+                 {{"128", dais::crypto::HeSecurityLevel::Classical128},
+                  {"192", dais::crypto::HeSecurityLevel::Classical192},
+                  {"256", dais::crypto::HeSecurityLevel::Classical256}},
+                 "Encrypted inference: the classical security level, in bits, the parameters "
+                 "must reach.");
+        d.flag("fhe_bootstrap", &Config::fheBootstrap, true,
+               "Encrypted inference, CKKS: bootstrap when the chain runs out of levels (costed); "
+               "off: refuse a model deeper than the chain.");
+        d.flag("fhe_baby_steps", &Config::fheBabySteps, false,
+               "Encrypted inference: evaluate the matrix products with baby and giant steps "
+               "(fewer rotations and rotation keys).");
+        d.duration("fhe_start", &Config::fheStart, "0s",
+                   "Encrypted inference: when requests begin.")
+            .range(0, 1e12);
+        d.duration("fhe_stop", &Config::fheStop, "0s",
+                   "Encrypted inference: when requests stop (0: until the run ends).")
+            .range(0, 1e12);
+
+        // Joint training by SMPC.
+        d.text("smpc_role", &Config::smpcRole, "", "",
+               "Joint training by secure multi-party computation among the nodes of this role "
+               "(banks that will not show each other their data); empty runs none.");
+        d.integer("smpc_samples", &Config::smpcSamples, 10000, "samples",
+                  "SMPC: samples in the joint data set, all parties together.")
+            .range(1, 1e12);
+        d.integer("smpc_features", &Config::smpcFeatures, 20, "features",
+                  "SMPC: features of every sample.")
+            .range(1, 1e9);
+        d.choice("smpc_split", &Config::smpcSplit, dais::crypto::DataSplit::ByRows,
+                 {{"rows", dais::crypto::DataSplit::ByRows},
+                  {"features", dais::crypto::DataSplit::ByFeatures}},
+                 "SMPC: how the data is split: each party holds some samples (rows), or some "
+                 "features of every sample (features; the first party holds the labels).");
+        d.choice("smpc_regression", &Config::smpcRegression, dais::crypto::Regression::Linear,
+                 {{"linear", dais::crypto::Regression::Linear},
+                  {"logistic", dais::crypto::Regression::Logistic}},
+                 "SMPC: the model: linear regression, or logistic regression with the sigmoid "
+                 "replaced by a polynomial of degree smpc_sigmoid_degree.");
+        d.integer("smpc_sigmoid_degree", &Config::smpcSigmoidDegree, 3, "",
+                  "SMPC, logistic: the sigmoid polynomial's degree.")
+            .range(1, 15);
+        d.integer("smpc_batch", &Config::smpcBatch, 128, "samples",
+                  "SMPC: samples per gradient step (0: the whole data set).")
+            .range(0, 1e12);
+        d.integer("smpc_epochs", &Config::smpcEpochs, 5, "epochs", "SMPC: passes over the data.")
+            .range(1, 1e6);
+        d.integer("smpc_field_bits", &Config::smpcFieldBits, 64, "bits",
+                  "SMPC: the prime field's size (a share's size on the wire).")
+            .range(8, 512);
+        d.choice("smpc_security", &Config::smpcSecurity, dais::crypto::SmpcSecurity::MaliciousSpdz,
+                 {{"spdz", dais::crypto::SmpcSecurity::MaliciousSpdz},
+                  {"semi-honest", dais::crypto::SmpcSecurity::SemiHonest}},
+                 "SMPC: SPDZ's MACs against parties that deviate (checked in batch before any "
+                 "output, and costly triples), or shares alone against honest-but-curious ones.");
+        d.choice("smpc_opening", &Config::smpcOpening, dais::crypto::OpeningPattern::AllToAll,
+                 {{"all-to-all", dais::crypto::OpeningPattern::AllToAll},
+                  {"king", dais::crypto::OpeningPattern::King}},
+                 "SMPC: how masked values are opened: every party to every other in one round, or "
+                 "through the first party in two.");
+        d.duration("smpc_start", &Config::smpcStart, "0s", "SMPC: when the parties begin.")
+            .range(0, 1e12);
+        cost("cost_field_operation", &Config::costFieldOperation, 5.1e-9,
+             "one field operation of the SMPC online phase (a 64-bit prime field multiply-add)");
+
         d.nodeState("advertising keys", "#8e6bbf",
                     "Secure aggregation, step 0: the party makes its key pairs and sends their "
                     "public halves.");
@@ -93,6 +201,16 @@ const Definition& definition() {
                     "Step 3: the party reveals the shares that let the server remove the masks.");
         d.nodeState("dropped out", "#9a9a9a",
                     "The party left the protocol (crashed, cut off, or picked by dropout).");
+        d.nodeState("encrypting", "#b5838d",
+                    "Encrypted inference: the client encrypts its input or decrypts the result.");
+        d.nodeState("evaluating encrypted", "#6d597a",
+                    "Encrypted inference: the provider evaluates its model on a ciphertext.");
+        d.nodeState("preprocessing", "#bc6c25",
+                    "SMPC: the party generates its Beaver triples (the offline phase).");
+        d.nodeState("computing jointly", "#606c38",
+                    "SMPC: the party computes its share of a round's results.");
+        d.nodeState("waiting for shares", "#dda15e",
+                    "SMPC: the party waits for the other parties' messages of the round.");
 
         d.counter("crypto.secagg_sessions", &Metrics::sessions, "sessions",
                   "Secure-aggregation sessions opened.");
@@ -120,6 +238,36 @@ const Definition& definition() {
                        "bytes in the clear (value_bits a value), as Bonawitz et al. count it.");
         d.counter("crypto.saturated_values", &Metrics::saturated, "values",
                   "Values that did not fit in value_bits after scaling and were saturated.");
+        d.counter("crypto.fhe_requests", &Metrics::fheRequests, "requests",
+                  "Encrypted inference requests that arrived.");
+        d.counter("crypto.fhe_done", &Metrics::fheDone, "requests",
+                  "Encrypted inference requests whose result the client decrypted.");
+        d.distribution("crypto.fhe_latency", &Metrics::fheLatency, "s",
+                       "From a request's arrival to its decrypted result: encryption, upload, "
+                       "evaluation, download, decryption.");
+        d.distribution("crypto.fhe_provider_time", &Metrics::fheProviderTime, "s",
+                       "A provider's time to evaluate the model on one ciphertext, alone on "
+                       "its CPU.");
+        d.distribution("crypto.fhe_slowdown", &Metrics::fheSlowdown, "x",
+                       "The provider's encrypted evaluation over the same inference in the clear "
+                       "on the same CPU.");
+        d.counter("crypto.fhe_bytes", &Metrics::fheBytes, "B",
+                  "Ciphertext bytes sent, both ways, evaluation keys included.");
+        d.counter("crypto.fhe_key_bytes", &Metrics::fheKeyBytes, "B",
+                  "Of them, evaluation keys (relinearisation and rotation), sent with a client's "
+                  "first request to a provider.");
+        d.distribution("crypto.smpc_time", &Metrics::smpcTime, "s",
+                       "SMPC: from the start to the last party's end of the training.");
+        d.distribution("crypto.smpc_online_time", &Metrics::smpcOnlineTime, "s",
+                       "SMPC: the online phase, from the last party's end of preprocessing.");
+        d.distribution("crypto.smpc_offline_time", &Metrics::smpcOfflineTime, "s",
+                       "SMPC: a party's preprocessing (its Beaver triples).");
+        d.counter("crypto.smpc_bytes", &Metrics::smpcBytes, "B",
+                  "SMPC: bytes the parties sent each other.");
+        d.counter("crypto.smpc_rounds", &Metrics::smpcRounds, "rounds",
+                  "SMPC: communication rounds of a finished training.");
+        d.counter("crypto.smpc_finished", &Metrics::smpcFinished, "trainings",
+                  "SMPC: trainings that finished (one that a party's crash stalls does not).");
 
         d.table("crypto.sessions", "Secure-aggregation sessions",
                 "One row per session: its parties, how many got through each step, and what it "
@@ -139,6 +287,16 @@ const Definition& definition() {
             .time("ended", "When it revealed its sum or aborted (empty while under way).")
             .bytes("bytes", "Its messages' bytes, masked inputs included.")
             .real("server_time", "s", "The server's computing time to unmask.");
+        d.table("crypto.threats", "Who can see what",
+                "One row per observer and protection: what the observer sees without the "
+                "protection and with it, whether the run uses it, and the collusion it "
+                "withstands.")
+            .text("observer", "Who looks: the server, an eavesdropper, another party...")
+            .text("protection", "The technique.")
+            .text("without", "What the observer sees without it.")
+            .text("with", "What it sees with it.")
+            .flag("in_run", "Whether this run uses it.")
+            .text("collusion", "How many colluding parties it withstands.");
         return d;
     }();
     return definition;

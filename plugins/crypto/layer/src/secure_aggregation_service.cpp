@@ -25,10 +25,10 @@ constexpr unsigned kDeadline = 7;  // the session's deadline
 
 }  // namespace
 
-SecureAggregationService::SecureAggregationService(core::LayerContext& ctx, const Config& config,
-                                                   const Metrics& metrics)
-    : ctx_(&ctx), cfg_(config), m_(metrics), sim_(&ctx.simulation()) {
-    runtime_ = std::make_unique<core::SimNodeRuntime>(ctx);
+SecureAggregationService::SecureAggregationService(core::LayerContext& ctx,
+                                                   core::SimNodeRuntime& runtime,
+                                                   const Config& config, const Metrics& metrics)
+    : ctx_(&ctx), cfg_(config), m_(metrics), sim_(&ctx.simulation()), runtime_(&runtime) {
     display_ = ctx.display();
     states_.advertising = ctx.nodeState("advertising keys");
     states_.sharing = ctx.nodeState("sharing keys");
@@ -480,6 +480,24 @@ void SecureAggregationService::checkStep(Run& r) {
         case Step::Ended:
             break;
     }
+}
+
+ThreatFacts SecureAggregationService::threatFacts() const {
+    ThreatFacts f;
+    for (const Record& rec : records_) {
+        // The weakest session: the smallest share of colluders it withstands.
+        const bool weaker = f.sessions == 0 ||
+                            static_cast<double>(rec.threshold) / rec.parties <
+                                static_cast<double>(f.threshold) / static_cast<double>(f.parties);
+        ++f.sessions;
+        f.plus = f.plus || rec.plus;
+        if (weaker) {
+            f.threshold = rec.threshold;
+            f.parties = rec.parties;
+            f.neighbours = rec.neighbours;
+        }
+    }
+    return f;
 }
 
 void SecureAggregationService::inspect(core::TableWriter& out) const {

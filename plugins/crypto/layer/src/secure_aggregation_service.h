@@ -25,6 +25,7 @@
 #include "dais/core/secure_aggregation.h"
 #include "dais/core/sim_node_runtime.h"
 #include "dais/crypto/secagg/protocol.h"
+#include "threat_view.h"
 
 namespace dais::layers::crypto {
 
@@ -32,8 +33,9 @@ namespace secagg = dais::crypto::secagg;
 
 class SecureAggregationService final : public core::SecureAggregator {
   public:
-    /// Opens the protocol's ports; call in the layer's setup().
-    SecureAggregationService(core::LayerContext& ctx, const Config& config, const Metrics& metrics);
+    /// Opens the protocol's ports on the layer's runtime; call in the layer's setup().
+    SecureAggregationService(core::LayerContext& ctx, core::SimNodeRuntime& runtime,
+                             const Config& config, const Metrics& metrics);
     ~SecureAggregationService() override;
 
     core::Result<SessionId> open(const Session& session, Collect collect) override;
@@ -45,6 +47,8 @@ class SecureAggregationService final : public core::SecureAggregator {
     void inspect(core::TableWriter& out) const;
     /// Sessions under way.
     std::size_t underWay() const { return runs_.size(); }
+    /// What the threat view needs to know of the sessions so far.
+    ThreatFacts threatFacts() const;
 
   private:
     enum class Step : std::uint8_t { Keys, Shares, Inputs, Unmasking, Ended };
@@ -205,7 +209,7 @@ class SecureAggregationService final : public core::SecureAggregator {
     const Config& cfg_;
     const Metrics& m_;
     sim::Simulation* sim_;
-    std::unique_ptr<core::SimNodeRuntime> runtime_;
+    core::SimNodeRuntime* runtime_;
     core::NodeDisplay display_;
     struct States {
         sim::NodeStateCode advertising, sharing, masking, unmasking, dropped;
