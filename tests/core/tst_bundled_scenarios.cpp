@@ -27,6 +27,7 @@ const Golden kGolden[] = {
     {"cheaters.dais.json", "577a2dd40c99310d", 171865},
     {"continental-edge-cloud.dais.json", "d3037eca1044e04c", 158625},
     {"edge-vs-cloud.dais.json", "be4dfe5bd1e238fa", 143601},
+    {"encrypted-inference.dais.json", "352f4e4cab903eee", 2264},
     {"fedprox.dais.json", "99eb53d0e2c83436", 2301},
     {"gossip-epidemic.dais.json", "fb548d4ae54079ac", 2587499},
     {"gpu-market.dais.json", "37bb46ef1929d9d5", 924933},
@@ -36,6 +37,7 @@ const Golden kGolden[] = {
     {"regional-outage-10k.dais.json", "bf0e50863a4d871b", 443951},
     {"secure-hospitals.dais.json", "526c237257ebf38b", 10350},
     {"single-link-queue.dais.json", "6baeb5e1a8c5b99a", 192322},
+    {"smpc-banks.dais.json", "163df545884a2e23", 6531},
 };
 
 std::string scenarioPath(const char* file) {
