@@ -45,6 +45,7 @@ class SmpcTraining {
     /// Rounds in the whole computation.
     std::uint64_t rounds() const { return totalRounds_; }
     bool finished() const { return finishedParties_ == parties_.size(); }
+    std::size_t parties() const { return parties_.size(); }
 
   private:
     struct Share {

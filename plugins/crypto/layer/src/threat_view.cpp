@@ -43,6 +43,24 @@ void writeThreats(const ThreatFacts& f, core::TableWriter& out) {
         "the dropped party's mask key (rebuilt from shares), never its self mask: its input "
         "stays hidden even if it arrives late",
         secagg, "-");
+    const std::string fhe = "ciphertexts under " + std::to_string(f.fheSecurityBits) +
+                            "-bit security: neither the input nor the answer";
+    row("a compute provider", "homomorphic encryption", "the client's input and the answer",
+        fhe.c_str(), f.encryptedInference, "only the client holds the secret key");
+    row("an eavesdropper on a client's link", "homomorphic encryption",
+        "the client's input and the answer", fhe.c_str(), f.encryptedInference, "-");
+    std::string smpcCollusion = "-";
+    if (f.smpcParties > 0)
+        smpcCollusion = "up to " + std::to_string(f.smpcParties - 1) + " of " +
+                        std::to_string(f.smpcParties) +
+                        " parties together learn nothing beyond their own data and the model" +
+                        (f.smpcMacs ? "; a party that deviates is caught (SPDZ MACs)"
+                                    : "; a party that deviates goes unseen (no MACs)");
+    row("another party of a joint training", "multi-party computation",
+        "the other parties' data, once pooled",
+        "random shares of every value and masked openings: nothing of the others' data, only "
+        "the trained model",
+        f.smpcParties > 0, smpcCollusion);
 }
 
 }  // namespace dais::layers::crypto

@@ -16,7 +16,11 @@ struct ThreatFacts {
     bool plus = false;         ///< of them, SecAgg+ (sparse) ones
     /// The weakest session: the fewest parties any step could go on with, of how many.
     std::size_t threshold = 0, parties = 0;
-    std::size_t neighbours = 0;  ///< SecAgg+: k
+    std::size_t neighbours = 0;       ///< SecAgg+: k
+    bool encryptedInference = false;  ///< the run sends inference requests under FHE
+    int fheSecurityBits = 128;
+    std::size_t smpcParties = 0;  ///< parties of the SMPC training (0: none)
+    bool smpcMacs = false;        ///< SPDZ's MACs
 };
 
 /// The table's rows for `facts`.
