@@ -15,7 +15,7 @@ enum class Payment { None, Escrow };
 enum class ArrivalKind { Poisson, Bursty, Trace };
 enum class Discipline { Fifo, Priority };
 enum class Precision { Fp32, Fp16 };
-enum class Verification { None, Redundant, Spot };
+enum class Verification { None, Redundant, Spot, Proof };
 enum class TokenModel { Fixed, BurnAndMint };
 
 struct Config {
@@ -64,6 +64,7 @@ struct Metrics {
         verificationWork, audits, slashed, expelled, staked, utilisation, reputation, stake,
         waitCustom, waitInference, waitTraining, waitRender, responseCustom, responseInference,
         responseTraining, responseRender, rewards, burned, tokenPrice, supply, left, joined;
+    sim::MetricId proofTime, verifyTime, proofBytes, proofRejected;
 };
 
 using Definition = core::LayerDefinition<Config, Metrics>;

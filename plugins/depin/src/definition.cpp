@@ -18,7 +18,7 @@ std::vector<std::string> hardwareChoices() {
 
 const Definition& definition() {
     static const Definition definition = [] {
-        Definition d("depin", "DePIN compute market", "0.2.0");
+        Definition d("depin", "DePIN compute market", "0.3.0");
         d.summary(
             "A market of pooled compute: providers (nodes of the provider role) sell a GPU or CPU "
             "from the catalogue or their own processor, at the edge or in the cloud; jobs of "
@@ -27,11 +27,11 @@ const Definition& definition() {
             "cheapest, nearest, least loaded, reputation, or a sealed-bid auction) through an "
             "order book or the providers' own queues, send their input over the network, compute "
             "on the provider's processor (shared with the run's other layers), send their result "
-            "back, and are paid for in escrow. Results can be checked by majority vote or spot "
-            "checks against dishonest providers, whose stakes are slashed; an emission rewards "
-            "providers, a burn-and-mint token can price it, and providers leave a market that "
-            "does not cover their costs. Other layers rent compute through the compute-market "
-            "service.");
+            "back, and are paid for in escrow. Results can be checked by majority vote, spot "
+            "checks or zero-knowledge proofs (through a proof service) against dishonest "
+            "providers, whose stakes are slashed; an emission rewards providers, a burn-and-mint "
+            "token can price it, and providers leave a market that does not cover their costs. "
+            "Other layers rent compute through the compute-market service.");
         d.role("provider", false, "Nodes that sell their compute (role set by provider_role).");
         d.role("client", false, "Nodes that submit jobs (role set by client_role).");
         d.text("provider_role", &Config::providerRole, "provider", "",
@@ -113,6 +113,9 @@ const Definition& definition() {
         d.provides("compute-market");
         d.uses("payments", false,
                "payment escrow pays providers through it; without a ledger, core settles at once");
+        d.uses("proofs", false,
+               "verification proof: providers prove their results through it (the crypto layer "
+               "provides it); without it, proof verification is refused");
         d.attribute("price", core::ParamType::Real, 1.0, "tokens/h",
                     "What a provider charges per hour of its processor.")
             .range(0, 1e12);
@@ -168,12 +171,16 @@ const Definition& definition() {
         d.choice("verification", &Config::verification, Verification::None,
                  {{"none", Verification::None},
                   {"redundant", Verification::Redundant},
-                  {"spot", Verification::Spot}},
+                  {"spot", Verification::Spot},
+                  {"proof", Verification::Proof}},
                  "How the market checks results: it trusts them; redundant: `redundancy` "
                  "different providers run each job and the result a majority returns is accepted "
                  "(no majority: the job runs again, up to max_rounds); spot: a share spot_rate of "
                  "results is re-run on trusted hardware before it is accepted, so an audited "
-                 "job's result waits as long again.");
+                 "job's result waits as long again; proof: the provider proves each result in "
+                 "zero knowledge after computing it (the proof service's prover time, on its CPU), "
+                 "the proof travels with the result and the client verifies it before accepting "
+                 "(needs a proof service: the crypto layer provides one).");
         d.integer("redundancy", &Config::redundancy, 3, "providers",
                   "redundant: how many providers run each job.")
             .range(2, 9);
@@ -303,7 +310,8 @@ const Definition& definition() {
             .node("provider", "The provider that runs it or will (empty while in the book).")
             .text("state",
                   "book, sent (input on its way), queued, running, returning, checking (a spot "
-                  "check re-runs it) or voting (its result waits for the other runs).")
+                  "check re-runs it, or its proof is verified), voting (its result waits for the "
+                  "other runs) or proving (its provider proves its result).")
             .time("arrived", "When it arrived.")
             .real("work", "GFLOP", "Its work.")
             .text("kind", "custom, inference, training or render.")
@@ -328,7 +336,8 @@ const Definition& definition() {
         d.counter("depin.jobs_failed", &Metrics::failed, "jobs",
                   "Jobs whose result was lost on its way back (the client was down or cut "
                   "off).");
-        d.counter("depin.bytes", &Metrics::bytes, "B", "Input and output bytes sent.");
+        d.counter("depin.bytes", &Metrics::bytes, "B",
+                  "Input and output bytes sent, with the proofs that travel with results.");
         d.counter("depin.deadline_misses", &Metrics::missed, "jobs",
                   "Jobs whose result came back after their deadline.");
         d.counter("depin.jobs_unaffordable", &Metrics::unaffordable, "jobs",
@@ -348,12 +357,13 @@ const Definition& definition() {
                   sim::MetricScope::Node);
         d.distribution("depin.wait", &Metrics::wait, "s",
                        "Time a job spent neither on the network nor computing: in the book or a "
-                       "provider's queue, and in any run it lost.");
+                       "provider's queue, in any run it lost, and while its result was checked.");
         d.distribution("depin.transfer", &Metrics::transfer, "s",
                        "Time a job's input and output spent on the network (of the run that "
                        "finished it).");
         d.distribution("depin.compute", &Metrics::compute, "s",
-                       "Time a job computed on its provider (of the run that finished it).");
+                       "Time a job computed on its provider (of the run that finished it), its "
+                       "proof included with verification proof.");
         d.distribution("depin.response", &Metrics::response, "s",
                        "Time from a job's arrival to its end: its result back at the client "
                        "(wait + transfer + compute).");
@@ -378,11 +388,13 @@ const Definition& definition() {
         d.gauge("depin.providers_online", &Metrics::online, "providers", "Providers up now.");
         d.counter("depin.jobs_unserved", &Metrics::unserved, "jobs",
                   "Jobs no provider of the market could ever take (memory, budget or too few "
-                  "providers for the redundancy).");
+                  "providers for the redundancy), or, with proof verification, too large for "
+                  "the proof service to prove.");
         d.counter("depin.results_wrong", &Metrics::wrong, "results",
                   "Wrong results dishonest providers returned (each run counts).");
         d.counter("depin.cheats_caught", &Metrics::caught, "results",
-                  "Wrong results verification caught: outvoted, or found by a spot check.");
+                  "Wrong results verification caught: outvoted, found by a spot check, or "
+                  "whose proof failed.");
         d.counter("depin.wrong_accepted", &Metrics::wrongAccepted, "jobs",
                   "Jobs whose accepted result was wrong: cheating verification missed.");
         d.counter("depin.jobs_rejected", &Metrics::rejected, "jobs",
@@ -418,6 +430,18 @@ const Definition& definition() {
         d.gauge("depin.availability", &Metrics::availability, "1",
                 "The share of providers up, averaged over time since the run began: what an "
                 "outage or churn cost the market's capacity.");
+        d.distribution("depin.proof_time", &Metrics::proofTime, "s",
+                       "verification proof: time a provider spent proving a result, after its "
+                       "compute and before the result left (part of depin.compute).");
+        d.distribution("depin.verify_time", &Metrics::verifyTime, "s",
+                       "verification proof: time a client spent verifying a result's proof "
+                       "before accepting or rejecting it (part of depin.wait).");
+        d.counter("depin.proof_bytes", &Metrics::proofBytes, "B",
+                  "verification proof: bytes of the proofs sent with results (also in "
+                  "depin.bytes).");
+        d.counter("depin.proofs_rejected", &Metrics::proofRejected, "results",
+                  "verification proof: results whose proof failed verification, each a wrong "
+                  "result caught (also in depin.cheats_caught); the job runs again.");
         return d;
     }();
     return definition;

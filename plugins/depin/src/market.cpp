@@ -75,6 +75,9 @@ void Market::setup(core::LayerContext& ctx) {
     noProviderKind_ = sim_->registerKind<&Market::onNoProvider>("depin.no_provider", *this);
     lastChange_ = cfg_.start;
     scheduleArrival(cfg_.start);
+    // Looked up now, not in start(): a layer that starts before the market may submit jobs
+    // with proof verification from its own start(). start() checks that it is there.
+    proofs_ = ctx.services().find<core::ProofService>();
 }
 
 void Market::openTrace(core::LayerContext& ctx) {
@@ -87,6 +90,28 @@ void Market::openTrace(core::LayerContext& ctx) {
 }
 
 void Market::start(core::LayerContext& ctx) {
+    if (cfg_.verification == depin::Verification::Proof) {
+        proofs_ = ctx.services().find<core::ProofService>();
+        if (proofs_ == nullptr)
+            ctx.failParam("verification",
+                          "verification \"proof\" needs a proof service (\"proofs\"), and no "
+                          "layer of this run provides one: add the crypto layer (layers.crypto), "
+                          "which does");
+        // Every kind of the mix must be provable at its mean size (larger draws that are not
+        // go unserved).
+        for (std::size_t k = 0; k < kJobKinds; ++k) {
+            const auto kind = static_cast<JobKind>(k);
+            const bool inMix = mix_.single
+                                   ? mix_.only == kind
+                                   : mix_.cumulative[k] > (k == 0 ? 0.0 : mix_.cumulative[k - 1]);
+            if (!inMix || cfg_.arrival == ArrivalKind::Trace) continue;
+            core::ProofService::Statement s;
+            s.flops = (kind == JobKind::Custom ? cfg_.jobGflop : profileOf(kind).gflop) * 1e9;
+            if (auto cost = proofs_->cost(s); !cost)
+                ctx.failParam("verification", "the mean " + std::string(kindName(kind)) +
+                                                  " job cannot be proven: " + cost.error().message);
+        }
+    }
     const core::NodeAttributes& attributes = ctx.attributes();
     const core::NodeAttributes::Id stake = attributes.id("stake");
     bool anyStake = false;
@@ -286,7 +311,7 @@ void Market::onArrival(sim::Simulation& sim, const sim::Event& e) {
     sim.metrics().add(m_.submitted, 1);
     const std::size_t runs =
         cfg_.verification == depin::Verification::Redundant ? cfg_.redundancy : 1;
-    if (!servable(job, runs)) {
+    if (!servable(job, runs) || !provable(j)) {
         sim.metrics().add(m_.unserved, 1);
         freeJob(j);
     } else {
@@ -577,19 +602,33 @@ void Market::onComputed(void* self, const core::NodeCompute::Finished& f) {
         return;
     }
     Job& job = m.jobs_[j];
-    job.computeTime = m.sim_->now() - job.mark;
-    job.mark = m.sim_->now();
-    job.phase = Phase::Returning;
-    if (job.outputBytes == 0) {
-        m.release(j, true);
-        m.resultBack(j);
+    if (job.phase == Phase::Proving) {
+        m.proved(j);
         return;
     }
-    m.sim_->metrics().add(m.m_.bytes, static_cast<double>(job.outputBytes));
-    const NodeIndex provider = m.providers_[job.provider];
-    m.release(j, true);  // the provider is free once its result is on its way
-    core::NodeContext(*m.runtime_, provider)
-        .send(m.outputs_, job.client, job.outputBytes, Transfer{j});
+    if (m.proves(job)) {
+        m.startProof(j);
+        return;
+    }
+    job.computeTime = m.sim_->now() - job.mark;
+    m.returnResult(j, 0);
+}
+
+void Market::returnResult(std::uint32_t j, std::uint64_t proofBytes) {
+    Job& job = jobs_[j];
+    job.mark = sim_->now();
+    job.phase = Phase::Returning;
+    const std::uint64_t bytes = job.outputBytes + proofBytes;
+    if (bytes == 0) {
+        release(j, true);
+        resultBack(j);
+        return;
+    }
+    sim_->metrics().add(m_.bytes, static_cast<double>(bytes));
+    if (proofBytes > 0) sim_->metrics().add(m_.proofBytes, static_cast<double>(proofBytes));
+    const NodeIndex provider = providers_[job.provider];
+    release(j, true);  // the provider is free once its result is on its way
+    core::NodeContext(*runtime_, provider).send(outputs_, job.client, bytes, Transfer{j});
 }
 
 void Market::onOutput(void* self, const sim::Delivery&, Transfer& t) {
@@ -598,6 +637,7 @@ void Market::onOutput(void* self, const sim::Delivery&, Transfer& t) {
 
 void Market::onOutputLost(void* self, const sim::Loss&, Transfer& t) {
     auto& m = *static_cast<Market*>(self);
+    m.proofsInFlight_.erase(t.job);  // lost with the result
     m.refund(t.job);
     m.jobs_[t.job].provider = kNone;  // released already: nothing of it is on the provider
     m.drop(t.job, m.m_.failed);
@@ -644,6 +684,10 @@ void Market::resultBack(std::uint32_t j) {
     if (job.wrong) sim_->metrics().add(m_.wrong, 1);
     if (job.vote != kNone) {
         voteRun(j, true);
+        return;
+    }
+    if (proofsInFlight_.contains(j)) {
+        checkProof(j);
         return;
     }
     const External* e = externalOf(job);
@@ -984,7 +1028,7 @@ void Market::inspect(std::string_view table, core::TableWriter& out) {
         const Job& job = jobs_[j];
         if (!job.live) continue;
         static constexpr const char* kPhase[] = {"book",      "sent",     "queued", "running",
-                                                 "returning", "checking", "voting"};
+                                                 "returning", "checking", "voting", "proving"};
         const char* state = job.provider == kNone ? "book" : kPhase[static_cast<int>(job.phase)];
         auto row = out.row();
         row.integer(j).node(job.client);

@@ -26,6 +26,7 @@
 #include "dais/core/layer.h"
 #include "dais/core/node_context.h"
 #include "dais/core/payments.h"
+#include "dais/core/proof_service.h"
 #include "dais/core/sim_node_runtime.h"
 #include "dais/sim/paged_vector.h"
 #include "job_kinds.h"
@@ -56,9 +57,18 @@ class Market final : public core::Layer, public core::ComputeMarket, private sim
     static constexpr std::uint8_t kMaxInputLosses = 3;
 
     /// Where a run is: waiting in the book, its input on the way, in its provider's queue,
-    /// computing, its result on the way back, its result being checked, or waiting for the
-    /// vote.
-    enum class Phase : std::uint8_t { Book, Sent, Queued, Running, Returning, Checking, Voting };
+    /// computing, its result on the way back, its result being checked, waiting for the
+    /// vote, or its provider proving its result.
+    enum class Phase : std::uint8_t {
+        Book,
+        Sent,
+        Queued,
+        Running,
+        Returning,
+        Checking,
+        Voting,
+        Proving
+    };
     /// One run of a job on one provider (a redundant job has one per provider).
     struct Job {
         sim::SimTime arrived = 0, started = 0;  // started: its provider took it
@@ -142,6 +152,9 @@ class Market final : public core::Layer, public core::ComputeMarket, private sim
     /// The provider running job j lost it (crashed, or its input never came): back to the book.
     void preempt(std::uint32_t j);
     static void onComputed(void* self, const core::NodeCompute::Finished& f);
+    /// Run j is computed (and proven, with `proofBytes` of proof): its result leaves for its
+    /// client, or, with nothing to send, is back at once.
+    void returnResult(std::uint32_t j, std::uint64_t proofBytes);
     /// What crosses the network for a job: its input, then its result.
     struct Transfer {
         std::uint32_t job = 0;
@@ -241,6 +254,30 @@ class Market final : public core::Layer, public core::ComputeMarket, private sim
     /// Spot checks: re-runs job j on trusted hardware; its result waits for the check.
     void audit(std::uint32_t j);
     void onAudit(sim::Simulation& sim, const sim::Event& e);
+    /// Run j's wrong result was caught by a check: its provider is not paid and is punished,
+    /// and the job runs again, first in line.
+    void rerunCaught(std::uint32_t j);
+
+    // proofs of execution (verification proof, verification.cpp)
+    /// Whether run j's result is proven: its job asks for proof verification.
+    bool proves(const Job& job) const;
+    /// What run j's proof states: its job's identity and work.
+    core::ProofService::Statement statementOf(std::uint32_t j) const;
+    /// The digest of the result run j returns: the job's right result, or a cheater's own.
+    core::Digest resultOf(std::uint32_t j) const;
+    /// Whether the proof service can prove job j (verification proof: else it is unserved).
+    bool provable(std::uint32_t j) const;
+    /// Run j is computed: its provider proves the result on its processor.
+    void startProof(std::uint32_t j);
+    /// Run j's proof is made: it travels with the result.
+    void proved(std::uint32_t j);
+    /// Run j's result and proof are back: the client verifies the proof, taking the verifier's
+    /// time, then accepts the result or rejects it.
+    void checkProof(std::uint32_t j);
+    void proofChecked(std::uint32_t j);
+    core::ProofService* proofs_ = nullptr;  // the proof service, if the run has one
+    /// Proofs on their way with their results, or being verified, by run.
+    std::unordered_map<std::uint32_t, core::ProofService::Proof> proofsInFlight_;
     /// Provider p returned a wrong result that was caught: slashed, its reputation down.
     void caught(std::uint32_t p);
     /// Moves provider p's reputation towards `outcome` (1 good, 0 bad).

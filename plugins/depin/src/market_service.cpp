@@ -1,7 +1,8 @@
 // The compute-market service: jobs other layers submit (a federated client renting a GPU for its
 // round, an agent buying inference) go through the same market as the layer's own arrivals: the
 // same book or queues, policy, escrow, verification and providers, with the job's own
-// requirements, price limit, deadline, redundancy and payer. Each ends with one outcome.
+// requirements, price limit, deadline, redundancy and payer. Each ends with one outcome. A job
+// verified by proof needs the run's proof service (verification.cpp).
 #include <algorithm>
 #include <cmath>
 #include <span>
@@ -92,10 +93,21 @@ core::Result<core::ComputeMarket::JobId> Market::submit(const core::ComputeMarke
     if (spec.redundancy > kMaxRedundancy)
         return core::Error{"depin: a job runs on at most " + std::to_string(kMaxRedundancy) +
                            " providers"};
-    if (spec.verification == core::ComputeMarket::Verification::Proof)
-        return core::Error{
-            "depin: proof verification needs a proof service, and this run has "
-            "none"};
+    if (spec.verification == core::ComputeMarket::Verification::Proof) {
+        if (proofs_ == nullptr)
+            return core::Error{
+                "depin: proof verification needs a proof service (\"proofs\"), and no layer of "
+                "this run provides one: add the crypto layer (layers.crypto), which does"};
+        if (spec.redundancy != 1)
+            return core::Error{
+                "depin: a job verified by proof runs on one provider: redundancy "
+                "must be 1, got " +
+                std::to_string(spec.redundancy)};
+        core::ProofService::Statement s;
+        s.flops = spec.flops;
+        if (auto cost = proofs_->cost(s); !cost)
+            return core::Error{"depin: " + cost.error().message};
+    }
     External e{spec, std::move(done), -1, -1};
     if (!spec.requirements.hardwareClass.empty()) {
         const HardwareClass* h = findHardware(spec.requirements.hardwareClass);

@@ -1,6 +1,7 @@
 // How the market checks results, and what cheating costs a provider: redundant runs with a
-// majority vote, spot checks that re-run a share of results, reputation that follows outcomes,
-// and stakes slashed when a provider is caught. market.h says how votes are kept.
+// majority vote, spot checks that re-run a share of results, proofs of execution verified by the
+// client, reputation that follows outcomes, and stakes slashed when a provider is caught.
+// market.h says how votes are kept.
 //
 // Majority vote: a job runs on `redundancy` different providers; the result that `redundancy`/2
 // + 1 of them return is accepted. Honest providers return the one right result; each cheater's
@@ -8,8 +9,20 @@
 // return the same wrong result, which a majority of cheaters in one job then gets accepted. A
 // round with no majority (too many runs wrong or lost) runs again on new providers, up to
 // max_rounds.
+//
+// Proofs: a provider proves its result after computing it, through the run's proof service
+// (dais/core/proof_service.h). The prover is a CPU program in the benchmarks the service's costs
+// come from, so the proof is work on the provider's CPU: the cost's prove seconds times its
+// reference speed, in FLOPs, taking prove seconds x reference / cpu_gflops; a provider without a
+// CPU (catalogue hardware sells a GPU alone) holds its processor for the benchmark's seconds as
+// they are. The provider stays busy meanwhile and is paid for none of it: its price is for the
+// job's work. A cheater pretends to prove as it pretended to compute, spending cheat_effort of
+// the prover's work on a proof that cannot verify. The proof's bytes travel with the result; the
+// client verifies it in the verifier's time on its own CPU (the benchmark's without one), then
+// accepts the result, or rejects it and catches the cheater as a failed spot check does.
 #include <algorithm>
 #include <cmath>
+#include <string>
 
 #include "dais/core/node_attributes.h"
 #include "market.h"
@@ -188,14 +201,29 @@ void Market::audit(std::uint32_t j) {
     sim_->scheduleAt(at, job.client, auditKind_, j);
 }
 
+namespace {
+
+/// The aux of a depin.audit event that ends a proof's verification (a spot check's is 0).
+constexpr std::uint16_t kProofCheck = 1;
+
+}  // namespace
+
 void Market::onAudit(sim::Simulation&, const sim::Event& e) {
     const auto j = static_cast<std::uint32_t>(e.data);
-    Job& job = jobs_[j];
-    if (!job.wrong) {
+    if (e.aux == kProofCheck) {
+        proofChecked(j);
+        return;
+    }
+    if (!jobs_[j].wrong) {
         accept(j);
         return;
     }
+    rerunCaught(j);
+}
+
+void Market::rerunCaught(std::uint32_t j) {
     // Caught: the provider is not paid and is punished; the job runs again, first in line.
+    Job& job = jobs_[j];
     sim_->metrics().add(m_.caught, 1);
     refund(j);
     caught(job.provider);
@@ -205,6 +233,124 @@ void Market::onAudit(sim::Simulation&, const sim::Event& e) {
     job.started = job.mark = job.transferTime = job.computeTime = 0;
     job.phase = Phase::Book;
     place(j, true);
+}
+
+// --- proofs of execution ---------------------------------------------------------------------
+
+bool Market::proves(const Job& job) const {
+    if (job.external != 0) {
+        const External* e = externalOf(job);
+        return e != nullptr && e->spec.verification == core::ComputeMarket::Verification::Proof;
+    }
+    return cfg_.verification == depin::Verification::Proof;
+}
+
+core::ProofService::Statement Market::statementOf(std::uint32_t j) const {
+    // The job's identity: where and when it arrived, its slot, its service record and its
+    // work; a run that goes again after a failed check proves the same statement.
+    const Job& job = jobs_[j];
+    core::ProofService::Statement s;
+    s.digest = core::Sha256()
+                   .add("depin/job/v1")
+                   .addValue(job.arrived)
+                   .addValue(job.client)
+                   .addValue(j)
+                   .addValue(job.external)
+                   .addValue(job.flops)
+                   .finish();
+    s.flops = job.flops;
+    return s;
+}
+
+core::Digest Market::resultOf(std::uint32_t j) const {
+    const Job& job = jobs_[j];
+    core::Sha256 h;
+    h.add(statementOf(j).digest);
+    if (!job.wrong) return h.add("right").finish();
+    return h.add("wrong").addValue(job.provider).finish();  // each cheater's differs
+}
+
+bool Market::provable(std::uint32_t j) const {
+    if (cfg_.verification != depin::Verification::Proof || jobs_[j].external != 0) return true;
+    core::ProofService::Statement s;
+    s.flops = jobs_[j].flops;
+    return proofs_ != nullptr && proofs_->cost(s).ok();
+}
+
+void Market::startProof(std::uint32_t j) {
+    Job& job = jobs_[j];
+    const SimTime now = sim_->now();
+    job.computeTime = now - job.mark;
+    job.mark = now;
+    job.phase = Phase::Proving;
+    const core::Result<core::ProofService::Cost> cost = proofs_->cost(statementOf(j));
+    DAIS_CHECK(cost.ok(), "depin: a job the market took cannot be proven: " + cost.error().message);
+    const std::uint32_t p = job.provider;
+    const NodeIndex node = providers_[p];
+    const double share = job.wrong ? cfg_.cheatEffort : 1.0;
+    core::NodeCompute& compute = runtime_->compute();
+    auto unit = core::NodeCompute::Unit::Cpu;
+    double work = cost->proveFlops() * share;
+    if (compute.speed(node, unit) <= 0) {  // no CPU: its processor, for the benchmark's time
+        unit = table_.of(p).gpu ? core::NodeCompute::Unit::Gpu : core::NodeCompute::Unit::Cpu;
+        work = cost->proveSeconds * share * compute.speed(node, unit);
+    }
+    if (compute.start(node, std::max(1.0, work), unit, &Market::onComputed, this, j) == 0)
+        preempt(j);  // its provider went down as it finished computing
+}
+
+void Market::proved(std::uint32_t j) {
+    Job& job = jobs_[j];
+    const SimTime proving = sim_->now() - job.mark;
+    job.computeTime += proving;
+    sim_->metrics().observe(m_.proofTime, sim::toSeconds(proving));
+    core::Result<core::ProofService::Proof> proof =
+        proofs_->prove(providers_[job.provider], statementOf(j), resultOf(j), !job.wrong);
+    DAIS_CHECK(proof.ok(),
+               "depin: a job the market took cannot be proven: " + proof.error().message);
+    const std::uint64_t bytes = proof->bytes;
+    proofsInFlight_.insert_or_assign(j, std::move(proof.value()));
+    returnResult(j, bytes);
+}
+
+void Market::checkProof(std::uint32_t j) {
+    Job& job = jobs_[j];
+    job.mark = sim_->now();
+    const core::Result<core::ProofService::Cost> cost = proofs_->cost(statementOf(j));
+    DAIS_CHECK(cost.ok(), "depin: a proven job's proof cannot be costed: " + cost.error().message);
+    // The verifier's time on the client's CPU, or the benchmark's without one: the result waits
+    // for it (the milliseconds of a verification are not counted against the client's other
+    // work).
+    const double cpu = runtime_->compute().speed(job.client, core::NodeCompute::Unit::Cpu);
+    const double seconds = cpu > 0 ? cost->verifyFlops() / cpu : cost->verifySeconds;
+    SimTime at = sim::kTimeNever;
+    if (!sim::addTime(sim_->now(), sim::fromSeconds(seconds), at)) at = sim::kTimeNever;
+    sim_->scheduleAt(at, job.client, auditKind_, j, kProofCheck);
+}
+
+void Market::proofChecked(std::uint32_t j) {
+    Job& job = jobs_[j];
+    sim_->metrics().observe(m_.verifyTime, sim::toSeconds(sim_->now() - job.mark));
+    const auto it = proofsInFlight_.find(j);
+    DAIS_CHECK(it != proofsInFlight_.end(), "depin: a result under verification has no proof");
+    const core::ProofService::Proof proof = it->second;
+    proofsInFlight_.erase(it);
+    if (proofs_->verify(proof, statementOf(j).digest, resultOf(j))) {
+        DAIS_CHECK(!job.wrong, "depin: the proof of a wrong result verified");
+        accept(j, true);
+        return;
+    }
+    DAIS_CHECK(job.wrong, "depin: the proof of a right result failed verification");
+    sim_->metrics().add(m_.proofRejected, 1);
+    if (job.external != 0 && externalOf(job) == nullptr) {
+        // Cancelled: caught all the same, but the job left the market when it was cancelled.
+        sim_->metrics().add(m_.caught, 1);
+        refund(j);
+        caught(job.provider);
+        freeJob(j);
+        return;
+    }
+    rerunCaught(j);
 }
 
 // --- reputation and stakes -------------------------------------------------------------------

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "dais/core/layer_definition.h"
+#include "dais/core/proof_service.h"
 #include "dais/crypto/fhe_parameters.h"
 #include "dais/crypto/fhe_security.h"
 #include "dais/crypto/model_operations.h"
@@ -37,6 +38,10 @@ struct Config {
     double dropout = 0;
     DropoutStep dropoutStep = DropoutStep::Mask;
     double referenceGflops = 0;
+    // The integrity and proof services.
+    double costSign = 0, costVerify = 0;
+    core::ProofService::System proofSystem = core::ProofService::System::Plonk;
+    double proofReferenceGflops = 0;
     // OperationCosts, one parameter each
     double costKeyPair = 0, costAgreement = 0, costSeal = 0, costShareTerm = 0,
            costInterpolation = 0, costMaskWord = 0, costInputWord = 0;

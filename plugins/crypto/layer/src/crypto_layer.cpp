@@ -1,6 +1,6 @@
-// The privacy layer as the run sees it: it offers the secure-aggregation service, builds it and
-// the layer's own workloads (encrypted inference, joint training by SMPC) at set-up, starts the
-// workloads, and shows its sessions and its threat view.
+// The privacy layer as the run sees it: it offers the secure-aggregation, integrity and proof
+// services, builds them and the layer's own workloads (encrypted inference, joint training by
+// SMPC) at set-up, starts the workloads, and shows its sessions and its threat view.
 #include <cstdlib>
 #include <memory>
 #include <sstream>
@@ -12,6 +12,8 @@
 #include "dais/crypto/fhe_security.h"
 #include "dais/layers/crypto.h"
 #include "fhe_inference.h"
+#include "integrity_service.h"
+#include "proof_service.h"
 #include "secure_aggregation_service.h"
 #include "smpc_training.h"
 #include "threat_view.h"
@@ -41,11 +43,17 @@ class CryptoLayer final : public core::Layer {
     void provideServices(core::ServiceRegistry& services) override {
         services.provide(static_cast<core::SecureAggregator*>(&proxy_),
                          definition().descriptor().id);
+        services.provide(static_cast<core::IntegrityService*>(&integrity_),
+                         definition().descriptor().id);
+        services.provide(static_cast<core::ProofService*>(&proofs_), definition().descriptor().id);
     }
 
     void setup(core::LayerContext& ctx) override {
         cfg_ = definition().read(ctx.params());
         m_ = definition().defineMetrics(ctx);
+        // The integrity and proof services keep no events: their keys come from the run seed.
+        integrity_.configure(ctx.simulation(), ctx.network().nodeCount(), cfg_);
+        proofs_.configure(ctx.simulation().seed(), ctx.network().nodeCount(), cfg_);
         runtime_ = std::make_unique<core::SimNodeRuntime>(ctx);
         proxy_.service = std::make_unique<SecureAggregationService>(ctx, *runtime_, cfg_, m_);
         if (cfg_.fheRate > 0) setupInference(ctx);
@@ -60,7 +68,14 @@ class CryptoLayer final : public core::Layer {
     void inspect(std::string_view table, core::TableWriter& out) override {
         if (!proxy_.service) return;
         if (table == "crypto.sessions") proxy_.service->inspect(out);
-        if (table == "crypto.threats") writeThreats(proxy_.service->threatFacts(), out);
+        if (table == "crypto.threats") {
+            ThreatFacts f = proxy_.service->threatFacts();
+            f.encryptedInference = fhe_ != nullptr;
+            f.fheSecurityBits = static_cast<int>(cfg_.fheSecurity);
+            f.smpcParties = smpc_ ? smpc_->parties() : 0;
+            f.smpcMacs = cfg_.smpcSecurity == costs::SmpcSecurity::MaliciousSpdz;
+            writeThreats(f, out);
+        }
     }
 
   private:
@@ -176,6 +191,8 @@ class CryptoLayer final : public core::Layer {
     Metrics m_{};
     std::unique_ptr<core::SimNodeRuntime> runtime_;
     Proxy proxy_;
+    IntegrityService integrity_;
+    ProofService proofs_;
     std::unique_ptr<FheInference> fhe_;
     std::unique_ptr<SmpcTraining> smpc_;
 };

@@ -8,7 +8,7 @@ namespace dais::layers::crypto {
 
 const Definition& definition() {
     static const Definition definition = [] {
-        Definition d("crypto", "Privacy cryptography", "0.1.0");
+        Definition d("crypto", "Privacy cryptography", "0.2.0");
         d.summary(
             "What privacy costs a network, in time and bytes, and what it protects against. "
             "Secure aggregation runs for real: X25519 key agreement, ChaCha20 masks and Shamir "
@@ -17,8 +17,13 @@ const Definition& definition() {
             "messages cross the network with their real sizes, its computing time comes from a "
             "per-operation cost model scaled by each node's speed, and parties that drop out "
             "between its steps are unmasked around. Other layers (federated learning) sum their "
-            "updates through its secure-aggregation service.");
+            "updates through its secure-aggregation service. It also signs, hashes and proves "
+            "Merkle inclusion for other layers (the integrity service: Ed25519 keys from the run "
+            "seed), and proves computations in zero knowledge for them (the proof service: costs "
+            "from the Groth16, PLONK and STARK models, soundness simulated).");
         d.provides("secure-aggregation");
+        d.provides("integrity");
+        d.provides("proofs");
         d.choice("secagg", &Config::protocol, SecAggProtocol::SecAgg,
                  {{"secagg", SecAggProtocol::SecAgg}, {"secagg+", SecAggProtocol::SecAggPlus}},
                  "The protocol of the secure-aggregation service: secagg (every party pairs with "
@@ -79,6 +84,30 @@ const Definition& definition() {
              "one 64-bit mask word: ChaCha20 key stream added to the vector");
         cost("cost_input_word", &Config::costInputWord, 2.3e-9,
              "quantising one value, or adding one masked value to the server's sum");
+        // The integrity service's Ed25519 (libsodium), timed on the same machine;
+        // plugins/crypto/layer/README.md lists them.
+        cost("cost_sign", &Config::costSign, 1.5e-5,
+             "an Ed25519 signature of a short message (the integrity service)");
+        cost("cost_verify", &Config::costVerify, 4.4e-5,
+             "verifying an Ed25519 signature of a short message (the integrity service)");
+
+        // The proof service.
+        d.choice("proof_system", &Config::proofSystem, core::ProofService::System::Plonk,
+                 {{"groth16", core::ProofService::System::Groth16},
+                  {"plonk", core::ProofService::System::Plonk},
+                  {"stark", core::ProofService::System::Stark}},
+                 "The proof system of the proof service, for statements that name none: groth16 "
+                 "(128-byte proofs, a trusted setup per circuit), plonk (480 bytes, a universal "
+                 "setup) or stark (about 100 KB, no trusted setup, the fastest prover); costs "
+                 "from the ZKP models of plugins/crypto/costs.");
+        d.real("proof_reference_gflops", &Config::proofReferenceGflops, 100, "GFLOP/s",
+               "The CPU speed, in reference_gflops' terms, of the machine the ZKP models' times "
+               "were measured on: PLONK's (and Groth16's, derived from it) on a 4-core Intel Core "
+               "i7-8650U laptop, 100 at the 25 GFLOP/s a core that reference_gflops gives the "
+               "2-core machine of the other costs; the STARK's on an 8-core Core i9-9980HK, "
+               "taken as twice this. A proof of t seconds is t x that speed of work: on a node "
+               "with resources.cpu_gflops it takes t x speed / cpu_gflops.")
+            .range(1e-6, 1e9);
 
         // Encrypted inference.
         d.real("fhe_rate", &Config::fheRate, 0.0, "requests/s",
