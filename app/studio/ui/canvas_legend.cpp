@@ -118,6 +118,9 @@ void CanvasLegend::showEntries(const std::vector<LookEntry>& entries) {
         h->addWidget(name, 1);
         row->setToolTip(e.help);
         entriesLayout_->addWidget(row);
+        // A widget added to a legend already on screen stays hidden until shown, and a hidden
+        // row takes no room when the legend is sized.
+        row->show();
     }
 }
 
@@ -162,6 +165,9 @@ void CanvasLegend::showScale(const NodeLook& look) {
 }
 
 void CanvasLegend::place() {
+    // The rows just added count only once the layouts have taken them in.
+    entriesLayout_->activate();
+    if (layout() != nullptr) layout()->activate();
     adjustSize();
     move(kMargin, kMargin);
     raise();
