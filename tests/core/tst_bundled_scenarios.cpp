@@ -38,6 +38,7 @@ const Golden kGolden[] = {
     {"secure-hospitals.dais.json", "526c237257ebf38b", 10350},
     {"single-link-queue.dais.json", "6baeb5e1a8c5b99a", 192322},
     {"smpc-banks.dais.json", "163df545884a2e23", 6531},
+    {"verified-inference.dais.json", "80044276d921b32a", 14403},
 };
 
 std::string scenarioPath(const char* file) {
