@@ -42,6 +42,10 @@ struct Config {
     double costSign = 0, costVerify = 0;
     core::ProofService::System proofSystem = core::ProofService::System::Plonk;
     double proofReferenceGflops = 0;
+    // The cost models' calibrated constants, overridable (defaults: costs/README.md).
+    double zkpGroth16Seconds = 0, zkpPlonkSeconds = 0, zkpStarkSeconds = 0;
+    double fheNttSeconds = 0, fheProductSeconds = 0, fheBootstrapSeconds = 0;
+    double smpcTripleSeconds = 0;
     // OperationCosts, one parameter each
     double costKeyPair = 0, costAgreement = 0, costSeal = 0, costShareTerm = 0,
            costInterpolation = 0, costMaskWord = 0, costInputWord = 0;

@@ -119,6 +119,9 @@ class CryptoLayer final : public core::Layer {
         s.options.security = cfg_.fheSecurity;
         s.options.allowBootstrapping = cfg_.fheBootstrap;
         s.options.babyStepGiantStep = cfg_.fheBabySteps;
+        s.options.costs.nttSecondsPerNLogN = cfg_.fheNttSeconds;
+        s.options.costs.productSecondsPerCoefficient = cfg_.fheProductSeconds;
+        s.options.costs.bootstrapSeconds = cfg_.fheBootstrapSeconds;
         s.rate = cfg_.fheRate;
         s.start = cfg_.fheStart;
         s.stop = cfg_.fheStop;
@@ -157,6 +160,7 @@ class CryptoLayer final : public core::Layer {
         s.setup.pattern = cfg_.smpcOpening;
         s.start = cfg_.smpcStart;
         s.secondsPerOperation = cfg_.costFieldOperation;
+        s.constants.secondsPerTripleTwoParties = cfg_.smpcTripleSeconds;
         s.referenceFlops = cfg_.referenceGflops * 1e9;
         SmpcTraining::Handles h{m_.smpcTime,
                                 m_.smpcOnlineTime,

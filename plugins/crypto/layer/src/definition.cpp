@@ -3,6 +3,9 @@
 #include <string>
 
 #include "config.h"
+#include "dais/crypto/fhe_cost.h"
+#include "dais/crypto/smpc_cost.h"
+#include "dais/crypto/zkp_cost.h"
 
 namespace dais::layers::crypto {
 
@@ -100,6 +103,41 @@ const Definition& definition() {
                  "(128-byte proofs, a trusted setup per circuit), plonk (480 bytes, a universal "
                  "setup) or stark (about 100 KB, no trusted setup, the fastest prover); costs "
                  "from the ZKP models of plugins/crypto/costs.");
+        // The cost models' calibrated constants, each as its cited default
+        // (plugins/crypto/costs/README.md), for a scenario to override.
+        const auto constant = [&](const char* name, double Config::*field, double def,
+                                  const char* what) {
+            d.real(name, field, def, "s", what).range(0, 1e6);
+        };
+        constant("zkp_groth16_seconds", &Config::zkpGroth16Seconds,
+                 dais::crypto::Groth16Constants{}.proverSecondsPerConstraint,
+                 "Groth16 prover seconds per R1CS constraint (derived from the PLONK paper's "
+                 "benchmark by its exponentiation counts).");
+        constant("zkp_plonk_seconds", &Config::zkpPlonkSeconds,
+                 dais::crypto::PlonkConstants{}.proverSecondsPerGate,
+                 "PLONK prover seconds per gate (the PLONK paper's benchmark: 22.83 s for 2^20 "
+                 "gates).");
+        constant("zkp_stark_seconds", &Config::zkpStarkSeconds,
+                 dais::crypto::StarkConstants{}.proverSecondsPerConstraintLog,
+                 "STARK prover seconds per constraint and log2 of the trace length (Winterfell's "
+                 "published table).");
+        constant("fhe_ntt_seconds", &Config::fheNttSeconds,
+                 dais::crypto::FheCostConstants{}.nttSecondsPerNLogN,
+                 "FHE: seconds per N log2 N of one number-theoretic transform on one prime "
+                 "(OpenFHE's published benchmark).");
+        constant("fhe_product_seconds", &Config::fheProductSeconds,
+                 dais::crypto::FheCostConstants{}.productSecondsPerCoefficient,
+                 "FHE: seconds per coefficient of a modular product (OpenFHE's published "
+                 "benchmark).");
+        constant("fhe_bootstrap_seconds", &Config::fheBootstrapSeconds,
+                 dais::crypto::FheCostConstants{}.bootstrapSeconds,
+                 "FHE: seconds to bootstrap a CKKS ciphertext at N = 65,536 (Bossuat et al., "
+                 "Eurocrypt 2021), scaled by N log2 N.");
+        constant("smpc_triple_seconds", &Config::smpcTripleSeconds,
+                 dais::crypto::SmpcConstants{}.secondsPerTripleTwoParties,
+                 "SMPC: seconds per Beaver triple between two parties in a 128-bit field (a "
+                 "published MASCOT measurement in MP-SPDZ), scaled by the parties and the "
+                 "field's size.");
         d.real("proof_reference_gflops", &Config::proofReferenceGflops, 100, "GFLOP/s",
                "The CPU speed, in reference_gflops' terms, of the machine the ZKP models' times "
                "were measured on: PLONK's (and Groth16's, derived from it) on a 4-core Intel Core "

@@ -89,6 +89,9 @@ void ProofService::configure(std::uint64_t runSeed, std::size_t nodes, const Con
     nodes_ = nodes;
     system_ = config.proofSystem;
     referenceFlopsPerSecond_ = config.proofReferenceGflops * 1e9;
+    constants_.groth16.proverSecondsPerConstraint = config.zkpGroth16Seconds;
+    constants_.plonk.proverSecondsPerGate = config.zkpPlonkSeconds;
+    constants_.stark.proverSecondsPerConstraintLog = config.zkpStarkSeconds;
     ready_ = true;
 }
 

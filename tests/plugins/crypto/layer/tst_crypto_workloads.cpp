@@ -7,6 +7,7 @@
 #include <QtTest>
 
 #include <cmath>
+#include <cstdio>
 #include <string>
 
 #include "dais/core/layer_registry.h"
@@ -159,6 +160,26 @@ class TestCryptoWorkloads : public QObject {
                  qPrintable(QString("%1 vs %2").arg(took).arg(expected)));
         QVERIFY(std::abs(metricMean(r, "crypto.smpc_offline_time") -
                          plan.value().preprocessingSeconds) < 1e-6);
+    }
+
+    void scenarioParametersOverrideTheCitedConstants() {
+        // Twice the cost of a triple: twice the offline phase.
+        const std::string base =
+            R"("smpc_samples": 3000, "smpc_features": 10, "smpc_batch": 500, "smpc_epochs": 2)";
+        const double once = metricMean(run(smpcScenario(base)), "crypto.smpc_offline_time");
+        char doubled[40];
+        std::snprintf(doubled, sizeof doubled, "%.17g",
+                      2 * costs::SmpcConstants{}.secondsPerTripleTwoParties);
+        const double twice =
+            metricMean(run(smpcScenario(base + R"(, "smpc_triple_seconds": )" + doubled)),
+                       "crypto.smpc_offline_time");
+        QVERIFY2(std::abs(twice / once - 2) < 1e-6, qPrintable(QString::number(twice / once)));
+        // Slower NTTs: a slower encrypted evaluation.
+        const std::string fhe = R"("fhe_rate": 0.05, "fhe_stop": "100s")";
+        const double t0 = metricMean(run(inferenceScenario(fhe)), "crypto.fhe_provider_time");
+        const double t1 = metricMean(run(inferenceScenario(fhe + R"(, "fhe_ntt_seconds": 1e-8)")),
+                                     "crypto.fhe_provider_time");
+        QVERIFY2(t1 > 1.5 * t0, qPrintable(QString("%1 vs %2").arg(t1).arg(t0)));
     }
 
     void aCrashedPartyStallsTheTraining() {
