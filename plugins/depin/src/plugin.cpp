@@ -11,4 +11,4 @@ void registerLayers(dais::core::PluginRegistrar& registrar) {
 
 }  // namespace
 
-DAIS_PLUGIN("depin", "0.1.0", registerLayers)
+DAIS_PLUGIN("depin", "0.3.0", registerLayers)

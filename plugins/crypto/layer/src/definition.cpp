@@ -23,7 +23,12 @@ const Definition& definition() {
             "updates through its secure-aggregation service. It also signs, hashes and proves "
             "Merkle inclusion for other layers (the integrity service: Ed25519 keys from the run "
             "seed), and proves computations in zero knowledge for them (the proof service: costs "
-            "from the Groth16, PLONK and STARK models, soundness simulated).");
+            "from the Groth16, PLONK and STARK models, soundness simulated). Its own workloads "
+            "play what is too costly to run for real from calibrated cost models: encrypted "
+            "inference on untrusted providers (CKKS or BFV, parameter sets checked against the "
+            "HomomorphicEncryption.org standard) and joint training by multi-party computation "
+            "(SPDZ-style, round by round over the links). The table crypto.threats says who can "
+            "see what.");
         d.provides("secure-aggregation");
         d.provides("integrity");
         d.provides("proofs");
@@ -264,19 +269,19 @@ const Definition& definition() {
         d.nodeState("masking", "#2a9d8f",
                     "Step 2: the party has its neighbours' shares and masks its input (or waits "
                     "for it).");
-        d.nodeState("unmasking", "#e07b39",
+        d.nodeState("unmasking", "#f08a24",
                     "Step 3: the party reveals the shares that let the server remove the masks.");
         d.nodeState("dropped out", "#9a9a9a",
                     "The party left the protocol (crashed, cut off, or picked by dropout).");
         d.nodeState("encrypting", "#b5838d",
                     "Encrypted inference: the client encrypts its input or decrypts the result.");
-        d.nodeState("evaluating encrypted", "#6d597a",
+        d.nodeState("evaluating encrypted", "#d63384",
                     "Encrypted inference: the provider evaluates its model on a ciphertext.");
-        d.nodeState("preprocessing", "#bc6c25",
+        d.nodeState("preprocessing", "#7f5539",
                     "SMPC: the party generates its Beaver triples (the offline phase).");
         d.nodeState("computing jointly", "#606c38",
                     "SMPC: the party computes its share of a round's results.");
-        d.nodeState("waiting for shares", "#dda15e",
+        d.nodeState("waiting for shares", "#e9d758",
                     "SMPC: the party waits for the other parties' messages of the round.");
 
         d.counter("crypto.secagg_sessions", &Metrics::sessions, "sessions",
@@ -342,7 +347,7 @@ const Definition& definition() {
             .integer("session", "", "Its number.")
             .node("server", "Who opened it and receives the sum.")
             .text("protocol", "secagg or secagg+.")
-            .integer("parties", "parties", "Parties it was opened with.")
+            .integer("parties", "", "Parties it was opened with.")
             .integer("neighbours", "parties", "Neighbours of each party (n - 1 for secagg).")
             .integer("threshold", "parties", "The fewest parties any step may go on with.")
             .integer("advertised", "parties", "Parties whose keys reached the server (U1).")

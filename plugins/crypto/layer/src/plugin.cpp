@@ -11,4 +11,4 @@ void registerLayers(dais::core::PluginRegistrar& registrar) {
 
 }  // namespace
 
-DAIS_PLUGIN("crypto", "0.1.0", registerLayers)
+DAIS_PLUGIN("crypto", "0.2.0", registerLayers)

@@ -12,6 +12,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "../../federated/fl_layer_util.h"
 #include "dais/core/digest.h"
 #include "dais/core/integrity.h"
 #include "dais/core/layer_registry.h"
@@ -210,11 +211,7 @@ class TestCryptoIntegrity : public QObject {
     }
 
     void run(const json& doc) {
-        auto s = core::loadScenarioText(doc.dump(), "integrity.dais.json", {}, &registry_);
-        if (!s) qFatal("%s", s.error().message.c_str());
-        auto r = core::ScenarioRun::prepare(*s);
-        if (!r) qFatal("%s", r.error().message.c_str());
-        const core::RunReport report = (*r)->run();
+        const core::RunReport report = fltest::runText(doc.dump(), registry_);
         if (report.status != core::RunStatus::Completed)
             qFatal("the run did not complete: %s", report.error.c_str());
     }

@@ -151,13 +151,7 @@ class TestCryptoLayer : public QObject {
     Q_OBJECT
     core::LayerRegistry registry_;
 
-    core::RunReport run(const std::string& text) {
-        auto s = core::loadScenarioText(text, "sum.dais.json", {}, &registry_);
-        if (!s) qFatal("%s", s.error().message.c_str());
-        auto r = core::ScenarioRun::prepare(*s, {});
-        if (!r) qFatal("%s", r.error().message.c_str());
-        return (*r)->run();
-    }
+    core::RunReport run(const std::string& text) { return fltest::runText(text, registry_); }
 
     /// The plain sum of the quantised inputs of the parties the sum says it includes.
     static std::vector<double> expectedSum(const std::vector<sim::NodeIndex>& included) {

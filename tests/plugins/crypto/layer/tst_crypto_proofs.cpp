@@ -11,6 +11,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "../../federated/fl_layer_util.h"
 #include "dais/core/digest.h"
 #include "dais/core/layer_registry.h"
 #include "dais/core/proof_service.h"
@@ -141,11 +142,7 @@ class TestCryptoProofs : public QObject {
     }
 
     void run(const json& doc) {
-        auto s = core::loadScenarioText(doc.dump(), "proofs.dais.json", {}, &registry_);
-        if (!s) qFatal("%s", s.error().message.c_str());
-        auto r = core::ScenarioRun::prepare(*s);
-        if (!r) qFatal("%s", r.error().message.c_str());
-        const core::RunReport report = (*r)->run();
+        const core::RunReport report = fltest::runText(doc.dump(), registry_);
         if (report.status != core::RunStatus::Completed)
             qFatal("the run did not complete: %s", report.error.c_str());
     }

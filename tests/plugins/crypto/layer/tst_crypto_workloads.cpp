@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <string>
 
+#include "../../federated/fl_layer_util.h"
 #include "dais/core/layer_registry.h"
 #include "dais/core/scenario.h"
 #include "dais/core/scenario_run.h"
@@ -65,13 +66,7 @@ class TestCryptoWorkloads : public QObject {
     Q_OBJECT
     core::LayerRegistry registry_;
 
-    core::RunReport run(const std::string& text) {
-        auto s = core::loadScenarioText(text, "w.dais.json", {}, &registry_);
-        if (!s) qFatal("%s", s.error().message.c_str());
-        auto r = core::ScenarioRun::prepare(*s, {});
-        if (!r) qFatal("%s", r.error().message.c_str());
-        return (*r)->run();
-    }
+    core::RunReport run(const std::string& text) { return fltest::runText(text, registry_); }
 
   private slots:
     void initTestCase() { QVERIFY(registry_.add(layers::crypto::factory()).ok()); }

@@ -1,7 +1,9 @@
 #pragma once
 // The privacy-cryptography layer: secure aggregation run for real (libsodium) on the simulated
-// network, offered to other layers as the secure-aggregation service. plugins/crypto/README.md
-// explains the protocols, the cost model and its sources.
+// network, and signatures, hashes, Merkle proofs and zero-knowledge proofs, offered to other
+// layers as the secure-aggregation, integrity and proof services; encrypted inference and joint
+// training by SMPC played from calibrated cost models. plugins/crypto/README.md explains the
+// protocols, the cost models and their sources.
 
 #include "dais/core/layer.h"
 
