@@ -19,6 +19,7 @@
 #include "dais/crypto/merkle_tree.h"
 #include "dais/crypto/secagg/keys.h"
 #include "dais/crypto/secagg/local_session.h"
+#include "dais/crypto/secagg/neighbourhood.h"
 #include "dais/crypto/signatures.h"
 #include "dais/sim/memory_need.h"
 #include "measurement.h"
@@ -59,12 +60,6 @@ using Clock = std::chrono::steady_clock;
 
 double since(Clock::time_point t0) {
     return std::chrono::duration<double>(Clock::now() - t0).count();
-}
-
-/// The layer's choice of k for n parties: the smallest even k of at least 3 log2 n.
-std::size_t autoNeighbours(std::size_t n) {
-    return 2 * static_cast<std::size_t>(
-                   std::ceil(1.5 * std::log2(std::max<double>(2, static_cast<double>(n)))));
 }
 
 /// A session of n clients of m values; k = 0 for SecAgg. Prints: wall seconds, masking seconds
@@ -251,7 +246,7 @@ int benchCrypto(const std::vector<std::string>& words) {
     if (!none) return fail(none.error());
     auto third = medianOf(repeats, {"session", n, m, "0", "0.3"}, 6);
     if (!third) return fail(third.error());
-    const std::uint64_t k = neighbours == 0 ? autoNeighbours(plusClients) : neighbours;
+    const std::uint64_t k = neighbours == 0 ? secagg::defaultNeighbours(plusClients) : neighbours;
     auto plus =
         medianOf(repeats, {"session", std::to_string(plusClients), m, std::to_string(k), "0"}, 6);
     if (!plus) return fail(plus.error());

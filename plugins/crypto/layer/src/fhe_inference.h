@@ -45,7 +45,6 @@ class FheInference {
                                                             sim::RngStream rng, Settings settings,
                                                             Handles handles);
     void begin();
-    const dais::crypto::EncryptedInference& cost() const { return cost_; }
 
   private:
     enum class Step : std::uint8_t { Encrypting, Evaluating, Decrypting };

@@ -96,9 +96,7 @@ core::Result<SecureAggregationService::SessionId> SecureAggregationService::open
     secagg::SeededWords graphWords(graphSeed);
     if (cfg_.protocol == SecAggProtocol::SecAggPlus) {
         std::size_t k = static_cast<std::size_t>(cfg_.neighbours);
-        if (k == 0)
-            k = 2 * static_cast<std::size_t>(
-                        std::ceil(1.5 * std::log2(std::max<double>(2, static_cast<double>(n)))));
+        if (k == 0) k = secagg::defaultNeighbours(n);
         r.graph = std::make_unique<secagg::Neighbourhood>(
             secagg::Neighbourhood::harary(n, k, graphWords));
     } else {

@@ -45,8 +45,6 @@ class SecureAggregationService final : public core::SecureAggregator {
 
     /// The crypto.sessions table.
     void inspect(core::TableWriter& out) const;
-    /// Sessions under way.
-    std::size_t underWay() const { return runs_.size(); }
     /// What the threat view needs to know of the sessions so far.
     ThreatFacts threatFacts() const;
 

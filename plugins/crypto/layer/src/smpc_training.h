@@ -41,10 +41,6 @@ class SmpcTraining {
                                                             Settings settings, Handles handles);
     /// Schedules the start.
     void begin();
-    const dais::crypto::TrainingPlan& plan() const { return plan_; }
-    /// Rounds in the whole computation.
-    std::uint64_t rounds() const { return totalRounds_; }
-    bool finished() const { return finishedParties_ == parties_.size(); }
     std::size_t parties() const { return parties_.size(); }
 
   private:
@@ -86,7 +82,7 @@ class SmpcTraining {
     std::vector<Party> state_;
     core::MessageChannel<Share> shares_;
     std::uint64_t totalRounds_ = 0, epochRounds_ = 0;
-    std::size_t finishedParties_ = 0, offlineDone_ = 0;
+    std::size_t finishedParties_ = 0;
     sim::SimTime onlineFrom_ = 0;
 };
 

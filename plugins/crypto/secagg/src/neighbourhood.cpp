@@ -2,9 +2,15 @@
 #include "dais/crypto/secagg/neighbourhood.h"
 
 #include <algorithm>
+#include <cmath>
 #include <numeric>
 
 namespace dais::crypto::secagg {
+
+std::size_t defaultNeighbours(std::size_t parties) {
+    const double n = std::max(2.0, static_cast<double>(parties));
+    return 2 * static_cast<std::size_t>(std::ceil(1.5 * std::log2(n)));
+}
 
 Neighbourhood Neighbourhood::complete(std::size_t parties) {
     Neighbourhood g;

@@ -354,6 +354,8 @@ class TestCryptoSecagg : public QObject {
         QCOMPARE(shareThresholdFor(50, 100, 10), std::size_t{6});  // > half of 11 holders
         QCOMPARE(shareThresholdFor(80, 100, 10), std::size_t{9});  // 0.8 x 11, rounded up
         QCOMPARE(shareThresholdFor(7, 10, 9), std::size_t{7});     // complete: the threshold
+        QCOMPARE(defaultNeighbours(1000), std::size_t{30});        // 3 log2 1000 = 29.9
+        QCOMPARE(defaultNeighbours(100), std::size_t{20});         // 3 log2 100 = 19.9
     }
 };
 

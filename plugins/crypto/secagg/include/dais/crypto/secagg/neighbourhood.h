@@ -17,6 +17,11 @@
 
 namespace dais::crypto::secagg {
 
+/// The neighbours SecAgg+ gives each of n parties when none are asked for: the smallest even k
+/// of at least 3 log2 n (k of order log n is what Bell et al. prove enough; the constant is a
+/// choice, generous at small n).
+std::size_t defaultNeighbours(std::size_t parties);
+
 class Neighbourhood {
   public:
     /// Every party with every other.
