@@ -6,6 +6,7 @@
 #include <cstring>
 
 #include "dais/ledger/block.h"
+#include "dais/ledger/block_presence.h"
 #include "dais/ledger/block_tree.h"
 
 using namespace dais;
@@ -149,6 +150,24 @@ class TestLedgerChain : public QObject {
                 QCOMPARE(firstInvalid(bad, checks).value_or(999), k);
             }
         }
+    }
+
+    void presenceIsABitPerNodeAndBlock() {
+        BlockPresence p(10'000);
+        QVERIFY(p.give(3, 0));
+        QVERIFY(!p.give(3, 0));
+        QVERIFY(p.give(3, 9'999));
+        QVERIFY(p.give(3, 64));
+        QVERIFY(!p.give(3, 10'000));  // no such node
+        QVERIFY(p.has(3, 0) && p.has(3, 64) && p.has(3, 9'999));
+        QVERIFY(!p.has(3, 1) && !p.has(2, 0) && !p.has(4, 0) && !p.has(1'000, 0));
+        QCOMPARE(p.holders(3), std::size_t{3});
+        QCOMPARE(p.holders(0), std::size_t{0});
+        for (std::uint32_t n = 0; n < 10'000; ++n)
+            p.give(1'007, n);
+        QCOMPARE(p.holders(1'007), std::size_t{10'000});
+        // 1,008 blocks over 10,000 nodes: 157 words a block.
+        QCOMPARE(p.bytes(), std::size_t{1'008 * 157 * 8});
     }
 };
 
