@@ -1,10 +1,11 @@
 #pragma once
 // Cross-layer services. Layers never include each other: one layer provides a small interface
 // declared in core (ledger_service.h, compute_market.h, secure_aggregation.h, integrity.h,
-// proof_service.h, governance.h, update_review.h, payments.h), any other layer uses it. A layer lists what it provides and uses in
-// its descriptor; a run whose layer requires a service nobody provides is refused before it starts,
-// with a message naming the layers that could provide it. Optional services are looked up with
-// find<T>(), which returns nullptr when no layer of the run provides them.
+// proof_service.h, governance.h, update_review.h, payments.h), any other layer uses it. A layer
+// lists what it provides and uses in its descriptor; a run whose layer requires a service nobody
+// provides is refused before it starts, with a message naming the layers that could provide it.
+// Optional services are looked up with find<T>(), which returns nullptr when no layer of the run
+// provides them.
 //
 // Completions are reported through callbacks at simulated times; they run on the simulation's
 // thread, inside the kernel's events.
