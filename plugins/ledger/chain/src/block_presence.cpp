@@ -16,6 +16,11 @@ bool BlockPresence::give(BlockId b, std::uint32_t node) {
     return true;
 }
 
+void BlockPresence::take(BlockId b, std::uint32_t node) {
+    const std::size_t at = static_cast<std::size_t>(b) * words_ + node / 64;
+    if (node < nodes_ && at < bits_.size()) bits_[at] &= ~(std::uint64_t{1} << (node % 64));
+}
+
 bool BlockPresence::has(BlockId b, std::uint32_t node) const {
     const std::size_t at = static_cast<std::size_t>(b) * words_ + node / 64;
     return node < nodes_ && at < bits_.size() && (bits_[at] >> (node % 64)) & 1;

@@ -17,6 +17,8 @@ class BlockPresence {
 
     /// Node `node` has block `b` now; false when it had it already.
     bool give(BlockId b, std::uint32_t node);
+    /// Node `node` no longer has block `b` (a bit used for a passing state: asked for it).
+    void take(BlockId b, std::uint32_t node);
     bool has(BlockId b, std::uint32_t node) const;
     /// How many nodes have block `b`.
     std::size_t holders(BlockId b) const;

@@ -1,0 +1,55 @@
+#pragma once
+// The ledger layer's parameters and metrics, as its definition (definition.cpp) declares them:
+// one field per parameter, choices as enums, one handle per metric. Internal to the layer.
+#include <cstdint>
+#include <string>
+
+#include "dais/core/layer_definition.h"
+
+namespace dais::layers::ledger {
+
+enum class ConsensusKind { ProofOfWork };
+/// Where a node's peers come from: random outbound connections (Bitcoin's), or its links.
+enum class PeerSource { Random, Links };
+/// How a new block travels from a node to its peers.
+enum class RelayMode {
+    Inv,      ///< announce (INV), the peer asks (GETDATA), then the block
+    Push,     ///< the whole block, unasked
+    Compact,  ///< BIP 152: compact blocks, unasked to high-bandwidth peers, announced to others
+};
+
+struct Config {
+    std::string role, minerRole;
+    ConsensusKind consensus = ConsensusKind::ProofOfWork;
+    PeerSource peers = PeerSource::Random;
+    std::int64_t outbound = 0, maxInbound = 0;
+    RelayMode relay = RelayMode::Inv;
+    std::int64_t highBandwidthPeers = 0;
+    sim::SimTime interval = 0;
+    std::uint64_t blockSize = 0;
+    std::int64_t retarget = 0;
+    std::int64_t confirmations = 0;
+    sim::SimTime blockCheck = 0, txCheck = 0;
+    double referenceGflops = 0;
+    double txRate = 0;
+    std::uint64_t txSize = 0;
+    std::string feeClasses;
+    sim::SimTime txSpread = 0;
+    sim::SimTime recordTimeout = 0;
+};
+
+struct Metrics {
+    sim::MetricId blocks, stale, staleRate, height, reorgs, reorgDepth, forkDepth;
+    sim::MetricId propagation50, propagation90, propagationAll, blockInterval;
+    sim::MetricId inv, getdata, blockMessages, compact, blockTxn, txMessages, bytes, duplicates,
+        lost, missingTx;
+    sim::MetricId txConfirmed, tps, fees, blockBytes, mempool;
+    sim::MetricId recordsSubmitted, recordsFinal, recordsDropped, recordsReverted, recordLatency,
+        recordFees;
+    sim::MetricId nodeBlocks;
+};
+
+using Definition = core::LayerDefinition<Config, Metrics>;
+const Definition& definition();
+
+}  // namespace dais::layers::ledger

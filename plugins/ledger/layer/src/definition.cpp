@@ -1,0 +1,238 @@
+// The ledger layer's one declaration: every parameter bound to its Config field, every choice to
+// its enum, every metric to its handle (config.h).
+#include <string>
+
+#include "config.h"
+
+namespace dais::layers::ledger {
+
+const Definition& definition() {
+    static const Definition definition = [] {
+        Definition d("ledger", "Ledger", "0.1.0");
+        d.summary(
+            "A chain of hashed, signed blocks over the simulated network. Miners find blocks as "
+            "a Poisson process in proportion to their hash power (proof of work, difficulty "
+            "retargeted as Bitcoin does); each block is a real 108-byte header named by its "
+            "SHA-256, signed by its producer with the integrity service (the crypto layer), "
+            "with the Merkle root of its transactions. Blocks travel between peers as messages "
+            "of their real size: announced and fetched (INV, GETDATA), pushed whole, or as BIP "
+            "152 compact blocks whose missing transactions are fetched; every node validates "
+            "what it receives before passing it on and follows the chain with the most work, so "
+            "forks, stale blocks and reorganisations come out of the network, not a formula. "
+            "Everyday transactions are a counted load by fee class (no message per "
+            "transaction); records other layers make through the ledger service are real "
+            "transactions, flooded to the miners, with Merkle receipts once they are "
+            "`confirmations` deep.");
+        d.provides("ledger");
+        d.uses("integrity", true,
+               "producers sign their blocks and records are signed by their senders with the "
+               "nodes' Ed25519 keys; the crypto layer provides it");
+        d.role("miner", false, "Nodes that produce blocks (the role set by miner_role).");
+
+        d.text("role", &Config::role, "", "",
+               "The node role that runs the ledger (keeps the chain, relays blocks). Empty: every "
+               "node that has a role; gateways made by topologies have none and only route.");
+        d.text("miner_role", &Config::minerRole, "", "",
+               "The role of the nodes that produce blocks, among those that run the ledger. "
+               "Empty: every node that runs it and has hash power (the hash_power attribute).");
+        d.choice("consensus", &Config::consensus, ConsensusKind::ProofOfWork,
+                 {{"pow", ConsensusKind::ProofOfWork}},
+                 "How blocks are made and chosen. pow: proof of work; miners find blocks as a "
+                 "Poisson process of rate hash_power / difficulty each, and every node follows "
+                 "the chain with the most work (between equal work, the one it saw first).");
+        d.choice("peers", &Config::peers, PeerSource::Random,
+                 {{"random", PeerSource::Random}, {"links", PeerSource::Links}},
+                 "Whom a node talks to. random: each node opens `outbound` connections to other "
+                 "nodes drawn at random that still accept inbound ones (at most max_inbound "
+                 "each), as Bitcoin's nodes do; messages follow the network's routes. links: the "
+                 "nodes it has a link to that run the ledger.");
+        d.integer("outbound", &Config::outbound, 8, "peers",
+                  "random peers: connections each node opens (Bitcoin Core: 8).")
+            .range(1, 10000);
+        d.integer("max_inbound", &Config::maxInbound, 125, "peers",
+                  "random peers: connections a node accepts (Bitcoin Core: 125 in all).")
+            .range(0, 100000);
+        d.choice(
+            "relay", &Config::relay, RelayMode::Inv,
+            {{"inv", RelayMode::Inv}, {"push", RelayMode::Push}, {"compact", RelayMode::Compact}},
+            "How a node passes on a block it has validated. inv: it announces the block "
+            "(INV, 61 B) to the peers not known to have it; a peer that lacks it asks "
+            "(GETDATA, 61 B) and gets the block, one round trip more per hop (Bitcoin before "
+            "2016). push: it sends the whole block unasked, so a peer may get it twice. "
+            "compact: BIP 152; each node asks the hb_peers peers that most recently gave it "
+            "a new block first to send compact blocks (header, 6-byte short ids) unasked, "
+            "before validating them; other peers get an announcement and ask for the compact "
+            "block; the receiver rebuilds the block from its mempool and fetches the "
+            "transactions it has not seen (GETBLOCKTXN, BLOCKTXN).");
+        d.integer("hb_peers", &Config::highBandwidthPeers, 3, "peers",
+                  "compact relay: high-bandwidth peers per node (BIP 152: 3).")
+            .range(0, 1000);
+        d.duration("interval", &Config::interval, "600s",
+                   "The block interval the difficulty aims at: the first difficulty is the "
+                   "miners' total hash power times this, and every retarget blocks it is "
+                   "adjusted to bring the interval back to it.")
+            .range(1e-3, 1e9);
+        d.size("block_size", &Config::blockSize, "1MB",
+               "Most bytes of transactions a block carries (Bitcoin's limit was 1 MB).")
+            .range(0, 1e10);
+        d.integer("retarget", &Config::retarget, 2016, "blocks",
+                  "pow: blocks between difficulty adjustments (Bitcoin: 2016). The new difficulty "
+                  "is the old times interval x retarget over the time the last retarget blocks "
+                  "took, by at most a factor 4 either way. 0: never.")
+            .range(0, 1e9);
+        d.integer("confirmations", &Config::confirmations, 6, "blocks",
+                  "pow: blocks on top of the one that holds a record before the ledger service "
+                  "calls it final (Bitcoin's custom: 6).")
+            .range(0, 1000);
+        d.duration(
+             "block_check", &Config::blockCheck, "50ms",
+             "Time a node takes to check a block before it passes it on, beyond its "
+             "transactions, on the reference machine: header, signature, Merkle root, "
+             "storage. Scaled by the node's CPU speed (reference_gflops over its cpu_gflops).")
+            .range(0, 1e6);
+        d.duration("tx_check", &Config::txCheck, "50us",
+                   "Time to check one transaction of a block on the reference machine (its "
+                   "signatures and inputs).")
+            .range(0, 1e3);
+        d.real("reference_gflops", &Config::referenceGflops, 100, "GFLOP/s",
+               "The CPU speed at which block_check and tx_check hold; nodes without resources "
+               "take them as they are.")
+            .range(1e-6, 1e12);
+        d.real("tx_rate", &Config::txRate, 3, "tx/s",
+               "Everyday transactions arriving in the whole network per simulated second (a "
+               "Poisson process; Bitcoin carried 3 to 7 a second). They are counted by fee "
+               "class, not sent one by one (see the layer's README).")
+            .range(0, 1e7);
+        d.size("tx_size", &Config::txSize, "250B", "Mean bytes of an everyday transaction.")
+            .range(1, 1e8);
+        d.text("fee_classes", &Config::feeClasses, "50:0.25,20:0.25,10:0.25,2:0.25", "",
+               "Fee classes of the everyday transactions: fee:share pairs, comma-separated; the "
+               "fee in smallest token units per byte, the share of the arrivals. Miners take the "
+               "best-paying first, so with more demand than room, low fees wait.");
+        d.duration("tx_spread", &Config::txSpread, "5s",
+                   "How long a transaction takes to reach every node: each node hears of it "
+                   "after its own relay lag, drawn once per node between 0 and this (Bitcoin's "
+                   "trickled announcements take seconds). A compact block lacks the transactions "
+                   "it holds that the receiver has not heard of yet.")
+            .range(0, 1e6);
+        d.duration("record_timeout", &Config::recordTimeout, "2h",
+                   "How long a record made through the ledger service may wait for a block "
+                   "before the service gives up on it (dropped).")
+            .range(1e-3, 1e12);
+        d.attribute("hash_power", core::ParamType::Real, 1.0, "",
+                    "pow: a miner's share of the work, relative to the others (any unit: only "
+                    "ratios matter). 0: the node does not mine.")
+            .range(0, 1e18);
+
+        d.counter("ledger.blocks", &Metrics::blocks, "blocks", "Blocks made, stale ones included.");
+        d.gauge("ledger.blocks.stale", &Metrics::stale, "blocks",
+                "Blocks not on the best chain as the run ends (stale or orphaned): made while "
+                "another block of the same height was on its way.");
+        d.gauge("ledger.stale_rate", &Metrics::staleRate, "1",
+                "Stale blocks over all blocks made, as the run ends (Gervais et al.'s stale "
+                "rate).");
+        d.gauge("ledger.height", &Metrics::height, "blocks", "Height of the best chain.");
+        d.counter("ledger.reorgs", &Metrics::reorgs, "switches",
+                  "Times a node switched its tip to another branch (not a child of its tip).");
+        d.distribution("ledger.reorg_depth", &Metrics::reorgDepth, "blocks",
+                       "Per switch of a node to another branch: blocks of its old chain it "
+                       "left.");
+        d.distribution("ledger.fork_depth", &Metrics::forkDepth, "blocks",
+                       "Per branch that lost, as the run ends: its blocks off the best chain.");
+        d.distribution("ledger.propagation_50", &Metrics::propagation50, "s",
+                       "Per block that reached half of the ledger's nodes: seconds from its "
+                       "making until then (Decker and Wattenhofer's and Gervais et al.'s "
+                       "propagation time).");
+        d.distribution("ledger.propagation_90", &Metrics::propagation90, "s",
+                       "Per block that reached 90% of the ledger's nodes: seconds until then.");
+        d.distribution("ledger.propagation_all", &Metrics::propagationAll, "s",
+                       "Per block that reached every ledger node: seconds until the last one.");
+        d.distribution("ledger.block_interval", &Metrics::blockInterval, "s",
+                       "Seconds between a best-chain block and its parent.");
+        d.counter("ledger.messages.inv", &Metrics::inv, "messages", "Block announcements sent.");
+        d.counter("ledger.messages.getdata", &Metrics::getdata, "messages", "Block requests sent.");
+        d.counter("ledger.messages.block", &Metrics::blockMessages, "messages",
+                  "Whole blocks sent.");
+        d.counter("ledger.messages.compact", &Metrics::compact, "messages", "Compact blocks sent.");
+        d.counter("ledger.messages.blocktxn", &Metrics::blockTxn, "messages",
+                  "Requests for a compact block's missing transactions and their answers.");
+        d.counter("ledger.messages.tx", &Metrics::txMessages, "messages",
+                  "Copies of records (service transactions) flooded between peers.");
+        d.counter("ledger.bytes", &Metrics::bytes, "B", "Bytes of every ledger message sent.");
+        d.counter("ledger.duplicates", &Metrics::duplicates, "messages",
+                  "Blocks received by a node that had them already (push relay sends them).");
+        d.counter("ledger.messages.lost", &Metrics::lost, "messages",
+                  "Ledger messages the network lost (a node or link down, partitions).");
+        d.distribution("ledger.compact_missing", &Metrics::missingTx, "transactions",
+                       "Per compact block rebuilt: transactions the receiver had not heard of "
+                       "and fetched.");
+        d.gauge("ledger.transactions", &Metrics::txConfirmed, "transactions",
+                "Transactions on the best chain as the run ends (everyday ones and records).");
+        d.gauge("ledger.tps", &Metrics::tps, "tx/s",
+                "Transactions on the best chain per simulated second of the run.");
+        d.counter("ledger.fees", &Metrics::fees, "units",
+                  "Fees of the transactions in the blocks made, in smallest token units.");
+        d.distribution("ledger.block_bytes", &Metrics::blockBytes, "B",
+                       "Per block made: its size on the wire.");
+        d.gauge("ledger.mempool", &Metrics::mempool, "transactions",
+                "Everyday transactions waiting for the best chain as the run ends.");
+        d.counter("ledger.records.submitted", &Metrics::recordsSubmitted, "records",
+                  "Records other layers submitted through the ledger service.");
+        d.counter("ledger.records.final", &Metrics::recordsFinal, "records",
+                  "Records that became final (confirmations deep on their sender's chain).");
+        d.counter("ledger.records.dropped", &Metrics::recordsDropped, "records",
+                  "Records given up after record_timeout (the sender cut off, fees too low).");
+        d.counter("ledger.records.reverted", &Metrics::recordsReverted, "records",
+                  "Final records whose block a later reorganisation took off the best chain.");
+        d.distribution("ledger.record_latency", &Metrics::recordLatency, "s",
+                       "Per final record: seconds from its submission until it was final (what "
+                       "recording really costs in time).");
+        d.counter("ledger.records.fees", &Metrics::recordFees, "units",
+                  "Fees the final records paid, in smallest token units.");
+        d.counter("ledger.node_blocks", &Metrics::nodeBlocks, "blocks", "Per node: blocks it made.",
+                  sim::MetricScope::Node);
+
+        d.nodeState("best chain", "#2f9e44", "Its tip is the tip of the best chain.");
+        d.nodeState("behind", "#f08c00",
+                    "Its tip is on the best chain but below its tip: a block is on its way.");
+        d.nodeState("fork", "#e03131", "Its tip is on another branch than the best chain.");
+
+        d.table("ledger.blocks", "Blocks",
+                "Every block made, as a tree by parent: who made it, when, what it carries and "
+                "how far it got. Branches off the best chain are stale.")
+            .text("hash", "The block's SHA-256, in hex (its first 16 digits).")
+            .text("parent", "Its parent's hash (empty for the genesis block).")
+            .integer("height", "", "Blocks below it.")
+            .node("producer", "The node that made and signed it.")
+            .time("made", "When it was made.")
+            .integer("transactions", "", "Transactions it carries, records included.")
+            .integer("records", "", "Records of other layers among them.")
+            .bytes("size", "Its size on the wire.")
+            .integer("fees", "units", "Fees of its transactions.")
+            .integer("reached", "nodes", "Ledger nodes that have it.")
+            .flag("best", "It is on the best chain.")
+            .key("hash")
+            .parent("parent");
+        d.table("ledger.records", "Records",
+                "Every record made through the ledger service, oldest first.")
+            .integer("record", "", "Its number: 1 for the first.")
+            .text("topic", "What kind of record (\"federated.round\").")
+            .node("from", "The node that signed it.")
+            .text("digest", "What it records (first 16 hex digits).")
+            .time("submitted", "When it was submitted.")
+            .integer("block", "", "Height of the best-chain block that holds it, if any.")
+            .time("final", "When it became final.")
+            .text("status", "waiting, in a block, final, dropped or reverted.")
+            .key("record");
+
+        d.eventKind("ledger.block",
+                    "A block was made; the digest is its hash, the node its producer.");
+        d.eventKind("ledger.record",
+                    "A record became final; the digest is what it records, the node its "
+                    "sender, the detail its topic and block.");
+        return d;
+    }();
+    return definition;
+}
+
+}  // namespace dais::layers::ledger

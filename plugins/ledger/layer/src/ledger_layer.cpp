@@ -1,0 +1,155 @@
+// The ledger layer as the run sees it: it offers the ledger service, picks its nodes and their
+// peers at set-up, builds the relay, the records and the consensus rule, starts mining, and
+// shows its blocks and records.
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "block_relay.h"
+#include "config.h"
+#include "dais/core/integrity.h"
+#include "dais/core/node_attributes.h"
+#include "dais/core/services.h"
+#include "dais/layers/ledger.h"
+#include "peers.h"
+#include "pow/proof_of_work.h"
+#include "records.h"
+
+namespace dais::layers::ledger {
+
+namespace {
+
+class LedgerLayer final : public core::Layer {
+  public:
+    void provideServices(core::ServiceRegistry& services) override {
+        services.provide(static_cast<core::LedgerService*>(&proxy_), definition().descriptor().id);
+    }
+
+    void setup(core::LayerContext& ctx) override {
+        cfg_ = definition().read(ctx.params());
+        m_ = definition().defineMetrics(ctx);
+        if (auto classes = parseFeeClasses(cfg_.feeClasses); !classes)
+            ctx.failParam("fee_classes", classes.error().message);
+        auto* integrity = ctx.services().find<core::IntegrityService>();
+        DAIS_CHECK(integrity != nullptr, "the ledger needs the integrity service");
+
+        std::vector<sim::NodeIndex> nodes = ledgerNodes(ctx);
+        const auto n = static_cast<std::uint32_t>(nodes.size());
+        PeerGraph peers;
+        if (cfg_.peers == PeerSource::Random) {
+            sim::RngStream rng = ctx.rng(0, "peers");
+            peers = PeerGraph::random(n, static_cast<std::uint32_t>(cfg_.outbound),
+                                      static_cast<std::uint32_t>(cfg_.maxInbound), rng);
+        } else {
+            peers = linkPeers(ctx.network(), nodes);
+        }
+        std::vector<double> power = hashPower(ctx, nodes);
+
+        relay_ = std::make_unique<BlockRelay>(ctx, cfg_, m_, *integrity, std::move(nodes),
+                                              std::move(peers));
+        proxy_.records = std::make_unique<Records>(ctx, *relay_, cfg_, m_, *integrity);
+        auto pow = std::make_unique<ProofOfWork>(ctx, *relay_, cfg_, std::move(power));
+        if (pow->miners() == 0)
+            ctx.failParam("miner_role", "no ledger node mines: none has the role \"" +
+                                            cfg_.minerRole + "\" and a hash_power above 0");
+        consensus_ = std::move(pow);
+        proxy_.records->setConsensus(consensus_.get());
+        relay_->onTipChange(
+            [this](std::uint32_t p, BlockId, BlockId tip) { consensus_->tipChanged(p, tip); });
+        relay_->onUpChange([this](std::uint32_t p, bool up) { consensus_->nodeUp(p, up); });
+    }
+
+    void start(core::LayerContext&) override { consensus_->start(); }
+
+    void finish(core::LayerContext&) override {
+        if (relay_) relay_->finish();
+    }
+
+    void inspect(std::string_view table, core::TableWriter& out) override {
+        if (!relay_) return;
+        if (table == "ledger.blocks") relay_->inspectBlocks(out);
+        if (table == "ledger.records") proxy_.records->inspect(out);
+    }
+
+  private:
+    /// The nodes that run the ledger: those of its role, or every node that has a role.
+    std::vector<sim::NodeIndex> ledgerNodes(core::LayerContext& ctx) const {
+        sim::Network& net = ctx.network();
+        std::vector<sim::NodeIndex> nodes;
+        for (sim::NodeIndex i = 0; i < net.nodeCount(); ++i) {
+            const std::string_view r = net.role(i);
+            if (cfg_.role.empty() ? !r.empty() : r == cfg_.role) nodes.push_back(i);
+        }
+        if (nodes.size() < 2)
+            ctx.failParam("role", std::to_string(nodes.size()) + " node(s) " +
+                                      (cfg_.role.empty() ? std::string("have a role")
+                                                         : "have the role \"" + cfg_.role + "\"") +
+                                      "; a ledger needs two or more");
+        return nodes;
+    }
+
+    /// The peer graph of the links between ledger nodes.
+    static PeerGraph linkPeers(sim::Network& net, const std::vector<sim::NodeIndex>& nodes) {
+        std::vector<std::uint32_t> index(net.nodeCount(), sim::kNone);
+        for (std::uint32_t p = 0; p < nodes.size(); ++p)
+            index[nodes[p]] = p;
+        std::vector<std::pair<std::uint32_t, std::uint32_t>> edges;
+        for (std::uint32_t p = 0; p < nodes.size(); ++p)
+            for (const sim::Adjacent& a : net.adjacency(nodes[p]))
+                if (index[a.node] != sim::kNone && index[a.node] != p)
+                    edges.emplace_back(p, index[a.node]);
+        return PeerGraph::fromEdges(static_cast<std::uint32_t>(nodes.size()), edges);
+    }
+
+    /// Each ledger node's hash power: its attribute, 0 outside miner_role.
+    std::vector<double> hashPower(core::LayerContext& ctx,
+                                  const std::vector<sim::NodeIndex>& nodes) const {
+        const core::NodeAttributes& attributes = ctx.attributes();
+        const auto a = attributes.id("hash_power");
+        std::vector<double> power(nodes.size(), 0);
+        for (std::size_t p = 0; p < nodes.size(); ++p)
+            if (cfg_.minerRole.empty() || ctx.network().role(nodes[p]) == cfg_.minerRole)
+                power[p] = attributes.number(nodes[p], a);
+        return power;
+    }
+
+    /// What the registry holds from before set-up: the records, built in setup().
+    struct Proxy final : core::LedgerService {
+        std::unique_ptr<Records> records;
+        void record(const Transaction& tx, std::function<void(const Receipt&)> done) override {
+            DAIS_CHECK(records != nullptr, "the ledger service is not set up yet");
+            records->record(tx, std::move(done));
+        }
+        std::vector<Entry> query(const Query& q) const override {
+            return records ? records->query(q) : std::vector<Entry>{};
+        }
+        bool verify(const Transaction& tx, const Receipt& receipt) const override {
+            return records && records->verify(tx, receipt);
+        }
+        WatchId onReorg(std::function<void(const Reorg&)> watcher) override {
+            DAIS_CHECK(records != nullptr, "the ledger service is not set up yet");
+            return records->onReorg(std::move(watcher));
+        }
+        void stopWatching(WatchId id) override {
+            if (records) records->stopWatching(id);
+        }
+    };
+
+    Config cfg_;
+    Metrics m_{};
+    std::unique_ptr<BlockRelay> relay_;
+    Proxy proxy_;
+    std::unique_ptr<Consensus> consensus_;
+};
+
+}  // namespace
+
+core::LayerFactory factory() {
+    core::LayerFactory f;
+    f.descriptor = definition().descriptor();
+    f.create = []() -> std::unique_ptr<core::Layer> { return std::make_unique<LedgerLayer>(); };
+    return f;
+}
+
+}  // namespace dais::layers::ledger

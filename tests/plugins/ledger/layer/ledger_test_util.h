@@ -1,0 +1,81 @@
+#pragma once
+// Scenarios for the ledger suites, written as JSON the way a user would write them, loaded
+// through core's scenario loader with a registry that holds the statically linked layers (the
+// ledger and the privacy layer, whose integrity service signs the blocks).
+
+#include <QtTest>
+
+#include <optional>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "dais/core/layer_registry.h"
+#include "dais/core/scenario.h"
+#include "dais/core/scenario_run.h"
+#include "dais/layers/crypto.h"
+#include "dais/layers/ledger.h"
+
+namespace ledgertest {
+
+using namespace dais;
+
+inline const core::LayerRegistry& registry() {
+    static const core::LayerRegistry* const r = [] {
+        auto* reg = new core::LayerRegistry();
+        for (const auto& f : {layers::crypto::factory(), layers::ledger::factory()})
+            if (auto added = reg->add(f); !added) qFatal("%s", added.error().message.c_str());
+        return reg;
+    }();
+    return *r;
+}
+
+/// `miners` nodes of role "miner", every pair joined by its own link of one-way latency
+/// `latency` and 1 Tbit/s: a block takes exactly the latency (plus nanoseconds) from any node
+/// to any other. Blocks carry no everyday transactions and take no time to check.
+inline nlohmann::json meshScenario(int miners, const std::string& latency,
+                                   const nlohmann::json& ledger) {
+    nlohmann::json l = {{"role", "miner"},     {"peers", "links"}, {"tx_rate", 0},
+                        {"block_check", "0s"}, {"tx_check", "0s"}, {"retarget", 0}};
+    l.update(ledger);
+    return {
+        {"format", "dais-scenario"},
+        {"version", 1},
+        {"network",
+         {{"groups", {{{"id", "miners"}, {"count", miners}, {"role", "miner"}}}},
+          {"topologies",
+           {{{"generator", "full_mesh"},
+             {"members", {"miners"}},
+             {"link", {{"latency", latency}, {"bandwidth", "1Tbps"}}}}}}}},
+        {"layers", {{"crypto", nlohmann::json::object()}, {"ledger", l}}},
+        {"run", {{"seed", 1}}},
+    };
+}
+
+inline core::Result<core::Scenario> load(const nlohmann::json& doc,
+                                         const core::LayerRegistry& reg = registry()) {
+    return core::loadScenarioText(doc.dump(), "test.dais.json", {}, &reg);
+}
+
+/// Loads and runs a scenario that must be valid and must run.
+inline core::RunReport run(const nlohmann::json& doc,
+                           std::optional<std::uint64_t> seed = std::nullopt,
+                           const core::LayerRegistry& reg = registry()) {
+    auto scenario = load(doc, reg);
+    if (!scenario) qFatal("%s", scenario.error().message.c_str());
+    core::RunOptions options;
+    options.seed = seed;
+    auto prepared = core::ScenarioRun::prepare(*scenario, options);
+    if (!prepared) qFatal("%s", prepared.error().message.c_str());
+    core::RunReport report = (*prepared)->run();
+    if (report.status != core::RunStatus::Completed) qFatal("%s", report.error.c_str());
+    return report;
+}
+
+inline const core::MetricReport& metric(const core::RunReport& r, const char* name) {
+    const core::MetricReport* m = r.metric(name);
+    if (!m) qFatal("the run has no metric %s", name);
+    return *m;
+}
+
+}  // namespace ledgertest

@@ -1,0 +1,70 @@
+// The ledger against theory: the stale rate of proof of work with equal miners and a fixed
+// delay between any two of them.
+//
+// The model: n miners of equal hash power find blocks at total rate lambda; any block reaches
+// every other miner exactly D after it is found. For large n (a miner's own blocks are a small
+// share), a block found at t builds on the highest block found before t - D, so the first block
+// of height h + 1 is the first one found more than D after the first block of height h: heights
+// advance every D + Exp(lambda), the best chain grows at lambda / (1 + lambda D) blocks a second,
+// and the share of blocks left stale is
+//
+//     s = 1 - 1 / (1 + lambda D) = lambda D / (1 + lambda D)
+//
+// (the growth rate of Pass, Seeman and shelat's analysis of Nakamoto consensus with delay D,
+// Eurocrypt 2017, and of Sompolinsky and Zohar's GHOST paper for a fixed delay; for small
+// lambda D, s ~ lambda D, Decker and Wattenhofer's first-order fork rate).
+//
+// Tolerance: with N blocks the stale share has a standard deviation near sqrt(s (1 - s) / N);
+// the runs below make about 3,000 blocks, so 0.7 points at s = 0.2 and 0.5 points at s = 0.09.
+// A finite n lets a miner build on its own block unseen by others, which lowers s by at most
+// about lambda D / n (0.6 points for 40 miners at lambda D = 0.25). The tests allow 2.5 points:
+// over three standard deviations plus that bias, and far from what a wrong delay would give
+// (with 3 D, s would be 0.43; with D / 2, 0.11).
+#include <QtTest>
+
+#include "ledger_test_util.h"
+
+using namespace dais;
+using namespace ledgertest;
+
+class TestLedgerTheory : public QObject {
+    Q_OBJECT
+
+  private slots:
+    void staleRateMatchesFixedDelayModel_data() {
+        QTest::addColumn<QString>("relay");
+        QTest::addColumn<QString>("latency");  // one hop; a block takes 1 hop (push) or 3 (inv)
+        QTest::addColumn<double>("delay");     // seconds from a block's making to every miner
+        QTest::newRow("push, D = 2.5 s") << "push"
+                                         << "2500ms" << 2.5;
+        QTest::newRow("push, D = 1 s") << "push"
+                                       << "1000ms" << 1.0;
+        QTest::newRow("inv, D = 3 x 0.8 s") << "inv"
+                                            << "800ms" << 2.4;
+    }
+    void staleRateMatchesFixedDelayModel() {
+        QFETCH(QString, relay);
+        QFETCH(QString, latency);
+        QFETCH(double, delay);
+        const double interval = 10;
+        nlohmann::json doc = meshScenario(40, latency.toStdString(),
+                                          {{"relay", relay.toStdString()}, {"interval", "10s"}});
+        doc["run"]["until"] = "30000s";
+        const core::RunReport r = run(doc);
+        const double blocks = metric(r, "ledger.blocks").value;
+        const double stale = metric(r, "ledger.stale_rate").value;
+        const double ld = delay / interval;
+        const double expected = ld / (1 + ld);
+        qInfo("%s: %.0f blocks, stale rate %.4f, model %.4f", qPrintable(relay), blocks, stale,
+              expected);
+        QVERIFY(blocks > 2500 && blocks < 3500);
+        QVERIFY2(std::abs(stale - expected) < 0.025,
+                 qPrintable(QString("stale rate %1, model %2").arg(stale).arg(expected)));
+        // Heights advance every D + Exp(lambda): the best chain's mean block interval.
+        QVERIFY(std::abs(metric(r, "ledger.block_interval").value - (interval + delay)) <
+                0.08 * (interval + delay));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestLedgerTheory)
+#include "tst_ledger_theory.moc"
