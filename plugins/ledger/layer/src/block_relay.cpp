@@ -450,7 +450,7 @@ void BlockRelay::relay(std::uint32_t p, BlockId b, std::uint32_t fromEdge) {
         known_[e] = b;
         switch (cfg_.relay) {
             case RelayMode::Inv:
-                send(p, e, Type::Inv, b, kInvBytes);
+                announce(p, e, b);
                 break;
             case RelayMode::Push:
                 send(p, e, Type::Block, b,
@@ -460,10 +460,26 @@ void BlockRelay::relay(std::uint32_t p, BlockId b, std::uint32_t fromEdge) {
                 if (hbTo_[e])
                     send(p, e, Type::Compact, b, compactBytes(b));
                 else
-                    send(p, e, Type::Inv, b, kInvBytes);
+                    announce(p, e, b);
                 break;
         }
     }
+}
+
+/// An announcement of b from p on edge e; one the peer would ignore (it holds b already) is
+/// counted and not sent, unless announce_all.
+void BlockRelay::announce(std::uint32_t p, std::uint32_t e, BlockId b) {
+    if (cfg_.announceAll || !presence_.has(b, peers_.peer(e))) {
+        send(p, e, Type::Inv, b, kInvBytes);
+        return;
+    }
+    // What the peer learns from it, it learns now: that p has b (it has relayed b already, so
+    // this changes none of its announcements).
+    const std::uint32_t back = peers_.reverse(e);
+    if (!peerKnows(back, b)) known_[back] = b;
+    sim::Metrics& M = sim_->metrics();
+    M.add(m_.inv, 1);
+    M.add(m_.bytes, static_cast<double>(kInvBytes));
 }
 
 void BlockRelay::setTip(std::uint32_t p, BlockId b) {
@@ -592,6 +608,27 @@ void BlockRelay::finish() {
         waiting += arrived - std::min(arrived, blocks_[best_].taken.count[c]);
     }
     M.set(m_.mempool, static_cast<double>(waiting));
+
+    // The best chain, checked as a node that is handed it would check it.
+    const std::vector<dais::ledger::SignedBlock> chain = tree_.chain(best_);
+    dais::ledger::ChainChecks checks;
+    checks.signature = [this](const BlockHeader& h, const core::Digest& hash,
+                              const dais::ledger::Signature& signature) {
+        if (h.height == 0) return true;  // the genesis block is nobody's
+        const auto id = tree_.find(hash);
+        return integrity_.verify(h.producer, std::as_bytes(std::span(hash)), signature) && id &&
+               integrity_.merkleRoot(blocks_[*id].leaves) == h.txRoot;
+    };
+    const auto failed = dais::ledger::firstInvalid(chain, checks);
+    M.set(m_.verifiedHeight,
+          failed ? static_cast<double>(*failed) - 1 : static_cast<double>(height));
+    std::uint64_t divergence = 0;
+    for (std::uint32_t p = 0; p < size(); ++p) {
+        if (!up(p)) continue;
+        const BlockId common = tree_.commonAncestor(views_[p].tip, best_);
+        divergence = std::max(divergence, height - tree_.height(common));
+    }
+    M.set(m_.divergence, static_cast<double>(divergence));
 }
 
 void BlockRelay::inspectBlocks(core::TableWriter& out) const {

@@ -162,6 +162,7 @@ class BlockRelay final : private sim::FaultListener {
     void onNodeUp(sim::NodeIndex node, bool up) override;
 
     void send(std::uint32_t p, std::uint32_t edge, Type type, BlockId b, std::uint64_t bytes);
+    void announce(std::uint32_t p, std::uint32_t e, BlockId b);
     void announced(std::uint32_t q, std::uint32_t edge, BlockId b);
     void received(std::uint32_t q, std::uint32_t edge, BlockId b, bool compact);
     void rebuilt(std::uint32_t q, std::uint32_t edge, BlockId b);

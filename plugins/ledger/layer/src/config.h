@@ -25,6 +25,7 @@ struct Config {
     std::int64_t outbound = 0, maxInbound = 0;
     RelayMode relay = RelayMode::Inv;
     std::int64_t highBandwidthPeers = 0;
+    bool announceAll = false;
     sim::SimTime interval = 0;
     std::uint64_t blockSize = 0;
     std::int64_t retarget = 0;
@@ -46,7 +47,7 @@ struct Metrics {
     sim::MetricId txConfirmed, tps, fees, blockBytes, mempool;
     sim::MetricId recordsSubmitted, recordsFinal, recordsDropped, recordsReverted, recordLatency,
         recordFees;
-    sim::MetricId nodeBlocks;
+    sim::MetricId nodeBlocks, verifiedHeight, divergence;
 };
 
 using Definition = core::LayerDefinition<Config, Metrics>;
