@@ -58,10 +58,6 @@ BlockId BlockTree::ancestorAt(BlockId b, std::uint64_t h) const {
     return b;
 }
 
-bool BlockTree::isAncestor(BlockId a, BlockId b) const {
-    return a < blocks_.size() && ancestorAt(b, height(a)) == a;
-}
-
 BlockId BlockTree::commonAncestor(BlockId a, BlockId b) const {
     if (height(a) > height(b)) a = ancestorAt(a, height(b));
     if (height(b) > height(a)) b = ancestorAt(b, height(a));

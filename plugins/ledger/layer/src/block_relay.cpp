@@ -53,7 +53,8 @@ BlockRelay::BlockRelay(core::LayerContext& ctx, const Config& cfg, const Metrics
     indexOf_.assign(net_->nodeCount(), sim::kNone);
     for (std::uint32_t p = 0; p < n; ++p)
         indexOf_[nodes_[p]] = p;
-    known_.assign(peers_.edges(), 0);
+    edges_.assign(peers_.edges(), EdgeState{});
+    if (!cfg_.announceAll) measureEdges();
     hbCount_ =
         cfg_.relay == RelayMode::Compact ? static_cast<std::uint32_t>(cfg_.highBandwidthPeers) : 0;
     hbTo_.assign(peers_.edges(), 0);
@@ -107,6 +108,28 @@ BlockRelay::BlockRelay(core::LayerContext& ctx, const Config& cfg, const Metrics
 }
 
 BlockRelay::~BlockRelay() = default;
+
+/// Each peer edge's one-way latency: the links' mean latencies along the route its messages
+/// take, as the network stands at set-up.
+void BlockRelay::measureEdges() {
+    edgeLatency_.assign(peers_.edges(), 0);
+    for (std::uint32_t p = 0; p < size(); ++p)
+        for (std::uint32_t e = peers_.begin(p); e < peers_.end(p); ++e) {
+            const std::vector<sim::NodeIndex> path = net_->path(nodes_[p], nodes_[peers_.peer(e)]);
+            sim::SimTime latency = 0;
+            for (std::size_t i = 0; i + 1 < path.size(); ++i) {
+                // The link between two steps, found from the end with fewer links (a gateway
+                // has thousands).
+                sim::NodeIndex from = path[i], to = path[i + 1];
+                if (net_->adjacency(from).size() > net_->adjacency(to).size()) std::swap(from, to);
+                sim::SimTime best = sim::kTimeNever;
+                for (const sim::Adjacent& a : net_->adjacency(from))
+                    if (a.node == to) best = std::min(best, net_->link(a.link).meanLatency);
+                latency += best == sim::kTimeNever ? 0 : best;
+            }
+            edgeLatency_[e] = latency;
+        }
+}
 
 core::Result<std::vector<dais::ledger::FeeClass>> parseFeeClasses(const std::string& text) {
     std::vector<dais::ledger::FeeClass> out;
@@ -292,12 +315,16 @@ void BlockRelay::onDelivery(const sim::Delivery& d) {
 }
 
 bool BlockRelay::peerKnows(std::uint32_t edge, BlockId b) const {
-    return tree_.isAncestor(b, known_[edge]);
+    const EdgeState& s = edges_[edge];
+    if (tree_.isAncestor(b, s.known)) return true;
+    // An announcement that was counted and not sent tells its receiver when it would have
+    // arrived.
+    return s.heard != kNoBlock && sim_->now() >= s.heardAt && tree_.isAncestor(b, s.heard);
 }
 
 /// Node q heard from the peer on `edge` that it has block b.
 void BlockRelay::announced(std::uint32_t q, std::uint32_t edge, BlockId b) {
-    if (!peerKnows(edge, b)) known_[edge] = b;
+    if (!peerKnows(edge, b)) edges_[edge].known = b;
     if (presence_.has(b, q)) return;
     View& v = views_[q];
     if (v.want == kNoBlock || tree_.better(b, v.want)) {
@@ -327,7 +354,7 @@ void BlockRelay::fetchWanted(std::uint32_t q) {
 
 /// A whole block, or a compact one, reached q from the peer on `edge`.
 void BlockRelay::received(std::uint32_t q, std::uint32_t edge, BlockId b, bool compact) {
-    if (!peerKnows(edge, b)) known_[edge] = b;
+    if (!peerKnows(edge, b)) edges_[edge].known = b;
     if (presence_.has(b, q) || validating_.has(b, q)) {
         sim_->metrics().add(m_.duplicates, 1);
         return;
@@ -371,7 +398,7 @@ void BlockRelay::rebuilt(std::uint32_t q, std::uint32_t edge, BlockId b) {
     }
     for (std::uint32_t e = peers_.begin(q); e < peers_.end(q); ++e) {
         if (e == edge || !hbTo_[e] || peerKnows(e, b)) continue;
-        known_[e] = b;
+        edges_[e].known = b;
         send(q, e, Type::Compact, b, compactBytes(b));
     }
     chooseHighBandwidth(q, edge);
@@ -447,7 +474,7 @@ void BlockRelay::adopt(std::uint32_t p, BlockId b, std::uint32_t fromEdge) {
 void BlockRelay::relay(std::uint32_t p, BlockId b, std::uint32_t fromEdge) {
     for (std::uint32_t e = peers_.begin(p); e < peers_.end(p); ++e) {
         if (e == fromEdge || peerKnows(e, b)) continue;
-        known_[e] = b;
+        edges_[e].known = b;
         switch (cfg_.relay) {
             case RelayMode::Inv:
                 announce(p, e, b);
@@ -466,17 +493,24 @@ void BlockRelay::relay(std::uint32_t p, BlockId b, std::uint32_t fromEdge) {
     }
 }
 
-/// An announcement of b from p on edge e; one the peer would ignore (it holds b already) is
-/// counted and not sent, unless announce_all.
+/// An announcement of b from p on edge e. One the peer would only take note of (it holds b, or
+/// is fetching or checking it) is counted and not sent, unless announce_all: what the peer
+/// learns from it, that p has b, it learns when the announcement would have arrived (after the
+/// path's latency); a peer that holds b has passed it on already, so it learns it at once.
 void BlockRelay::announce(std::uint32_t p, std::uint32_t e, BlockId b) {
-    if (cfg_.announceAll || !presence_.has(b, peers_.peer(e))) {
+    const std::uint32_t q = peers_.peer(e);
+    const bool holds = presence_.has(b, q);
+    if (cfg_.announceAll || !(holds || pending_.has(b, q))) {
         send(p, e, Type::Inv, b, kInvBytes);
         return;
     }
-    // What the peer learns from it, it learns now: that p has b (it has relayed b already, so
-    // this changes none of its announcements).
     const std::uint32_t back = peers_.reverse(e);
-    if (!peerKnows(back, b)) known_[back] = b;
+    if (holds) {
+        if (!peerKnows(back, b)) edges_[back].known = b;
+    } else if (!peerKnows(back, b)) {
+        edges_[back].heard = b;
+        edges_[back].heardAt = sim_->now() + edgeLatency_[e];
+    }
     sim::Metrics& M = sim_->metrics();
     M.add(m_.inv, 1);
     M.add(m_.bytes, static_cast<double>(kInvBytes));

@@ -162,6 +162,7 @@ class BlockRelay final : private sim::FaultListener {
     void onNodeUp(sim::NodeIndex node, bool up) override;
 
     void send(std::uint32_t p, std::uint32_t edge, Type type, BlockId b, std::uint64_t bytes);
+    void measureEdges();
     void announce(std::uint32_t p, std::uint32_t e, BlockId b);
     void announced(std::uint32_t q, std::uint32_t edge, BlockId b);
     void received(std::uint32_t q, std::uint32_t edge, BlockId b, bool compact);
@@ -187,8 +188,15 @@ class BlockRelay final : private sim::FaultListener {
     std::vector<sim::NodeIndex> nodes_;
     std::vector<std::uint32_t> indexOf_;
     PeerGraph peers_;
-    std::vector<BlockId> known_;  // per edge p -> q: the best block p knows q has
-    std::vector<char> hbTo_;      // per edge p -> q: q asked p for compact blocks unasked
+    /// What p knows of q, per edge p -> q, in one place (it is read for every announcement).
+    struct EdgeState {
+        BlockId known = 0;         // the best block p knows q has
+        BlockId heard = kNoBlock;  // one q announced in an announcement counted and not sent,
+        sim::SimTime heardAt = 0;  // which p takes note of at this time
+    };
+    std::vector<EdgeState> edges_;
+    std::vector<sim::SimTime> edgeLatency_;  // per edge: one-way latency of its route
+    std::vector<char> hbTo_;  // per edge p -> q: q asked p for compact blocks unasked
     std::vector<std::uint32_t>
         hb_;  // per node: the edges of its high-bandwidth peers, oldest first
     std::uint32_t hbCount_ = 0;

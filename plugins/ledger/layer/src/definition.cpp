@@ -69,11 +69,12 @@ const Definition& definition() {
             .range(0, 1000);
         d.flag("announce_all", &Config::announceAll, false,
                "Put every block announcement on the wire. By default an announcement to a peer "
-               "that already holds the block when it is sent is counted (ledger.messages.inv, "
-               "ledger.bytes) but not sent: the peer would ignore it and has passed the block "
-               "on already, and its 61 bytes are negligible beside the blocks. On, every "
-               "message is on the wire and a large run is slower (on 10,000 Bitcoin nodes a "
-               "fifth of the messages are such announcements).");
+               "that holds the block, or is fetching or checking it, when it is sent is counted "
+               "(ledger.messages.inv, ledger.bytes) but not sent: the peer would only note that "
+               "the sender has the block, which it then notes when the announcement would have "
+               "arrived (after the path's mean latency, queues left out), and its 61 bytes are "
+               "negligible beside the blocks. On, every message is on the wire and a large run "
+               "is slower (on 10,000 Bitcoin nodes half the messages are such announcements).");
         d.duration("interval", &Config::interval, "600s",
                    "The block interval the difficulty aims at: the first difficulty is the "
                    "miners' total hash power times this, and every retarget blocks it is "

@@ -242,15 +242,18 @@ class TestLedgerLayer : public QObject {
         }
     }
 
-    /// Announcements to peers that hold the block are counted, not sent: the same announcements,
-    /// requests and forks as with every announcement on the wire, and the same propagation
-    /// times but for the microseconds their bytes held the links.
+    /// Announcements to peers that hold or fetch the block are counted, not sent: the same
+    /// requests and forks as with every announcement on the wire, the same announcements but for
+    /// a few noted early, the same propagation times but for the microseconds their bytes held
+    /// the links.
     void elidedAnnouncementsChangeNothingThatMatters() {
         const core::RunReport a = run(regionsScenario({{"relay", "inv"}}));
         const core::RunReport b = run(regionsScenario({{"relay", "inv"}, {"announce_all", true}}));
         QCOMPARE(value(a, "ledger.blocks"), value(b, "ledger.blocks"));
         QCOMPARE(value(a, "ledger.height"), value(b, "ledger.height"));
-        QCOMPARE(value(a, "ledger.messages.inv"), value(b, "ledger.messages.inv"));
+        // A few announcements that would have queued behind others are noted a little early.
+        QVERIFY(std::abs(value(a, "ledger.messages.inv") - value(b, "ledger.messages.inv")) <
+                0.005 * value(b, "ledger.messages.inv"));
         QCOMPARE(value(a, "ledger.messages.getdata"), value(b, "ledger.messages.getdata"));
         QCOMPARE(value(a, "ledger.blocks.stale"), value(b, "ledger.blocks.stale"));
         QVERIFY(value(a, "net.messages.sent") < value(b, "net.messages.sent"));

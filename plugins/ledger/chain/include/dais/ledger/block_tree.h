@@ -48,7 +48,11 @@ class BlockTree {
     /// b's ancestor at `height` (b itself at its own height); kNoBlock above b's height.
     BlockId ancestorAt(BlockId b, std::uint64_t height) const;
     /// Whether a is b or one of b's ancestors.
-    bool isAncestor(BlockId a, BlockId b) const;
+    bool isAncestor(BlockId a, BlockId b) const {
+        if (a == b) return a < blocks_.size();
+        if (a >= blocks_.size() || b >= blocks_.size() || height(a) >= height(b)) return false;
+        return blocks_[b].parent == a || ancestorAt(b, height(a)) == a;
+    }
     /// The deepest block both chains share.
     BlockId commonAncestor(BlockId a, BlockId b) const;
     /// Whether the chain ending at a wins over the one ending at b: more work, or the same work
