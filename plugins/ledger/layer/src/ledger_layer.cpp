@@ -10,6 +10,7 @@
 #include "config.h"
 #include "dais/core/integrity.h"
 #include "dais/core/node_attributes.h"
+#include "dais/core/scenario.h"
 #include "dais/core/services.h"
 #include "dais/layers/ledger.h"
 #include "peers.h"
@@ -22,6 +23,29 @@ namespace {
 
 class LedgerLayer final : public core::Layer {
   public:
+    /// What grows with the nodes and the blocks: per node its view, per peer connection what
+    /// each side knows of the other, and per block and node three bits (has it, asked for it,
+    /// checking it). The messages in flight are the network's.
+    void estimateMemory(core::LayerEstimateContext& ctx) const override {
+        const Config cfg = definition().read(ctx.params());
+        const double nodes = static_cast<double>(
+            cfg.role.empty() ? ctx.nodeCount() - ctx.nodeCountWithRole("gateway")
+                             : ctx.nodeCountWithRole(cfg.role));
+        const double edges = 2 * nodes * static_cast<double>(cfg.outbound);
+        const double perNode = 64 + 4 * static_cast<double>(cfg.highBandwidthPeers);
+        const double perEdge = 16 + 8 + 4 + 4 + 1;
+        ctx.need("role", sim::countText(nodes) + " ledger nodes and their peer connections",
+                 nodes * perNode + edges * perEdge);
+        const sim::SimTime until = ctx.scenario().run.until;
+        if (until != sim::kTimeNever) {
+            const double blocks = 1.1 * sim::toSeconds(until) / sim::toSeconds(cfg.interval);
+            ctx.need("interval",
+                     sim::countText(blocks) + " blocks (with stale ones) held by " +
+                         sim::countText(nodes) + " nodes",
+                     blocks * (3 * nodes / 8 + 600));
+        }
+    }
+
     void provideServices(core::ServiceRegistry& services) override {
         services.provide(static_cast<core::LedgerService*>(&proxy_), definition().descriptor().id);
     }
