@@ -24,6 +24,7 @@ struct Golden {
 // The reference runs (seed from the file). A change here means every stored run of these
 // scenarios would reproduce differently: update only for a deliberate change of the model.
 const Golden kGolden[] = {
+    {"bitcoin.dais.json", "33fb7502b6beadbb", 7077568},
     {"cheaters.dais.json", "577a2dd40c99310d", 171865},
     {"continental-edge-cloud.dais.json", "d3037eca1044e04c", 158625},
     {"edge-vs-cloud.dais.json", "be4dfe5bd1e238fa", 143601},

@@ -8,6 +8,7 @@
 #include "dais/ledger/block.h"
 #include "dais/ledger/block_presence.h"
 #include "dais/ledger/block_tree.h"
+#include "dais/ledger/transaction_load.h"
 
 using namespace dais;
 using namespace dais::ledger;
@@ -168,6 +169,49 @@ class TestLedgerChain : public QObject {
         QCOMPARE(p.holders(1'007), std::size_t{10'000});
         // 1,008 blocks over 10,000 nodes: 157 words a block.
         QCOMPARE(p.bytes(), std::size_t{1'008 * 157 * 8});
+    }
+
+    /// Arrivals are a Poisson process split by share; a block takes the best-paying class
+    /// first; what a chain took is not offered again; a receiver behind the producer lacks what
+    /// arrived in between, in the proportion the block took.
+    void transactionLoadCountsAndFills() {
+        using namespace dais::ledger;
+        TransactionLoad::Settings s;
+        s.ratePerSecond = 100;
+        s.meanBytes = 100;
+        s.classes = {{1, 0.75}, {10, 0.25}};
+        s.spread = 10'000'000'000;  // 10 s
+        TransactionLoad load(s, dais::sim::RngStream(1, "test", 0, "tx"));
+        const dais::sim::SimTime t = 1000'000'000'000;  // 1,000 s
+        load.advance(t);
+        const double low = static_cast<double>(load.arrived(0, t));
+        const double high = static_cast<double>(load.arrived(1, t));
+        // 100,000 expected, standard deviation 316; shares 3:1.
+        QVERIFY(std::abs(low + high - 100'000) < 1'500);
+        QVERIFY(std::abs(high / (low + high) - 0.25) < 0.01);
+        // Arrivals up to an earlier time in the window are fewer.
+        QVERIFY(load.arrived(1, t - 5'000'000'000) < load.arrived(1, t));
+
+        ClassCounts none{{0, 0}};
+        // Room for 30,000 transactions: all of the high class, the rest from the low one.
+        const ClassCounts take = load.fill(t, none, 3'000'000, 0);
+        QCOMPARE(take.count[1], load.arrived(1, t));
+        QCOMPARE(take.count[0] + take.count[1], std::uint64_t{30'000});
+        // Room taken by records leaves less for the load.
+        QCOMPARE(load.fill(t, none, 3'000'000, 1'000'000).total(), std::uint64_t{20'000});
+        // On a chain that has taken those, the rest waits.
+        const ClassCounts next = load.fill(t, take, 100'000'000, 0);
+        QCOMPARE(next.count[1], std::uint64_t{0});
+        QCOMPARE(next.count[0], load.arrived(0, t) - take.count[0]);
+        // A receiver whose horizon is 2 s behind lacks the high class's last 2 s of arrivals
+        // (the block took all of it) and a share of the low class's.
+        const dais::sim::SimTime behind = t - 2'000'000'000;
+        const std::uint64_t lacking = load.missing(take, none, t, behind);
+        const double highGap = static_cast<double>(load.arrived(1, t) - load.arrived(1, behind));
+        const double lowGap = static_cast<double>(load.arrived(0, t) - load.arrived(0, behind));
+        const double expected = highGap + lowGap * static_cast<double>(take.count[0]) / low;
+        QVERIFY(std::abs(static_cast<double>(lacking) - expected) <= 1);
+        QCOMPARE(load.missing(take, none, t, t), std::uint64_t{0});
     }
 };
 
