@@ -166,7 +166,7 @@ sim::SimTime BlockRelay::horizon(std::uint32_t p) const {
     return now > views_[p].lag ? now - views_[p].lag : 0;
 }
 
-BlockId BlockRelay::produce(std::uint32_t p, double work, std::uint64_t nonce) {
+BlockId BlockRelay::produce(std::uint32_t p, double work, std::uint64_t nonce, bool publish) {
     const sim::SimTime now = sim_->now();
     load_.advance(now);
     const BlockId parent = views_[p].tip;
@@ -232,7 +232,13 @@ BlockId BlockRelay::produce(std::uint32_t p, double work, std::uint64_t nonce) {
     M.observe(m_.blockBytes, static_cast<double>(dais::ledger::blockWireBytes(header)));
     if (events_.on())
         events_.record(blockEvent_, nodes_[p], hash, "height " + std::to_string(header.height));
-    adopt(p, id, kNoEdge);
+    if (publish) {
+        adopt(p, id, kNoEdge);
+    } else {  // kept back: its producer mines on it, nobody else hears of it yet
+        presence_.give(id, p);
+        ++blocks_[id].holders;
+        setTip(p, id);
+    }
     return id;
 }
 
@@ -463,6 +469,11 @@ void BlockRelay::adopt(std::uint32_t p, BlockId b, std::uint32_t fromEdge) {
     if (info.holders == threshold50_) M.observe(m_.propagation50, age);
     if (info.holders == threshold90_) M.observe(m_.propagation90, age);
     if (info.holders == size()) M.observe(m_.propagationAll, age);
+    if (p == withholder_ && fromEdge != kNoEdge) {  // its strategy decides what it follows
+        fetchWanted(p);
+        withheld_(b);
+        return;
+    }
     // More work wins; between equal work the node keeps the tip it saw first (Bitcoin's rule).
     if (tree_.chainWork(b) > tree_.chainWork(views_[p].tip)) {
         setTip(p, b);
@@ -527,7 +538,8 @@ void BlockRelay::setTip(std::uint32_t p, BlockId b) {
     }
     for (const auto& listener : tipListeners_)
         listener(p, old, b);
-    if (tree_.chainWork(b) > tree_.chainWork(best_)) {
+    // The best chain is what the nodes follow in the open: a block kept back is not on it.
+    if (tree_.chainWork(b) > tree_.chainWork(best_) && !(p == withholder_ && keptBack(p, b))) {
         const BlockId oldBest = best_;
         best_ = b;
         if (!tree_.isAncestor(oldBest, b))
@@ -539,6 +551,25 @@ void BlockRelay::setTip(std::uint32_t p, BlockId b) {
         return;
     }
     showState(p);
+}
+
+void BlockRelay::withhold(std::uint32_t p, std::function<void(BlockId)> onBlock) {
+    withholder_ = p;
+    withheld_ = std::move(onBlock);
+}
+
+void BlockRelay::follow(std::uint32_t p, BlockId b) {
+    if (views_[p].tip != b) setTip(p, b);
+}
+
+void BlockRelay::publish(std::uint32_t p, BlockId upTo) {
+    // The blocks kept back up to upTo, oldest first.
+    std::vector<BlockId> unpublished;
+    for (BlockId b = upTo; b != 0 && blocks_[b].holders == 1 && presence_.has(b, p);
+         b = tree_.parent(b))
+        unpublished.push_back(b);
+    for (auto it = unpublished.rbegin(); it != unpublished.rend(); ++it)
+        relay(p, *it, kNoEdge);
 }
 
 void BlockRelay::showState(std::uint32_t p) {

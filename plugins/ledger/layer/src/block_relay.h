@@ -110,8 +110,22 @@ class BlockRelay final : private sim::FaultListener {
     const dais::ledger::TransactionLoad& load() const { return load_; }
 
     /// Node p makes a block on its tip now, of `work` (its weight in the fork choice) with
-    /// `nonce` in its header, signs it, adopts it and passes it on. Returns the block.
-    BlockId produce(std::uint32_t p, double work, std::uint64_t nonce);
+    /// `nonce` in its header, signs it, adopts it and passes it on (or, unless `publish`, keeps
+    /// it back and mines on it). Returns the block.
+    BlockId produce(std::uint32_t p, double work, std::uint64_t nonce, bool publish = true);
+
+    // --- a miner with a strategy of its own (selfish mining) ---
+    /// Node p no longer follows the fork choice: every block it receives is handed to
+    /// `onBlock`, and p's tip is what follow() sets.
+    void withhold(std::uint32_t p, std::function<void(BlockId)> onBlock);
+    /// p's tip becomes b (a block p has).
+    void follow(std::uint32_t p, BlockId b);
+    /// p passes on its kept-back blocks up to `upTo`, oldest first.
+    void publish(std::uint32_t p, BlockId upTo);
+    /// Whether b is p's and kept back.
+    bool keptBack(std::uint32_t p, BlockId b) const {
+        return blocks_[b].holders == 1 && presence_.has(b, p);
+    }
 
     /// Writes the blocks table.
     void inspectBlocks(core::TableWriter& out) const;
@@ -219,6 +233,8 @@ class BlockRelay final : private sim::FaultListener {
     std::vector<std::function<void(std::uint32_t, BlockId, BlockId)>> tipListeners_;
     std::vector<std::function<void(BlockId, BlockId)>> reorgListeners_;
     std::vector<std::function<void(std::uint32_t, bool)>> upListeners_;
+    std::uint32_t withholder_ = sim::kNone;
+    std::function<void(BlockId)> withheld_;
 };
 
 }  // namespace dais::layers::ledger

@@ -37,6 +37,8 @@ struct Config {
     std::string feeClasses;
     sim::SimTime txSpread = 0;
     sim::SimTime recordTimeout = 0;
+    std::string selfishMiner;
+    double selfishShare = 0;
 };
 
 struct Metrics {
@@ -47,7 +49,7 @@ struct Metrics {
     sim::MetricId txConfirmed, tps, fees, blockBytes, mempool;
     sim::MetricId recordsSubmitted, recordsFinal, recordsDropped, recordsReverted, recordLatency,
         recordFees;
-    sim::MetricId nodeBlocks, verifiedHeight, divergence;
+    sim::MetricId nodeBlocks, verifiedHeight, divergence, selfishRevenue;
 };
 
 using Definition = core::LayerDefinition<Config, Metrics>;

@@ -127,6 +127,17 @@ const Definition& definition() {
                    "How long a record made through the ledger service may wait for a block "
                    "before the service gives up on it (dropped).")
             .range(1e-3, 1e12);
+        d.text("selfish_miner", &Config::selfishMiner, "", "",
+               "pow: the id of a miner that mines selfishly (Eyal and Sirer, FC 2014): it keeps "
+               "its blocks back and publishes them only to orphan the others' (a lead of 1 when "
+               "they find a block: it publishes and races; 2: it publishes all and wins; more: it "
+               "publishes as much as they have). Empty: every miner is honest.");
+        d.real("selfish_share", &Config::selfishShare, 0, "",
+               "pow: the selfish miner's share of all hash power; 0 leaves its hash_power as "
+               "given. Eyal and Sirer: with gamma the share of honest miners that mine on its "
+               "block in a race, selfish mining pays above a share of (1 - gamma) / (3 - 2 "
+               "gamma); ledger.selfish_revenue is its share of the best chain.")
+            .range(0, 0.99);
         d.attribute("hash_power", core::ParamType::Real, 1.0, "",
                     "pow: a miner's share of the work, relative to the others (any unit: only "
                     "ratios matter). 0: the node does not mine.")
@@ -210,6 +221,9 @@ const Definition& definition() {
                 "As the run ends, the most blocks of the best chain that a ledger node that is "
                 "up does not follow (its chain leaves the best one that far below its tip): "
                 "honest nodes agree on all but this many of the newest blocks.");
+        d.gauge("ledger.selfish_revenue", &Metrics::selfishRevenue, "1",
+                "The selfish miner's share of the best chain's blocks as the run ends (its "
+                "relative revenue); compare with its share of the hash power.");
         d.nodeState("best chain", "#2f9e44", "Its tip is the tip of the best chain.");
         d.nodeState("behind", "#f08c00",
                     "Its tip is on the best chain but below its tip: a block is on its way.");

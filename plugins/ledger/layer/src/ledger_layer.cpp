@@ -1,6 +1,7 @@
 // The ledger layer as the run sees it: it offers the ledger service, picks its nodes and their
 // peers at set-up, builds the relay, the records and the consensus rule, starts mining, and
 // shows its blocks and records.
+#include <algorithm>
 #include <memory>
 #include <string>
 #include <utility>
@@ -69,6 +70,8 @@ class LedgerLayer final : public core::Layer {
             peers = linkPeers(ctx.network(), nodes);
         }
         std::vector<double> power = hashPower(ctx, nodes);
+        std::uint32_t selfish = sim::kNone;
+        if (!cfg_.selfishMiner.empty()) selfish = selfishMiner(ctx, nodes, power);
 
         relay_ = std::make_unique<BlockRelay>(ctx, cfg_, m_, *integrity, std::move(nodes),
                                               std::move(peers));
@@ -77,6 +80,8 @@ class LedgerLayer final : public core::Layer {
         if (pow->miners() == 0)
             ctx.failParam("miner_role", "no ledger node mines: none has the role \"" +
                                             cfg_.minerRole + "\" and a hash_power above 0");
+        if (selfish != sim::kNone) pow->makeSelfish(selfish);
+        selfish_ = selfish == sim::kNone ? sim::kNone : relay_->node(selfish);
         consensus_ = std::move(pow);
         proxy_.records->setConsensus(consensus_.get());
         relay_->onTipChange(
@@ -86,8 +91,18 @@ class LedgerLayer final : public core::Layer {
 
     void start(core::LayerContext&) override { consensus_->start(); }
 
-    void finish(core::LayerContext&) override {
-        if (relay_) relay_->finish();
+    void finish(core::LayerContext& ctx) override {
+        if (!relay_) return;
+        relay_->finish();
+        if (selfish_ == sim::kNone) return;
+        // The selfish miner's share of the best chain.
+        const auto& tree = relay_->tree();
+        double mine = 0, all = 0;
+        for (BlockId b = relay_->best(); b != relay_->genesis(); b = tree.parent(b)) {
+            ++all;
+            mine += tree.header(b).producer == selfish_;
+        }
+        ctx.simulation().metrics().set(m_.selfishRevenue, all > 0 ? mine / all : 0);
     }
 
     void inspect(std::string_view table, core::TableWriter& out) override {
@@ -138,6 +153,28 @@ class LedgerLayer final : public core::Layer {
         return power;
     }
 
+    /// The selfish miner's ledger index; its hash power set to selfish_share of the total.
+    std::uint32_t selfishMiner(core::LayerContext& ctx, const std::vector<sim::NodeIndex>& nodes,
+                               std::vector<double>& power) const {
+        const sim::NodeIndex n = ctx.network().findNode(cfg_.selfishMiner);
+        const auto it = std::find(nodes.begin(), nodes.end(), n);
+        if (it == nodes.end())
+            ctx.failParam("selfish_miner",
+                          "\"" + cfg_.selfishMiner + "\" is not a node that runs the ledger");
+        const auto p = static_cast<std::uint32_t>(it - nodes.begin());
+        if (cfg_.selfishShare > 0) {
+            double others = 0;
+            for (std::size_t i = 0; i < power.size(); ++i)
+                if (i != p) others += power[i];
+            power[p] = others * cfg_.selfishShare / (1 - cfg_.selfishShare);
+        }
+        if (!(power[p] > 0))
+            ctx.failParam("selfish_miner", "\"" + cfg_.selfishMiner +
+                                               "\" does not mine (no hash power, or not of "
+                                               "miner_role)");
+        return p;
+    }
+
     /// What the registry holds from before set-up: the records, built in setup().
     struct Proxy final : core::LedgerService {
         std::unique_ptr<Records> records;
@@ -165,6 +202,7 @@ class LedgerLayer final : public core::Layer {
     std::unique_ptr<BlockRelay> relay_;
     Proxy proxy_;
     std::unique_ptr<Consensus> consensus_;
+    sim::NodeIndex selfish_ = sim::kNone;
 };
 
 }  // namespace

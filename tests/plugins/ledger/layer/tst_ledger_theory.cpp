@@ -1,5 +1,5 @@
 // The ledger against theory: the stale rate of proof of work with equal miners and a fixed
-// delay between any two of them.
+// delay between any two of them, and the revenue of a selfish miner.
 //
 // The model: n miners of equal hash power find blocks at total rate lambda; any block reaches
 // every other miner exactly D after it is found. For large n (a miner's own blocks are a small
@@ -63,6 +63,43 @@ class TestLedgerTheory : public QObject {
         // Heights advance every D + Exp(lambda): the best chain's mean block interval.
         QVERIFY(std::abs(metric(r, "ledger.block_interval").value - (interval + delay)) <
                 0.08 * (interval + delay));
+    }
+
+    /// Selfish mining against Eyal and Sirer's relative revenue (FC 2014, eq. 8):
+    ///   R = [a (1 - a)^2 (4a + g (1 - 2a)) - a^3] / [1 - a (1 + (2 - a) a)]
+    /// for a selfish share a and a share g of honest miners that mine on its block in a race.
+    /// Here g = 0: ten honest miners 10 ms apart, the selfish one 400 ms from each, so in a race
+    /// every honest miner has the honest block first. About 4,000 best-chain blocks: the
+    /// revenue's standard deviation is near 0.01 (races make neighbouring blocks dependent, so
+    /// the test allows 0.035), while honest mining would give R = a (0.084 and 0.055 away).
+    void selfishMiningRevenue_data() {
+        QTest::addColumn<double>("share");
+        QTest::newRow("a = 0.40: pays") << 0.40;
+        QTest::newRow("a = 0.25: does not") << 0.25;
+    }
+    void selfishMiningRevenue() {
+        QFETCH(double, share);
+        const double a = share, g = 0;
+        const double expected = (a * (1 - a) * (1 - a) * (4 * a + g * (1 - 2 * a)) - a * a * a) /
+                                (1 - a * (1 + (2 - a) * a));
+        nlohmann::json doc = meshScenario(10, "10ms", {{"relay", "push"}, {"interval", "100s"}});
+        doc["network"]["nodes"] = {{{"id", "pool"}, {"role", "miner"}}};
+        doc["network"]["topologies"].push_back(
+            {{"generator", "star"},
+             {"hub", "pool"},
+             {"members", {"pool", "miners"}},
+             {"link", {{"latency", "400ms"}, {"bandwidth", "1Tbps"}}}});
+        doc["layers"]["ledger"]["selfish_miner"] = "pool";
+        doc["layers"]["ledger"]["selfish_share"] = a;
+        doc["run"]["until"] = "600000s";
+        const core::RunReport r = run(doc);
+        const double revenue = metric(r, "ledger.selfish_revenue").value;
+        qInfo("share %.2f: revenue %.4f, Eyal and Sirer %.4f (%.0f blocks, %.0f on the chain)", a,
+              revenue, expected, metric(r, "ledger.blocks").value,
+              metric(r, "ledger.height").value);
+        QVERIFY2(std::abs(revenue - expected) < 0.035,
+                 qPrintable(QString("revenue %1, theory %2").arg(revenue).arg(expected)));
+        QCOMPARE(metric(r, "ledger.verified_height").value, metric(r, "ledger.height").value);
     }
 };
 

@@ -99,7 +99,10 @@ void ProofOfWork::onFound(sim::Simulation&, const sim::Event&) {
     next_ = {};
     const std::size_t m = drawMiner(rng_.uniform() * total_);
     const std::uint32_t p = miners_[m];
-    relay_.produce(p, difficulty_[m], rng_.next());
+    if (selfish_ && p == selfish_->node())
+        selfish_->found(relay_.produce(p, difficulty_[m], rng_.next(), false));
+    else
+        relay_.produce(p, difficulty_[m], rng_.next());
     schedule();
 }
 
@@ -118,6 +121,10 @@ void ProofOfWork::nodeUp(std::uint32_t p, bool up) {
     if (m == sim::kNone) return;
     setRate(m, up ? power_[m] / difficulty_[m] : 0);
     schedule();
+}
+
+void ProofOfWork::makeSelfish(std::uint32_t p) {
+    selfish_ = std::make_unique<SelfishMiner>(relay_, p);
 }
 
 bool ProofOfWork::final(BlockId b, BlockId tip) const {

@@ -7,11 +7,13 @@
 // blocks the difficulty is multiplied by the interval aimed at over the time the last `retarget`
 // blocks took, at most by 4 either way, as Bitcoin does.
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 #include "block_relay.h"
 #include "config.h"
 #include "consensus.h"
+#include "pow/selfish_mining.h"
 
 namespace dais::layers::ledger {
 
@@ -28,6 +30,10 @@ class ProofOfWork final : public Consensus {
     /// The difficulty of a block on `parent`.
     double difficultyAfter(BlockId parent) const;
     std::size_t miners() const { return miners_.size(); }
+    /// Ledger node p mines selfishly from now on (it must mine).
+    void makeSelfish(std::uint32_t p);
+    /// The selfish miner's ledger index, or sim::kNone.
+    std::uint32_t selfish() const { return selfish_ ? selfish_->node() : sim::kNone; }
 
   private:
     void onFound(sim::Simulation& sim, const sim::Event& e);
@@ -50,6 +56,7 @@ class ProofOfWork final : public Consensus {
     sim::KindId foundKind_ = 0;
     sim::EventId next_{};
     bool started_ = false;
+    std::unique_ptr<SelfishMiner> selfish_;
 };
 
 }  // namespace dais::layers::ledger
