@@ -1,0 +1,103 @@
+// The audit trail: a federated run on a ledger records every round (its participants, the
+// digests of their updates and of the new model) as a transaction that becomes final, is listed
+// by the ledger's query under federated.round, and whose receipt verifies.
+#include <QtTest>
+
+#include <memory>
+#include <vector>
+
+#include "dais/core/ledger_service.h"
+#include "dais/layers/federated.h"
+#include "ledger_test_util.h"
+
+using namespace dais;
+using namespace ledgertest;
+
+namespace {
+
+/// Reads the ledger as the run ends: the federated rounds it holds, and whether each receipt
+/// verifies.
+class AuditorLayer final : public core::Layer {
+  public:
+    static inline std::vector<core::LedgerService::Entry> rounds;
+    static inline int verified = 0;
+    static core::LayerFactory factory() {
+        core::LayerDescriptor d;
+        d.id = "auditor";
+        d.name = "Auditor";
+        d.version = "0.1.0";
+        d.summary = "Reads a ledger's federated rounds as the run ends; for tests.";
+        d.uses = {{std::string(core::LedgerService::kId), true, "it reads the rounds"}};
+        return {d, [] { return std::unique_ptr<core::Layer>(new AuditorLayer()); }};
+    }
+    void setup(core::LayerContext& ctx) override {
+        ledger_ = ctx.services().find<core::LedgerService>();
+        rounds.clear();
+        verified = 0;
+    }
+    void finish(core::LayerContext&) override {
+        core::LedgerService::Query q;
+        q.topic = "federated.round";
+        rounds = ledger_->query(q);
+        for (const auto& e : rounds)
+            verified += ledger_->verify(e.tx, e.receipt);
+    }
+
+  private:
+    core::LedgerService* ledger_ = nullptr;
+};
+
+const core::LayerRegistry& registryWithFederation() {
+    static const core::LayerRegistry* const r = [] {
+        auto* reg = new core::LayerRegistry();
+        for (const auto& f : {layers::crypto::factory(), layers::ledger::factory(),
+                              layers::federated::factory(), AuditorLayer::factory()})
+            if (auto added = reg->add(f); !added) qFatal("%s", added.error().message.c_str());
+        return reg;
+    }();
+    return *r;
+}
+
+}  // namespace
+
+class TestLedgerAudit : public QObject {
+    Q_OBJECT
+
+  private slots:
+    void everyRoundIsRecordedAndVerifies() {
+        const nlohmann::json doc = {
+            {"format", "dais-scenario"},
+            {"version", 1},
+            {"network",
+             {{"nodes", {{{"id", "server"}, {"role", "server"}}}},
+              {"groups",
+               {{{"id", "clients"},
+                 {"count", 8},
+                 {"role", "client"},
+                 {"attach", "server"},
+                 {"access", {{"latency", "10ms"}, {"bandwidth", "1Gbps"}}}}}}}},
+            {"layers",
+             {{"crypto", nlohmann::json::object()},
+              {"ledger", {{"interval", "5s"}, {"confirmations", 2}, {"tx_rate", 0}}},
+              {"federated", {{"rounds", 6}, {"data", "synthetic"}}},
+              {"auditor", nlohmann::json::object()}}},
+            {"run", {{"seed", 1}, {"until", "3600s"}}},
+        };
+        const core::RunReport r = run(doc, std::nullopt, registryWithFederation());
+        QCOMPARE(metric(r, "federated.round").value, 6.0);
+        QCOMPARE(metric(r, "federated.rounds_recorded").value, 6.0);
+        QCOMPARE(metric(r, "ledger.records.final").value, 6.0);
+        QCOMPARE(AuditorLayer::rounds.size(), std::size_t{6});
+        QCOMPARE(AuditorLayer::verified, 6);
+        for (const auto& e : AuditorLayer::rounds) {
+            QCOMPARE(e.tx.topic, std::string("federated.round"));
+            // The round number, the model's digest and a (node, digest) pair per update.
+            QVERIFY(e.tx.bytes > 8 + 32);
+            QCOMPARE((e.tx.bytes - 8 - 32) % (4 + 32), std::uint64_t{0});
+            QVERIFY(e.receipt.final());
+        }
+    }
+};
+
+QTEST_GUILESS_MAIN(TestLedgerAudit)
+#include "tst_ledger_audit.moc"
