@@ -25,6 +25,7 @@ struct Golden {
 // scenarios would reproduce differently: update only for a deliberate change of the model.
 const Golden kGolden[] = {
     {"bitcoin.dais.json", "33fb7502b6beadbb", 7077568},
+    {"chain-split.dais.json", "0ef0b84e3056c741", 47687},
     {"cheaters.dais.json", "577a2dd40c99310d", 171865},
     {"continental-edge-cloud.dais.json", "d3037eca1044e04c", 158625},
     {"edge-vs-cloud.dais.json", "be4dfe5bd1e238fa", 143601},

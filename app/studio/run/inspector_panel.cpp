@@ -210,29 +210,68 @@ void InspectorPanel::refreshTree() {
     tree_->setHeaderLabels(headers);
     const std::vector<std::size_t> parents = t.parentRows();
     const auto nodeColumn = t.spec().nodeColumn();
-    std::vector<QTreeWidgetItem*> items(t.rowCount(), nullptr);
-    std::vector<char> making(t.rowCount(), 0);
-    // Parents first: a row's item is made after its parent's, whatever the rows' order. A row
-    // met again while its own parents are being made (a cycle of parent keys) is a root.
-    std::function<QTreeWidgetItem*(std::size_t)> make = [&](std::size_t r) -> QTreeWidgetItem* {
-        if (items[r] || making[r]) return items[r];
-        making[r] = 1;
+    const std::size_t n = t.rowCount();
+    // Children by row; a row whose parent is missing, itself, or on a cycle of parent keys is a
+    // root.
+    constexpr std::size_t kNone = core::InspectorTable::kNoRow;
+    std::vector<std::size_t> parent(n, kNone);
+    for (std::size_t r = 0; r < n; ++r) {
+        std::size_t p = parents[r];
+        if (p == kNone || p == r) continue;
+        // A cycle: walking up from p comes back to r.
+        std::size_t up = p, steps = 0;
+        while (up != kNone && up != r && steps++ < n)
+            up = parents[up] == up ? kNone : parents[up];
+        if (up != r) parent[r] = p;
+    }
+    std::vector<std::vector<std::size_t>> children(n);
+    for (std::size_t r = 0; r < n; ++r)
+        if (parent[r] != kNone) children[parent[r]].push_back(r);
+    // How deep each row's subtree goes, children before parents (no recursion: a chain of
+    // blocks is thousands deep).
+    std::vector<std::size_t> depth(n, 0), order;
+    order.reserve(n);
+    for (std::size_t r = 0; r < n; ++r)
+        if (parent[r] == kNone) order.push_back(r);
+    for (std::size_t i = 0; i < order.size(); ++i)
+        for (std::size_t c : children[order[i]])
+            order.push_back(c);
+    for (auto it = order.rbegin(); it != order.rend(); ++it)
+        if (parent[*it] != kNone) depth[parent[*it]] = std::max(depth[parent[*it]], depth[*it] + 1);
+    const auto makeItem = [&](std::size_t r, QTreeWidgetItem* under) {
         QStringList cells;
         for (std::size_t c = 0; c < t.columnCount(); ++c)
             cells << QString::fromStdString(t.text(r, c));
-        QTreeWidgetItem* parent = parents[r] != core::InspectorTable::kNoRow && parents[r] != r
-                                      ? make(parents[r])
-                                      : nullptr;
-        auto* item = parent ? new QTreeWidgetItem(parent, cells) : new QTreeWidgetItem(cells);
-        if (!parent) tree_->addTopLevelItem(item);
+        auto* item = under ? new QTreeWidgetItem(under, cells) : new QTreeWidgetItem(cells);
+        if (!under) tree_->addTopLevelItem(item);
         item->setData(0, Qt::UserRole + 1, QString::fromStdString(t.text(r, t.spec().key)));
         if (nodeColumn && !t.isEmpty(r, *nodeColumn))
             item->setData(0, Qt::UserRole, static_cast<uint>(t.integer(r, *nodeColumn)));
-        items[r] = item;
         return item;
     };
-    for (std::size_t r = 0; r < t.rowCount(); ++r)
-        make(r);
+    // A chain reads down the page, not ever deeper: a row's deepest child follows it at its own
+    // level, and only its other children (the forks) open under it as branches.
+    std::vector<std::pair<std::size_t, QTreeWidgetItem*>> pending;  // (row, the item it goes under)
+    for (std::size_t r = 0; r < n; ++r)
+        if (parent[r] == kNone) pending.emplace_back(r, nullptr);
+    std::reverse(pending.begin(), pending.end());
+    while (!pending.empty()) {
+        auto [r, under] = pending.back();
+        pending.pop_back();
+        // r and its line of deepest children at this level; their other children to do.
+        std::vector<std::pair<std::size_t, QTreeWidgetItem*>> branches;
+        for (std::size_t row = r; row != kNone;) {
+            QTreeWidgetItem* item = makeItem(row, under);
+            std::size_t next = kNone;
+            for (std::size_t c : children[row])
+                if (next == kNone || depth[c] > depth[next]) next = c;
+            for (std::size_t c : children[row])
+                if (c != next) branches.emplace_back(c, item);
+            row = next;
+        }
+        for (auto it = branches.rbegin(); it != branches.rend(); ++it)
+            pending.push_back(*it);
+    }
     tree_->expandAll();
 }
 

@@ -118,7 +118,8 @@ class TestInspector : public QObject {
         QCOMPARE(model->rowCount(), static_cast<int>(rounds->value));
     }
 
-    // A table whose rows name a parent row (a block tree with a fork) is drawn as a tree.
+    // A table whose rows name a parent row (a block tree with a fork) is drawn as a tree: a
+    // chain at one level, each fork a branch under the row it leaves from.
     void treeTablesAreDrawnAsTrees() {
         InspectorPanel panel;
         auto spec = std::make_shared<core::TableSpec>();
@@ -143,16 +144,18 @@ class TestInspector : public QObject {
         panel.applySnapshot(snapshot);
         QTreeWidget* tree = panel.treeView();
         QVERIFY(tree->isVisibleTo(&panel));
-        QCOMPARE(tree->topLevelItemCount(), 1);
-        QTreeWidgetItem* genesis = tree->topLevelItem(0);
-        QVERIFY(genesis);
-        QCOMPARE(genesis->text(0), QString("1"));
-        QCOMPARE(genesis->childCount(), 1);
-        QTreeWidgetItem* second = genesis->child(0);
-        QVERIFY(second);
-        QCOMPARE(second->childCount(), 2);  // the fork
+        // The chain reads down the page (1, 2, 3 at one level); the fork at block 2 opens under
+        // it as a branch (4).
+        QCOMPARE(tree->topLevelItemCount(), 3);
+        QCOMPARE(tree->topLevelItem(0)->text(0), QString("1"));
+        QCOMPARE(tree->topLevelItem(1)->text(0), QString("2"));
+        QCOMPARE(tree->topLevelItem(2)->text(0), QString("3"));
+        QTreeWidgetItem* second = tree->topLevelItem(1);
+        QCOMPARE(tree->topLevelItem(0)->childCount(), 0);
+        QCOMPARE(second->childCount(), 1);  // the fork
+        QCOMPARE(second->child(0)->text(0), QString("4"));
         QSignalSpy activated(&panel, &InspectorPanel::nodeActivated);
-        tree->setCurrentItem(second->child(1));
+        tree->setCurrentItem(second->child(0));
         QCOMPARE(activated.count(), 1);
         QCOMPARE(activated.last().at(0).value<std::uint32_t>(), std::uint32_t{3});
     }

@@ -227,7 +227,7 @@ const Definition& definition() {
         d.nodeState("best chain", "#2f9e44", "Its tip is the tip of the best chain.");
         d.nodeState("behind", "#f08c00",
                     "Its tip is on the best chain but below its tip: a block is on its way.");
-        d.nodeState("fork", "#e03131", "Its tip is on another branch than the best chain.");
+        d.nodeState("fork", "#ae3ec9", "Its tip is on another branch than the best chain.");
 
         d.table("ledger.blocks", "Blocks",
                 "Every block made, as a tree by parent: who made it, when, what it carries and "
