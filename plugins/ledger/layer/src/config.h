@@ -39,6 +39,9 @@ struct Config {
     sim::SimTime recordTimeout = 0;
     std::string selfishMiner;
     double selfishShare = 0;
+    std::string doubleSpender;
+    double doubleSpendShare = 0;
+    std::int64_t doubleSpendGiveUp = 0;
 };
 
 struct Metrics {
@@ -49,7 +52,8 @@ struct Metrics {
     sim::MetricId txConfirmed, tps, fees, blockBytes, mempool;
     sim::MetricId recordsSubmitted, recordsFinal, recordsDropped, recordsReverted, recordLatency,
         recordFees;
-    sim::MetricId nodeBlocks, verifiedHeight, divergence, selfishRevenue;
+    sim::MetricId nodeBlocks, verifiedHeight, divergence, selfishRevenue, doubleSpends,
+        doubleSpendSuccess;
 };
 
 using Definition = core::LayerDefinition<Config, Metrics>;

@@ -138,6 +138,18 @@ const Definition& definition() {
                "block in a race, selfish mining pays above a share of (1 - gamma) / (3 - 2 "
                "gamma); ledger.selfish_revenue is its share of the best chain.")
             .range(0, 0.99);
+        d.text("double_spender", &Config::doubleSpender, "", "",
+               "pow: the id of a miner that double spends against merchants who wait for "
+               "`confirmations` blocks (Rosenfeld 2014): it mines a block in secret, pays, keeps "
+               "mining its own branch, and publishes it once the payment has its confirmations "
+               "and its branch is longer, undoing the payment. Empty: nobody attacks.");
+        d.real("double_spend_share", &Config::doubleSpendShare, 0, "",
+               "pow: the attacker's share of all hash power; 0 leaves its hash_power as given.")
+            .range(0, 0.99);
+        d.integer("double_spend_give_up", &Config::doubleSpendGiveUp, 20, "blocks",
+                  "pow: how many blocks behind the honest branch the attacker gives an attempt "
+                  "up (the chance of catching up from z behind is (q/p)^z).")
+            .range(1, 100000);
         d.attribute("hash_power", core::ParamType::Real, 1.0, "",
                     "pow: a miner's share of the work, relative to the others (any unit: only "
                     "ratios matter). 0: the node does not mine.")
@@ -224,6 +236,12 @@ const Definition& definition() {
         d.gauge("ledger.selfish_revenue", &Metrics::selfishRevenue, "1",
                 "The selfish miner's share of the best chain's blocks as the run ends (its "
                 "relative revenue); compare with its share of the hash power.");
+        d.gauge("ledger.double_spends", &Metrics::doubleSpends, "attempts",
+                "Double-spending attempts that ended (succeeded or were given up) as the run "
+                "ends.");
+        d.gauge("ledger.double_spend_success", &Metrics::doubleSpendSuccess, "1",
+                "Of them, the share that undid a payment after it had its confirmations; "
+                "Rosenfeld's formula gives it from the attacker's share and the confirmations.");
         d.nodeState("best chain", "#2f9e44", "Its tip is the tip of the best chain.");
         d.nodeState("behind", "#f08c00",
                     "Its tip is on the best chain but below its tip: a block is on its way.");

@@ -70,8 +70,15 @@ class LedgerLayer final : public core::Layer {
             peers = linkPeers(ctx.network(), nodes);
         }
         std::vector<double> power = hashPower(ctx, nodes);
-        std::uint32_t selfish = sim::kNone;
-        if (!cfg_.selfishMiner.empty()) selfish = selfishMiner(ctx, nodes, power);
+        std::uint32_t selfish = sim::kNone, spender = sim::kNone;
+        if (!cfg_.selfishMiner.empty())
+            selfish =
+                attacker(ctx, "selfish_miner", cfg_.selfishMiner, cfg_.selfishShare, nodes, power);
+        if (!cfg_.doubleSpender.empty())
+            spender = attacker(ctx, "double_spender", cfg_.doubleSpender, cfg_.doubleSpendShare,
+                               nodes, power);
+        if (selfish != sim::kNone && selfish == spender)
+            ctx.failParam("double_spender", "the double spender cannot be the selfish miner too");
 
         relay_ = std::make_unique<BlockRelay>(ctx, cfg_, m_, *integrity, std::move(nodes),
                                               std::move(peers));
@@ -81,6 +88,10 @@ class LedgerLayer final : public core::Layer {
             ctx.failParam("miner_role", "no ledger node mines: none has the role \"" +
                                             cfg_.minerRole + "\" and a hash_power above 0");
         if (selfish != sim::kNone) pow->makeSelfish(selfish);
+        if (spender != sim::kNone)
+            pow->makeDoubleSpender(spender, static_cast<std::uint64_t>(cfg_.confirmations),
+                                   static_cast<std::uint64_t>(cfg_.doubleSpendGiveUp));
+        pow_ = pow.get();
         selfish_ = selfish == sim::kNone ? sim::kNone : relay_->node(selfish);
         consensus_ = std::move(pow);
         proxy_.records->setConsensus(consensus_.get());
@@ -94,6 +105,13 @@ class LedgerLayer final : public core::Layer {
     void finish(core::LayerContext& ctx) override {
         if (!relay_) return;
         relay_->finish();
+        if (const DoubleSpender* d = pow_ ? pow_->doubleSpender() : nullptr) {
+            sim::Metrics& M = ctx.simulation().metrics();
+            M.set(m_.doubleSpends, static_cast<double>(d->ended()));
+            M.set(m_.doubleSpendSuccess, d->ended() > 0 ? static_cast<double>(d->successes()) /
+                                                              static_cast<double>(d->ended())
+                                                        : 0);
+        }
         if (selfish_ == sim::kNone) return;
         // The selfish miner's share of the best chain.
         const auto& tree = relay_->tree();
@@ -153,25 +171,26 @@ class LedgerLayer final : public core::Layer {
         return power;
     }
 
-    /// The selfish miner's ledger index; its hash power set to selfish_share of the total.
-    std::uint32_t selfishMiner(core::LayerContext& ctx, const std::vector<sim::NodeIndex>& nodes,
-                               std::vector<double>& power) const {
-        const sim::NodeIndex n = ctx.network().findNode(cfg_.selfishMiner);
+    /// An attacking miner's ledger index (parameter `param` names it); its hash power set to
+    /// `share` of the total when share > 0.
+    static std::uint32_t attacker(core::LayerContext& ctx, const char* param, const std::string& id,
+                                  double share, const std::vector<sim::NodeIndex>& nodes,
+                                  std::vector<double>& power) {
+        const sim::NodeIndex n = ctx.network().findNode(id);
         const auto it = std::find(nodes.begin(), nodes.end(), n);
         if (it == nodes.end())
-            ctx.failParam("selfish_miner",
-                          "\"" + cfg_.selfishMiner + "\" is not a node that runs the ledger");
+            ctx.failParam(param, "\"" + id + "\" is not a node that runs the ledger");
         const auto p = static_cast<std::uint32_t>(it - nodes.begin());
-        if (cfg_.selfishShare > 0) {
+        if (share > 0) {
             double others = 0;
             for (std::size_t i = 0; i < power.size(); ++i)
                 if (i != p) others += power[i];
-            power[p] = others * cfg_.selfishShare / (1 - cfg_.selfishShare);
+            power[p] = others * share / (1 - share);
         }
         if (!(power[p] > 0))
-            ctx.failParam("selfish_miner", "\"" + cfg_.selfishMiner +
-                                               "\" does not mine (no hash power, or not of "
-                                               "miner_role)");
+            ctx.failParam(param, "\"" + id +
+                                     "\" does not mine (no hash power, or not of "
+                                     "miner_role)");
         return p;
     }
 
@@ -203,6 +222,7 @@ class LedgerLayer final : public core::Layer {
     Proxy proxy_;
     std::unique_ptr<Consensus> consensus_;
     sim::NodeIndex selfish_ = sim::kNone;
+    ProofOfWork* pow_ = nullptr;
 };
 
 }  // namespace

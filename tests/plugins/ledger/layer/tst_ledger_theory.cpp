@@ -1,5 +1,6 @@
 // The ledger against theory: the stale rate of proof of work with equal miners and a fixed
-// delay between any two of them, and the revenue of a selfish miner.
+// delay between any two of them, the revenue of a selfish miner, and the success of double
+// spending against k confirmations.
 //
 // The model: n miners of equal hash power find blocks at total rate lambda; any block reaches
 // every other miner exactly D after it is found. For large n (a miner's own blocks are a small
@@ -21,6 +22,8 @@
 // over three standard deviations plus that bias, and far from what a wrong delay would give
 // (with 3 D, s would be 0.43; with D / 2, 0.11).
 #include <QtTest>
+
+#include <cmath>
 
 #include "ledger_test_util.h"
 
@@ -99,6 +102,57 @@ class TestLedgerTheory : public QObject {
               metric(r, "ledger.height").value);
         QVERIFY2(std::abs(revenue - expected) < 0.035,
                  qPrintable(QString("revenue %1, theory %2").arg(revenue).arg(expected)));
+        QCOMPARE(metric(r, "ledger.verified_height").value, metric(r, "ledger.height").value);
+    }
+
+    /// Double spending against a merchant who waits for n confirmations, against Rosenfeld's
+    /// probability ("Analysis of Hashrate-Based Double Spending", 2014, eq. 1) for an attacker
+    /// of share q (p = 1 - q) who pre-mines one block:
+    ///   P = 1 - sum_{m=0..n} C(m + n - 1, m) (p^n q^m - q^n p^m).
+    /// Ten honest miners and the attacker 10 ms apart, 100 s blocks for 2,400,000 s: 500 to
+    /// 800 attempts, so the share that succeeds has a standard deviation near 0.015; the test
+    /// allows 0.05. Giving up 20 blocks behind loses at most (q/p)^20 of the successes.
+    void doubleSpendSuccessRate_data() {
+        QTest::addColumn<double>("share");
+        QTest::addColumn<int>("confirmations");
+        QTest::newRow("q = 0.10, n = 1") << 0.10 << 1;
+        QTest::newRow("q = 0.25, n = 3") << 0.25 << 3;
+        QTest::newRow("q = 0.30, n = 6") << 0.30 << 6;
+    }
+    void doubleSpendSuccessRate() {
+        QFETCH(double, share);
+        QFETCH(int, confirmations);
+        const double q = share, p = 1 - q;
+        const int n = confirmations;
+        double sum = 0;
+        for (int m = 0; m <= n; ++m) {
+            double c = 1;  // C(m + n - 1, m)
+            for (int i = 1; i <= m; ++i)
+                c = c * (n - 1 + i) / i;
+            sum += c * (std::pow(p, n) * std::pow(q, m) - std::pow(q, n) * std::pow(p, m));
+        }
+        const double expected = 1 - sum;
+        nlohmann::json doc = meshScenario(10, "10ms",
+                                          {{"relay", "push"},
+                                           {"interval", "100s"},
+                                           {"confirmations", n},
+                                           {"double_spender", "attacker"},
+                                           {"double_spend_share", q}});
+        doc["network"]["nodes"] = {{{"id", "attacker"}, {"role", "miner"}}};
+        doc["network"]["topologies"].push_back(
+            {{"generator", "star"},
+             {"hub", "attacker"},
+             {"members", {"attacker", "miners"}},
+             {"link", {{"latency", "10ms"}, {"bandwidth", "1Tbps"}}}});
+        doc["run"]["until"] = "2400000s";
+        const core::RunReport r = run(doc);
+        const double attempts = metric(r, "ledger.double_spends").value;
+        const double success = metric(r, "ledger.double_spend_success").value;
+        qInfo("q %.2f, n %d: %.0f attempts, %.4f succeeded; Rosenfeld %.4f", q, n, attempts,
+              success, expected);
+        QVERIFY(attempts > 200);
+        QVERIFY2(std::abs(success - expected) < 0.05,
+                 qPrintable(QString("success %1, theory %2").arg(success).arg(expected)));
         QCOMPARE(metric(r, "ledger.verified_height").value, metric(r, "ledger.height").value);
     }
 };

@@ -101,6 +101,8 @@ void ProofOfWork::onFound(sim::Simulation&, const sim::Event&) {
     const std::uint32_t p = miners_[m];
     if (selfish_ && p == selfish_->node())
         selfish_->found(relay_.produce(p, difficulty_[m], rng_.next(), false));
+    else if (doubleSpender_ && p == doubleSpender_->node())
+        doubleSpender_->found(relay_.produce(p, difficulty_[m], rng_.next(), false));
     else
         relay_.produce(p, difficulty_[m], rng_.next());
     schedule();
@@ -125,6 +127,11 @@ void ProofOfWork::nodeUp(std::uint32_t p, bool up) {
 
 void ProofOfWork::makeSelfish(std::uint32_t p) {
     selfish_ = std::make_unique<SelfishMiner>(relay_, p);
+}
+
+void ProofOfWork::makeDoubleSpender(std::uint32_t p, std::uint64_t confirmations,
+                                    std::uint64_t giveUpBehind) {
+    doubleSpender_ = std::make_unique<DoubleSpender>(relay_, p, confirmations, giveUpBehind);
 }
 
 bool ProofOfWork::final(BlockId b, BlockId tip) const {

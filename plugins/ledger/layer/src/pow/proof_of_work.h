@@ -13,6 +13,7 @@
 #include "block_relay.h"
 #include "config.h"
 #include "consensus.h"
+#include "pow/double_spend.h"
 #include "pow/selfish_mining.h"
 
 namespace dais::layers::ledger {
@@ -32,6 +33,11 @@ class ProofOfWork final : public Consensus {
     std::size_t miners() const { return miners_.size(); }
     /// Ledger node p mines selfishly from now on (it must mine).
     void makeSelfish(std::uint32_t p);
+    /// Ledger node p attacks merchants who wait for `confirmations` blocks by double spending,
+    /// giving up `giveUpBehind` blocks behind (it must mine).
+    void makeDoubleSpender(std::uint32_t p, std::uint64_t confirmations,
+                           std::uint64_t giveUpBehind);
+    const DoubleSpender* doubleSpender() const { return doubleSpender_.get(); }
     /// The selfish miner's ledger index, or sim::kNone.
     std::uint32_t selfish() const { return selfish_ ? selfish_->node() : sim::kNone; }
 
@@ -57,6 +63,7 @@ class ProofOfWork final : public Consensus {
     sim::EventId next_{};
     bool started_ = false;
     std::unique_ptr<SelfishMiner> selfish_;
+    std::unique_ptr<DoubleSpender> doubleSpender_;
 };
 
 }  // namespace dais::layers::ledger
