@@ -35,19 +35,6 @@ using namespace dais::studio;
 
 namespace {
 
-void whenModal(const std::function<void(QWidget*)>& handle) {
-    auto* timer = new QTimer(qApp);
-    timer->setInterval(20);
-    QObject::connect(timer, &QTimer::timeout, qApp, [timer, handle] {
-        if (QWidget* modal = QApplication::activeModalWidget()) {
-            timer->stop();
-            timer->deleteLater();
-            handle(modal);
-        }
-    });
-    timer->start();
-}
-
 /// Items of a tree, depth first.
 int countItems(QTreeWidgetItem* item) {
     int n = 1;
@@ -110,7 +97,7 @@ class TestStudioLedger : public QObject {
                 });
         connect(w_->controller(), &RunController::finished, this,
                 [this](std::shared_ptr<const core::RunReport> r) { report_ = std::move(r); });
-        whenModal([](QWidget* modal) {
+        studiotest::whenModal([](QWidget* modal) {
             auto* input = qobject_cast<QInputDialog*>(modal);
             if (!input) {
                 modal->close();

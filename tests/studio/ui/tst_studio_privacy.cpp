@@ -60,21 +60,6 @@ constexpr Step kRound[] = {
 const char* const kPartyStates[] = {"advertising keys", "sharing keys", "masking", "unmasking",
                                     "dropped out"};
 
-/// Calls `handle` with the next modal dialog as soon as it is up (polling: the Run until
-/// dialog is a static QInputDialog helper, opened inside the action).
-void whenModal(const std::function<void(QWidget*)>& handle) {
-    auto* timer = new QTimer(qApp);
-    timer->setInterval(20);
-    QObject::connect(timer, &QTimer::timeout, qApp, [timer, handle] {
-        if (QWidget* modal = QApplication::activeModalWidget()) {
-            timer->stop();
-            timer->deleteLater();
-            handle(modal);
-        }
-    });
-    timer->start();
-}
-
 int column(const InspectorModel* m, const QString& name) {
     for (int c = 0; c < m->columnCount(); ++c)
         if (m->headerData(c, Qt::Horizontal).toString().startsWith(name)) return c;
@@ -141,7 +126,7 @@ class TestStudioPrivacy : public QObject {
                 [this](std::shared_ptr<const core::RunReport> r) { report_ = std::move(r); });
 
         QString asked;
-        whenModal([&asked](QWidget* modal) {
+        studiotest::whenModal([&asked](QWidget* modal) {
             auto* input = qobject_cast<QInputDialog*>(modal);
             if (!input) {
                 modal->close();
