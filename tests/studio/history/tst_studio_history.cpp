@@ -4,6 +4,7 @@
 #include <QtTest>
 
 #include "../private_runtime_dir.h"
+#include "../ui/window_test.h"
 
 #include <QAction>
 #include <QCategoryAxis>
@@ -90,21 +91,6 @@ core::Scenario queueWithExperiments(const std::string& experiments, const std::s
     return std::move(scenario).value();
 }
 
-// Calls `handle` with the next modal dialog as soon as it is up (polling, so it works whatever
-// opens it: exec() of a message box or a static QInputDialog helper).
-void whenModal(const std::function<void(QWidget*)>& handle) {
-    auto* timer = new QTimer(qApp);
-    timer->setInterval(20);
-    QObject::connect(timer, &QTimer::timeout, qApp, [timer, handle] {
-        if (QWidget* modal = QApplication::activeModalWidget()) {
-            timer->stop();
-            timer->deleteLater();
-            handle(modal);
-        }
-    });
-    timer->start();
-}
-
 int rowOfText(const QTableWidget* t, int column, const QString& text) {
     for (int r = 0; r < t->rowCount(); ++r)
         if (t->item(r, column) && t->item(r, column)->text() == text) return r;
@@ -167,7 +153,7 @@ class TestStudioHistory : public QObject {
         panel.selectRuns({a_});
         QVERIFY(panel.annotateAction()->isEnabled());
         QString title;
-        whenModal([&title](QWidget* modal) {
+        studiotest::whenModal([&title](QWidget* modal) {
             auto* input = qobject_cast<QInputDialog*>(modal);
             if (!input) {
                 modal->close();
@@ -255,7 +241,7 @@ class TestStudioHistory : public QObject {
         panel.selectRuns({doomed});
         // Cancelled: nothing goes.
         QString question;
-        whenModal([&question](QWidget* modal) {
+        studiotest::whenModal([&question](QWidget* modal) {
             auto* box = qobject_cast<QMessageBox*>(modal);
             if (!box) {
                 modal->close();
@@ -270,7 +256,7 @@ class TestStudioHistory : public QObject {
         QCOMPARE(panel.model()->rowCount(), 4);
         QVERIFY(store_->findRun(doomed)->has_value());
         // Confirmed: the run is gone from the store and the list.
-        whenModal([](QWidget* modal) {
+        studiotest::whenModal([](QWidget* modal) {
             auto* box = qobject_cast<QMessageBox*>(modal);
             if (!box) {
                 modal->close();
