@@ -30,6 +30,9 @@ int benchMessages(const std::vector<std::string>& args);
 /// `dais bench depin [options]`: a large DePIN market, and an M/M/c queue through the layer
 /// against a plain loop.
 int benchDepin(const std::vector<std::string>& args);
+/// `dais bench ledger [options]`: the bundled Bitcoin scenario through the ledger layer,
+/// optionally beside SimBlock.
+int benchLedger(const std::vector<std::string>& args);
 /// `dais bench crypto [options]`: real secure aggregation against its PRG, SecAgg+ at scale,
 /// signatures and Merkle proofs.
 int benchCrypto(const std::vector<std::string>& args);

@@ -20,6 +20,8 @@ benchmarks:
   messages typed records through a message channel against plain sends with a payload word
   depin    a DePIN market of 100,000 providers and 10 million jobs; an M/M/c queue through the
            layer against a plain loop
+  ledger   the Bitcoin scenario (10,000 nodes in six regions, a block every 600 s, compact
+           blocks) through the ledger layer; optionally beside SimBlock
   crypto   real secure aggregation (SecAgg of 100 clients, SecAgg+ of 1,000) against the PRG
            it uses; Ed25519 signatures and Merkle proofs per second
 
@@ -42,9 +44,11 @@ int commandBench(Args& args) {
     if (which == "payments") return benchPayments(rest);
     if (which == "messages") return benchMessages(rest);
     if (which == "depin") return benchDepin(rest);
+    if (which == "ledger") return benchLedger(rest);
     if (which == "crypto") return benchCrypto(rest);
     printError("bench: unknown benchmark \"" + which +
-               "\" (available: phold, runner, store, fl, payments, messages, depin, crypto)");
+               "\" (available: phold, runner, store, fl, payments, messages, depin, ledger, "
+               "crypto)");
     return kExitUsage;
 }
 
