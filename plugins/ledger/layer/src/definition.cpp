@@ -67,14 +67,15 @@ const Definition& definition() {
         d.integer("hb_peers", &Config::highBandwidthPeers, 3, "peers",
                   "compact relay: high-bandwidth peers per node (BIP 152: 3).")
             .range(0, 1000);
-        d.flag("announce_all", &Config::announceAll, false,
-               "Put every block announcement on the wire. By default an announcement to a peer "
-               "that holds the block, or is fetching or checking it, when it is sent is counted "
-               "(ledger.messages.inv, ledger.bytes) but not sent: the peer would only note that "
-               "the sender has the block, which it then notes when the announcement would have "
-               "arrived (after the path's mean latency, queues left out), and its 61 bytes are "
-               "negligible beside the blocks. On, every message is on the wire and a large run "
-               "is slower (on 10,000 Bitcoin nodes half the messages are such announcements).");
+        d.flag(
+            "announce_all", &Config::announceAll, false,
+            "Put every block announcement on the wire. By default an announcement to a peer "
+            "that holds the block, or is fetching or checking it, when it is sent is counted "
+            "(ledger.messages.inv, ledger.bytes) but not sent: the peer would only note that "
+            "the sender has the block, which it then notes when the announcement would have "
+            "arrived (after the path's mean latency, queues left out), and its 61 bytes are "
+            "negligible beside the blocks. On, every message is on the wire and a large run "
+            "is slower (on 10,000 Bitcoin nodes nearly half the messages are such announcements).");
         d.duration("interval", &Config::interval, "600s",
                    "The block interval the difficulty aims at: the first difficulty is the "
                    "miners' total hash power times this, and every retarget blocks it is "
@@ -89,8 +90,8 @@ const Definition& definition() {
                   "took, by at most a factor 4 either way. 0: never.")
             .range(0, 1e9);
         d.integer("confirmations", &Config::confirmations, 6, "blocks",
-                  "pow: blocks on top of the one that holds a record before the ledger service "
-                  "calls it final (Bitcoin's custom: 6).")
+                  "pow: confirmations a record needs before the ledger service calls it final: "
+                  "its block and the blocks on top of it (Bitcoin's custom: 6).")
             .range(0, 1000);
         d.duration(
              "block_check", &Config::blockCheck, "50ms",

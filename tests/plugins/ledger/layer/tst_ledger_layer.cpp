@@ -262,6 +262,28 @@ class TestLedgerLayer : public QObject {
         QVERIFY(std::abs(pa - pb) < 0.01 * pb);
     }
 
+    /// Half the miners crash: blocks come half as often until the next retarget, which halves
+    /// the difficulty (the interval aimed at over the time the last blocks took) and brings the
+    /// interval back; the crashed miners' rate leaves the draw, so the others find every block.
+    void difficultyRetargetsAfterHalfTheMinersStop() {
+        nlohmann::json doc =
+            meshScenario(20, "5ms", {{"relay", "push"}, {"interval", "10s"}, {"retarget", 50}});
+        doc["network"]["groups"] = {{{"id", "miners"}, {"count", 10}, {"role", "miner"}},
+                                    {{"id", "leavers"}, {"count", 10}, {"role", "miner"}}};
+        doc["network"]["topologies"][0]["members"] = {"miners", "leavers"};
+        doc["network"]["faults"] = {{{"at", "2000s"}, {"kind", "crash"}, {"targets", {"leavers"}}}};
+        doc["run"]["until"] = "20000s";
+        const core::RunReport r = run(doc);
+        // About 200 blocks at 10 s, then about 25 at 20 s until the retarget, then 10 s again.
+        const double blocks = metric(r, "ledger.blocks").value;
+        qInfo("%.0f blocks in 20,000 s", blocks);
+        QVERIFY2(blocks > 1750 && blocks < 2000, qPrintable(QString::number(blocks)));
+        // Without the retarget, the 18,000 s after the crash would hold about 900 blocks.
+        doc["layers"]["ledger"]["retarget"] = 0;
+        const double fixed = metric(run(doc), "ledger.blocks").value;
+        QVERIFY2(fixed > 1000 && fixed < 1250, qPrintable(QString::number(fixed)));
+    }
+
     void badParametersAreNamed() {
         nlohmann::json doc = regionsScenario({{"fee_classes", "10:0.5,oops"}});
         auto s = load(doc);
