@@ -69,6 +69,12 @@ class LedgerLayer final : public core::Layer {
         } else {
             peers = linkPeers(ctx.network(), nodes);
         }
+        if (peers.edges() == 0)
+            ctx.failParam(cfg_.peers == PeerSource::Random ? "max_inbound" : "peers",
+                          cfg_.peers == PeerSource::Random
+                              ? "no node accepts a connection, so no block can travel"
+                              : "no two ledger nodes have a link between them, so no block can "
+                                "travel");
         std::vector<double> power = hashPower(ctx, nodes);
         std::uint32_t selfish = sim::kNone, spender = sim::kNone;
         if (!cfg_.selfishMiner.empty())
