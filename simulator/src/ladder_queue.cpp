@@ -262,9 +262,10 @@ bool LadderQueue::spillBottom() {
     Rung& r = newRung(lo, hi, bottom_.size());
     for (const Event& e : bottom_)
         link(r.heads[r.bucketOf(e.time)], e);
-    // Spills are rare (bursts, the initial population): the memory Bottom grew to hold one
-    // would otherwise stay allocated for the whole run.
-    bottom_.clearAndShrink();
+    // Bottom keeps the memory it grew to: the next burst reuses it. Giving it back after every
+    // spill and growing it again burst after burst left the allocator's heap in pieces, and a
+    // run of bursts (blocks relayed every ten minutes) grew four times in memory.
+    bottom_.clear();
     setBottomEnd();
     return true;
 }
