@@ -657,6 +657,13 @@ void BlockRelay::finish() {
             M.observe(m_.forkDepth,
                       static_cast<double>(tree_.height(b) -
                                           tree_.height(tree_.commonAncestor(b, best_))));
+    // Time to finality: a block is final once the block `confirmations - 1` above it is made.
+    const auto depth = static_cast<std::uint64_t>(std::max<std::int64_t>(cfg_.confirmations, 1));
+    for (std::uint64_t h = 1; h + depth - 1 <= height; ++h) {
+        const BlockId b = tree_.ancestorAt(best_, h);
+        const BlockId last = tree_.ancestorAt(best_, h + depth - 1);
+        M.observe(m_.finalityTime, sim::toSeconds(blocks_[last].madeAt - blocks_[b].madeAt));
+    }
     std::uint64_t transactions = 0;
     for (BlockId b = best_; b != 0; b = tree_.parent(b)) {
         transactions += tree_.header(b).txCount;

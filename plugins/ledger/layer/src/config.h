@@ -46,7 +46,7 @@ struct Config {
 
 struct Metrics {
     sim::MetricId blocks, stale, staleRate, height, reorgs, reorgDepth, forkDepth;
-    sim::MetricId propagation50, propagation90, propagationAll, blockInterval;
+    sim::MetricId propagation50, propagation90, propagationAll, blockInterval, finalityTime;
     sim::MetricId inv, getdata, blockMessages, compact, blockTxn, txMessages, bytes, duplicates,
         lost, missingTx;
     sim::MetricId txConfirmed, tps, fees, blockBytes, mempool;

@@ -181,6 +181,10 @@ const Definition& definition() {
                        "Per block that reached every ledger node: seconds until the last one.");
         d.distribution("ledger.block_interval", &Metrics::blockInterval, "s",
                        "Seconds between a best-chain block and its parent.");
+        d.distribution("ledger.finality_time", &Metrics::finalityTime, "s",
+                       "Per best-chain block that became final by the ledger's rule (pow: "
+                       "`confirmations` blocks, its own included), as the run ends: seconds from "
+                       "its making until the block that made it final was made.");
         d.counter("ledger.messages.inv", &Metrics::inv, "messages", "Block announcements sent.");
         d.counter("ledger.messages.getdata", &Metrics::getdata, "messages", "Block requests sent.");
         d.counter("ledger.messages.block", &Metrics::blockMessages, "messages",

@@ -185,6 +185,11 @@ class TestLedgerLayer : public QObject {
         } else {
             QCOMPARE(value(r, "ledger.messages.compact"), 0.0);
         }
+        // Final at 3 confirmations: two more blocks, about two intervals of 60 s.
+        const auto& finality = metric(r, "ledger.finality_time");
+        QVERIFY(finality.count >= height - 3);
+        QVERIFY2(finality.mean > 80 && finality.mean < 180,
+                 qPrintable(QString::number(finality.mean)));
         // The everyday load: 20 a second, all of it on the chain but the last blocks' worth.
         QVERIFY(std::abs(value(r, "ledger.tps") - 20) < 3);
     }
