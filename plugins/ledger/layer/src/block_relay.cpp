@@ -61,6 +61,10 @@ BlockRelay::BlockRelay(core::LayerContext& ctx, const Config& cfg, const Metrics
     hb_.assign(static_cast<std::size_t>(n) * hbCount_, kNoEdge);
     views_.resize(n);
     cpuScale_.resize(n, 1.0);
+    relayNode_.assign(n, 0);
+    if (!cfg_.relayRole.empty())
+        for (std::uint32_t p = 0; p < n; ++p)
+            relayNode_[p] = net_->role(nodes_[p]) == cfg_.relayRole;
     sim::RngStream lags = ctx.rng(0, "relay lags");
     for (std::uint32_t p = 0; p < n; ++p) {
         views_[p].lag =
@@ -370,6 +374,7 @@ void BlockRelay::received(std::uint32_t q, std::uint32_t edge, BlockId b, bool c
         return;
     }
     if (!compact) {
+        if (relayNode_[q]) cutThrough(q, edge, b);
         validating_.give(b, q);
         pending_.give(b, q);
         sim_->scheduleIn(checkTime(q, b), nodes_[q], validatedKind_,
@@ -402,6 +407,7 @@ void BlockRelay::rebuilt(std::uint32_t q, std::uint32_t edge, BlockId b) {
         sim_->metrics().add(m_.duplicates, 1);
         return;
     }
+    if (relayNode_[q]) cutThrough(q, edge, b);
     for (std::uint32_t e = peers_.begin(q); e < peers_.end(q); ++e) {
         if (e == edge || !hbTo_[e] || peerKnows(e, b)) continue;
         edges_[e].known = b;
@@ -412,6 +418,20 @@ void BlockRelay::rebuilt(std::uint32_t q, std::uint32_t edge, BlockId b) {
     pending_.give(b, q);
     sim_->scheduleIn(checkTime(q, b), nodes_[q], validatedKind_,
                      (static_cast<std::uint64_t>(b) << 32) | edge);
+}
+
+/// A relay node passes a block that has reached it whole on to every peer not known to have it,
+/// at once and unchecked: compact with compact relay (the peers rebuild it), else whole.
+void BlockRelay::cutThrough(std::uint32_t q, std::uint32_t edge, BlockId b) {
+    for (std::uint32_t e = peers_.begin(q); e < peers_.end(q); ++e) {
+        if (e == edge || peerKnows(e, b)) continue;
+        edges_[e].known = b;
+        if (cfg_.relay == RelayMode::Compact)
+            send(q, e, Type::Compact, b, compactBytes(b));
+        else
+            send(q, e, Type::Block, b,
+                 kMessageHeader + dais::ledger::blockWireBytes(tree_.header(b)));
+    }
 }
 
 /// BIP 152: the peer that gave q a new block first becomes one of its high-bandwidth peers,

@@ -186,6 +186,7 @@ class BlockRelay final : private sim::FaultListener {
     void fetchWanted(std::uint32_t q);
     void requestFailed(std::uint32_t q, BlockId b);
     void chooseHighBandwidth(std::uint32_t q, std::uint32_t edge);
+    void cutThrough(std::uint32_t q, std::uint32_t edge, BlockId b);
     void setTip(std::uint32_t p, BlockId b);
     void showState(std::uint32_t p);
     bool peerKnows(std::uint32_t edge, BlockId b) const;
@@ -216,6 +217,7 @@ class BlockRelay final : private sim::FaultListener {
     std::uint32_t hbCount_ = 0;
     std::vector<View> views_;
     std::vector<double> cpuScale_;  // per node: reference speed over its CPU speed
+    std::vector<char> relayNode_;   // per node: of the relay network (passes blocks on unchecked)
     dais::ledger::BlockTree tree_;
     // Per block and node: has it (validated, on its tree); has asked for it or is checking it;
     // is checking it.

@@ -19,7 +19,7 @@ enum class RelayMode {
 };
 
 struct Config {
-    std::string role, minerRole;
+    std::string role, minerRole, relayRole;
     ConsensusKind consensus = ConsensusKind::ProofOfWork;
     PeerSource peers = PeerSource::Random;
     std::int64_t outbound = 0, maxInbound = 0;

@@ -67,6 +67,12 @@ const Definition& definition() {
         d.integer("hb_peers", &Config::highBandwidthPeers, 3, "peers",
                   "compact relay: high-bandwidth peers per node (BIP 152: 3).")
             .range(0, 1000);
+        d.text("relay_role", &Config::relayRole, "", "",
+               "The role of the nodes of a relay network (as FIBRE and Falcon serve Bitcoin's "
+               "miners): they run the ledger but do not mine, and pass every new block on to "
+               "all their peers the moment it has reached them whole, unasked and before "
+               "checking it (as a compact block with compact relay, else whole). Link the "
+               "miners to them with fast links and use peers: links. Empty: none.");
         d.flag(
             "announce_all", &Config::announceAll, false,
             "Put every block announcement on the wire. By default an announcement to a peer "

@@ -172,7 +172,8 @@ class LedgerLayer final : public core::Layer {
         const auto a = attributes.id("hash_power");
         std::vector<double> power(nodes.size(), 0);
         for (std::size_t p = 0; p < nodes.size(); ++p)
-            if (cfg_.minerRole.empty() || ctx.network().role(nodes[p]) == cfg_.minerRole)
+            if ((cfg_.minerRole.empty() || ctx.network().role(nodes[p]) == cfg_.minerRole) &&
+                (cfg_.relayRole.empty() || ctx.network().role(nodes[p]) != cfg_.relayRole))
                 power[p] = attributes.number(nodes[p], a);
         return power;
     }

@@ -289,6 +289,40 @@ class TestLedgerLayer : public QObject {
         QVERIFY2(fixed > 1000 && fixed < 1250, qPrintable(QString::number(fixed)));
     }
 
+    /// A relay network: forty miners in a ring of 50 ms links, and a node linked to each of
+    /// them by a 20 ms link. As a plain full node it checks a block (100 ms) and announces it;
+    /// as a relay node it passes the block on the moment it has it, so blocks reach most
+    /// miners sooner.
+    void relayNodesPassBlocksOnAtOnce() {
+        const auto scenario = [](bool relay) {
+            nlohmann::json doc = meshScenario(40, "50ms",
+                                              {{"role", ""},
+                                               {"relay", "inv"},
+                                               {"interval", "60s"},
+                                               {"block_check", "100ms"},
+                                               {"relay_role", relay ? "relay" : ""}});
+            doc["network"]["nodes"] = {{{"id", "relay"}, {"role", "relay"}}};
+            doc["network"]["topologies"] = {
+                {{"generator", "ring"},
+                 {"members", {"miners"}},
+                 {"link", {{"latency", "50ms"}, {"bandwidth", "1Gbps"}}}},
+                {{"generator", "star"},
+                 {"hub", "relay"},
+                 {"members", {"relay", "miners"}},
+                 {"link", {{"latency", "20ms"}, {"bandwidth", "1Gbps"}}}}};
+            doc["run"]["until"] = "6000s";
+            return doc;
+        };
+        const core::RunReport plain = run(scenario(false)), relayed = run(scenario(true));
+        const double before = metric(plain, "ledger.propagation_90").mean;
+        const double after = metric(relayed, "ledger.propagation_90").mean;
+        qInfo("to 90%% of the nodes: %.3f s through a full node, %.3f s through a relay node",
+              before, after);
+        QVERIFY2(after < 0.8 * before, qPrintable(QString("%1 s, %2 s").arg(after).arg(before)));
+        QCOMPARE(metric(relayed, "ledger.verified_height").value,
+                 metric(relayed, "ledger.height").value);
+    }
+
     void badParametersAreNamed() {
         nlohmann::json doc = regionsScenario({{"fee_classes", "10:0.5,oops"}});
         auto s = load(doc);
