@@ -62,9 +62,12 @@ BlockRelay::BlockRelay(core::LayerContext& ctx, const Config& cfg, const Metrics
     views_.resize(n);
     cpuScale_.resize(n, 1.0);
     relayNode_.assign(n, 0);
-    if (!cfg_.relayRole.empty())
-        for (std::uint32_t p = 0; p < n; ++p)
-            relayNode_[p] = net_->role(nodes_[p]) == cfg_.relayRole;
+    lightNode_.assign(n, 0);
+    for (std::uint32_t p = 0; p < n; ++p) {
+        const std::string_view r = net_->role(nodes_[p]);
+        relayNode_[p] = !cfg_.relayRole.empty() && r == cfg_.relayRole;
+        lightNode_[p] = !cfg_.lightRole.empty() && r == cfg_.lightRole;
+    }
     sim::RngStream lags = ctx.rng(0, "relay lags");
     for (std::uint32_t p = 0; p < n; ++p) {
         views_[p].lag =
@@ -262,7 +265,11 @@ void BlockRelay::send(std::uint32_t p, std::uint32_t edge, Type type, BlockId b,
             break;
         case Type::GetData:
         case Type::GetCompact:
+        case Type::GetHeader:
             M.add(m_.getdata, 1);
+            break;
+        case Type::Header:
+            M.add(m_.headerMessages, 1);
             break;
         case Type::Block:
             M.add(m_.blockMessages, 1);
@@ -319,6 +326,13 @@ void BlockRelay::onDelivery(const sim::Delivery& d) {
         case Type::BlockTxn:
             rebuilt(q, edge, b);
             break;
+        case Type::GetHeader:
+            send(q, edge, Type::Header, b,
+                 kMessageHeader + 1 + BlockHeader::kEncodedBytes + dais::ledger::kSignatureBytes);
+            break;
+        case Type::Header:
+            received(q, edge, b, false);
+            break;
         default:
             DAIS_CHECK(false, "a ledger message of an unknown type arrived");
     }
@@ -358,8 +372,11 @@ void BlockRelay::fetchWanted(std::uint32_t q) {
         a = tree_.parent(a);
     if (pending_.has(a, q)) return;
     pending_.give(a, q);
-    send(q, v.wantFrom, cfg_.relay == RelayMode::Compact ? Type::GetCompact : Type::GetData, a,
-         kInvBytes);
+    send(q, v.wantFrom,
+         lightNode_[q]                      ? Type::GetHeader
+         : cfg_.relay == RelayMode::Compact ? Type::GetCompact
+                                            : Type::GetData,
+         a, kInvBytes);
 }
 
 /// A whole block, or a compact one, reached q from the peer on `edge`.
@@ -424,7 +441,7 @@ void BlockRelay::rebuilt(std::uint32_t q, std::uint32_t edge, BlockId b) {
 /// at once and unchecked: compact with compact relay (the peers rebuild it), else whole.
 void BlockRelay::cutThrough(std::uint32_t q, std::uint32_t edge, BlockId b) {
     for (std::uint32_t e = peers_.begin(q); e < peers_.end(q); ++e) {
-        if (e == edge || peerKnows(e, b)) continue;
+        if (e == edge || lightNode_[peers_.peer(e)] || peerKnows(e, b)) continue;
         edges_[e].known = b;
         if (cfg_.relay == RelayMode::Compact)
             send(q, e, Type::Compact, b, compactBytes(b));
@@ -454,6 +471,9 @@ void BlockRelay::chooseHighBandwidth(std::uint32_t q, std::uint32_t edge) {
 }
 
 sim::SimTime BlockRelay::checkTime(std::uint32_t p, BlockId b) const {
+    if (lightNode_[p])  // a header: its signature only
+        return static_cast<sim::SimTime>(
+            std::llround(integrity_.costs().verify * cpuScale_[p] * 1e9));
     const double seconds =
         (sim::toSeconds(cfg_.blockCheck) +
          static_cast<double>(tree_.header(b).txCount) * sim::toSeconds(cfg_.txCheck)) *
@@ -503,9 +523,14 @@ void BlockRelay::adopt(std::uint32_t p, BlockId b, std::uint32_t fromEdge) {
 }
 
 void BlockRelay::relay(std::uint32_t p, BlockId b, std::uint32_t fromEdge) {
+    if (lightNode_[p]) return;  // a light client passes nothing on
     for (std::uint32_t e = peers_.begin(p); e < peers_.end(p); ++e) {
         if (e == fromEdge || peerKnows(e, b)) continue;
         edges_[e].known = b;
+        if (lightNode_[peers_.peer(e)]) {  // light clients are only told
+            announce(p, e, b);
+            continue;
+        }
         switch (cfg_.relay) {
             case RelayMode::Inv:
                 announce(p, e, b);
@@ -610,11 +635,13 @@ void BlockRelay::onLoss(const sim::Loss& l) {
         case Type::GetData:
         case Type::GetCompact:
         case Type::GetBlockTxn:
+        case Type::GetHeader:
             requestFailed(indexOf(l.from), b);
             break;
         case Type::Block:
         case Type::Compact:
-        case Type::BlockTxn: {
+        case Type::BlockTxn:
+        case Type::Header: {
             const std::uint32_t q = indexOf(l.to);
             if (pending_.has(b, q) && !validating_.has(b, q)) requestFailed(q, b);
             break;

@@ -157,7 +157,9 @@ class BlockRelay final : private sim::FaultListener {
         Compact,
         GetCompact,
         GetBlockTxn,
-        BlockTxn
+        BlockTxn,
+        GetHeader,
+        Header
     };
 
     static constexpr std::uint64_t pack(Type t, BlockId b, std::uint32_t edge) {
@@ -218,6 +220,7 @@ class BlockRelay final : private sim::FaultListener {
     std::vector<View> views_;
     std::vector<double> cpuScale_;  // per node: reference speed over its CPU speed
     std::vector<char> relayNode_;   // per node: of the relay network (passes blocks on unchecked)
+    std::vector<char> lightNode_;   // per node: a light client (headers only, passes nothing on)
     dais::ledger::BlockTree tree_;
     // Per block and node: has it (validated, on its tree); has asked for it or is checking it;
     // is checking it.

@@ -19,7 +19,7 @@ enum class RelayMode {
 };
 
 struct Config {
-    std::string role, minerRole, relayRole;
+    std::string role, minerRole, relayRole, lightRole;
     ConsensusKind consensus = ConsensusKind::ProofOfWork;
     PeerSource peers = PeerSource::Random;
     std::int64_t outbound = 0, maxInbound = 0;
@@ -47,8 +47,8 @@ struct Config {
 struct Metrics {
     sim::MetricId blocks, stale, staleRate, height, reorgs, reorgDepth, forkDepth;
     sim::MetricId propagation50, propagation90, propagationAll, blockInterval, finalityTime;
-    sim::MetricId inv, getdata, blockMessages, compact, blockTxn, txMessages, bytes, duplicates,
-        lost, missingTx;
+    sim::MetricId inv, getdata, blockMessages, headerMessages, compact, blockTxn, txMessages, bytes,
+        duplicates, lost, missingTx;
     sim::MetricId txConfirmed, tps, fees, blockBytes, mempool;
     sim::MetricId recordsSubmitted, recordsFinal, recordsDropped, recordsReverted, recordLatency,
         recordFees;

@@ -67,6 +67,12 @@ const Definition& definition() {
         d.integer("hb_peers", &Config::highBandwidthPeers, 3, "peers",
                   "compact relay: high-bandwidth peers per node (BIP 152: 3).")
             .range(0, 1000);
+        d.text("light_role", &Config::lightRole, "", "",
+               "The role of light clients (SPV, as in section 8 of Nakamoto's paper): they "
+               "follow the chain by its headers alone, asking a peer for the header of each "
+               "block they hear of (GETHEADERS) and checking only its signature; they neither "
+               "mine nor pass blocks on, and full nodes only announce blocks to them. Empty: "
+               "none.");
         d.text("relay_role", &Config::relayRole, "", "",
                "The role of the nodes of a relay network (as FIBRE and Falcon serve Bitcoin's "
                "miners): they run the ledger but do not mine, and pass every new block on to "
@@ -195,6 +201,8 @@ const Definition& definition() {
         d.counter("ledger.messages.getdata", &Metrics::getdata, "messages", "Block requests sent.");
         d.counter("ledger.messages.block", &Metrics::blockMessages, "messages",
                   "Whole blocks sent.");
+        d.counter("ledger.messages.header", &Metrics::headerMessages, "messages",
+                  "Headers sent to light clients (with the producer's signature).");
         d.counter("ledger.messages.compact", &Metrics::compact, "messages", "Compact blocks sent.");
         d.counter("ledger.messages.blocktxn", &Metrics::blockTxn, "messages",
                   "Requests for a compact block's missing transactions and their answers.");

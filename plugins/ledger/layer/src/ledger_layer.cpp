@@ -173,7 +173,8 @@ class LedgerLayer final : public core::Layer {
         std::vector<double> power(nodes.size(), 0);
         for (std::size_t p = 0; p < nodes.size(); ++p)
             if ((cfg_.minerRole.empty() || ctx.network().role(nodes[p]) == cfg_.minerRole) &&
-                (cfg_.relayRole.empty() || ctx.network().role(nodes[p]) != cfg_.relayRole))
+                (cfg_.relayRole.empty() || ctx.network().role(nodes[p]) != cfg_.relayRole) &&
+                (cfg_.lightRole.empty() || ctx.network().role(nodes[p]) != cfg_.lightRole))
                 power[p] = attributes.number(nodes[p], a);
         return power;
     }

@@ -323,6 +323,34 @@ class TestLedgerLayer : public QObject {
                  metric(relayed, "ledger.height").value);
     }
 
+    /// Thirty of the sixty nodes are light clients: they follow the best chain by headers
+    /// alone (their bytes a fraction of a full node's), nobody gets a block from them, and the
+    /// chain they follow verifies.
+    void lightClientsFollowTheChainByHeaders() {
+        const auto scenario = [](bool light) {
+            nlohmann::json doc = regionsScenario({{"relay", "compact"}, {"light_role", "light"}});
+            doc["network"]["groups"][1]["role"] = light ? "light" : "peer";
+            doc["layers"]["ledger"]["role"] = "";
+            doc["network"]["nodes"][0]["role"] = "";  // the client plays no part here
+            return doc;
+        };
+        const core::RunReport full = run(scenario(false)), light = run(scenario(true));
+        QCOMPARE(metric(full, "ledger.messages.header").value, 0.0);
+        const double headers = metric(light, "ledger.messages.header").value;
+        const double height = metric(light, "ledger.height").value;
+        qInfo("%.0f headers for %.0f blocks; %.0f bytes against %.0f with sixty full nodes",
+              headers, height, metric(light, "ledger.bytes").value,
+              metric(full, "ledger.bytes").value);
+        // Each light client fetched every header of the best chain (and those of lost blocks).
+        QVERIFY(headers >= 30 * (height - 2));
+        QVERIFY(metric(light, "ledger.bytes").value < 0.75 * metric(full, "ledger.bytes").value);
+        QVERIFY(metric(light, "ledger.divergence").value < 3);
+        QCOMPARE(metric(light, "ledger.verified_height").value, height);
+        // Blocks still reached every node, light ones included.
+        QVERIFY(metric(light, "ledger.propagation_all").count >=
+                metric(light, "ledger.blocks").value - 3);
+    }
+
     void badParametersAreNamed() {
         nlohmann::json doc = regionsScenario({{"fee_classes", "10:0.5,oops"}});
         auto s = load(doc);
