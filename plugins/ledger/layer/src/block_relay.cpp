@@ -392,10 +392,7 @@ void BlockRelay::received(std::uint32_t q, std::uint32_t edge, BlockId b, bool c
     }
     if (!compact) {
         if (relayNode_[q]) cutThrough(q, edge, b);
-        validating_.give(b, q);
-        pending_.give(b, q);
-        sim_->scheduleIn(checkTime(q, b), nodes_[q], validatedKind_,
-                         (static_cast<std::uint64_t>(b) << 32) | edge);
+        check(q, edge, b);
         return;
     }
     // Rebuild from the mempool; ask for what it lacks.
@@ -431,6 +428,11 @@ void BlockRelay::rebuilt(std::uint32_t q, std::uint32_t edge, BlockId b) {
         send(q, e, Type::Compact, b, compactBytes(b));
     }
     chooseHighBandwidth(q, edge);
+    check(q, edge, b);
+}
+
+/// q has all of b (from the peer on `edge`) and checks it; onValidated follows.
+void BlockRelay::check(std::uint32_t q, std::uint32_t edge, BlockId b) {
     validating_.give(b, q);
     pending_.give(b, q);
     sim_->scheduleIn(checkTime(q, b), nodes_[q], validatedKind_,

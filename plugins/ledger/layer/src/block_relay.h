@@ -183,6 +183,7 @@ class BlockRelay final : private sim::FaultListener {
     void announced(std::uint32_t q, std::uint32_t edge, BlockId b);
     void received(std::uint32_t q, std::uint32_t edge, BlockId b, bool compact);
     void rebuilt(std::uint32_t q, std::uint32_t edge, BlockId b);
+    void check(std::uint32_t q, std::uint32_t edge, BlockId b);
     void adopt(std::uint32_t p, BlockId b, std::uint32_t fromEdge);
     void relay(std::uint32_t p, BlockId b, std::uint32_t fromEdge);
     void fetchWanted(std::uint32_t q);

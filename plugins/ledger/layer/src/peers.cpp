@@ -11,33 +11,26 @@ PeerGraph PeerGraph::random(std::uint32_t nodes, std::uint32_t outbound, std::ui
     std::vector<std::pair<std::uint32_t, std::uint32_t>> edges;
     std::vector<std::uint32_t> inbound(nodes, 0);
     std::vector<std::vector<std::uint32_t>> linked(nodes);
-    const auto connected = [&](std::uint32_t a, std::uint32_t b) {
-        const auto& l = linked[a];
-        return std::find(l.begin(), l.end(), b) != l.end();
+    // p opens a connection to q if q is another node, not yet its peer, with an inbound slot.
+    const auto connect = [&](std::uint32_t p, std::uint32_t q) {
+        const auto& l = linked[p];
+        if (q == p || inbound[q] >= maxInbound || std::find(l.begin(), l.end(), q) != l.end())
+            return false;
+        edges.emplace_back(p, q);
+        linked[p].push_back(q);
+        linked[q].push_back(p);
+        ++inbound[q];
+        return true;
     };
     for (std::uint32_t p = 0; p < nodes; ++p) {
         std::uint32_t opened = 0;
         // Draw at random while that is likely to succeed; then walk the nodes that are left.
-        for (std::uint32_t tries = 0; opened < outbound && tries < 20 * outbound; ++tries) {
-            const auto q = static_cast<std::uint32_t>(rng.below(nodes));
-            if (q == p || inbound[q] >= maxInbound || connected(p, q)) continue;
-            edges.emplace_back(p, q);
-            linked[p].push_back(q);
-            linked[q].push_back(p);
-            ++inbound[q];
-            ++opened;
-        }
+        for (std::uint32_t tries = 0; opened < outbound && tries < 20 * outbound; ++tries)
+            opened += connect(p, static_cast<std::uint32_t>(rng.below(nodes)));
         if (opened < outbound) {
             const auto first = static_cast<std::uint32_t>(rng.below(nodes));
-            for (std::uint32_t i = 0; i < nodes && opened < outbound; ++i) {
-                const std::uint32_t q = (first + i) % nodes;
-                if (q == p || inbound[q] >= maxInbound || connected(p, q)) continue;
-                edges.emplace_back(p, q);
-                linked[p].push_back(q);
-                linked[q].push_back(p);
-                ++inbound[q];
-                ++opened;
-            }
+            for (std::uint32_t i = 0; i < nodes && opened < outbound; ++i)
+                opened += connect(p, (first + i) % nodes);
         }
     }
     return fromEdges(nodes, edges);
