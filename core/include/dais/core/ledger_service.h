@@ -31,7 +31,10 @@ class LedgerService : public Service {
         sim::NodeIndex from = 0;  ///< signs it (the ledger holds the node's key)
         std::string topic;        ///< what kind of record: "federated.round", "market.result"
         Digest digest{};          ///< what is recorded
-        std::uint64_t bytes = 0;  ///< payload beyond the digest, for size and fee
+        /// The record itself, carried in full for those who must read it back (an audit trail:
+        /// round_audit.h); empty: only the digest is on the chain.
+        std::string content;
+        std::uint64_t bytes = 0;  ///< payload beyond the digest and the content, for size and fee
         Amount fee = 0;           ///< offered, in the payments token; 0: the ledger's minimum
     };
 

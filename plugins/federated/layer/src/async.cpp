@@ -132,6 +132,7 @@ void Federation::serverStep() {
     accuracies_.clear();
     contributors_.clear();
     contributorDigests_.clear();
+    contributorSizes_.clear();
     for (std::size_t i = 0; i < ids.size(); ++i) {
         Dispatch& x = dispatches_[ids[i]];
         const core::Digest& digest = digests[i];
@@ -140,7 +141,10 @@ void Federation::serverStep() {
             continue;
         }
         contributors_.push_back(clients_[x.client]);
-        if (digestsUpdates()) contributorDigests_.push_back(digest);
+        if (digestsUpdates()) {
+            contributorDigests_.push_back(digest);
+            contributorSizes_.push_back(updateSize(results[i], *x.model));
+        }
         const auto staleness = static_cast<double>(round_ - x.version);
         Eigen::VectorXd u = results[i].vector - *x.model;
         sim_->metrics().observe(m_.updateNorm, u.norm());

@@ -304,6 +304,16 @@ class Federation final : public core::Layer, private sim::FaultListener {
     /// and records it on the ledger.
     void reportRound(const std::vector<sim::NodeIndex>& contributors,
                      const std::vector<core::Digest>& updates, double accuracy);
+    /// The length of a client's update as the node that accepts it sees it: the distance of the
+    /// proposed model from `base`; NaN under secure aggregation, which shows no single update.
+    double updateSize(const fl::ClientResult& r, const Eigen::VectorXd& base) const {
+        if (secure_ != nullptr) return std::numeric_limits<double>::quiet_NaN();
+        return r.kind == fl::ClientResult::Kind::Parameters ? (r.vector - base).norm()
+                                                            : r.vector.norm();
+    }
+    /// The digest of client k's data manifest (its training rows, features and labels, as it
+    /// trains on them), computed once.
+    const core::Digest& manifest(std::size_t k);
     /// DP-FedAvg: noise the sum of clipped updates and step the strategy with the mean.
     void applyNoisedSum(Eigen::VectorXd sum, std::size_t participants);
     /// `aborted`: secure aggregation revealed nothing, so the model did not move.
@@ -407,6 +417,10 @@ class Federation final : public core::Layer, private sim::FaultListener {
     // digests when someone reviews or records them.
     std::vector<sim::NodeIndex> contributors_;
     std::vector<core::Digest> contributorDigests_;
+    std::vector<double> contributorSizes_;  // their updates' lengths (NaN where unseen)
+    std::vector<core::Digest> manifests_;   // per client, once computed
+    std::vector<char> manifested_;
+    std::vector<std::uint32_t> clientOf_;  // per network node: its client index, or kNone
     /// Churn: each client's current state and when it next changes (16 bytes a client),
     /// advanced on demand from the client's own stream.
     struct Churn {

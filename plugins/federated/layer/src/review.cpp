@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "dais/core/round_audit.h"
 #include "federation.h"
 
 namespace dais::layers::federated {
@@ -64,17 +65,36 @@ void Federation::reportRound(const std::vector<sim::NodeIndex>& contributors,
     for (core::UpdateReview* reviewer : reviewers_)
         reviewer->roundClosed(r);
     if (!ledger_) return;
-    // The record: the round, the new model, and each contributor with its update's digest.
-    core::Sha256 h;
-    h.add("federated.round").addValue(r.round).add(r.model);
-    for (std::size_t i = 0; i < contributors.size(); ++i)
-        h.addValue(contributors[i]).add(updates[i]);
+    // The record, in full so that anyone who reads the chain can trace a round: the new model
+    // and its accuracy, and each contributor with its update's digest, its length and its data
+    // manifest; named by its SHA-256.
+    core::RoundAudit audit;
+    audit.layer = "federated";
+    audit.round = r.round;
+    audit.server = net_->nodeName(server_);
+    audit.model = r.model;
+    audit.accuracy = accuracy;
+    if (clientOf_.empty()) {
+        clientOf_.assign(net_->nodeCount(), sim::kNone);
+        for (std::size_t k = 0; k < clients_.size(); ++k)
+            clientOf_[clients_[k]] = static_cast<std::uint32_t>(k);
+    }
+    for (std::size_t i = 0; i < contributors.size(); ++i) {
+        core::RoundAudit::Update u;
+        u.node = net_->nodeName(contributors[i]);
+        u.digest = updates[i];
+        if (i < contributorSizes_.size()) u.norm = contributorSizes_[i];
+        if (const std::uint32_t k = clientOf_[contributors[i]]; k != sim::kNone)
+            u.manifest = manifest(k);
+        audit.updates.push_back(std::move(u));
+    }
+    for (sim::NodeIndex n : r.rejected)
+        audit.rejected.push_back(net_->nodeName(n));
     core::LedgerService::Transaction tx;
     tx.from = server_;
-    tx.topic = "federated.round";
-    tx.digest = h.finish();
-    // On the wire: the round number, the model's digest, and a (node, digest) pair per update.
-    tx.bytes = 8 + 32 + contributors.size() * (4 + 32);
+    tx.topic = std::string(core::RoundAudit::kTopic);
+    tx.content = core::encodeRoundAudit(audit);
+    tx.digest = core::sha256(tx.content);
     const std::uint64_t round = round_;
     ledger_->record(tx, [this, round](const core::LedgerService::Receipt& receipt) {
         if (!receipt.final()) {
@@ -94,6 +114,30 @@ void Federation::reportRound(const std::vector<sim::NodeIndex>& contributors,
                         std::to_string(receipt.height) + " (transaction " +
                         core::shortHex(receipt.txId, 16) + ")");
     });
+}
+
+const core::Digest& Federation::manifest(std::size_t k) {
+    if (manifests_.empty()) {
+        manifests_.resize(clients_.size());
+        manifested_.assign(clients_.size(), 0);
+    }
+    if (manifested_[k]) return manifests_[k];
+    // What the client trains on, as a data manifest names it: the shape, then every training
+    // row's features and label, bit for bit. A client that alters its data (flipped labels)
+    // has another manifest.
+    const ClientData cd = trainingData(k);
+    core::Sha256 h;
+    h.add("dais.data-manifest").addValue(static_cast<std::uint64_t>(data_->inputs()));
+    h.addValue(static_cast<std::uint64_t>(data_->classes()));
+    h.addValue(static_cast<std::uint64_t>(cd.train.size()));
+    for (std::size_t i = 0; i < cd.train.size(); ++i) {
+        const auto col = cd.train.data->features.col(cd.train.row(i));
+        h.addValues(std::span<const double>(col.data(), static_cast<std::size_t>(col.size())));
+        h.addValue(cd.train.label(i));
+    }
+    manifests_[k] = h.finish();
+    manifested_[k] = 1;
+    return manifests_[k];
 }
 
 }  // namespace dais::layers::federated

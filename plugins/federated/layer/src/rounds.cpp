@@ -386,6 +386,7 @@ void Federation::closeRound() {
     participants_ = 0;
     contributors_.clear();
     contributorDigests_.clear();
+    contributorSizes_.clear();
     // Direct clients' results as they are; each edge's clients as one sample-weighted mean, as
     // the edge computed it.
     runTrainings();  // the round's arithmetic not yet run, all at once
@@ -404,7 +405,10 @@ void Federation::closeRound() {
         m.addNode(m_.clientUpdates, clients_[selected_[i]], 1);
         noteAggregated(selected_[i], w.result.lossAfter, w.accuracy);
         contributors_.push_back(clients_[selected_[i]]);
-        if (digestsUpdates()) contributorDigests_.push_back(updateDigest(w));
+        if (digestsUpdates()) {
+            contributorDigests_.push_back(updateDigest(w));
+            contributorSizes_.push_back(updateSize(w.result, strategy_->parameters()));
+        }
         if (events_.on()) recordUpdate(kinds_.accepted, i);
         const std::uint32_t edge = edgeOf_.empty() ? kNoEdge : edgeOf_[selected_[i]];
         if (edge == kNoEdge) {

@@ -100,16 +100,19 @@ void Federation::onSecureSum(std::uint64_t round, const core::SecureAggregator::
         if (isLost(contributors_[i])) continue;
         contributors_[kept] = contributors_[i];
         if (i < contributorDigests_.size()) contributorDigests_[kept] = contributorDigests_[i];
+        if (i < contributorSizes_.size()) contributorSizes_[kept] = contributorSizes_[i];
         ++kept;
     }
     contributors_.resize(kept);
     contributorDigests_.resize(std::min(contributorDigests_.size(), kept));
+    contributorSizes_.resize(std::min(contributorSizes_.size(), kept));
     char note[200];
     if (sum.outcome == core::SecureAggregator::Outcome::Aborted) {
         m.add(m_.secureAborts, 1);
         participants_ = 0;
         contributors_.clear();
         contributorDigests_.clear();
+        contributorSizes_.clear();
         std::snprintf(note, sizeof note, ", secure aggregation aborted (%zu dropped): %s", dropped,
                       sum.reason.c_str());
         endRound(note, true);

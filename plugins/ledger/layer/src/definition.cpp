@@ -292,6 +292,9 @@ const Definition& definition() {
             .integer("block", "", "Height of the best-chain block that holds it, if any.")
             .time("final", "When it became final.")
             .text("status", "waiting, in a block, final, dropped or reverted.")
+            .text("content",
+                  "The record in full where its maker carries it (a federated round: "
+                  "its model, accuracy and every update with its size); else empty.")
             .key("record");
 
         d.eventKind("ledger.block",

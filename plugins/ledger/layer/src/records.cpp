@@ -42,6 +42,7 @@ core::Digest Records::transactionId(const Transaction& tx) {
     core::Sha256 h;
     h.add("dais.ledger.record").addValue(static_cast<std::uint32_t>(tx.from));
     h.addValue(static_cast<std::uint64_t>(tx.topic.size())).add(tx.topic).add(tx.digest);
+    h.addValue(static_cast<std::uint64_t>(tx.content.size())).add(tx.content);
     h.addValue(tx.bytes).addValue(tx.fee);
     return h.finish();
 }
@@ -64,7 +65,7 @@ void Records::record(const Transaction& tx, std::function<void(const Receipt&)> 
     Record r;
     r.tx = tx;
     r.id = id;
-    r.wireBytes = kTxOverhead + tx.topic.size() + tx.bytes;
+    r.wireBytes = kTxOverhead + tx.topic.size() + tx.content.size() + tx.bytes;
     r.feeRate = tx.fee > 0 ? static_cast<double>(tx.fee) / static_cast<double>(r.wireBytes)
                            : defaultFeeRate_;
     r.submittedAt = sim_->now();
@@ -341,6 +342,7 @@ void Records::inspect(core::TableWriter& out) const {
         static constexpr const char* kNames[] = {"waiting", "in a block", "final", "dropped",
                                                  "reverted"};
         row.text(kNames[static_cast<int>(r.state)]);
+        row.text(r.tx.content);
     }
 }
 

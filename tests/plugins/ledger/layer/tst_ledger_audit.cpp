@@ -3,10 +3,13 @@
 // by the ledger's query under federated.round, and whose receipt verifies.
 #include <QtTest>
 
+#include <cmath>
 #include <memory>
+#include <set>
 #include <vector>
 
 #include "dais/core/ledger_service.h"
+#include "dais/core/round_audit.h"
 #include "dais/layers/federated.h"
 #include "ledger_test_util.h"
 
@@ -89,12 +92,29 @@ class TestLedgerAudit : public QObject {
         QCOMPARE(metric(r, "ledger.records.final").value, 6.0);
         QCOMPARE(AuditorLayer::rounds.size(), std::size_t{6});
         QCOMPARE(AuditorLayer::verified, 6);
+        std::uint64_t round = 0;
         for (const auto& e : AuditorLayer::rounds) {
             QCOMPARE(e.tx.topic, std::string("federated.round"));
-            // The round number, the model's digest and a (node, digest) pair per update.
-            QVERIFY(e.tx.bytes > 8 + 32);
-            QCOMPARE((e.tx.bytes - 8 - 32) % (4 + 32), std::uint64_t{0});
             QVERIFY(e.receipt.final());
+            // The record in full, named by its digest: the round, the model and its accuracy,
+            // and per update its sender, digest, length and data manifest.
+            QVERIFY(e.tx.digest == core::sha256(e.tx.content));
+            auto audit = core::decodeRoundAudit(e.tx.content);
+            QVERIFY2(audit.ok(), audit.ok() ? "" : audit.error().message.c_str());
+            const core::RoundAudit& a = audit.value();
+            QCOMPARE(a.round, ++round);
+            QCOMPARE(a.server, std::string("server"));
+            QVERIFY(a.accuracy > 0 && a.accuracy <= 1);
+            QVERIFY(!a.updates.empty());
+            std::set<std::string> senders;
+            for (const core::RoundAudit::Update& u : a.updates) {
+                QVERIFY(u.node.rfind("clients", 0) == 0);
+                // The crypto layer's secure aggregation shows the server no single update.
+                QVERIFY(std::isnan(u.norm));
+                QVERIFY(u.manifest != core::Digest{});
+                senders.insert(u.node);
+            }
+            QCOMPARE(senders.size(), a.updates.size());
         }
     }
 };
