@@ -41,6 +41,14 @@ commands:
                         follow one update, block or job from event to event
       --rows N          at most N of its rows or events (default 25; all: every row; with
                         --json every row unless --rows is given)
+  trace ID              from an accuracy drop back to its cause, over the federated rounds
+                        the run recorded on its ledger: the rounds that lost accuracy, and
+                        the nodes whose updates stood out there (or, where secure aggregation
+                        hid the updates, whose presence goes with the losses), with the
+                        evidence and their updates' digests
+      --round N,...     the anomalous rounds, as you name them (default: every round that
+                        lost more than --drop against the round before)
+      --drop X          the accuracy lost that marks a round, 0..1 (default 0.05)
   diff ID ID            two runs side by side: the parameters that differ (every value of
                         the two effective scenarios with the runs' seeds and parameters over
                         them, by JSON pointer) and the final metrics with their difference
@@ -53,7 +61,7 @@ commands:
 options:
   --store PATH          the run store (default: $DAIS_STORE, else
                         $XDG_DATA_HOME/dais/runs.sqlite, else ~/.local/share/dais/runs.sqlite)
-  --json                list, show, diff: print JSON
+  --json                list, show, trace, diff: print JSON
 
 exit codes: 0 success, 1 the work failed (an I/O error), 2 the command line is wrong,
 3 the store is missing, not a run store, damaged or too new, or a run id is unknown
@@ -87,7 +95,8 @@ int RunsArgs::parse(Args& args, const std::string& sub) {
         } else if (take("format", format) || take("output", output) || take("status", status) ||
                    take("scenario", scenario) || take("sweep", sweep) || take("limit", limit) ||
                    take("table", table) || take("rows", rows) || take("kind", kind) ||
-                   take("node", node) || take("digest", digest)) {
+                   take("node", node) || take("digest", digest) || take("round", round) ||
+                   take("drop", drop)) {
         } else if (args.flag("json")) {
             json = true;
         } else if (args.flag("events")) {
@@ -120,7 +129,9 @@ int RunsArgs::allowOnly(const std::string& sub,
                                                   {"events", events},
                                                   {"kind", !kind.empty()},
                                                   {"node", !node.empty()},
-                                                  {"digest", !digest.empty()}};
+                                                  {"digest", !digest.empty()},
+                                                  {"round", !round.empty()},
+                                                  {"drop", !drop.empty()}};
     for (const auto& [name, set] : given)
         if (set && std::find(allowed.begin(), allowed.end(), name) == allowed.end()) {
             printError("runs " + sub + ": --" + name + " does not apply here");
@@ -188,8 +199,9 @@ int commandRuns(Args& args) {
     const std::string sub = args.take();
     using Handler = int (*)(RunsArgs&);
     const std::pair<const char*, Handler> subs[] = {
-        {"list", runsList},     {"show", runsShow},         {"diff", runsDiff},
-        {"export", runsExport}, {"annotate", runsAnnotate}, {"delete", runsDelete},
+        {"list", runsList},     {"show", runsShow},     {"trace", runsTrace},
+        {"diff", runsDiff},     {"export", runsExport}, {"annotate", runsAnnotate},
+        {"delete", runsDelete},
     };
     for (const auto& [name, handler] : subs) {
         if (sub != name) continue;
@@ -205,7 +217,7 @@ int commandRuns(Args& args) {
         return handler(parsed);
     }
     printError("runs: unknown command \"" + sub +
-               "\" (commands: list, show, diff, export, annotate, delete)");
+               "\" (commands: list, show, trace, diff, export, annotate, delete)");
     return kExitUsage;
 }
 

@@ -5,6 +5,7 @@
 //   run_record_format.cpp     times, a run's record and final metrics as JSON
 //   runs_list.cpp             dais runs list
 //   runs_show.cpp             dais runs show
+//   runs_trace.cpp            dais runs trace
 //   runs_diff.cpp             dais runs diff
 //   runs_export.cpp           dais runs export (CSV and JSON)
 //   runs_annotate_delete.cpp  dais runs annotate, dais runs delete
@@ -33,6 +34,7 @@ struct RunsArgs {
     bool json = false;
     bool events = false;  ///< show: the run's events
     std::string format, output, status, scenario, sweep, limit, table, rows, kind, node, digest;
+    std::string round, drop;  ///< trace: the anomalous rounds, the accuracy drop that marks one
     std::vector<std::string> words;
 
     /// Parses; on a problem prints it and returns kExitUsage.
@@ -78,6 +80,7 @@ nlohmann::json finalMetricsJson(const std::vector<core::MetricReport>& metrics);
 /// The subcommands, each given the parsed words after its name.
 int runsList(RunsArgs& a);
 int runsShow(RunsArgs& a);
+int runsTrace(RunsArgs& a);
 int runsDiff(RunsArgs& a);
 int runsExport(RunsArgs& a);
 int runsAnnotate(RunsArgs& a);

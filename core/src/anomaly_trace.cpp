@@ -14,6 +14,8 @@ namespace dais::core {
 
 namespace {
 
+constexpr std::size_t kNone = static_cast<std::size_t>(-1);
+
 double median(std::vector<double> v) {
     std::sort(v.begin(), v.end());
     const std::size_t n = v.size();
@@ -91,14 +93,37 @@ TraceResult traceAnomaly(const std::vector<RoundAudit>& input, const TraceOption
                 out.notes.push_back("round " + std::to_string(n) + " is not recorded");
                 continue;
             }
-            out.anomalies.push_back({n, before(n), it->second->accuracy, true});
+            out.anomalies.push_back({n, before(n), it->second->accuracy, true, 0});
         }
     } else {
-        for (const auto& [n, d] : change)
-            if (d < -options.drop) out.anomalies.push_back({n, before(n), byRound[n]->accuracy});
+        // A decline: the rounds after a peak that stay below it, once one of them is more than
+        // `drop` below it (a slow slide counts as much as a sudden fall).
+        std::size_t peak = kNone;
+        std::vector<std::size_t> run;
+        bool deep = false;
+        auto close = [&] {
+            if (deep)
+                for (std::size_t i : run)
+                    out.anomalies.push_back({rounds[i]->round, rounds[peak]->accuracy,
+                                             rounds[i]->accuracy, false, rounds[peak]->round});
+            run.clear();
+            deep = false;
+        };
+        for (std::size_t i = 0; i < rounds.size(); ++i) {
+            const double a = rounds[i]->accuracy;
+            if (!std::isfinite(a)) continue;
+            if (peak == kNone || a >= rounds[peak]->accuracy) {
+                close();
+                peak = i;
+                continue;
+            }
+            run.push_back(i);
+            deep = deep || a < rounds[peak]->accuracy - options.drop;
+        }
+        close();
         if (out.anomalies.empty())
-            out.notes.push_back("no round lost more than " + fixed(100 * options.drop, 1) +
-                                " points of accuracy against the round before");
+            out.notes.push_back("accuracy never fell more than " + fixed(100 * options.drop, 1) +
+                                " points below the best of the rounds before");
     }
     if (out.anomalies.empty()) return out;
 

@@ -8,6 +8,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "dais/core/inspector.h"
+
 namespace dais::core {
 
 namespace {
@@ -95,6 +97,31 @@ Result<RoundAudit> decodeRoundAudit(std::string_view text) {
         }
     }
     return a;
+}
+
+Result<std::vector<RoundAudit>> finalRoundAudits(const InspectorTable& records,
+                                                 std::size_t* unfinal) {
+    const TableSpec& spec = records.spec();
+    const auto topic = spec.column("topic"), status = spec.column("status"),
+               content = spec.column("content");
+    if (!topic || !status || !content)
+        return Error{"table " + spec.name + " has no topic, status and content columns"};
+    std::vector<RoundAudit> out;
+    std::size_t left = 0;
+    for (std::size_t row = 0; row < records.rowCount(); ++row) {
+        if (records.string(row, *topic) != RoundAudit::kTopic) continue;
+        if (records.string(row, *status) != "final") {
+            ++left;
+            continue;
+        }
+        auto audit = decodeRoundAudit(records.string(row, *content));
+        if (!audit)
+            return Error{"table " + spec.name + ", row " + std::to_string(row + 1) + ": " +
+                         audit.error().message};
+        out.push_back(std::move(audit).value());
+    }
+    if (unfinal != nullptr) *unfinal = left;
+    return out;
 }
 
 }  // namespace dais::core

@@ -162,7 +162,7 @@ class TestAnomalyTrace : public QObject {
         const TraceResult t = traceAnomaly(honest);
         QVERIFY(t.anomalies.empty());
         QVERIFY(t.suspects.empty());
-        QVERIFY(t.notes.front().find("no round lost") != std::string::npos);
+        QVERIFY(t.notes.front().find("never fell") != std::string::npos);
 
         const auto attacked = history(10, 10, 10, 4, 1, 5.0, 0.0, false, 5);
         TraceOptions o;

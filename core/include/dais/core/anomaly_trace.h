@@ -1,8 +1,8 @@
 #pragma once
 // Tracing an anomaly back to the nodes that caused it, from the rounds a ledger recorded
-// (round_audit.h) and nothing else. An anomaly is a round whose model lost accuracy against the
-// round before (more than `drop`), or a round a person names. Two kinds of evidence point at a
-// contributor of such a round:
+// (round_audit.h) and nothing else. An anomaly is a decline (the rounds after a peak of accuracy
+// that stay below it, once one of them is more than `drop` below it) or a round a person names. Two
+// kinds of evidence point at a contributor of such a round:
 //
 // - Its update stood out: where the server saw the updates, the update's size (its distance
 //   from the starting model) is an outlier among that round's by the modified z-score of
@@ -27,9 +27,9 @@
 namespace dais::core {
 
 struct TraceOptions {
-    /// Rounds a person names as anomalous; empty: those that lost more than `drop`.
+    /// Rounds a person names as anomalous; empty: the declines deeper than `drop`.
     std::vector<std::uint64_t> rounds;
-    double drop = 0.05;       ///< accuracy lost against the round before (0..1)
+    double drop = 0.05;       ///< accuracy lost below the peak before (0..1)
     double outlierZ = 3.5;    ///< modified z-score of an update's size that marks it
     double associationT = 3;  ///< |Welch t| of the accuracy change with a node that marks it
 };
@@ -45,8 +45,11 @@ struct TraceSuspect {
 struct TraceResult {
     struct Anomaly {
         std::uint64_t round = 0;
-        double before = 0, after = 0;  ///< accuracy of the round before and of this one
-        bool named = false;            ///< named by a person rather than found
+        /// The accuracy it fell from (the peak before it; a named round: the round before) and
+        /// its own.
+        double before = 0, after = 0;
+        bool named = false;      ///< named by a person rather than found
+        std::uint64_t peak = 0;  ///< found: the round of the peak it fell from
     };
     std::vector<Anomaly> anomalies;
     std::vector<TraceSuspect> suspects;  ///< strongest evidence first

@@ -43,4 +43,12 @@ std::string encodeRoundAudit(const RoundAudit& audit);
 /// Reads a record's text back; an error names the field that is wrong.
 Result<RoundAudit> decodeRoundAudit(std::string_view text);
 
+class InspectorTable;
+/// The round records final on a ledger, from its records table (columns topic, status and
+/// content, as the ledger layer's "ledger.records" has them), oldest first. `unfinal` counts the
+/// round records left out because they were not final when the table was filled. An error
+/// names the table's row whose record does not read.
+Result<std::vector<RoundAudit>> finalRoundAudits(const InspectorTable& records,
+                                                 std::size_t* unfinal = nullptr);
+
 }  // namespace dais::core

@@ -180,7 +180,7 @@ void Federation::clientTrained(std::uint64_t id) {
     } else {
         const std::size_t slot = r.ticket & 0xffffffffu;
         work_[slot].uploaded = true;
-        if (events_.on()) recordUpdate(malicious_[k] ? kinds_.poisoned : kinds_.sent, slot);
+        if (events_.on()) recordUpdate(attacking(k, round_) ? kinds_.poisoned : kinds_.sent, slot);
         if (secure_ != nullptr) {  // the update leaves masked, in the service's messages
             work_[slot].training = std::move(r.training);
             submitSecure(slot);
@@ -251,7 +251,7 @@ void Federation::runTrainings() {
 
 void Federation::train(LocalTraining& t, fl::LocalTrainer& trainer) const {
     const std::size_t k = t.client;
-    const ClientData cd = trainingData(k);
+    const ClientData cd = trainingData(k, t.attackRound);
     fl::TrainOptions opt = train_;
     opt.maxSteps = t.maxSteps;
     sim::RngStream rng(seed_, "federated", clients_[k], t.stream);

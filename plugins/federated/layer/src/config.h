@@ -62,6 +62,7 @@ struct Config {
     // attacks
     Attack attack = Attack::None;
     double attackers = 0, attackScale = 0;
+    std::int64_t attackFrom = 1;
     double targetAccuracy = 0;
     // availability
     Availability availability = Availability::Always;

@@ -198,6 +198,10 @@ void defineAttacks(Definition& d) {
            "sign-flip: the scale of the flipped update; gaussian: the noise sigma; "
            "model-replacement: a factor on the paper's boost.")
         .range(0, 1e6);
+    d.integer("attack_from", &Config::attackFrom, 1, "rounds",
+              "The round from which the malicious clients attack (async: the model version); "
+              "before it they behave honestly, so a run shows the model good, then hit.")
+        .range(1, 1000000000);
     d.real("target_accuracy", &Config::targetAccuracy, 0.0, "",
            "Report the round and time at which test accuracy first reaches this (0: none).")
         .range(0, 1);

@@ -188,7 +188,7 @@ class Federation final : public core::Layer, private sim::FaultListener {
     [[noreturn, gnu::cold]] void computeTooLong(std::size_t client, std::size_t steps,
                                                 double seconds) const;
     /// Client k's training data, label-flipped when it is a malicious label flipper.
-    ClientData trainingData(std::size_t k) const;
+    ClientData trainingData(std::size_t k, std::uint64_t round) const;
     /// What a malicious client k makes of its result (trained from `start`) before sending it;
     /// perRound: the updates the server combines at once (model replacement's boost).
     void attack(std::size_t k, fl::ClientResult& result, const Eigen::VectorXd& start,
@@ -311,8 +311,8 @@ class Federation final : public core::Layer, private sim::FaultListener {
         return r.kind == fl::ClientResult::Kind::Parameters ? (r.vector - base).norm()
                                                             : r.vector.norm();
     }
-    /// The digest of client k's data manifest (its training rows, features and labels, as it
-    /// trains on them), computed once.
+    /// The digest of client k's data manifest in the current round (its training rows,
+    /// features and labels, as it trains on them), computed once for honest and attacking.
     const core::Digest& manifest(std::size_t k);
     /// DP-FedAvg: noise the sum of clipped updates and step the strategy with the mean.
     void applyNoisedSum(Eigen::VectorXd sum, std::size_t participants);
@@ -388,7 +388,11 @@ class Federation final : public core::Layer, private sim::FaultListener {
     }
     /// An update of client k arrived in time: delivered, or poisoned from a malicious client.
     void showDelivered(std::size_t k) const {
-        showClient(k, malicious_[k] ? shown_.poisoned : shown_.delivered);
+        showClient(k, attacking(k, round_) ? shown_.poisoned : shown_.delivered);
+    }
+    /// Whether client k attacks in `round`: it is malicious and the attack has begun.
+    bool attacking(std::size_t k, std::uint64_t round) const {
+        return malicious_[k] && round >= static_cast<std::uint64_t>(cfg_.attackFrom);
     }
     /// The events it records (definition.cpp declares their kinds).
     core::EventRecorder events_;
@@ -418,7 +422,7 @@ class Federation final : public core::Layer, private sim::FaultListener {
     std::vector<sim::NodeIndex> contributors_;
     std::vector<core::Digest> contributorDigests_;
     std::vector<double> contributorSizes_;  // their updates' lengths (NaN where unseen)
-    std::vector<core::Digest> manifests_;   // per client, once computed
+    std::vector<core::Digest> manifests_;   // per client, honest then attacking, once computed
     std::vector<char> manifested_;
     std::vector<std::uint32_t> clientOf_;  // per network node: its client index, or kNone
     /// Churn: each client's current state and when it next changes (16 bytes a client),

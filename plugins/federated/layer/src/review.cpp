@@ -118,14 +118,15 @@ void Federation::reportRound(const std::vector<sim::NodeIndex>& contributors,
 
 const core::Digest& Federation::manifest(std::size_t k) {
     if (manifests_.empty()) {
-        manifests_.resize(clients_.size());
-        manifested_.assign(clients_.size(), 0);
+        manifests_.resize(2 * clients_.size());
+        manifested_.assign(2 * clients_.size(), 0);
     }
-    if (manifested_[k]) return manifests_[k];
+    const std::size_t slot = 2 * k + (flipsLabels() && attacking(k, round_) ? 1 : 0);
+    if (manifested_[slot]) return manifests_[slot];
     // What the client trains on, as a data manifest names it: the shape, then every training
     // row's features and label, bit for bit. A client that alters its data (flipped labels)
     // has another manifest.
-    const ClientData cd = trainingData(k);
+    const ClientData cd = trainingData(k, round_);
     core::Sha256 h;
     h.add("dais.data-manifest").addValue(static_cast<std::uint64_t>(data_->inputs()));
     h.addValue(static_cast<std::uint64_t>(data_->classes()));
@@ -135,9 +136,9 @@ const core::Digest& Federation::manifest(std::size_t k) {
         h.addValues(std::span<const double>(col.data(), static_cast<std::size_t>(col.size())));
         h.addValue(cd.train.label(i));
     }
-    manifests_[k] = h.finish();
-    manifested_[k] = 1;
-    return manifests_[k];
+    manifests_[slot] = h.finish();
+    manifested_[slot] = 1;
+    return manifests_[slot];
 }
 
 }  // namespace dais::layers::federated

@@ -59,7 +59,7 @@ void Federation::recordUpdate(core::EventKind kind, std::size_t slot) {
     const std::size_t k = selected_[slot];
     updateDigest(w);
     std::string detail = "round " + std::to_string(round_);
-    if (malicious_[k]) detail += std::string(", poisoned (") + attackName(cfg_.attack) + ")";
+    if (attacking(k, round_)) detail += std::string(", poisoned (") + attackName(cfg_.attack) + ")";
     events_.record(kind, clients_[k], w.digest, detail);
 }
 
@@ -166,9 +166,9 @@ void Federation::startRound() {
     if (outstanding_ == 0) closeRound();
 }
 
-ClientData Federation::trainingData(std::size_t k) const {
+ClientData Federation::trainingData(std::size_t k, std::uint64_t round) const {
     ClientData cd = data_->client(k);
-    if (!flipsLabels() || !malicious_[k]) return cd;
+    if (!flipsLabels() || !attacking(k, round)) return cd;
     // Label flipping (Tolpegin et al. 2020): class c becomes C - 1 - c.
     auto flipped = std::make_shared<fl::Dataset>();
     flipped->classes = data_->classes();
@@ -187,7 +187,7 @@ ClientData Federation::trainingData(std::size_t k) const {
 
 void Federation::attack(std::size_t k, fl::ClientResult& result, const Eigen::VectorXd& start,
                         std::uint64_t round, std::size_t perRound) const {
-    if (!malicious_[k]) return;
+    if (!attacking(k, round)) return;
     if ((cfg_.attack == Attack::ModelReplacement)) {
         // The attacker's model X was trained on flipped labels; it sends gamma (X - x) + x with
         // gamma = n / eta, so that the server's average lands on X (Bagdasaryan et al. 2020).
