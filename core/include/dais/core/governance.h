@@ -41,6 +41,7 @@ class Governance : public Service {
         double yes = 0, no = 0;  ///< weight of the votes, in the provider's measure
         double turnout = 0;      ///< 0..1 of the weight that could vote
         sim::SimTime decidedAt = 0;
+        std::string outcome;  ///< in words: "passed", "rejected", "no quorum", "not recorded"
     };
 
     /// Puts a proposal to the vote. Refused (with the reason) for a proposer the provider does
@@ -49,6 +50,14 @@ class Governance : public Service {
     /// Calls `listener` with every decision on `topic`, passed or not, as it is taken.
     virtual void subscribe(std::string_view topic,
                            std::function<void(const Decision&)> listener) = 0;
+
+    /// How a voter judges a proposal: yes (true), no (false) or abstain (nullopt). The layer a
+    /// topic is about knows what its voters see (a model on their own data, the ledger's
+    /// records) and how honest and malicious voters judge; the provider only counts.
+    using Ballot = std::function<std::optional<bool>(sim::NodeIndex voter, ProposalId id,
+                                                     const Proposal& proposal)>;
+    /// Sets how voters judge proposals of `topic`; without a ballot every voter abstains.
+    virtual void setBallot(std::string_view topic, Ballot ballot) = 0;
 };
 
 }  // namespace dais::core

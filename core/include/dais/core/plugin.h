@@ -14,7 +14,7 @@
 
 /// The layer API version. It changes whenever layer.h, services.h or this header change in a
 /// way that breaks plugins built before; plugins must be rebuilt then.
-#define DAIS_LAYER_API_VERSION 5u
+#define DAIS_LAYER_API_VERSION 6u
 
 /// The name of the exported entry point.
 #define DAIS_PLUGIN_ENTRY_SYMBOL "dais_plugin_entry"

@@ -38,7 +38,7 @@ void Federation::dispatch(std::size_t count) {
     ++dispatchCount_;
     std::vector<std::size_t> idle;
     for (std::size_t k = 0; k < clients_.size(); ++k)
-        if (!busy_[k] && net_->nodeUp(clients_[k]) && available(k)) idle.push_back(k);
+        if (!busy_[k] && net_->nodeUp(clients_[k]) && available(k) && !banned(k)) idle.push_back(k);
     sim::RngStream rng(seed_, "federated", server_, "dispatch/" + std::to_string(dispatchCount_));
     const std::size_t n = std::min(count, idle.size());
     for (std::size_t i = 0; i < n; ++i) {

@@ -79,6 +79,11 @@ struct Config {
     std::uint64_t checkpointEvery = 0;
     std::string checkpointDir, resumeFrom;
     std::size_t threads = 0;
+    sim::SimTime roundInterval = 0;
+    // governance
+    std::int64_t releaseEvery = 0;
+    double releaseTolerance = 0;
+    bool banCulprits = true;
 };
 
 struct Metrics {
@@ -86,6 +91,7 @@ struct Metrics {
         bytesUp, bytesServer, stragglers, dropouts, partial, roundTime, updateNorm, staleness,
         epsilon, roundsToTarget, timeToTarget, serverCrashes, discarded, localAccuracy,
         clientUpdates, rejected, secureAborts, recorded, rented, rentSpent;
+    sim::MetricId releasesAccepted, releasesRejected, rollbacks, banned;
 };
 
 using Definition = core::LayerDefinition<Config, Metrics>;

@@ -202,6 +202,30 @@ void defineAttacks(Definition& d) {
               "The round from which the malicious clients attack (async: the model version); "
               "before it they behave honestly, so a run shows the model good, then hit.")
         .range(1, 1000000000);
+    d.duration("round_interval", &Config::roundInterval, 0,
+               "The least time from the start of one round to the start of the next, as a "
+               "deployment that trains on a schedule (hospitals every few minutes) runs them. "
+               "0: the next round starts the moment the last one ends. Synchronous rounds.");
+    d.integer("release_every", &Config::releaseEvery, 0, "rounds",
+              "Every this many rounds the server proposes the new model as a release, put to "
+              "the vote of the run's governance service (a DAO on the ledger). Each voting "
+              "client tests the candidate and the last accepted model on the rows it holds "
+              "(training and test) and votes no when the candidate is more than "
+              "release_tolerance worse; the server tests on the global test set; malicious "
+              "clients vote for every candidate. A rejected release rolls the federation back to "
+              "the last accepted model (rounds made since are dropped) and, with ban_culprits, "
+              "the server traces the rounds since it through the ledger and proposes to ban the "
+              "clients the trace names. 0: no votes (synchronous rounds only).")
+        .range(0, 1000000000);
+    d.real("release_tolerance", &Config::releaseTolerance, 0.02, "",
+           "release votes: the accuracy (0..1) a candidate may lose on a voter's own rows "
+           "against the last accepted model and still get its yes.")
+        .range(0, 1);
+    d.flag("ban_culprits", &Config::banCulprits, true,
+           "release votes: after a rejection, trace the rounds since the last accepted model "
+           "through the ledger's round records and propose to ban every client the trace "
+           "names (honest voters vote yes for the clients the same trace names; malicious "
+           "ones no for their own).");
     d.real("target_accuracy", &Config::targetAccuracy, 0.0, "",
            "Report the round and time at which test accuracy first reaches this (0: none).")
         .range(0, 1);
@@ -307,6 +331,8 @@ void defineNeeds(Definition& d) {
     d.uses("update-review", false,
            "without a reviewer the server counts every update that arrives in time");
     d.uses("ledger", false, "without a ledger the rounds are not recorded");
+    d.uses("governance", false,
+           "release_every needs it: without one no model version is put to a vote");
 }
 
 /// What it measures.
@@ -373,6 +399,16 @@ void defineMetrics(Definition& d) {
               "Client trainings done on rented providers (compute: rent).");
     d.counter("federated.rent_spent", &Metrics::rentSpent, "tokens",
               "What clients paid the compute market for their trainings.");
+    d.counter("federated.releases_accepted", &Metrics::releasesAccepted, "releases",
+              "Model versions the governance vote accepted (release_every).");
+    d.counter("federated.releases_rejected", &Metrics::releasesRejected, "releases",
+              "Model versions the vote did not accept (rejected or no quorum).");
+    d.counter("federated.rollbacks", &Metrics::rollbacks, "rollbacks",
+              "Times the federation went back to the last accepted model version after a "
+              "rejection, dropping the rounds made on the rejected one.");
+    d.counter("federated.banned", &Metrics::banned, "clients",
+              "Clients banned by a governance vote; they are not selected again and their "
+              "updates are refused.");
     d.counter("federated.rounds_recorded", &Metrics::recorded, "rounds",
               "Rounds recorded on a ledger (a layer providing the ledger service): the digest of "
               "the new model and of every update in it, final on the chain.");
@@ -391,6 +427,8 @@ void defineNodeStates(Definition& d) {
     d.nodeState("late", "#f08c00", "Its update missed the round's deadline (a straggler).");
     d.nodeState("rejected", "#d62828",
                 "Its update arrived in time and a reviewer vetoed it (a ban, a reputation bar).");
+    d.nodeState("banned", "#495057",
+                "Banned by a governance vote: never selected again, its updates refused.");
     d.nodeState("malicious", "#7b2cbf",
                 "Attacks when it is selected (attack, attackers); not selected this round.");
 }

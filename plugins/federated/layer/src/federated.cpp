@@ -34,7 +34,7 @@ void Federation::setup(core::LayerContext& ctx) {
     display_ = ctx.display();
     shown_ = {ctx.nodeState("selected"),    ctx.nodeState("delivered"), ctx.nodeState("poisoned"),
               ctx.nodeState("dropped out"), ctx.nodeState("late"),      ctx.nodeState("rejected"),
-              ctx.nodeState("malicious")};
+              ctx.nodeState("malicious"),   ctx.nodeState("banned")};
     events_ = ctx.events();
     kinds_ = {
         ctx.eventKind("federated.update_sent"),     ctx.eventKind("federated.update_poisoned"),
@@ -90,6 +90,7 @@ void Federation::setup(core::LayerContext& ctx) {
     for (const std::string& layer : ctx.services().providers(core::UpdateReview::kId))
         reviewers_.push_back(ctx.services().find<core::UpdateReview>(layer));
     ledger_ = ctx.services().find<core::LedgerService>();
+    setupGovernance(ctx);
     if (cfg_.compute == ComputeSource::Rent) {
         market_ = ctx.services().find<core::ComputeMarket>();
         if (market_ == nullptr)

@@ -24,7 +24,9 @@
 #include <cstdint>
 #include <functional>
 #include <limits>
+#include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -32,6 +34,7 @@
 #include "config.h"
 #include "dais/core/compute_market.h"
 #include "dais/core/digest.h"
+#include "dais/core/governance.h"
 #include "dais/core/layer.h"
 #include "dais/core/ledger_service.h"
 #include "dais/core/message_channel.h"
@@ -170,6 +173,22 @@ class Federation final : public core::Layer, private sim::FaultListener {
     void setupAvailability();
     void setupHierarchy(core::LayerContext& ctx);
     void setupSecureAggregation(core::LayerContext& ctx);
+    void setupGovernance(core::LayerContext& ctx);
+
+    // governance (governance.cpp): release votes, rollbacks and bans
+    /// After a round closed with `model`: proposes it as a release when one is due.
+    void proposeRelease(const core::Digest& model);
+    void onRelease(const core::Governance::Decision& d);
+    void onBan(const core::Governance::Decision& d);
+    std::optional<bool> releaseBallot(sim::NodeIndex voter, core::Governance::ProposalId id);
+    std::optional<bool> banBallot(sim::NodeIndex voter, core::Governance::ProposalId id,
+                                  const core::Governance::Proposal& p);
+    /// Traces the rounds after the last accepted release up to `upTo` through the ledger and
+    /// proposes to ban the clients the trace names.
+    void proposeBans(std::uint64_t upTo);
+    bool banned(std::size_t k) const { return !banned_.empty() && banned_[k] != 0; }
+    /// The client index of a network node, or kNone.
+    std::uint32_t clientIndexOf(sim::NodeIndex n);
     /// The ports and event kinds of synchronous rounds (with edges) or of async training.
     void registerHandlers();
     std::unique_ptr<fl::Strategy> makeStrategy(Eigen::VectorXd initial) const;
@@ -377,14 +396,17 @@ class Federation final : public core::Layer, private sim::FaultListener {
     core::NodeDisplay display_;
     /// The codes of the node states it shows (definition.cpp declares them).
     struct Shown {
-        sim::NodeStateCode selected, delivered, poisoned, droppedOut, late, rejected, malicious;
+        sim::NodeStateCode selected, delivered, poisoned, droppedOut, late, rejected, malicious,
+            banned;
     } shown_{};
     /// Shows client k's part in the round; what it is between rounds: malicious or nothing.
     void showClient(std::size_t k, sim::NodeStateCode state) const {
         display_.state(clients_[k], state);
     }
     void showAtRest(std::size_t k) const {
-        display_.state(clients_[k], malicious_[k] ? shown_.malicious : sim::kNoNodeState);
+        display_.state(clients_[k], banned(k)       ? shown_.banned
+                                    : malicious_[k] ? shown_.malicious
+                                                    : sim::kNoNodeState);
     }
     /// An update of client k arrived in time: delivered, or poisoned from a malicious client.
     void showDelivered(std::size_t k) const {
@@ -425,6 +447,20 @@ class Federation final : public core::Layer, private sim::FaultListener {
     std::vector<core::Digest> manifests_;   // per client, honest then attacking, once computed
     std::vector<char> manifested_;
     std::vector<std::uint32_t> clientOf_;  // per network node: its client index, or kNone
+    // governance
+    struct Release {
+        std::uint64_t round = 0;
+        std::uint64_t lineage = 0;  // the rollbacks before it: a later one voids it
+        fl::ServerState state;
+    };
+    core::Governance* governance_ = nullptr;
+    std::map<core::Governance::ProposalId, Release> releases_;  // proposed, not decided
+    fl::ServerState accepted_;  // the last accepted model (at first the initial one)
+    std::uint64_t acceptedRound_ = 0;
+    std::uint64_t lineage_ = 0;       // rollbacks so far
+    std::uint64_t roundLineage_ = 0;  // lineage_ when the round in progress started
+    std::vector<char> banned_, banProposed_;
+    std::map<core::Governance::ProposalId, std::vector<std::string>> traced_;  // ban: named
     /// Churn: each client's current state and when it next changes (16 bytes a client),
     /// advanced on demand from the client's own stream.
     struct Churn {

@@ -15,6 +15,21 @@ namespace dais::layers::federated {
 bool Federation::reviewed(std::size_t k, const fl::ClientResult& result,
                           const Eigen::VectorXd& base, sim::NodeIndex acceptor,
                           const core::Digest& digest) {
+    auto refuse = [&](const std::string& reason) {
+        sim_->metrics().add(m_.rejected, 1);
+        ++clientRecords_[k].rejected;
+        if (RoundRecord* r = openRound()) ++r->rejected;
+        rejected_.push_back(clients_[k]);
+        showClient(k, shown_.rejected);
+        if (events_.on())
+            events_.record(kinds_.rejected, clients_[k], digest,
+                           "round " + std::to_string(round_) + ": " + reason);
+        sim_->trace(clients_[k], "federated",
+                    std::string(async() ? "step " : "round ") + std::to_string(round_) +
+                        ": update rejected" + (reason.empty() ? "" : ": " + reason));
+        return false;
+    };
+    if (banned(k)) return refuse("banned by a governance vote");
     if (reviewers_.empty()) return true;
     core::UpdateReview::Update u;
     u.layer = "federated";
@@ -27,19 +42,7 @@ bool Federation::reviewed(std::size_t k, const fl::ClientResult& result,
                                 : (result.vector - base).norm();
     for (core::UpdateReview* reviewer : reviewers_) {
         const core::UpdateReview::Verdict v = reviewer->review(u);
-        if (v.accept) continue;
-        sim_->metrics().add(m_.rejected, 1);
-        ++clientRecords_[k].rejected;
-        if (RoundRecord* r = openRound()) ++r->rejected;
-        rejected_.push_back(clients_[k]);
-        showClient(k, shown_.rejected);
-        if (events_.on())
-            events_.record(kinds_.rejected, clients_[k], digest,
-                           "round " + std::to_string(round_) + ": " + v.reason);
-        sim_->trace(clients_[k], "federated",
-                    std::string(async() ? "step " : "round ") + std::to_string(round_) +
-                        ": update rejected" + (v.reason.empty() ? "" : ": " + v.reason));
-        return false;
+        if (!v.accept) return refuse(v.reason);
     }
     return true;
 }
@@ -50,6 +53,7 @@ void Federation::reportRound(const std::vector<sim::NodeIndex>& contributors,
     const core::Digest model = weightsDigest(global);
     if (!roundRecords_.empty() && roundRecords_.back().round == round_)
         roundRecords_.back().model = model;
+    proposeRelease(model);
     if (!digestsUpdates()) return;
     core::UpdateReview::Round r;
     r.layer = "federated";
@@ -74,17 +78,12 @@ void Federation::reportRound(const std::vector<sim::NodeIndex>& contributors,
     audit.server = net_->nodeName(server_);
     audit.model = r.model;
     audit.accuracy = accuracy;
-    if (clientOf_.empty()) {
-        clientOf_.assign(net_->nodeCount(), sim::kNone);
-        for (std::size_t k = 0; k < clients_.size(); ++k)
-            clientOf_[clients_[k]] = static_cast<std::uint32_t>(k);
-    }
     for (std::size_t i = 0; i < contributors.size(); ++i) {
         core::RoundAudit::Update u;
         u.node = net_->nodeName(contributors[i]);
         u.digest = updates[i];
         if (i < contributorSizes_.size()) u.norm = contributorSizes_[i];
-        if (const std::uint32_t k = clientOf_[contributors[i]]; k != sim::kNone)
+        if (const std::uint32_t k = clientIndexOf(contributors[i]); k != sim::kNone)
             u.manifest = manifest(k);
         audit.updates.push_back(std::move(u));
     }

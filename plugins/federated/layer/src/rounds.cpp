@@ -91,13 +91,14 @@ void Federation::countBytes(NodeIndex from, NodeIndex to, bool down, std::uint64
 void Federation::startRound() {
     ++round_;
     roundStart_ = sim_->now();
+    roundLineage_ = lineage_;
     const std::size_t n = clients_.size();
     // Clients that are up now can be picked. With differential privacy each is picked
     // independently with probability q (Poisson sampling, as the accountant assumes); without,
     // max(min_clients, round(fraction * N)) of them uniformly without replacement.
     std::vector<std::size_t> up;
     for (std::size_t k = 0; k < n; ++k)
-        if (net_->nodeUp(clients_[k]) && available(k)) up.push_back(k);
+        if (net_->nodeUp(clients_[k]) && available(k) && !banned(k)) up.push_back(k);
     sim::RngStream rng(seed_, "federated", server_, "select/" + std::to_string(round_));
     for (std::size_t k : selected_)
         showAtRest(k);
@@ -260,7 +261,7 @@ void Federation::clientDone(std::size_t slot, Work::State state) {
         noteDropout(k);
     }
     const std::uint32_t edge = edgeOf_.empty() ? kNoEdge : edgeOf_[k];
-    if (state == Work::State::Received && !reviewers_.empty() &&
+    if (state == Work::State::Received && (!reviewers_.empty() || banned(k)) &&
         !reviewed(k, resultOf(slot), strategy_->parameters(),
                   edge == kNoEdge ? server_ : edges_[edge].node, updateDigest(work_[slot])))
         state = Work::State::Rejected;
@@ -428,6 +429,10 @@ void Federation::closeRound() {
 }
 
 void Federation::aggregate(std::vector<fl::ClientResult> results) {
+    if (roundLineage_ != lineage_) {  // a vote rolled the model back while the round ran
+        endRound("its updates were made on a model since rejected by vote: dropped", true);
+        return;
+    }
     const Eigen::VectorXd& global = strategy_->parameters();
     if (!secure_)  // secure aggregation shows the server no single update
         for (const fl::ClientResult& r : results) {
@@ -539,7 +544,11 @@ void Federation::endRound(const std::string& note, bool aborted) {
     if (async()) return;
     work_.clear();
     if (cfg_.checkpointEvery > 0 && round_ % cfg_.checkpointEvery == 0) saveCheckpoint();
-    if (round_ < cfg_.rounds) sim_->scheduleIn(0, server_, roundKind_);
+    if (round_ < cfg_.rounds) {
+        // On a schedule, the next round starts round_interval after this one did.
+        const sim::SimTime next = std::max(sim_->now(), roundStart_ + cfg_.roundInterval);
+        sim_->scheduleAt(next, server_, roundKind_);
+    }
 }
 
 }  // namespace dais::layers::federated
