@@ -479,6 +479,7 @@ void defineTables(Definition& d) {
               "Accuracy of the global model it trained from on its own test rows, for its last "
               "aggregated update (empty without test rows).")
         .flag("attacker", "It is one of the malicious clients (attack, attackers).")
+        .flag("banned", "A governance vote banned it (release_every, ban_culprits).")
         .flag("up", "The node is up now.")
         .key("node");
     d.table("federated.rounds", "Rounds",

@@ -76,7 +76,9 @@ void Federation::inspect(std::string_view table, core::TableWriter& out) {
                 .integer(c.rejected);
             real(row, c.loss);
             real(row, c.accuracy);
-            row.flag(k < malicious_.size() && malicious_[k] != 0).flag(net_->nodeUp(clients_[k]));
+            row.flag(k < malicious_.size() && malicious_[k] != 0)
+                .flag(banned(k))
+                .flag(net_->nodeUp(clients_[k]));
         }
     } else if (table == "federated.rounds") {
         out.reserve(roundRecords_.size());
