@@ -214,7 +214,7 @@ Result<std::unique_ptr<ScenarioRun>> ScenarioRun::prepare(const Scenario& scenar
         const std::string& id = slot.settings->id;
         if (!run->guarded("layer \"" + id + "\" failed to offer its services",
                           "setting up layer \"" + id + "\"",
-                          [&] { slot.layer->provideServices(*run->services_); }))
+                          [&] { slot.layer->provideServices(*run->services_, *slot.context); }))
             return run->outOfMemory_ ? Error{run->failure_} : Error{file + ": " + run->failure_};
         for (const std::string& svc : slot.settings->descriptor->provides)
             if (run->services_->find(svc, id) == nullptr)

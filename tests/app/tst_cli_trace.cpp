@@ -75,13 +75,13 @@ class TestCliTrace : public QObject {
             for (const auto& ev : jsonOf(e)["events"].toArray())
                 poisoned.insert(ev.toObject()["digest"].toString());
         }
-        // Four attackers from round 10 of 30.
-        QCOMPARE(poisoned.size(), 4 * 21);
+        // Four attackers from round 10 until the vote bans them (about round 27).
+        QVERIFY2(poisoned.size() >= 4 * 10, qPrintable(QString::number(poisoned.size())));
 
         const Outcome o = trace({"--json"});
         QVERIFY2(o.code == kOk, qPrintable(o.err));
         const QJsonObject j = jsonOf(o);
-        QCOMPARE(j["rounds"].toInt(), 30);
+        QCOMPARE(j["rounds"].toInt(), 50);
         const QJsonArray anomalies = j["anomalies"].toArray();
         QVERIFY(!anomalies.isEmpty());
         // The decline starts at the first attacked round, from the honest peak before it.

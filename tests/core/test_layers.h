@@ -128,7 +128,7 @@ class ToyLedgerLayer final : public core::Layer, public core::LedgerService {
                       "Records committed."}};
         return d;
     }
-    void provideServices(core::ServiceRegistry& s) override {
+    void provideServices(core::ServiceRegistry& s, const core::LayerContext&) override {
         s.provide<core::LedgerService>(this, id_);
     }
     void setup(core::LayerContext& ctx) override {

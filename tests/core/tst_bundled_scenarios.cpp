@@ -36,7 +36,7 @@ const Golden kGolden[] = {
     {"hospitals.dais.json", "f9094870abf98e35", 1240},
     {"phones.dais.json", "feb7fddd0ecb35fa", 23735},
     {"poisoning.dais.json", "5880b7e3ab93482d", 1830},
-    {"poisoning-traced.dais.json", "2d3cecf44f774bed", 24272},
+    {"poisoning-traced.dais.json", "4aacf1324092b818", 239900},
     {"regional-outage-10k.dais.json", "bf0e50863a4d871b", 443951},
     {"secure-hospitals.dais.json", "526c237257ebf38b", 10350},
     {"single-link-queue.dais.json", "6baeb5e1a8c5b99a", 192322},

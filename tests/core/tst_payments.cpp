@@ -110,7 +110,7 @@ class LeakyBankLayer final : public core::Layer {
         d.provides = {std::string(Payments::kId)};
         return {d, [] { return std::unique_ptr<core::Layer>(new LeakyBankLayer()); }};
     }
-    void provideServices(core::ServiceRegistry& s) override {
+    void provideServices(core::ServiceRegistry& s, const core::LayerContext&) override {
         s.provide<Payments>(&bank_, "leakybank");
     }
     void setup(core::LayerContext&) override {}

@@ -42,7 +42,7 @@ class Market final : public core::Layer, public core::ComputeMarket, private sim
     void start(core::LayerContext& ctx) override;
     void inspect(std::string_view table, core::TableWriter& out) override;
     void finish(core::LayerContext& ctx) override;
-    void provideServices(core::ServiceRegistry& services) override;
+    void provideServices(core::ServiceRegistry& services, const core::LayerContext&) override;
 
     // The compute-market service (market_service.cpp): other layers' jobs in the same market.
     void quote(const core::ComputeMarket::Job& job,

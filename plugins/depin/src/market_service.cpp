@@ -25,7 +25,7 @@ JobKind kindOf(std::string_view name) {
 
 }  // namespace
 
-void Market::provideServices(core::ServiceRegistry& services) {
+void Market::provideServices(core::ServiceRegistry& services, const core::LayerContext&) {
     services.provide(static_cast<core::ComputeMarket*>(this), definition().descriptor().id);
 }
 

@@ -57,7 +57,7 @@ class ToySecureAggregation final : public core::Layer, public core::SecureAggreg
              {}}};
         return {d, [] { return std::unique_ptr<core::Layer>(new ToySecureAggregation()); }};
     }
-    void provideServices(core::ServiceRegistry& s) override {
+    void provideServices(core::ServiceRegistry& s, const core::LayerContext&) override {
         s.provide<core::SecureAggregator>(this, "toysecagg");
     }
     void setup(core::LayerContext& ctx) override {
@@ -174,7 +174,7 @@ class ToyReviewer final : public core::Layer, public core::UpdateReview {
                      {}}};
         return {d, [] { return std::unique_ptr<core::Layer>(new ToyReviewer()); }};
     }
-    void provideServices(core::ServiceRegistry& s) override {
+    void provideServices(core::ServiceRegistry& s, const core::LayerContext&) override {
         s.provide<core::UpdateReview>(this, "toyreviewer");
     }
     void setup(core::LayerContext& ctx) override {

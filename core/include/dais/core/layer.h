@@ -256,6 +256,8 @@ class LayerContext {
     const Scenario& scenario() const { return scenario_; }
     sim::Simulation& simulation() { return sim_; }
     sim::Network& network() { return net_; }
+    const sim::Simulation& simulation() const { return sim_; }
+    const sim::Network& network() const { return net_; }
     ServiceRegistry& services() { return services_; }
 
     /// Defines one of the metrics the descriptor declares, with its declared unit, type, scope
@@ -352,8 +354,9 @@ class Layer {
     /// (sim::Simulation::takeMemory), and the run fails cleanly when that is spent.
     virtual void estimateMemory(LayerEstimateContext& /*ctx*/) const {}
     /// Offers services to the other layers (services.h). Called for every layer of the run
-    /// before any setup().
-    virtual void provideServices(ServiceRegistry& /*services*/) {}
+    /// before any setup(); `ctx` gives the layer's parameters and the scenario (a ledger's
+    /// payments are in the scenario's token), its network is built but nothing is set up.
+    virtual void provideServices(ServiceRegistry& /*services*/, const LayerContext& /*ctx*/) {}
     /// Builds the layer's state: event kinds, network ports, metrics, first events.
     virtual void setup(LayerContext& ctx) = 0;
     /// Called once every layer of the run has set up, in the same order, before the first

@@ -40,7 +40,7 @@ bool parseList(const std::string& text, std::vector<std::int64_t>& out) {
 
 class CryptoLayer final : public core::Layer {
   public:
-    void provideServices(core::ServiceRegistry& services) override {
+    void provideServices(core::ServiceRegistry& services, const core::LayerContext&) override {
         services.provide(static_cast<core::SecureAggregator*>(&proxy_),
                          definition().descriptor().id);
         services.provide(static_cast<core::IntegrityService*>(&integrity_),

@@ -173,10 +173,11 @@ sim::SimTime BlockRelay::horizon(std::uint32_t p) const {
     return now > views_[p].lag ? now - views_[p].lag : 0;
 }
 
-BlockId BlockRelay::produce(std::uint32_t p, double work, std::uint64_t nonce, bool publish) {
+BlockId BlockRelay::produceOn(std::uint32_t p, BlockId parent, double work, std::uint64_t nonce,
+                              std::uint64_t extraBytes, bool publish) {
+    DAIS_CHECK(presence_.has(parent, p), "a node made a block on one it does not have");
     const sim::SimTime now = sim_->now();
     load_.advance(now);
-    const BlockId parent = views_[p].tip;
     const sim::SimTime h = horizon(p);
     const dais::ledger::ClassCounts& before = blocks_[parent].taken;
     const std::uint64_t capacity = cfg_.blockSize;
@@ -199,6 +200,7 @@ BlockId BlockRelay::produce(std::uint32_t p, double work, std::uint64_t nonce, b
     BlockInfo info;
     info.madeAt = now;
     info.horizon = h;
+    info.extraBytes = extraBytes;
     info.records = std::move(pick.records);
     info.leaves = std::move(pick.leaves);
     info.taken.count.resize(take.count.size());
@@ -236,7 +238,7 @@ BlockId BlockRelay::produce(std::uint32_t p, double work, std::uint64_t nonce, b
     M.add(m_.blocks, 1);
     M.addNode(m_.nodeBlocks, nodes_[p], 1);
     M.add(m_.fees, static_cast<double>(blocks_[id].fees));
-    M.observe(m_.blockBytes, static_cast<double>(dais::ledger::blockWireBytes(header)));
+    M.observe(m_.blockBytes, static_cast<double>(wireBytes(id)));
     if (events_.on())
         events_.record(blockEvent_, nodes_[p], hash, "height " + std::to_string(header.height));
     if (publish) {
@@ -286,7 +288,7 @@ void BlockRelay::send(std::uint32_t p, std::uint32_t edge, Type type, BlockId b,
 
 std::uint64_t BlockRelay::compactBytes(BlockId b) const {
     return kMessageHeader + BlockHeader::kEncodedBytes + dais::ledger::kSignatureBytes + 8 + 3 +
-           kShortIdBytes * tree_.header(b).txCount;
+           kShortIdBytes * tree_.header(b).txCount + blocks_[b].extraBytes;
 }
 
 void BlockRelay::onDelivery(const sim::Delivery& d) {
@@ -301,8 +303,7 @@ void BlockRelay::onDelivery(const sim::Delivery& d) {
             announced(q, edge, b);
             break;
         case Type::GetData:
-            send(q, edge, Type::Block, b,
-                 kMessageHeader + dais::ledger::blockWireBytes(tree_.header(b)));
+            send(q, edge, Type::Block, b, kMessageHeader + wireBytes(b));
             break;
         case Type::GetCompact:
             send(q, edge, Type::Compact, b, compactBytes(b));
@@ -328,7 +329,8 @@ void BlockRelay::onDelivery(const sim::Delivery& d) {
             break;
         case Type::GetHeader:
             send(q, edge, Type::Header, b,
-                 kMessageHeader + 1 + BlockHeader::kEncodedBytes + dais::ledger::kSignatureBytes);
+                 kMessageHeader + 1 + BlockHeader::kEncodedBytes + dais::ledger::kSignatureBytes +
+                     blocks_[b].extraBytes);
             break;
         case Type::Header:
             received(q, edge, b, false);
@@ -448,8 +450,7 @@ void BlockRelay::cutThrough(std::uint32_t q, std::uint32_t edge, BlockId b) {
         if (cfg_.relay == RelayMode::Compact)
             send(q, e, Type::Compact, b, compactBytes(b));
         else
-            send(q, e, Type::Block, b,
-                 kMessageHeader + dais::ledger::blockWireBytes(tree_.header(b)));
+            send(q, e, Type::Block, b, kMessageHeader + wireBytes(b));
     }
 }
 
@@ -511,13 +512,15 @@ void BlockRelay::adopt(std::uint32_t p, BlockId b, std::uint32_t fromEdge) {
     if (info.holders == threshold50_) M.observe(m_.propagation50, age);
     if (info.holders == threshold90_) M.observe(m_.propagation90, age);
     if (info.holders == size()) M.observe(m_.propagationAll, age);
+    for (const auto& listener : blockListeners_)
+        listener(p, b);
     if (p == withholder_ && fromEdge != kNoEdge) {  // its strategy decides what it follows
         fetchWanted(p);
         withheld_(b);
         return;
     }
     // More work wins; between equal work the node keeps the tip it saw first (Bitcoin's rule).
-    if (tree_.chainWork(b) > tree_.chainWork(views_[p].tip)) {
+    if (tree_.chainWork(b) > tree_.chainWork(views_[p].tip) && (!follows_ || follows_(p, b))) {
         setTip(p, b);
         relay(p, b, fromEdge);
     }
@@ -538,8 +541,7 @@ void BlockRelay::relay(std::uint32_t p, BlockId b, std::uint32_t fromEdge) {
                 announce(p, e, b);
                 break;
             case RelayMode::Push:
-                send(p, e, Type::Block, b,
-                     kMessageHeader + dais::ledger::blockWireBytes(tree_.header(b)));
+                send(p, e, Type::Block, b, kMessageHeader + wireBytes(b));
                 break;
             case RelayMode::Compact:
                 if (hbTo_[e])
@@ -617,6 +619,25 @@ void BlockRelay::publish(std::uint32_t p, BlockId upTo) {
         unpublished.push_back(b);
     for (auto it = unpublished.rbegin(); it != unpublished.rend(); ++it)
         relay(p, *it, kNoEdge);
+}
+
+void BlockRelay::sendBlock(std::uint32_t p, std::uint32_t e, BlockId b) {
+    edges_[e].known = b;
+    send(p, e, Type::Block, b, kMessageHeader + wireBytes(b));
+}
+
+void BlockRelay::learnOf(std::uint32_t q, std::uint32_t from, BlockId b) {
+    if (presence_.has(b, q)) return;
+    for (std::uint32_t e = peers_.begin(q); e < peers_.end(q); ++e)
+        if (peers_.peer(e) == from) {
+            announced(q, e, b);
+            return;
+        }
+    for (std::uint32_t e = peers_.begin(q); e < peers_.end(q); ++e)
+        if (peerKnows(e, b)) {
+            announced(q, e, b);
+            return;
+        }
 }
 
 void BlockRelay::showState(std::uint32_t p) {
@@ -706,9 +727,11 @@ void BlockRelay::finish() {
             M.observe(m_.forkDepth,
                       static_cast<double>(tree_.height(b) -
                                           tree_.height(tree_.commonAncestor(b, best_))));
-    // Time to finality: a block is final once the block `confirmations - 1` above it is made.
+    // Time to finality: a block is final once the block `confirmations - 1` above it is made
+    // (other rules observe it as their blocks become final).
     const auto depth = static_cast<std::uint64_t>(std::max<std::int64_t>(cfg_.confirmations, 1));
-    for (std::uint64_t h = 1; h + depth - 1 <= height; ++h) {
+    for (std::uint64_t h = 1;
+         cfg_.consensus == ConsensusKind::ProofOfWork && h + depth - 1 <= height; ++h) {
         const BlockId b = tree_.ancestorAt(best_, h);
         const BlockId last = tree_.ancestorAt(best_, h + depth - 1);
         M.observe(m_.finalityTime, sim::toSeconds(blocks_[last].madeAt - blocks_[b].madeAt));
@@ -770,7 +793,7 @@ void BlockRelay::inspectBlocks(core::TableWriter& out) const {
         row.time(blocks_[b].madeAt)
             .integer(h.txCount)
             .integer(static_cast<std::int64_t>(blocks_[b].records.size()))
-            .bytes(dais::ledger::blockWireBytes(h))
+            .bytes(wireBytes(b))
             .integer(blocks_[b].fees)
             .integer(blocks_[b].holders)
             .flag(tree_.isAncestor(b, best_));

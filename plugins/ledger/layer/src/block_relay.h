@@ -22,6 +22,7 @@
 #include "dais/core/integrity.h"
 #include "dais/core/layer.h"
 #include "dais/core/run_events.h"
+#include "dais/ledger/block.h"
 #include "dais/ledger/block_presence.h"
 #include "dais/ledger/block_tree.h"
 #include "dais/ledger/transaction_load.h"
@@ -78,6 +79,17 @@ class BlockRelay final : private sim::FaultListener {
     void onUpChange(std::function<void(std::uint32_t, bool)> listener) {
         upListeners_.push_back(std::move(listener));
     }
+    /// Called whenever node p gets a block it did not have (made or validated), before its fork
+    /// choice looks at it: (node p, block).
+    void onBlock(std::function<void(std::uint32_t, BlockId)> listener) {
+        blockListeners_.push_back(std::move(listener));
+    }
+    /// A consensus rule's veto in the fork choice: node p follows a block of more work (takes it
+    /// as its tip and passes it on) only if `follows(p, b)` (BFT: only blocks that extend what p
+    /// has committed). None: more work wins.
+    void setFollows(std::function<bool(std::uint32_t, BlockId)> follows) {
+        follows_ = std::move(follows);
+    }
 
     // --- the nodes ---
     std::uint32_t size() const { return static_cast<std::uint32_t>(nodes_.size()); }
@@ -112,7 +124,21 @@ class BlockRelay final : private sim::FaultListener {
     /// Node p makes a block on its tip now, of `work` (its weight in the fork choice) with
     /// `nonce` in its header, signs it, adopts it and passes it on (or, unless `publish`, keeps
     /// it back and mines on it). Returns the block.
-    BlockId produce(std::uint32_t p, double work, std::uint64_t nonce, bool publish = true);
+    BlockId produce(std::uint32_t p, double work, std::uint64_t nonce, bool publish = true) {
+        return produceOn(p, views_[p].tip, work, nonce, 0, publish);
+    }
+    /// The same on `parent` (a block p has), the block carrying `extraBytes` of consensus data
+    /// beyond its header and transactions (a quorum certificate), which travel with it in every
+    /// message that carries the block whole or compact.
+    BlockId produceOn(std::uint32_t p, BlockId parent, double work, std::uint64_t nonce,
+                      std::uint64_t extraBytes, bool publish = true);
+    /// p sends b (a block it has) whole to the peer on its edge e, whatever the relay mode: a
+    /// producer that shows different peers different blocks.
+    void sendBlock(std::uint32_t p, std::uint32_t e, BlockId b);
+    /// Node q learns that ledger node `from` has block b, as from an announcement: it fetches b
+    /// (its missing ancestors first) if it lacks it, from `from` when they are peers, else from
+    /// a peer known to have it.
+    void learnOf(std::uint32_t q, std::uint32_t from, BlockId b);
 
     // --- a miner with a strategy of its own (selfish mining) ---
     /// Node p no longer follows the fork choice: every block it receives is handed to
@@ -147,6 +173,7 @@ class BlockRelay final : private sim::FaultListener {
         std::vector<std::uint32_t> records;
         std::vector<core::Digest> leaves;  // its transaction ids, records first, in order
         std::int64_t fees = 0;
+        std::uint64_t extraBytes = 0;  // consensus data it carries (a quorum certificate)
         std::uint32_t holders = 0;
         bool verified = false;  // its signature was checked (once: every node checks the same)
     };
@@ -195,6 +222,10 @@ class BlockRelay final : private sim::FaultListener {
     bool peerKnows(std::uint32_t edge, BlockId b) const;
     sim::SimTime checkTime(std::uint32_t p, BlockId b) const;
     std::uint64_t compactBytes(BlockId b) const;
+    /// A whole block's bytes on the wire, its message header aside.
+    std::uint64_t wireBytes(BlockId b) const {
+        return dais::ledger::blockWireBytes(tree_.header(b)) + blocks_[b].extraBytes;
+    }
     sim::SimTime horizon(std::uint32_t p) const;
 
     sim::Simulation* sim_;
@@ -239,6 +270,8 @@ class BlockRelay final : private sim::FaultListener {
     std::vector<std::function<void(std::uint32_t, BlockId, BlockId)>> tipListeners_;
     std::vector<std::function<void(BlockId, BlockId)>> reorgListeners_;
     std::vector<std::function<void(std::uint32_t, bool)>> upListeners_;
+    std::vector<std::function<void(std::uint32_t, BlockId)>> blockListeners_;
+    std::function<bool(std::uint32_t, BlockId)> follows_;
     std::uint32_t withholder_ = sim::kNone;
     std::function<void(BlockId)> withheld_;
 };

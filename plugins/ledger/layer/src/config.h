@@ -8,7 +8,14 @@
 
 namespace dais::layers::ledger {
 
-enum class ConsensusKind { ProofOfWork };
+enum class ConsensusKind { ProofOfWork, Bft };
+/// What the Byzantine validators of bft do.
+enum class ByzantineBehaviour {
+    Silent,      ///< never votes, proposes nor asks for a view change
+    Equivocate,  ///< proposes two conflicting blocks as leader, votes for every block it sees
+};
+/// How a DAO vote is weighed: by the voter's stake attribute, or one vote per voter.
+enum class VoteWeight { Stake, Head };
 /// Where a node's peers come from: random outbound connections (Bitcoin's), or its links.
 enum class PeerSource { Random, Links };
 /// How a new block travels from a node to its peers.
@@ -42,6 +49,14 @@ struct Config {
     std::string doubleSpender;
     double doubleSpendShare = 0;
     std::int64_t doubleSpendGiveUp = 0;
+    // governance (the DAO)
+    std::string voterRole;
+    VoteWeight voteWeight = VoteWeight::Stake;
+    sim::SimTime votePeriod = 0;
+    double quorum = 0, passShare = 0;
+    sim::SimTime viewTimeout = 0;
+    std::string bftByzantine;
+    ByzantineBehaviour bftBehaviour = ByzantineBehaviour::Silent;
 };
 
 struct Metrics {
@@ -54,6 +69,9 @@ struct Metrics {
         recordFees;
     sim::MetricId nodeBlocks, verifiedHeight, divergence, selfishRevenue, doubleSpends,
         doubleSpendSuccess;
+    sim::MetricId proposals, proposalsPassed, ballots, turnout, decisionTime;
+    sim::MetricId paymentsSubmitted, paymentsSettled, paymentsFailed, paymentLatency;
+    sim::MetricId views, viewChanges, committed, commitLatency, votes, newViews, conflictingCommits;
 };
 
 using Definition = core::LayerDefinition<Config, Metrics>;

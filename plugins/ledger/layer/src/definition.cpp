@@ -12,7 +12,10 @@ const Definition& definition() {
         d.summary(
             "A chain of hashed, signed blocks over the simulated network. Miners find blocks as "
             "a Poisson process in proportion to their hash power (proof of work, difficulty "
-            "retargeted as Bitcoin does); each block is a real 108-byte header named by its "
+            "retargeted as Bitcoin does), or a permissioned set of validators agrees on them by "
+            "chained HotStuff (bft: a leader per view proposes, 2f + 1 signed votes certify, a "
+            "three-chain of certified blocks commits, a view timer and NEW-VIEW messages replace "
+            "a crashed or Byzantine leader); each block is a real 108-byte header named by its "
             "SHA-256, signed by its producer with the integrity service (the crypto layer), "
             "with the Merkle root of its transactions. Blocks travel between peers as messages "
             "of their real size: announced and fetched (INV, GETDATA), pushed whole, or as BIP "
@@ -22,24 +25,39 @@ const Definition& definition() {
             "Everyday transactions are a counted load by fee class (no message per "
             "transaction); records other layers make through the ledger service are real "
             "transactions, flooded to the miners, with Merkle receipts once they are "
-            "`confirmations` deep.");
+            "`confirmations` deep (pow) or committed (bft).");
         d.provides("ledger");
+        d.provides("governance");
+        d.provides("payments");
         d.uses("integrity", true,
                "producers sign their blocks and records are signed by their senders with the "
                "nodes' Ed25519 keys; the crypto layer provides it");
-        d.role("miner", false, "Nodes that produce blocks (the role set by miner_role).");
+        d.role("miner", false,
+               "Nodes that produce blocks: miners (pow) or validators (bft); the role set by "
+               "miner_role.");
 
         d.text("role", &Config::role, "", "",
                "The node role that runs the ledger (keeps the chain, relays blocks). Empty: every "
                "node that has a role; gateways made by topologies have none and only route.");
         d.text("miner_role", &Config::minerRole, "", "",
                "The role of the nodes that produce blocks, among those that run the ledger. "
-               "Empty: every node that runs it and has hash power (the hash_power attribute).");
+               "Empty: every node that runs it and has hash power (the hash_power attribute); "
+               "bft: every node that runs it is a validator (relay nodes and light clients "
+               "aside).");
         d.choice("consensus", &Config::consensus, ConsensusKind::ProofOfWork,
-                 {{"pow", ConsensusKind::ProofOfWork}},
+                 {{"pow", ConsensusKind::ProofOfWork}, {"bft", ConsensusKind::Bft}},
                  "How blocks are made and chosen. pow: proof of work; miners find blocks as a "
                  "Poisson process of rate hash_power / difficulty each, and every node follows "
-                 "the chain with the most work (between equal work, the one it saw first).");
+                 "the chain with the most work (between equal work, the one it saw first). bft: "
+                 "chained HotStuff (Yin et al., PODC 2019) among the validators (miner_role); n "
+                 "of them tolerate f = floor((n - 1) / 3) Byzantine ones. Views are led in turn; "
+                 "the leader proposes a block on the highest quorum certificate (QC) it knows, "
+                 "replicas vote (109 B, signed) to the next leader, whose 2f + 1 votes make the "
+                 "block's QC, carried by the next proposal. A replica locks on the block two "
+                 "certificates deep and never votes twice in a view nor against its lock unless "
+                 "shown a later QC; a block is committed, and final, when it heads three "
+                 "certified blocks of consecutive views. A view without progress for "
+                 "view_timeout (doubling while it lasts) ends with NEW-VIEW messages.");
         d.choice("peers", &Config::peers, PeerSource::Random,
                  {{"random", PeerSource::Random}, {"links", PeerSource::Links}},
                  "Whom a node talks to. random: each node opens `outbound` connections to other "
@@ -91,7 +109,9 @@ const Definition& definition() {
         d.duration("interval", &Config::interval, "600s",
                    "The block interval the difficulty aims at: the first difficulty is the "
                    "miners' total hash power times this, and every retarget blocks it is "
-                   "adjusted to bring the interval back to it.")
+                   "adjusted to bring the interval back to it. bft: the least time between a "
+                   "block and its parent; a leader that has its certificate sooner waits (1ms: "
+                   "propose as fast as votes come).")
             .range(1e-3, 1e9);
         d.size("block_size", &Config::blockSize, "1MB",
                "Most bytes of transactions a block carries (Bitcoin's limit was 1 MB).")
@@ -163,6 +183,48 @@ const Definition& definition() {
                   "pow: how many blocks behind the honest branch the attacker gives an attempt "
                   "up (the chance of catching up from z behind is (q/p)^z).")
             .range(1, 100000);
+        d.duration("view_timeout", &Config::viewTimeout, "3s",
+                   "bft: how long a validator waits for progress in a view (a proposal it can "
+                   "vote for, then the next view's), beyond `interval`, before it gives the view "
+                   "up and sends NEW-VIEW with its highest QC to every validator. Doubles after "
+                   "each view in a row that failed (up to 64 times), and is back to this once a "
+                   "new QC is seen. Keep it well above two network crossings.")
+            .range(1e-6, 1e6);
+        d.text("bft_byzantine", &Config::bftByzantine, "", "",
+               "bft: the Byzantine validators: a count (that many drawn at random from the run's "
+               "seed) or a comma-separated list of node ids. Up to f = floor((n - 1) / 3) of n "
+               "they cannot make honest validators commit conflicting blocks nor stop "
+               "progress for long; more can (ledger.conflicting_commits). Empty: none.");
+        d.choice("bft_behaviour", &Config::bftBehaviour, ByzantineBehaviour::Silent,
+                 {{"silent", ByzantineBehaviour::Silent},
+                  {"equivocate", ByzantineBehaviour::Equivocate}},
+                 "bft: what the Byzantine validators do. silent: nothing; they never vote, "
+                 "propose nor ask for a view change (as if crashed, but they still relay blocks). "
+                 "equivocate: as leader, two conflicting blocks for its view, each sent to half "
+                 "its peers; as replica, a vote for every proposal it sees, both of a pair "
+                 "included, whatever its lock.");
+        d.text("voter_role", &Config::voterRole, "", "",
+               "governance: the role of the nodes that vote on proposals (a DAO's members), "
+               "among those that run the ledger. Empty: every node that runs it.");
+        d.choice("vote_weight", &Config::voteWeight, VoteWeight::Stake,
+                 {{"stake", VoteWeight::Stake}, {"head", VoteWeight::Head}},
+                 "governance: what a vote weighs. stake: the voter's stake attribute (a "
+                 "token-weighted DAO); head: one vote per voter.");
+        d.duration("vote_period", &Config::votePeriod, "60s",
+                   "governance: how long a vote stays open once its proposal is final on the "
+                   "chain; a vote counts when it is final before the period ends.");
+        d.real("quorum", &Config::quorum, 0.5, "",
+               "governance: the share of all voters' weight that must vote for a decision; "
+               "below it the proposal fails for want of a quorum.")
+            .range(0, 1);
+        d.real("pass_share", &Config::passShare, 0.5, "",
+               "governance: a proposal passes when more than this share of the weight cast "
+               "says yes (0.5: a simple majority; 0.6667: two thirds).")
+            .range(0, 1);
+        d.attribute("stake", core::ParamType::Real, 1.0, "",
+                    "governance: a voter's weight with vote_weight stake (tokens staked, in any "
+                    "unit: only ratios matter). 0: it does not vote.")
+            .range(0, 1e18);
         d.attribute("hash_power", core::ParamType::Real, 1.0, "",
                     "pow: a miner's share of the work, relative to the others (any unit: only "
                     "ratios matter). 0: the node does not mine.")
@@ -196,7 +258,9 @@ const Definition& definition() {
         d.distribution("ledger.finality_time", &Metrics::finalityTime, "s",
                        "Per best-chain block that became final by the ledger's rule (pow: "
                        "`confirmations` blocks, its own included), as the run ends: seconds from "
-                       "its making until the block that made it final was made.");
+                       "its making until the block that made it final was made. bft: per "
+                       "committed block, seconds from its proposal until the first honest node "
+                       "committed it (about three views).");
         d.counter("ledger.messages.inv", &Metrics::inv, "messages", "Block announcements sent.");
         d.counter("ledger.messages.getdata", &Metrics::getdata, "messages", "Block requests sent.");
         d.counter("ledger.messages.block", &Metrics::blockMessages, "messages",
@@ -239,6 +303,29 @@ const Definition& definition() {
                        "recording really costs in time).");
         d.counter("ledger.records.fees", &Metrics::recordFees, "units",
                   "Fees the final records paid, in smallest token units.");
+        d.counter("ledger.payments.submitted", &Metrics::paymentsSubmitted, "payments",
+                  "Movements of money (transfers, holds, releases, refunds, mints, burns) asked "
+                  "of the payments service after the run started, each a record on the chain.");
+        d.counter("ledger.payments.settled", &Metrics::paymentsSettled, "payments",
+                  "Movements that settled: final on the chain and applied in their order.");
+        d.counter("ledger.payments.failed", &Metrics::paymentsFailed, "payments",
+                  "Movements accepted when asked that failed later: their record was dropped "
+                  "(the payer cut off past record_timeout) or the funds they counted on did not "
+                  "arrive.");
+        d.distribution("ledger.payment_latency", &Metrics::paymentLatency, "s",
+                       "Per settled movement: seconds from the ask to its settlement.");
+        d.counter("ledger.governance.proposals", &Metrics::proposals, "proposals",
+                  "Proposals put to the DAO's vote (through the governance service).");
+        d.counter("ledger.governance.passed", &Metrics::proposalsPassed, "proposals",
+                  "Proposals that passed: quorum reached and more than pass_share said yes.");
+        d.counter("ledger.governance.votes", &Metrics::ballots, "votes",
+                  "Votes that counted: final on the chain before their vote's period ended.");
+        d.distribution("ledger.governance.turnout", &Metrics::turnout, "1",
+                       "Per decided proposal: the share of all voters' weight that voted in "
+                       "time.");
+        d.distribution("ledger.governance.decision_time", &Metrics::decisionTime, "s",
+                       "Per proposal: seconds from its submission to its decision (its record's "
+                       "time to finality plus vote_period).");
         d.counter("ledger.node_blocks", &Metrics::nodeBlocks, "blocks", "Per node: blocks it made.",
                   sim::MetricScope::Node);
 
@@ -261,6 +348,31 @@ const Definition& definition() {
         d.gauge("ledger.double_spend_success", &Metrics::doubleSpendSuccess, "1",
                 "Of them, the share that undid a payment after it had its confirmations; "
                 "Rosenfeld's formula gives it from the attacker's share and the confirmations.");
+        d.gauge("ledger.views", &Metrics::views, "views",
+                "bft: the latest view an honest validator reached as the run ends (views are "
+                "numbered from 1; each has one leader).");
+        d.counter("ledger.view_changes", &Metrics::viewChanges, "views",
+                  "bft: views some honest validator gave up for lack of progress (a leader "
+                  "crashed, cut off, silent or equivocating, or no quorum), asking for the next "
+                  "with NEW-VIEW.");
+        d.counter("ledger.committed", &Metrics::committed, "blocks",
+                  "bft: blocks committed by an honest node (each counted once; a block is "
+                  "committed when it heads three certified blocks of consecutive views, and with "
+                  "it every block below).");
+        d.distribution("ledger.commit_latency", &Metrics::commitLatency, "s",
+                       "bft: per block and honest node that committed it, seconds from its "
+                       "proposal until that node committed it: three views and the crossing that "
+                       "brings the third QC (the leader that forms it commits one crossing "
+                       "sooner).");
+        d.counter("ledger.messages.vote", &Metrics::votes, "messages",
+                  "bft: votes cast (109 B each: view, block hash, voter, Ed25519 signature); a "
+                  "leader's vote for the view before its own stays with it.");
+        d.counter("ledger.messages.new_view", &Metrics::newViews, "messages",
+                  "bft: NEW-VIEW messages sent (a view given up, with the sender's highest QC).");
+        d.counter("ledger.conflicting_commits", &Metrics::conflictingCommits, "commits",
+                  "bft: commits by honest nodes of a block that is not on one chain with every "
+                  "block honest nodes committed before. 0 while at most f validators are "
+                  "Byzantine; the safety HotStuff proves.");
         d.nodeState("best chain", "#2f9e44", "Its tip is the tip of the best chain.");
         d.nodeState("behind", "#f08c00",
                     "Its tip is on the best chain but below its tip: a block is on its way.");
@@ -282,6 +394,22 @@ const Definition& definition() {
             .flag("best", "It is on the best chain.")
             .key("hash")
             .parent("parent");
+        d.table("ledger.validators", "Validators",
+                "bft: each validator as the run ends: its view, lock, highest QC and what it "
+                "committed.")
+            .node("node", "The validator.")
+            .text("behaviour", "honest, silent or equivocate.")
+            .flag("up", "It is up.")
+            .integer("view", "", "The view whose proposal it waits for.")
+            .integer("locked", "", "View of its locked block (two certificates deep).")
+            .integer("high_qc", "", "View of the block of the highest QC it knows.")
+            .integer("committed", "", "Height of the latest block it committed.")
+            .text("committed_hash", "That block's hash (its first 16 hex digits).")
+            .time("last_commit", "When it last committed.")
+            .integer("votes", "", "Votes it cast.")
+            .integer("proposals", "", "Blocks it proposed as leader.")
+            .integer("timeouts", "", "Views it gave up.")
+            .key("node");
         d.table("ledger.records", "Records",
                 "Every record made through the ledger service, oldest first.")
             .integer("record", "", "Its number: 1 for the first.")
@@ -297,6 +425,28 @@ const Definition& definition() {
                   "its model, accuracy and every update with its size); else empty.")
             .key("record");
 
+        d.table("ledger.proposals", "Proposals",
+                "Every proposal put to the DAO's vote, oldest first, with its votes and outcome.")
+            .integer("proposal", "", "Its number: 1 for the first.")
+            .text("topic", "What it is about (\"federated.release\", \"federated.ban-node\").")
+            .node("proposer", "The node that proposed it.")
+            .node("about", "The node it is about (a ban), if any.")
+            .text("subject", "The digest of what it is about (a model), first 16 hex digits.")
+            .real("value", "", "A value it proposes (a round, a rate).")
+            .text("text", "What the proposer says.")
+            .time("submitted", "When it was submitted.")
+            .time("opened", "When its record was final and the vote opened.")
+            .real("yes", "", "Weight of the yes votes that counted.")
+            .real("no", "", "Weight of the no votes that counted.")
+            .integer("votes", "", "Votes that counted.")
+            .integer("late", "", "Votes final only after the period ended: not counted.")
+            .real("turnout", "1", "Share of all voters' weight that voted in time.")
+            .time("decided", "When it was decided.")
+            .text("outcome", "passed, rejected, no quorum, not recorded, or open.")
+            .key("proposal");
+        d.eventKind("ledger.decision",
+                    "A proposal was decided; the node is its proposer, the digest what it was "
+                    "about (a model), the detail the outcome and the votes.");
         d.eventKind("ledger.block",
                     "A block was made; the digest is its hash, the node its producer.");
         d.eventKind("ledger.record",

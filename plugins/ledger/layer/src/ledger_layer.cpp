@@ -7,8 +7,11 @@
 #include <utility>
 #include <vector>
 
+#include "bft/hotstuff.h"
 #include "block_relay.h"
 #include "config.h"
+#include "governance/dao.h"
+#include "payments/chain_payments.h"
 #include "dais/core/integrity.h"
 #include "dais/core/node_attributes.h"
 #include "dais/core/scenario.h"
@@ -47,8 +50,15 @@ class LedgerLayer final : public core::Layer {
         }
     }
 
-    void provideServices(core::ServiceRegistry& services) override {
+    void provideServices(core::ServiceRegistry& services, const core::LayerContext& ctx) override {
+        // Money on the chain, in the scenario's token; the endowments minted before set-up are
+        // the genesis allocation.
+        payments_ = std::make_unique<ChainPayments>(ctx.scenario().payments.token,
+                                                    ctx.network().nodeCount(), &ctx.simulation());
+        services.provide(static_cast<core::Payments*>(payments_.get()),
+                         definition().descriptor().id);
         services.provide(static_cast<core::LedgerService*>(&proxy_), definition().descriptor().id);
+        services.provide(static_cast<core::Governance*>(&dao_), definition().descriptor().id);
     }
 
     void setup(core::LayerContext& ctx) override {
@@ -77,6 +87,11 @@ class LedgerLayer final : public core::Layer {
                                 "travel");
         std::vector<double> power = hashPower(ctx, nodes);
         std::uint32_t selfish = sim::kNone, spender = sim::kNone;
+        const bool bft = cfg_.consensus == ConsensusKind::Bft;
+        if (bft && !(cfg_.selfishMiner.empty() && cfg_.doubleSpender.empty()))
+            ctx.failParam(cfg_.selfishMiner.empty() ? "double_spender" : "selfish_miner",
+                          "an attack on proof of work; with consensus bft, name Byzantine "
+                          "validators in bft_byzantine");
         if (!cfg_.selfishMiner.empty())
             selfish =
                 attacker(ctx, "selfish_miner", cfg_.selfishMiner, cfg_.selfishShare, nodes, power);
@@ -89,21 +104,29 @@ class LedgerLayer final : public core::Layer {
         relay_ = std::make_unique<BlockRelay>(ctx, cfg_, m_, *integrity, std::move(nodes),
                                               std::move(peers));
         proxy_.records = std::make_unique<Records>(ctx, *relay_, cfg_, m_, *integrity);
-        auto pow = std::make_unique<ProofOfWork>(ctx, *relay_, cfg_, std::move(power));
-        if (pow->miners() == 0)
+        if (bft) {
+            auto hotstuff = std::make_unique<HotStuff>(ctx, *relay_, cfg_, m_, *integrity);
+            bft_ = hotstuff.get();
+            consensus_ = std::move(hotstuff);
+        }
+        std::unique_ptr<ProofOfWork> pow;
+        if (!bft) pow = std::make_unique<ProofOfWork>(ctx, *relay_, cfg_, std::move(power));
+        if (pow && pow->miners() == 0)
             ctx.failParam("miner_role", "no ledger node mines: none has the role \"" +
                                             cfg_.minerRole + "\" and a hash_power above 0");
-        if (selfish != sim::kNone) pow->makeSelfish(selfish);
-        if (spender != sim::kNone)
+        if (pow && selfish != sim::kNone) pow->makeSelfish(selfish);
+        if (pow && spender != sim::kNone)
             pow->makeDoubleSpender(spender, static_cast<std::uint64_t>(cfg_.confirmations),
                                    static_cast<std::uint64_t>(cfg_.doubleSpendGiveUp));
         pow_ = pow.get();
         selfish_ = selfish == sim::kNone ? sim::kNone : relay_->node(selfish);
-        consensus_ = std::move(pow);
+        if (pow) consensus_ = std::move(pow);
         proxy_.records->setConsensus(consensus_.get());
         relay_->onTipChange(
             [this](std::uint32_t p, BlockId, BlockId tip) { consensus_->tipChanged(p, tip); });
         relay_->onUpChange([this](std::uint32_t p, bool up) { consensus_->nodeUp(p, up); });
+        dao_.setUp(ctx, cfg_, m_, proxy_, voteWeights(ctx));
+        payments_->setUp(ctx, m_, proxy_, *relay_);
     }
 
     void start(core::LayerContext&) override { consensus_->start(); }
@@ -111,6 +134,7 @@ class LedgerLayer final : public core::Layer {
     void finish(core::LayerContext& ctx) override {
         if (!relay_) return;
         relay_->finish();
+        if (bft_) bft_->finish();
         if (const DoubleSpender* d = pow_ ? pow_->doubleSpender() : nullptr) {
             sim::Metrics& M = ctx.simulation().metrics();
             M.set(m_.doubleSpends, static_cast<double>(d->ended()));
@@ -133,6 +157,8 @@ class LedgerLayer final : public core::Layer {
         if (!relay_) return;
         if (table == "ledger.blocks") relay_->inspectBlocks(out);
         if (table == "ledger.records") proxy_.records->inspect(out);
+        if (table == "ledger.proposals") dao_.inspect(out);
+        if (table == "ledger.validators" && bft_) bft_->inspect(out);
     }
 
   private:
@@ -150,6 +176,25 @@ class LedgerLayer final : public core::Layer {
                                                          : "have the role \"" + cfg_.role + "\"") +
                                       "; a ledger needs two or more");
         return nodes;
+    }
+
+    /// Per network node, its weight in the DAO's votes: ledger nodes of voter_role (all of them
+    /// when it is empty) by their stake attribute or one each; 0 for the others.
+    std::vector<double> voteWeights(core::LayerContext& ctx) const {
+        sim::Network& net = ctx.network();
+        const core::NodeAttributes& attributes = ctx.attributes();
+        const auto stake = attributes.id("stake");
+        std::vector<double> weight(net.nodeCount(), 0);
+        for (std::uint32_t p = 0; p < relay_->size(); ++p) {
+            const sim::NodeIndex n = relay_->node(p);
+            if (!cfg_.voterRole.empty() && net.role(n) != cfg_.voterRole) continue;
+            weight[n] = cfg_.voteWeight == VoteWeight::Head ? 1.0 : attributes.number(n, stake);
+        }
+        if (!cfg_.voterRole.empty() &&
+            std::none_of(weight.begin(), weight.end(), [](double w) { return w > 0; }))
+            ctx.failParam("voter_role", "no node that runs the ledger has the role \"" +
+                                            cfg_.voterRole + "\" and a stake above 0");
+        return weight;
     }
 
     /// The peer graph of the links between ledger nodes.
@@ -228,9 +273,12 @@ class LedgerLayer final : public core::Layer {
     Metrics m_{};
     std::unique_ptr<BlockRelay> relay_;
     Proxy proxy_;
+    Dao dao_;
+    std::unique_ptr<ChainPayments> payments_;
     std::unique_ptr<Consensus> consensus_;
     sim::NodeIndex selfish_ = sim::kNone;
     ProofOfWork* pow_ = nullptr;
+    HotStuff* bft_ = nullptr;
 };
 
 }  // namespace

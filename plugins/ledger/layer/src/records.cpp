@@ -177,7 +177,7 @@ void Records::tipChanged(std::uint32_t p, BlockId tip) {
     for (std::size_t k = 0; k < open_.size();) {
         Record& r = records_[open_[k]];
         const BlockId b = r.entry == p ? blockOn(r, tip) : kNoBlock;
-        if (b != kNoBlock && consensus_->final(b, tip)) {
+        if (b != kNoBlock && consensus_->final(p, b, tip)) {
             finalize(r, b);
             open_.erase(open_.begin() + static_cast<std::ptrdiff_t>(k));
             --waitingAt_[p];
@@ -295,7 +295,8 @@ std::vector<core::LedgerService::Entry> Records::query(const Query& q) const {
         if (q.from && r.tx.from != *q.from) continue;
         if (q.digest && r.tx.digest != *q.digest) continue;
         const BlockId b = blockOn(r, best);
-        if (b == kNoBlock || consensus_ == nullptr || !consensus_->final(b, best)) continue;
+        if (b == kNoBlock || consensus_ == nullptr || !consensus_->final(r.entry, b, best))
+            continue;
         const std::uint64_t h = relay_.tree().height(b);
         if (h < q.fromHeight || h > q.toHeight) continue;
         out.push_back({r.tx, receipt(r, b, Status::Final)});

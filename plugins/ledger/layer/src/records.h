@@ -26,7 +26,12 @@ class Records final : public core::LedgerService, public BlockContents {
   public:
     Records(core::LayerContext& ctx, BlockRelay& relay, const Config& cfg, const Metrics& m,
             core::IntegrityService& integrity);
-    void setConsensus(const Consensus* consensus) { consensus_ = consensus; }
+    /// The rule that says when a block is final; records are checked again whenever it says
+    /// blocks became final for a node.
+    void setConsensus(Consensus* consensus) {
+        consensus_ = consensus;
+        consensus->onFinality([this](std::uint32_t p) { tipChanged(p, relay_.tip(p)); });
+    }
 
     // the ledger service
     void record(const Transaction& tx, std::function<void(const Receipt&)> done) override;

@@ -134,7 +134,7 @@ void ProofOfWork::makeDoubleSpender(std::uint32_t p, std::uint64_t confirmations
     doubleSpender_ = std::make_unique<DoubleSpender>(relay_, p, confirmations, giveUpBehind);
 }
 
-bool ProofOfWork::final(BlockId b, BlockId tip) const {
+bool ProofOfWork::final(std::uint32_t, BlockId b, BlockId tip) const {
     const auto& tree = relay_.tree();
     return tree.isAncestor(b, tip) &&
            tree.height(tip) + 1 >= tree.height(b) + static_cast<std::uint64_t>(cfg_.confirmations);

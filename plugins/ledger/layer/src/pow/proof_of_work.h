@@ -25,7 +25,7 @@ class ProofOfWork final : public Consensus {
                 std::vector<double> hashPower);
     void start() override;
     void tipChanged(std::uint32_t p, BlockId tip) override;
-    bool final(BlockId b, BlockId tip) const override;
+    bool final(std::uint32_t p, BlockId b, BlockId tip) const override;
     void nodeUp(std::uint32_t p, bool up) override;
 
     /// The difficulty of a block on `parent`.
