@@ -27,6 +27,7 @@ const Golden kGolden[] = {
     {"bitcoin.dais.json", "33fb7502b6beadbb", 7077568},
     {"chain-split.dais.json", "0ef0b84e3056c741", 47687},
     {"cheaters.dais.json", "577a2dd40c99310d", 171865},
+    {"consortium.dais.json", "77e4ddca242770e9", 121082},
     {"continental-edge-cloud.dais.json", "d3037eca1044e04c", 158625},
     {"edge-vs-cloud.dais.json", "be4dfe5bd1e238fa", 143601},
     {"encrypted-inference.dais.json", "352f4e4cab903eee", 2264},
