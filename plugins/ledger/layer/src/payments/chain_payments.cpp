@@ -69,6 +69,20 @@ core::Result<sim::NodeIndex> ChainPayments::signer(core::AccountId account,
     return n;
 }
 
+core::Result<sim::NodeIndex> ChainPayments::closer(const Hold& h, core::AccountId to,
+                                                   std::string_view reason) const {
+    // Escrow is a contract: whoever is owed calls it (the payee claims, else the payer takes
+    // back), or the ledger's first node for the system accounts.
+    for (const core::AccountId a : {to, h.payer, kNoAccount}) {
+        if (a != kNoAccount && a >= net_->nodeCount()) continue;
+        const sim::NodeIndex n = a == kNoAccount ? treasuryNode_ : a;
+        if (net_->nodeUp(n)) return n;
+    }
+    return refused("nobody who could close the hold (payee, payer, " +
+                       net_->nodeName(treasuryNode_) + ") is up",
+                   reason);
+}
+
 std::uint64_t ChainPayments::queueOf(const Pending& p, std::size_t index) {
     switch (p.kind) {
         case core::MovementKind::Release:
@@ -269,7 +283,7 @@ core::Result<void> ChainPayments::release(core::HoldId hold, core::AccountId to,
         return refused("a release must be 0 up to the " + core::amountText(h.amount, token()) +
                            " held, not " + core::amountText(amount, token()),
                        reason);
-    auto by = signer(h.payer, reason);
+    auto by = closer(h, to, reason);
     if (!by) return by.error();
     h.closing = true;
     incoming_[to] += amount;
@@ -288,7 +302,7 @@ core::Result<void> ChainPayments::refund(core::HoldId hold, std::string_view rea
     if (!started()) return settled_.refund(h.settled, reason, std::move(done));
     if (h.closing || h.failed || (h.settled != 0 && *settled_.held(h.settled) == 0))
         return refused("hold " + std::to_string(hold) + " is closed", reason);
-    auto by = signer(h.payer, reason);
+    auto by = closer(h, kNoAccount, reason);
     if (!by) return by.error();
     h.closing = true;
     incoming_[h.payer] += h.amount;

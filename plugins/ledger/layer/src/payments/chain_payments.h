@@ -1,7 +1,8 @@
 #pragma once
 // The payments service on the chain. Every movement after the run starts is a ledger record
 // signed by the node that pays (a node account's own node; the ledger's first node for the
-// system accounts: treasury, escrow, burn), carried to the block producers, and settles when it
+// system accounts: treasury, escrow, burn; a release or refund by whoever is owed, as a call to
+// an escrow contract), carried to the block producers, and settles when it
 // is final: the payee is credited only then, and `done` hears it at that time, or hears that it
 // failed (its record dropped: the payer cut off past record_timeout). What the payer could
 // spend is checked when it asks, against its settled balance plus what is on its way in, less
@@ -94,6 +95,10 @@ class ChainPayments final : public core::Payments {
     core::Result<void> check(core::AccountId account, std::string_view reason) const;
     /// The node that signs for `account`, or an error when it is down.
     core::Result<sim::NodeIndex> signer(core::AccountId account, std::string_view reason) const;
+    /// The node that signs a release or refund of `h` to `to`: the first of payee, payer and the
+    /// ledger's first node that is up; an error when none is.
+    core::Result<sim::NodeIndex> closer(const Hold& h, core::AccountId to,
+                                        std::string_view reason) const;
     /// Records the movement on the chain; its index.
     std::size_t submit(Pending p, sim::NodeIndex signer);
     /// The queue movement `index` waits in: its paying account's, or its hold's.
