@@ -49,6 +49,7 @@ struct Config {
     bool collusion = false;
     double slashFraction = 0, minStake = 0, reputationRate = 0;
     bool slashFailures = false;
+    bool recordResults = false;
     TokenModel tokenModel = TokenModel::Fixed;
     double priceResponse = 0;
     sim::SimTime epoch = 0, emissionHalving = 0;
@@ -65,6 +66,7 @@ struct Metrics {
         waitCustom, waitInference, waitTraining, waitRender, responseCustom, responseInference,
         responseTraining, responseRender, rewards, burned, tokenPrice, supply, left, joined;
     sim::MetricId proofTime, verifyTime, proofBytes, proofRejected;
+    sim::MetricId resultsRecorded;
 };
 
 using Definition = core::LayerDefinition<Config, Metrics>;

@@ -113,6 +113,7 @@ const Definition& definition() {
         d.provides("compute-market");
         d.uses("payments", false,
                "payment escrow pays providers through it; without a ledger, core settles at once");
+        d.uses("ledger", false, "record_results needs it: without one no result is recorded");
         d.uses("proofs", false,
                "verification proof: providers prove their results through it (the crypto layer "
                "provides it); without it, proof verification is refused");
@@ -208,6 +209,11 @@ const Definition& definition() {
         d.real("slash_fraction", &Config::slashFraction, 0.5, "",
                "The share of its stake a provider caught cheating loses (burned).")
             .range(0, 1);
+        d.flag("record_results", &Config::recordResults, false,
+               "Record every accepted result on the run's ledger (topic market.result, signed by "
+               "the provider): the job's client, provider, kind, work and price, so that who "
+               "computed what for whom, and for how much, can be audited from the chain. Each "
+               "record pays its fee and waits for its finality (the ledger's metrics show both).");
         d.flag("slash_failures", &Config::slashFailures, false,
                "A provider that loses a job it was running (it crashed or went down) is slashed "
                "too, as for a wrong result: a market that punishes unreliable providers.");
@@ -327,6 +333,8 @@ const Definition& definition() {
                     "fell below min_stake).");
         d.counter("depin.jobs_submitted", &Metrics::submitted, "jobs", "Jobs that arrived.");
         d.counter("depin.jobs_done", &Metrics::done, "jobs", "Jobs that ran to the end.");
+        d.counter("depin.results_recorded", &Metrics::resultsRecorded, "jobs",
+                  "Accepted results whose record became final on the ledger (record_results).");
         d.counter("depin.jobs_waited", &Metrics::waited, "jobs",
                   "Jobs that could not start when they arrived: no free provider (book), or "
                   "their provider busy (queues).");

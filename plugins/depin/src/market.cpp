@@ -12,6 +12,9 @@
 #include <string>
 #include <utility>
 
+#include <nlohmann/json.hpp>
+
+#include "dais/core/digest.h"
 #include "dais/core/node_attributes.h"
 #include "dais/core/scenario.h"
 #include "dais/layers/depin.h"
@@ -78,6 +81,11 @@ void Market::setup(core::LayerContext& ctx) {
     // Looked up now, not in start(): a layer that starts before the market may submit jobs
     // with proof verification from its own start(). start() checks that it is there.
     proofs_ = ctx.services().find<core::ProofService>();
+    if (cfg_.recordResults) {
+        ledger_ = ctx.services().find<core::LedgerService>();
+        if (ledger_ == nullptr)
+            ctx.failParam("record_results", "no ledger in the run (the ledger layer provides one)");
+    }
 }
 
 void Market::openTrace(core::LayerContext& ctx) {
@@ -719,6 +727,7 @@ void Market::accept(std::uint32_t j, bool checked) {
                            "the result came back after the deadline", 0, checked);
         } else {
             const core::Amount paid = job.hold != 0 ? job.price : 0;
+            recordResult(j, checked);
             pay(j);
             finishExternal(job.external, Status::Done, j, {}, paid, checked);
         }
@@ -727,10 +736,34 @@ void Market::accept(std::uint32_t j, bool checked) {
         return;
     }
     observeDone(j, job.arrived);
+    recordResult(j, checked);
     pay(j);
     judge(job.provider, 1);
     inSystem(-1);
     freeJob(j);
+}
+
+void Market::recordResult(std::uint32_t j, bool checked) {
+    if (ledger_ == nullptr) return;
+    const Job& job = jobs_[j];
+    const NodeIndex provider = providers_[job.provider];
+    // The record, in full: who computed what for whom, and for how much.
+    nlohmann::json r;
+    r["client"] = net_->nodeName(job.client);
+    r["provider"] = net_->nodeName(provider);
+    r["kind"] = std::string(kindName(job.kind));
+    r["flops"] = job.flops;
+    r["price"] = job.price;
+    r["checked"] = checked;
+    r["at"] = sim::toSeconds(sim_->now());
+    core::LedgerService::Transaction tx;
+    tx.from = provider;
+    tx.topic = "market.result";
+    tx.content = r.dump();
+    tx.digest = core::sha256(tx.content);
+    ledger_->record(tx, [this](const core::LedgerService::Receipt& receipt) {
+        if (receipt.final()) sim_->metrics().add(m_.resultsRecorded, 1);
+    });
 }
 
 const Market::External* Market::externalOf(const Job& job) const {

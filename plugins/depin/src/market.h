@@ -24,6 +24,7 @@
 #include "config.h"
 #include "dais/core/compute_market.h"
 #include "dais/core/layer.h"
+#include "dais/core/ledger_service.h"
 #include "dais/core/node_context.h"
 #include "dais/core/payments.h"
 #include "dais/core/proof_service.h"
@@ -275,7 +276,10 @@ class Market final : public core::Layer, public core::ComputeMarket, private sim
     /// time, then accepts the result or rejects it.
     void checkProof(std::uint32_t j);
     void proofChecked(std::uint32_t j);
-    core::ProofService* proofs_ = nullptr;  // the proof service, if the run has one
+    core::ProofService* proofs_ = nullptr;   // the proof service, if the run has one
+    core::LedgerService* ledger_ = nullptr;  // record_results: the ledger the results go on
+    /// Records job j's accepted result on the ledger (record_results).
+    void recordResult(std::uint32_t j, bool checked);
     /// Proofs on their way with their results, or being verified, by run.
     std::unordered_map<std::uint32_t, core::ProofService::Proof> proofsInFlight_;
     /// Provider p returned a wrong result that was caught: slashed, its reputation down.

@@ -10,6 +10,7 @@
 
 #include "dais/core/ledger_service.h"
 #include "dais/core/round_audit.h"
+#include "dais/layers/depin.h"
 #include "dais/layers/federated.h"
 #include "ledger_test_util.h"
 
@@ -22,6 +23,7 @@ namespace {
 /// verifies.
 class AuditorLayer final : public core::Layer {
   public:
+    static inline std::string topic = "federated.round";
     static inline std::vector<core::LedgerService::Entry> rounds;
     static inline int verified = 0;
     static core::LayerFactory factory() {
@@ -40,7 +42,7 @@ class AuditorLayer final : public core::Layer {
     }
     void finish(core::LayerContext&) override {
         core::LedgerService::Query q;
-        q.topic = "federated.round";
+        q.topic = topic;
         rounds = ledger_->query(q);
         for (const auto& e : rounds)
             verified += ledger_->verify(e.tx, e.receipt);
@@ -53,8 +55,9 @@ class AuditorLayer final : public core::Layer {
 const core::LayerRegistry& registryWithFederation() {
     static const core::LayerRegistry* const r = [] {
         auto* reg = new core::LayerRegistry();
-        for (const auto& f : {layers::crypto::factory(), layers::ledger::factory(),
-                              layers::federated::factory(), AuditorLayer::factory()})
+        for (const auto& f :
+             {layers::crypto::factory(), layers::ledger::factory(), layers::federated::factory(),
+              layers::depin::factory(), AuditorLayer::factory()})
             if (auto added = reg->add(f); !added) qFatal("%s", added.error().message.c_str());
         return reg;
     }();
@@ -116,6 +119,51 @@ class TestLedgerAudit : public QObject {
             }
             QCOMPARE(senders.size(), a.updates.size());
         }
+    }
+
+    /// A compute market on the same chain: each accepted result is a record signed by its
+    /// provider, and the escrow that pays for it moves on the chain too.
+    void marketResultsAreRecordedAndPaidOnTheChain() {
+        const nlohmann::json doc = {
+            {"format", "dais-scenario"},
+            {"version", 1},
+            {"network",
+             {{"nodes", {{{"id", "client"}, {"role", "client"}}}},
+              {"groups",
+               {{{"id", "providers"},
+                 {"count", 4},
+                 {"role", "provider"},
+                 {"attach", "client"},
+                 {"resources", {{"cpu_gflops", 10}}},
+                 {"access", {{"latency", "10ms"}, {"bandwidth", "1Gbps"}}}}}}}},
+            {"layers",
+             {{"crypto", nlohmann::json::object()},
+              {"ledger", {{"interval", "2s"}, {"confirmations", 2}, {"tx_rate", 0}}},
+              {"depin", {{"arrival_rate", 0.2}, {"job_size", "fixed"}, {"record_results", true}}},
+              {"auditor", nlohmann::json::object()}}},
+            {"payments", {{"endowments", {{{"nodes", {"client"}}, {"amount", 1000}}}}}},
+            {"run", {{"seed", 1}, {"until", "300s"}}},
+        };
+        AuditorLayer::topic = "market.result";
+        const core::RunReport r = run(doc, std::nullopt, registryWithFederation());
+        AuditorLayer::topic = "federated.round";
+        const double done = metric(r, "depin.jobs_done").value;
+        const double recorded = metric(r, "depin.results_recorded").value;
+        QVERIFY2(done > 20, std::to_string(done).c_str());
+        // Every result but those of the last seconds is final on the chain.
+        QVERIFY2(recorded >= done - 5 && recorded <= done, std::to_string(recorded).c_str());
+        QCOMPARE(static_cast<double>(AuditorLayer::rounds.size()), recorded);
+        QCOMPARE(AuditorLayer::verified, static_cast<int>(recorded));
+        for (const auto& e : AuditorLayer::rounds) {
+            QVERIFY(e.tx.digest == core::sha256(e.tx.content));
+            const auto j = nlohmann::json::parse(e.tx.content);
+            QCOMPARE(j["client"].get<std::string>(), std::string("client"));
+            QVERIFY(j["provider"].get<std::string>().rfind("providers[", 0) == 0);
+            QVERIFY(j["price"].get<std::int64_t>() > 0);
+        }
+        // The escrow: a hold and a release per paid job, settled on the chain.
+        QVERIFY(metric(r, "ledger.payments.settled").value >= 2 * (done - 5));
+        QVERIFY(metric(r, "ledger.payment_latency").mean > 1);
     }
 };
 
