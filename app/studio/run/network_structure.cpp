@@ -1,5 +1,7 @@
 #include "run/network_structure.h"
 
+#include <charconv>
+
 #include "dais/sim/simulation.h"
 
 namespace dais::studio {
@@ -62,6 +64,22 @@ std::string NetworkStructure::name(std::uint32_t node) const {
     if (n.group == kNone) return n.id;
     const Group& g = groups[n.group];
     return g.id + "[" + std::to_string(node - g.first) + "]";
+}
+
+std::uint32_t NetworkStructure::find(std::string_view name) const {
+    // "<group>[<k>]": the group's k-th member.
+    if (const std::size_t open = name.rfind('[');
+        open != std::string_view::npos && open > 0 && name.back() == ']') {
+        const std::string_view digits = name.substr(open + 1, name.size() - open - 2);
+        std::uint32_t k = 0;
+        const auto [end, error] = std::from_chars(digits.data(), digits.data() + digits.size(), k);
+        if (!digits.empty() && error == std::errc() && end == digits.data() + digits.size())
+            for (const Group& g : groups)
+                if (g.id == name.substr(0, open)) return k < g.count ? g.first + k : kNone;
+    }
+    for (std::uint32_t i = 0; i < nodes.size(); ++i)
+        if (nodes[i].group == kNone && nodes[i].id == name) return i;
+    return kNone;
 }
 
 }  // namespace dais::studio

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "dais/core/result.h"
@@ -55,6 +56,9 @@ struct NetworkStructure {
 
     /// A node's display name: its id, or "<group>[<k>]" for a group member.
     std::string name(std::uint32_t node) const;
+    /// The node a display name names (what layers' records call it: "server", "clients[11]"),
+    /// or kNone.
+    std::uint32_t find(std::string_view name) const;
 };
 
 }  // namespace dais::studio

@@ -543,7 +543,9 @@ void RunController::restart(std::optional<std::uint64_t> seed) {
 
 void RunController::launch() {
     pendingStart_ = false;
-    current_ = std::make_shared<Session>(this, scenario_, options_, seed_.value_or(0));
+    StartOptions options = options_;
+    options.watchTables = watchedTables();
+    current_ = std::make_shared<Session>(this, scenario_, options, seed_.value_or(0));
     current_->begin();
 }
 
@@ -624,8 +626,24 @@ void RunController::setSpeed(double speed) {
 }
 
 void RunController::watchTables(std::vector<std::string> tables) {
-    options_.watchTables = tables;
-    if (current_) current_->watchTables(std::move(tables));
+    options_.watchTables = std::move(tables);
+    if (current_) current_->watchTables(watchedTables());
+}
+
+void RunController::watchMoreTables(const QString& viewer, std::vector<std::string> tables) {
+    if (tables.empty())
+        viewerTables_.erase(viewer);
+    else
+        viewerTables_[viewer] = std::move(tables);
+    if (current_) current_->watchTables(watchedTables());
+}
+
+std::vector<std::string> RunController::watchedTables() const {
+    std::vector<std::string> all = options_.watchTables;
+    for (const auto& [viewer, tables] : viewerTables_)
+        for (const std::string& t : tables)
+            if (std::find(all.begin(), all.end(), t) == all.end()) all.push_back(t);
+    return all;
 }
 
 void RunController::setAnimate(bool on) {

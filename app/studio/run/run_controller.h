@@ -7,6 +7,7 @@
 // GUI thread is busy is merged into the next delivery, so a fast run never floods its queue.
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -126,6 +127,10 @@ class RunController : public QObject {
     /// The layers' tables snapshots carry from now on (also for later runs): those an
     /// inspector shows. A table the run does not have is left out.
     void watchTables(std::vector<std::string> tables);
+    /// Tables another viewer follows (the trace panel, the ledger's records), by its name:
+    /// snapshots carry them as well as watchTables()'s, each table once, until that viewer asks
+    /// for others (or none). Also for later runs.
+    void watchMoreTables(const QString& viewer, std::vector<std::string> tables);
     /// Stops the current run and, once it has ended (the GUI keeps going meanwhile), starts
     /// the same scenario again with `seed` (nullopt: a new random seed).
     void restart(std::optional<std::uint64_t> seed = std::nullopt);
@@ -164,6 +169,8 @@ class RunController : public QObject {
     class Session;  // one run's threads and buffers (run_controller.cpp)
 
     void launch();
+    /// What snapshots carry: watchTables()'s, then the other viewers' not among them.
+    std::vector<std::string> watchedTables() const;
     /// Emits what `session` produced since its previous delivery (GUI thread).
     void deliverFrom(Session* session);
     void retire();
@@ -176,6 +183,7 @@ class RunController : public QObject {
     core::RunnerState state_ = core::RunnerState::Ready;
     std::optional<std::uint64_t> seed_;
     std::optional<qint64> storedRunId_;
+    std::map<QString, std::vector<std::string>> viewerTables_;  ///< watchMoreTables()
 };
 
 }  // namespace dais::studio

@@ -6,7 +6,9 @@
 #include <QPalette>
 #include <QStyleOptionGraphicsItem>
 
+#include <algorithm>
 #include <cmath>
+#include <numbers>
 
 #include "ui/canvas_labels.h"
 #include "ui/network_canvas.h"
@@ -293,10 +295,16 @@ QVariant GroupItem::itemChange(GraphicsItemChange change, const QVariant& value)
 // --- MemberCloudItem -------------------------------------------------------------------------
 MemberCloudItem::MemberCloudItem(QColor color, std::vector<QPointF> points, std::uint32_t firstNode)
     : color_(color), points_(std::move(points)), first_(firstNode) {
-    QRectF b;
-    for (const QPointF& pt : points_)
-        b = b.isNull() ? QRectF(pt, QSizeF(0, 0)) : b.united(QRectF(pt, QSizeF(0, 0)));
-    bounds_ = b.adjusted(-1, -1, 1, 1);
+    // Every member's point (a rectangle of no size is null: united, it would be dropped).
+    double x0 = 0, y0 = 0, x1 = 0, y1 = 0;
+    for (std::size_t i = 0; i < points_.size(); ++i) {
+        const QPointF& pt = points_[i];
+        x0 = i == 0 ? pt.x() : std::min(x0, pt.x());
+        y0 = i == 0 ? pt.y() : std::min(y0, pt.y());
+        x1 = i == 0 ? pt.x() : std::max(x1, pt.x());
+        y1 = i == 0 ? pt.y() : std::max(y1, pt.y());
+    }
+    bounds_ = QRectF(QPointF(x0, y0), QPointF(x1, y1)).adjusted(-1, -1, 1, 1);
     setZValue(5);
     // Painting thousands of dots once per zoom level, then blitting, keeps frames cheap.
     setCacheMode(DeviceCoordinateCache);
@@ -456,6 +464,100 @@ void RegionItem::paint(QPainter* p, const QStyleOptionGraphicsItem*, QWidget*) {
     p->setPen(accent.darker(110));
     p->drawText(l, Qt::AlignCenter, label_.text());
     p->restore();
+}
+
+// --- NodeMarkItem ----------------------------------------------------------------------------
+QColor NodeMarkItem::colour() {
+    return QColor(0xe0, 0x31, 0x31);
+}
+
+NodeMarkItem::NodeMarkItem(std::uint32_t node, double radius, QString name, QPointF outward,
+                           QString why)
+    : node_(node), radius_(radius), label_(std::move(name), false) {
+    setFlag(ItemIgnoresTransformations);
+    setAcceptedMouseButtons(Qt::NoButton);
+    setData(kNodeIndex, node);
+    setData(kKind, static_cast<int>(ItemKind::Mark));
+    setZValue(21);  // over the run's activity: what is marked is what to look at
+    setToolTip(why);
+    if (label_.text().isEmpty()) return;
+    // Eight sides of the halo, the one `outward` points to first (out of a group's disc, where
+    // the other members are not), then the nearest ones; touching the halo, then one and two
+    // lines further out.
+    const double length = std::hypot(outward.x(), outward.y());
+    const double toward = length > 0 ? std::atan2(outward.y(), outward.x()) : 0;
+    std::vector<std::pair<double, QPointF>> sides;
+    for (int k = 0; k < 8; ++k) {
+        const double angle = k * std::numbers::pi / 4;
+        const double off = std::remainder(angle - toward, 2 * std::numbers::pi);
+        sides.emplace_back(std::abs(off), QPointF(std::cos(angle), std::sin(angle)));
+    }
+    std::stable_sort(sides.begin(), sides.end(),
+                     [](const auto& a, const auto& b) { return a.first < b.first; });
+    const QSizeF size = label_.size();
+    for (int tier = 0; tier < 3; ++tier)
+        for (const auto& [off, u] : sides) {
+            const QPointF at = u * (radius_ + 3 + tier * (size.height() + 2));
+            // The label's side or corner nearest the halo at `at`.
+            const double x = u.x() > 0.3    ? at.x()
+                             : u.x() < -0.3 ? at.x() - size.width()
+                                            : at.x() - size.width() / 2;
+            const double y = u.y() > 0.3    ? at.y()
+                             : u.y() < -0.3 ? at.y() - size.height()
+                                            : at.y() - size.height() / 2;
+            candidates_.emplace_back(x, y, size.width(), size.height());
+            leaders_.push_back(tier == 0 ? QLineF() : QLineF(u * (radius_ + 1), at));
+        }
+}
+
+QRectF NodeMarkItem::halo() const {
+    const double r = radius_ + 3;
+    return QRectF(-r, -r, 2 * r, 2 * r);
+}
+
+QRectF NodeMarkItem::boundingRect() const {
+    return unitedWith(halo().adjusted(-1, -1, 1, 1), candidates_);
+}
+
+QPainterPath NodeMarkItem::shape() const {
+    QPainterPath path;  // odd-even: the ring between the two circles
+    path.addEllipse(QPointF(0, 0), radius_ + 3, radius_ + 3);
+    path.addEllipse(QPointF(0, 0), std::max(radius_ - 3, 0.0), std::max(radius_ - 3, 0.0));
+    if (!label_.placed().isNull()) path.addRect(label_.placed());
+    return path;
+}
+
+void NodeMarkItem::paint(QPainter* p, const QStyleOptionGraphicsItem*, QWidget*) {
+    p->setRenderHint(QPainter::Antialiasing);
+    const QPalette pal = QApplication::palette();
+    // A pale ring under the dashes keeps them apart from links and dots, on light and dark.
+    QColor under = pal.color(QPalette::Base);
+    under.setAlpha(200);
+    p->setBrush(Qt::NoBrush);
+    p->setPen(QPen(under, 5));
+    p->drawEllipse(QPointF(0, 0), radius_, radius_);
+    QPen dashes(colour(), 2.5, Qt::CustomDashLine, Qt::FlatCap);
+    dashes.setDashPattern({2.2, 1.4});
+    p->setPen(dashes);
+    QColor tint = colour();
+    tint.setAlpha(28);
+    p->setBrush(tint);
+    p->drawEllipse(QPointF(0, 0), radius_, radius_);
+    const QRectF l = label_.placed();
+    if (l.isNull()) return;
+    for (std::size_t c = 0; c < candidates_.size(); ++c)
+        if (candidates_[c] == l && !leaders_[c].isNull()) {
+            p->setPen(QPen(colour(), 1));
+            p->drawLine(leaders_[c]);
+        }
+    QColor plate = pal.color(QPalette::Base);
+    plate.setAlpha(235);
+    p->setPen(QPen(colour(), 1));
+    p->setBrush(plate);
+    p->drawRoundedRect(l.adjusted(0.5, 0.5, -0.5, -0.5), 3, 3);
+    p->setFont(labelFont(false));
+    p->setPen(colour().darker(125));
+    p->drawText(l, Qt::AlignCenter, label_.text());
 }
 
 // --- ActivityOverlay -------------------------------------------------------------------------

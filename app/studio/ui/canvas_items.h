@@ -14,7 +14,7 @@ class NetworkCanvas;
 
 /// Item data keys.
 enum ItemData { kPointer = 0, kNodeIndex = 1, kKind = 2 };
-enum class ItemKind { Node = 1, Group, Link, Region };
+enum class ItemKind { Node = 1, Group, Link, Region, Mark };
 
 /// What the node, group and region items share about their label: its text, the positions it
 /// may take (canvas_labels.h) and the one the canvas placed it at. A label the canvas could not
@@ -205,6 +205,42 @@ class RegionItem final : public QGraphicsItem {
     std::string pointer_;
     bool hovered_ = false;
     double labelScale_ = 0;  // 0: not drawn yet
+};
+
+/// A mark the canvas puts on a node to point it out (the culprits a trace names): a red dashed
+/// halo at a fixed size on screen, around a node's icon, a group member's dot or a collapsed
+/// group's icons, with a tooltip that says why it is marked. A group member's mark has its name
+/// as a label (members have none of their own), placed by the canvas beside the halo, or a
+/// little further out with a line to it where the members are crowded. Clicks go through a
+/// mark to what it marks.
+class NodeMarkItem final : public QGraphicsItem {
+  public:
+    static QColor colour();
+
+    /// `radius`: the halo's, in pixels. `name`: the label, empty for none; its positions are
+    /// tried from the side `outward` points to (null: the right) round the halo.
+    NodeMarkItem(std::uint32_t node, double radius, QString name, QPointF outward, QString why);
+    QRectF boundingRect() const override;
+    /// The halo's ring and the label where it is drawn: the node inside stays the target of
+    /// hovers.
+    QPainterPath shape() const override;
+    void paint(QPainter* p, const QStyleOptionGraphicsItem* option, QWidget* widget) override;
+    /// The node marked (for a collapsed group: its first marked member).
+    std::uint32_t node() const { return node_; }
+    ItemLabel& label() { return label_; }
+    /// Where its label may go, relative to the halo's centre, best first (none without a name).
+    const std::vector<QRectF>& labelCandidates() const { return candidates_; }
+    /// What the halo covers, relative to its centre.
+    QRectF halo() const;
+
+  private:
+    std::uint32_t node_;
+    double radius_;
+    ItemLabel label_;
+    std::vector<QRectF> candidates_;
+    /// Per candidate, where a line from the halo to it starts and ends (null: it touches the
+    /// halo).
+    std::vector<QLineF> leaders_;
 };
 
 /// What moves during a run: messages on their way and the members that are busy or down.

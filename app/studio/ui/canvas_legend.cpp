@@ -7,6 +7,8 @@
 #include <QPainter>
 #include <QVBoxLayout>
 
+#include "ui/canvas_items.h"
+
 namespace dais::studio {
 
 namespace {
@@ -20,6 +22,22 @@ QPixmap ringSwatch(const QColor& colour, qreal dpr) {
     QPainter p(&pm);
     p.setRenderHint(QPainter::Antialiasing);
     p.setPen(QPen(colour, 3));
+    p.setBrush(Qt::NoBrush);
+    p.drawEllipse(QRectF(2, 2, size - 4, size - 4));
+    return pm;
+}
+
+/// A mark as nodes wear it (NodeMarkItem): a red dashed ring.
+QPixmap markSwatch(qreal dpr) {
+    const int size = 16;
+    QPixmap pm(static_cast<int>(size * dpr), static_cast<int>(size * dpr));
+    pm.setDevicePixelRatio(dpr);
+    pm.fill(Qt::transparent);
+    QPainter p(&pm);
+    p.setRenderHint(QPainter::Antialiasing);
+    QPen dashes(NodeMarkItem::colour(), 2, Qt::CustomDashLine, Qt::FlatCap);
+    dashes.setDashPattern({2, 1.3});
+    p.setPen(dashes);
     p.setBrush(Qt::NoBrush);
     p.drawEllipse(QRectF(2, 2, size - 4, size - 4));
     return pm;
@@ -71,6 +89,18 @@ CanvasLegend::CanvasLegend(QWidget* parent) : QFrame(parent) {
     form->addRow(tr("Fill"), fill_);
     form->addRow(QString(), scale_);
     form->addRow(QString(), scaleEnds_);
+    marks_ = new QWidget(this);
+    marks_->setObjectName("legendMarks");
+    auto* marksRow = new QHBoxLayout(marks_);
+    marksRow->setContentsMargins(0, 0, 0, 0);
+    marksRow->setSpacing(6);
+    auto* swatch = new QLabel(marks_);
+    swatch->setPixmap(markSwatch(devicePixelRatioF()));
+    marksText_ = new QLabel(marks_);
+    marksRow->addWidget(swatch);
+    marksRow->addWidget(marksText_, 1);
+    form->addRow(tr("Marks"), marks_);
+    form->setRowVisible(marks_, false);
     connect(ring_, &QComboBox::activated, this,
             [this](int index) { emit ringChosen(ring_->itemData(index).toInt()); });
     connect(fill_, &QComboBox::activated, this, [this](int index) {
@@ -162,6 +192,17 @@ void CanvasLegend::showScale(const NodeLook& look) {
         look.hasValues()
             ? tr("%1 … %2 %3").arg(valueText(look.low()), valueText(look.high()), unit).trimmed()
             : tr("no values yet"));
+}
+
+void CanvasLegend::setMarks(const QString& meaning) {
+    auto* form = static_cast<QFormLayout*>(layout());
+    marksText_->setText(meaning);
+    form->setRowVisible(marks_, !meaning.isEmpty());
+    place();
+}
+
+QString CanvasLegend::marks() const {
+    return marks_->isVisibleTo(this) ? marksText_->text() : QString();
 }
 
 void CanvasLegend::place() {

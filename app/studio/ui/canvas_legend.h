@@ -3,7 +3,8 @@
 // that says what the rings and fills of nodes mean, and chooses them. Rings show what nodes
 // are busy with over all layers, or one layer's own node states (a layer declares them with
 // their colours and help); fills show the role, or a node-scoped metric on a colour scale
-// whose ends and unit it shows. Hover an entry for its meaning.
+// whose ends and unit it shows. Hover an entry for its meaning. Marks on nodes (the culprits a
+// trace names) are explained in a row of their own while there are any.
 
 #include <QFrame>
 
@@ -32,6 +33,10 @@ class CanvasLegend final : public QFrame {
     void describe(const NodeLook& look);
     /// The node metrics a run has, from its catalog (kept while the catalog is the same).
     void setCatalog(const std::shared_ptr<const core::MetricCatalog>& catalog);
+    /// What the marks on nodes mean ("named by the trace"), beside a mark as drawn; empty
+    /// when no node is marked (the row is hidden).
+    void setMarks(const QString& meaning);
+    QString marks() const;
     /// Moves into the upper left corner of its parent, sized to its contents.
     void place();
 
@@ -54,6 +59,8 @@ class CanvasLegend final : public QFrame {
     QVBoxLayout* entriesLayout_ = nullptr;
     QLabel* scale_ = nullptr;
     QLabel* scaleEnds_ = nullptr;
+    QWidget* marks_ = nullptr;
+    QLabel* marksText_ = nullptr;
     std::shared_ptr<const core::MetricCatalog> catalog_;
     std::vector<LookEntry> shown_;  // the entries on show, to redraw only when they change
     int ringLayers_ = -1;           // the state layers the ring choice was filled for

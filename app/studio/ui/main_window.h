@@ -1,9 +1,9 @@
 #pragma once
 // The studio's main window: the canvas in the middle (with stored runs and comparisons opened
 // as further tabs); the palette, layers and description on the left; the properties on the
-// right; the event log, live charts and run history below; the run toolbar and a status bar
-// with simulated time, events per second and progress. Window layout, recent files, theme and
-// preferences are kept with QSettings.
+// right; the event log, live charts, run history, inspector and trace below; the run toolbar and a
+// status bar with simulated time, events per second and progress. Window layout, recent files,
+// theme and preferences are kept with QSettings.
 
 #include <QMainWindow>
 
@@ -39,6 +39,7 @@ class RunController;
 class EventLogView;
 class MessageLog;
 class InspectorPanel;
+class TracePanel;
 class SequenceChart;
 class LiveMetrics;
 class LiveChartPanel;
@@ -65,8 +66,9 @@ class MainWindow : public QMainWindow {
     EventLogView* eventLog() const { return eventLog_; }
     SequenceChart* sequenceChart() const { return sequenceChart_; }
     InspectorPanel* inspector() const { return inspector_; }
+    TracePanel* tracePanel() const { return trace_; }
     /// Shows and raises a panel by name, with room to read it: "event-log", "history",
-    /// "inspector", "sequence-chart". False for a name no panel has.
+    /// "inspector", "sequence-chart", "trace". False for a name no panel has.
     bool showPanel(const QString& name);
     /// The names showPanel() knows.
     static QStringList panelNames();
@@ -151,6 +153,7 @@ class MainWindow : public QMainWindow {
     MessageLog* messageLog_ = nullptr;
     SequenceChart* sequenceChart_ = nullptr;
     InspectorPanel* inspector_ = nullptr;
+    TracePanel* trace_ = nullptr;
     QDockWidget* sequenceDock_ = nullptr;
     std::shared_ptr<store::RunStore> store_;
     QTabWidget* tabs_ = nullptr;

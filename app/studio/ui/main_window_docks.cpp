@@ -1,6 +1,7 @@
 // The main window's docks: the role palette and the layers on the left with the scenario's
 // description, the properties on the right, and below the event log, the live chart panels
-// (as many as were open last time) and the run history.
+// (as many as were open last time), the run history, the sequence chart, the inspector and the
+// trace.
 #include <QApplication>
 #include <QDockWidget>
 #include <QListWidget>
@@ -23,6 +24,7 @@
 #include "run/live_chart_panel.h"
 #include "run/message_log.h"
 #include "run/sequence_chart.h"
+#include "run/trace_panel.h"
 #include "ui/main_window.h"
 #include "ui/network_canvas.h"
 #include "ui/property_panel.h"
@@ -90,6 +92,20 @@ void MainWindow::buildDocks() {
     QDockWidget* inspectorDock =
         addDock("inspectorDock", tr("Inspector"), inspector_, Qt::BottomDockWidgetArea);
     tabifyDockWidget(eventLogDock_, inspectorDock);
+    // The trace of a run's rounds; the nodes it names are marked on the canvas, and a suspect
+    // picked is selected there. Both only on the network of the run traced (not on a network
+    // edited since).
+    trace_ = new TracePanel(this);
+    trace_->attach(controller_);
+    connect(trace_, &TracePanel::nodeActivated, this, [this](std::uint32_t node) {
+        if (canvas_->networkStructure() == trace_->networkStructure()) canvas_->selectNode(node);
+    });
+    connect(trace_, &TracePanel::suspectsChanged, this, [this](std::vector<std::uint32_t> nodes) {
+        if (canvas_->networkStructure() == trace_->networkStructure())
+            canvas_->markNodes(std::move(nodes), tr("named by the trace"));
+    });
+    QDockWidget* traceDock = addDock("traceDock", tr("Trace"), trace_, Qt::BottomDockWidgetArea);
+    tabifyDockWidget(eventLogDock_, traceDock);
     eventLogDock_->raise();
 
     connect(qApp, &QApplication::focusChanged, this, [this](QWidget*, QWidget* now) {
@@ -187,7 +203,7 @@ void MainWindow::refreshLayers() {
 }
 
 QStringList MainWindow::panelNames() {
-    return {"event-log", "history", "inspector", "sequence-chart"};
+    return {"event-log", "history", "inspector", "sequence-chart", "trace"};
 }
 
 bool MainWindow::showPanel(const QString& name) {
@@ -195,6 +211,7 @@ bool MainWindow::showPanel(const QString& name) {
                            : name == "history"        ? "historyDock"
                            : name == "inspector"      ? "inspectorDock"
                            : name == "sequence-chart" ? "sequenceChartDock"
+                           : name == "trace"          ? "traceDock"
                                                       : QString();
     auto* dock = object.isEmpty() ? nullptr : findChild<QDockWidget*>(object);
     if (!dock) return false;

@@ -94,6 +94,7 @@ void MiniMap::refresh() {
     QColor ink = palette().color(QPalette::Text);
     ink.setAlpha(90);
     std::vector<std::pair<QPointF, QColor>> dots;
+    std::vector<QPointF> marks;
     for (QGraphicsItem* item : scene->items(Qt::AscendingOrder)) {
         if (const auto* cloud = dynamic_cast<const MemberCloudItem*>(item)) {
             QColor c = cloud->color();
@@ -129,14 +130,21 @@ void MiniMap::refresh() {
                     dots.emplace_back(t.map(item->pos()),
                                       roleColor(static_cast<const GroupItem*>(item)->role()));
                 break;
+            case ItemKind::Mark:
+                marks.push_back(t.map(item->scenePos()));
+                break;
         }
     }
-    // Dots last, over the discs and lines.
+    // Dots last, over the discs and lines, and the marked nodes' rings over them.
     for (const auto& [at, color] : dots) {
         p.setPen(QPen(color.darker(130), 1));
         p.setBrush(color);
         p.drawEllipse(at, 2.5, 2.5);
     }
+    p.setPen(QPen(NodeMarkItem::colour(), 1.5));
+    p.setBrush(Qt::NoBrush);
+    for (const QPointF& at : marks)
+        p.drawEllipse(at, 4.5, 4.5);
     update();
 }
 

@@ -149,6 +149,15 @@ Qt::Corner NetworkCanvas::miniMapCorner() const {
 
 void NetworkCanvas::setNetworkStructure(std::shared_ptr<const NetworkStructure> structure) {
     structure_ = std::move(structure);
+    // A member highlighted stays so only if the new network has it as a member too.
+    if (highlightedMember_ != kNone &&
+        (!structure_ || highlightedMember_ >= structure_->nodes.size() ||
+         structure_->nodes[highlightedMember_].group == kNone))
+        highlightedMember_ = kNone;
+    // Marks name nodes of the network they were put on.
+    marked_.clear();
+    markWhy_.clear();
+    legend_->setMarks(QString());
     resetLook();
     rebuild();
     if (fitPending_) {
@@ -184,6 +193,7 @@ void NetworkCanvas::rebuild() {
     linkItems_.clear();
     tiles_.clear();
     regionItems_.clear();
+    markItems_.clear();  // went with the scene's items
     scene_->addItem(overlay_);
 
     positions_ = CanvasLayout::compute(*structure_, editor_, true);
@@ -197,6 +207,11 @@ void NetworkCanvas::rebuild() {
     addRegionItems();
     addNodeItems(badges);
     addGroupItems(badges);
+    // The member highlighted, on its group's cloud drawn anew.
+    if (highlightedMember_ != kNone)
+        if (MemberCloudItem* cloud = clouds_[structure_->nodes[highlightedMember_].group])
+            cloud->setHighlighted(static_cast<int>(highlightedMember_ - cloud->firstNode()));
+    addMarkItems();
     rebuildLinks();
 
     for (QGraphicsItem* item : scene_->items())
@@ -272,6 +287,80 @@ void NetworkCanvas::addGroupItems(const std::map<std::string, std::vector<QColor
         }
         scene_->addItem(item);
         groupItems_[k] = item;
+    }
+}
+
+void NetworkCanvas::markNodes(std::vector<std::uint32_t> nodes, const QString& why) {
+    const std::size_t n = structure_ ? structure_->nodes.size() : 0;
+    std::erase_if(nodes, [n](std::uint32_t node) { return node >= n; });
+    std::sort(nodes.begin(), nodes.end());
+    nodes.erase(std::unique(nodes.begin(), nodes.end()), nodes.end());
+    if (nodes == marked_ && (nodes.empty() || why == markWhy_)) return;
+    marked_ = std::move(nodes);
+    markWhy_ = why;
+    legend_->setMarks(marked_.empty() ? QString() : why);
+    // Members are seen only in an expanded group.
+    bool expand = false;
+    for (const std::uint32_t node : marked_)
+        if (const std::uint32_t g = structure_->nodes[node].group; g != kNone)
+            expand = expanded_.insert(structure_->groups[g].id).second || expand;
+    if (expand) {
+        rebuild();
+        // A view fitted to the network shows the members just drawn.
+        if (fitting_) fitAll();
+    } else {
+        addMarkItems();
+        miniMap_->refresh();
+    }
+}
+
+void NetworkCanvas::addMarkItems() {
+    for (NodeMarkItem* m : markItems_)
+        delete m;
+    markItems_.clear();
+    labelsDirty_ = true;
+    if (!structure_ || marked_.empty()) return;
+    const NetworkStructure& S = *structure_;
+    const auto tip = [this](const std::string& name) {
+        return tr("%1: %2").arg(QString::fromStdString(name), markWhy_);
+    };
+    std::map<std::uint32_t, std::vector<std::uint32_t>> collapsed;  // group -> marked members
+    for (const std::uint32_t node : marked_) {
+        const std::uint32_t g = S.nodes[node].group;
+        NodeMarkItem* mark = nullptr;
+        if (g == kNone) {
+            if (!nodeItems_[node]) continue;
+            // Around the icon, moving with it; the node's own label names it.
+            mark = new NodeMarkItem(node, 21, QString(), QPointF(), tip(S.name(node)));
+            mark->setParentItem(nodeItems_[node]);
+            mark->setFlag(QGraphicsItem::ItemStacksBehindParent);  // under its icon and label
+        } else if (expanded_.count(S.groups[g].id)) {
+            const QPointF at = positions_.members[node];
+            mark = new NodeMarkItem(node, 10, QString::fromStdString(S.name(node)),
+                                    at - positions_.groupCentres[g], tip(S.name(node)));
+            mark->setPos(at);
+            scene_->addItem(mark);
+        } else {
+            collapsed[g].push_back(node);
+            continue;
+        }
+        markItems_.push_back(mark);
+    }
+    // A group collapsed by hand: one mark on its icons, naming the members in its tooltip.
+    for (const auto& [g, members] : collapsed) {
+        if (!groupItems_[g]) continue;
+        QStringList names;
+        for (std::size_t i = 0; i < members.size() && i < 8; ++i)
+            names << QString::fromStdString(S.name(members[i]));
+        if (members.size() > 8) names << tr("%1 more").arg(members.size() - 8);
+        auto* mark = new NodeMarkItem(members.front(), 30, QString(), QPointF(),
+                                      tr("%1 of its members %2: %3")
+                                          .arg(members.size())
+                                          .arg(markWhy_, names.join(QStringLiteral(", "))));
+        mark->setParentItem(groupItems_[g]);
+        mark->setFlag(QGraphicsItem::ItemStacksBehindParent);
+        mark->setPos(groupItems_[g]->drawnIcon().center());
+        markItems_.push_back(mark);
     }
 }
 
@@ -395,6 +484,8 @@ void NetworkCanvas::updateSelection() {
                 break;
             case ItemKind::Region:
                 s.kind = CanvasSelection::Kind::Region;
+                break;
+            case ItemKind::Mark:  // never selectable
                 break;
         }
         s.count = 1;
@@ -603,7 +694,10 @@ QRectF NetworkCanvas::contentBounds() const {
     // scene depends on the scale, which a fit is about to change.
     QRectF r;
     for (const QGraphicsItem* item : scene_->items()) {
-        if (item == overlay_ || !item->isVisible()) continue;
+        // Marks come and go without moving the view.
+        if (item == overlay_ || !item->isVisible() ||
+            static_cast<ItemKind>(item->data(kKind).toInt()) == ItemKind::Mark)
+            continue;
         if (static_cast<ItemKind>(item->data(kKind).toInt()) == ItemKind::Region) {
             const double radius = static_cast<const RegionItem*>(item)->radius();
             r |= QRectF(item->pos() - QPointF(radius, radius), QSizeF(2 * radius, 2 * radius));
@@ -633,6 +727,10 @@ void NetworkCanvas::placeLabelsIfNeeded() {
     };
     // Node ids only once nodes are far enough apart on screen to read them.
     const bool nodeIds = scale * unit() > 70;
+    // Marks first: they are what to look at. Other labels keep off their halos.
+    for (NodeMarkItem* m : markItems_)
+        request(m, m->label(), m->scenePos(), m->labelCandidates(),
+                m->labelCandidates().empty() ? QRectF() : m->halo());
     for (const bool selected : {true, false}) {
         for (QGraphicsItem* item : regionItems_) {
             auto* region = static_cast<RegionItem*>(item);
@@ -676,6 +774,8 @@ std::vector<NetworkCanvas::DrawnLabel> NetworkCanvas::drawnLabels() {
         if (g) add(g->label(), g->pos());
     for (NodeItem* n : nodeItems_)
         if (n) add(n->label(), n->pos());
+    for (NodeMarkItem* m : markItems_)
+        add(m->label(), m->scenePos());
     return out;
 }
 
@@ -746,6 +846,7 @@ void NetworkCanvas::setLegendVisible(bool visible) {
 
 void NetworkCanvas::resetActivity() {
     resetLook();
+    clearMarks();
     overlay_->dots.clear();
     frameTimer_->stop();
     refreshActivity();

@@ -43,6 +43,7 @@ class MemberCloudItem;
 class LinkItem;
 class LinkTileItem;
 class ActivityOverlay;
+class NodeMarkItem;
 class MiniMap;
 class CanvasLegend;
 class NetworkView;
@@ -98,6 +99,17 @@ class NetworkCanvas : public QWidget {
     CanvasSelection selection() const { return selection_; }
     /// Selects what a JSON pointer names (a node, group, link or region of the document).
     void selectPointer(const std::string& pointer);
+
+    /// Marks these nodes (indices in the structure) to point them out: a red dashed halo
+    /// around each, its name beside a group member's, and `why` in its tooltip and in the
+    /// legend ("named by the trace"). A collapsed group with a marked member is expanded so
+    /// that the marks are seen (collapsed again by hand, the group's icon wears one mark for
+    /// them). Replaces the marks there were; they go with the network: a new one drawn (a new
+    /// run, or back to design) has none.
+    void markNodes(std::vector<std::uint32_t> nodes, const QString& why);
+    void clearMarks() { markNodes({}, QString()); }
+    /// The nodes marked, in index order.
+    const std::vector<std::uint32_t>& markedNodes() const { return marked_; }
 
     /// Run animation: what the network did since the last batch.
     void applyActivity(const ActivityBatch& batch);
@@ -164,6 +176,8 @@ class NetworkCanvas : public QWidget {
     void addRegionItems();
     void addNodeItems(const std::map<std::string, std::vector<QColor>>& badges);
     void addGroupItems(const std::map<std::string, std::vector<QColor>>& badges);
+    /// The marks (markNodes) on the items drawn now, made anew.
+    void addMarkItems();
     /// Rebuilds the links on the next turn of the event loop (coalesces a drag's moves).
     void rebuildLinks();
     void buildLinks();
@@ -221,6 +235,9 @@ class NetworkCanvas : public QWidget {
     std::vector<LinkTileItem*> tiles_;
     std::vector<QGraphicsItem*> regionItems_;
     ActivityOverlay* overlay_ = nullptr;
+    std::vector<std::uint32_t> marked_;  // markNodes()
+    QString markWhy_;
+    std::vector<NodeMarkItem*> markItems_;
 
     // Run state.
     NodeLook look_;

@@ -63,9 +63,14 @@ void NetworkView::mousePressEvent(QMouseEvent* event) {
                 break;
         }
         // A member of an expanded group, or a link, under the pointer?
-        if ((!itemAt(event->pos()) ||
-             static_cast<ItemKind>(itemAt(event->pos())->data(kKind).toInt()) ==
-                 ItemKind::Region) &&
+        // Marks are no targets (what they mark is), nor are regions.
+        const QGraphicsItem* under = nullptr;
+        for (const QGraphicsItem* item : items(event->pos()))
+            if (static_cast<ItemKind>(item->data(kKind).toInt()) != ItemKind::Mark) {
+                under = item;
+                break;
+            }
+        if ((!under || static_cast<ItemKind>(under->data(kKind).toInt()) == ItemKind::Region) &&
             pickMemberOrLink(scenePos, event->modifiers()))
             return;
     }
