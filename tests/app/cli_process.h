@@ -2,7 +2,10 @@
 // Running a program of the project as a user would, for the command-line suites.
 
 #include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QProcess>
+#include <QRegularExpression>
 #include <QString>
 #include <QStringList>
 #include <QtTest>
@@ -55,6 +58,21 @@ inline void writeAll(const QString& path, const QByteArray& bytes) {
 /// A bundled scenario's path.
 inline QString scenario(const char* file) {
     return QString(DAIS_SOURCE_DIR) + "/scenarios/" + file;
+}
+
+/// What a command printed as JSON, as an object; a test that gets anything else stops.
+inline QJsonObject jsonOf(const Outcome& o) {
+    QJsonParseError e;
+    const QJsonDocument d = QJsonDocument::fromJson(o.out.toUtf8(), &e);
+    if (e.error != QJsonParseError::NoError) qFatal("not JSON: %s", qPrintable(o.out));
+    return d.object();
+}
+
+/// The id in "stored as run N in PATH" that `dais run` prints.
+inline QString storedRun(const Outcome& o) {
+    const auto m = QRegularExpression("stored as run (\\d+) in").match(o.out + o.err);
+    if (!m.hasMatch()) qFatal("no run stored: %s%s", qPrintable(o.out), qPrintable(o.err));
+    return m.captured(1);
 }
 
 }  // namespace cli_test

@@ -16,24 +16,12 @@
 namespace {
 
 using cli_test::dais;
+using cli_test::jsonOf;
 using cli_test::Outcome;
 using cli_test::scenario;
+using cli_test::storedRun;
 
 constexpr int kOk = 0, kUsage = 2, kBadInput = 3;
-
-QJsonObject jsonOf(const Outcome& o) {
-    QJsonParseError e;
-    const QJsonDocument d = QJsonDocument::fromJson(o.out.toUtf8(), &e);
-    if (e.error != QJsonParseError::NoError) qFatal("not JSON: %s", qPrintable(o.out));
-    return d.object();
-}
-
-QString storedRun(const Outcome& o) {
-    const auto m = QRegularExpression("stored as run (\\d+) in").match(o.out + o.err);
-    if (!m.hasMatch()) qFatal("no run stored: %s%s", qPrintable(o.out), qPrintable(o.err));
-    return m.captured(1);
-}
-
 }  // namespace
 
 class TestCliTrace : public QObject {

@@ -8,6 +8,7 @@
 #include <set>
 #include <vector>
 
+#include "auditor_layer.h"
 #include "dais/core/ledger_service.h"
 #include "dais/core/round_audit.h"
 #include "dais/layers/depin.h"
@@ -18,39 +19,6 @@ using namespace dais;
 using namespace ledgertest;
 
 namespace {
-
-/// Reads the ledger as the run ends: the federated rounds it holds, and whether each receipt
-/// verifies.
-class AuditorLayer final : public core::Layer {
-  public:
-    static inline std::string topic = "federated.round";
-    static inline std::vector<core::LedgerService::Entry> rounds;
-    static inline int verified = 0;
-    static core::LayerFactory factory() {
-        core::LayerDescriptor d;
-        d.id = "auditor";
-        d.name = "Auditor";
-        d.version = "0.1.0";
-        d.summary = "Reads a ledger's federated rounds as the run ends; for tests.";
-        d.uses = {{std::string(core::LedgerService::kId), true, "it reads the rounds"}};
-        return {d, [] { return std::unique_ptr<core::Layer>(new AuditorLayer()); }};
-    }
-    void setup(core::LayerContext& ctx) override {
-        ledger_ = ctx.services().find<core::LedgerService>();
-        rounds.clear();
-        verified = 0;
-    }
-    void finish(core::LayerContext&) override {
-        core::LedgerService::Query q;
-        q.topic = topic;
-        rounds = ledger_->query(q);
-        for (const auto& e : rounds)
-            verified += ledger_->verify(e.tx, e.receipt);
-    }
-
-  private:
-    core::LedgerService* ledger_ = nullptr;
-};
 
 const core::LayerRegistry& registryWithFederation() {
     static const core::LayerRegistry* const r = [] {

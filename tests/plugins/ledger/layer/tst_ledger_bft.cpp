@@ -22,6 +22,7 @@
 #include <string>
 #include <vector>
 
+#include "auditor_layer.h"
 #include "dais/core/inspector.h"
 #include "dais/core/ledger_service.h"
 #include "dais/layers/federated.h"
@@ -150,37 +151,6 @@ double latestCommittedMade(const core::RunReport& r) {
         if (v.behaviour == "honest") latest = std::max(latest, tree.made.at(v.committed));
     return latest;
 }
-
-/// Reads a ledger's federated rounds as the run ends, and whether each receipt verifies.
-class AuditorLayer final : public core::Layer {
-  public:
-    static inline std::vector<core::LedgerService::Entry> rounds;
-    static inline int verified = 0;
-    static core::LayerFactory factory() {
-        core::LayerDescriptor d;
-        d.id = "auditor";
-        d.name = "Auditor";
-        d.version = "0.1.0";
-        d.summary = "Reads a ledger's federated rounds as the run ends; for tests.";
-        d.uses = {{std::string(core::LedgerService::kId), true, "it reads the rounds"}};
-        return {d, [] { return std::unique_ptr<core::Layer>(new AuditorLayer()); }};
-    }
-    void setup(core::LayerContext& ctx) override {
-        ledger_ = ctx.services().find<core::LedgerService>();
-        rounds.clear();
-        verified = 0;
-    }
-    void finish(core::LayerContext&) override {
-        core::LedgerService::Query q;
-        q.topic = "federated.round";
-        rounds = ledger_->query(q);
-        for (const auto& e : rounds)
-            verified += ledger_->verify(e.tx, e.receipt);
-    }
-
-  private:
-    core::LedgerService* ledger_ = nullptr;
-};
 
 const core::LayerRegistry& registryWithFederation() {
     static const core::LayerRegistry* const r = [] {
