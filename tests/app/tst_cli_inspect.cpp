@@ -73,7 +73,7 @@ class TestCliInspect : public QObject {
         QCOMPARE(clients.size(), 12);  // title, header, 10 clients
         QVERIFY2(clients[1].contains(QRegularExpression(
                      "^  node +samples +selected +delivered +dropouts +late +rejected +loss +"
-                     "accuracy +attacker +up$")),
+                     "accuracy +attacker +banned +up$")),
                  qPrintable(clients[1]));
         QVERIFY2(clients[2].startsWith("  hospitals[0] "), qPrintable(clients[2]));
         QVERIFY2(clients[2].contains(QRegularExpression(" no +yes$")), qPrintable(clients[2]));
