@@ -31,6 +31,7 @@ const Golden kGolden[] = {
     {"continental-edge-cloud.dais.json", "d3037eca1044e04c", 158625},
     {"edge-vs-cloud.dais.json", "be4dfe5bd1e238fa", 143601},
     {"encrypted-inference.dais.json", "352f4e4cab903eee", 2264},
+    {"ethereum-pos.dais.json", "e480776033063df1", 4166422},
     {"fedprox.dais.json", "99eb53d0e2c83436", 2301},
     {"gossip-epidemic.dais.json", "fb548d4ae54079ac", 2587499},
     {"gpu-market.dais.json", "37bb46ef1929d9d5", 924933},

@@ -519,6 +519,13 @@ void BlockRelay::adopt(std::uint32_t p, BlockId b, std::uint32_t fromEdge) {
         withheld_(b);
         return;
     }
+    if (forkChoice_) {  // the consensus rule's choice; every valid block is passed on
+        const BlockId head = forkChoice_(p);
+        if (head != views_[p].tip) setTip(p, head);
+        relay(p, b, fromEdge);
+        fetchWanted(p);
+        return;
+    }
     // More work wins; between equal work the node keeps the tip it saw first (Bitcoin's rule).
     if (tree_.chainWork(b) > tree_.chainWork(views_[p].tip) && (!follows_ || follows_(p, b))) {
         setTip(p, b);
@@ -599,7 +606,28 @@ void BlockRelay::setTip(std::uint32_t p, BlockId b) {
                 showState(i);
         return;
     }
+    if (forkChoice_ && old == best_ && b != best_ && chooseBestAgain()) return;
     showState(p);
+}
+
+/// With a consensus rule's fork choice a node may leave the best chain for one of less work;
+/// once nobody follows it, the best chain is the tip of the most work a node follows (the first
+/// such node's). Returns whether it changed.
+bool BlockRelay::chooseBestAgain() {
+    BlockId chosen = views_[0].tip;
+    for (const View& v : views_) {
+        if (v.tip == best_) return false;
+        if (tree_.chainWork(v.tip) > tree_.chainWork(chosen)) chosen = v.tip;
+    }
+    const BlockId oldBest = best_;
+    best_ = chosen;
+    if (!tree_.isAncestor(oldBest, chosen))
+        for (const auto& listener : reorgListeners_)
+            listener(oldBest, chosen);
+    if (display_.on())
+        for (std::uint32_t i = 0; i < size(); ++i)
+            showState(i);
+    return true;
 }
 
 void BlockRelay::withhold(std::uint32_t p, std::function<void(BlockId)> onBlock) {

@@ -90,6 +90,16 @@ class BlockRelay final : private sim::FaultListener {
     void setFollows(std::function<bool(std::uint32_t, BlockId)> follows) {
         follows_ = std::move(follows);
     }
+    /// A consensus rule's own fork choice, in place of more work wins (proof of stake:
+    /// LMD-GHOST): `head(p)` is node p's head, asked each time p gets a block; the rule moves p's
+    /// tip itself otherwise (follow()) when its votes change the head. With one set, every
+    /// block a node validates is passed on whether or not it becomes the head (a valid block is
+    /// gossiped, as Ethereum's nodes do), and the best chain, the tip of the most work any node
+    /// follows, is looked for again when the last node that followed it leaves it. Work still
+    /// orders what a node fetches first.
+    void setForkChoice(std::function<BlockId(std::uint32_t)> head) {
+        forkChoice_ = std::move(head);
+    }
 
     // --- the nodes ---
     std::uint32_t size() const { return static_cast<std::uint32_t>(nodes_.size()); }
@@ -218,6 +228,7 @@ class BlockRelay final : private sim::FaultListener {
     void chooseHighBandwidth(std::uint32_t q, std::uint32_t edge);
     void cutThrough(std::uint32_t q, std::uint32_t edge, BlockId b);
     void setTip(std::uint32_t p, BlockId b);
+    bool chooseBestAgain();
     void showState(std::uint32_t p);
     bool peerKnows(std::uint32_t edge, BlockId b) const;
     sim::SimTime checkTime(std::uint32_t p, BlockId b) const;
@@ -272,6 +283,7 @@ class BlockRelay final : private sim::FaultListener {
     std::vector<std::function<void(std::uint32_t, bool)>> upListeners_;
     std::vector<std::function<void(std::uint32_t, BlockId)>> blockListeners_;
     std::function<bool(std::uint32_t, BlockId)> follows_;
+    std::function<BlockId(std::uint32_t)> forkChoice_;
     std::uint32_t withholder_ = sim::kNone;
     std::function<void(BlockId)> withheld_;
 };

@@ -8,7 +8,7 @@
 
 namespace dais::layers::ledger {
 
-enum class ConsensusKind { ProofOfWork, Bft };
+enum class ConsensusKind { ProofOfWork, Bft, ProofOfStake };
 /// What the Byzantine validators of bft do.
 enum class ByzantineBehaviour {
     Silent,      ///< never votes, proposes nor asks for a view change
@@ -57,6 +57,7 @@ struct Config {
     sim::SimTime viewTimeout = 0;
     std::string bftByzantine;
     ByzantineBehaviour bftBehaviour = ByzantineBehaviour::Silent;
+    std::int64_t slotsPerEpoch = 0;  // pos
 };
 
 struct Metrics {
@@ -72,6 +73,8 @@ struct Metrics {
     sim::MetricId proposals, proposalsPassed, ballots, turnout, decisionTime;
     sim::MetricId paymentsSubmitted, paymentsSettled, paymentsFailed, paymentLatency;
     sim::MetricId views, viewChanges, committed, commitLatency, votes, newViews, conflictingCommits;
+    sim::MetricId slots, missedSlots, attestations, attestationMessages, justifiedEpochs,
+        finalizedEpochs, epochsWithoutFinality;
 };
 
 using Definition = core::LayerDefinition<Config, Metrics>;

@@ -15,8 +15,10 @@ const Definition& definition() {
             "retargeted as Bitcoin does), or a permissioned set of validators agrees on them by "
             "chained HotStuff (bft: a leader per view proposes, 2f + 1 signed votes certify, a "
             "three-chain of certified blocks commits, a view timer and NEW-VIEW messages replace "
-            "a crashed or Byzantine leader); each block is a real 108-byte header named by its "
-            "SHA-256, signed by its producer with the integrity service (the crypto layer), "
+            "a crashed or Byzantine leader), or validators propose in slots by stake and attest "
+            "(pos: Ethereum's Gasper, LMD-GHOST under Casper FFG finality); each block is a real "
+            "108-byte header named by its SHA-256, signed by its producer with the integrity "
+            "service (the crypto layer), "
             "with the Merkle root of its transactions. Blocks travel between peers as messages "
             "of their real size: announced and fetched (INV, GETDATA), pushed whole, or as BIP "
             "152 compact blocks whose missing transactions are fetched; every node validates "
@@ -25,7 +27,7 @@ const Definition& definition() {
             "Everyday transactions are a counted load by fee class (no message per "
             "transaction); records other layers make through the ledger service are real "
             "transactions, flooded to the miners, with Merkle receipts once they are "
-            "`confirmations` deep (pow) or committed (bft).");
+            "`confirmations` deep (pow), committed (bft) or finalized (pos).");
         d.provides("ledger");
         d.provides("governance");
         d.provides("payments");
@@ -33,7 +35,7 @@ const Definition& definition() {
                "producers sign their blocks and records are signed by their senders with the "
                "nodes' Ed25519 keys; the crypto layer provides it");
         d.role("miner", false,
-               "Nodes that produce blocks: miners (pow) or validators (bft); the role set by "
+               "Nodes that produce blocks: miners (pow) or validators (bft, pos); the role set by "
                "miner_role.");
 
         d.text("role", &Config::role, "", "",
@@ -43,9 +45,11 @@ const Definition& definition() {
                "The role of the nodes that produce blocks, among those that run the ledger. "
                "Empty: every node that runs it and has hash power (the hash_power attribute); "
                "bft: every node that runs it is a validator (relay nodes and light clients "
-               "aside).");
+               "aside); pos: every such node with a stake above 0.");
         d.choice("consensus", &Config::consensus, ConsensusKind::ProofOfWork,
-                 {{"pow", ConsensusKind::ProofOfWork}, {"bft", ConsensusKind::Bft}},
+                 {{"pow", ConsensusKind::ProofOfWork},
+                  {"bft", ConsensusKind::Bft},
+                  {"pos", ConsensusKind::ProofOfStake}},
                  "How blocks are made and chosen. pow: proof of work; miners find blocks as a "
                  "Poisson process of rate hash_power / difficulty each, and every node follows "
                  "the chain with the most work (between equal work, the one it saw first). bft: "
@@ -57,7 +61,24 @@ const Definition& definition() {
                  "certificates deep and never votes twice in a view nor against its lock unless "
                  "shown a later QC; a block is committed, and final, when it heads three "
                  "certified blocks of consecutive views. A view without progress for "
-                 "view_timeout (doubling while it lasts) ends with NEW-VIEW messages.");
+                 "view_timeout (doubling while it lasts) ends with NEW-VIEW messages. pos: proof "
+                 "of stake as Ethereum runs it (Gasper: Buterin et al. 2020). Time runs in slots "
+                 "of `interval` (12 s) and epochs of slots_per_epoch slots (32). Each slot one "
+                 "validator (miner_role, weighted by its stake attribute) is drawn from the "
+                 "run's seed, a stand-in for RANDAO, and proposes a block on the head of its "
+                 "fork choice; one that is down leaves its slot empty. Every validator attests "
+                 "once an epoch, in its committee's slot, a third into it: to its head (the LMD "
+                 "vote) and from its latest justified checkpoint to the epoch's checkpoint (the "
+                 "block of the epoch's first slot: the FFG vote); attestations go to the "
+                 "committee's aggregators, whose aggregates (about 430 B) reach every node two "
+                 "thirds into the slot. Fork choice: LMD-GHOST, from the latest justified "
+                 "checkpoint down the subtrees with the most stake in their validators' latest "
+                 "votes. At each epoch's start a checkpoint with 2/3 of all stake voting for it "
+                 "from a justified one is justified, and a justified checkpoint whose next "
+                 "epoch's is justified from it is finalized (Casper FFG, Buterin and Griffith "
+                 "2017) with every block below it: records are final then, two to three epochs "
+                 "after their slot. Without 2/3 of the stake online and in touch nothing is "
+                 "finalized (no inactivity leak).");
         d.choice("peers", &Config::peers, PeerSource::Random,
                  {{"random", PeerSource::Random}, {"links", PeerSource::Links}},
                  "Whom a node talks to. random: each node opens `outbound` connections to other "
@@ -111,7 +132,7 @@ const Definition& definition() {
                    "miners' total hash power times this, and every retarget blocks it is "
                    "adjusted to bring the interval back to it. bft: the least time between a "
                    "block and its parent; a leader that has its certificate sooner waits (1ms: "
-                   "propose as fast as votes come).")
+                   "propose as fast as votes come). pos: the slot (Ethereum: 12 s).")
             .range(1e-3, 1e9);
         d.size("block_size", &Config::blockSize, "1MB",
                "Most bytes of transactions a block carries (Bitcoin's limit was 1 MB).")
@@ -203,6 +224,12 @@ const Definition& definition() {
                  "equivocate: as leader, two conflicting blocks for its view, each sent to half "
                  "its peers; as replica, a vote for every proposal it sees, both of a pair "
                  "included, whatever its lock.");
+        d.integer("slots_per_epoch", &Config::slotsPerEpoch, 32, "slots",
+                  "pos: slots in an epoch (Ethereum: 32). Every validator attests once an "
+                  "epoch, the validators cut into this many committees, one per slot; "
+                  "justification and finality advance once an epoch, so a block is final two to "
+                  "three epochs after its slot.")
+            .range(1, 100000);
         d.text("voter_role", &Config::voterRole, "", "",
                "governance: the role of the nodes that vote on proposals (a DAO's members), "
                "among those that run the ledger. Empty: every node that runs it.");
@@ -223,7 +250,9 @@ const Definition& definition() {
             .range(0, 1);
         d.attribute("stake", core::ParamType::Real, 1.0, "",
                     "governance: a voter's weight with vote_weight stake (tokens staked, in any "
-                    "unit: only ratios matter). 0: it does not vote.")
+                    "unit: only ratios matter). 0: it does not vote. pos: a validator's "
+                    "effective balance: its chance to propose and the weight of its "
+                    "attestations; 0: it does not validate.")
             .range(0, 1e18);
         d.attribute("hash_power", core::ParamType::Real, 1.0, "",
                     "pow: a miner's share of the work, relative to the others (any unit: only "
@@ -260,7 +289,9 @@ const Definition& definition() {
                        "`confirmations` blocks, its own included), as the run ends: seconds from "
                        "its making until the block that made it final was made. bft: per "
                        "committed block, seconds from its proposal until the first honest node "
-                       "committed it (about three views).");
+                       "committed it (about three views). pos: per finalized block, seconds "
+                       "from its making until the first node finalized it (two to three epochs "
+                       "of slots).");
         d.counter("ledger.messages.inv", &Metrics::inv, "messages", "Block announcements sent.");
         d.counter("ledger.messages.getdata", &Metrics::getdata, "messages", "Block requests sent.");
         d.counter("ledger.messages.block", &Metrics::blockMessages, "messages",
@@ -372,7 +403,30 @@ const Definition& definition() {
         d.counter("ledger.conflicting_commits", &Metrics::conflictingCommits, "commits",
                   "bft: commits by honest nodes of a block that is not on one chain with every "
                   "block honest nodes committed before. 0 while at most f validators are "
-                  "Byzantine; the safety HotStuff proves.");
+                  "Byzantine; the safety HotStuff proves. pos: checkpoints a node finalized "
+                  "that are not on one chain with every checkpoint finalized before (0 unless "
+                  "a third of the stake votes twice).");
+        d.counter("ledger.slots", &Metrics::slots, "slots",
+                  "pos: slots that began (slot 0 holds the genesis block).");
+        d.counter("ledger.missed_slots", &Metrics::missedSlots, "slots",
+                  "pos: slots left empty because their proposer was down.");
+        d.counter("ledger.attestations", &Metrics::attestations, "attestations",
+                  "pos: attestations cast (each validator that is up, once an epoch, in its "
+                  "committee's slot).");
+        d.counter("ledger.messages.attestation", &Metrics::attestationMessages, "messages",
+                  "pos: attestations sent to their committee's aggregators (about 230 B) and "
+                  "aggregates sent by the aggregators to every node (about 430 B).");
+        d.counter("ledger.justified_epochs", &Metrics::justifiedEpochs, "epochs",
+                  "pos: epochs whose checkpoint some node justified (2/3 of all stake voted "
+                  "for it from a justified checkpoint).");
+        d.counter("ledger.finalized_epochs", &Metrics::finalizedEpochs, "epochs",
+                  "pos: epochs whose checkpoint some node finalized (justified, and the next "
+                  "epoch's checkpoint justified from it).");
+        d.gauge("ledger.epochs_without_finality", &Metrics::epochsWithoutFinality, "epochs",
+                "pos: the longest the chain went without finality: at each epoch's start, its "
+                "number less the latest epoch a node has finalized, the most of the run. 2 "
+                "when every epoch is finalized in turn (Ethereum's finality delay); more "
+                "during a partition or with a third of the stake offline.");
         d.nodeState("best chain", "#2f9e44", "Its tip is the tip of the best chain.");
         d.nodeState("behind", "#f08c00",
                     "Its tip is on the best chain but below its tip: a block is on its way.");
@@ -409,6 +463,22 @@ const Definition& definition() {
             .integer("votes", "", "Votes it cast.")
             .integer("proposals", "", "Blocks it proposed as leader.")
             .integer("timeouts", "", "Views it gave up.")
+            .key("node");
+        d.table("ledger.checkpoints", "Checkpoints",
+                "pos: each ledger node as the run ends: the head of its fork choice and the "
+                "latest checkpoints it justified and finalized.")
+            .node("node", "The node.")
+            .real("stake", "", "Its stake (0: not a validator).")
+            .flag("up", "It is up.")
+            .text("head", "Its head's hash (its first 16 hex digits).")
+            .integer("head_slot", "", "The slot of its head.")
+            .integer("justified_epoch", "", "The epoch of its latest justified checkpoint.")
+            .text("justified", "That checkpoint's block (its first 16 hex digits).")
+            .integer("finalized_epoch", "", "The epoch of its finalized checkpoint.")
+            .text("finalized", "That checkpoint's block (its first 16 hex digits).")
+            .integer("proposed", "", "Blocks it proposed.")
+            .integer("missed", "", "Slots it missed, down when it was to propose.")
+            .integer("attested", "", "Attestations it cast.")
             .key("node");
         d.table("ledger.records", "Records",
                 "Every record made through the ledger service, oldest first.")

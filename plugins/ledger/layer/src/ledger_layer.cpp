@@ -18,6 +18,7 @@
 #include "dais/core/services.h"
 #include "dais/layers/ledger.h"
 #include "peers.h"
+#include "pos/proof_of_stake.h"
 #include "pow/proof_of_work.h"
 #include "records.h"
 
@@ -88,10 +89,14 @@ class LedgerLayer final : public core::Layer {
         std::vector<double> power = hashPower(ctx, nodes);
         std::uint32_t selfish = sim::kNone, spender = sim::kNone;
         const bool bft = cfg_.consensus == ConsensusKind::Bft;
+        const bool pos = cfg_.consensus == ConsensusKind::ProofOfStake;
         if (bft && !(cfg_.selfishMiner.empty() && cfg_.doubleSpender.empty()))
             ctx.failParam(cfg_.selfishMiner.empty() ? "double_spender" : "selfish_miner",
                           "an attack on proof of work; with consensus bft, name Byzantine "
                           "validators in bft_byzantine");
+        if (pos && !(cfg_.selfishMiner.empty() && cfg_.doubleSpender.empty()))
+            ctx.failParam(cfg_.selfishMiner.empty() ? "double_spender" : "selfish_miner",
+                          "an attack on proof of work; consensus pos has none");
         if (!cfg_.selfishMiner.empty())
             selfish =
                 attacker(ctx, "selfish_miner", cfg_.selfishMiner, cfg_.selfishShare, nodes, power);
@@ -109,8 +114,13 @@ class LedgerLayer final : public core::Layer {
             bft_ = hotstuff.get();
             consensus_ = std::move(hotstuff);
         }
+        if (pos) {
+            auto gasper = std::make_unique<ProofOfStake>(ctx, *relay_, cfg_, m_);
+            pos_ = gasper.get();
+            consensus_ = std::move(gasper);
+        }
         std::unique_ptr<ProofOfWork> pow;
-        if (!bft) pow = std::make_unique<ProofOfWork>(ctx, *relay_, cfg_, std::move(power));
+        if (!bft && !pos) pow = std::make_unique<ProofOfWork>(ctx, *relay_, cfg_, std::move(power));
         if (pow && pow->miners() == 0)
             ctx.failParam("miner_role", "no ledger node mines: none has the role \"" +
                                             cfg_.minerRole + "\" and a hash_power above 0");
@@ -135,6 +145,7 @@ class LedgerLayer final : public core::Layer {
         if (!relay_) return;
         relay_->finish();
         if (bft_) bft_->finish();
+        if (pos_) pos_->finish();
         if (const DoubleSpender* d = pow_ ? pow_->doubleSpender() : nullptr) {
             sim::Metrics& M = ctx.simulation().metrics();
             M.set(m_.doubleSpends, static_cast<double>(d->ended()));
@@ -159,6 +170,7 @@ class LedgerLayer final : public core::Layer {
         if (table == "ledger.records") proxy_.records->inspect(out);
         if (table == "ledger.proposals") dao_.inspect(out);
         if (table == "ledger.validators" && bft_) bft_->inspect(out);
+        if (table == "ledger.checkpoints" && pos_) pos_->inspect(out);
     }
 
   private:
@@ -279,6 +291,7 @@ class LedgerLayer final : public core::Layer {
     sim::NodeIndex selfish_ = sim::kNone;
     ProofOfWork* pow_ = nullptr;
     HotStuff* bft_ = nullptr;
+    ProofOfStake* pos_ = nullptr;
 };
 
 }  // namespace
