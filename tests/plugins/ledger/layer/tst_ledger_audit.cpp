@@ -38,7 +38,19 @@ class TestLedgerAudit : public QObject {
     Q_OBJECT
 
   private slots:
+    /// Under each consensus rule: proof of work (final at 2 confirmations), chained HotStuff
+    /// (final when committed) and proof of stake (final when its epoch is finalized by FFG).
+    void everyRoundIsRecordedAndVerifies_data() {
+        QTest::addColumn<QString>("consensus");
+        QTest::newRow("pow") << "{\"interval\": \"5s\", \"confirmations\": 2}";
+        QTest::newRow("bft") << "{\"consensus\": \"bft\", \"interval\": \"1s\"}";
+        QTest::newRow("pos") << "{\"consensus\": \"pos\", \"interval\": \"2s\", "
+                                "\"slots_per_epoch\": 4}";
+    }
     void everyRoundIsRecordedAndVerifies() {
+        QFETCH(QString, consensus);
+        nlohmann::json ledger = nlohmann::json::parse(consensus.toStdString());
+        ledger["tx_rate"] = 0;
         const nlohmann::json doc = {
             {"format", "dais-scenario"},
             {"version", 1},
@@ -52,7 +64,7 @@ class TestLedgerAudit : public QObject {
                  {"access", {{"latency", "10ms"}, {"bandwidth", "1Gbps"}}}}}}}},
             {"layers",
              {{"crypto", nlohmann::json::object()},
-              {"ledger", {{"interval", "5s"}, {"confirmations", 2}, {"tx_rate", 0}}},
+              {"ledger", ledger},
               {"federated", {{"rounds", 6}, {"data", "synthetic"}}},
               {"auditor", nlohmann::json::object()}}},
             {"run", {{"seed", 1}, {"until", "3600s"}}},
