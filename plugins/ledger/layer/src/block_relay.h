@@ -109,6 +109,12 @@ class BlockRelay final : private sim::FaultListener {
         return n < indexOf_.size() ? indexOf_[n] : sim::kNone;
     }
     bool up(std::uint32_t p) const { return net_->nodeUp(nodes_[p]); }
+    /// Whether node p may make blocks: of miner_role (any role when it is empty), and neither a
+    /// relay node nor a light client.
+    bool mayProduce(std::uint32_t p) const {
+        return (cfg_.minerRole.empty() || net_->role(nodes_[p]) == cfg_.minerRole) &&
+               !relayNode_[p] && !lightNode_[p];
+    }
     const PeerGraph& peers() const { return peers_; }
     sim::Network& network() { return *net_; }
     sim::Simulation& simulation() { return *sim_; }

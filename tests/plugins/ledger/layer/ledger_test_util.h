@@ -10,6 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "dais/core/inspector.h"
 #include "dais/core/layer_registry.h"
 #include "dais/core/scenario.h"
 #include "dais/core/scenario_run.h"
@@ -76,6 +77,23 @@ inline const core::MetricReport& metric(const core::RunReport& r, const char* na
     const core::MetricReport* m = r.metric(name);
     if (!m) qFatal("the run has no metric %s", name);
     return *m;
+}
+
+inline double value(const core::RunReport& r, const char* name) {
+    return metric(r, name).value;
+}
+
+/// A table of the run as it ended; a test that asks for one the run has not stops.
+inline const core::InspectorTable& table(const core::RunReport& r, const char* name) {
+    const core::InspectorTable* t = r.table(name);
+    if (t == nullptr) qFatal("the run has no table %s", name);
+    return *t;
+}
+
+inline std::size_t column(const core::InspectorTable& t, const char* name) {
+    const auto c = t.spec().column(name);
+    if (!c) qFatal("table %s has no column %s", t.name().c_str(), name);
+    return *c;
 }
 
 }  // namespace ledgertest

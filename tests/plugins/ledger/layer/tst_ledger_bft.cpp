@@ -59,22 +59,6 @@ nlohmann::json bftRegions(int east, int west, const std::string& until) {
     return doc;
 }
 
-double value(const core::RunReport& r, const char* name) {
-    return metric(r, name).value;
-}
-
-const core::InspectorTable& table(const core::RunReport& r, const char* name) {
-    const core::InspectorTable* t = r.table(name);
-    if (t == nullptr) qFatal("the run has no table %s", name);
-    return *t;
-}
-
-std::size_t column(const core::InspectorTable& t, const char* name) {
-    const auto c = t.spec().column(name);
-    if (!c) qFatal("table %s has no column %s", t.name().c_str(), name);
-    return *c;
-}
-
 /// The run's block tree from the blocks table: hash -> parent hash, and when each was made.
 struct Tree {
     std::map<std::string, std::string> parent;

@@ -141,10 +141,6 @@ nlohmann::json regionsScenario(const nlohmann::json& ledger) {
     };
 }
 
-double value(const core::RunReport& r, const char* name) {
-    return metric(r, name).value;
-}
-
 }  // namespace
 
 class TestLedgerLayer : public QObject {

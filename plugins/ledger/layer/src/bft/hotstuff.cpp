@@ -46,11 +46,7 @@ HotStuff::HotStuff(core::LayerContext& ctx, BlockRelay& relay, const Config& cfg
       costs_(integrity.costs()) {
     validatorOf_.assign(relay_.size(), sim::kNone);
     for (std::uint32_t p = 0; p < relay_.size(); ++p) {
-        const std::string_view r = net_->role(relay_.node(p));
-        if ((!cfg_.minerRole.empty() && r != cfg_.minerRole) ||
-            (!cfg_.relayRole.empty() && r == cfg_.relayRole) ||
-            (!cfg_.lightRole.empty() && r == cfg_.lightRole))
-            continue;
+        if (!relay_.mayProduce(p)) continue;
         validatorOf_[p] = static_cast<std::uint32_t>(validators_.size());
         Validator v;
         v.node = p;

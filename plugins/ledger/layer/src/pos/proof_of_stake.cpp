@@ -57,11 +57,7 @@ ProofOfStake::ProofOfStake(core::LayerContext& ctx, BlockRelay& relay, const Con
     validatorOf_.assign(relay_.size(), sim::kNone);
     std::vector<double> weights;
     for (std::uint32_t p = 0; p < relay_.size(); ++p) {
-        const std::string_view r = net_->role(relay_.node(p));
-        if ((!cfg_.minerRole.empty() && r != cfg_.minerRole) ||
-            (!cfg_.relayRole.empty() && r == cfg_.relayRole) ||
-            (!cfg_.lightRole.empty() && r == cfg_.lightRole))
-            continue;
+        if (!relay_.mayProduce(p)) continue;
         const double s = attributes.number(relay_.node(p), stake);
         if (!(s > 0)) continue;
         validatorOf_[p] = static_cast<std::uint32_t>(validators_.size());
