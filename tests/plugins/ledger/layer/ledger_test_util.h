@@ -5,6 +5,7 @@
 
 #include <QtTest>
 
+#include <map>
 #include <optional>
 #include <string>
 
@@ -95,5 +96,30 @@ inline std::size_t column(const core::InspectorTable& t, const char* name) {
     if (!c) qFatal("table %s has no column %s", t.name().c_str(), name);
     return *c;
 }
+
+/// The run's block tree from its blocks table (ledger.blocks): hash -> parent hash, and when
+/// each block was made.
+struct BlocksTable {
+    std::map<std::string, std::string> parent;
+    std::map<std::string, double> made;
+    explicit BlocksTable(const core::RunReport& r) {
+        const core::InspectorTable& t = table(r, "ledger.blocks");
+        const std::size_t h = column(t, "hash"), p = column(t, "parent"), m = column(t, "made");
+        for (std::size_t row = 0; row < t.rowCount(); ++row) {
+            parent[t.string(row, h)] = t.string(row, p);
+            made[t.string(row, h)] = t.number(row, m);
+        }
+    }
+    /// Whether a is b or an ancestor of b.
+    bool below(const std::string& a, const std::string& b) const {
+        for (std::string x = b; !x.empty();) {
+            if (x == a) return true;
+            const auto it = parent.find(x);
+            if (it == parent.end()) return false;
+            x = it->second;
+        }
+        return false;
+    }
+};
 
 }  // namespace ledgertest

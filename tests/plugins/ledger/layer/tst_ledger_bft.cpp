@@ -59,29 +59,7 @@ nlohmann::json bftRegions(int east, int west, const std::string& until) {
     return doc;
 }
 
-/// The run's block tree from the blocks table: hash -> parent hash, and when each was made.
-struct Tree {
-    std::map<std::string, std::string> parent;
-    std::map<std::string, double> made;
-    explicit Tree(const core::RunReport& r) {
-        const core::InspectorTable& t = table(r, "ledger.blocks");
-        const std::size_t h = column(t, "hash"), p = column(t, "parent"), m = column(t, "made");
-        for (std::size_t row = 0; row < t.rowCount(); ++row) {
-            parent[t.string(row, h)] = t.string(row, p);
-            made[t.string(row, h)] = t.number(row, m);
-        }
-    }
-    /// Whether a is b or an ancestor of b.
-    bool below(const std::string& a, const std::string& b) const {
-        for (std::string x = b; !x.empty();) {
-            if (x == a) return true;
-            const auto it = parent.find(x);
-            if (it == parent.end()) return false;
-            x = it->second;
-        }
-        return false;
-    }
-};
+using Tree = BlocksTable;
 
 /// The validators table's rows, as the run ended.
 struct ValidatorRow {
