@@ -234,6 +234,26 @@ class TestLedgerPayments : public QObject {
         QCOMPARE(after, 50 * kToken);  // nothing left the island's account
         QCOMPARE(metric(r, "ledger.payments.failed").value, 2.0);  // both island transfers
     }
+
+    /// A system account (the treasury) is signed for by the ledger's first node, or while it is
+    /// down by the next that is up: a crash does not freeze it.
+    void systemAccountsPayWhileTheFirstNodeIsDown() {
+        nlohmann::json doc = payScenario();
+        doc["payments"]["endowments"] = {{{"account", "treasury"}, {"amount", 100}}};
+        doc["network"]["faults"] = {
+            {{"at", "0.5s"}, {"kind", "crash"}, {"targets", {"miners[0]"}}}};
+        core::Amount paid = -1;
+        PayerLayer::steps = {{sim::fromSeconds(1), [&](core::Payments& p) {
+                                  QVERIFY(p.transfer(p.systemAccount("treasury"), 2, 30 * kToken,
+                                                     "grant", PayerLayer::note("grant"))
+                                              .ok());
+                              }}};
+        PayerLayer::atEnd = [&](core::Payments& p) { paid = *p.balance(2); };
+        run(doc, std::nullopt, payerRegistry());
+        QCOMPARE(PayerLayer::settled.size(), std::size_t{1});
+        QVERIFY(PayerLayer::settled.front().settled);
+        QCOMPARE(paid, 30 * kToken);
+    }
 };
 
 QTEST_GUILESS_MAIN(TestLedgerPayments)

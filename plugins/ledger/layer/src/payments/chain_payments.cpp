@@ -60,27 +60,38 @@ core::Result<void> ChainPayments::check(core::AccountId account, std::string_vie
     return refused("no account " + std::to_string(account), reason);
 }
 
+sim::NodeIndex ChainPayments::operatorNode() const {
+    if (net_->nodeUp(treasuryNode_)) return treasuryNode_;
+    for (std::uint32_t p = 0; p < relay_->size(); ++p)
+        if (relay_->up(p)) return relay_->node(p);
+    return sim::kNone;
+}
+
 core::Result<sim::NodeIndex> ChainPayments::signer(core::AccountId account,
                                                    std::string_view reason) const {
-    const sim::NodeIndex n = account < net_->nodeCount() ? account : treasuryNode_;
-    if (!net_->nodeUp(n))
+    if (account >= net_->nodeCount()) {  // a system account: the first ledger node that is up
+        const sim::NodeIndex n = operatorNode();
+        if (n == sim::kNone) return refused("no node that runs the ledger is up", reason);
+        return n;
+    }
+    if (!net_->nodeUp(account))
         return refused(
-            net_->nodeName(n) + ", which signs for " + accountName(account) + ", is down", reason);
-    return n;
+            net_->nodeName(account) + ", which signs for " + accountName(account) + ", is down",
+            reason);
+    return account;
 }
 
 core::Result<sim::NodeIndex> ChainPayments::closer(const Hold& h, core::AccountId to,
                                                    std::string_view reason) const {
     // Escrow is a contract: whoever is owed calls it (the payee claims, else the payer takes
-    // back), or the ledger's first node for the system accounts.
-    for (const core::AccountId a : {to, h.payer, kNoAccount}) {
-        if (a != kNoAccount && a >= net_->nodeCount()) continue;
-        const sim::NodeIndex n = a == kNoAccount ? treasuryNode_ : a;
-        if (net_->nodeUp(n)) return n;
-    }
-    return refused("nobody who could close the hold (payee, payer, " +
-                       net_->nodeName(treasuryNode_) + ") is up",
-                   reason);
+    // back), or a ledger node that is up for the system accounts.
+    for (const core::AccountId a : {to, h.payer})
+        if (a != kNoAccount && a < net_->nodeCount() && net_->nodeUp(a)) return a;
+    const sim::NodeIndex n = operatorNode();
+    if (n == sim::kNone)
+        return refused("nobody who could close the hold (payee, payer, a ledger node) is up",
+                       reason);
+    return n;
 }
 
 std::uint64_t ChainPayments::queueOf(const Pending& p, std::size_t index) {

@@ -1,12 +1,12 @@
 #pragma once
 // The payments service on the chain. Every movement after the run starts is a ledger record
-// signed by the node that pays (a node account's own node; the ledger's first node for the
-// system accounts: treasury, escrow, burn; a release or refund by whoever is owed, as a call to
-// an escrow contract), carried to the block producers, and settles when it
-// is final: the payee is credited only then, and `done` hears it at that time, or hears that it
-// failed (its record dropped: the payer cut off past record_timeout). What the payer could
-// spend is checked when it asks, against its settled balance plus what is on its way in, less
-// what is on its way out; a payer whose node is down cannot sign and is refused at once.
+// signed by the node that pays (a node account's own node; the ledger's first node that is up
+// for the system accounts: treasury, escrow, burn; a release or refund by whoever is owed, as a
+// call to an escrow contract), carried to the block producers, and settles when it is final: the
+// payee is credited only then, and `done` hears it at that time, or hears that it failed (its
+// record dropped: the payer cut off past record_timeout). What the payer could spend is checked
+// when it asks, against its settled balance plus what is on its way in, less what is on its way
+// out; a payer whose node is down cannot sign and is refused at once.
 //
 // Movements settle in the order they were asked, per paying account (as an account's nonce
 // orders its transactions): a release or refund waits for its hold, a burn for the credit that
@@ -93,6 +93,9 @@ class ChainPayments final : public core::Payments {
     /// What `account` may still pay: settled, plus on its way in, less on its way out.
     core::Amount available(core::AccountId account) const;
     core::Result<void> check(core::AccountId account, std::string_view reason) const;
+    /// The node that signs for the system accounts: the ledger's first node, or while it is
+    /// down the first ledger node that is up; kNone when none is.
+    sim::NodeIndex operatorNode() const;
     /// The node that signs for `account`, or an error when it is down.
     core::Result<sim::NodeIndex> signer(core::AccountId account, std::string_view reason) const;
     /// The node that signs a release or refund of `h` to `to`: the first of payee, payer and the
