@@ -1,6 +1,7 @@
-// The ledger layer as the run sees it: it offers the ledger service, picks its nodes and their
-// peers at set-up, builds the relay, the records and the consensus rule, starts mining, and
-// shows its blocks and records.
+// The ledger layer as the run sees it: it offers the ledger, governance and payments services,
+// picks its nodes and their peers at set-up, builds the relay, the records and the consensus
+// rule (proof of work, HotStuff or proof of stake), starts it, and shows its blocks, records,
+// proposals and the rule's own tables.
 #include <algorithm>
 #include <memory>
 #include <string>
@@ -10,13 +11,13 @@
 #include "bft/hotstuff.h"
 #include "block_relay.h"
 #include "config.h"
-#include "governance/dao.h"
-#include "payments/chain_payments.h"
 #include "dais/core/integrity.h"
 #include "dais/core/node_attributes.h"
 #include "dais/core/scenario.h"
 #include "dais/core/services.h"
 #include "dais/layers/ledger.h"
+#include "governance/dao.h"
+#include "payments/chain_payments.h"
 #include "peers.h"
 #include "pos/proof_of_stake.h"
 #include "pow/proof_of_work.h"

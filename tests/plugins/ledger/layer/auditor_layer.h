@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "dais/core/layer.h"
 #include "dais/core/ledger_service.h"
 
@@ -42,5 +44,28 @@ class AuditorLayer final : public dais::core::Layer {
   private:
     dais::core::LedgerService* ledger_ = nullptr;
 };
+
+/// A federated run of six rounds (a server and eight clients 10 ms away) on a ledger of these
+/// parameters, with the auditor reading it.
+inline nlohmann::json federatedAuditScenario(const nlohmann::json& ledger) {
+    return {
+        {"format", "dais-scenario"},
+        {"version", 1},
+        {"network",
+         {{"nodes", {{{"id", "server"}, {"role", "server"}}}},
+          {"groups",
+           {{{"id", "clients"},
+             {"count", 8},
+             {"role", "client"},
+             {"attach", "server"},
+             {"access", {{"latency", "10ms"}, {"bandwidth", "1Gbps"}}}}}}}},
+        {"layers",
+         {{"crypto", nlohmann::json::object()},
+          {"ledger", ledger},
+          {"federated", {{"rounds", 6}, {"data", "synthetic"}}},
+          {"auditor", nlohmann::json::object()}}},
+        {"run", {{"seed", 1}, {"until", "3600s"}}},
+    };
+}
 
 }  // namespace ledgertest

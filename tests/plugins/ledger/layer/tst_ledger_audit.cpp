@@ -51,24 +51,7 @@ class TestLedgerAudit : public QObject {
         QFETCH(QString, consensus);
         nlohmann::json ledger = nlohmann::json::parse(consensus.toStdString());
         ledger["tx_rate"] = 0;
-        const nlohmann::json doc = {
-            {"format", "dais-scenario"},
-            {"version", 1},
-            {"network",
-             {{"nodes", {{{"id", "server"}, {"role", "server"}}}},
-              {"groups",
-               {{{"id", "clients"},
-                 {"count", 8},
-                 {"role", "client"},
-                 {"attach", "server"},
-                 {"access", {{"latency", "10ms"}, {"bandwidth", "1Gbps"}}}}}}}},
-            {"layers",
-             {{"crypto", nlohmann::json::object()},
-              {"ledger", ledger},
-              {"federated", {{"rounds", 6}, {"data", "synthetic"}}},
-              {"auditor", nlohmann::json::object()}}},
-            {"run", {{"seed", 1}, {"until", "3600s"}}},
-        };
+        const nlohmann::json doc = federatedAuditScenario(ledger);
         const core::RunReport r = run(doc, std::nullopt, registryWithFederation());
         QCOMPARE(metric(r, "federated.round").value, 6.0);
         QCOMPARE(metric(r, "federated.rounds_recorded").value, 6.0);

@@ -362,25 +362,8 @@ class TestLedgerBft : public QObject {
     /// The audit trail with consensus bft: a federated run's rounds become final by BFT
     /// commits, are listed by query and their receipts verify.
     void federatedRoundsBecomeFinalByCommits() {
-        const nlohmann::json doc = {
-            {"format", "dais-scenario"},
-            {"version", 1},
-            {"network",
-             {{"nodes", {{{"id", "server"}, {"role", "server"}}}},
-              {"groups",
-               {{{"id", "clients"},
-                 {"count", 8},
-                 {"role", "client"},
-                 {"attach", "server"},
-                 {"access", {{"latency", "10ms"}, {"bandwidth", "1Gbps"}}}}}}}},
-            {"layers",
-             {{"crypto", nlohmann::json::object()},
-              {"ledger",
-               {{"consensus", "bft"}, {"interval", "5s"}, {"relay", "push"}, {"tx_rate", 0}}},
-              {"federated", {{"rounds", 6}, {"data", "synthetic"}}},
-              {"auditor", nlohmann::json::object()}}},
-            {"run", {{"seed", 1}, {"until", "3600s"}}},
-        };
+        const nlohmann::json doc = federatedAuditScenario(
+            {{"consensus", "bft"}, {"interval", "5s"}, {"relay", "push"}, {"tx_rate", 0}});
         const core::RunReport r = run(doc, std::nullopt, registryWithFederation());
         QCOMPARE(metric(r, "federated.rounds_recorded").value, 6.0);
         QCOMPARE(metric(r, "ledger.records.final").value, 6.0);

@@ -142,9 +142,9 @@ void ChainPayments::receipt(std::size_t index, const core::LedgerService::Receip
 }
 
 void ChainPayments::drain(std::uint64_t q) {
-    auto it = queues_.find(q);
+    const auto it = queues_.find(q);
     if (it == queues_.end()) return;
-    std::deque<std::size_t>& queue = it->second;
+    std::deque<std::size_t>& queue = it->second;  // a nested drain adds or drops other queues
     while (!queue.empty()) {
         const std::size_t i = queue.front();
         Pending& p = pending_[i];
@@ -153,8 +153,11 @@ void ChainPayments::drain(std::uint64_t q) {
             continue;
         }
         if (p.state != State::Final) break;
-        if (p.kind == core::MovementKind::Release || p.kind == core::MovementKind::Refund) {
-            const Hold& h = holds_[p.hold - 1];
+        // Read before end(): a caller told of the end may ask for more, growing pending_.
+        const core::MovementKind kind = p.kind;
+        const core::HoldId hold = p.hold;
+        if (kind == core::MovementKind::Release || kind == core::MovementKind::Refund) {
+            const Hold& h = holds_[hold - 1];
             if (h.failed) {
                 end(i, false, "its hold never settled");
                 continue;
@@ -163,9 +166,9 @@ void ChainPayments::drain(std::uint64_t q) {
         }
         const core::Result<void> applied = applySettled(p);
         end(i, applied.ok(), applied.ok() ? std::string() : applied.error().message);
-        if (p.kind == core::MovementKind::Hold) drain(kHoldQueue + p.hold);
-        it = queues_.find(q);  // a nested drain may have added queues
+        if (kind == core::MovementKind::Hold) drain(kHoldQueue + hold);
     }
+    if (queue.empty()) queues_.erase(it);
 }
 
 core::Result<void> ChainPayments::applySettled(Pending& p) {
