@@ -536,6 +536,10 @@ void BlockRelay::adopt(std::uint32_t p, BlockId b, std::uint32_t fromEdge) {
 
 void BlockRelay::relay(std::uint32_t p, BlockId b, std::uint32_t fromEdge) {
     if (lightNode_[p]) return;  // a light client passes nothing on
+    // An announcement reads the peer's side of the edge, scattered over the network: ask for
+    // all of them before the first is needed, so that their loads overlap.
+    for (std::uint32_t e = peers_.begin(p); e < peers_.end(p); ++e)
+        __builtin_prefetch(&edges_[peers_.reverse(e)]);
     for (std::uint32_t e = peers_.begin(p); e < peers_.end(p); ++e) {
         if (e == fromEdge || peerKnows(e, b)) continue;
         edges_[e].known = b;
