@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cassert>
+#include <stdexcept>
+#include <string>
 #include <utility>
 
 #include "dais/sim/number_text.h"
@@ -81,6 +83,24 @@ EventId Simulation::scheduleAt(SimTime t, TargetId target, KindId kind, std::uin
         refuseTime(t, target, kind);
     assert(kind < kinds_.size());
     const Event e{t, nextSeq_++, target, kind, aux, data};
+    push(e);
+    return {t, e.seq};
+}
+
+void Simulation::scheduleReserved(SimTime t, std::uint64_t seq, TargetId target, KindId kind,
+                                  std::uint64_t data, std::uint16_t aux) {
+    if (static_cast<std::uint64_t>(t) - static_cast<std::uint64_t>(now_) >=
+        static_cast<std::uint64_t>(kTimeNever - now_)) [[unlikely]]
+        refuseTime(t, target, kind);
+    assert(kind < kinds_.size());
+    if (seq == 0 || seq >= nextSeq_ || (t == lastTime_ && seq <= lastSeq_)) [[unlikely]]
+        throw std::logic_error("event \"" + std::string(kindName(kind)) + "\" for target " +
+                               std::to_string(target) + ": sequence number " + std::to_string(seq) +
+                               " was not reserved or has passed");
+    push(Event{t, seq, target, kind, aux, data});
+}
+
+void Simulation::push(const Event& e) {
     if (topHeld_) {
         // The event being dispatched is still the queue's top: replace it in one operation
         // instead of a pop now and a push later.
@@ -89,7 +109,6 @@ EventId Simulation::scheduleAt(SimTime t, TargetId target, KindId kind, std::uin
     } else {
         config_.queue == QueueKind::Heap ? heap_.push(e) : ladder_.push(e);
     }
-    return {t, e.seq};
 }
 
 void Simulation::refuseTime(SimTime t, TargetId target, KindId kind) const {

@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <cmath>
+#include <stdexcept>
 #include <thread>
 #include <vector>
 
@@ -109,6 +110,36 @@ class TestKernel : public QObject {
         QCOMPARE(rec.seen.size(), std::size_t(2));
         QCOMPARE(std::get<2>(rec.seen[1]), std::uint64_t(3));
         QVERIFY(!sim.cancel(c));
+        QCOMPARE(sim.pending(), std::size_t(0));
+    }
+
+    void reservedEventsRunWhereTheyWouldHave_data() { addQueues(); }
+    void reservedEventsRunWhereTheyWouldHave() {
+        QFETCH(QueueKind, queue);
+        Simulation sim({1, queue});
+        Recorder rec;
+        rec.kind = sim.registerKind<&Recorder::onEvent>("rec", rec);
+        // Event 2 takes its place between 1 and 3 (all at 20) though it enters the queue last,
+        // after the event at 10 has run.
+        sim.scheduleAt(20, 0, rec.kind, 1);
+        const std::uint64_t seq = sim.reserveSeq();
+        sim.scheduleAt(20, 0, rec.kind, 3);
+        sim.scheduleAt(10, 0, rec.kind, 0);
+        QVERIFY(sim.step());
+        QCOMPARE(sim.now(), SimTime(10));
+        sim.scheduleReserved(20, seq, 0, rec.kind, 2);
+        sim.run();
+        QCOMPARE(rec.seen.size(), std::size_t(4));
+        for (std::uint64_t i = 0; i < 4; ++i)
+            QCOMPARE(std::get<2>(rec.seen[i]), i);
+        // A number never reserved, one whose place has passed, and a time before now: refused.
+        const std::uint64_t late = sim.reserveSeq();
+        sim.scheduleAt(30, 0, rec.kind, 4);
+        QVERIFY(sim.step());
+        QVERIFY_THROWS_EXCEPTION(std::logic_error, sim.scheduleReserved(30, late, 0, rec.kind));
+        QVERIFY_THROWS_EXCEPTION(std::logic_error,
+                                 sim.scheduleReserved(40, late + 100, 0, rec.kind));
+        QVERIFY_THROWS_EXCEPTION(RunFailure, sim.scheduleReserved(29, late, 0, rec.kind));
         QCOMPARE(sim.pending(), std::size_t(0));
     }
 

@@ -117,6 +117,15 @@ class Simulation {
     }
     /// Cancels a pending event. Returns false if it already ran, was cancelled, or is unknown.
     bool cancel(EventId id);
+    /// Takes the sequence number an event scheduled now would get, for an event the caller
+    /// schedules later with scheduleReserved: it then runs exactly where it would have run had it
+    /// been scheduled now. A model that holds back events it knows will run in order (the
+    /// arrivals queued on a link) keeps the queue small this way without changing the run.
+    std::uint64_t reserveSeq() { return nextSeq_++; }
+    /// Schedules an event with a sequence number from reserveSeq. Its (t, seq) must come after
+    /// the event running now (else std::logic_error); t as for scheduleAt.
+    void scheduleReserved(SimTime t, std::uint64_t seq, TargetId target, KindId kind,
+                          std::uint64_t data = 0, std::uint16_t aux = 0);
 
     // --- running -----------------------------------------------------------------------------
     /// Runs until no events remain or stop() is called.
@@ -308,6 +317,8 @@ class Simulation {
         wake_.signal();
     }
     static void onInput(void* self) { static_cast<Simulation*>(self)->interrupt(kInputBit); }
+    /// Into the queue (or in place of the running event, while it is still the queue's top).
+    void push(const Event& e);
     [[noreturn, gnu::cold, gnu::noinline]] void refuseTime(SimTime t, TargetId target,
                                                            KindId kind) const;
     [[noreturn, gnu::cold, gnu::noinline]] void refuseDelay(SimTime delay, TargetId target,
