@@ -442,7 +442,42 @@ void Network::forward(std::uint32_t slot, NodeIndex at, bool inEvent) {
         arrivalTooLate(m, li, end, static_cast<double>(latency) + static_cast<double>(l.extraNs));
     for (ActivitySink* sink : sinks_)
         sink->onHop(start, arrive, at, next, li, m.port, m.bytes);
+    queueArrival(slot, m.dir, next, arrive, p.constant);
+}
+
+// A busy direction holds many messages at once (a node sending a block to each of its peers),
+// and every one of them as an event would make the event queue as big as all the messages in
+// flight. Over a link of constant latency their arrivals come in order, so only the first is an
+// event; each of the others becomes one when the one before it has come, with the sequence
+// number it would have had, so every event runs exactly when and in the order it would have.
+void Network::queueArrival(std::uint32_t slot, std::uint32_t d, NodeIndex next, SimTime arrive,
+                           bool inOrder) {
+    Msg& m = msgs_[slot];
+    m.nextWait = kNone;
+    m.leads = false;
+    if (inOrder) {
+        Direction& dir = dirs_[d];
+        if (dir.tail != kNone) {  // behind the last one queued: wait
+            Msg& before = msgs_[dir.tail];
+            before.nextWait = slot;
+            before.nextArrive = arrive;
+            before.nextSeq = sim_.reserveSeq();
+            dir.tail = slot;
+            return;
+        }
+        m.leads = true;
+        dir.tail = slot;
+    }
     sim_.scheduleAt(arrive, next, hopKind_, slot);
+}
+
+void Network::nextArrival(const Msg& m, NodeIndex at) {
+    if (m.nextWait == kNone) {
+        dirs_[m.dir].tail = kNone;  // it was the last
+        return;
+    }
+    msgs_[m.nextWait].leads = true;
+    sim_.scheduleReserved(m.nextArrive, m.nextSeq, at, hopKind_, m.nextWait);
 }
 
 LinkIndex Network::nextLink(Msg& m, NodeIndex at) {
@@ -464,6 +499,7 @@ void Network::onHop(Simulation&, const Event& e) {
     const auto slot = static_cast<std::uint32_t>(e.data);
     Msg& m = msgs_[slot];
     const NodeIndex at = e.target;
+    if (m.leads) nextArrival(m, at);
     if (m.dir != kNone) {
         const Link& l = links_[m.dir >> 1];
         if (l.down != 0 || l.epoch != m.epoch) return lose(slot, LossReason::LinkDown, at);

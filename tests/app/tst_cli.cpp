@@ -412,7 +412,7 @@ class TestCli : public QObject {
                               "nodes": [{"id": "gw"}], "groups": [)" +
                              groups.toUtf8() + R"(]}, "run": {"until": "10s"}})")
             << "1GiB"
-            << "four.dais.json: /network/groups/0/count: about 6.3 GiB for 40,000,001 nodes and "
+            << "four.dais.json: /network/groups/0/count: about 6.9 GiB for 40,000,001 nodes and "
                "40,000,000 links, more than the 1 GiB allowed by DAIS_MEMORY_LIMIT";
         QTest::newRow("waxmanHugeBetaRefused")
             << writeFile("waxman.dais.json", R"({"format": "dais-scenario", "version": 1,
@@ -421,13 +421,13 @@ class TestCli : public QObject {
                    "topologies": [{"generator": "waxman", "members": ["peers"], "alpha": 1,
                                    "beta": 1000000}]}, "run": {"until": "1s"}})")
             << "64GiB"
-            << "waxman.dais.json: /network/topologies/0/beta: about 596 GiB for about "
+            << "waxman.dais.json: /network/topologies/0/beta: about 671 GiB for about "
                "5,000,000,000 links expected from the waxman topology over 100,000 nodes (alpha "
                "1, beta 1e+06), more than the 64 GiB allowed by DAIS_MEMORY_LIMIT";
         QTest::newRow("trafficRate1e9Refused")
             << scenario("single-link-queue.dais.json") + "|network.traffic.probe.rate=1e9"
             << "64GiB"
-            << "single-link-queue.dais.json: /network/traffic/0/rate: about 13 TiB for about "
+            << "single-link-queue.dais.json: /network/traffic/0/rate: about 16 TiB for about "
                "120,000,000,000 messages of traffic \"probe\" piled up in flight by 120.000 s: "
                "it sends 100 Tbit/s, and the links of its sources and destinations carry at most "
                "100 Mbit/s, more than the 64 GiB allowed by DAIS_MEMORY_LIMIT";

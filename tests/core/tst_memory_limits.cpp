@@ -170,7 +170,7 @@ class TestMemoryLimits : public QObject {
     // Refused in the time it takes to add up numbers: nothing of the network is built.
     void fourGroupsOfTenMillionNodesRefused() {
         QCOMPARE(refusalOf(fourGroups(), kGiB),
-                 QString("m.dais.json: /network/groups/0/count: about 6.3 GiB for 40,000,001 "
+                 QString("m.dais.json: /network/groups/0/count: about 6.9 GiB for 40,000,001 "
                          "nodes and 40,000,000 links, more than the 1 GiB allowed by "
                          "DAIS_MEMORY_LIMIT"));
     }
@@ -182,7 +182,7 @@ class TestMemoryLimits : public QObject {
             "topologies": [{"generator": "waxman", "members": ["peers"], "alpha": 1,
                             "beta": 1000000}]}, "run": {"until": "1s"}})";
         QCOMPARE(refusalOf(waxman, 64 * kGiB),
-                 QString("m.dais.json: /network/topologies/0/beta: about 596 GiB for about "
+                 QString("m.dais.json: /network/topologies/0/beta: about 671 GiB for about "
                          "5,000,000,000 links expected from the waxman topology over 100,000 "
                          "nodes (alpha 1, beta 1e+06), more than the 64 GiB allowed by "
                          "DAIS_MEMORY_LIMIT"));
@@ -197,8 +197,8 @@ class TestMemoryLimits : public QObject {
         QCOMPARE(refusalOf(fourGroups().insert(fourGroups().size() - 1,
                                                R"(, "layers": {"hoarder": {"holds": "2GiB"}})"),
                            7 * kGiB),
-                 QString("m.dais.json: /network/groups/0/count: about 6.3 GiB for 40,000,001 "
-                         "nodes and 40,000,000 links, about 8.3 GiB for the whole run, more than "
+                 QString("m.dais.json: /network/groups/0/count: about 6.9 GiB for 40,000,001 "
+                         "nodes and 40,000,000 links, about 8.9 GiB for the whole run, more than "
                          "the 7 GiB allowed by DAIS_MEMORY_LIMIT"));
         // A disabled layer holds nothing.
         QCOMPARE(

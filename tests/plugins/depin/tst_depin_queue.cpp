@@ -481,10 +481,10 @@ class TestDepinQueue : public QObject {
         auto r = core::ScenarioRun::prepare(*s, o);
         QVERIFY(!r.ok());
         const QString why = QString::fromStdString(r.error().message);
-        QVERIFY2(why.contains("/network/groups/0/count: about 484 MiB for 3,000,001 nodes"),
+        QVERIFY2(why.contains("/network/groups/0/count: about 529 MiB for 3,000,001 nodes"),
                  qPrintable(why));
         QVERIFY2(
-            why.contains("about 833 MiB for the whole run, more than the 512 MiB allowed here"),
+            why.contains("about 878 MiB for the whole run, more than the 512 MiB allowed here"),
             qPrintable(why));
     }
 

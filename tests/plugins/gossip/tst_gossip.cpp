@@ -523,7 +523,7 @@ class TestGossip : public QObject {
         QVERIFY2(error.startsWith("the run failed: /layers/gossip: at t=") &&
                      error.contains(" of them on port \"gossip\"; with ") &&
                      error.endsWith(" of memory left to the run (the network and the layers take "
-                                    "about 448 KiB of the 64 MiB allowed by DAIS_MEMORY_LIMIT)"),
+                                    "about 479 KiB of the 64 MiB allowed by DAIS_MEMORY_LIMIT)"),
                  qPrintable(error));
         QVERIFY(value(r, "gossip.messages.sent") > 100000);
         QVERIFY(r.simulatedTime < sim::kSecond);

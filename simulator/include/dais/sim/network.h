@@ -389,6 +389,10 @@ class Network {
         SimTime busyUntil = 0;
         SimTime busyNs = 0;
         std::uint64_t bytes = 0;
+        // Over a link of constant latency, arrivals at the far end come in the order they were
+        // sent: only the first is an event in the queue (its message leads), the others wait
+        // behind it in a list through their messages. The last one's message, or kNone.
+        std::uint32_t tail = kNone;
     };
     struct Msg {
         NodeIndex from, to, anchor;
@@ -402,6 +406,13 @@ class Network {
         std::uint64_t bytes, payload;
         SimTime sentAt;
         MessageId id;
+        // Its arrival on `dir` is the event in the queue (leads) or waits behind the one before
+        // it; the arrival after it on the same direction, kept here so that the next event
+        // is made from this message alone: its message, time and reserved sequence number.
+        std::uint32_t nextWait = kNone;
+        bool leads = false;
+        SimTime nextArrive = 0;
+        std::uint64_t nextSeq = 0;
     };
     struct Port {
         std::string name;
@@ -474,6 +485,12 @@ class Network {
     explicit Network(Simulation& sim);
 
     void onHop(Simulation& sim, const Event& e);
+    /// The arrival of message `slot` at `next` at `arrive`, over direction `d`; `inOrder`: the
+    /// link's latency is constant, so arrivals on it come in the order they were sent.
+    void queueArrival(std::uint32_t slot, std::uint32_t d, NodeIndex next, SimTime arrive,
+                      bool inOrder);
+    /// The leading arrival m, at `at`, has come: the next one waiting becomes an event.
+    void nextArrival(const Msg& m, NodeIndex at);
     void onDrop(Simulation& sim, const Event& e);
     void onFault(Simulation& sim, const Event& e);
     /// One churning node changes state (target: the fault, data: the node's place in it).
