@@ -120,6 +120,10 @@ struct BlocksTable {
         }
         return false;
     }
+    /// Whether a and b lie on one chain (one is the other or its ancestor).
+    bool oneChain(const std::string& a, const std::string& b) const {
+        return below(a, b) || below(b, a);
+    }
 };
 
 }  // namespace ledgertest
