@@ -27,6 +27,27 @@ constexpr std::uint64_t kMaxExactBytes = std::uint64_t(1) << 50;
 // Messages are smaller than 2^64 bytes (1.8e19), the range of std::uint64_t.
 constexpr double kMessageBytesLimit = 18446744073709551616.0;
 
+// A hop event names its message and what the kernel's prefetch hint should ask for. data: the
+// message's slot (low 32 bits) and the direction it arrives over (high 32 bits; kNone when it
+// goes to its own sender). aux: kHopLeads when it leads the arrivals waiting on its direction
+// (nextArrival), and above it the hop's hint (hopHint): kHintFinal when it arrives at its
+// destination, and then 1 + its port from bit 1 of the hint when that port has a prefetch
+// hint. The hint fits in a byte, so that a message can keep the one of the arrival waiting
+// behind it (Msg::nextHint).
+constexpr std::uint16_t kHopLeads = 1;
+constexpr unsigned kHopHintShift = 1;
+constexpr std::uint8_t kHintFinal = 1;
+constexpr unsigned kHintPortShift = 1;
+constexpr std::size_t kHintPorts = 127;
+
+std::uint16_t hopAux(bool leads, std::uint8_t hint) {
+    return static_cast<std::uint16_t>((hint << kHopHintShift) | (leads ? kHopLeads : 0));
+}
+
+std::uint64_t hopData(std::uint32_t slot, std::uint32_t dir) {
+    return (static_cast<std::uint64_t>(dir) << 32) | slot;
+}
+
 /// "100 Mbit/s", "0.001 bit/s".
 std::string bandwidthText(double bps) {
     static constexpr std::pair<double, const char*> kUnits[] = {
@@ -241,7 +262,49 @@ Network::MemoryUse Network::memoryUse() const {
 
 PortId Network::registerPort(std::string_view name, DeliveryFn fn, void* self, LossFn onLoss) {
     ports_.push_back({std::string(name), fn, onLoss, self});
+    portPrefetch_.push_back(nullptr);
     return static_cast<PortId>(ports_.size() - 1);
+}
+
+void Network::setPortPrefetch(PortId p, ArrivalPrefetchFn fn) {
+    if (p < portPrefetch_.size()) portPrefetch_[p] = fn;
+}
+
+void Network::address(Msg& m, NodeIndex to) const {
+    m.to = to;
+    m.anchor = to;
+    m.lastLink = kNone;
+    if (degree(to) == 1) {
+        const Adjacent& a = adj_[adjStart_[to]];
+        m.anchor = a.node;
+        m.lastLink = a.link;
+    }
+}
+
+std::uint8_t Network::hopHint(const Msg& m, NodeIndex next) const {
+    if (next != m.to) return 0;
+    if (m.port < kHintPorts && portPrefetch_[m.port] != nullptr)
+        return static_cast<std::uint8_t>(kHintFinal | ((m.port + 1) << kHintPortShift));
+    return kHintFinal;
+}
+
+void Network::prefetchHop(const Event& e) const {
+    const auto* m =
+        reinterpret_cast<const char*>(msgs_.data() + static_cast<std::uint32_t>(e.data));
+    __builtin_prefetch(m);
+    __builtin_prefetch(m + sizeof(Msg) - 1);
+    const auto d = static_cast<std::uint32_t>(e.data >> 32);
+    if (d == kNone) return;
+    const auto* l = reinterpret_cast<const char*>(links_.data() + (d >> 1));
+    __builtin_prefetch(l);
+    __builtin_prefetch(l + sizeof(Link) - 1);
+    __builtin_prefetch(dirs_.data() + d);
+    const unsigned hint = e.aux >> kHopHintShift;
+    if ((hint & kHintFinal) == 0) return;
+    // At its destination: the receiver answers or passes it on, most often over the same link.
+    __builtin_prefetch(dirs_.data() + (d ^ 1));
+    if (const unsigned p = hint >> kHintPortShift; p != 0)
+        portPrefetch_[p - 1](ports_[p - 1].self, e.target);
 }
 
 std::uint32_t Network::allocMsg() {
@@ -324,8 +387,9 @@ MessageId Network::sendImpl(NodeIndex from, NodeIndex to, std::uint64_t bytes, P
     const std::uint32_t slot = allocMsg();
     const MessageId id = nextMessageId_++;
     const SimTime now = sim_.now();
-    msgs_[slot] =
-        Msg{from, to, anchorOf(to), port, flow, kNone, 0, kNone, 0, 0, 0, bytes, payload, now, id};
+    Msg& m = msgs_[slot];
+    m = Msg{from, to, to, port, flow, kNone, 0, kNone, 0, 0, 0, 0, bytes, payload, now, id};
+    address(m, to);
     ++inFlight_;
     Metrics& M = sim_.metrics();
     M.add(m_.sent, 1);
@@ -334,7 +398,7 @@ MessageId Network::sendImpl(NodeIndex from, NodeIndex to, std::uint64_t bytes, P
         sim_.scheduleAt(now, from, dropKind_, slot,
                         static_cast<std::uint16_t>(LossReason::NodeDown));
     } else if (from == to) {
-        sim_.scheduleAt(now, to, hopKind_, slot);
+        sim_.scheduleAt(now, to, hopKind_, hopData(slot, kNone), hopAux(false, hopHint(m, to)));
     } else {
         forward(slot, from, false);
     }
@@ -454,21 +518,22 @@ void Network::queueArrival(std::uint32_t slot, std::uint32_t d, NodeIndex next, 
                            bool inOrder) {
     Msg& m = msgs_[slot];
     m.nextWait = kNone;
-    m.leads = false;
+    bool leads = false;
     if (inOrder) {
         Direction& dir = dirs_[d];
         if (dir.tail != kNone) {  // behind the last one queued: wait
             Msg& before = msgs_[dir.tail];
             before.nextWait = slot;
+            before.nextHint = hopHint(m, next);
             before.nextArrive = arrive;
             before.nextSeq = sim_.reserveSeq();
             dir.tail = slot;
             return;
         }
-        m.leads = true;
+        leads = true;
         dir.tail = slot;
     }
-    sim_.scheduleAt(arrive, next, hopKind_, slot);
+    sim_.scheduleAt(arrive, next, hopKind_, hopData(slot, d), hopAux(leads, hopHint(m, next)));
 }
 
 void Network::nextArrival(const Msg& m, NodeIndex at) {
@@ -476,14 +541,14 @@ void Network::nextArrival(const Msg& m, NodeIndex at) {
         dirs_[m.dir].tail = kNone;  // it was the last
         return;
     }
-    msgs_[m.nextWait].leads = true;
-    sim_.scheduleReserved(m.nextArrive, m.nextSeq, at, hopKind_, m.nextWait);
+    sim_.scheduleReserved(m.nextArrive, m.nextSeq, at, hopKind_, hopData(m.nextWait, m.dir),
+                          hopAux(true, m.nextHint));
 }
 
 LinkIndex Network::nextLink(Msg& m, NodeIndex at) {
     LinkIndex l;
     if (at == m.anchor) {
-        l = adj_[adjStart_[m.to]].link;  // the destination hangs off this node
+        l = m.lastLink;  // the destination hangs off this node
     } else if (degree(at) == 1) {
         l = adj_[adjStart_[at]].link;  // a leaf has one way out
     } else if (coreIndex_[at] == kNone || coreIndex_[m.anchor] == kNone) {
@@ -499,7 +564,16 @@ void Network::onHop(Simulation&, const Event& e) {
     const auto slot = static_cast<std::uint32_t>(e.data);
     Msg& m = msgs_[slot];
     const NodeIndex at = e.target;
-    if (m.leads) nextArrival(m, at);
+    // Here at the destination's anchor the message goes on over the destination's own link, one
+    // among many and seldom cached: ask for it now, to overlap with the work before forward().
+    if (m.lastLink != kNone && at == m.anchor) {
+        const auto* l = reinterpret_cast<const char*>(links_.data() + m.lastLink);
+        __builtin_prefetch(l);
+        __builtin_prefetch(l + sizeof(Link) - 1);
+        __builtin_prefetch(dirs_.data() + 2 * m.lastLink);
+        __builtin_prefetch(dirs_.data() + 2 * m.lastLink + 1);
+    }
+    if (e.aux & kHopLeads) nextArrival(m, at);
     if (m.dir != kNone) {
         const Link& l = links_[m.dir >> 1];
         if (l.down != 0 || l.epoch != m.epoch) return lose(slot, LossReason::LinkDown, at);
@@ -684,8 +758,7 @@ std::vector<NodeIndex> Network::path(NodeIndex from, NodeIndex to) {
     std::vector<NodeIndex> p{from};
     if (from == to) return p;
     Msg m{};
-    m.to = to;
-    m.anchor = anchorOf(to);
+    address(m, to);
     m.treeSlot = kNone;
     NodeIndex at = from;
     for (std::size_t guard = 0; guard < nodeCount(); ++guard) {

@@ -807,15 +807,13 @@ class Network::Builder {
         Network& N = net_;
         N.seed_ = sim_.seed();
         N.ports_.push_back({"traffic", nullptr, nullptr, nullptr});  // kTrafficPort
+        N.portPrefetch_.push_back(nullptr);
         defineMetrics();
         N.hopKind_ = sim_.registerKind<&Network::onHop>("net.hop", N);
-        // Messages in flight are scattered over their pool, and a hop is otherwise a cache miss
-        // on its message: load the next hop's message while the current event runs.
+        // Messages in flight are scattered over their pool, and links over theirs: a hop is
+        // otherwise a cache miss on each. Load what the next hop needs while this event runs.
         sim_.setPrefetch(N.hopKind_, [](void* self, const Event& next) {
-            const auto* m = reinterpret_cast<const char*>(
-                static_cast<Network*>(self)->msgs_.data() + next.data);
-            __builtin_prefetch(m);
-            __builtin_prefetch(m + sizeof(Msg) - 1);
+            static_cast<const Network*>(self)->prefetchHop(next);
         });
         N.dropKind_ = sim_.registerKind<&Network::onDrop>("net.drop", N);
         N.faultKind_ = sim_.registerKind<&Network::onFault>("net.fault", N);

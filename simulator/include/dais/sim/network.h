@@ -69,6 +69,11 @@ class Network;
 /// Port handlers: plain functions with a context pointer (no allocation, no std::function).
 using DeliveryFn = void (*)(void* self, Network& net, const Delivery& d);
 using LossFn = void (*)(void* self, Network& net, const Loss& l);
+/// A receiver's hint (Network::setPortPrefetch): called while the event before runs when the
+/// next event will probably bring a message on its port to node `to`, so that the receiver can
+/// ask for the memory it will touch and overlap those cache misses with that event. It must
+/// only prefetch: the delivery may not follow (a loss, a different event first).
+using ArrivalPrefetchFn = void (*)(void* self, NodeIndex to);
 
 /// A node as the CLI and the studio see it (names of group members are made on demand).
 struct NodeView {
@@ -281,6 +286,8 @@ class Network {
     /// Names what sends on port p, for messages about it: the JSON pointer of the layer that
     /// registered it ("/layers/gossip"). A port without one is named by its name.
     void setPortOwner(PortId p, std::string pointer) { ports_[p].owner = std::move(pointer); }
+    /// Gives port p a prefetch hint (see ArrivalPrefetchFn); it changes no result, only speed.
+    void setPortPrefetch(PortId p, ArrivalPrefetchFn fn);
     /// Sends `bytes` from one node to another; the port's handler runs on arrival. from == to
     /// delivers at once (in a zero-delay event). Handlers never run inside send(): losses that
     /// send() detects (sender down, no route) are reported in a zero-delay event too.
@@ -402,15 +409,16 @@ class Network {
         std::uint32_t hops;
         std::uint32_t treeSlot, treeStamp;
         std::uint16_t epoch;
-        std::uint16_t lostRandom;
+        std::uint8_t lostRandom;
+        std::uint8_t nextHint;  // what the arrival after it tells the prefetch hint (network.cpp)
         std::uint64_t bytes, payload;
         SimTime sentAt;
         MessageId id;
-        // Its arrival on `dir` is the event in the queue (leads) or waits behind the one before
-        // it; the arrival after it on the same direction, kept here so that the next event
-        // is made from this message alone: its message, time and reserved sequence number.
+        // Its arrival on `dir` is the event in the queue (it leads) or waits behind the one
+        // before it; the arrival after it on the same direction, kept here so that the next
+        // event is made from this message alone: its message, time and reserved sequence number.
         std::uint32_t nextWait = kNone;
-        bool leads = false;
+        LinkIndex lastLink = kNone;  // the link `to` hangs off `anchor` by, or kNone
         SimTime nextArrive = 0;
         std::uint64_t nextSeq = 0;
     };
@@ -485,6 +493,14 @@ class Network {
     explicit Network(Simulation& sim);
 
     void onHop(Simulation& sim, const Event& e);
+    /// The kernel's prefetch hint for a hop event: its message, the link it arrives over and,
+    /// at the destination, what the receiver asks for.
+    void prefetchHop(const Event& e) const;
+    /// Sets m's destination, the node it hangs off (its anchor) and the link between them.
+    void address(Msg& m, NodeIndex to) const;
+    /// What the hop event of message m arriving at `next` tells the prefetch hint, in its aux
+    /// (see network.cpp).
+    std::uint8_t hopHint(const Msg& m, NodeIndex next) const;
     /// The arrival of message `slot` at `next` at `arrive`, over direction `d`; `inOrder`: the
     /// link's latency is constant, so arrivals on it come in the order they were sent.
     void queueArrival(std::uint32_t slot, std::uint32_t d, NodeIndex next, SimTime arrive,
@@ -533,9 +549,6 @@ class Network {
     void changeLink(LinkIndex l, std::uint16_t down);
     void applyFault(std::size_t index, bool opposite);
     bool isLeaf(NodeIndex i) const { return degree(i) <= 1; }
-    NodeIndex anchorOf(NodeIndex to) const {
-        return degree(to) == 1 ? adj_[adjStart_[to]].node : to;
-    }
 
     Simulation& sim_;
     std::vector<ActivitySink*> sinks_;
@@ -588,6 +601,7 @@ class Network {
     KindId hopKind_ = 0, dropKind_ = 0, faultKind_ = 0, churnKind_ = 0;
     MetricIds m_{};
     std::uint64_t seed_ = 0;
+    std::vector<ArrivalPrefetchFn> portPrefetch_;  // per port, or nullptr
 };
 
 }  // namespace dais::sim
