@@ -216,6 +216,9 @@ class BlockRelay final : private sim::FaultListener {
     }
     void onDelivery(const sim::Delivery& d);
     void onLoss(const sim::Loss& l);
+    /// Asks for what a message or a validated block at node n will touch first: its view and
+    /// its side of its edges (a hint; changes nothing).
+    void prefetchNode(sim::NodeIndex n) const;
     void onValidated(sim::Simulation& sim, const sim::Event& e);
     void onRetry(sim::Simulation& sim, const sim::Event& e);
     void onNodeUp(sim::NodeIndex node, bool up) override;
