@@ -28,6 +28,20 @@ NetworkSpec twoNodes() {
     return s;
 }
 
+/// Groups p1 and p2 of `count` phones each, hanging off gateways gw1 and gw2 by `access`.
+std::vector<GroupSpec> phonesOn(const char* gw1, const char* gw2, std::uint32_t count,
+                                LinkProps access) {
+    GroupSpec p1;
+    p1.id = "p1";
+    p1.count = count;
+    p1.attachTo = gw1;
+    p1.access = access;
+    GroupSpec p2 = p1;
+    p2.id = "p2";
+    p2.attachTo = gw2;
+    return {p1, p2};
+}
+
 struct TraceCounter final : Observer {
     std::vector<std::pair<SimTime, std::string>> traces;
     void onTrace(const TraceRecord& r) override {
@@ -610,15 +624,7 @@ class TestNetwork : public QObject {
         s.nodes = {node("g1"), node("g2"), node("g3")};
         s.links = {link("g1", "g2", props(5 * ms)), link("g2", "g3", props(5 * ms)),
                    link("g1", "g3", props(20 * ms))};
-        GroupSpec p1;
-        p1.id = "p1";
-        p1.count = 1000;
-        p1.attachTo = "g1";
-        p1.access = props(1 * ms, 100e6);
-        GroupSpec p2 = p1;
-        p2.id = "p2";
-        p2.attachTo = "g3";
-        s.groups = {p1, p2};
+        s.groups = phonesOn("g1", "g3", 1000, props(1 * ms, 100e6));
         auto net = buildOk(sim, s);
         QCOMPARE(net->nodeCount(), std::size_t(2003));
         Sink sink;
@@ -661,15 +667,7 @@ class TestNetwork : public QObject {
         NetworkSpec s;
         s.nodes = {node("g1"), node("g2")};
         s.links = {link("g1", "g2", props(5 * ms, 10e6))};
-        GroupSpec p1;
-        p1.id = "p1";
-        p1.count = 20;
-        p1.attachTo = "g1";
-        p1.access = props(1 * ms, 1e6);
-        GroupSpec p2 = p1;
-        p2.id = "p2";
-        p2.attachTo = "g2";
-        s.groups = {p1, p2};
+        s.groups = phonesOn("g1", "g2", 20, props(1 * ms, 1e6));
         auto net = buildOk(sim, s);
         QVERIFY(net);
         struct Hinted {
