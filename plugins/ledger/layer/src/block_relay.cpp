@@ -54,6 +54,7 @@ BlockRelay::BlockRelay(core::LayerContext& ctx, const Config& cfg, const Metrics
     for (std::uint32_t p = 0; p < n; ++p)
         indexOf_[nodes_[p]] = p;
     edges_.assign(peers_.edges(), EdgeState{});
+    heardAt_.assign(peers_.edges(), 0);
     if (!cfg_.announceAll) measureEdges();
     hbCount_ =
         cfg_.relay == RelayMode::Compact ? static_cast<std::uint32_t>(cfg_.highBandwidthPeers) : 0;
@@ -371,7 +372,7 @@ bool BlockRelay::peerKnows(std::uint32_t edge, BlockId b) const {
     if (tree_.isAncestor(b, s.known)) return true;
     // An announcement that was counted and not sent tells its receiver when it would have
     // arrived.
-    return s.heard != kNoBlock && sim_->now() >= s.heardAt && tree_.isAncestor(b, s.heard);
+    return s.heard != kNoBlock && tree_.isAncestor(b, s.heard) && sim_->now() >= heardAt_[edge];
 }
 
 /// Node q heard from the peer on `edge` that it has block b.
@@ -606,7 +607,7 @@ void BlockRelay::announce(std::uint32_t p, std::uint32_t e, BlockId b) {
         if (!peerKnows(back, b)) edges_[back].known = b;
     } else if (!peerKnows(back, b)) {
         edges_[back].heard = b;
-        edges_[back].heardAt = sim_->now() + edgeLatency_[e];
+        heardAt_[back] = sim_->now() + edgeLatency_[e];
     }
     sim::Metrics& M = sim_->metrics();
     M.add(m_.inv, 1);

@@ -39,7 +39,7 @@ class LedgerLayer final : public core::Layer {
                              : ctx.nodeCountWithRole(cfg.role));
         const double edges = 2 * nodes * static_cast<double>(cfg.outbound);
         const double perNode = 64 + 4 * static_cast<double>(cfg.highBandwidthPeers);
-        const double perEdge = 16 + 8 + 4 + 4 + 1;
+        const double perEdge = 8 + 8 + 8 + 4 + 4 + 1;
         ctx.need("role", sim::countText(nodes) + " ledger nodes and their peer connections",
                  nodes * perNode + edges * perEdge);
         const sim::SimTime until = ctx.scenario().run.until;
