@@ -48,6 +48,12 @@ std::uint64_t hopData(std::uint32_t slot, std::uint32_t dir) {
     return (static_cast<std::uint64_t>(dir) << 32) | slot;
 }
 
+/// Asks for the first and the last cache line of the `bytes` at p (a hint; changes nothing).
+void prefetchBytes(const void* p, std::size_t bytes) {
+    __builtin_prefetch(p);
+    __builtin_prefetch(static_cast<const char*>(p) + bytes - 1);
+}
+
 /// "100 Mbit/s", "0.001 bit/s".
 std::string bandwidthText(double bps) {
     static constexpr std::pair<double, const char*> kUnits[] = {
@@ -289,15 +295,10 @@ std::uint8_t Network::hopHint(const Msg& m, NodeIndex next) const {
 }
 
 void Network::prefetchHop(const Event& e) const {
-    const auto* m =
-        reinterpret_cast<const char*>(msgs_.data() + static_cast<std::uint32_t>(e.data));
-    __builtin_prefetch(m);
-    __builtin_prefetch(m + sizeof(Msg) - 1);
+    prefetchBytes(msgs_.data() + static_cast<std::uint32_t>(e.data), sizeof(Msg));
     const auto d = static_cast<std::uint32_t>(e.data >> 32);
     if (d == kNone) return;
-    const auto* l = reinterpret_cast<const char*>(links_.data() + (d >> 1));
-    __builtin_prefetch(l);
-    __builtin_prefetch(l + sizeof(Link) - 1);
+    prefetchBytes(links_.data() + (d >> 1), sizeof(Link));
     __builtin_prefetch(dirs_.data() + d);
     const unsigned hint = e.aux >> kHopHintShift;
     if ((hint & kHintFinal) == 0) return;
@@ -567,11 +568,8 @@ void Network::onHop(Simulation&, const Event& e) {
     // Here at the destination's anchor the message goes on over the destination's own link, one
     // among many and seldom cached: ask for it now, to overlap with the work before forward().
     if (m.lastLink != kNone && at == m.anchor) {
-        const auto* l = reinterpret_cast<const char*>(links_.data() + m.lastLink);
-        __builtin_prefetch(l);
-        __builtin_prefetch(l + sizeof(Link) - 1);
-        __builtin_prefetch(dirs_.data() + 2 * m.lastLink);
-        __builtin_prefetch(dirs_.data() + 2 * m.lastLink + 1);
+        prefetchBytes(links_.data() + m.lastLink, sizeof(Link));
+        prefetchBytes(dirs_.data() + 2 * m.lastLink, 2 * sizeof(Direction));
     }
     if (e.aux & kHopLeads) nextArrival(m, at);
     if (m.dir != kNone) {

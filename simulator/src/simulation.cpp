@@ -12,6 +12,12 @@ namespace dais::sim {
 
 namespace {
 
+/// now <= t <= kTimeLatest, in one comparison: below now, t - now wraps to a huge value.
+bool schedulable(SimTime t, SimTime now) {
+    return static_cast<std::uint64_t>(t) - static_cast<std::uint64_t>(now) <
+           static_cast<std::uint64_t>(kTimeNever - now);
+}
+
 constexpr double kMinSpeed = 0.1;
 constexpr double kMaxSpeed = 1000.0;
 // A paced run that falls further behind the wall clock than this forgets the debt instead of
@@ -77,9 +83,7 @@ std::string_view Simulation::kindName(KindId k) const {
 
 EventId Simulation::scheduleAt(SimTime t, TargetId target, KindId kind, std::uint64_t data,
                                std::uint16_t aux) {
-    // now_ <= t <= kTimeLatest, in one comparison: below now_, t - now_ wraps to a huge value.
-    if (static_cast<std::uint64_t>(t) - static_cast<std::uint64_t>(now_) >=
-        static_cast<std::uint64_t>(kTimeNever - now_)) [[unlikely]]
+    if (!schedulable(t, now_)) [[unlikely]]
         refuseTime(t, target, kind);
     assert(kind < kinds_.size());
     const Event e{t, nextSeq_++, target, kind, aux, data};
@@ -89,8 +93,7 @@ EventId Simulation::scheduleAt(SimTime t, TargetId target, KindId kind, std::uin
 
 void Simulation::scheduleReserved(SimTime t, std::uint64_t seq, TargetId target, KindId kind,
                                   std::uint64_t data, std::uint16_t aux) {
-    if (static_cast<std::uint64_t>(t) - static_cast<std::uint64_t>(now_) >=
-        static_cast<std::uint64_t>(kTimeNever - now_)) [[unlikely]]
+    if (!schedulable(t, now_)) [[unlikely]]
         refuseTime(t, target, kind);
     assert(kind < kinds_.size());
     if (seq == 0 || seq >= nextSeq_ || (t == lastTime_ && seq <= lastSeq_)) [[unlikely]]
